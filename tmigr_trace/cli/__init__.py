@@ -1,0 +1,1 @@
+"""The `tmigr-trace` command line: one module per subcommand, registered in main.py."""

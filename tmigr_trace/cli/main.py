@@ -1,0 +1,50 @@
+"""Entry point: builds the typer app from the subcommand modules and turns errors into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import TmigrError
+from .common import fail
+
+app = typer.Typer(
+    name="tmigr-trace",
+    help="Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _register() -> None:
+    # One module per subcommand; each exposes register(app).
+    from . import cmd_import, cmd_info
+
+    for mod in (cmd_import, cmd_info):
+        mod.register(app)
+    for optional in ("cmd_capture", "cmd_doctor", "cmd_replay", "cmd_lab"):
+        try:
+            mod = __import__(f"{__package__}.{optional}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{optional}":
+                raise
+            continue
+        mod.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except TmigrError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)

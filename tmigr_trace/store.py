@@ -119,7 +119,8 @@ def open_parquet(path: str | os.PathLike) -> tuple[pq.ParquetFile, TraceMeta]:
         pf = pq.ParquetFile(p)
     except (pa.ArrowInvalid, OSError) as exc:
         raise TmigrError(f"{p}: not a readable Parquet file ({exc})") from None
-    kv = pf.schema_arrow.metadata or {}
+    # add_key_value_metadata() lands in the file footer, not in the serialized Arrow schema.
+    kv = {**(pf.schema_arrow.metadata or {}), **(pf.metadata.metadata or {})}
     if METADATA_KEY not in kv:
         raise TmigrError(f"{p}: Parquet file of another schema (no tmigr_trace metadata)")
     missing = [f.name for f in ARROW_SCHEMA if f.name not in pf.schema_arrow.names]

@@ -1,0 +1,79 @@
+#!/bin/sh
+# tmigr-trace lab: /init of the guest initramfs (busybox sh, Debian's busybox-static).
+#
+# 1. mounts proc/sys/dev/tracefs, brings up lo;
+# 2. starts the capture (collectors/tmigr-capture.sh `start` when the image carries it, else the
+#    lab's minimal capture with the same tarball layout): own instance, hash-ptr 0, mono clock,
+#    timer_migration:* enabled BEFORE the CPUs beyond maxcpus= are onlined, so their setup events
+#    (tmigr_group_set, tmigr_connect_*) are recorded;
+# 3. onlines the remaining CPUs (unless the scenario does it itself), runs the scenario;
+# 4. stops the capture and writes the tarball, raw bytes, to the virtio serial port "tmigr-out";
+# 5. powers off. Any failure prints one "LAB-FAIL: reason" line and powers off.
+# Everything the host wants to know is on the console as "LAB-xxx:" lines.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /tmp /run && mount -t tmpfs tmpfs /tmp
+exec </dev/console >/dev/console 2>&1
+
+off() {
+	sync
+	echo o > /proc/sysrq-trigger 2>/dev/null
+	sleep 2
+	poweroff -f
+}
+fail() {
+	echo "LAB-FAIL: $*"
+	off
+}
+
+. /lab/config || fail "no /lab/config in the initramfs"
+. /lab/lib.sh
+
+echo "LAB-BOOTED: $(uname -r) online=$(cat /sys/devices/system/cpu/online) uptime=$(cut -d' ' -f1 /proc/uptime)"
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || mount -t debugfs nodev /sys/kernel/debug
+[ -d $T/events ] || T=/sys/kernel/debug/tracing
+[ -d $T/events ] || fail "tracefs not available"
+[ -d $T/events/timer_migration ] || fail "no timer_migration tracepoints in kernel $(uname -r)"
+ip link set lo up 2>/dev/null
+
+OUT=/tmp/capture
+export LAB_TRACEFS=$T LAB_OUT=$OUT
+if [ -x /lab/tmigr-capture.sh ]; then
+	/lab/tmigr-capture.sh start $LAB_CAPTURE_ARGS || fail "tmigr-capture.sh start failed"
+else
+	/lab/capture-min.sh start || fail "capture start failed"
+fi
+echo "LAB-CAPTURE-STARTED: uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+if ! grep -q '^# online: self' /lab/scenarios/$LAB_SCENARIO.sh; then
+	online_rest || fail "onlining CPUs failed"
+	echo "LAB-ONLINE: $(cat /sys/devices/system/cpu/online) uptime=$(cut -d' ' -f1 /proc/uptime)"
+fi
+
+echo "LAB-SCENARIO: $LAB_SCENARIO duration=$LAB_DURATION"
+sh /lab/scenarios/$LAB_SCENARIO.sh > /tmp/scenario.log 2>&1
+rc=$?
+tail -n 20 /tmp/scenario.log
+[ $rc = 0 ] || fail "scenario $LAB_SCENARIO exited with status $rc"
+echo "LAB-SCENARIO-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+if [ -x /lab/tmigr-capture.sh ]; then
+	/lab/tmigr-capture.sh stop $LAB_CAPTURE_ARGS -o /tmp/capture.tar || fail "tmigr-capture.sh stop failed"
+else
+	/lab/capture-min.sh stop /tmp/capture.tar || fail "capture stop failed"
+fi
+PORT=
+for p in /sys/class/virtio-ports/*; do
+	[ "$(cat $p/name 2>/dev/null)" = tmigr-out ] && PORT=/dev/${p##*/}
+done
+[ -n "$PORT" ] || fail "no virtio serial port named tmigr-out"
+[ -e "$PORT" ] || mknod "$PORT" c $(sed 's/:/ /' /sys/class/virtio-ports/${PORT##*/}/dev)
+size=$(wc -c < /tmp/capture.tar)
+cat /tmp/capture.tar > "$PORT" || fail "writing the capture to $PORT failed"
+echo "LAB-OUT: bytes=$size sha256=$(sha256sum < /tmp/capture.tar | cut -d' ' -f1)"
+echo "LAB-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
+off

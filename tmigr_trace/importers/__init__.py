@@ -1,0 +1,184 @@
+"""Importers: turn a trace in any supported format into the Parquet store.
+
+Formats are detected from content, never from the file name: ftrace text (``trace``,
+``trace_pipe``, ``trace-cmd report``), trace-cmd's binary ``trace.dat`` (through ``trace-cmd
+report``), and the capture tarball / directory of the shell collector and the kernel lab.
+Compressed inputs (.gz, .xz, .zst) are read directly.
+"""
+
+from __future__ import annotations
+
+import gzip
+import lzma
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator
+
+import zstandard
+
+from ..errors import TmigrError
+from ..metadata import TraceMeta
+from ..store import TraceWriter, check_output_path
+
+FORMATS = ("text", "tracedat", "capture")
+BLOCK = 8 << 20
+
+_GZIP, _XZ, _ZSTD = b"\x1f\x8b", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd"
+_TRACEDAT = b"\x17\x08\x44tracing"
+_PARQUET = b"PAR1"
+
+
+@dataclass
+class Source:
+    """An input file: how it is compressed and what it contains."""
+
+    path: Path
+    compression: str | None
+    format: str
+
+
+def _open_raw(path: Path, compression: str | None) -> BinaryIO:
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    if compression == "xz":
+        return lzma.open(path, "rb")
+    if compression == "zstd":
+        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"), read_across_frames=True, closefd=True)
+    return open(path, "rb")
+
+
+def _compression_of(head: bytes) -> str | None:
+    for magic, name in ((_GZIP, "gzip"), (_XZ, "xz"), (_ZSTD, "zstd")):
+        if head.startswith(magic):
+            return name
+    return None
+
+
+_CORRUPT = (EOFError, OSError, lzma.LZMAError, zstandard.ZstdError)
+
+
+def detect(path: str | os.PathLike, forced: str | None = None) -> Source:
+    """Identify an input: missing, empty, compressed, and which format (unless forced)."""
+    p = Path(path)
+    if p.is_dir():
+        if forced not in (None, "capture"):
+            raise TmigrError(f"{p}: is a directory (only a capture directory can be imported)")
+        if not (p / "per_cpu").is_dir() and not any(p.glob("*/per_cpu")):
+            raise TmigrError(f"{p}: directory is not a capture (no per_cpu/ inside)")
+        return Source(p, None, "capture")
+    if not p.exists():
+        raise TmigrError(f"{p}: no such file")
+    if p.stat().st_size == 0:
+        raise TmigrError(f"{p}: empty file")
+    with open(p, "rb") as f:
+        head = f.read(512)
+    compression = _compression_of(head)
+    if compression:
+        try:
+            with _open_raw(p, compression) as f:
+                head = f.read(512)
+        except _CORRUPT as exc:
+            raise TmigrError(f"{p}: corrupt {compression} data ({exc})") from None
+        if not head:
+            raise TmigrError(f"{p}: empty file (after {compression} decompression)")
+    if forced:
+        if forced not in FORMATS:
+            raise TmigrError(f"unknown format {forced!r} (choose from {', '.join(FORMATS)})")
+        return Source(p, compression, forced)
+    if head.startswith(_PARQUET):
+        raise TmigrError(f"{p}: is already a Parquet file (use `tmigr-trace info`)")
+    if head.startswith(_TRACEDAT):
+        return Source(p, compression, "tracedat")
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return Source(p, compression, "capture")
+    if b"\x00" in head:
+        raise TmigrError(f"{p}: not a trace (binary data of an unknown format)")
+    return Source(p, compression, "text")
+
+
+def _read_blocks(src: Source) -> Iterator[bytes]:
+    try:
+        with _open_raw(src.path, src.compression) as f:
+            while True:
+                block = f.read(BLOCK)
+                if not block:
+                    return
+                yield block
+    except _CORRUPT as exc:
+        what = f"{src.compression} data" if src.compression else "file"
+        raise TmigrError(f"{src.path}: truncated or corrupt {what} ({exc})") from None
+
+
+def _tracedat_blocks(src: Source) -> Iterator[bytes]:
+    """trace.dat -> text through Debian's trace-cmd (`report -t` keeps nanoseconds)."""
+    exe = shutil.which("trace-cmd")
+    if exe is None:
+        raise TmigrError(f"{src.path}: trace.dat needs trace-cmd (apt-get install trace-cmd)")
+    if src.compression:
+        raise TmigrError(f"{src.path}: decompress a trace.dat before importing it")
+    proc = subprocess.Popen([exe, "report", "-t", "-i", str(src.path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    while True:
+        block = proc.stdout.read(BLOCK)
+        if not block:
+            break
+        yield block
+    err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
+    if proc.wait() != 0:
+        last = err.splitlines()[-1] if err else f"exit status {proc.returncode}"
+        raise TmigrError(f"{src.path}: trace-cmd report failed: {last}")
+
+
+def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: TraceMeta,
+                       progress: Callable[[int], None] | None = None) -> None:
+    """Parse a stream of text blocks into the writer (shared by import and `capture --text`)."""
+    from .text import TextParser
+
+    parser = TextParser(meta)
+    for block in blocks:
+        table = parser.feed(block)
+        if table is not None:
+            writer.write(table)
+        if progress:
+            progress(len(block))
+    table = parser.finish()
+    if table is not None:
+        writer.write(table)
+
+
+def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: bool = False,
+                fmt: str | None = None, kernel: str | None = None,
+                progress: Callable[[int], None] | None = None) -> tuple[Path, TraceMeta, int]:
+    """Import one trace file into a new Parquet file; returns (path, metadata, events)."""
+    src = detect(src_path, fmt)
+    out_path = check_output_path(out, force)
+    if out_path.exists() and out_path.resolve() == src.path.resolve():
+        raise TmigrError(f"{out_path}: output would overwrite the input")
+    meta = TraceMeta(source_path=str(src.path), source_format=src.format, kernel_release=kernel)
+    with TraceWriter(out_path, force=force) as writer:
+        if src.format == "capture":
+            from .capture_dir import import_capture
+
+            import_capture(src.path, writer, meta)
+        else:
+            blocks = _tracedat_blocks(src) if src.format == "tracedat" else _read_blocks(src)
+            import_text_blocks(blocks, writer, meta, progress)
+        if writer.rows == 0:
+            raise TmigrError(_no_events_message(src, meta))
+        if kernel:
+            meta.kernel_release = kernel
+        path = writer.close(meta)
+    return path, meta, writer.rows
+
+
+def _no_events_message(src: Source, meta: TraceMeta) -> str:
+    if meta.malformed_lines and not meta.unknown_events:
+        return f"{src.path}: not a trace (no ftrace event lines; first: {meta.malformed_examples[0][:60]!r})"
+    if meta.unknown_events:
+        names = ", ".join(sorted(meta.unknown_events)[:3])
+        return f"{src.path}: no timer_migration events (only {names})"
+    return f"{src.path}: no events in this trace"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs everything tmigr-trace and its tests need on a fresh Debian machine (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need_apt=()
+command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
+[ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -qx sh || need_apt+=(busybox-static)
+command -v trace-cmd >/dev/null || need_apt+=(trace-cmd)
+command -v cpio >/dev/null || need_apt+=(cpio)
+if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -e 'Running pip as the' -e 'is ignored: it is neither' || true

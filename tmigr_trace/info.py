@@ -1,0 +1,78 @@
+"""`tmigr-trace info`: what a stored trace contains, computed in one streaming pass."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pyarrow.compute as pc
+
+from .trace import Trace
+
+_COLUMNS = ["ts", "cpu", "event", "group", "lvl", "group_lvl", "target_cpu"]
+
+
+@dataclass
+class TraceSummary:
+    """The answer of `info --json` (keys are part of the CLI contract)."""
+
+    path: str
+    events: int
+    by_event: dict[str, int]
+    cpus: list[int]
+    kernel: str | None
+    lost_events: dict[str, int]
+    lost_events_total: int
+    pointer_mode: str
+    clock: str | None
+    source_format: str | None
+    origin: str
+    first_ts: int | None
+    last_ts: int | None
+    duration_ns: int
+    groups_per_level: dict[str, int]
+    unknown_events: dict[str, int] = field(default_factory=dict)
+    malformed_lines: int = 0
+    topology: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarize(trace: Trace) -> TraceSummary:
+    by_event: Counter[str] = Counter()
+    cpus: set[int] = set()
+    groups: dict[int, set[int]] = {}
+    first = last = None
+    for batch in trace.iter_batches(batch_rows=1 << 20, columns=_COLUMNS):
+        ev = batch.column("event")
+        counts = pc.value_counts(ev.dictionary_decode() if hasattr(ev, "dictionary_decode") else ev)
+        for item in counts.to_pylist():
+            by_event[item["values"]] += item["counts"]
+        cpus.update(np.unique(batch.column("cpu").to_numpy(zero_copy_only=False)).tolist())
+        ts = batch.column("ts")
+        lo, hi = pc.min_max(ts).values()
+        first = lo.as_py() if first is None else min(first, lo.as_py())
+        last = hi.as_py() if last is None else max(last, hi.as_py())
+        for lcol in ("lvl", "group_lvl"):
+            g, lv = batch.column("group"), batch.column(lcol)
+            both = pc.and_(pc.is_valid(g), pc.is_valid(lv))
+            g, lv = pc.filter(g, both).to_numpy(), pc.filter(lv, both).to_numpy()
+            for level, ptr in set(zip(lv.tolist(), g.tolist())):
+                groups.setdefault(level, set()).add(ptr)
+    meta = trace.meta
+    if meta.pointer_mode == "unavailable":
+        groups_per_level = {}
+    else:
+        groups_per_level = {str(k): len(v) for k, v in sorted(groups.items())}
+    return TraceSummary(
+        path=trace.path, events=trace.num_events, by_event=dict(sorted(by_event.items())),
+        cpus=sorted(int(c) for c in cpus), kernel=meta.kernel_release,
+        lost_events=dict(meta.lost_events), lost_events_total=meta.lost_total,
+        pointer_mode=meta.pointer_mode, clock=meta.clock, source_format=meta.source_format,
+        origin=meta.origin, first_ts=first, last_ts=last,
+        duration_ns=(last - first) if first is not None else 0,
+        groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
+        malformed_lines=meta.malformed_lines, topology=meta.topology,
+    )

@@ -1,0 +1,219 @@
+"""Version profiles: the kernel's behavioural eras as small named switches, plus historical faults.
+
+One model, many kernels. A `Profile` only names *what differs* (see the version table of
+docs/tmigr-kernel-reference.md §5); the transitions in `hierarchy.py` test these switches.
+
+Setup strategies (how `tmigr_setup_groups` numbers masks and grows the root):
+
+``connect_order``  v6.9 - v6.12: a child gets ``BIT(parent->num_children++)`` in connection order,
+                   so the new CPU's branch gets 0x1 in a new root and the old root 0x2.
+``prereserve``     v6.13 - v6.18 mainline (b729cc1ec21a): the first group created on a level has
+                   its groupmask preset to 0x1 and, above level 0, slot 0 reserved: the old root is
+                   0x1, the new branch 0x2.
+``numa_root``      v6.19 and the 6.18.y/6.17.13/6.12.y stable backports of 5eb579dfd46b:
+                   explicit ``tmigr_root``, per-node chains up to the cross-node level, a second
+                   ``tmigr_setup_groups`` pass that links the old root through groups of its own node.
+
+Faults (`FAULTS`) re-introduce fixed bugs by number of the reference's §6, so a test can show the
+decision the buggy kernel made. A profile carries the faults its era really had (e.g. 6.13 has #12,
+every kernel before 7.1 has #19); `Hierarchy(..., faults=...)` overrides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+__all__ = ["Profile", "PROFILES", "FAULTS", "select_profile", "get_profile", "parse_release"]
+
+
+# Fault name -> (reference §6 number, fixing commit, what the flag does in the model).
+FAULTS: dict[str, tuple[int, str, str]] = {
+    "early_return_always": (1, "4b6f4c5a67c0",
+        "tmigr_update_events fast-returns for an ignored CPU event even without a parent: a "
+        "single-level root never computes firstexp, the last idle CPU gets wakeup=KTIME_MAX"),
+    "no_stale_wakeup_reset": (3, "f55acb1e44f3",
+        "tmigr_handle_remote returns at once on a non-migrator even if its wakeup is set, so an "
+        "overtaken idle migrator keeps its stale wakeup"),
+    "no_evtcpu_refresh": (6, "61f7fdf8fd00",
+        "tmigr_update_events keeps a queued event with unchanged expiry without refreshing its "
+        "leaf CPU: the migrator expires the wrong CPU"),
+    "unpublished_groupmask": (11, "b729cc1ec21a",
+        "root growth without pre-reserved mask, and the walker activating the old root into the "
+        "new root reads the not yet published groupmask 0: the new root gets migrator 0x00"),
+    "root_test_off_by_one": (12, "868c9037df62",
+        "v6.13 tests num_children == 1 on a new root (it is 2 after the reservation): the old "
+        "root is never connected, two roots"),
+    "imbalanced_numa": (14, "5eb579dfd46b",
+        "pre-6.19 setup: a CPU of another node attaches to the current root's level, an old "
+        "node-A root is linked under a node-B group below the cross-node level"),
+    "remote_self_skip": (19, "d486b4934a8e",
+        "tmigr_handle_remote_cpu skips timer_expire_remote for the local CPU: its due event is "
+        "requeued with the same expiry and tmigr_handle_remote_up loops (livelock)"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Switches of one behavioural era. Compare by `name`."""
+
+    name: str
+    doc: str
+    setup: str = "prereserve"                   # connect_order | prereserve | numa_root
+    setup_on_target: bool = False               # v6.9/6.10: setup in the AP online callback
+    late_init: bool = False                     # late_initcall (6.9/6.10, June-2026)
+    prepares_before_onlines: bool = False       # June-2026: all boot prepares, then onlines
+    old_root_activation: str = "always"         # if_migrator (6.9) | always | if_active (7.1+)
+    old_root_via_available_cpu: bool = False    # June-2026: connect old root on an available CPU
+    available_naming: bool = False              # tmigr_cpu_available/unavailable (6.19+)
+    isolation: bool = False                     # domain-isolated CPUs excluded (6.19+)
+    handoff: str = "online_but_self"            # online_but_self | first_available | same_tree
+    inactive_trace_after_update: bool = False   # 6.9/6.10 tracepoint placement
+    connect_field: str = "groupmask"            # childmask before 6.11 (format detection only)
+    node_field: str = "numa_node"               # family in the June-2026 series
+    capacity_field: bool = False                # 7.2-era connect events carry capacity
+    per_capacity: bool = False                  # 7.2-era tip: one tree per CPU capacity
+    family_by_capacity: bool = False            # June-2026: families are capacities if asymmetric
+    default_faults: frozenset[str] = frozenset()
+    releases: tuple[str, ...] = ()
+
+    def with_faults(self, *names: str) -> frozenset[str]:
+        return self.default_faults | frozenset(names)
+
+    def __str__(self) -> str:  # pragma: no cover - cosmetic
+        return self.name
+
+
+_PRE71 = frozenset({"remote_self_skip"})
+
+_P = [
+    Profile("6.9", "v6.9/v6.10: setup on the incoming CPU at late init, masks in connection "
+            "order, old root activated only if it has a migrator, childmask field names",
+            setup="connect_order", setup_on_target=True, late_init=True,
+            old_root_activation="if_migrator", inactive_trace_after_update=True,
+            connect_field="childmask", default_faults=_PRE71 | {"imbalanced_numa"},
+            releases=("6.9", "6.10")),
+    Profile("6.11", "v6.11/v6.12: prepare callback on the control CPU, masks in connection "
+            "order, old root activated unconditionally",
+            setup="connect_order", default_faults=_PRE71 | {"imbalanced_numa"},
+            releases=("6.11", "6.12")),
+    Profile("6.13", "v6.13: new top pre-reserves slot 0 (old root 0x1) but the old root is never "
+            "connected (bug #12)", setup="prereserve",
+            default_faults=_PRE71 | {"imbalanced_numa", "root_test_off_by_one"}, releases=("6.13",)),
+    Profile("6.14", "v6.14 .. v6.18 mainline: pre-reserved slot 0, old root connected",
+            setup="prereserve", default_faults=_PRE71 | {"imbalanced_numa"},
+            releases=("6.14", "6.15", "6.16", "6.17", "6.18")),
+    Profile("6.18.y-numa", "6.18.y / 6.17.13+ / 6.12.y stable with the backported NUMA fix: "
+            "6.19 setup (tmigr_root, per-node chains, second pass for the old root) with 6.18 "
+            "tracepoints (tmigr_cpu_online/offline); what this machine's 6.18.44 runs",
+            setup="numa_root", default_faults=_PRE71, releases=("6.18.y", "6.17.13", "6.12.y")),
+    Profile("6.19", "v6.19 .. v7.0: NUMA-balanced trees, available/unavailable, isolation",
+            setup="numa_root", available_naming=True, isolation=True, handoff="first_available",
+            default_faults=_PRE71, releases=("6.19", "7.0")),
+    Profile("7.1", "v7.1: old root activated only if observed active; local wheel always expired "
+            "in remote handling", setup="numa_root", available_naming=True, isolation=True,
+            handoff="first_available", old_root_activation="if_active", releases=("7.1",)),
+    Profile("7.2-capacity", "7.2-era tip/timers/core: one tree per CPU capacity, capacity field "
+            "in connect events", setup="numa_root", available_naming=True, isolation=True,
+            handoff="same_tree", old_root_activation="if_active", capacity_field=True,
+            per_capacity=True, releases=("7.2",)),
+    Profile("june2026", "June-2026 RFC (Weisbecker): late_initcall, all prepares before onlines, "
+            "old root connected through an available CPU, family = capacity or node",
+            setup="numa_root", available_naming=True, isolation=True, handoff="first_available",
+            late_init=True, prepares_before_onlines=True, old_root_activation="if_active",
+            old_root_via_available_cpu=True, node_field="family", family_by_capacity=True),
+]
+PROFILES: dict[str, Profile] = {p.name: p for p in _P}
+_ALIASES = {"6.10": "6.9", "6.12": "6.11", "6.15": "6.14", "6.16": "6.14", "6.17": "6.14",
+            "6.18": "6.14", "7.0": "6.19", "6.18.y": "6.18.y-numa", "6.17.13": "6.18.y-numa",
+            "6.12.y-numa": "6.18.y-numa", "7.2": "7.2-capacity", "family": "june2026"}
+
+
+def get_profile(name: str | Profile) -> Profile:
+    """A profile by name or alias (e.g. ``"6.18.y"``, ``"7.0"``); a Profile passes through."""
+    if isinstance(name, Profile):
+        return name
+    key = _ALIASES.get(name, name)
+    try:
+        return PROFILES[key]
+    except KeyError:
+        raise KeyError(f"unknown model profile {name!r}; known: {', '.join(PROFILES)}") from None
+
+
+def parse_release(release: str | None) -> tuple[int, int, int] | None:
+    """'6.18.44-amd64' -> (6, 18, 44); '7.1.0-rc3' -> (7, 1, 0); None/garbage -> None."""
+    if not release:
+        return None
+    m = re.match(r"\s*(\d+)\.(\d+)(?:\.(\d+))?", release)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+
+
+def _fields_of(event: str, formats: Mapping[str, str], observed: Mapping[str, Sequence[str]]) -> set[str]:
+    names: set[str] = set(observed.get(event, ()) or ())
+    text = formats.get(event) or formats.get(f"timer_migration/{event}") or ""
+    names.update(re.findall(r"field:[^;]*?\b(\w+)(?:\[\d*\])?;", text))
+    names.update(re.findall(r"\b(\w+)=%", text))  # print fmt keys
+    return names
+
+
+def select_profile(formats: Mapping[str, str] | None = None,
+                   observed_fields: Mapping[str, Sequence[str]] | None = None,
+                   kernel_release: str | None = None) -> Profile:
+    """Choose the profile for a trace. Formats and observed field names win over the release.
+
+    `formats`: event name -> text of its tracefs ``format`` file (or any text containing
+    ``field:...;`` lines); `observed_fields`: event name -> field/print-key names seen in the
+    trace (text traces). Rules, in order:
+
+    * ``family`` field anywhere -> ``june2026``; ``capacity`` in a connect event -> ``7.2-capacity``;
+    * ``tmigr_cpu_available``/``unavailable`` exist -> 6.19+: ``7.1`` if the release is >= 7.1,
+      else ``6.19``;
+    * connect events print ``childmask`` -> ``6.9``;
+    * otherwise (``groupmask``, online/offline) by release: 6.11/6.12 -> ``6.11`` (``6.18.y-numa``
+      when the release looks like a 6.12.y stable carrying the 2026 backport is not decidable from
+      formats: pass the name explicitly), 6.13 -> ``6.13``, 6.14..6.18.0 -> ``6.14``, 6.17.13+ and
+      6.18.1+ -> ``6.18.y-numa``; unknown release -> ``6.18.y-numa`` (the newest format-compatible
+      era).
+    """
+    formats = formats or {}
+    observed = observed_fields or {}
+    rel = parse_release(kernel_release)
+    events = set(formats) | set(observed)
+    events = {e.split("/")[-1].split(":")[-1] for e in events}
+    all_fields: set[str] = set()
+    for ev in events:
+        all_fields |= _fields_of(ev, formats, observed)
+    connect = (_fields_of("tmigr_connect_child_parent", formats, observed)
+               | _fields_of("tmigr_connect_cpu_parent", formats, observed))
+    if "family" in all_fields:
+        return PROFILES["june2026"]
+    if "capacity" in connect:
+        return PROFILES["7.2-capacity"]
+    if {"tmigr_cpu_available", "tmigr_cpu_unavailable"} & events:
+        if rel is not None and rel[:2] >= (7, 1):
+            return PROFILES["7.1"]
+        return PROFILES["6.19"]
+    if "childmask" in connect:
+        return PROFILES["6.9"]
+    if rel is None:
+        return PROFILES["6.18.y-numa"]
+    major_minor = rel[:2]
+    if major_minor <= (6, 10):
+        return PROFILES["6.9"]
+    if major_minor in ((6, 11), (6, 12)):
+        return PROFILES["6.11"]
+    if major_minor == (6, 13):
+        return PROFILES["6.13"]
+    if major_minor == (6, 17) and rel[2] >= 13:
+        return PROFILES["6.18.y-numa"]
+    if major_minor == (6, 18) and rel[2] >= 1:
+        # (unverified boundary) the NUMA fix reached 6.18.y shortly after 6.17.13 (Dec 2025);
+        # 6.18.44 is confirmed by BTF (4-argument tmigr_setup_groups).
+        return PROFILES["6.18.y-numa"]
+    if (6, 14) <= major_minor <= (6, 18):
+        return PROFILES["6.14"]
+    # A newer release with 6.18-style formats: behave like the newest compatible era.
+    return PROFILES["6.18.y-numa"]

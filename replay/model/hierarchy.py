@@ -1281,6 +1281,164 @@ class Hierarchy:
                 return
 
     # ------------------------------------------------------------------------------------------
+    # Per-level steps for the replay engine (docs/model-api-requests.md R3/R4/R5/R7). Each level
+    # is its own cmpxchg/lock in the kernel, so cross-CPU interleaving happens per level: the
+    # engine keeps one walk per CPU and applies levels at the positions of observed events.
+    # ------------------------------------------------------------------------------------------
+    @staticmethod
+    def active_up_state(active: int, migrator: int, childmask: int) -> tuple[int, int]:
+        """Pure tmigr_active_up decision: (active, migrator) after the update."""
+        return active | childmask, (childmask if migrator == TMIGR_NONE else migrator)
+
+    @staticmethod
+    def inactive_up_state(active: int, migrator: int, childmask: int, child_active: int = 0) -> tuple[int, int]:
+        """Pure tmigr_inactive_up decision (lowest remaining bit takes over)."""
+        if child_active:
+            return active, migrator
+        active &= ~childmask
+        if migrator == childmask:
+            migrator = LOWEST_BIT[active]
+        return active, migrator
+
+    def new_walk(self, cpu: int, nextexp: int = KTIME_MAX, remote: bool = False) -> _Walk:
+        """A `struct tmigr_walk` for `cpu`'s own walk (evt = its cpuevt, childmask = its mask)."""
+        tmc = self._tmc(cpu)
+        w = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, remote)
+        w.cpu = cpu
+        return w
+
+    def _step(self, fn: Callable, group: TmigrGroup, child: TmigrGroup | None, w: _Walk) -> tuple[list, bool]:
+        out = self._begin(w.cpu)
+        done = fn(group, child, w)
+        return out, done
+
+    def step_active_up(self, group: TmigrGroup, child: TmigrGroup | None, w: _Walk) -> tuple[list, bool]:
+        return self._step(self.tmigr_active_up, group, child, w)
+
+    def step_inactive_up(self, group: TmigrGroup, child: TmigrGroup | None, w: _Walk) -> tuple[list, bool]:
+        return self._step(self.tmigr_inactive_up, group, child, w)
+
+    def step_update_events(self, group: TmigrGroup, child: TmigrGroup | None, w: _Walk) -> tuple[list, bool]:
+        return self._step(self.tmigr_update_events, group, child, w)
+
+    def step_handle_remote_up(self, group: TmigrGroup, child: TmigrGroup | None, w: _Walk) -> tuple[list, bool]:
+        return self._step(self.tmigr_handle_remote_up, group, child, w)
+
+    @staticmethod
+    def next_level(group: TmigrGroup, w: _Walk) -> TmigrGroup | None:
+        """Advance a walk one level (what __walk_groups does between callbacks)."""
+        w.childmask = group.groupmask
+        return group.parent
+
+    def cpu_activate_begin(self, cpu: int) -> list:
+        """Prologue of tmigr_cpu_activate: idle=False, trace cpu_active, ignore cpuevt, reset
+        wakeup. Follow with step_active_up per level (walk from new_walk(cpu))."""
+        out = self._begin(cpu)
+        tmc = self._tmc(cpu)
+        tmc.idle = False
+        self._tp_cpu("tmigr_cpu_active", tmc)
+        tmc.cpuevt.ignore = True
+        tmc.wakeup = KTIME_MAX
+        return out
+
+    def cpu_deactivate_begin(self, cpu: int, nextexp: int) -> _Walk:
+        """Prologue of __tmigr_cpu_deactivate: the walk; un-ignore cpuevt if a timer is given."""
+        tmc = self._tmc(cpu)
+        if nextexp != KTIME_MAX:
+            tmc.cpuevt.ignore = False
+        return self.new_walk(cpu, nextexp)
+
+    def cpu_deactivate_end(self, cpu: int, w: _Walk) -> list:
+        """Epilogue: idle=True, wakeup = firstexp, trace tmigr_cpu_idle."""
+        out = self._begin(cpu)
+        tmc = self._tmc(cpu)
+        tmc.idle = True
+        tmc.wakeup = w.firstexp
+        self._tp_cpu_idle("tmigr_cpu_idle", tmc, w.nextexp)
+        self.ret = w.firstexp
+        return out
+
+    def new_timer_begin(self, cpu: int, nextexp: int) -> tuple[list, _Walk | None]:
+        """Prologue of tmigr_cpu_new_timer: returns (records, walk) - walk None when no walk
+        happens (unchanged expiry, KTIME_MAX, or the CPU is being handled remotely)."""
+        out = self._begin(cpu)
+        tmc = self._tmc(cpu)
+        if nextexp == KTIME_MAX or (nextexp == tmc.cpuevt.expires and not tmc.cpuevt.ignore):
+            return out, None
+        if tmc.remote:
+            return out, None
+        self._tp_cpu("tmigr_cpu_new_timer", tmc)
+        tmc.cpuevt.ignore = False
+        return out, self.new_walk(cpu, nextexp)
+
+    def new_timer_end(self, cpu: int, nextexp: int, w: _Walk | None) -> list:
+        """Epilogue: wakeup = walk's firstexp (if a walk ran), trace tmigr_cpu_new_timer_idle."""
+        out = self._begin(cpu)
+        tmc = self._tmc(cpu)
+        if w is not None:
+            tmc.wakeup = w.firstexp
+        elif nextexp != KTIME_MAX and tmc.remote and (nextexp != tmc.cpuevt.expires or tmc.cpuevt.ignore):
+            tmc.wakeup = KTIME_MAX         # tmigr_new_timer returned KTIME_MAX without a walk
+        self._tp_cpu_idle("tmigr_cpu_new_timer_idle", tmc, nextexp)
+        self.ret = tmc.wakeup
+        return out
+
+    def remote_may_handle(self, group: TmigrGroup, childmask: int) -> bool:
+        return self.tmigr_check_migrator(group, childmask)
+
+    def remote_first_due(self, group: TmigrGroup, now: int) -> TmigrEvent | None:
+        """tmigr_next_expired_groupevt: dequeue and return the first due event, or None."""
+        return self.tmigr_next_expired_groupevt(group, now)
+
+    def handle_remote_cpu(self, on_cpu: int, target: int, now: int, next_global: Any = None) -> list:
+        """tmigr_handle_remote_cpu(target) executed by `on_cpu`; returns its records."""
+        out = self._begin(on_cpu)
+        self.tmigr_handle_remote_cpu(target, now, next_global)
+        return out
+
+    # R3/R5 names.
+    def anchor_group(self, gid: str | TmigrGroup, active: int | None = None, migrator: int | None = None) -> None:
+        g = self.group(gid)
+        self.resync_group_state(g, g.active if active is None else active,
+                                g.migrator if migrator is None else migrator)
+
+    def anchor_group_expiry(self, gid: str | TmigrGroup, next_expiry: int) -> None:
+        self.resync_next_expiry(gid, next_expiry)
+
+    def anchor_group_event(self, gid: str | TmigrGroup, expires: int, cpu: int, ignore: bool | None = None) -> None:
+        """Set group `gid`'s groupevt (queued in its parent unless ignored/KTIME_MAX)."""
+        ign = (expires == KTIME_MAX) if ignore is None else ignore
+        self.resync_group_event(gid, expires, cpu, ign, not ign)
+
+    def anchor_cpu(self, cpu: int, idle: bool | None = None, wakeup: int | None = None,
+                   nextexp: int | None = None, online: bool | None = None) -> None:
+        self.resync_cpu(cpu, idle=idle, wakeup=wakeup, available=online)
+        if nextexp is not None:
+            self.resync_cpu_event(cpu, nextexp, nextexp == KTIME_MAX, nextexp != KTIME_MAX)
+
+    def group_state(self, gid: str | TmigrGroup) -> tuple[int, int]:
+        g = self.group(gid)
+        return g.active, g.migrator
+
+    def leaf_cpus(self, gid: str | TmigrGroup) -> frozenset[int]:
+        """CPUs below a group (for matching trace pointers onto model groups)."""
+        g = self.group(gid)
+        out: set[int] = set(g.cpus)
+        stack = list(g.children)
+        while stack:
+            c = stack.pop()
+            out.update(c.cpus)
+            stack.extend(c.children)
+        return frozenset(out)
+
+    def path_state(self, cpu: int) -> list[dict[str, Any]]:
+        """Per-level dicts from the CPU's group to the root, for --explain."""
+        return [{"gid": g.id, "lvl": g.level, "active": g.active, "migrator": g.migrator,
+                 "next_expiry": g.next_expiry, "groupmask": g.groupmask,
+                 "events": [(e.expires, e.cpu, e.ignore) for e in g.events[:4]]}
+                for g in self.path_to_root(cpu)]
+
+    # ------------------------------------------------------------------------------------------
     # Inspection
     # ------------------------------------------------------------------------------------------
     @property

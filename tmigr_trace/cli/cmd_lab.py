@@ -1,0 +1,99 @@
+"""`tmigr-trace lab kernels|run|scenarios`: real Debian kernels under QEMU with any topology."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import TmigrError
+from .common import err_console, out_console, parse_duration
+
+lab_app = typer.Typer(help="Boot real Debian kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
+                      no_args_is_help=True)
+
+_CACHE_HELP = "lab cache directory (default $TMIGR_LAB_CACHE or ~/.cache/tmigr-trace/lab)"
+
+
+@lab_app.command("kernels")
+def kernels_cmd(
+    cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
+    refresh: bool = typer.Option(False, "--refresh", help="re-download the package lists"),
+    series: Optional[str] = typer.Option(None, "--series", help="only this series, e.g. 7.3"),
+) -> None:
+    """List the Debian amd64 kernels the lab can fetch, which are cached, and their tmigr tracepoints."""
+    from ..collectors.lab import kernels
+
+    c = kernels.cache_dir(cache)
+    apt = kernels.PrivateApt(c)
+    if refresh:
+        apt.update(force=True)
+    entries = apt.kernels()
+    cached = {k.release: k for k in kernels.cached_kernels(c)}
+    out_console.print(f"{'release':<28} {'package version':<22} {'suite':<19} {'cached':<7} tmigr tracepoints", markup=False)
+    for e in entries:
+        if series and not e.upstream.startswith(series):
+            continue
+        hit = cached.get(e.release)
+        mark = "yes" if hit is not None and hit.version == e.version else "-"
+        out_console.print(f"{e.release:<28} {e.version:<22} {e.suite:<19} {mark:<7} "
+                          f"{kernels.tracepoint_summary(e.release, c)}", markup=False)
+    err_console.print(f"{len(entries)} kernels in {', '.join(kernels.SUITES)}; cache {c}", markup=False)
+
+
+@lab_app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the guest scenarios."""
+    from ..collectors.lab import initramfs
+
+    for name, doc in initramfs.scenarios().items():
+        out_console.print(f"{name:<18} {doc}", markup=False)
+
+
+@lab_app.command("run")
+def run_cmd(
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="Parquet file to write"),
+    tar: Optional[Path] = typer.Option(None, "--tar", help="also save the capture tarball (.tar, .tar.gz, .tar.xz)"),
+    kernel: str = typer.Option("7.3", "--kernel", help="Debian kernel: series (7.3), point release (6.12.43) or release (7.3.4+deb13-amd64)"),
+    kernel_image: Optional[Path] = typer.Option(None, "--kernel-image", help="boot this bzImage instead of a Debian kernel"),
+    cpus: int = typer.Option(16, "--cpus", help="vCPUs"),
+    nodes: int = typer.Option(2, "--nodes", help="NUMA nodes (CPUs split evenly, one socket each)"),
+    smt: int = typer.Option(2, "--smt", help="threads per core"),
+    maxcpus: Optional[int] = typer.Option(None, "--maxcpus", help="boot with maxcpus=N; the guest onlines the rest after tracing started (setup events)"),
+    isolcpus: Optional[str] = typer.Option(None, "--isolcpus", help="kernel isolcpus= value"),
+    nohz_full: Optional[str] = typer.Option(None, "--nohz-full", help="kernel nohz_full= value"),
+    scenario: str = typer.Option("idle-churn", "--scenario", help="guest scenario (tmigr-trace lab scenarios)"),
+    duration: str = typer.Option("10s", "-d", "--duration", help="scenario duration (10s, 500ms, 2m)"),
+    buffer_kb: int = typer.Option(2048, "--buffer-kb", help="per-CPU ring buffer size in the guest"),
+    accel: Optional[str] = typer.Option(None, "--accel", help="kvm or tcg (default: KVM if a probe boot works, else TCG)"),
+    timeout: Optional[str] = typer.Option(None, "--timeout", help="kill the guest after this long (default from topology and duration)"),
+    mem: Optional[int] = typer.Option(None, "--mem", help="guest memory in MiB (default from CPUs and buffer size)"),
+    cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite outputs"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="print nothing on success"),
+) -> None:
+    """Boot a kernel with the given topology, run a scenario, capture timer_migration:* and import it."""
+    from ..collectors.lab import qemu, run
+
+    if accel not in (None, "kvm", "tcg"):
+        raise TmigrError("--accel: kvm or tcg")
+    topo = qemu.Topology(cpus=cpus, nodes=nodes, smt=smt, maxcpus=maxcpus, isolcpus=isolcpus,
+                         nohz_full=nohz_full, mem_mb=mem)
+    result, path, rows, meta = run.lab_run(
+        kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
+        str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
+        buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel)
+    if quiet:
+        return
+    marks = result.marks
+    boot = marks.get("LAB-BOOTED")
+    what = f"{path}: {rows} events" if path else f"{tar}: capture saved"
+    err_console.print(
+        f"{what} (kernel {result.kernel.release}, {topo.cpus} vCPUs/{topo.nodes} nodes/smt {topo.smt}, "
+        f"{result.accel}, scenario {scenario}; guest booted in {boot:.1f} s, run {result.seconds:.0f} s wall)"
+        if boot is not None else f"{what} ({result.seconds:.0f} s)", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(lab_app, name="lab")

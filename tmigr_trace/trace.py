@@ -13,6 +13,7 @@ from typing import Iterator
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .errors import TmigrError
 from .metadata import TraceMeta
@@ -59,7 +60,7 @@ class Trace:
         if ev is None:
             raise TmigrError(f"unknown event {event!r}")
         cols = [c.name for c in COMMON_COLUMNS] + list(ev.columns)
-        table = self._pf.read(columns=cols, filters=[("event", "=", event)])
+        table = pq.read_table(self.path, columns=cols, filters=[("event", "=", event)])
         df = table.to_pandas()
         # Drop era-specific columns this trace's kernel does not have (e.g. family on 6.x).
         keep = [c for c in df.columns if c in {x.name for x in COMMON_COLUMNS} or df[c].notna().any() or df.empty]

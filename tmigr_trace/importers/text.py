@@ -23,9 +23,9 @@ from ..metadata import TraceMeta
 from ..schema import COLUMN_BY_NAME, EVENT_BY_NAME, Kind, column_for_key
 from ..store import conform
 
-# comm may contain spaces and dashes: the greedy comm stops at the last "-pid" before "[cpu]".
+# comm may contain spaces and dashes; trace-cmd prefixes lines of an instance with "NAME: ".
 HEADER_RE = re.compile(
-    r"^(?:>[ \t]?)*[ \t]*(?P<comm>.*?)-(?P<pid>\d+)[ \t]+(?:\([ \t]*(?P<tgid>[-\d]+)\)[ \t]+)?"
+    r"^(?:>[ \t]?)*(?:(?P<instance>[\w.-]+):[ \t]+(?=\S.*-\d+[ \t]))?[ \t]*(?P<comm>.*?)-(?P<pid>\d+)[ \t]+(?:\([ \t]*(?P<tgid>[-\d]+)\)[ \t]+)?"
     r"\[(?P<cpu>\d+)\][ \t]+(?:(?P<flags>[^\s\d][^\s]{3,4}|\.{4,5})[ \t]+)?"
     r"(?P<sec>\d+)(?:\.(?P<frac>\d+))?:[ \t]+(?P<event>\w+):[ \t]*(?P<body>.*?)\s*$"
 )
@@ -39,7 +39,8 @@ IGNORED_RE = re.compile(
 )
 KV_RE = re.compile(r"(\w+)=(\S*)")
 
-PTRVAL = "(____ptrval____)"
+PTRVAL = "(____ptrval____)"  # %p before the pointer-hashing key is ready: value unknown
+NIL = "(nil)"  # libtraceevent (trace-cmd report) prints NULL this way
 RAW_POINTER_MIN = 0xFFFF800000000000  # x86-64 kernel half: raw addresses; hashes are 32-bit
 MAX_EXAMPLES = 5
 _U64_WRAP = 1 << 64
@@ -74,6 +75,8 @@ def convert_value(kind: Kind, text: str) -> int | None:
     if kind is Kind.PTR:
         if text == PTRVAL:
             return None
+        if text == NIL:
+            return 0
         return int(text, 16)
     if kind is Kind.HEX:
         return int(text, 16)

@@ -278,9 +278,13 @@ class FastTextParser:
     def _decode(self, buf, kind: Kind, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Values of one key for all rows -> (values, parsed ok, non-null)."""
         if kind is Kind.PTR:
+            a = a + 2 * ((_gather(buf, a) == ord("0")) & (_gather(buf, a + 1) == ord("x")))  # trace-cmd: 0x...
             vals, valid = _parse_hex(buf, a, b)
-            unavailable = (_gather(buf, a) == LPAREN) & ((b - a) == 16)
-            return vals, valid | unavailable, valid & ~unavailable
+            paren = _gather(buf, a) == LPAREN
+            unavailable = paren & ((b - a) == 16)  # (____ptrval____)
+            nil = paren & ((b - a) == 5)  # (nil): NULL as printed by libtraceevent
+            vals = np.where(nil, np.uint64(0), vals)
+            return vals, valid | unavailable | nil, (valid | nil) & ~unavailable
         if kind is Kind.HEX:
             vals, valid = _parse_hex(buf, a, b)
             return vals.astype(np.int64), valid, valid

@@ -1,0 +1,28 @@
+"""Shared test helpers: fixture locations and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+HOST_618 = FIXTURES / "host-6.18"
+
+
+def run_cli(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m tmigr_trace ARGS` as a user would, capturing output."""
+    proc = subprocess.run([sys.executable, "-m", "tmigr_trace", *map(str, args)], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "200"})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"tmigr-trace {' '.join(map(str, args))} failed: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def cli():
+    return run_cli

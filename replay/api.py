@@ -1,0 +1,182 @@
+"""The thin layer between a stored trace and the pure engine: ``tmigr_trace.replay(trace)``.
+
+It picks the model profile (formats, observed fields, release; ``model=`` overrides), builds the
+model from the trace's topology, identifies the trace's groups, infers the jiffies grid from the
+traced expiries, and streams the events in batches (plain lists per batch, never pandas rows)
+through :class:`~tmigr_trace.replay.engine.Engine`. Memory is bounded by the batch size and the
+hierarchy, not by the trace length.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tmigr_trace.errors import TmigrError
+from tmigr_trace.schema import KTIME_MAX
+
+from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, LOOKAHEAD_ROWS, PTR_COLUMNS,
+                     UNKNOWN_PTR, Engine)
+from .identify import SCAN_COLUMNS, identify, scan
+from .model import FAULTS, PROFILES, Hierarchy, Topology, get_profile, select_profile
+from .result import ReplayResult
+
+DEFAULT_BATCH = 65536
+
+
+def _topology(meta, tree) -> Topology:
+    topo = dict(meta.topology or {})
+    try:
+        t = Topology.from_metadata(topo) if topo else None
+    except (ValueError, TypeError) as exc:
+        raise TmigrError(f"trace metadata has an unusable topology ({exc})") from None
+    if t is None or not t.possible:
+        cpus = sorted(set(tree.cpus_seen) | set(tree.cpu_group))
+        if not cpus:
+            raise TmigrError("trace has no topology metadata and no CPU events to infer it from")
+        t = Topology(possible=list(range(max(cpus) + 1)))
+    return t
+
+
+def infer_tick(trace, max_rows: int = 400_000) -> tuple[int, int]:
+    """(tick_ns, phase_ns) of the jiffies grid from traced expiries (all lie on it, §3.1)."""
+    vals: list[np.ndarray] = []
+    seen = 0
+    for batch in trace.iter_batches(columns=["nextevt", "wakeup", "group_next_expiry"]):
+        for name in ("nextevt", "wakeup", "group_next_expiry"):
+            a = batch.column(name).drop_null().to_numpy()
+            a = a[(a > 0) & (a != KTIME_MAX)]
+            if a.size:
+                vals.append(a)
+        seen += batch.num_rows
+        if seen >= max_rows:
+            break
+    if not vals:
+        return 4_000_000, 0
+    v = np.unique(np.concatenate(vals))
+    if v.size < 2:
+        return 4_000_000, int(v[0]) % 4_000_000 if v.size else 0
+    d = np.diff(v)
+    g = int(np.gcd.reduce(d[:100_000]))
+    if g < 1_000_000 or g > 10_000_000:   # HZ 100..1000; anything else is noise
+        g = 4_000_000 if g % 4_000_000 == 0 or g < 1_000_000 else g
+    return g, int(v[0] % g)
+
+
+def _columns(batch: pa.RecordBatch) -> tuple[dict[str, list], list[int]]:
+    cols: dict[str, list] = {}
+    ev = batch.column("event")
+    if pa.types.is_dictionary(ev.type):
+        names = ev.dictionary.to_pylist()
+        lut = np.array([EVENT_CODE.get(n, E_OTHER) for n in names] + [E_OTHER], dtype=np.int64)
+        idx = ev.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
+        codes = lut[idx].tolist()
+    else:
+        codes = [EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()]
+    for name in PTR_COLUMNS:
+        a = batch.column(name)
+        if a.null_count:
+            a = pc.fill_null(a, UNKNOWN_PTR)
+        cols[name] = a.to_numpy(zero_copy_only=False).tolist()
+    for name in INT_COLUMNS:
+        a = batch.column(name)
+        if a.type != pa.int64():
+            a = a.cast(pa.int64())
+        if a.null_count:
+            a = pc.fill_null(a, -1)
+        cols[name] = a.to_numpy(zero_copy_only=False).tolist()
+    return cols, codes
+
+
+def _concat(tail: tuple[dict, list] | None, cols: dict, codes: list) -> tuple[dict, list]:
+    if not tail or not tail[1]:
+        return cols, codes
+    tcols, tcodes = tail
+    return {k: tcols[k] + cols[k] for k in cols}, tcodes + codes
+
+
+def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | None = None, *,
+           window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH) -> ReplayResult:
+    """Replay a trace (a :class:`tmigr_trace.Trace` or a path) through the model.
+
+    ``model``: profile name (default: chosen from the trace's formats and kernel release);
+    ``fault``: one or more historical bugs to switch on (see ``tmigr_trace.replay.model.FAULTS``).
+    """
+    if isinstance(trace, (str, os.PathLike)):
+        from tmigr_trace.trace import load
+        trace = load(trace)
+    meta = trace.meta
+    try:
+        profile = get_profile(model) if model else select_profile(
+            meta.formats, meta.observed_fields, meta.kernel_release)
+    except KeyError as exc:
+        raise TmigrError(str(exc).strip("'\"")) from None
+    faults = [fault] if isinstance(fault, str) else list(fault or [])
+    bad = [f for f in faults if f not in FAULTS]
+    if bad:
+        raise TmigrError(f"unknown fault {bad[0]!r}; known: {', '.join(FAULTS)}")
+    missing = [c for c in ENGINE_COLUMNS if c not in trace._pf.schema_arrow.names]
+    if missing:
+        raise TmigrError(f"{trace.path}: missing columns {', '.join(missing)}")
+
+    tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))
+    topo = _topology(meta, tree)
+    h = Hierarchy(topo, profile, faults=(profile.default_faults | set(faults)) if faults else None,
+                  trace=True)
+    ident = identify(tree, h.cpus)
+    tick, phase = infer_tick(trace)
+
+    res = ReplayResult(model_profile=profile.name, faults=sorted(h.faults))
+    res.hierarchy = {"levels": h.levels, "groups": len(h.groups), "cpus": len(h.cpus),
+                     "tick_ns": tick, **ident.summary()}
+    lost = sorted(int(c) for c, n in (meta.lost_events or {}).items() if n) + \
+        sorted(int(c) for c in (meta.lost_unknown_cpus or []))
+    res.lost_event_cpus = sorted(set(lost))
+    k = res.by_kind["setup"]
+    for chk in ident.checks:
+        k.checked += 1
+        if chk.ok:
+            k.agreed += 1
+        else:
+            k.diverged += 1
+            from .result import Divergence
+            res.divergences.append(Divergence(index=-1, ts=0, cpu=-1, event="(hierarchy identification)",
+                                              kind="setup", what=chk.what, expected=chk.expected,
+                                              observed=chk.observed))
+    silent = sorted(c for c in (topo.online or topo.possible) if c not in tree.walk_cpus)
+    res.hierarchy["silent_cpus"] = silent
+    if silent:
+        res.notes.append(f"CPUs {', '.join(map(str, silent))} never appear in their own activation/"
+                         "deactivation walks: their state changes are not in the trace and the "
+                         "decisions that depend on them count as not decidable")
+    eng = Engine(h, ident.by_ptr, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
+                 lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent))
+    tail = None
+    events = 0
+    tmigr_events = 0
+    for batch in trace.iter_batches(batch_rows, columns=list(ENGINE_COLUMNS)):
+        cols, codes = _columns(batch)
+        events += batch.num_rows
+        tmigr_events += len(codes) - codes.count(E_OTHER)
+        cols, codes = _concat(tail, cols, codes)
+        done = eng.feed(cols, codes, final=False)
+        tail = ({k: v[done:] for k, v in cols.items()}, codes[done:])
+    if tail is not None and tail[1]:
+        eng.feed(tail[0], tail[1], final=True)
+    eng.finish()
+    res.events = events
+    res.tmigr_events = tmigr_events
+    if ident.mode != "pointers":
+        res.notes.append("no group pointers in this trace: groups identified by CPU and level")
+    if res.resyncs["lost_events"]:
+        res.notes.append(f"{res.resyncs['lost_events']} resyncs after lost events "
+                         f"(CPUs {', '.join(map(str, res.lost_event_cpus)) or 'by sequence gaps'})")
+    return res
+
+
+__all__ = ["replay", "infer_tick", "PROFILES", "FAULTS"]

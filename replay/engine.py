@@ -1,0 +1,1144 @@
+"""The replay engine: walk a captured trace through the model, decision by decision.
+
+How a trace meets the model
+---------------------------
+Per-CPU program order is exact; cross-CPU order is only as good as the timestamps (reference §7).
+The kernel's walks are sequences of per-level atomic steps (one cmpxchg or one group lock per
+level), so the engine applies them **level by level, at the position of each observed event**,
+through the model's own per-level functions (`tmigr_active_up`, `tmigr_inactive_up`,
+`tmigr_update_events`, the steps of `tmigr_handle_remote_up`), and compares what the model would
+trace with what the kernel traced:
+
+* ``group_state``: `tmigr_group_set_cpu_{active,inactive}` active mask and migrator;
+* ``walk_levels``: which levels a walk reached (and whether a new-timer walk happened at all);
+* ``expiry``: `tmigr_update_events` group next_expiry, child event expiry and CPU, and whether the
+  update was traced at all;
+* ``wakeup``: the wakeup handed back to an idle CPU (`tmigr_cpu_idle`, `tmigr_cpu_new_timer_idle`)
+  and the deadlines the kernel reports later (`tmigr_cpu_active`, `tmigr_cpu_new_timer`);
+* ``remote``: `tmigr_handle_remote` permission, due events handled, the right CPU expired;
+* ``setup``/``hotplug``: tree shape (from identification) and online/offline hand-offs.
+
+Anchoring
+---------
+A capture starts in an unknown state. A group's state is *known* from its first group-state event
+on (the events report the state after each change); a group's queue is known once the event of
+every child has been observed (a CPU's through its deactivation / new timer / activation, a child
+group's through a `tmigr_update_events` naming it or its activation). Until then the model is
+resynced to what the trace shows and the checks that depend on it count as warm-up.
+
+Concurrency
+-----------
+When a group-state event is not a valid step from the model's state of that group, the engine
+looks ahead (``window_ns``) for a group-state event of another CPU on the same group such that
+the swapped order makes both valid steps; such pairs are accepted and counted as ``reordered``.
+
+Divergences
+-----------
+Each disagreement records the step index, time, CPU, kind, expected vs observed and the model's
+path to the root at that moment. Then the model is resynced to the observed value, so one
+disagreement does not cascade. A per-CPU sequence gap (lost events) resyncs that CPU.
+
+The engine is pure: it gets column batches (plain lists) and a model, and fills a ReplayResult.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Hierarchy, KTIME_MAX, TMIGR_NONE
+from .model.hierarchy import _Walk
+from .model.structs import LOWEST_BIT, TmigrGroup
+from .result import MODEL_DISAGREES, NOT_DECIDABLE, Divergence, ReplayResult
+
+UNKNOWN_PTR = 1
+NA = -1
+
+# Event codes.
+(E_GROUP_SET, E_CONN_CHILD, E_CONN_CPU, E_SET_ACTIVE, E_SET_INACTIVE, E_NEW_TIMER, E_CPU_ACTIVE,
+ E_ONLINE, E_OFFLINE, E_HR_CPU, E_CPU_IDLE, E_NT_IDLE, E_UPDATE, E_HR, E_OTHER) = range(15)
+EVENT_CODE = {
+    "tmigr_group_set": E_GROUP_SET, "tmigr_connect_child_parent": E_CONN_CHILD,
+    "tmigr_connect_cpu_parent": E_CONN_CPU, "tmigr_group_set_cpu_active": E_SET_ACTIVE,
+    "tmigr_group_set_cpu_inactive": E_SET_INACTIVE, "tmigr_cpu_new_timer": E_NEW_TIMER,
+    "tmigr_cpu_active": E_CPU_ACTIVE, "tmigr_cpu_online": E_ONLINE, "tmigr_cpu_available": E_ONLINE,
+    "tmigr_cpu_offline": E_OFFLINE, "tmigr_cpu_unavailable": E_OFFLINE,
+    "tmigr_handle_remote_cpu": E_HR_CPU, "tmigr_cpu_idle": E_CPU_IDLE,
+    "tmigr_cpu_new_timer_idle": E_NT_IDLE, "tmigr_update_events": E_UPDATE,
+    "tmigr_handle_remote": E_HR,
+}
+EVENT_NAME = {v: k for k, v in EVENT_CODE.items()}
+EVENT_NAME[E_ONLINE] = "tmigr_cpu_online"
+EVENT_NAME[E_OFFLINE] = "tmigr_cpu_offline"
+EVENT_NAME[E_OTHER] = "other"
+
+# Columns the engine reads (filled: pointers null -> UNKNOWN_PTR, ints null -> -1).
+PTR_COLUMNS = ("group", "parent", "child")
+INT_COLUMNS = ("ts", "cpu", "seq", "target_cpu", "lvl", "childmask", "active", "migrator", "wakeup",
+               "nextevt", "group_next_expiry", "child_evt_expiry", "group_lvl", "child_evtcpu",
+               "groupmask", "num_children")
+ENGINE_COLUMNS = ("event",) + PTR_COLUMNS + INT_COLUMNS
+
+# Per-CPU operation in flight.
+OP_NONE, OP_ACT, OP_DEACT, OP_NT, OP_REMOTE, OP_SETUP = range(6)
+
+LOOKAHEAD_ROWS = 512
+
+
+def active_up_pure(active: int, migrator: int, childmask: int) -> tuple[int, int, bool]:
+    """tmigr_active_up on a state word: (active', migrator', walk_done)."""
+    if migrator == TMIGR_NONE:
+        return active | childmask, childmask, False
+    return active | childmask, migrator, True
+
+
+def inactive_up_pure(active: int, migrator: int, childmask: int, child_active: int) -> tuple[int, int, bool]:
+    """tmigr_inactive_up on a state word: (active', migrator', walk_done)."""
+    done = True
+    if not child_active:
+        active &= ~childmask
+    if migrator == childmask and not child_active:
+        migrator = LOWEST_BIT[active]
+        if migrator == TMIGR_NONE:
+            done = False
+    return active, migrator, done
+
+
+class _Ctx:
+    """What one CPU is in the middle of."""
+
+    __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
+                 "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
+                 "last_seq", "handoff")
+
+    def __init__(self) -> None:
+        self.op = OP_NONE
+        self.next: TmigrGroup | None = None
+        self.child: TmigrGroup | None = None
+        self.walk: _Walk | None = None
+        self.decidable = True
+        self.optional = False
+        self.exp_upd: list = []
+        self.now = 0
+        self.due = None
+        self.level: TmigrGroup | None = None
+        self.stopped = False
+        self.remote_target = -1
+        self.saw_cpu_event = False
+        self.nt_old = None
+        self.last_seq = -1
+        self.handoff = None
+
+
+class Engine:
+    """Replays column batches through a model `Hierarchy` and fills a `ReplayResult`.
+
+    ``by_ptr``: trace pointer -> model group (from `identify`). ``tick_ns``/``phase_ns``: the
+    jiffies grid (``now`` of remote handling is the grid point at or before the timestamp).
+    ``window_ns``: how far apart two events of different CPUs may be and still be swapped.
+    ``lost_cpus``: CPUs whose stream is known to have lost events (their first event resyncs).
+    """
+
+    def __init__(self, h: Hierarchy, by_ptr: dict[int, TmigrGroup], result: ReplayResult, *,
+                 window_ns: int = 50_000, tick_ns: int = 4_000_000, phase_ns: int = 0,
+                 lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
+                 path_depth: int = 8) -> None:
+        self.h = h
+        self.by_ptr = by_ptr
+        self.res = result
+        self.window = window_ns
+        self.tick = max(int(tick_ns), 1)
+        self.phase = int(phase_ns) % self.tick
+        self.lost_cpus = set(lost_cpus)
+        self.ctx: dict[int, _Ctx] = {c: _Ctx() for c in h.cpus}
+        self.kc = result.by_kind
+        self.group_known: set[TmigrGroup] = set()
+        # Queue knowledge: for each group, the children whose event is not known yet.
+        self.qunk: dict[TmigrGroup, set] = {}
+        for g in h.groups:
+            self.qunk[g] = set(g.cpus) | set(g.children)
+        # Silent CPUs: their walks are not in the trace. Their bits (and, above, the bits of
+        # groups with only silent CPUs) are unobservable (`silent_mask`), and every group with a
+        # silent CPU below may hold events the model cannot know (`silent_below`): there an
+        # observed expiry earlier than the model's is not decidable, a later one still is.
+        self.silent = set(silent_cpus)
+        self.silent_mask: dict[TmigrGroup, int] = {}
+        self.silent_below: dict[TmigrGroup, bool] = {}
+        for g in sorted(h.groups, key=lambda x: x.level):
+            if g.level == 0:
+                cpus = [h.cpus[c] for c in g.cpus]
+                self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.silent)
+                self.silent_below[g] = any(t.cpu in self.silent for t in cpus)
+                self.qunk[g] = {c for c in g.cpus if c not in self.silent}
+            else:
+                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent))
+                self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
+                self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
+        self.ever_known: set[TmigrGroup] = {g for g, u in self.qunk.items() if not u}
+        self.cpu_known: set[int] = set()
+        self.reorder_done: dict[int, tuple[int, int, bool]] = {}
+        self.anc: dict[int, list[TmigrGroup]] = {c: h.path_to_root(c) if t.tmgroup else [] for c, t in h.cpus.items()}
+        self.index = 0
+        self.warm_rows = 0
+        self._row_warm = False
+        self._cols: dict[str, list] = {}
+        self._codes: list[int] = []
+
+    # ------------------------------------------------------------------------------------------
+    # Bookkeeping helpers
+    # ------------------------------------------------------------------------------------------
+    def _check(self, kind: str, ok: bool | None, i: int, what: str, expected: Any, observed: Any,
+               *, cpu: int | None = None, warm: bool = False, note: str = "") -> bool:
+        """Count one check. ok None = undecidable. warm = skipped because not anchored yet."""
+        k = self.kc[kind]
+        if warm:
+            k.warmup += 1
+            self._row_warm = True
+            return True
+        k.checked += 1
+        if ok:
+            k.agreed += 1
+            return True
+        if ok is None:
+            k.undecidable += 1
+            return True
+        k.diverged += 1
+        c = self._cols
+        row_cpu = c["cpu"][i]
+        path_cpu = cpu if cpu is not None else row_cpu
+        self.res.divergences.append(Divergence(
+            index=self.index + i, ts=c["ts"][i], cpu=row_cpu, event=EVENT_NAME[self._codes[i]],
+            kind=kind, what=what, expected=expected, observed=observed,
+            classification=MODEL_DISAGREES, path=self._path(path_cpu), note=note))
+        self.res.resyncs["divergence"] += 1
+        return False
+
+    def _undecidable_div(self, kind: str, i: int, what: str, expected: Any, observed: Any, note: str) -> None:
+        self.kc[kind].checked += 1
+        self.kc[kind].undecidable += 1
+
+    def _path(self, cpu: int) -> list[dict]:
+        tmc = self.h.cpus.get(cpu)
+        if tmc is None:
+            return []
+        out = [{"cpu": cpu, "idle": tmc.idle, "available": tmc.available, "wakeup": tmc.wakeup,
+                "cpuevt": [tmc.cpuevt.expires, tmc.cpuevt.ignore], "groupmask": tmc.groupmask}]
+        for g in self.anc.get(cpu, []):
+            out.append({"group": g.id, "lvl": g.level, "active": g.active, "migrator": g.migrator,
+                        "next_expiry": g.next_expiry, "groupmask": g.groupmask,
+                        "queue": [[e.expires, e.cpu, e.ignore] for e in g.events[:8]],
+                        "known": g in self.group_known and not self.qunk[g]})
+        return out
+
+    def _group(self, ptr: int, lvl: int, cpu: int) -> TmigrGroup | None:
+        g = self.by_ptr.get(ptr)
+        if g is not None:
+            return g
+        anc = self.anc.get(cpu)
+        if anc and 0 <= lvl < len(anc):
+            return anc[lvl]
+        return None
+
+    def _learn_child(self, g: TmigrGroup | None, child: Any) -> None:
+        """The event of `child` (a CPU number or a group) in `g` is known from now on."""
+        if g is not None:
+            s = self.qunk.get(g)
+            if s and child in s:
+                s.discard(child)
+                if not s:
+                    self.ever_known.add(g)
+
+    def _forget_cpu(self, cpu: int) -> None:
+        """Lost events on `cpu`: its state and everything on its path is unknown again."""
+        tmc = self.h.cpus.get(cpu)
+        self.cpu_known.discard(cpu)
+        self.ctx[cpu] = ctx = _Ctx()
+        ctx.last_seq = -1
+        if tmc is None or tmc.tmgroup is None:
+            return
+        self.qunk[tmc.tmgroup].add(cpu)
+        child = None
+        for g in self.anc[cpu]:
+            self.group_known.discard(g)
+            if child is not None:
+                self.qunk[g].add(child)
+            child = g
+
+    def _queue_known(self, g: TmigrGroup | None) -> bool:
+        return g is not None and not self.qunk[g]
+
+    def _warm_kind(self, g: TmigrGroup | None) -> bool:
+        """True if g's queue was never known (warm-up), False if it was and got lost (undecidable)."""
+        return g not in self.ever_known
+
+    # ------------------------------------------------------------------------------------------
+    # Feeding
+    # ------------------------------------------------------------------------------------------
+    def feed(self, cols: dict[str, list], codes: list[int], final: bool) -> int:
+        """Process rows of `cols`; keep the last LOOKAHEAD_ROWS unless `final`. Returns rows done."""
+        self._cols = cols
+        self._codes = codes
+        n = len(codes)
+        stop = n if final else max(0, n - LOOKAHEAD_ROWS)
+        self._n = n
+        ts_l = cols["ts"]
+        cpu_l = cols["cpu"]
+        seq_l = cols["seq"]
+        ctxs = self.ctx
+        handlers = self._handlers
+        res = self.res
+        for i in range(stop):
+            code = codes[i]
+            cpu = cpu_l[i]
+            ctx = ctxs.get(cpu)
+            if ctx is None:
+                continue
+            s = seq_l[i]
+            if ctx.last_seq >= 0 and s != ctx.last_seq + 1 and s >= 0:
+                self._close(cpu, ctx, i, True)
+                self._forget_cpu(cpu)
+                ctx = ctxs[cpu]
+                res.resyncs["lost_events"] += 1
+            elif ctx.last_seq < 0 and cpu in self.lost_cpus:
+                self._forget_cpu(cpu)
+                ctx = ctxs[cpu]
+                res.resyncs["lost_events"] += 1
+            ctx.last_seq = s
+            if code == E_OTHER:
+                continue
+            self._row_warm = False
+            handlers[code](self, i, cpu, ctx, ts_l[i])
+            if self._row_warm:
+                self.warm_rows += 1
+        self.index += stop
+        return stop
+
+    def finish(self) -> None:
+        for cpu, ctx in self.ctx.items():
+            if ctx.op != OP_NONE or ctx.exp_upd:
+                self._close(cpu, ctx, max(self._n - 1, 0), False)
+        self.res.warmup_events = self.warm_rows
+
+    # ------------------------------------------------------------------------------------------
+    # Closing an operation: what the model still expected and the kernel did not trace
+    # ------------------------------------------------------------------------------------------
+    def _close(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        op = ctx.op
+        if op == OP_ACT or op == OP_DEACT:
+            if ctx.next is not None and not ctx.optional and not interrupted:
+                # The model would have gone on to the parent; the kernel stopped.
+                self._check("walk_levels", False if ctx.decidable else None, i,
+                            f"{'activation' if op == OP_ACT else 'deactivation'} walk of CPU{cpu} "
+                            f"stopped below {ctx.next.id}", f"continue to {ctx.next.id}", "stopped", cpu=cpu)
+            elif op == OP_ACT and not ctx.optional:
+                self._check("walk_levels", True if ctx.decidable else None, i, "", None, None)
+        elif op == OP_REMOTE:
+            self._close_remote(cpu, ctx, i, interrupted)
+        ctx.op = OP_NONE
+        ctx.next = None
+        ctx.walk = None
+
+    def _missing_updates(self, cpu: int, ctx: _Ctx, i: int) -> None:
+        recs = ctx.exp_upd
+        ctx.exp_upd = []
+        for rec in recs:
+            g = rec["group"]
+            decidable = self._queue_known(g) and g in self.group_known
+            if decidable:
+                self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
+                            _upd_view(rec), None, cpu=cpu)
+            else:
+                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+
+    # ------------------------------------------------------------------------------------------
+    # Activation
+    # ------------------------------------------------------------------------------------------
+    def _on_cpu_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        self._close(cpu, ctx, i, False)
+        c = self._cols
+        t = c["target_cpu"][i]
+        if t < 0:
+            t = cpu
+        tmc = self.h.cpus.get(t)
+        if tmc is None or tmc.tmgroup is None:
+            return
+        w = c["wakeup"][i]
+        if t in self.cpu_known:
+            if self._check("wakeup", w == tmc.wakeup, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
+                           tmc.wakeup, w, cpu=t) is False:
+                pass
+        else:
+            self._check("wakeup", None, i, "", None, None, warm=True)
+        tmc.idle = False
+        tmc.cpuevt.ignore = True
+        tmc.wakeup = KTIME_MAX
+        self.cpu_known.add(t)
+        self._learn_child(tmc.tmgroup, t)
+        ctx.op = OP_ACT
+        ctx.walk = _Walk(childmask=tmc.groupmask)
+        ctx.next = tmc.tmgroup
+        ctx.child = None
+        ctx.decidable = True
+        ctx.optional = False
+        if ctx.handoff is not None:
+            ctx.handoff = None
+        for oc, octx in self.ctx.items():
+            hand = octx.handoff
+            if hand is not None and oc != t:
+                octx.handoff = None
+                self._check("hotplug", ts <= hand[0], i, f"hand-off after CPU{oc} went offline",
+                            f"a CPU activates by {hand[0]}", ts, cpu=t)
+
+    def _on_set_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        lvl = c["lvl"][i]
+        g = self._group(c["group"][i], lvl, cpu)
+        if g is None:
+            return
+        obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        if ctx.op != OP_ACT:
+            # Not in an activation of this CPU: setup (old root activated into a new root) or a
+            # capture that starts mid-walk. Check it as a single step if the group is known.
+            kind = "setup" if ctx.op == OP_SETUP else "group_state"
+            if g in self.group_known:
+                a, mg, _ = active_up_pure(g.active, g.migrator, m)
+                if not self._check(kind, (a, mg) == (obs_a, obs_m), i, f"{g.id} state after activation",
+                                   _st(a, mg), _st(obs_a, obs_m), cpu=cpu):
+                    pass
+            else:
+                self._check(kind, None, i, "", None, None, warm=True)
+            self.h.resync_group_state(g, obs_a, obs_m)
+            self.group_known.add(g)
+            return
+        walk = ctx.walk
+        exp_g = ctx.next
+        if exp_g is not g:
+            self._walk_mismatch(i, cpu, ctx, g, "activation")
+            walk.childmask = m
+        elif walk.childmask != m:
+            walk.childmask = m
+        known = g in self.group_known
+        S = self._adjust_silent(g, obs_a, obs_m) if known else 0
+        pre_a, pre_m = g.active, g.migrator
+        pre = self.reorder_done.pop(self.index + i, None)
+        if pre is not None:
+            # Already accepted as the earlier half of a swapped pair: the model state has it.
+            done = pre[2]
+            self.kc["group_state"].checked += 1
+            self.kc["group_state"].agreed += 1
+        elif known:
+            a, mg, done = active_up_pure(pre_a, pre_m, m)
+            if (a, mg) != (obs_a, obs_m):
+                alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None)
+                if alt is not None:
+                    done = alt
+                    self.kc["group_state"].checked += 1
+                    self.kc["group_state"].agreed += 1
+                    self.res.reordered += 1
+                elif S and not ((a ^ obs_a) & ~S):
+                    self._check("group_state", None, i, "", None, None)
+                    done = not (obs_m == m and obs_a == m)
+                    ctx.optional = True
+                else:
+                    self._check("group_state", False, i, _state_what(g, "activation", m, cpu),
+                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu)
+                    done = not (obs_m == m and pre_m == TMIGR_NONE)
+                    ctx.decidable = False
+            else:
+                self.kc["group_state"].checked += 1
+                self.kc["group_state"].agreed += 1
+        else:
+            self._check("group_state", None, i, "", None, None, warm=True)
+            ctx.decidable = False
+            done = None
+        # Apply through the model (sets groupevt.ignore, seq), then pin to the observation.
+        self.h.tmigr_active_up(g, ctx.child, walk)
+        if g.active != obs_a or g.migrator != obs_m:
+            self.h.resync_group_state(g, obs_a, obs_m)
+        self.group_known.add(g)
+        if g.parent is not None:
+            self._learn_child(g.parent, g)
+        if done is None:
+            ctx.optional = True
+            done = False
+        ctx.child = g
+        if not done and g.parent is not None:
+            ctx.next = g.parent
+            walk.childmask = g.groupmask
+        else:
+            ctx.next = None
+
+    def _adjust_silent(self, g: TmigrGroup, obs_a: int, obs_m: int) -> int:
+        """Bring the silent children's bits of g's state up to the observation (they changed
+        without an event), keeping the kernel's rules for the migrator. Returns the mask."""
+        S = self.silent_mask.get(g, 0)
+        if not S:
+            return 0
+        a = (g.active & ~S) | (obs_a & S)
+        m = g.migrator
+        if m != TMIGR_NONE and (m & S) and not (m & a):
+            m = LOWEST_BIT[a]                       # a silent migrator went idle: hand-over
+        if m == TMIGR_NONE and (a & S):
+            m = obs_m if (obs_m != TMIGR_NONE and obs_m & a & S) else LOWEST_BIT[a & S]
+        g.active, g.migrator = a, m
+        return S
+
+    def _walk_mismatch(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup, what: str) -> None:
+        exp = ctx.next.id if ctx.next is not None else "end of walk"
+        if ctx.decidable and not ctx.optional:
+            self._check("walk_levels", False, i, f"{what} walk of CPU{cpu} reached {g.id}", exp, g.id, cpu=cpu)
+        else:
+            self._check("walk_levels", None, i, "", None, None, warm=True)
+        ctx.optional = True
+        ctx.decidable = False
+        # Follow the kernel: the child is whatever sits below g on this CPU's path.
+        anc = self.anc.get(cpu, [])
+        ctx.child = anc[g.level - 1] if g.level > 0 and len(anc) >= g.level else None
+
+    def _try_reorder(self, i: int, g: TmigrGroup, pre_a: int, pre_m: int, obs_a: int, obs_m: int,
+                     m: int, is_active: bool, child_active: int | None) -> bool | None:
+        """Look ahead for another CPU's group-state event on `g` that, applied first, makes
+        this one a valid step. Returns this event's walk_done, or None if none fits."""
+        c = self._cols
+        codes = self._codes
+        ts0 = c["ts"][i]
+        cpu0 = c["cpu"][i]
+        limit = ts0 + self.window
+        ts_l, grp_l, lvl_l, cpu_l = c["ts"], c["group"], c["lvl"], c["cpu"]
+        for j in range(i + 1, self._n):
+            if ts_l[j] > limit:
+                break
+            cj = codes[j]
+            if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
+                continue
+            if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
+                continue
+            mj = c["childmask"][j]
+            if cj == E_SET_ACTIVE:
+                a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
+            else:
+                ch = self._child_of(cpu_l[j], g)
+                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
+            if (a1, m1) != (c["active"][j], c["migrator"][j]):
+                continue
+            if is_active:
+                a2, m2, d2 = active_up_pure(a1, m1, m)
+            else:
+                a2, m2, d2 = inactive_up_pure(a1, m1, m, child_active or 0)
+            if (a2, m2) == (obs_a, obs_m):
+                self.reorder_done[self.index + j] = (a1, m1, dj)
+                return d2
+            return None
+        return None
+
+    def _child_of(self, cpu: int, g: TmigrGroup) -> TmigrGroup | None:
+        if g.level == 0:
+            return None
+        anc = self.anc.get(cpu, [])
+        return anc[g.level - 1] if len(anc) >= g.level else None
+
+    # ------------------------------------------------------------------------------------------
+    # Deactivation (and the offline walk)
+    # ------------------------------------------------------------------------------------------
+    def _lookahead_end(self, i: int, cpu: int, codes_end: tuple[int, ...]) -> int | None:
+        """Index of the next event of `cpu` with a code in `codes_end` (within the buffer)."""
+        c = self._cols
+        cpu_l = c["cpu"]
+        codes = self._codes
+        for j in range(i + 1, self._n):
+            if cpu_l[j] == cpu:
+                if codes[j] in codes_end:
+                    return j
+                if codes[j] in (E_CPU_ACTIVE, E_HR, E_NEW_TIMER):
+                    return None
+        return None
+
+    def _on_set_inactive(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        lvl = c["lvl"][i]
+        g = self._group(c["group"][i], lvl, cpu)
+        if g is None:
+            return
+        obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
+        tmc = self.h.cpus[cpu]
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        if ctx.op != OP_DEACT:
+            self._close(cpu, ctx, i, False)
+            j = self._lookahead_end(i, cpu, (E_CPU_IDLE, E_OFFLINE))
+            nextexp = KTIME_MAX
+            ctx.decidable = cpu in self.cpu_known
+            if j is not None:
+                if self._codes[j] == E_CPU_IDLE:
+                    nextexp = c["nextevt"][j]
+            else:
+                ctx.decidable = False
+            if nextexp != KTIME_MAX:
+                tmc.cpuevt.ignore = False
+            ctx.op = OP_DEACT
+            ctx.walk = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
+            ctx.next = tmc.tmgroup
+            ctx.child = None
+            ctx.optional = False
+            if cpu not in self.cpu_known:
+                ctx.optional = True
+        walk = ctx.walk
+        if ctx.next is not g:
+            self._walk_mismatch(i, cpu, ctx, g, "deactivation")
+        walk.childmask = m
+        child = ctx.child
+        child_active = child.active if child is not None else 0
+        known = g in self.group_known
+        S = self._adjust_silent(g, obs_a, obs_m) if known else 0
+        pre_a, pre_m = g.active, g.migrator
+        pre = self.reorder_done.pop(self.index + i, None)
+        done: bool | None
+        if pre is not None:
+            done = pre[2]
+            self.kc["group_state"].checked += 1
+            self.kc["group_state"].agreed += 1
+        elif known:
+            a, mg, done = inactive_up_pure(pre_a, pre_m, m, child_active)
+            if (a, mg) != (obs_a, obs_m):
+                alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, False, child_active)
+                if alt is not None:
+                    done = alt
+                    self.kc["group_state"].checked += 1
+                    self.kc["group_state"].agreed += 1
+                    self.res.reordered += 1
+                elif S and not ((a ^ obs_a) & ~S):
+                    self._check("group_state", None, i, "", None, None)
+                    done = obs_m != TMIGR_NONE
+                else:
+                    self._check("group_state", False, i, _state_what(g, "deactivation", m, cpu),
+                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu)
+                    done = obs_m != TMIGR_NONE
+                    ctx.decidable = False
+            else:
+                self.kc["group_state"].checked += 1
+                self.kc["group_state"].agreed += 1
+        else:
+            self._check("group_state", None, i, "", None, None, warm=True)
+            ctx.decidable = False
+            done = None
+        # The model's own step: state transition plus this level's tmigr_update_events.
+        h = self.h
+        out = h._begin(cpu)
+        h.tmigr_inactive_up(g, child, walk)
+        if g.active != obs_a or g.migrator != obs_m:
+            # Pin to the observation; the update of this level was computed from the model's
+            # state, which only matters for the group_active field.
+            h.resync_group_state(g, obs_a, obs_m)
+        self.group_known.add(g)
+        for rec in out:
+            if rec[0] == "tmigr_update_events":
+                ctx.exp_upd.append(rec[1])
+        if done is None:
+            ctx.optional = True
+            done = obs_m != TMIGR_NONE
+        ctx.child = g
+        if not done and g.parent is not None:
+            ctx.next = g.parent
+        else:
+            ctx.next = None
+
+    def _on_cpu_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        tmc = self.h.cpus.get(cpu)
+        if tmc is None or tmc.tmgroup is None:
+            return
+        nextevt, w = c["nextevt"][i], c["wakeup"][i]
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        if ctx.op != OP_DEACT:
+            # Capture started inside a deactivation: anchor.
+            self._close(cpu, ctx, i, False)
+            self._check("wakeup", None, i, "", None, None, warm=True)
+            self.h.resync_cpu(cpu, idle=True, wakeup=w)
+            return
+        walk = ctx.walk
+        if ctx.next is not None and not ctx.optional:
+            self._check("walk_levels", False if ctx.decidable else None, i,
+                        f"deactivation walk of CPU{cpu} stopped below {ctx.next.id}",
+                        f"continue to {ctx.next.id}", "stopped", cpu=cpu)
+        elif not ctx.optional:
+            self._check("walk_levels", True if ctx.decidable else None, i, "", None, None)
+        if walk.nextexp != nextevt:
+            # Lookahead failed (buffer edge): take the traced value.
+            walk.nextexp = nextevt
+        root_known = all(self._queue_known(g) for g in self.anc[cpu]) and ctx.decidable and not ctx.optional
+        exp_w = walk.firstexp
+        if root_known:
+            self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[self.anc[cpu][-1]]), i,
+                        f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
+        else:
+            self._check("wakeup", None, i, "", None, None, warm=self._warm_kind(self.anc[cpu][-1]))
+        tmc.idle = True
+        tmc.wakeup = w
+        self.cpu_known.add(cpu)
+        self._learn_child(tmc.tmgroup, cpu)
+        ctx.op = OP_NONE
+        ctx.next = None
+        ctx.walk = None
+
+    def _on_offline(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        t = c["target_cpu"][i]
+        if t < 0:
+            t = cpu
+        tmc = self.h.cpus.get(t)
+        if tmc is None:
+            return
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        firstexp = ctx.walk.firstexp if (ctx.op == OP_DEACT and ctx.walk is not None) else None
+        decidable = ctx.op == OP_DEACT and ctx.decidable and not ctx.optional and \
+            all(self._queue_known(g) for g in self.anc[t])
+        self._check("hotplug", c["wakeup"][i] == KTIME_MAX, i, f"CPU{t} offline wakeup", KTIME_MAX,
+                    c["wakeup"][i], cpu=t)
+        ctx.op = OP_NONE
+        ctx.next = None
+        ctx.walk = None
+        self.h.resync_cpu(t, available=False, wakeup=KTIME_MAX)
+        self.h.cpu_online.discard(t)
+        if firstexp is not None and firstexp != KTIME_MAX and decidable:
+            # It was the last active CPU with events pending: another CPU must be woken.
+            ctx.handoff = (ts + 10_000_000, firstexp)
+
+    def _on_online(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        self._close(cpu, ctx, i, False)
+        c = self._cols
+        t = c["target_cpu"][i]
+        if t < 0:
+            t = cpu
+        tmc = self.h.cpus.get(t)
+        if tmc is None:
+            return
+        if t in self.cpu_known:
+            self._check("hotplug", not tmc.available, i, f"CPU{t} comes online", "offline before",
+                        "online" if tmc.available else "offline", cpu=t)
+        self.h.resync_cpu(t, available=True, idle=True)
+        self.h.available_mask.add(t)
+
+    # ------------------------------------------------------------------------------------------
+    # New timer while idle
+    # ------------------------------------------------------------------------------------------
+    def _on_new_timer(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        self._close(cpu, ctx, i, False)
+        c = self._cols
+        tmc = self.h.cpus.get(cpu)
+        if tmc is None or tmc.tmgroup is None:
+            return
+        w = c["wakeup"][i]
+        known = cpu in self.cpu_known
+        if known:
+            self._check("wakeup", w == tmc.wakeup, i, f"CPU{cpu} wakeup before a new-timer walk",
+                        tmc.wakeup, w, cpu=cpu)
+        else:
+            self._check("wakeup", None, i, "", None, None, warm=True)
+        tmc.wakeup = w
+        j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
+        nextexp = c["nextevt"][j] if j is not None else KTIME_MAX
+        ctx.nt_old = (tmc.cpuevt.expires, tmc.cpuevt.ignore, known)
+        h = self.h
+        out = h._begin(cpu)
+        tmc.cpuevt.ignore = False
+        walk = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
+        h._walk_groups(h.tmigr_new_timer_up, walk, tmc)
+        ctx.walk = walk
+        ctx.op = OP_NT
+        ctx.decidable = known and j is not None
+        ctx.exp_upd = [r[1] for r in out if r[0] == "tmigr_update_events"]
+        self.cpu_known.add(cpu)
+
+    def _on_nt_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        tmc = self.h.cpus.get(cpu)
+        if tmc is None or tmc.tmgroup is None:
+            return
+        nextevt, w = c["nextevt"][i], c["wakeup"][i]
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        if ctx.op == OP_NT:
+            old_exp, old_ign, known = ctx.nt_old
+            walk = ctx.walk
+            if known:
+                need = nextevt != KTIME_MAX and (nextevt != old_exp or old_ign)
+                self._check("walk_levels", need, i, f"new-timer walk of CPU{cpu}", "no walk", "walk", cpu=cpu)
+            root_known = all(self._queue_known(g) for g in self.anc[cpu]) and ctx.decidable
+            if root_known:
+                self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[self.anc[cpu][-1]]), i, f"wakeup returned to idle CPU{cpu} after a new timer",
+                            walk.firstexp, w, cpu=cpu)
+            else:
+                self._check("wakeup", None, i, "", None, None, warm=self._warm_kind(self.anc[cpu][-1]))
+            tmc.wakeup = w
+            self._learn_child(tmc.tmgroup, cpu)
+            ctx.op = OP_NONE
+            ctx.walk = None
+            return
+        self._close(cpu, ctx, i, False)
+        # No walk traced: the model must agree that nothing changed.
+        if cpu in self.cpu_known:
+            e = tmc.cpuevt
+            need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not tmc.remote
+            self._check("walk_levels", not need, i, f"new timer on idle CPU{cpu} needs a walk",
+                        "walk" if need else "no walk", "no walk", cpu=cpu)
+            self._check("wakeup", w == tmc.wakeup, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
+                        tmc.wakeup, w, cpu=cpu)
+        else:
+            self._check("wakeup", None, i, "", None, None, warm=True)
+            if nextevt != KTIME_MAX and tmc.tmgroup is not None:
+                # No walk with a real expiry: the CPU's event is queued with this expiry.
+                self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
+                self._learn_child(tmc.tmgroup, cpu)
+                self.cpu_known.add(cpu)
+            self.h.resync_cpu(cpu, idle=True)
+        tmc.wakeup = w
+
+    # ------------------------------------------------------------------------------------------
+    # tmigr_update_events (all walks)
+    # ------------------------------------------------------------------------------------------
+    def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        glvl = c["group_lvl"][i]
+        behalf = ctx.remote_target if (ctx.op == OP_REMOTE and ctx.remote_target >= 0) else cpu
+        g = self._group(c["group"][i], glvl, behalf)
+        if g is None:
+            return
+        chp = c["child"][i]
+        child = None
+        if chp != 0:
+            child = self._group(chp, glvl - 1, behalf) if glvl > 0 else None
+        obs = (c["nextevt"][i], c["group_next_expiry"][i], c["child_evt_expiry"][i], c["child_evtcpu"][i])
+        exp = None
+        if ctx.exp_upd:
+            k = 0
+            for k, rec in enumerate(ctx.exp_upd):
+                if rec["group"] is g:
+                    break
+            else:
+                k = -1
+            if k >= 0:
+                # Expected updates of lower levels that were skipped were not traced.
+                skipped, ctx.exp_upd = ctx.exp_upd[:k], ctx.exp_upd[k:]
+                if skipped:
+                    saved = ctx.exp_upd
+                    ctx.exp_upd = skipped
+                    self._missing_updates(cpu, ctx, i)
+                    ctx.exp_upd = saved
+                exp = ctx.exp_upd.pop(0)
+        decidable = (self._queue_known(g) and (child is None or self._queue_known(child))
+                     and ctx.op in (OP_DEACT, OP_NT, OP_REMOTE) and ctx.decidable and not ctx.optional)
+        if exp is None:
+            if decidable and ctx.op != OP_NONE:
+                self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
+                            None, _obs_view(obs), cpu=behalf)
+            else:
+                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+        elif decidable:
+            ev = (exp["nextevt"], exp["group_next_expiry"],
+                  exp["child_evt_expiry"] if child is not None else obs[2],
+                  exp["child_evtcpu"] if child is not None else obs[3])
+            sil = self.silent_below[g]
+            verdict = True
+            for n in range(3):
+                v = _cmp_expiry(ev[n], obs[n], sil)
+                if v is False:
+                    verdict = False
+                    break
+                if v is None:
+                    verdict = None
+            if verdict is not False and ev[3] != obs[3]:
+                verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
+            self._check("expiry", verdict, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
+                        _obs_view(obs), cpu=behalf)
+        else:
+            self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+        # Anchor to what the kernel traced (a no-op when the model agreed).
+        h = self.h
+        if child is None:
+            ex = exp["nextevt"] if exp is not None else None
+            if ex != obs[0] or exp is None or exp["group_next_expiry"] != obs[1]:
+                if ctx.op == OP_REMOTE or ctx.op == OP_DEACT or ctx.op == OP_NT:
+                    h.resync_update_events(g, None, behalf, obs[0], obs[1])
+                else:
+                    g.next_expiry = obs[1]
+            if behalf in self.silent:
+                # Its later changes are invisible: keep it out of the model's queue.
+                h._place_event(h.cpus[behalf].cpuevt, None, obs[0], behalf, True, False)
+            else:
+                self._learn_child(g, behalf)
+                if ctx.op != OP_NONE:
+                    self.cpu_known.add(behalf)
+        else:
+            if exp is None or (exp["nextevt"], exp["group_next_expiry"], exp["child_evt_expiry"],
+                               exp["child_evtcpu"]) != obs:
+                h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
+            self._learn_child(g, child)
+
+    # ------------------------------------------------------------------------------------------
+    # Remote handling
+    # ------------------------------------------------------------------------------------------
+    def _now(self, ts: int) -> int:
+        return ts - ((ts - self.phase) % self.tick)
+
+    def _on_hr(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        lvl = c["lvl"][i]
+        g = self._group(c["group"][i], lvl, cpu)
+        tmc = self.h.cpus.get(cpu)
+        if g is None or tmc is None:
+            return
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        new = ctx.op != OP_REMOTE or lvl == 0 or (ctx.next is not g and ctx.level is not None
+                                                   and g.level <= ctx.level.level)
+        if new:
+            self._close(cpu, ctx, i, False)
+            ctx.op = OP_REMOTE
+            ctx.now = self._now(ts)
+            ctx.walk = _Walk(childmask=tmc.groupmask)
+            ctx.next = tmc.tmgroup
+            ctx.child = None
+            ctx.stopped = False
+            ctx.due = None
+            ctx.remote_target = -1
+            ctx.decidable = cpu in self.cpu_known and tmc.tmgroup in self.group_known
+            ctx.optional = not ctx.decidable
+            # Entry: only the level-0 migrator (or NONE) walks, or an idle migrator whose wakeup
+            # must be reset.
+            if ctx.decidable:
+                l0 = tmc.tmgroup
+                ok = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
+                    tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
+                if not ok and l0.migrator & self.silent_mask[l0]:
+                    # The migrator is a silent CPU: it went idle unseen and handed over.
+                    ok = None
+                    l0.active &= ~l0.migrator
+                    l0.migrator = LOWEST_BIT[l0.active]
+                self._check("remote", ok, i, f"CPU{cpu} runs tmigr_handle_remote",
+                            "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
+            else:
+                self._check("remote", None, i, "", None, None, warm=True)
+        else:
+            self._remote_level_done(i, cpu, ctx)
+        if ctx.next is not g:
+            if ctx.decidable and not ctx.optional:
+                self._check("walk_levels", False, i, f"remote walk of CPU{cpu} reached {g.id}",
+                            ctx.next.id if ctx.next else "end of walk", g.id, cpu=cpu)
+            ctx.optional = True
+            ctx.walk.childmask = self._child_of(cpu, g).groupmask if g.level > 0 and self._child_of(cpu, g) else tmc.groupmask
+        ctx.level = g
+        ctx.next = None
+        self._remote_eval(i, cpu, ctx, g)
+
+    def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
+        """At level g: may this CPU handle it, and what is due now?"""
+        walk = ctx.walk
+        h = self.h
+        if g not in self.group_known:
+            ctx.optional = True
+        if self.silent_mask[g] and g.migrator == TMIGR_NONE:
+            ctx.optional = True         # a silent child may have become migrator unseen
+        if not h.tmigr_check_migrator(g, walk.childmask):
+            if g.migrator & self.silent_mask[g]:
+                ctx.optional = True     # a silent migrator may have handed over unseen
+            else:
+                ctx.stopped = True
+                ctx.due = None
+                return
+        ctx.stopped = False
+        evt = h.tmigr_next_groupevt(g)
+        if evt is not None and ctx.now >= evt.expires:
+            ctx.due = evt
+        else:
+            ctx.due = None
+
+    def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
+        """Leaving the current level: anything still due should have been handled."""
+        g = ctx.level
+        if g is None:
+            return
+        if ctx.due is not None:
+            self._missed_due(i, cpu, ctx, g)
+        if not ctx.stopped:
+            ctx.walk.firstexp = g.next_expiry
+            if g.parent is not None:
+                ctx.next = g.parent
+                ctx.walk.childmask = g.groupmask
+                ctx.child = g
+        ctx.due = None
+
+    def _missed_due(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
+        evt = ctx.due
+        ctx.due = None
+        decidable = self._queue_known(g) and not ctx.optional
+        # `now` is not traced: an expiry less than a tick before our estimate is ambiguous.
+        ambiguous = evt.expires > ctx.now - self.tick
+        if decidable and not ambiguous:
+            self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
+                        f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)
+        else:
+            self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
+
+    def _on_hr_cpu(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        c = self._cols
+        t = c["target_cpu"][i]
+        h = self.h
+        tt = h.cpus.get(t)
+        if tt is None:
+            return
+        if ctx.exp_upd:
+            self._missing_updates(cpu, ctx, i)
+        if ctx.op != OP_REMOTE or ctx.level is None:
+            self._check("remote", None, i, "", None, None, warm=True)
+            return
+        g = ctx.level
+        evt = ctx.due
+        decidable = self._queue_known(g) and not ctx.optional and t in self.cpu_known
+        if evt is not None and evt.cpu == t:
+            self.kc["remote"].checked += 1
+            if decidable:
+                self.kc["remote"].agreed += 1
+            else:
+                self.kc["remote"].undecidable += 1
+        else:
+            # Which event did the kernel handle? The target's, if it is queued here.
+            cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
+            ambiguous = cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick
+            if decidable and not ambiguous:
+                self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t} from {g.id}",
+                            f"CPU{evt.cpu}" if evt is not None else "nothing due", f"CPU{t}", cpu=cpu)
+            else:
+                self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
+            if evt is not None and evt.queued_in is g and decidable and not ambiguous:
+                pass  # the kernel did not take the model's event: leave it queued
+            evt = cand
+        if decidable:
+            self._check("wakeup", c["wakeup"][i] == tt.wakeup, i, f"wakeup of CPU{t} when expired remotely",
+                        tt.wakeup, c["wakeup"][i], cpu=t)
+        # Dequeue what the kernel handled and run the remote expiry of the target.
+        if evt is not None and evt.queued_in is g:
+            h._timerqueue_del(g, evt)
+        h.tmigr_next_groupevt(g)
+        j = self._next_of_cpu(i, cpu)
+        nextg = KTIME_MAX
+        known_next = False
+        if j is not None and self._codes[j] == E_UPDATE and c["child"][j] == 0 and c["group_lvl"][j] == 0:
+            nextg = c["nextevt"][j]
+            known_next = True
+        out = h._begin(cpu)
+        if tt.cpuevt.ignore or not tt.idle:
+            # Model thinks the target cannot be handled; follow the kernel.
+            tt.cpuevt.ignore = False
+            tt.idle = True
+        if tt.cpuevt.expires > ctx.now:
+            tt.cpuevt.expires = ctx.now
+        tt.remote = False
+        h.tmigr_handle_remote_cpu(t, ctx.now, nextg)
+        ctx.remote_target = t
+        ctx.exp_upd = [r[1] for r in out if r[0] == "tmigr_update_events"]
+        if not known_next and not ctx.exp_upd:
+            # No update traced: the target woke up or its new event is unknown.
+            self.qunk[tt.tmgroup].add(t)
+            self.cpu_known.discard(t)
+        self._remote_eval(i, cpu, ctx, g)
+
+    def _next_of_cpu(self, i: int, cpu: int) -> int | None:
+        cpu_l = self._cols["cpu"]
+        for j in range(i + 1, min(self._n, i + 64)):
+            if cpu_l[j] == cpu:
+                return j
+        return None
+
+    def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
+        if ctx.level is None:
+            return
+        g = ctx.level
+        if ctx.due is not None and not interrupted:
+            self._missed_due(i, cpu, ctx, g)
+        if not ctx.stopped:
+            ctx.walk.firstexp = g.next_expiry
+            if g.parent is not None and not interrupted:
+                if ctx.decidable and not ctx.optional and g in self.group_known:
+                    self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
+                                f"continue to {g.parent.id}", "stopped", cpu=cpu)
+            elif ctx.decidable and not ctx.optional:
+                self._check("walk_levels", True, i, "", None, None)
+        elif ctx.decidable and not ctx.optional:
+            self._check("walk_levels", True, i, "", None, None)
+        tmc = self.h.cpus[cpu]
+        tmc.wakeup = ctx.walk.firstexp if not ctx.optional else tmc.wakeup
+        if ctx.optional:
+            self.cpu_known.discard(cpu) if tmc.idle else None
+        ctx.level = None
+        ctx.remote_target = -1
+
+    # ------------------------------------------------------------------------------------------
+    # Setup events: the shape is checked by identification; here they only mark setup context
+    # ------------------------------------------------------------------------------------------
+    def _on_setup(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        if ctx.op != OP_SETUP:
+            self._close(cpu, ctx, i, False)
+        ctx.op = OP_SETUP
+
+    _handlers = {}
+
+
+Engine._handlers = {
+    E_GROUP_SET: Engine._on_setup, E_CONN_CHILD: Engine._on_setup, E_CONN_CPU: Engine._on_setup,
+    E_SET_ACTIVE: Engine._on_set_active, E_SET_INACTIVE: Engine._on_set_inactive,
+    E_NEW_TIMER: Engine._on_new_timer, E_CPU_ACTIVE: Engine._on_cpu_active, E_ONLINE: Engine._on_online,
+    E_OFFLINE: Engine._on_offline, E_HR_CPU: Engine._on_hr_cpu, E_CPU_IDLE: Engine._on_cpu_idle,
+    E_NT_IDLE: Engine._on_nt_idle, E_UPDATE: Engine._on_update, E_HR: Engine._on_hr,
+}
+Engine._handlers = [Engine._handlers[k] for k in range(E_OTHER)]
+
+
+def _st(active: int, migrator: int) -> dict:
+    return {"active": f"{active:#04x}", "migrator": "NONE" if migrator == TMIGR_NONE else f"{migrator:#04x}"}
+
+
+def _state_what(g: TmigrGroup, how: str, m: int, cpu: int) -> str:
+    return f"{g.id} state after {how} of child {m:#x} (CPU{cpu}'s walk)"
+
+
+def _obs_view(t: tuple | None) -> dict | None:
+    if t is None:
+        return None
+    return {"nextevt": _x(t[0]), "next_expiry": _x(t[1]), "child_evt_expiry": _x(t[2]), "child_evtcpu": t[3]}
+
+
+def _upd_view(rec: dict) -> dict:
+    return {"group": rec["group"].id, "nextevt": _x(rec["nextevt"]), "next_expiry": _x(rec["group_next_expiry"]),
+            "child_evt_expiry": _x(rec["child_evt_expiry"]), "child_evtcpu": rec["child_evtcpu"]}
+
+
+def _upd_what(g: TmigrGroup, child: TmigrGroup | None, ev: tuple, obs: tuple, cpu: int) -> str:
+    names = ("nextevt", "next_expiry", "child_evt_expiry", "child_evtcpu")
+    diff = [n for n, a, b in zip(names, ev, obs) if a != b]
+    who = child.id if child is not None else f"CPU{cpu}"
+    return f"{g.id} after queuing {who}'s event: {', '.join(diff)} differ"
+
+
+def _x(v: int) -> Any:
+    return "KTIME_MAX" if v == KTIME_MAX else v
+
+
+def _all_silent(g: TmigrGroup, silent: set[int]) -> bool:
+    """Every CPU below g is silent."""
+    if g.level == 0:
+        return bool(g.cpus) and all(c in silent for c in g.cpus)
+    return bool(g.children) and all(_all_silent(ch, silent) for ch in g.children)
+
+
+def _cmp_expiry(expected: int, observed: int, silent: bool) -> bool | None:
+    """Equal: agreed. Below a silent CPU an earlier observation may be an unobservable event."""
+    if expected == observed:
+        return True
+    if silent and observed < expected:
+        return None
+    return False

@@ -1,0 +1,298 @@
+"""Hierarchy identification: which model group is each group the trace talks about.
+
+The trace names groups by pointer (raw, per-boot hashed, or unavailable = null); the model names
+them ``GRP<lvl>:<n>``. A first columnar pass over the trace (:func:`scan`) collects every relation
+the events prove (reference §7.4):
+
+* CPU events (``parent=``) give each CPU's level-0 group;
+* group-state events give group -> parent, level and node, and -- in a CPU's own walk -- the mask
+  of the child it came from (level 0: the CPU's mask);
+* ``tmigr_update_events`` gives child -> group edges, ``tmigr_handle_remote`` group levels;
+* setup events (when the capture started at boot) give the whole tree with masks and slot counts.
+
+:func:`identify` then maps each trace group onto the model group that is the level-``lvl``
+ancestor of the CPUs below it, and checks what the trace proves against the model's own
+construction (one ``setup`` check per proven fact). Without pointers, the engine resolves a
+group from (CPU on whose behalf the event is, level) through the model's tree instead.
+
+The engine gets a plain ``ptr -> model group`` dict; this module is the only one that looks at the
+trace as a whole, and it does so through columns (pyarrow), never row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+UNKNOWN_PTR = 1  # stands for a null (unavailable) pointer once columns are filled; never a real address
+
+_CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle",
+               "tmigr_cpu_online", "tmigr_cpu_offline", "tmigr_cpu_available", "tmigr_cpu_unavailable",
+               "tmigr_handle_remote_cpu")
+_STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
+_SCAN_COLUMNS = ["event", "cpu", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
+                 "childmask", "groupmask", "num_children", "group_lvl"]
+
+
+@dataclass
+class TraceGroup:
+    ptr: int
+    lvl: int | None = None
+    node: int | None = None
+    parent: int | None = None        # pointer, 0 = NULL (root at that time)
+    mask: int | None = None          # groupmask in the parent
+    num_children: int | None = None  # from setup events (the parent's counter, as last printed)
+    cpus: set[int] = field(default_factory=set)
+    children: set[int] = field(default_factory=set)
+
+
+@dataclass
+class TraceTree:
+    """Everything the trace proves about the tree, keyed by pointer."""
+
+    groups: dict[int, TraceGroup] = field(default_factory=dict)
+    cpu_group: dict[int, int] = field(default_factory=dict)
+    cpu_mask: dict[int, int] = field(default_factory=dict)
+    cpus_seen: set[int] = field(default_factory=set)
+    # CPUs whose own activation/deactivation walks appear in the trace. The others are "silent":
+    # their bits change in group states without an event of theirs (idle-path events not
+    # recorded, e.g. a vCPU whose idle entry is not traceable), so the engine treats their bits
+    # and queued events as unobservable.
+    walk_cpus: set[int] = field(default_factory=set)
+    has_setup: bool = False
+    setup_rows: int = 0
+    pointers: str = "none"           # "pointers" when group pointers are known, else "none"
+    conflicts: list[str] = field(default_factory=list)
+
+    def group(self, ptr: int) -> TraceGroup:
+        g = self.groups.get(ptr)
+        if g is None:
+            g = self.groups[ptr] = TraceGroup(ptr)
+        return g
+
+
+def _unique(table: pa.Table, cols: list[str]) -> list[dict]:
+    if table.num_rows == 0:
+        return []
+    return table.select(cols).group_by(cols, use_threads=False).aggregate([]).to_pylist()
+
+
+def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
+    """Collect the tree relations from streamed batches (columns: see ``SCAN_COLUMNS``)."""
+    tree = TraceTree()
+    cpu_rows: list[dict] = []
+    state_rows: list[dict] = []
+    upd_rows: list[dict] = []
+    setup_rows: list[dict] = []
+    for batch in batches:
+        t = pa.Table.from_batches([batch])
+        ev = t.column("event")
+        if pa.types.is_dictionary(ev.type):
+            ev = ev.cast(pa.string())
+        t = t.set_column(t.schema.get_field_index("event"), "event", ev)
+        tree.cpus_seen.update(pc.unique(t.column("cpu")).to_pylist())
+        mask = pc.is_in(t.column("event"), pa.array(_CPU_EVENTS))
+        cpu_rows += _unique(t.filter(mask), ["target_cpu", "parent"])
+        mask = pc.is_in(t.column("event"), pa.array(_STATE_EVENTS))
+        state_rows += _unique(t.filter(mask), ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
+        mask = pc.equal(t.column("event"), "tmigr_update_events")
+        upd_rows += _unique(t.filter(mask), ["child", "group", "group_lvl"])
+        mask = pc.is_in(t.column("event"), pa.array(["tmigr_group_set", "tmigr_connect_child_parent",
+                                                     "tmigr_connect_cpu_parent"]))
+        st = t.filter(mask)
+        if st.num_rows:
+            tree.has_setup = True
+            tree.setup_rows += st.num_rows
+            setup_rows += st.select(["event", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
+                                     "num_children", "groupmask"]).to_pylist()
+    known_ptr = False
+    for r in cpu_rows:
+        c, p = r["target_cpu"], r["parent"]
+        if c is None:
+            continue
+        tree.cpus_seen.add(c)
+        if p:
+            known_ptr = True
+            old = tree.cpu_group.setdefault(c, p)
+            if old != p:
+                tree.conflicts.append(f"CPU{c} reported in two level-0 groups {old:#x} and {p:#x}")
+            tree.group(p).lvl = 0
+    for r in state_rows:
+        g = r["group"]
+        if not g:
+            continue
+        known_ptr = True
+        tg = tree.group(g)
+        tg.lvl = r["lvl"]
+        tg.node = r["numa_node"]
+        if r["parent"] is not None:
+            if r["parent"]:
+                tg.parent = r["parent"]  # a root may later get a parent: keep the non-NULL one
+                tree.group(r["parent"]).children.add(g)
+            elif tg.parent is None:
+                tg.parent = 0
+    for r in upd_rows:
+        ch, g = r["child"], r["group"]
+        if g:
+            known_ptr = True
+            tree.group(g).lvl = r["group_lvl"]
+            if ch:
+                tree.group(ch).parent = g
+                tree.group(g).children.add(ch)
+    for r in setup_rows:
+        if r["event"] == "tmigr_group_set" and r["group"]:
+            tg = tree.group(r["group"])
+            tg.lvl, tg.node = r["lvl"], r["numa_node"]
+        elif r["event"] == "tmigr_connect_child_parent" and r["child"] and r["parent"]:
+            tg = tree.group(r["child"])
+            tg.parent, tg.mask = r["parent"], r["groupmask"]
+            pg = tree.group(r["parent"])
+            pg.lvl, pg.node, pg.num_children = r["lvl"], r["numa_node"], r["num_children"]
+            pg.children.add(r["child"])
+            if tg.lvl is None and r["lvl"] is not None:
+                tg.lvl = r["lvl"] - 1
+        elif r["event"] == "tmigr_connect_cpu_parent" and r["parent"]:
+            c = r["target_cpu"]
+            tree.cpu_group[c] = r["parent"]
+            tree.cpu_mask[c] = r["groupmask"]
+            pg = tree.group(r["parent"])
+            pg.lvl, pg.node, pg.num_children = 0, r["numa_node"], r["num_children"]
+    tree.pointers = "pointers" if known_ptr else "none"
+    # Leaf CPUs of every group: climb from each CPU's level-0 group.
+    for c, g in tree.cpu_group.items():
+        seen = 0
+        while g and g in tree.groups and seen < 16:
+            tree.groups[g].cpus.add(c)
+            g = tree.groups[g].parent
+            seen += 1
+    # Masks proven by a CPU's own walk: level-0 childmask = the CPU's mask; level-L childmask =
+    # the mask of the CPU's level-(L-1) ancestor.
+    for r in state_rows:
+        c, g, lvl, m = r["cpu"], r["group"], r["lvl"], r["childmask"]
+        if g is None and lvl == 0 and c is not None:
+            tree.walk_cpus.add(c)   # pointerless: a level-0 state event on a CPU is its own walk
+        if not g or c is None or m is None:
+            continue
+        anc = _ancestors(tree, c)
+        if lvl is None or lvl >= len(anc) or anc[lvl] != g:
+            continue  # not the CPU's own walk (setup activation by a control CPU)
+        if lvl == 0:
+            tree.walk_cpus.add(c)
+            tree.cpu_mask.setdefault(c, m)
+        else:
+            child = tree.groups[anc[lvl - 1]]
+            if child.mask is None:
+                child.mask = m
+    return tree
+
+
+def _ancestors(tree: TraceTree, cpu: int) -> list[int]:
+    out = []
+    g = tree.cpu_group.get(cpu)
+    while g and len(out) < 16:
+        out.append(g)
+        tg = tree.groups.get(g)
+        g = tg.parent if tg else None
+    return out
+
+
+@dataclass
+class SetupCheck:
+    what: str
+    expected: Any
+    observed: Any
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.observed
+
+
+@dataclass
+class Identification:
+    """ptr -> model group, plus the checks of what the trace proves against the model's tree."""
+
+    by_ptr: dict[int, Any] = field(default_factory=dict)
+    checks: list[SetupCheck] = field(default_factory=list)
+    unmatched: list[int] = field(default_factory=list)
+    mode: str = "none"   # "pointers" | "cpu+level"
+    has_setup: bool = False
+
+    def summary(self) -> dict:
+        return {"mode": self.mode, "groups_matched": len(self.by_ptr), "unmatched": len(self.unmatched),
+                "setup_events": self.has_setup,
+                "shape_checks": len(self.checks), "shape_mismatches": sum(not c.ok for c in self.checks)}
+
+
+def identify(tree: TraceTree, model_cpus: dict[int, Any]) -> Identification:
+    """Map trace groups onto the model's groups (`model_cpus`: cpu -> model TmigrCpu with tmgroup)."""
+    ident = Identification(mode="pointers" if tree.pointers == "pointers" else "cpu+level",
+                           has_setup=tree.has_setup)
+
+    def model_anc(cpu: int, lvl: int):
+        mc = model_cpus.get(cpu)
+        g = mc.tmgroup if mc is not None else None
+        while g is not None and g.level < lvl:
+            g = g.parent
+        return g if g is not None and g.level == lvl else None
+
+    for c, ptr in sorted(tree.cpu_group.items()):
+        mc = model_cpus.get(c)
+        if mc is None:
+            ident.checks.append(SetupCheck(f"CPU{c} exists in the model topology", True, False))
+            continue
+        if c in tree.cpu_mask:
+            ident.checks.append(SetupCheck(f"CPU{c} groupmask", mc.groupmask, tree.cpu_mask[c]))
+    # Groups by leaf CPUs, lowest level first so parents can be checked.
+    for ptr, tg in sorted(tree.groups.items(), key=lambda kv: (kv[1].lvl if kv[1].lvl is not None else 99)):
+        if tg.lvl is None or not tg.cpus:
+            ident.unmatched.append(ptr)
+            continue
+        cands = {model_anc(c, tg.lvl) for c in tg.cpus}
+        cands.discard(None)
+        if len(cands) != 1:
+            ident.unmatched.append(ptr)
+            ident.checks.append(SetupCheck(
+                f"group {ptr:#x} (lvl {tg.lvl}, CPUs {_cpulist(tg.cpus)}) is one model group",
+                1, len(cands)))
+            continue
+        mg = cands.pop()
+        if mg in ident.by_ptr.values():
+            ident.checks.append(SetupCheck(f"model group {mg.id} matched by one pointer only", True, False))
+        ident.by_ptr[ptr] = mg
+        model_cpus_below = {c for c, m in model_cpus.items() if model_anc(c, tg.lvl) is mg}
+        seen_below = {c for c in model_cpus_below if c in tree.cpu_group}
+        ident.checks.append(SetupCheck(f"{mg.id} CPUs seen below it", _cpulist(seen_below), _cpulist(tg.cpus)))
+        if tg.node is not None:
+            ident.checks.append(SetupCheck(f"{mg.id} node", mg.numa_node, tg.node))
+        if tg.mask is not None:
+            ident.checks.append(SetupCheck(f"{mg.id} groupmask", mg.groupmask, tg.mask))
+        if tg.num_children is not None:
+            ident.checks.append(SetupCheck(f"{mg.id} num_children", mg.num_children, tg.num_children))
+    for ptr, tg in tree.groups.items():
+        mg = ident.by_ptr.get(ptr)
+        if mg is None or tg.parent is None:
+            continue
+        want = mg.parent.id if mg.parent is not None else None
+        got = ident.by_ptr[tg.parent].id if tg.parent in ident.by_ptr else (None if tg.parent == 0 else f"{tg.parent:#x}")
+        ident.checks.append(SetupCheck(f"{mg.id} parent", want, got))
+    for msg in tree.conflicts:
+        ident.checks.append(SetupCheck(msg, "consistent", "conflict"))
+    return ident
+
+
+def _cpulist(cpus: Iterable[int]) -> str:
+    cs = sorted(cpus)
+    out, i = [], 0
+    while i < len(cs):
+        j = i
+        while j + 1 < len(cs) and cs[j + 1] == cs[j] + 1:
+            j += 1
+        out.append(str(cs[i]) if i == j else f"{cs[i]}-{cs[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+SCAN_COLUMNS = _SCAN_COLUMNS

@@ -1,0 +1,137 @@
+"""Rendering a ReplayResult: the summary table, the divergence table, and ``--explain`` stories.
+
+Pure functions from result data to rich renderables / strings / Arrow tables; the CLI does the
+I/O. ``explain`` reads like rtla's auto-analysis: what happened, where, why it matters.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+import pyarrow as pa
+from rich.table import Table
+
+from .model import KTIME_MAX, TMIGR_NONE
+from .result import KINDS, Divergence, ReplayResult
+
+WHY = {
+    "group_state": "The group state decides who is migrator: a wrong migrator means idle CPUs' "
+                   "global timers are watched by the wrong CPU, or by nobody.",
+    "walk_levels": "The walk decides which groups learn that a child went idle or busy; a walk that "
+                   "stops too early leaves a parent believing a busy child is idle (or the reverse).",
+    "expiry": "next_expiry and the child event are what migrators read on their tick; a wrong value "
+              "means a timer expires late (or a spurious softirq runs).",
+    "wakeup": "The wakeup returned to an idle CPU is the expiry decision: if it is too late, the last "
+              "idle CPU sleeps through a global timer of another CPU.",
+    "remote": "Remote handling is where global timers of idle CPUs actually run; the wrong CPU or a "
+              "missed due event is a late or lost timer.",
+    "setup": "The tree shape decides which CPUs watch each other's timers (masks decide the "
+             "lowest-bit hand-over).",
+    "hotplug": "An offlining CPU that was the last active one must wake another CPU, or pending "
+               "timers wait until someone wakes up by chance.",
+}
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, int) and v == KTIME_MAX:
+        return "KTIME_MAX"
+    if isinstance(v, dict):
+        return " ".join(f"{k}={_fmt(x)}" for k, x in v.items())
+    return str(v)
+
+
+def summary_table(res: ReplayResult) -> Table:
+    t = Table(title=f"tmigr replay: {res.events} events, model {res.model_profile}"
+              + (f" + faults {', '.join(res.faults)}" if res.faults else ""), title_justify="left")
+    for col in ("check", "checked", "agreed", "diverged", "not decidable", "warm-up"):
+        t.add_column(col, justify="left" if col == "check" else "right")
+    for kind, c in res.by_kind.items():
+        style = "bold red" if c.diverged else None
+        t.add_row(kind, str(c.checked), str(c.agreed), str(c.diverged), str(c.undecidable), str(c.warmup),
+                  style=style)
+    t.add_row("total", str(res.checked), str(res.agreed), str(res.diverged), str(res.undecidable),
+              str(sum(c.warmup for c in res.by_kind.values())), style="bold")
+    t.caption = (f"warm-up events {res.warmup_events}; reordered pairs {res.reordered}; resyncs: "
+                 f"{res.resyncs['divergence']} after divergences, {res.resyncs['lost_events']} after lost events")
+    return t
+
+
+def divergence_table(res: ReplayResult, limit: int = 20) -> Table:
+    t = Table(title=f"first {min(limit, len(res.divergences))} of {len(res.divergences)} divergences",
+              title_justify="left")
+    for col in ("#", "step", "time", "cpu", "kind", "what", "expected", "observed"):
+        t.add_column(col)
+    for n, d in enumerate(res.divergences[:limit]):
+        t.add_row(str(n), str(d.index), _ts(d.ts), str(d.cpu), d.kind, d.what, _fmt(d.expected), _fmt(d.observed))
+    return t
+
+
+def _ts(ns: int) -> str:
+    return f"{ns / 1e9:.6f}" if ns else "-"
+
+
+def _path_lines(path: list[dict]) -> list[str]:
+    lines = []
+    for p in path:
+        if "cpu" in p:
+            ev = p["cpuevt"]
+            lines.append(f"  CPU{p['cpu']}: {'idle' if p['idle'] else 'active'}"
+                         f"{'' if p['available'] else ' (offline)'}, wakeup {_fmt(p['wakeup'])}, "
+                         f"own event {_fmt(ev[0])}{' (ignored)' if ev[1] else ''}, mask {p['groupmask']:#x}")
+        else:
+            mig = "NONE" if p["migrator"] == TMIGR_NONE else f"{p['migrator']:#x}"
+            q = ", ".join(f"{_fmt(e)}@CPU{c}{'(ign)' if ig else ''}" for e, c, ig in p["queue"]) or "empty"
+            lines.append(f"  {p['group']} (lvl {p['lvl']}): active {p['active']:#04x}, migrator {mig}, "
+                         f"next_expiry {_fmt(p['next_expiry'])}, queue [{q}]"
+                         f"{'' if p.get('known', True) else '  (queue not fully known)'}")
+    return lines
+
+
+def explain(res: ReplayResult, n: int, rows: list[dict] | None = None) -> str:
+    """Divergence `n` as a story. `rows`: the trace rows around it (dicts), if the caller read them."""
+    if not 0 <= n < len(res.divergences):
+        raise IndexError(n)
+    d: Divergence = res.divergences[n]
+    out = [f"Divergence {n} of {len(res.divergences)}: {d.kind} ({KINDS.get(d.kind, '')})", ""]
+    if d.index < 0:
+        out.append(f"What happened: the trace's hierarchy does not match the model's construction: {d.what}.")
+    else:
+        out.append(f"What happened: at step {d.index} ({_ts(d.ts)} s) CPU{d.cpu} traced {d.event}; "
+                   f"{d.what}.")
+    out.append(f"  the model expected: {_fmt(d.expected)}")
+    out.append(f"  the kernel traced:  {_fmt(d.observed)}")
+    out.append(f"  classification: {d.classification}")
+    if d.path:
+        out += ["", "Where: the model's path from the CPU to the root just before this step:"]
+        out += _path_lines(d.path)
+    if rows:
+        out += ["", "Surrounding events (>> marks this step):"]
+        for r in rows:
+            mark = ">>" if r.get("_index") == d.index else "  "
+            fields = " ".join(f"{k}={_fmt(v)}" for k, v in r.items()
+                              if not k.startswith("_") and k not in ("ts", "cpu", "event") and v is not None)
+            out.append(f"{mark} {r.get('_index', ''):>8} {_ts(r['ts'])} [{r['cpu']:03d}] {r['event']}: {fields}")
+    out += ["", f"Why it matters: {WHY.get(d.kind, '')}",
+            "After this step the model was resynced to the kernel's value, so later checks are "
+            "independent of this one."]
+    return "\n".join(out)
+
+
+DIVERGENCE_SCHEMA = pa.schema([
+    ("index", pa.int64()), ("ts", pa.int64()), ("cpu", pa.int32()), ("event", pa.string()),
+    ("kind", pa.string()), ("what", pa.string()), ("expected", pa.string()), ("observed", pa.string()),
+    ("classification", pa.string()), ("path", pa.string()), ("note", pa.string()),
+])
+
+
+def divergences_table(divs: Iterable[Divergence]) -> pa.Table:
+    rows = [d.to_dict() for d in divs]
+    cols: dict[str, list] = {f.name: [] for f in DIVERGENCE_SCHEMA}
+    for r in rows:
+        for k in cols:
+            v = r.get(k)
+            if k in ("expected", "observed", "path"):
+                v = json.dumps(v)
+            cols[k].append(v)
+    return pa.Table.from_pydict(cols, schema=DIVERGENCE_SCHEMA)

@@ -92,7 +92,7 @@ def generate(root: Path, only: list[str] | None = None) -> list[dict]:
             "command": f"tmigr-trace lab run --kernel {img.release} --cpus {fx.cpus} --nodes {fx.nodes} --smt {fx.smt}"
             + (f" --maxcpus {fx.maxcpus}" if fx.maxcpus else "") + f" --scenario {fx.scenario} -d {fx.duration:g}s"
             + f" --tar {dest.name}",
-            "accel": result.accel, "qemu": " ".join(result.argv).replace(str(cache), "$LAB_CACHE"),
+            "accel": result.accel, "qemu": re.sub(r"\$LAB_CACHE/runs/[^/]+/", "$RUN/", " ".join(result.argv).replace(str(cache), "$LAB_CACHE")),
             "bytes": dest.stat().st_size, "events": meta.get("events"),
             "setup_events": meta.get("setup_events"), "seconds": round(time.monotonic() - t0, 1),
             "guest_boot_s": result.marks.get("LAB-BOOTED"),

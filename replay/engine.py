@@ -73,7 +73,7 @@ EVENT_NAME[E_OTHER] = "other"
 
 # Columns the engine reads (filled: pointers null -> UNKNOWN_PTR, ints null -> -1).
 PTR_COLUMNS = ("group", "parent", "child")
-INT_COLUMNS = ("ts", "cpu", "seq", "target_cpu", "lvl", "childmask", "active", "migrator", "wakeup",
+INT_COLUMNS = ("ts", "cpu", "seq", "target_cpu", "lvl", "numa_node", "childmask", "active", "migrator", "wakeup",
                "nextevt", "group_next_expiry", "child_evt_expiry", "group_lvl", "child_evtcpu",
                "groupmask", "num_children")
 ENGINE_COLUMNS = ("event",) + PTR_COLUMNS + INT_COLUMNS
@@ -138,12 +138,13 @@ class Engine:
     ``lost_cpus``: CPUs whose stream is known to have lost events (their first event resyncs).
     """
 
-    def __init__(self, h: Hierarchy, by_ptr: dict[int, TmigrGroup], result: ReplayResult, *,
+    def __init__(self, h: Hierarchy, by_ptr: dict[int, str], result: ReplayResult, *,
                  window_ns: int = 50_000, tick_ns: int = 4_000_000, phase_ns: int = 0,
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
                  path_depth: int = 8) -> None:
         self.h = h
-        self.by_ptr = by_ptr
+        self.ptr_ids = dict(by_ptr)        # trace pointer -> model group id
+        self.by_ptr: dict[int, TmigrGroup] = {}
         self.res = result
         self.window = window_ns
         self.tick = max(int(tick_ns), 1)
@@ -154,16 +155,35 @@ class Engine:
         self.group_known: set[TmigrGroup] = set()
         # Queue knowledge: for each group, the children whose event is not known yet.
         self.qunk: dict[TmigrGroup, set] = {}
+        self.silent = set(silent_cpus)
+        self.silent_mask: dict[TmigrGroup, int] = {}
+        self.silent_below: dict[TmigrGroup, bool] = {}
+        self.ever_known: set[TmigrGroup] = set()
+        self.anc: dict[int, list[TmigrGroup]] = {}
+        self._refresh_tree()
+        self.cpu_known: set[int] = set()
+        self.reorder_done: dict[int, tuple[int, int, bool]] = {}
+        self.index = 0
+        self.warm_rows = 0
+        self._row_warm = False
+        self._cols: dict[str, list] = {}
+        self._codes: list[int] = []
+        self._n = 0
+
+    def _refresh_tree(self) -> None:
+        """(Re)derive the per-group bookkeeping after the tree changed (setup replayed)."""
+        h = self.h
+        self.by_ptr = {p: h.group_by_id[i] for p, i in self.ptr_ids.items() if i in h.group_by_id}
+        self.anc = {c: h.path_to_root(c) if t.tmgroup else [] for c, t in h.cpus.items()}
         for g in h.groups:
-            self.qunk[g] = set(g.cpus) | set(g.children)
+            self.qunk.setdefault(g, set(g.cpus) | set(g.children))
         # Silent CPUs: their walks are not in the trace. Their bits (and, above, the bits of
         # groups with only silent CPUs) are unobservable (`silent_mask`), and every group with a
         # silent CPU below may hold events the model cannot know (`silent_below`): there an
         # observed expiry earlier than the model's is not decidable, a later one still is.
-        self.silent = set(silent_cpus)
-        self.silent_mask: dict[TmigrGroup, int] = {}
-        self.silent_below: dict[TmigrGroup, bool] = {}
         for g in sorted(h.groups, key=lambda x: x.level):
+            if g in self.silent_mask:
+                continue
             if g.level == 0:
                 cpus = [h.cpus[c] for c in g.cpus]
                 self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.silent)
@@ -173,15 +193,8 @@ class Engine:
                 self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent))
                 self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
                 self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
-        self.ever_known: set[TmigrGroup] = {g for g, u in self.qunk.items() if not u}
-        self.cpu_known: set[int] = set()
-        self.reorder_done: dict[int, tuple[int, int, bool]] = {}
-        self.anc: dict[int, list[TmigrGroup]] = {c: h.path_to_root(c) if t.tmgroup else [] for c, t in h.cpus.items()}
-        self.index = 0
-        self.warm_rows = 0
-        self._row_warm = False
-        self._cols: dict[str, list] = {}
-        self._codes: list[int] = []
+            if not self.qunk[g]:
+                self.ever_known.add(g)
 
     # ------------------------------------------------------------------------------------------
     # Bookkeeping helpers
@@ -322,7 +335,7 @@ class Engine:
     # Closing an operation: what the model still expected and the kernel did not trace
     # ------------------------------------------------------------------------------------------
     def _close(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
-        if ctx.exp_upd:
+        if ctx.exp_upd and ctx.op != OP_SETUP:
             self._missing_updates(cpu, ctx, i)
         op = ctx.op
         if op == OP_ACT or op == OP_DEACT:
@@ -335,11 +348,20 @@ class Engine:
                 self._check("walk_levels", True if ctx.decidable else None, i, "", None, None)
         elif op == OP_REMOTE:
             self._close_remote(cpu, ctx, i, interrupted)
+        elif op == OP_SETUP:
+            left = [r[0] for r in ctx.exp_upd]
+            if left:
+                self._check("setup", False, i, f"prepare of CPU{ctx.remote_target}: the model traces more",
+                            left, "not traced", cpu=cpu)
+            ctx.exp_upd = []
+            ctx.remote_target = -1
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
 
     def _missing_updates(self, cpu: int, ctx: _Ctx, i: int) -> None:
+        if ctx.op == OP_SETUP:
+            return
         recs = ctx.exp_upd
         ctx.exp_upd = []
         for rec in recs:
@@ -399,6 +421,16 @@ class Engine:
         obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
+        k = next((n for n, r in enumerate(ctx.exp_upd) if r[0] == "tmigr_group_set_cpu_active"), None) \
+            if ctx.op == OP_SETUP else None
+        if k is not None:
+            rec = ctx.exp_upd.pop(k)[1]
+            self._check("setup", (rec["group"] is g and rec["active"] == obs_a and rec["migrator"] == obs_m)
+                        if g in self.group_known else None, i, f"{g.id} activated into a new root during setup",
+                        _st(rec["active"], rec["migrator"]), _st(obs_a, obs_m), cpu=cpu)
+            self.h.resync_group_state(g, obs_a, obs_m)
+            self.group_known.add(g)
+            return
         if ctx.op != OP_ACT:
             # Not in an activation of this CPU: setup (old root activated into a new root) or a
             # capture that starts mid-walk. Check it as a single step if the group is known.
@@ -1081,9 +1113,95 @@ class Engine:
     # Setup events: the shape is checked by identification; here they only mark setup context
     # ------------------------------------------------------------------------------------------
     def _on_setup(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        """A prepare seen in the trace: run the model's own prepare for that CPU and compare its
+        setup records, event by event, with the kernel's (pointers get bound to model groups)."""
+        c = self._cols
+        code = self._codes[i]
         if ctx.op != OP_SETUP:
             self._close(cpu, ctx, i, False)
-        ctx.op = OP_SETUP
+            ctx.op = OP_SETUP
+            ctx.exp_upd = []
+            # Which CPU is being prepared: the connect_cpu_parent of this sequence.
+            j = i if code == E_CONN_CPU else None
+            if j is None:
+                for k in range(i + 1, self._n):
+                    if c["cpu"][k] == cpu:
+                        if self._codes[k] == E_CONN_CPU:
+                            j = k
+                            break
+                        if self._codes[k] not in (E_GROUP_SET, E_CONN_CHILD, E_SET_ACTIVE):
+                            break
+            target = c["target_cpu"][j] if j is not None else -1
+            tmc = self.h.cpus.get(target)
+            if tmc is not None and tmc.tmgroup is None:
+                out = self.h.tmigr_cpu_prepare(target, on_cpu=cpu)
+                ctx.exp_upd = [r for r in out]
+                self._refresh_tree()
+            ctx.remote_target = target
+        recs = ctx.exp_upd
+        name = EVENT_NAME[code]
+        k = next((n for n, r in enumerate(recs) if r[0] == name), None)
+        # The old-root link may come before or after the CPU's own link depending on the era
+        # (§2.6); the profile decides, but match by name so one misplacement is one divergence.
+        exp = recs.pop(k) if k is not None else None
+        if exp is None:
+            # The model's construction differs here (or this CPU was built before): say so once.
+            self._check("setup", False if recs else None, i, f"{name} of the prepare of CPU{ctx.remote_target}",
+                        recs[0][0] if recs else None, name, cpu=cpu)
+            self._bind_setup(i, None)
+            return
+        self._bind_setup(i, exp[1])
+
+    def _bind_setup(self, i: int, rec: dict | None) -> None:
+        c = self._cols
+        code = self._codes[i]
+        if rec is None:
+            return
+        diffs = []
+        if code == E_GROUP_SET:
+            g = rec["group"]
+            self.ptr_ids[c["group"][i]] = g.id
+            self.by_ptr[c["group"][i]] = g
+            if (c["lvl"][i], c["numa_node"][i]) != (g.level, g.numa_node):
+                diffs.append(("lvl/node", (g.level, g.numa_node), (c["lvl"][i], c["numa_node"][i])))
+        elif code == E_CONN_CHILD:
+            for key, obs in (("groupmask", c["groupmask"][i]), ("num_children", c["num_children"][i]),
+                             ("lvl", c["lvl"][i])):
+                if rec[key] != obs:
+                    diffs.append((key, rec[key], obs))
+            for key in ("child", "parent"):
+                ptr = c[key][i]
+                if ptr > UNKNOWN_PTR:
+                    got = self.by_ptr.get(ptr)
+                    if got is None:
+                        self.ptr_ids[ptr] = rec[key].id
+                        self.by_ptr[ptr] = rec[key]
+                    elif got is not rec[key]:
+                        diffs.append((key, rec[key].id, got.id))
+            rec["child"].groupmask = c["groupmask"][i]
+        elif code == E_CONN_CPU:
+            for key, obs in (("groupmask", c["groupmask"][i]), ("num_children", c["num_children"][i]),
+                             ("target_cpu", c["target_cpu"][i])):
+                if rec[key] != obs:
+                    diffs.append((key, rec[key], obs))
+            ptr = c["parent"][i]
+            if ptr > UNKNOWN_PTR:
+                got = self.by_ptr.get(ptr)
+                if got is None:
+                    self.ptr_ids[ptr] = rec["parent"].id
+                    self.by_ptr[ptr] = rec["parent"]
+                elif got is not rec["parent"]:
+                    diffs.append(("parent", rec["parent"].id, got.id))
+            t = self.h.cpus.get(c["target_cpu"][i])
+            if t is not None and c["groupmask"][i] > 0:
+                t.groupmask = c["groupmask"][i]
+        if diffs:
+            self._check("setup", False, i, f"{EVENT_NAME[code]}: " + ", ".join(d[0] for d in diffs) + " differ",
+                        {d[0]: d[1] for d in diffs}, {d[0]: d[2] for d in diffs})
+        else:
+            self.kc["setup"].checked += 1
+            self.kc["setup"].agreed += 1
+        self._refresh_tree()
 
     _handlers = {}
 

@@ -62,6 +62,7 @@ class TraceTree:
     # recorded, e.g. a vCPU whose idle entry is not traceable), so the engine treats their bits
     # and queued events as unobservable.
     walk_cpus: set[int] = field(default_factory=set)
+    prepared_cpus: list[int] = field(default_factory=list)   # connect_cpu_parent targets, in order
     has_setup: bool = False
     setup_rows: int = 0
     pointers: str = "none"           # "pointers" when group pointers are known, else "none"
@@ -156,6 +157,8 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
                 tg.lvl = r["lvl"] - 1
         elif r["event"] == "tmigr_connect_cpu_parent" and r["parent"]:
             c = r["target_cpu"]
+            if c not in tree.prepared_cpus:
+                tree.prepared_cpus.append(c)
             tree.cpu_group[c] = r["parent"]
             tree.cpu_mask[c] = r["groupmask"]
             pg = tree.group(r["parent"])
@@ -296,3 +299,24 @@ def _cpulist(cpus: Iterable[int]) -> str:
 
 
 SCAN_COLUMNS = _SCAN_COLUMNS
+
+
+def adopt(tree: TraceTree, ident: Identification, model_cpus: dict[int, Any],
+          groups_by_id: dict[str, Any] | None = None) -> list[str]:
+    """Make the model use the masks the trace proves (the kernel's bring-up order decides them,
+    and a capture may not say what it was). Setup checks keep the model's own construction;
+    the replay then runs on the kernel's masks. Returns what was changed."""
+    changed = []
+    for c, m in sorted(tree.cpu_mask.items()):
+        tmc = model_cpus.get(c)
+        if tmc is not None and tmc.tmgroup is not None and m and tmc.groupmask != m:
+            changed.append(f"CPU{c} mask {tmc.groupmask:#x} -> {m:#x}")
+            tmc.groupmask = m
+    for ptr, tg in tree.groups.items():
+        mg = ident.by_ptr.get(ptr)
+        if mg is not None and groups_by_id is not None:
+            mg = groups_by_id.get(mg.id)
+        if mg is not None and tg.mask and mg.parent is not None and mg.groupmask != tg.mask:
+            changed.append(f"{mg.id} mask {mg.groupmask:#x} -> {tg.mask:#x}")
+            mg.groupmask = tg.mask
+    return changed

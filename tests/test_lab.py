@@ -10,11 +10,9 @@ $TMIGR_LAB_CACHE or ~/.cache/tmigr-trace/lab). They are marked `lab`.
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import re
 import shutil
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -32,15 +30,12 @@ SETUP = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_par
 
 
 def _tar_members(path: Path) -> dict[str, bytes]:
+    from tmigr_trace.collectors.lab.run import _read_tar
+
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    out = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as tf:
-        for m in tf.getmembers():
-            if m.isfile():
-                out[m.name.removeprefix("./")] = tf.extractfile(m).read()
-    return out
+    return _read_tar(data)
 
 
 # --- no boot -------------------------------------------------------------------------------------
@@ -113,7 +108,7 @@ LAB_FIXTURES = sorted((FIXTURES / "lab").glob("lab-*.tar.gz"))
 @pytest.mark.parametrize("path", LAB_FIXTURES, ids=[p.name for p in LAB_FIXTURES])
 def test_lab_fixture_layout(path):
     files = _tar_members(path)
-    assert any(n.startswith("raw/cpu") or "/raw/" in n or "trace_pipe_raw" in n for n in files), "no raw buffers"
+    assert any(re.fullmatch(r"(per_cpu/cpu\d+/raw|raw/cpu\d+)", n) for n in files), "no raw buffers"
     assert any(n.endswith("tmigr_cpu_idle/format") for n in files)
     text = files["trace.txt"].decode()
     assert re.search(r"parent=ffff[0-9a-f]{12}", text), "pointers are not raw (hash-ptr 0)"
@@ -126,19 +121,27 @@ def test_lab_fixture_layout(path):
 
 # --- boots --------------------------------------------------------------------------------------
 
-@pytest.mark.lab
-@needs_lab
-def test_lab_boot_capture_import_replay(tmp_path):
-    """16 vCPUs, 2 nodes, SMT 2, maxcpus=2: the other CPUs are onlined while tracing."""
+@pytest.fixture(scope="module")
+def lab_capture(tmp_path_factory):
+    """One boot for the module: 16 vCPUs, 2 nodes, SMT 2, maxcpus=2 (the other CPUs are onlined
+    while tracing), idle-churn 2 s. Returns (parquet, tarball)."""
+    if not HAVE_TOOLS:
+        pytest.skip("qemu-system-x86 / busybox-static not installed (scripts/setup.sh)")
     from tmigr_trace.collectors.lab import qemu, run
+
+    d = tmp_path_factory.mktemp("lab")
+    out, tar = d / "lab.parquet", d / "lab.tar.gz"
+    topo = qemu.Topology(cpus=16, nodes=2, smt=2, maxcpus=2)
+    _, path, rows, _ = run.lab_run(LAB_KERNEL, None, topo, "idle-churn", 2.0, str(out), str(tar), buffer_kb=1024)
+    assert path == out and rows > 100
+    return out, tar
+
+
+@pytest.mark.lab
+def test_lab_capture_has_setup_events_raw_pointers_topology(lab_capture):
     from tmigr_trace.store import open_parquet
 
-    out = tmp_path / "lab.parquet"
-    tar = tmp_path / "lab.tar.gz"
-    topo = qemu.Topology(cpus=16, nodes=2, smt=2, maxcpus=2)
-    result, path, rows, meta = run.lab_run(LAB_KERNEL, None, topo, "idle-churn", 2.0, str(out), str(tar),
-                                           buffer_kb=1024)
-    assert path == out and rows > 100
+    out, tar = lab_capture
     pf, meta = open_parquet(out)
     assert meta.origin == "lab"
     lab = meta.extra["lab"]
@@ -158,15 +161,20 @@ def test_lab_boot_capture_import_replay(tmp_path):
     assert (ev == "tmigr_connect_child_parent").sum() >= 2
     ptrs = t["parent"].dropna()
     assert len(ptrs) and (ptrs[ptrs != 0].astype("uint64") >= KERNEL_PTR_MIN).all()
-    assert tar.exists() and "trace.txt" in _tar_members(tar)
+    files = _tar_members(tar)
+    assert "trace.txt" in files and any(n.endswith("/raw") for n in files)
+
+
+@pytest.mark.lab
+def test_lab_capture_replays_without_divergence(lab_capture):
     try:
-        from tmigr_trace import replay as replay_mod
-        replay_fn = getattr(replay_mod, "replay", None)
+        from tmigr_trace import replay as replay_fn
     except ImportError:
         replay_fn = None
-    if replay_fn is None:
-        pytest.skip("tmigr_trace.replay not available yet: capture checked, replay not run")
-    res = replay_fn(str(out))
+    if not callable(replay_fn):
+        pytest.skip("tmigr_trace.replay not available yet")
+    res = replay_fn(str(lab_capture[0]))
+    assert res.checked > 0
     assert res.diverged == 0, [d.to_dict() for d in res.divergences[:3]]
 
 

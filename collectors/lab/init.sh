@@ -39,11 +39,12 @@ T=/sys/kernel/tracing
 [ -d $T/events ] || fail "tracefs not available"
 [ -d $T/events/timer_migration ] || fail "no timer_migration tracepoints in kernel $(uname -r)"
 ip link set lo up 2>/dev/null
+hostname tmigr-lab
 
 OUT=/tmp/capture
 export LAB_TRACEFS=$T LAB_OUT=$OUT
 if [ -x /lab/tmigr-capture.sh ]; then
-	/lab/tmigr-capture.sh start $LAB_CAPTURE_ARGS || fail "tmigr-capture.sh start failed"
+	/lab/tmigr-capture.sh start -q -b ${LAB_BUFFER_KB:-2048} -w /tmp/capwork >/tmp/capture-start.log 2>&1 || fail "tmigr-capture.sh start failed: $(tail -n 1 /tmp/capture-start.log)"
 else
 	/lab/capture-min.sh start || fail "capture start failed"
 fi
@@ -62,7 +63,7 @@ tail -n 20 /tmp/scenario.log
 echo "LAB-SCENARIO-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 if [ -x /lab/tmigr-capture.sh ]; then
-	/lab/tmigr-capture.sh stop $LAB_CAPTURE_ARGS -o /tmp/capture.tar || fail "tmigr-capture.sh stop failed"
+	/lab/tmigr-capture.sh stop -q -t -w /tmp/capwork -o /tmp/capture.tar >/tmp/capture-stop.log 2>&1 || fail "tmigr-capture.sh stop failed: $(tail -n 1 /tmp/capture-stop.log)"
 else
 	/lab/capture-min.sh stop /tmp/capture.tar || fail "capture stop failed"
 fi

@@ -112,7 +112,7 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
     config: dict[str, object] = {
         "LAB_SCENARIO": scenario, "LAB_DURATION": f"{duration:g}", "LAB_CPUS": topo.cpus,
         "LAB_NODES": topo.nodes, "LAB_SMT": topo.smt, "LAB_BUFFER_KB": buffer_kb,
-        "LAB_ONLINE_DELAY": f"{online_delay:g}", "LAB_CAPTURE_ARGS": f"-b {buffer_kb}",
+        "LAB_ONLINE_DELAY": f"{online_delay:g}",
     }
     for k, v in (env or {}).items():
         config[k] = v
@@ -149,36 +149,50 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
 
 
 def _read_tar(data: bytes) -> dict[str, bytes]:
+    """Files of a capture tarball, keyed by path inside the capture (a single top directory, as
+    tmigr-capture.sh writes it, is removed)."""
     files = {}
     with tarfile.open(fileobj=io.BytesIO(data)) as tf:
         for m in tf.getmembers():
             if m.isfile():
                 f = tf.extractfile(m)
                 files[m.name.removeprefix("./")] = f.read() if f else b""
+    tops = {n.split("/", 1)[0] for n in files}
+    if len(tops) == 1 and all("/" in n for n in files):
+        top = tops.pop() + "/"
+        files = {n[len(top):]: v for n, v in files.items()}
     return files
 
 
+_SYSCPU = ("topology/sys/devices/system/cpu/", "topology/")
+_SYSNODE = ("topology/sys/devices/system/node/", "topology/")
+
+
 def guest_topology(files: dict[str, bytes]) -> dict:
-    """Topology as the guest saw it (from the tarball's topology/ files)."""
-    def txt(name: str) -> str | None:
-        for pre in ("topology/", ""):
-            if pre + name in files:
-                return files[pre + name].decode(errors="replace").strip()
+    """Topology as the guest saw it (from the tarball's topology/ files; both the
+    tmigr-capture.sh sysfs-mirror layout and the minimal capture's flat one)."""
+    def txt(*names: str) -> str | None:
+        for name in names:
+            if name in files:
+                return files[name].decode(errors="replace").strip()
         return None
 
     topo: dict = {}
-    for k in ("possible", "present", "online", "offline", "isolated", "nohz_full", "cmdline"):
-        v = txt(k)
+    for k in ("possible", "present", "online", "offline", "isolated", "nohz_full"):
+        v = txt(*(pre + k for pre in _SYSCPU))
         if v is not None:
             topo[k] = v
+    cmd = txt("topology/proc/cmdline", "topology/cmdline")
+    if cmd is not None:
+        topo["cmdline"] = cmd
     nodes = {}
-    cpus = {}
+    cpus: dict[str, dict] = {}
     for name, data in files.items():
-        m = re.match(r"(?:topology/)?node(\d+)\.cpulist$", name)
+        m = re.match(r"topology/(?:sys/devices/system/node/)?node(\d+)(?:/|\.)cpulist$", name)
         if m:
             nodes[m.group(1)] = data.decode().strip()
-        m = re.match(r"(?:topology/)?cpu(\d+)/(\w+)$", name)
-        if m:
+        m = re.match(r"topology/(?:sys/devices/system/cpu/)?cpu(\d+)/(?:topology/)?(\w+)$", name)
+        if m and m.group(2) != "online":
             cpus.setdefault(m.group(1), {})[m.group(2)] = data.decode().strip()
     if nodes:
         topo["nodes"] = dict(sorted(nodes.items(), key=lambda kv: int(kv[0])))
@@ -215,7 +229,7 @@ def lab_meta(run: LabRun, files: dict[str, bytes]) -> TraceMeta:
     meta.topology = guest_topology(files)
     meta.topology["emulated"] = run.topology.as_dict()
     clock = files.get("trace_clock", b"").decode()
-    m = re.search(r"\[(\w+)\]", clock)
+    m = re.search(r"\[(\w+)\]", clock) or re.search(r"^clock=(\w+)", files.get("manifest", b"").decode(), re.M)
     meta.clock = m.group(1) if m else None
     meta.pointer_mode = "raw"
     meta.extra["lab"] = {

@@ -134,6 +134,9 @@ do_start() {
     state_set buffer_size_kb "$(cat "$INST/buffer_size_kb")"
     [ -f "$INST/buffer_subbuf_size_kb" ] && state_set subbuf_size_kb "$(cat "$INST/buffer_subbuf_size_kb")"
     set_page
+    # Streaming: overwrite (a slow reader loses the oldest pages and the next page says how
+    # many, so the gap is located). Buffer-only: keep the oldest, count the rest as dropped.
+    [ -n "$OVERWRITE" ] || OVERWRITE=$STREAM
     if [ "$OVERWRITE" = 1 ]; then echo 1 > "$INST/options/overwrite"; else echo 0 > "$INST/options/overwrite"; fi
     state_set overwrite "$OVERWRITE"
     # Pointer hashing off: per instance when the kernel has it there, else at the top level
@@ -270,6 +273,7 @@ do_stop() {
     done
     mkdir -p "$STATE/events"
     cp "$TRACEFS/events/header_page" "$TRACEFS/events/header_event" "$STATE/events/"
+    cat "$TRACEFS/saved_cmdlines" > "$STATE/saved_cmdlines" 2>/dev/null
     for ev in $(sed -n 's/^events=//p' "$STATE/manifest"); do
         sys=${ev%%:*}
         if [ "$sys" = "$ev" ]; then dirs="$TRACEFS/events/$sys/*/"; else dirs="$TRACEFS/events/$sys/${ev#*:}/"; fi
@@ -338,7 +342,7 @@ usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 PHASE=${1:-}
 [ -n "$PHASE" ] || usage
 shift
-OUT=""; BUFFER_KB=4096; CONTEXT=0; EXTRA=""; CPUS=""; TEXT=0; STREAM=0; OVERWRITE=0
+OUT=""; BUFFER_KB=4096; CONTEXT=0; EXTRA=""; CPUS=""; TEXT=0; STREAM=0; OVERWRITE=""
 WORKDIR=${TMPDIR:-/tmp}; INST_NAME=""; DURATION=""; QUIET=0; OWNER_IS_HOLDER=""
 while getopts "o:b:ce:C:tsOw:i:d:qh" opt; do
     case $opt in

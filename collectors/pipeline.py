@@ -1,0 +1,116 @@
+"""From per-CPU page streams to time-ordered store batches (shared by live capture and import).
+
+Each CPU's buffer is in time order; the store wants one table in global time order (the replay
+reads it in stored order). :class:`PageStreams` decodes each CPU's pages as they come and merges:
+a row is emitted once no CPU can still deliver an earlier one, i.e. below a *watermark* given by
+the caller (live: the clock at the start of the last poll minus a margin; import: the smallest
+last-decoded time among the CPUs that still have data). Memory stays bounded by the rate times
+the margin, whatever the length of the capture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tmigr_trace.metadata import TraceMeta
+from tmigr_trace.store import conform
+
+from .ringbuffer import Decoder, PageLayout, PageStats
+
+
+def parse_saved_cmdlines(text: str) -> dict[int, str]:
+    out: dict[int, str] = {0: "<idle>"}
+    for line in text.splitlines():
+        pid, _, comm = line.strip().partition(" ")
+        if pid.isdigit() and comm:
+            out[int(pid)] = comm
+    return out
+
+
+class PageStreams:
+    def __init__(self, formats: dict[str, str], layout: PageLayout):
+        self.decoder = Decoder(formats, layout)
+        self.layout = layout
+        self.page = layout.page_size
+        self.partial: dict[int, bytes] = {}
+        self.seq: dict[int, int] = {}
+        self.stats: dict[int, PageStats] = {}
+        self.pending: list[pa.Table] = []
+        self.last_ts: dict[int, int] = {}
+        self.comms: dict[int, str] = {0: "<idle>"}
+        self.events = 0
+
+    def feed(self, cpu: int, data: bytes) -> int:
+        """Add bytes read from CPU ``cpu``'s raw pipe (any split); returns events decoded."""
+        buf = self.partial.pop(cpu, b"") + data
+        whole = len(buf) - len(buf) % self.page
+        if whole < len(buf):
+            self.partial[cpu] = buf[whole:]
+        if whole == 0:
+            return 0
+        st = self.stats.setdefault(cpu, PageStats())
+        cols, n, nxt = self.decoder.decode(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+        self.seq[cpu] = nxt
+        if n:
+            self.pending.append(conform(cols, n))
+            self.last_ts[cpu] = int(cols["ts"][-1])
+            self.events += n
+        return n
+
+    def emit(self, watermark: int | None) -> pa.Table | None:
+        """Rows with ts < watermark (all rows when None), sorted by (ts, cpu, seq)."""
+        if not self.pending:
+            return None
+        t = pa.concat_tables(self.pending).unify_dictionaries().combine_chunks()
+        if watermark is not None:
+            ts = t.column("ts").to_numpy()
+            later = ts >= watermark
+            if later.all():
+                self.pending = [t]
+                return None
+            rest = t.filter(pa.array(later))
+            t = t.filter(pa.array(~later))
+            self.pending = [rest] if rest.num_rows else []
+        else:
+            self.pending = []
+        order = np.lexsort((t.column("seq").to_numpy(), t.column("cpu").to_numpy(), t.column("ts").to_numpy()))
+        t = t.take(pa.array(order))
+        return self._with_comm(t)
+
+    def _with_comm(self, t: pa.Table) -> pa.Table:
+        pids = t.column("pid").to_numpy(zero_copy_only=False)
+        uniq, inv = np.unique(pids, return_inverse=True)
+        names = [self.comms.get(int(p)) for p in uniq]
+        if all(n is None for n in names):
+            return t
+        comm = pa.DictionaryArray.from_arrays(pa.array(inv.astype(np.int32), pa.int32()), pa.array(names, pa.string()))
+        # null where unknown: a dictionary value None makes the row null
+        comm = pc.cast(comm.dictionary_decode(), pa.string()).dictionary_encode()
+        comm = comm.cast(pa.dictionary(pa.int32(), pa.string()))
+        return t.set_column(t.schema.get_field_index("comm"), "comm", comm)
+
+    def finish_meta(self, meta: TraceMeta, buffer_stats: dict[str, dict] | None = None) -> None:
+        """Lost events: exact from the buffer stats when known, else from the page flags."""
+        unknown: dict[str, int] = {}
+        for cpu, st in sorted(self.stats.items()):
+            for tid, c in st.unknown_ids.items():
+                unknown[f"id{tid}"] = unknown.get(f"id{tid}", 0) + c
+            if st.missed_uncounted and not buffer_stats:
+                meta.lost_unknown_cpus = sorted(set(meta.lost_unknown_cpus) | {cpu})
+            if not buffer_stats and st.missed_counted:
+                meta.add_lost(cpu, st.missed_counted)
+        if buffer_stats:
+            from .topology import lost_from_stats
+
+            for cpu, s in buffer_stats.items():
+                n = lost_from_stats(s)
+                if n:
+                    meta.lost_events[str(cpu)] = n
+        for k, v in unknown.items():
+            meta.unknown_events[k] = meta.unknown_events.get(k, 0) + v
+        meta.extra.setdefault("pages", {})
+        for cpu, st in sorted(self.stats.items()):
+            meta.extra["pages"][str(cpu)] = {"pages": st.pages, "events": st.events, "missed_pages": st.missed_pages,
+                                             "missed_counted": st.missed_counted}

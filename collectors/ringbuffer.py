@@ -1,0 +1,370 @@
+"""Decoder of the ftrace ring buffer's binary pages (``per_cpu/cpuN/trace_pipe_raw``).
+
+One read of ``trace_pipe_raw`` returns one sub-buffer page, laid out as ``struct
+buffer_data_page`` (kernel/trace/ring_buffer.c; described at runtime by ``events/header_page``):
+
+* ``u64 time_stamp``: the absolute time of the page's first record;
+* ``local_t commit``: length of the data in bytes; bit 31 ``RB_MISSED_EVENTS`` says events were
+  lost before this page, bit 30 ``RB_MISSED_STORED`` that their number (an ``unsigned long``) is
+  stored right after the data;
+* ``data[]``: records, 4-byte aligned, each starting with a 32-bit header
+  ``type_len:5 | time_delta:27``:
+
+  ===========  ==========================================================================
+  type_len     record
+  ===========  ==========================================================================
+  1..28        event, payload ``type_len * 4`` bytes at ``array[0]``
+  0            event, ``array[0]`` = payload length + 4, payload at ``array[1]``
+  29 PADDING   ``time_delta == 0``: the rest of the page is unused; else a discarded event
+               of ``array[0] + 4`` bytes whose delta still counts (as libtraceevent does)
+  30 EXTEND    ``delta = array[0] << 27 | time_delta`` (for deltas >= 2**27 ns)
+  31 STAMP     absolute time ``array[0] << 27 | time_delta`` (59 bits; the 5 MSBs come from
+               the running time, ``rb_fix_abs_ts``)
+  ===========  ==========================================================================
+
+Each event's time is the page time plus the deltas of all records before it on that page.
+
+Decoding is vectorised: all pages of a chunk are walked in lockstep with numpy (one step
+decodes the next record of every page), then each event type is gathered at once with a
+structured dtype built from its ``format`` file. Event payloads are ``struct trace_entry``
+(``common_type``, ``common_flags``, ``common_preempt_count``, ``common_pid``) plus the fields at
+the offsets the format file gives. Little-endian hosts only (x86-64, arm64, riscv64).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
+
+RB_MISSED_EVENTS = 1 << 31
+RB_MISSED_STORED = 1 << 30
+TS_SHIFT = 27
+TS_MSB = 0xF8 << 56
+TYPE_PADDING, TYPE_TIME_EXTEND, TYPE_TIME_STAMP = 29, 30, 31
+
+# ---------------------------------------------------------------------------------------------
+# format files
+
+
+@dataclass(frozen=True)
+class FieldFormat:
+    name: str
+    ctype: str
+    offset: int
+    size: int
+    signed: bool
+
+
+@dataclass
+class EventFormat:
+    """One tracepoint's binary layout, parsed from its tracefs ``format`` file."""
+
+    system: str
+    name: str
+    id: int
+    fields: list[FieldFormat]
+    text: str = ""
+
+    @property
+    def size(self) -> int:
+        return max((f.offset + f.size for f in self.fields), default=8)
+
+
+_FIELD = re.compile(r"field:(?P<decl>[^;]*);\s*offset:(?P<off>\d+);\s*size:(?P<size>\d+);\s*signed:(?P<signed>-?\d+);")
+
+
+def parse_format(text: str, system: str = "") -> EventFormat:
+    """Parse a tracefs ``events/<system>/<event>/format`` file."""
+    name = re.search(r"^name:\s*(\S+)", text, re.M)
+    eid = re.search(r"^ID:\s*(\d+)", text, re.M)
+    if not name or not eid:
+        raise ValueError("not a tracefs format file (no name:/ID: line)")
+    fields = []
+    for m in _FIELD.finditer(text):
+        decl = m.group("decl").strip()
+        fname = re.sub(r"\[.*\]$", "", decl.split()[-1]).lstrip("*")
+        fields.append(FieldFormat(fname, decl, int(m.group("off")), int(m.group("size")), m.group("signed") == "1"))
+    return EventFormat(system, name.group(1), int(eid.group(1)), fields, text)
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """``events/header_page``: where the page time stamp, commit and data are."""
+
+    ts_offset: int = 0
+    commit_offset: int = 8
+    commit_size: int = 8
+    data_offset: int = 16
+    data_size: int = 4080
+
+    @property
+    def page_size(self) -> int:
+        return self.data_offset + self.data_size
+
+    @classmethod
+    def parse(cls, text: str) -> "PageLayout":
+        f = {m.group("decl").split()[-1]: (int(m.group("off")), int(m.group("size"))) for m in _FIELD.finditer(text)}
+        if "timestamp" not in f or "commit" not in f or "data" not in f:
+            raise ValueError("not an events/header_page file")
+        return cls(f["timestamp"][0], f["commit"][0], f["commit"][1], f["data"][0], f["data"][1])
+
+
+def check_header_event(text: str) -> None:
+    """The decoder hard-codes the compressed entry header; refuse a kernel that differs."""
+    want = {"padding": 29, "time_extend": 30, "time_stamp": 31}
+    for key, val in want.items():
+        m = re.search(rf"{key}\s*:\s*type == (\d+)", text)
+        if m and int(m.group(1)) != val:
+            raise ValueError(f"unsupported ring buffer header_event ({key} == {m.group(1)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# irq flags, rendered as the latency format prints them (kernel/trace/trace_output.c)
+
+_IRQS_OFF, _RESCHED_LAZY, _NEED_RESCHED, _HARDIRQ, _SOFTIRQ, _PREEMPT_RESCHED, _NMI, _BH_OFF = (
+    0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80)
+_RESCHED_CHARS = {
+    _NEED_RESCHED | _RESCHED_LAZY | _PREEMPT_RESCHED: "B", _NEED_RESCHED | _PREEMPT_RESCHED: "N",
+    _RESCHED_LAZY | _PREEMPT_RESCHED: "L", _NEED_RESCHED | _RESCHED_LAZY: "b", _NEED_RESCHED: "n",
+    _PREEMPT_RESCHED: "p", _RESCHED_LAZY: "l",
+}
+
+
+def lat_flags(flags: int, preempt: int) -> str:
+    """``common_flags`` + ``common_preempt_count`` -> e.g. ``'d..4.'`` (6.13+ lazy-resched era)."""
+    irqs = ("D" if flags & _IRQS_OFF and flags & _BH_OFF else "d" if flags & _IRQS_OFF
+            else "b" if flags & _BH_OFF else ".")
+    resched = _RESCHED_CHARS.get(flags & (_NEED_RESCHED | _RESCHED_LAZY | _PREEMPT_RESCHED), ".")
+    nmi, hard, soft = flags & _NMI, flags & _HARDIRQ, flags & _SOFTIRQ
+    hs = ("Z" if nmi and hard else "z" if nmi else "H" if hard and soft else "h" if hard
+          else "s" if soft else ".")
+    pc = f"{preempt & 0xF:x}" if preempt & 0xF else "."
+    md = f"{preempt >> 4:x}" if preempt & 0xF0 else "."
+    return irqs + resched + hs + pc + md
+
+
+# ---------------------------------------------------------------------------------------------
+# page walk
+
+
+@dataclass
+class PageStats:
+    pages: int = 0
+    events: int = 0
+    missed_pages: int = 0       # pages flagged RB_MISSED_EVENTS
+    missed_counted: int = 0     # sum of the stored missed counts
+    missed_uncounted: int = 0   # flagged pages without a stored count
+    unknown_ids: dict[int, int] = field(default_factory=dict)
+    bad_pages: int = 0
+
+
+def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
+    """Find every event record in a run of whole pages.
+
+    Returns ``(page_idx, payload_off, payload_len, ts, missed)`` where ``payload_off`` is the
+    byte offset of the payload in ``buf``, ``ts`` the uint64 time of each event and ``missed``
+    per page: -1 = no loss flagged, -2 = loss flagged without count, else the stored count.
+    """
+    P = layout.page_size
+    raw = np.frombuffer(buf, dtype=np.uint8)
+    n = raw.size // P
+    raw = raw[: n * P]
+    pages = raw.reshape(n, P)
+    ts0 = pages[:, layout.ts_offset: layout.ts_offset + 8].copy().view("<u8").ravel()
+    commit = pages[:, layout.commit_offset: layout.commit_offset + layout.commit_size].copy()
+    commit = commit.view("<u8" if layout.commit_size == 8 else "<u4").ravel().astype(np.uint64)
+    flags = commit & np.uint64(RB_MISSED_EVENTS | RB_MISSED_STORED)
+    length = (commit & np.uint64(0xFFFFF)).astype(np.int64)
+    length = np.minimum(length, layout.data_size)
+    missed = np.full(n, -1, dtype=np.int64)
+    has_missed = (flags & np.uint64(RB_MISSED_EVENTS)) != 0
+    missed[has_missed] = -2
+    stored = np.nonzero((flags & np.uint64(RB_MISSED_STORED)) != 0)[0]
+    for p in stored:
+        o = layout.data_offset + int(length[p])
+        if o + 8 <= P:
+            missed[p] = int(pages[p, o: o + 8].view("<u8")[0])
+
+    D = layout.data_size - layout.data_size % 4
+    words = pages[:, layout.data_offset: layout.data_offset + D].view("<u4")  # (n, D/4), no copy
+    nwords = words.shape[1]
+    end = length // 4
+    # lockstep walk over the pages that still have records
+    rows = np.nonzero(end > 0)[0]
+    pos = np.zeros(rows.size, dtype=np.int64)
+    ts = ts0[rows].copy()
+    endr = end[rows]
+    out_page, out_off, out_len, out_ts = [], [], [], []
+    while rows.size:
+        w = words[rows, pos]
+        tl = (w & 31).astype(np.int64)
+        delta = (w >> 5).astype(np.uint64)
+        a0 = words[rows, np.minimum(pos + 1, nwords - 1)].astype(np.uint64)
+        is_small = (tl >= 1) & (tl <= 28)
+        is_big = tl == 0
+        is_pad = tl == TYPE_PADDING
+        is_ext = tl == TYPE_TIME_EXTEND
+        is_abs = tl == TYPE_TIME_STAMP
+        # time
+        ts = ts + np.where(is_ext, (a0 << np.uint64(TS_SHIFT)) + delta, np.where(is_abs, np.uint64(0), delta))
+        if is_abs.any():
+            absv = (a0[is_abs] << np.uint64(TS_SHIFT)) | delta[is_abs]
+            prev = ts[is_abs]
+            msb = prev & np.uint64(TS_MSB)
+            fixed = absv | msb
+            fixed = np.where((msb != 0) & (fixed < prev), fixed + np.uint64(1 << 59), fixed)
+            ts[is_abs] = fixed
+        # sizes in words
+        size = np.where(is_small, tl + 1, 0)
+        size = np.where(is_big, 1 + (a0.astype(np.int64) + 3) // 4, size)
+        size = np.where(is_pad, 1 + (a0.astype(np.int64) + 3) // 4, size)
+        size = np.where(is_ext | is_abs, 2, size)
+        ev = is_small | is_big
+        if ev.any():
+            r = rows[ev]
+            off = np.where(is_big[ev], pos[ev] + 2, pos[ev] + 1)
+            plen = np.where(is_big[ev], a0[ev].astype(np.int64) - 4, tl[ev] * 4)
+            out_page.append(r)
+            out_off.append(r * P + layout.data_offset + off * 4)
+            out_len.append(plen)
+            out_ts.append(ts[ev])
+        done = (is_pad & (delta == 0)) | (size <= 0)
+        pos = pos + size
+        keep = ~done & (pos < endr)
+        if not keep.all():
+            rows, pos, ts, endr = rows[keep], pos[keep], ts[keep], endr[keep]
+    if out_page:
+        page_idx = np.concatenate(out_page)
+        off = np.concatenate(out_off)
+        plen = np.concatenate(out_len)
+        ets = np.concatenate(out_ts)
+        # back to page order, record order within a page (the walk emits step by step)
+        order = np.argsort(off, kind="stable")
+        page_idx, off, plen, ets = page_idx[order], off[order], plen[order], ets[order]
+    else:
+        page_idx = off = plen = np.zeros(0, dtype=np.int64)
+        ets = np.zeros(0, dtype=np.uint64)
+    return page_idx, off, plen, ets, missed, raw
+
+
+# ---------------------------------------------------------------------------------------------
+# event decode
+
+
+class _EventPlan:
+    """How to pull one event type's columns out of its payloads."""
+
+    def __init__(self, fmt: EventFormat, dict_index: int):
+        self.fmt = fmt
+        self.dict_index = dict_index
+        self.size = fmt.size
+        self.cols: list[tuple[str, int, np.dtype, np.dtype]] = []
+        for f in fmt.fields:
+            if f.name.startswith("common_") or f.size not in (1, 2, 4, 8) or "[" in f.ctype or "__data_loc" in f.ctype:
+                continue
+            col = column_for_key(fmt.name, f.name)
+            if col is None:
+                continue
+            src = np.dtype(f"<{'i' if f.signed else 'u'}{f.size}")
+            dst = np.dtype(COLUMN_BY_NAME[col].type.to_pandas_dtype())
+            self.cols.append((col, f.offset, src, dst))
+
+
+class Decoder:
+    """Decodes pages of one trace (one set of format files) into store-schema column arrays."""
+
+    def __init__(self, formats: dict[str, str] | list[EventFormat], layout: PageLayout | None = None):
+        fmts = [parse_format(t) if isinstance(t, str) else t for t in
+                (formats.values() if isinstance(formats, dict) else formats)]
+        self.layout = layout or PageLayout()
+        self.names: list[str] = []
+        self.plans: dict[int, _EventPlan] = {}
+        for f in fmts:
+            if f.name in self.names:
+                idx = self.names.index(f.name)
+            else:
+                idx = len(self.names)
+                self.names.append(f.name)
+            self.plans[f.id] = _EventPlan(f, idx)
+        self.dictionary = pa.array(self.names, pa.string())
+        self._flag_cache: dict[int, int] = {}
+        self._flag_strings: list[str] = []
+
+    def _flag_codes(self, key: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+        uniq, inv = np.unique(key, return_inverse=True)
+        strings = [lat_flags(int(k) & 0xFF, int(k) >> 8) for k in uniq]
+        return inv.astype(np.int16), pa.array(strings, pa.string())
+
+    def decode(self, buf, cpu: int, seq_start: int, stats: PageStats | None = None) -> tuple[dict, int, int]:
+        """Decode whole pages of CPU ``cpu``.
+
+        Returns ``(columns, n_events, next_seq)``; ``columns`` maps store column names to arrays.
+        Lost events flagged in a page advance ``seq`` by their count before that page's events,
+        so a gap in ``seq`` marks where the stream lost events.
+        """
+        page_idx, off, plen, ts, missed, raw = walk_pages(buf, self.layout)
+        npages = missed.size
+        if stats is not None:
+            stats.pages += npages
+            stats.missed_pages += int((missed != -1).sum())
+            stats.missed_counted += int(missed[missed >= 0].sum())
+            stats.missed_uncounted += int((missed == -2).sum())
+        # seq: event rank + lost events flagged up to and including its page
+        gap = np.where(missed >= 0, missed, np.where(missed == -2, 1, 0))
+        gap_cum = np.cumsum(gap)
+        n = off.size
+        # common header (struct trace_entry)
+        ok = plen >= 8
+        idx8 = off[:, None] + np.arange(8)
+        hdr = raw[np.minimum(idx8, raw.size - 1)].copy()
+        etype = hdr[:, 0:2].copy().view("<u2").ravel()
+        cflags = hdr[:, 2]
+        cpc = hdr[:, 3]
+        pid = hdr[:, 4:8].copy().view("<i4").ravel()
+        seq_all = seq_start + np.arange(n, dtype=np.int64) + (gap_cum[page_idx] if n else 0)
+        next_seq = int(seq_start + n + (gap_cum[-1] if npages else 0))
+        known = ok & np.isin(etype, np.fromiter(self.plans, dtype=np.uint16, count=len(self.plans)))
+        if stats is not None:
+            stats.events += int(known.sum())
+            for t, c in zip(*np.unique(etype[~known], return_counts=True)):
+                stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(c)
+        sel = np.nonzero(known)[0]
+        m = sel.size
+        cols: dict[str, object] = {}
+        cols["ts"] = ts[sel].astype(np.int64)
+        cols["cpu"] = np.full(m, cpu, dtype=np.int32)
+        cols["seq"] = seq_all[sel]
+        cols["pid"] = pid[sel]
+        codes, fdict = self._flag_codes((cflags[sel].astype(np.int32) | (cpc[sel].astype(np.int32) << 8)))
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+        ev_codes = np.zeros(m, dtype=np.int16)
+        field_arrays: dict[str, np.ndarray] = {}
+        field_valid: dict[str, np.ndarray] = {}
+        et = etype[sel]
+        for tid in np.unique(et):
+            plan = self.plans[int(tid)]
+            rows = np.nonzero(et == tid)[0]
+            ev_codes[rows] = plan.dict_index
+            if not plan.cols:
+                continue
+            S = plan.size
+            o = off[sel[rows]]
+            # gather the payloads of this event type into an (k, S) byte matrix
+            mat = raw[np.minimum(o[:, None] + np.arange(S), raw.size - 1)]
+            for col, foff, src, dst in plan.cols:
+                vals = mat[:, foff: foff + src.itemsize].copy().view(src).ravel().astype(dst, copy=False)
+                if col not in field_arrays:
+                    field_arrays[col] = np.zeros(m, dtype=dst)
+                    field_valid[col] = np.zeros(m, dtype=bool)
+                field_arrays[col][rows] = vals
+                field_valid[col][rows] = True
+        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(ev_codes, pa.int16()), self.dictionary)
+        for col, arr in field_arrays.items():
+            valid = field_valid[col]
+            cols[col] = pa.array(arr, type=COLUMN_BY_NAME[col].type, mask=~valid if not valid.all() else None)
+        return cols, m, next_seq

@@ -1044,6 +1044,13 @@ class Engine:
             if decidable and not ambiguous:
                 self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t} from {g.id}",
                             f"CPU{evt.cpu}" if evt is not None else "nothing due", f"CPU{t}", cpu=cpu)
+                # Resync: follow the kernel, but what follows in this softirq (the target's
+                # update walk, the handler's new wakeup) is a consequence, not a new decision.
+                ctx.optional = True
+                decidable = False
+                self.cpu_known.discard(t)
+                if tt.tmgroup is not None:
+                    self.qunk[tt.tmgroup].add(t)
             else:
                 self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:

@@ -1,0 +1,393 @@
+"""Live capture on this machine: a private tracefs instance, binary pages streamed to Parquet.
+
+The capture never touches the top-level buffer. It creates ``instances/tmigr-trace-<pid>``, sets
+``trace_clock=mono``, turns pointer hashing off (the instance's own ``options/hash-ptr`` where
+the kernel has one, else the top-level option, whose old value is put back), enables the events,
+and polls every CPU's ``trace_pipe_raw`` without blocking (a blocked reader is woken by every
+event and would make the capture feed itself). Pages go through the shared decoder and merger
+(:mod:`.pipeline`) into the :class:`~tmigr_trace.store.TraceWriter`, so memory stays bounded.
+
+Whatever ends the capture (duration, the workload's exit, Ctrl-C, SIGTERM, an exception), the
+instance is removed and the top-level option restored; a SIGKILLed run's instance is removed by
+the next run (:func:`cleanup_stale`: our naming pattern only, and only when that pid is gone).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tmigr_trace.errors import TmigrError
+from tmigr_trace.metadata import TraceMeta
+from tmigr_trace.schema import CONTEXT_EVENTS
+from tmigr_trace.store import TraceWriter
+
+from .pipeline import PageStreams, parse_saved_cmdlines
+from .ringbuffer import PageLayout, check_header_event
+from .topology import parse_stats, snapshot
+
+PREFIX = "tmigr-trace-"
+TRACEFS_CANDIDATES = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
+POLL_S = 0.2
+MERGE_MARGIN_NS = 500_000_000
+
+
+def find_tracefs() -> Path | None:
+    for d in TRACEFS_CANDIDATES:
+        if os.path.exists(f"{d}/trace_clock"):
+            return Path(d)
+    return None
+
+
+def require_tracefs() -> Path:
+    if os.geteuid() != 0:
+        raise TmigrError("capture needs root: run it with sudo (or as root)")
+    t = find_tracefs()
+    if t is None:
+        raise TmigrError("tracefs is not mounted: mount -t tracefs nodev /sys/kernel/tracing")
+    if not (t / "instances").is_dir():
+        raise TmigrError(f"{t} has no instances/ directory (kernel too old for a private buffer)")
+    return t
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cleanup_stale(tracefs: Path) -> list[str]:
+    """Remove ``instances/tmigr-trace-<pid>`` whose pid is gone; returns the names removed."""
+    removed = []
+    for inst in sorted((tracefs / "instances").glob(f"{PREFIX}*")):
+        m = re.fullmatch(rf"{PREFIX}(\d+)", inst.name)
+        if not m or _pid_alive(int(m.group(1))):
+            continue
+        try:
+            (inst / "tracing_on").write_text("0")
+        except OSError:
+            pass
+        try:
+            os.rmdir(inst)
+            removed.append(inst.name)
+        except OSError:
+            pass
+    return removed
+
+
+def _write(path: Path, value: str) -> None:
+    with open(path, "w") as f:
+        f.write(value)
+
+
+def _read(path: Path) -> str:
+    return path.read_text().strip()
+
+
+def parse_cpu_list(text: str) -> list[int]:
+    from .topology import parse_cpulist
+
+    try:
+        return parse_cpulist(text)
+    except ValueError:
+        raise TmigrError(f"bad CPU list {text!r} (example: 0,2-3)") from None
+
+
+@dataclass
+class Instance:
+    """A private tracefs instance; :meth:`remove` undoes everything :meth:`create` did."""
+
+    tracefs: Path
+    name: str = field(default_factory=lambda: f"{PREFIX}{os.getpid()}")
+    hash_ptr: str = "absent"  # "instance", "toplevel" or "absent"
+    _toplevel_hash_old: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.tracefs / "instances" / self.name
+
+    def create(self, events: list[str], buffer_kb: int, cpus: list[int] | None, overwrite: bool = True) -> list[str]:
+        os.mkdir(self.path)
+        p = self.path
+        _write(p / "tracing_on", "0")
+        try:
+            _write(p / "trace_clock", "mono")
+        except OSError:
+            pass
+        _write(p / "buffer_size_kb", str(buffer_kb))
+        _write(p / "options/overwrite", "1" if overwrite else "0")
+        if (p / "options/hash-ptr").exists():
+            _write(p / "options/hash-ptr", "0")
+            self.hash_ptr = "instance"
+        elif (self.tracefs / "options/hash-ptr").exists():
+            self._toplevel_hash_old = _read(self.tracefs / "options/hash-ptr")
+            _write(self.tracefs / "options/hash-ptr", "0")
+            self.hash_ptr = "toplevel"
+        if cpus:
+            mask = 0
+            for c in cpus:
+                mask |= 1 << c
+            # tracing_cpumask takes comma-separated 32-bit hex words, most significant first
+            words = []
+            while True:
+                words.append(f"{mask & 0xFFFFFFFF:x}")
+                mask >>= 32
+                if not mask:
+                    break
+            _write(p / "tracing_cpumask", ",".join(reversed(words)))
+        enabled = []
+        for ev in events:
+            sys_, _, name = ev.partition(":")
+            f = p / "events" / sys_ / (name or "") / "enable" if name else p / "events" / sys_ / "enable"
+            try:
+                _write(f, "1")
+                enabled.append(ev)
+            except OSError:
+                pass
+        return enabled
+
+    @property
+    def clock(self) -> str | None:
+        m = re.search(r"\[(\S+)\]", _read(self.path / "trace_clock"))
+        return m.group(1) if m else None
+
+    def remove(self) -> None:
+        if self.path.exists():
+            try:
+                _write(self.path / "tracing_on", "0")
+            except OSError:
+                pass
+            for _ in range(50):
+                try:
+                    os.rmdir(self.path)
+                    break
+                except OSError as exc:
+                    if exc.errno != errno.EBUSY:
+                        break
+                    time.sleep(0.1)
+        if self._toplevel_hash_old is not None:
+            _write(self.tracefs / "options/hash-ptr", self._toplevel_hash_old)
+            self._toplevel_hash_old = None
+
+
+class _Stop(Exception):
+    pass
+
+
+@dataclass
+class CaptureResult:
+    path: Path
+    events: int
+    lost: int
+    seconds: float
+    meta: TraceMeta
+
+
+def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: list[int] | None = None,
+            with_context: bool = False, workload: list[str] | None = None, text: bool = False,
+            force: bool = False, status: Callable[[dict], None] | None = None) -> CaptureResult:
+    """Record the tmigr events of this machine into ``out`` (see module docstring)."""
+    tracefs = require_tracefs()
+    if not (tracefs / "events/timer_migration").is_dir():
+        raise TmigrError("this kernel has no timer_migration events (needs v6.9+, SMP and NO_HZ_COMMON)")
+    cleanup_stale(tracefs)
+    events = ["timer_migration"] + (list(CONTEXT_EVENTS) if with_context else [])
+    writer = TraceWriter(out, force=force)
+    inst = Instance(tracefs)
+    meta = TraceMeta(origin="live", source_format="text" if text else "raw")
+    stop_reason = {"why": None}
+    old_handlers = {}
+
+    def on_signal(signum, frame):
+        if stop_reason["why"] is not None:  # second signal: abort now (cleanup still runs)
+            raise KeyboardInterrupt
+        stop_reason["why"] = signal.Signals(signum).name
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        old_handlers[sig] = signal.signal(sig, on_signal)
+    fds: dict[int, int] = {}
+    proc = None
+    t0 = time.monotonic()
+    ok = False
+    try:
+        enabled = inst.create(events, buffer_kb, cpus, overwrite=True)
+        if not any(e.startswith("timer_migration") for e in enabled):
+            raise TmigrError("could not enable timer_migration events in the instance")
+        formats = {}
+        for ev in enabled:
+            sys_, _, name = ev.partition(":")
+            for fmt in sorted((tracefs / "events" / sys_).glob(f"{name or '*'}/format")):
+                formats[fmt.parent.name] = fmt.read_text()
+        layout = PageLayout.parse(_read(tracefs / "events/header_page"))
+        check_header_event(_read(tracefs / "events/header_event"))
+        sub = inst.path / "buffer_subbuf_size_kb"
+        if sub.exists() and int(_read(sub)) * 1024 != layout.page_size:
+            raise TmigrError("instance sub-buffer size differs from events/header_page; not supported")
+        streams = PageStreams(formats, layout)
+        parser = None
+        if text:
+            from tmigr_trace.importers.text import TextParser
+
+            parser = TextParser(meta)
+            fds[-1] = os.open(inst.path / "trace_pipe", os.O_RDONLY | os.O_NONBLOCK)
+        else:
+            for d in sorted((inst.path / "per_cpu").glob("cpu[0-9]*"), key=lambda p: int(p.name[3:])):
+                cpu = int(d.name[3:])
+                if cpus and cpu not in cpus:
+                    continue
+                try:
+                    fds[cpu] = os.open(d / "trace_pipe_raw", os.O_RDONLY | os.O_NONBLOCK)
+                except OSError:
+                    pass
+        _write(inst.path / "tracing_on", "1")
+        t0 = time.monotonic()
+        if workload:
+            try:
+                proc = subprocess.Popen(workload)
+            except OSError as exc:
+                raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
+        page = layout.page_size
+        rows = 0
+
+        def poll(final: bool) -> int:
+            nonlocal rows
+            now_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+            n = 0
+            for cpu, fd in fds.items():
+                chunks = []
+                while True:
+                    try:
+                        b = os.read(fd, page if cpu >= 0 else 1 << 16)
+                    except BlockingIOError:
+                        break
+                    except OSError as exc:
+                        if exc.errno in (errno.EAGAIN, errno.EINTR):
+                            break
+                        raise
+                    if not b:
+                        break
+                    chunks.append(b)
+                    if len(chunks) >= 256:  # bounded memory even when far behind
+                        break
+                if not chunks:
+                    continue
+                data = b"".join(chunks)
+                if cpu < 0:
+                    t = parser.feed(data)
+                    if t is not None:
+                        writer.write(t)
+                        n += t.num_rows
+                else:
+                    n += streams.feed(cpu, data)
+            t = streams.emit(None if final else now_ns - MERGE_MARGIN_NS)
+            if t is not None:
+                writer.write(t)
+            rows += n
+            return n
+
+        while True:
+            elapsed = time.monotonic() - t0
+            if stop_reason["why"] is not None:
+                break
+            if duration is not None and elapsed >= duration:
+                stop_reason["why"] = "duration"
+                break
+            if proc is not None and proc.poll() is not None:
+                stop_reason["why"] = f"workload exited ({proc.returncode})"
+                break
+            start = time.monotonic()
+            poll(False)
+            if status:
+                status({"elapsed": elapsed, "events": rows, "lost": _lost_now(inst, fds),
+                        "rate": rows / elapsed if elapsed > 0 else 0.0})
+            time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
+        _write(inst.path / "tracing_on", "0")
+        # drain what is left (tracing off: nothing new arrives)
+        for _ in range(10000):
+            if poll(True) == 0:
+                break
+        if parser is not None:
+            t = parser.finish()
+            if t is not None:
+                writer.write(t)
+        t = streams.emit(None)
+        if t is not None:
+            writer.write(t)
+        ok = True
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        bstats = {}
+        try:
+            for d in (inst.path / "per_cpu").glob("cpu[0-9]*"):
+                bstats[d.name[3:]] = parse_stats((d / "stats").read_text())
+            streams.comms.update(parse_saved_cmdlines((tracefs / "saved_cmdlines").read_text(errors="replace")))
+            clock = inst.clock
+        except (OSError, NameError, UnboundLocalError):
+            clock = None
+        for fd in fds.values():
+            os.close(fd)
+        inst.remove()
+        if not ok:
+            # an error: keep what was captured (a valid file) only if anything was
+            try:
+                if writer.rows:
+                    meta.extra["capture_error"] = True
+                    writer.close(meta)
+                else:
+                    writer.abort()
+            except Exception:
+                writer.abort()
+    seconds = time.monotonic() - t0
+    topo = snapshot("/")
+    topo["buffer_stats"] = bstats
+    meta.topology = topo
+    meta.formats = formats
+    meta.kernel_release = topo.get("release")
+    meta.clock = clock
+    meta.pointer_mode = "raw" if not text or inst.hash_ptr != "absent" else "hashed"
+    if not text:
+        streams.finish_meta(meta, bstats)
+    else:
+        from .topology import lost_from_stats
+
+        for c, s in bstats.items():
+            if lost_from_stats(s):
+                meta.lost_events[c] = lost_from_stats(s)
+    meta.extra["capture"] = {"instance": inst.name, "events": enabled, "buffer_kb": buffer_kb,
+                             "cpus": cpus, "hash_ptr": inst.hash_ptr, "stop": stop_reason["why"],
+                             "seconds": round(seconds, 3), "workload": workload,
+                             "backend": "trace_pipe" if text else "trace_pipe_raw"}
+    path = writer.close(meta)
+    return CaptureResult(path, writer.rows, meta.lost_total, seconds, meta)
+
+
+def _lost_now(inst: Instance, fds: dict[int, int]) -> int:
+    from .topology import lost_from_stats
+
+    n = 0
+    for cpu in fds:
+        if cpu < 0:
+            continue
+        try:
+            n += lost_from_stats(parse_stats((inst.path / f"per_cpu/cpu{cpu}/stats").read_text()))
+        except OSError:
+            pass
+    return n

@@ -78,13 +78,20 @@ def _columns(batch: pa.RecordBatch) -> tuple[dict[str, list], list[int]]:
         codes = lut[idx].tolist()
     else:
         codes = [EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()]
+    n = batch.num_rows
     for name in PTR_COLUMNS:
         a = batch.column(name)
+        if a.null_count == n:
+            cols[name] = [UNKNOWN_PTR] * n
+            continue
         if a.null_count:
             a = pc.fill_null(a, UNKNOWN_PTR)
         cols[name] = a.to_numpy(zero_copy_only=False).tolist()
     for name in INT_COLUMNS:
         a = batch.column(name)
+        if a.null_count == n:
+            cols[name] = [-1] * n     # sparse columns: most events do not have the field
+            continue
         if a.type != pa.int64():
             a = a.cast(pa.int64())
         if a.null_count:

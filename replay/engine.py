@@ -162,6 +162,7 @@ class Engine:
         self.anc: dict[int, list[TmigrGroup]] = {}
         self._refresh_tree()
         self.cpu_known: set[int] = set()
+        self.handoffs: set[int] = set()
         self.reorder_done: dict[int, tuple[int, int, bool]] = {}
         self.index = 0
         self.warm_rows = 0
@@ -224,6 +225,11 @@ class Engine:
             classification=MODEL_DISAGREES, path=self._path(path_cpu), note=note))
         self.res.resyncs["divergence"] += 1
         return False
+
+    def _agree(self, kind: str) -> None:
+        k = self.kc[kind]
+        k.checked += 1
+        k.agreed += 1
 
     def _undecidable_div(self, kind: str, i: int, what: str, expected: Any, observed: Any, note: str) -> None:
         self.kc[kind].checked += 1
@@ -387,9 +393,11 @@ class Engine:
             return
         w = c["wakeup"][i]
         if t in self.cpu_known:
-            if self._check("wakeup", w == tmc.wakeup, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
-                           tmc.wakeup, w, cpu=t) is False:
-                pass
+            if w == tmc.wakeup:
+                self._agree("wakeup")
+            else:
+                self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
+                            tmc.wakeup, w, cpu=t)
         else:
             self._check("wakeup", None, i, "", None, None, warm=True)
         tmc.idle = False
@@ -403,14 +411,18 @@ class Engine:
         ctx.child = None
         ctx.decidable = True
         ctx.optional = False
-        if ctx.handoff is not None:
+        if self.handoffs:
             ctx.handoff = None
-        for oc, octx in self.ctx.items():
-            hand = octx.handoff
-            if hand is not None and oc != t:
-                octx.handoff = None
-                self._check("hotplug", ts <= hand[0], i, f"hand-off after CPU{oc} went offline",
-                            f"a CPU activates by {hand[0]}", ts, cpu=t)
+            for oc in list(self.handoffs):
+                octx = self.ctx[oc]
+                hand = octx.handoff
+                if oc == t:
+                    continue
+                self.handoffs.discard(oc)
+                if hand is not None:
+                    octx.handoff = None
+                    self._check("hotplug", ts <= hand[0], i, f"hand-off after CPU{oc} went offline",
+                                f"a CPU activates by {hand[0]}", ts, cpu=t)
 
     def _on_set_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._cols
@@ -704,8 +716,11 @@ class Engine:
         root_known = all(self._queue_known(g) for g in self.anc[cpu]) and ctx.decidable and not ctx.optional
         exp_w = walk.firstexp
         if root_known:
-            self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[self.anc[cpu][-1]]), i,
-                        f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
+            if exp_w == w:
+                self._agree("wakeup")
+            else:
+                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[self.anc[cpu][-1]]), i,
+                            f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
         else:
             self._check("wakeup", None, i, "", None, None, warm=self._warm_kind(self.anc[cpu][-1]))
         tmc.idle = True
@@ -739,6 +754,7 @@ class Engine:
         if firstexp is not None and firstexp != KTIME_MAX and decidable:
             # It was the last active CPU with events pending: another CPU must be woken.
             ctx.handoff = (ts + 10_000_000, firstexp)
+            self.handoffs.add(cpu)
 
     def _on_online(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         self._close(cpu, ctx, i, False)
@@ -816,10 +832,16 @@ class Engine:
         if cpu in self.cpu_known:
             e = tmc.cpuevt
             need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not tmc.remote
-            self._check("walk_levels", not need, i, f"new timer on idle CPU{cpu} needs a walk",
-                        "walk" if need else "no walk", "no walk", cpu=cpu)
-            self._check("wakeup", w == tmc.wakeup, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
-                        tmc.wakeup, w, cpu=cpu)
+            if not need:
+                self._agree("walk_levels")
+            else:
+                self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} needs a walk",
+                            "walk", "no walk", cpu=cpu)
+            if w == tmc.wakeup:
+                self._agree("wakeup")
+            else:
+                self._check("wakeup", False, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
+                            tmc.wakeup, w, cpu=cpu)
         else:
             self._check("wakeup", None, i, "", None, None, warm=True)
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
@@ -885,8 +907,13 @@ class Engine:
                     verdict = None
             if verdict is not False and ev[3] != obs[3]:
                 verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
-            self._check("expiry", verdict, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
-                        _obs_view(obs), cpu=behalf)
+            if verdict is True:
+                self._agree("expiry")
+            elif verdict is None:
+                self._check("expiry", None, i, "", None, None)
+            else:
+                self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
+                            _obs_view(obs), cpu=behalf)
         else:
             self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
         # Anchor to what the kernel traced (a no-op when the model agreed).
@@ -951,8 +978,11 @@ class Engine:
                     ok = None
                     l0.active &= ~l0.migrator
                     l0.migrator = LOWEST_BIT[l0.active]
-                self._check("remote", ok, i, f"CPU{cpu} runs tmigr_handle_remote",
-                            "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
+                if ok:
+                    self._agree("remote")
+                else:
+                    self._check("remote", ok, i, f"CPU{cpu} runs tmigr_handle_remote",
+                                "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
             else:
                 self._check("remote", None, i, "", None, None, warm=True)
         else:

@@ -88,25 +88,29 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     state_rows: list[dict] = []
     upd_rows: list[dict] = []
     setup_rows: list[dict] = []
+    setup_names = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent")
+
+    def event_mask(ev, names):
+        # Work on the dictionary indices: comparing strings per row is the slow part of a scan.
+        if pa.types.is_dictionary(ev.type):
+            d = ev.dictionary.to_pylist()
+            idx = [k for k, n in enumerate(d) if n in names]
+            return pc.is_in(ev.indices, value_set=pa.array(idx, type=ev.indices.type))
+        return pc.is_in(ev, value_set=pa.array(list(names)))
+
     for batch in batches:
         t = pa.Table.from_batches([batch])
-        ev = t.column("event")
-        if pa.types.is_dictionary(ev.type):
-            ev = ev.cast(pa.string())
-        t = t.set_column(t.schema.get_field_index("event"), "event", ev)
+        ev = batch.column("event")
         tree.cpus_seen.update(pc.unique(t.column("cpu")).to_pylist())
-        mask = pc.is_in(t.column("event"), pa.array(_CPU_EVENTS))
-        cpu_rows += _unique(t.filter(mask), ["target_cpu", "parent"])
-        mask = pc.is_in(t.column("event"), pa.array(_STATE_EVENTS))
-        state_rows += _unique(t.filter(mask), ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
-        mask = pc.equal(t.column("event"), "tmigr_update_events")
-        upd_rows += _unique(t.filter(mask), ["child", "group", "group_lvl"])
-        mask = pc.is_in(t.column("event"), pa.array(["tmigr_group_set", "tmigr_connect_child_parent",
-                                                     "tmigr_connect_cpu_parent"]))
-        st = t.filter(mask)
+        cpu_rows += _unique(t.filter(event_mask(ev, _CPU_EVENTS)), ["target_cpu", "parent"])
+        state_rows += _unique(t.filter(event_mask(ev, _STATE_EVENTS)),
+                              ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
+        upd_rows += _unique(t.filter(event_mask(ev, ("tmigr_update_events",))), ["child", "group", "group_lvl"])
+        st = t.filter(event_mask(ev, setup_names))
         if st.num_rows:
             tree.has_setup = True
             tree.setup_rows += st.num_rows
+            st = st.set_column(0, "event", st.column("event").cast(pa.string()))
             setup_rows += st.select(["event", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
                                      "num_children", "groupmask"]).to_pylist()
     known_ptr = False

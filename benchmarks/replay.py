@@ -1,0 +1,110 @@
+"""Replay throughput and peak memory on a >= 10M-event trace.
+
+    python benchmarks/replay.py [--events 10000000] [--source X.parquet] [--keep]
+
+The big trace is a real capture concatenated with itself, timestamps and expiries shifted by the
+capture's duration (rounded up to the tick) per copy, per-CPU sequence numbers continued. The
+replay runs in a fresh process so that its peak RSS (ru_maxrss) is the replay's alone; a second
+run on a 10x shorter prefix shows whether memory grows with the trace length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+KTIME_MAX = (1 << 63) - 1
+EXPIRY_COLUMNS = ("wakeup", "nextevt", "group_next_expiry", "child_evt_expiry")
+
+
+def make_big(src: Path, out: Path, events: int) -> int:
+    import tmigr_trace
+    from tmigr_trace.store import TraceWriter
+
+    t = tmigr_trace.load(src)
+    table = t.table
+    ts = table.column("ts")
+    span = pc.max(ts).as_py() - pc.min(ts).as_py()
+    shift = (span // 4_000_000 + 2) * 4_000_000
+    per_cpu = {}
+    for c in table.column("cpu").to_pylist():
+        per_cpu[c] = per_cpu.get(c, 0) + 1
+    seq_step = max(per_cpu.values())
+    copies = -(-events // table.num_rows)
+    with TraceWriter(out, force=True) as w:
+        for k in range(copies):
+            cols = {}
+            for name in table.column_names:
+                col = table.column(name)
+                if name == "ts":
+                    col = pc.add(col, k * shift)
+                elif name == "seq":
+                    col = pc.add(col, k * seq_step)
+                elif name in EXPIRY_COLUMNS:
+                    real = pc.and_(pc.greater(col, 0), pc.not_equal(col, KTIME_MAX))
+                    col = pc.if_else(real, pc.add(col, k * shift), col)
+                cols[name] = col
+            w.write(pa.table(cols, schema=table.schema))
+        w.close(t.meta)
+    return copies * table.num_rows
+
+
+def run_child(path: str) -> dict:
+    import tmigr_trace
+    from tmigr_trace.replay.api import replay
+
+    t0 = time.perf_counter()
+    res = replay(tmigr_trace.load(path))
+    dt = time.perf_counter() - t0
+    return {"events": res.events, "seconds": round(dt, 2), "events_per_s": int(res.events / dt),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "checked": res.checked, "diverged": res.diverged, "undecidable": res.undecidable}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--source", type=Path, default=None, help="a real capture in Parquet")
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(run_child(a.child)))
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="tmigr-bench-"))
+    src = a.source
+    if src is None:
+        src = tmp / "host.parquet"
+        root = Path(__file__).resolve().parent.parent
+        subprocess.run(["tmigr-trace", "import", str(root / "fixtures/host-6.18/trace.txt.gz"), "-o", str(src)],
+                       check=True, capture_output=True)
+    results = {}
+    for label, n in (("small", a.events // 10), ("big", a.events)):
+        big = tmp / f"{label}.parquet"
+        t0 = time.perf_counter()
+        rows = make_big(src, big, n)
+        gen = time.perf_counter() - t0
+        p = subprocess.run([sys.executable, __file__, "--child", str(big)], capture_output=True, text=True, check=True)
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+        r["generated_rows"] = rows
+        r["generate_seconds"] = round(gen, 1)
+        r["file_mib"] = round(big.stat().st_size / 2**20, 1)
+        results[label] = r
+        print(label, json.dumps(r), flush=True)
+        if not a.keep:
+            big.unlink()
+    print(json.dumps({"source": str(a.source or "fixtures/host-6.18/trace.txt.gz"), **results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -132,9 +132,9 @@ def test_capture_errors_are_one_line(tmp_path, cli):
 def test_capture_needs_root_message(tmp_path):
     # the real CLI, in a process that has dropped root after importing (as `sudo -u nobody` would)
     code = ("import os, sys; from tmigr_trace.collectors.live import require_tracefs; "
-            "from tmigr_trace.cli.common import fail; from tmigr_trace.errors import TmigrError\n"
+            "from tmigr_trace.errors import TmigrError\n"
             "os.setgid(65534); os.setuid(65534)\n"
-            "try:\n    require_tracefs()\nexcept TmigrError as e:\n    fail(str(e))")
+            "try:\n    require_tracefs()\nexcept TmigrError as e:\n    print('tmigr-trace: error:', e, file=sys.stderr); sys.exit(e.exit_code)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 2, r.stderr
     assert "root" in r.stderr and "sudo" in r.stderr and len(r.stderr.strip().splitlines()) == 1

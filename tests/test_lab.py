@@ -148,8 +148,13 @@ def test_lab_capture_has_setup_events_raw_pointers_topology(lab_capture):
     assert lab["kernel"]["package"].startswith("linux-image-") and lab["kernel"]["version"]
     assert "qemu-system-x86_64" in lab["qemu_command"] and "maxcpus=2" in lab["qemu_command"]
     assert lab["emulated_topology"]["nodes"] == 2 and lab["emulated_topology"]["smt"] == 2
-    assert meta.topology["nodes"] == {"0": "0-7", "1": "8-15"}
-    assert meta.topology["smt"] == 2 and meta.topology["possible"] == "0-15"
+    from tmigr_trace.collectors.lab.run import _expand
+
+    def cpus(v):
+        return _expand(v) if isinstance(v, str) else sorted(int(c) for c in v)
+
+    assert {str(k): cpus(v) for k, v in meta.topology["nodes"].items()} == {"0": list(range(8)), "1": list(range(8, 16))}
+    assert meta.topology["emulated"]["smt"] == 2 and cpus(meta.topology["possible"]) == list(range(16))
     assert meta.pointer_mode == "raw"
     t = pf.read(columns=["event", "target_cpu", "group", "parent", "lvl", "numa_node"]).to_pandas()
     ev = t["event"].astype(str)

@@ -222,7 +222,10 @@ class Engine:
         self.res.divergences.append(Divergence(
             index=self.index + i, ts=c["ts"][i], cpu=row_cpu, event=EVENT_NAME[self._codes[i]],
             kind=kind, what=what, expected=expected, observed=observed,
-            classification=MODEL_DISAGREES, path=self._path(path_cpu), note=note))
+            classification=MODEL_DISAGREES,
+            # Paths (the bulky part) for the first ones only: memory must not grow with a trace
+            # that diverges everywhere.
+            path=self._path(path_cpu) if len(self.res.divergences) < 1000 else [], note=note))
         self.res.resyncs["divergence"] += 1
         return False
 

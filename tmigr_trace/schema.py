@@ -157,6 +157,21 @@ _GLOBAL_KEY_ALIASES: dict[str, str] = {
 }
 
 
+def value_bounds(column: str) -> tuple[int, int]:
+    """Smallest and largest value a field column can store (wider printed values are malformed).
+
+    u64 expiries are stored in int64 with their bits kept, so they accept the full u64 range.
+    """
+    col = COLUMN_BY_NAME[column]
+    if col.kind is Kind.U64 or col.kind is Kind.PTR:
+        return (-(1 << 63), (1 << 64) - 1) if col.kind is Kind.U64 else (0, (1 << 64) - 1)
+    t = col.type
+    bits = t.bit_width
+    if pa.types.is_signed_integer(t):
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
 def column_for_key(event: str, key: str) -> str | None:
     """Map a text print key or a format-file field name of `event` to its column, or None."""
     per_event = _EVENT_KEY_ALIASES.get(event)
@@ -167,6 +182,14 @@ def column_for_key(event: str, key: str) -> str | None:
     if ev is not None and col in ev.columns:
         return col
     return None
+
+
+def print_keys(event: str) -> dict[str, str]:
+    """Every text print key / format field name of `event` that maps to a column, across eras."""
+    ev = EVENT_BY_NAME[event]
+    candidates = set(ev.columns) | set(_GLOBAL_KEY_ALIASES) | set(_EVENT_KEY_ALIASES.get(event, {}))
+    keys = {k: column_for_key(event, k) for k in sorted(candidates)}
+    return {k: c for k, c in keys.items() if c is not None}
 
 
 def empty_table() -> pa.Table:

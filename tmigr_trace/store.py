@@ -9,6 +9,8 @@ trace length.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -20,6 +22,8 @@ from .metadata import TraceMeta
 from .schema import ARROW_SCHEMA, COLUMN_BY_NAME, METADATA_KEY
 
 ROW_GROUP_ROWS = 256 * 1024
+# Dictionary-encode only what repeats: names and group pointers (cheap to write, small files).
+DICTIONARY_COLUMNS = ["event", "comm", "irq_flags", "group", "parent", "child"]
 
 
 def conform(columns: Mapping[str, pa.Array | list], num_rows: int | None = None) -> pa.Table:
@@ -56,22 +60,30 @@ def check_output_path(out: str | os.PathLike, force: bool) -> Path:
 
 
 class TraceWriter:
-    """Streams event batches into a Parquet file that appears under its name only when complete."""
+    """Streams event batches into a Parquet file that appears under its name only when complete.
+
+    Row groups are encoded and compressed on a background thread (pyarrow releases the GIL), so
+    parsing the next batch overlaps with writing the previous one; at most two row groups wait.
+    """
 
     def __init__(self, out: str | os.PathLike, force: bool = False, row_group_rows: int = ROW_GROUP_ROWS):
         self.path = check_output_path(out, force)
         self.tmp_path = self.path.with_name(f".{self.path.name}.partial-{os.getpid()}")
         self._writer = pq.ParquetWriter(
-            self.tmp_path, ARROW_SCHEMA, compression="zstd", compression_level=3,
-            write_statistics=["ts", "cpu", "seq"], use_dictionary=True,
+            self.tmp_path, ARROW_SCHEMA, compression="zstd", compression_level=1,
+            write_statistics=["ts", "cpu", "seq"], use_dictionary=DICTIONARY_COLUMNS,
         )
         self.row_group_rows = row_group_rows
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self.rows = 0
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, name="parquet-writer", daemon=True)
+        self._thread.start()
 
     def write(self, table: pa.Table) -> None:
-        """Queue a batch (already in the store schema); flush full row groups."""
+        """Queue a batch (already in the store schema); full row groups go to the writer thread."""
         if table.num_rows == 0:
             return
         self._pending.append(table)
@@ -81,21 +93,40 @@ class TraceWriter:
             self._flush()
 
     def _flush(self) -> None:
-        if not self._pending:
-            return
-        table = pa.concat_tables(self._pending).unify_dictionaries().combine_chunks()
-        self._writer.write_table(table, row_group_size=self.row_group_rows)
-        self._pending, self._pending_rows = [], 0
+        if self._error is not None:
+            raise self._error
+        if self._pending:
+            self._queue.put(pa.concat_tables(self._pending))
+            self._pending, self._pending_rows = [], 0
+
+    def _drain(self) -> None:
+        while (table := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    table = table.unify_dictionaries().combine_chunks()
+                    self._writer.write_table(table, row_group_size=self.row_group_rows)
+                except BaseException as exc:  # reported by the next write() or close()
+                    self._error = exc
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
     def close(self, meta: TraceMeta) -> Path:
         """Flush, store the metadata, and move the file into place."""
         self._flush()
+        self._stop()
+        if self._error is not None:
+            raise self._error
         self._writer.add_key_value_metadata({METADATA_KEY: meta.to_json()})
         self._writer.close()
         os.replace(self.tmp_path, self.path)
         return self.path
 
     def abort(self) -> None:
+        self._pending = []
+        self._stop()
         try:
             self._writer.close()
         except Exception:

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..metadata import TraceMeta
-from ..schema import COLUMN_BY_NAME, EVENT_BY_NAME, Kind, column_for_key
+from ..schema import COLUMN_BY_NAME, EVENT_BY_NAME, Kind, column_for_key, value_bounds
 from ..store import conform
 
 # comm may contain spaces and dashes; trace-cmd prefixes lines of an instance with "NAME: ".
@@ -45,6 +45,7 @@ RAW_POINTER_MIN = 0xFFFF800000000000  # x86-64 kernel half: raw addresses; hashe
 MAX_EXAMPLES = 5
 _U64_WRAP = 1 << 64
 _I64_MAX = (1 << 63) - 1
+_I32_MAX = (1 << 31) - 1
 
 
 @dataclass
@@ -70,20 +71,44 @@ class PointerStats:
         return kinds[0] if len(kinds) == 1 else "mixed"
 
 
-def convert_value(kind: Kind, text: str) -> int | None:
-    """One printed field value -> its stored integer (None for an unavailable pointer)."""
+def convert_value(column: str, text: str) -> int | None:
+    """One printed field value -> its stored integer (None for an unavailable pointer).
+
+    Raises ValueError for text that is not a value of that column (bad digits, out of range).
+    """
+    kind = COLUMN_BY_NAME[column].kind
+    value = _convert(kind, text)
+    if value is not None:
+        lo, hi = value_bounds(column)
+        if not lo <= value <= hi:
+            raise ValueError(f"{column}={text} out of range")
+        if kind is Kind.U64 and value > _I64_MAX:
+            value -= _U64_WRAP  # u64 above S64_MAX: keep the bits (never seen for ktime values)
+    return value
+
+
+_PTR_TEXT = re.compile(r"(?:0x)?([0-9a-fA-F]{1,16})")
+_HEX_TEXT = re.compile(r"[0-9a-fA-F]{1,16}")
+_DEC_TEXT = re.compile(r"-?[0-9]{1,20}")
+
+
+def _convert(kind: Kind, text: str) -> int | None:
     if kind is Kind.PTR:
         if text == PTRVAL:
             return None
         if text == NIL:
             return 0
-        return int(text, 16)
+        m = _PTR_TEXT.fullmatch(text)
+        if m is None:
+            raise ValueError(text)
+        return int(m.group(1), 16)
     if kind is Kind.HEX:
+        if _HEX_TEXT.fullmatch(text) is None:
+            raise ValueError(text)
         return int(text, 16)
-    value = int(text)
-    if kind is Kind.U64 and value > _I64_MAX:
-        value -= _U64_WRAP  # u64 above S64_MAX: keep the bits (never seen for ktime values)
-    return value
+    if _DEC_TEXT.fullmatch(text) is None:
+        raise ValueError(text)
+    return int(text)
 
 
 def parse_ts(sec: str, frac: str | None) -> int:
@@ -119,14 +144,14 @@ class TextParser:
         self.pointers = PointerStats()
         self._tail = b""
         self._seq = np.zeros(0, dtype=np.int64)
-        self._observed: dict[str, list[str]] = {}
+        self._observed: dict[str, dict[str, int]] = {}
         self.events = 0
         self.lines = 0
         self._fast = None
         if fast:
-            from .text_fast import FastTextParser
+            from .text_fast import AVAILABLE, FastTextParser
 
-            self._fast = FastTextParser(self)
+            self._fast = FastTextParser(self) if AVAILABLE else None
 
     # -- streaming -------------------------------------------------------------------------
     def feed(self, chunk: bytes) -> pa.Table | None:
@@ -143,8 +168,9 @@ class TextParser:
         data, self._tail = self._tail, b""
         table = self._parse_block(data + b"\n") if data.strip() else None
         self.meta.pointer_mode = self.pointers.mode()
-        for ev, keys in self._observed.items():
-            self.meta.observed_fields[ev] = keys
+        for ev, keys in sorted(self._observed.items()):
+            # Print order, independent of the order lines were seen in (both paths agree).
+            self.meta.observed_fields[ev] = sorted(keys, key=lambda k: (keys[k], k))
         return table
 
     def _parse_block(self, block: bytes) -> pa.Table | None:
@@ -177,12 +203,14 @@ class TextParser:
             if values is None:
                 self._malformed(line)
                 continue
+            ts, cpu, pid = parse_ts(m["sec"], m["frac"]), int(m["cpu"]), int(m["pid"])
+            if ts > _I64_MAX or cpu > _I32_MAX or pid > _I32_MAX:
+                self._malformed(line)
+                continue
             tgid = m["tgid"]
-            values.update(
-                ts=parse_ts(m["sec"], m["frac"]), cpu=int(m["cpu"]), pid=int(m["pid"]),
-                tgid=int(tgid) if tgid and tgid.lstrip("-").isdigit() else None,
-                comm=m["comm"].strip(), irq_flags=m["flags"], event=event,
-            )
+            tgid = int(tgid) if _DEC_TEXT.fullmatch(tgid or "") and abs(int(tgid)) <= _I32_MAX else None
+            values.update(ts=ts, cpu=cpu, pid=pid, tgid=tgid, comm=m["comm"].strip(), irq_flags=m["flags"],
+                          event=event)
             if index is not None:
                 values["_line"] = index[i]
             rows.add(values)
@@ -216,12 +244,11 @@ class TextParser:
             if col is None:
                 continue
             try:
-                value = convert_value(COLUMN_BY_NAME[col].kind, text)
+                value = convert_value(col, text)
             except ValueError:
-                if COLUMN_BY_NAME[col].kind is Kind.PTR:
-                    value = None  # e.g. %ps symbol names of context events
-                else:
+                if col != "function":
                     return None
+                value = None  # timer events print the callback as a symbol (%ps), not an address
             if COLUMN_BY_NAME[col].kind is Kind.PTR:
                 self.pointers.observe(value)
             values[col] = value
@@ -231,10 +258,11 @@ class TextParser:
         return values
 
     def observe_keys(self, event: str, keys: list[str]) -> None:
-        seen = self._observed.setdefault(event, [])
-        for k in keys:
-            if k not in seen:
-                seen.append(k)
+        """Remember the print keys of an event (era detection: e.g. childmask vs groupmask)."""
+        seen = self._observed.setdefault(event, {})
+        for pos, k in enumerate(keys):
+            if pos < seen.get(k, 1 << 30):
+                seen[k] = pos
 
     # -- shared tail: per-CPU sequence numbers and the table -------------------------------
     def to_table(self, cols: dict[str, list | np.ndarray | pa.Array], n: int) -> pa.Table:

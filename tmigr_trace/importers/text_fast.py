@@ -1,11 +1,9 @@
-"""Vectorised fast path of the text importer: NumPy over the raw bytes of a block of lines.
+"""Fast path of the text importer: the C line parser (``_ftrace_text.c``) plus columnar assembly.
 
-ftrace text lines have a rigid shape (``comm-pid [cpu] flags sec.frac: event: k=v k=v``), so
-instead of a regular expression per line we locate the delimiters of every line at once
-(``searchsorted`` into the positions of ``: ``, ``[``, ``]``, ``-``, spaces and ``=``) and decode
-numbers with a few array passes. A line that does not fit the canonical shape exactly (tgid
-column, mail quoting, comments, markers, odd bodies) is handed to the per-line reference parser,
-and the two results are merged back into file order. Both paths must produce identical rows.
+The C extension parses the canonical line shape in one pass and hands back native arrays; this
+module turns them into the store's columns (dictionary-encoding comm, flags and event names from
+their hashes) and sends every misfit line to the per-line reference parser, merging both results
+back into file order. If the extension was not built, the importer uses the reference path alone.
 """
 
 from __future__ import annotations
@@ -15,298 +13,124 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
-from ..schema import COLUMN_BY_NAME, EVENT_BY_NAME, Kind, column_for_key
-from .text import KV_RE, RAW_POINTER_MIN
+from ..schema import COLUMN_BY_NAME, EVENTS, FIELD_COLUMNS, Kind, print_keys, value_bounds
+from .text import HEADER_RE, KV_RE, RAW_POINTER_MIN
+
+try:
+    from . import _ftrace_text
+except ImportError:  # pragma: no cover - the extension is built by `pip install`
+    _ftrace_text = None
 
 if TYPE_CHECKING:
     from .text import TextParser
 
-SP, DASH, DOT, EQ, LBR, RBR, NL, CR, LPAREN = (ord(c) for c in " -.=[]\n\r(")
-_BIG = np.int64(1 << 62)
-_HEX = np.full(256, 255, dtype=np.uint8)
-for _i, _c in enumerate(b"0123456789abcdef"):
-    _HEX[_c] = _i
-for _i, _c in enumerate(b"ABCDEF"):
-    _HEX[_c] = 10 + _i
-_FNV_PRIME = np.uint64(1099511628211)
-_FNV_BASIS = np.uint64(14695981039346656037)
-_POW10 = np.array([10 ** (9 - k) if k <= 9 else 0 for k in range(21)], dtype=np.int64)
-_MAX_BODY_VARIANTS = 4
+AVAILABLE = _ftrace_text is not None
+SLOTS = {c.name: i for i, c in enumerate(FIELD_COLUMNS)}
+_KIND = {Kind.PTR: 0, Kind.HEX: 1, Kind.INT: 2, Kind.U64: 2}
+_OUTPUTS = ("ts", "cpu", "pid", "tgid", "event", "comm_off", "comm_len", "comm_hash", "flags_off",
+            "flags_len", "flags_hash", "vals", "present", "nptrval", "line", "layout", "misfit")
+_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int16, np.int64, np.int32, np.uint64, np.int64,
+           np.int32, np.uint64, np.int64, np.uint8, np.uint8, np.int64, np.uint64, np.int64)
+_INT32_MIN = np.iinfo(np.int32).min
 
 
-def _positions(buf: np.ndarray, byte: int) -> np.ndarray:
-    """Sorted positions of one byte value, with sentinels so lookups past the end are safe."""
-    return np.concatenate([np.flatnonzero(buf == byte), [_BIG, _BIG]])
+def _event_table() -> tuple[list, list[str]]:
+    """The C parser's view of the schema: per event, the print keys it decodes into which slot."""
+    table, names = [], []
+    for ev in EVENTS:
+        keys = []
+        for key, column in print_keys(ev.name).items():
+            kind = 3 if column == "function" else _KIND[COLUMN_BY_NAME[column].kind]
+            lo, hi = value_bounds(column)
+            keys.append((key.encode(), SLOTS[column], kind, lo, hi))
+        table.append((ev.name.encode(), keys))
+        names.append(ev.name)
+    return table, names
 
 
-def _gather(buf: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    return buf[np.clip(pos, 0, buf.size - 1)]
-
-
-def _parse_dec(buf: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Signed decimal in [a, b) per row -> (value, valid)."""
-    neg = _gather(buf, a) == DASH
-    a = a + neg
-    length = b - a
-    valid = (length > 0) & (length <= 19)
-    val = np.zeros(a.size, dtype=np.int64)
-    top = int(length.max(initial=0))
-    for k in range(min(top, 19)):
-        m = k < length
-        d = _gather(buf, a + k).astype(np.int64) - 48
-        valid &= ~m | ((d >= 0) & (d <= 9))
-        val = np.where(m, val * 10 + d, val)
-    valid &= val >= 0  # a 19-digit value above S64_MAX wrapped: let the reference path decide
-    return np.where(neg, -val, val), valid
-
-
-def _parse_hex(buf: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hex digits in [a, b) per row -> (uint64 value, valid)."""
-    length = b - a
-    valid = (length > 0) & (length <= 16)
-    val = np.zeros(a.size, dtype=np.uint64)
-    top = int(length.max(initial=0))
-    for k in range(min(top, 16)):
-        m = k < length
-        h = _HEX[_gather(buf, a + k)]
-        valid &= ~m | (h != 255)
-        val = np.where(m, (val << np.uint64(4)) | h.astype(np.uint64), val)
-    return val, valid
-
-
-def _fnv(buf: np.ndarray, a: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """FNV-1a hash of the bytes [a, a+length) per row: identifies names without decoding them."""
-    h = np.full(a.size, _FNV_BASIS, dtype=np.uint64)
-    for k in range(int(length.max(initial=0))):
-        m = k < length
-        h = np.where(m, (h ^ _gather(buf, a + k).astype(np.uint64)) * _FNV_PRIME, h)
-    return h ^ (length.astype(np.uint64) << np.uint64(56))
-
-
-def _dictionary(block: bytes, keys: np.ndarray, a: np.ndarray, length: np.ndarray) -> pa.DictionaryArray:
-    """Dictionary-encode the strings [a, a+length) of each row, decoding one per distinct key."""
+def _dictionary(block: bytes, keys: np.ndarray, off: np.ndarray, length: np.ndarray, mask=None) -> pa.DictionaryArray:
+    """Dictionary-encode the strings block[off:off+length], decoding one string per distinct key."""
     uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    names = [block[a[i]: a[i] + length[i]].decode("utf-8", "replace") for i in first]
-    return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int32)), pa.array(names, pa.string()))
+    names = [block[off[i]: off[i] + length[i]].decode("utf-8", "replace") for i in first]
+    return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int32), mask=mask), pa.array(names, pa.string()))
 
 
 class FastTextParser:
-    """Parses a block of complete lines; delegates misfits to the owning :class:`TextParser`."""
+    """Parses blocks of complete lines with the C extension; misfits go to the owning TextParser."""
 
     def __init__(self, parser: "TextParser"):
         self.p = parser
+        self.table, self.names = _event_table()
+        self._observed_layouts: set[int] = set()
 
     def parse_block(self, block: bytes) -> pa.Table | None:
-        buf = np.frombuffer(block, dtype=np.uint8)
-        nl = np.flatnonzero(buf == NL)
-        if nl.size == 0:
-            return None
-        starts = np.empty(nl.size, dtype=np.int64)
-        starts[0] = 0
-        starts[1:] = nl[:-1] + 1
-        ends = nl.astype(np.int64)
-        ends -= (ends > starts) & (_gather(buf, ends - 1) == CR)
-        self.p.lines += nl.size
+        raw = _ftrace_text.parse_block(block, self.table, len(FIELD_COLUMNS))
+        n, nlines = raw[0], raw[1]
+        a = {name: np.frombuffer(buf, dtype=dt) for name, buf, dt in zip(_OUTPUTS, raw[2:], _DTYPES)}
+        misfit = a["misfit"]
+        self.p.lines += nlines - misfit.size  # the reference path counts the misfits itself
+        fast = self._columns(block, n, a) if n else None
+        if misfit.size == 0:
+            return self.p.to_table(fast, n) if n else None
+        return self._merge(block, misfit, fast, a["line"], n)
 
-        self._sp = _positions(buf, SP)
-        sp = self._sp
-        next_space, all_spaces = self._next_space, self._all_spaces
-
-        # ": " after the timestamp and after the event name.
-        cs = np.concatenate([np.flatnonzero((buf[:-1] == ord(":")) & (buf[1:] == SP)), [_BIG, _BIG]])
-        i1 = np.searchsorted(cs, starts)
-        c1, c2 = cs[i1], cs[i1 + 1]
-        ok = c2 < ends
-        ev_start = c1 + 2
-        ev_len = c2 - ev_start
-        ok &= (ev_len > 0) & (ev_len <= 64)
-
-        # Timestamp token: from the last space before c1 to c1.
-        ts_start = sp[np.maximum(np.searchsorted(sp, c1) - 1, 0)] + 1
-        ok &= ts_start > starts
-        dots = _positions(buf, DOT)
-        dot = dots[np.searchsorted(dots, ts_start)]
-        has_dot = dot < c1
-        sec, v1 = _parse_dec(buf, ts_start, np.where(has_dot, dot, c1))
-        frac, v2 = _parse_dec(buf, dot + 1, c1)
-        frac_len = np.clip(c1 - dot - 1, 0, 20)
-        ok &= v1 & (~has_dot | (v2 & (frac_len <= 9)))
-        ts = np.where(has_dot, sec * 1_000_000_000 + frac * _POW10[frac_len], sec)
-
-        # [cpu] and the optional irq-flags token between "]" and the timestamp.
-        rbr = _positions(buf, RBR)
-        rb = rbr[np.maximum(np.searchsorted(rbr, ts_start) - 1, 0)]
-        lbr = _positions(buf, LBR)
-        lb = lbr[np.maximum(np.searchsorted(lbr, rb) - 1, 0)]
-        ok &= (lb >= starts) & (rb > lb) & (rb < ts_start)
-        cpu, v3 = _parse_dec(buf, lb + 1, rb)
-        ok &= v3
-        fl_start = rb + 2
-        fl_end = next_space(fl_start)
-        has_flags = (_gather(buf, fl_start) != SP) & (fl_end < ts_start)
-        fl_len = np.where(has_flags, fl_end - fl_start, 0)
-        ok &= (fl_len <= 7) & (_gather(buf, rb + 1) == SP)
-        ok &= np.where(has_flags, all_spaces(fl_end, ts_start), all_spaces(rb + 1, ts_start))
-
-        # comm-pid: the last '-' before '['; the pid runs to the next space, then spaces to '['.
-        dashes = _positions(buf, DASH)
-        dpos = dashes[np.maximum(np.searchsorted(dashes, lb) - 1, 0)]
-        ok &= dpos > starts
-        pid_end = next_space(dpos + 1)
-        pid, v4 = _parse_dec(buf, dpos + 1, pid_end)
-        ok &= v4 & (pid_end < lb) & all_spaces(pid_end, lb)
-        lead = np.zeros(starts.size, dtype=np.int64)
-        active = np.ones(starts.size, dtype=bool)
-        for k in range(32):
-            active &= _gather(buf, starts + k) == SP
-            lead += active
-        comm_start = starts + lead
-        comm_len = dpos - comm_start
-        first = _gather(buf, comm_start)
-        ok &= (comm_len > 0) & (comm_len <= 24) & (first != ord(">")) & (first != ord("#"))
-
-        # Body start: after "event:" and its padding.
-        body = c2 + 1
-        for _ in range(16):
-            body = body + ((body < ends) & (_gather(buf, body) == SP))
-
-        rows = np.flatnonzero(ok)
-        ev_keys = _fnv(buf, ev_start[rows], ev_len[rows])
-        event_arr = _dictionary(block, ev_keys, ev_start[rows], ev_len[rows])
-        names = event_arr.dictionary.to_pylist()
-        codes = event_arr.indices.to_numpy()
-
-        n = rows.size
-        fields: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        parsed = np.zeros(n, dtype=bool)
-        eqs = _positions(buf, EQ)
-        keep = np.ones(n, dtype=bool)
-        for code, name in enumerate(names):
-            sel = np.flatnonzero(codes == code)
-            if name not in EVENT_BY_NAME:
-                self.p.meta.unknown_events[name] = self.p.meta.unknown_events.get(name, 0) + int(sel.size)
-                keep[sel] = False
-                continue
-            self._parse_bodies(block, buf, name, sel, rows, body, ends, eqs, fields, parsed)
-
-        good = parsed & keep
-        slow_lines = np.flatnonzero(~ok)
-        slow_lines = np.sort(np.concatenate([slow_lines, rows[~parsed & keep]]))
-        fast_idx = np.flatnonzero(good)
-        r = rows[fast_idx]
-        cols: dict[str, object] = {
-            "ts": ts[r], "cpu": cpu[r].astype(np.int32), "pid": pid[r].astype(np.int32),
-            "event": self._take_dict(event_arr, fast_idx),
-            "comm": _dictionary(block, _fnv(buf, comm_start[r], comm_len[r]), comm_start[r], comm_len[r]),
-            "irq_flags": self._flags(block, buf, has_flags[r], fl_start[r], fl_len[r]),
+    def _columns(self, block: bytes, n: int, a: dict[str, np.ndarray]) -> dict[str, pa.Array]:
+        self._observe_layouts(block, a)
+        tgid = a["tgid"]
+        has_flags = a["flags_len"] > 0
+        cols: dict[str, pa.Array] = {
+            "ts": pa.array(a["ts"]), "cpu": pa.array(a["cpu"]), "pid": pa.array(a["pid"]),
+            "tgid": pa.array(tgid, mask=tgid == _INT32_MIN),
+            "event": self._events(a["event"]),
+            "comm": _dictionary(block, a["comm_hash"], a["comm_off"], a["comm_len"]),
+            "irq_flags": _dictionary(block, a["flags_hash"], a["flags_off"], a["flags_len"], mask=~has_flags),
         }
-        for col, (vals, valid) in fields.items():
-            cols[col] = pa.array(vals[fast_idx], type=COLUMN_BY_NAME[col].type, mask=~valid[fast_idx])
-        fast = {k: (v if isinstance(v, pa.Array) else pa.array(v, COLUMN_BY_NAME[k].type)) for k, v in cols.items()}
-
-        if slow_lines.size == 0:
-            return self.p.to_table(fast, fast_idx.size) if fast_idx.size else None
-        return self._merge(block, starts, ends, slow_lines, fast, r)
-
-    # ---------------------------------------------------------------------------------------
-    def _next_space(self, pos: np.ndarray) -> np.ndarray:
-        """Position of the first space at or after pos (per row)."""
-        return self._sp[np.searchsorted(self._sp, pos)]
-
-    def _all_spaces(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """True where [a, b) holds nothing but spaces (an empty range counts)."""
-        return (np.searchsorted(self._sp, b) - np.searchsorted(self._sp, a)) == (b - a)
-
-    def _take_dict(self, arr: pa.DictionaryArray, idx: np.ndarray) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(arr.indices.take(pa.array(idx)), arr.dictionary)
-
-    def _flags(self, block, buf, has, start, length) -> pa.Array:
-        if not has.any():
-            return pa.nulls(has.size, pa.dictionary(pa.int16(), pa.string()))
-        keys = np.zeros(has.size, dtype=np.uint64)
-        for k in range(int(length.max())):
-            m = k < length
-            keys |= np.where(m, _gather(buf, start + k).astype(np.uint64) << np.uint64(8 * k), np.uint64(0))
-        arr = _dictionary(block, keys, start, length)
-        return pa.DictionaryArray.from_arrays(pa.array(arr.indices.to_numpy(), mask=~has), arr.dictionary)
-
-    def _parse_bodies(self, block, buf, name, sel, rows, body, ends, eqs, fields, parsed) -> None:
-        """Decode the k=v bodies of one event's rows, one key layout (kernel era) at a time."""
-        todo = sel
-        for _ in range(_MAX_BODY_VARIANTS):
-            if todo.size == 0:
-                return
-            r = rows[todo]
-            b0, e0 = int(body[r[0]]), int(ends[r[0]])
-            keys = [k for k, _ in KV_RE.findall(block[b0:e0].decode("utf-8", "replace"))]
-            if not keys:
-                return
-            bstart, lend = body[r], ends[r]
-            ie = np.searchsorted(eqs, bstart)
-            match = (np.searchsorted(eqs, lend) - ie) == len(keys)
-            key_start = bstart
-            decoded: list[tuple[str, np.ndarray, np.ndarray]] = []
-            for j, key in enumerate(keys):
-                eq = eqs[np.minimum(ie + j, eqs.size - 1)]
-                kb = key.encode()
-                match &= (eq - key_start) == len(kb)
-                for off, ch in enumerate(kb):
-                    match &= _gather(buf, key_start + off) == ch
-                val_end = np.minimum(self._next_space(eq + 1), lend)
-                col = column_for_key(name, key)
-                if col is not None:
-                    vals, valid, present = self._decode(buf, COLUMN_BY_NAME[col].kind, eq + 1, val_end)
-                    match &= valid
-                    decoded.append((col, vals, present))
-                key_start = val_end + 1
-            match &= self._all_spaces(np.minimum(key_start - 1, lend), lend)
-            hit = todo[match]
-            if hit.size:
-                self.p.observe_keys(name, keys)
-                n = parsed.size
-                for col, vals, present in decoded:
-                    if col not in fields:
-                        fields[col] = (np.zeros(n, dtype=vals.dtype), np.zeros(n, dtype=bool))
-                    fv, fm = fields[col]
-                    fv[hit] = vals[match]
-                    fm[hit] = present[match]
-                    if COLUMN_BY_NAME[col].kind is Kind.PTR:
-                        self._count_pointers(vals[match], present[match])
-                parsed[hit] = True
-            todo = todo[~match]
-
-    def _decode(self, buf, kind: Kind, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Values of one key for all rows -> (values, parsed ok, non-null)."""
-        if kind is Kind.PTR:
-            a = a + 2 * ((_gather(buf, a) == ord("0")) & (_gather(buf, a + 1) == ord("x")))  # trace-cmd: 0x...
-            vals, valid = _parse_hex(buf, a, b)
-            paren = _gather(buf, a) == LPAREN
-            unavailable = paren & ((b - a) == 16)  # (____ptrval____)
-            nil = paren & ((b - a) == 5)  # (nil): NULL as printed by libtraceevent
-            vals = np.where(nil, np.uint64(0), vals)
-            return vals, valid | unavailable | nil, (valid | nil) & ~unavailable
-        if kind is Kind.HEX:
-            vals, valid = _parse_hex(buf, a, b)
-            return vals.astype(np.int64), valid, valid
-        vals, valid = _parse_dec(buf, a, b)
-        return vals, valid, valid
-
-    def _count_pointers(self, vals: np.ndarray, present: np.ndarray) -> None:
+        vals = a["vals"].reshape(n, len(FIELD_COLUMNS))
+        present = a["present"].reshape(n, len(FIELD_COLUMNS)).view(bool)
         stats = self.p.pointers
-        stats.unavailable += int((~present).sum())
-        v = vals[present]
-        raw = int((v >= np.uint64(RAW_POINTER_MIN)).sum())
-        stats.raw += raw
-        stats.hashed += int((v != 0).sum()) - raw
+        stats.unavailable += int(a["nptrval"].sum())
+        for col, slot in SLOTS.items():
+            mask = present[:, slot]
+            if not mask.any():
+                continue
+            typ = COLUMN_BY_NAME[col].type
+            values = vals[:, slot]
+            if COLUMN_BY_NAME[col].kind is Kind.PTR:
+                values = values.view(np.uint64)
+                if col != "function":
+                    v = values[mask]
+                    raw = int((v >= np.uint64(RAW_POINTER_MIN)).sum())
+                    stats.raw += raw
+                    stats.hashed += int((v != 0).sum()) - raw
+            cols[col] = pa.array(values.astype(typ.to_pandas_dtype(), copy=False), type=typ, mask=~mask)
+        return cols
 
-    def _merge(self, block, starts, ends, slow_lines, fast, fast_rows) -> pa.Table | None:
+    def _events(self, codes: np.ndarray) -> pa.DictionaryArray:
+        """Event names as a dictionary holding only the events present."""
+        used, inverse = np.unique(codes, return_inverse=True)
+        names = [self.names[i] for i in used.tolist()]
+        return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int16)), pa.array(names, pa.string()))
+
+    def _observe_layouts(self, block: bytes, a: dict[str, np.ndarray]) -> None:
+        """Record the print keys of each distinct key layout once (era detection)."""
+        layouts, first = np.unique(a["layout"], return_index=True)
+        for layout, i in zip(layouts.tolist(), first.tolist()):
+            if layout in self._observed_layouts:
+                continue
+            self._observed_layouts.add(layout)
+            off = int(a["line"][i])
+            line = block[off: block.find(b"\n", off)].decode("utf-8", "replace")
+            m = HEADER_RE.match(line)
+            body = m["body"] if m else ""
+            self.p.observe_keys(self.names[int(a["event"][i])], [k for k, _ in KV_RE.findall(body)])
+
+    def _merge(self, block: bytes, misfit: np.ndarray, fast, fast_lines: np.ndarray, n: int) -> pa.Table | None:
         """Parse the misfit lines with the reference path and merge both in file order."""
-        lines = [block[starts[i]: ends[i]].decode("utf-8", "replace") for i in slow_lines]
-        self.p.lines -= len(lines)  # parse_lines_cols counts them again
-        slow_cols, slow_n = self.p.parse_lines_cols(lines, index=slow_lines.tolist())
+        lines = [block[off: block.find(b"\n", off)].decode("utf-8", "replace") for off in misfit.tolist()]
+        slow_cols, slow_n = self.p.parse_lines_cols(lines, index=misfit.tolist())
         if slow_n == 0:
-            return self.p.to_table(fast, fast_rows.size) if fast_rows.size else None
-        line_no = slow_cols.pop("_line")
+            return self.p.to_table(fast, n) if n else None
+        order = slow_cols.pop("_line")
         slow = {}
         for name, values in slow_cols.items():
             typ = COLUMN_BY_NAME[name].type
@@ -314,10 +138,10 @@ class FastTextParser:
                           else pa.array(values, typ))
         from ..store import conform
 
-        t_fast = conform(fast, fast_rows.size).append_column("_line", pa.array(fast_rows, pa.int64()))
-        t_slow = conform(slow, slow_n).append_column("_line", pa.array(line_no, pa.int64()))
-        both = pa.concat_tables([t_fast, t_slow]).unify_dictionaries().combine_chunks()
+        parts = [conform(slow, slow_n).append_column("_line", pa.array(order, pa.int64()))]
+        if n:
+            parts.append(conform(fast, n).append_column("_line", pa.array(fast_lines, pa.int64())))
+        both = pa.concat_tables(parts).unify_dictionaries().combine_chunks()
         both = both.take(pa.array(np.argsort(both.column("_line").to_numpy(), kind="stable")))
-        both = both.drop_columns(["_line"])
-        cols = {name: both.column(name).combine_chunks() for name in both.column_names if name != "seq"}
+        cols = {name: both.column(name).combine_chunks() for name in both.column_names if name not in ("_line", "seq")}
         return self.p.to_table(cols, both.num_rows)

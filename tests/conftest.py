@@ -26,3 +26,15 @@ def run_cli(*args: str, check: bool = False) -> subprocess.CompletedProcess:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracefs_mounted():
+    """Live tests need tracefs: mount it as root when a fresh machine has not, unmount after."""
+    tracefs = Path("/sys/kernel/tracing")
+    mounted_here = False
+    if os.geteuid() == 0 and tracefs.is_dir() and not (tracefs / "instances").is_dir():
+        mounted_here = subprocess.run(["mount", "-t", "tracefs", "nodev", str(tracefs)]).returncode == 0
+    yield
+    if mounted_here:
+        subprocess.run(["umount", str(tracefs)])

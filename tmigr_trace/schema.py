@@ -194,3 +194,17 @@ def print_keys(event: str) -> dict[str, str]:
 
 def empty_table() -> pa.Table:
     return ARROW_SCHEMA.empty_table()
+
+
+def schema_markdown() -> str:
+    """The schema as the README shows it (tests check the README against this)."""
+    lines = ["| column | type | from events | meaning |", "|---|---|---|---|"]
+    for col in COLUMNS:
+        users = [e.name.removeprefix("tmigr_") for e in EVENTS if col.name in e.columns]
+        where = "all" if col in COMMON_COLUMNS else ", ".join(users)
+        lines.append(f"| `{col.name}` | {col.type} | {where} | {col.doc} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(schema_markdown())

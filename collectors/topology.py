@@ -31,9 +31,13 @@ RELEVANT_CONFIG = (
 
 
 def parse_cpulist(text: str | None) -> list[int]:
-    """'0-3,8,10-11' -> [0, 1, 2, 3, 8, 10, 11]; empty or None -> []."""
+    """'0-3,8,10-11' -> [0, 1, 2, 3, 8, 10, 11]; empty, None or '(null)' -> [].
+
+    6.12 kernels print an empty nohz_full mask as '(null)'.
+    """
     out: list[int] = []
-    for part in (text or "").strip().split(","):
+    text = (text or "").strip()
+    for part in ("" if text == "(null)" else text).split(","):
         part = part.strip()
         if not part:
             continue

@@ -12,6 +12,8 @@ import gzip
 import lzma
 import os
 import shutil
+import struct
+import tarfile
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,7 +165,12 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
         if src.format == "capture":
             from .capture_dir import import_capture
 
-            import_capture(src.path, writer, meta)
+            try:
+                import_capture(src.path, writer, meta)
+            except TmigrError:
+                raise
+            except (ValueError, KeyError, IndexError, OSError, EOFError, tarfile.TarError, struct.error) as exc:
+                raise TmigrError(f"{src.path}: not a valid capture ({type(exc).__name__}: {exc})") from None
         else:
             blocks = _tracedat_blocks(src) if src.format == "tracedat" else _read_blocks(src)
             import_text_blocks(blocks, writer, meta, progress)

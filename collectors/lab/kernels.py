@@ -122,9 +122,9 @@ def tracepoint_summary(release: str, cache: Path) -> str:
                 extra.append("+capacity")
             if f.exists() and "childmask" in f.read_text():
                 extra.append("childmask")
-        hot = "available" if "tmigr_cpu_available" in names else "online" if "tmigr_cpu_online" in names else "?"
-        return f"{len(names)} events, {hot}/{'un' if hot == 'available' else 'off'}{'' if hot == 'available' else 'line'}" \
-               f"{' ' + ' '.join(extra) if extra else ''} (measured)"
+        hot = ("available/unavailable" if "tmigr_cpu_available" in names
+               else "online/offline" if "tmigr_cpu_online" in names else "?")
+        return f"{len(names)} events, {hot}{' ' + ' '.join(extra) if extra else ''} (measured)"
     names = predicted_tracepoints(release)
     if not names:
         return "none (predicted: before 6.9)"

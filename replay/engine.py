@@ -43,6 +43,7 @@ The engine is pure: it gets column batches (plain lists) and a model, and fills 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from .model import Hierarchy, KTIME_MAX, TMIGR_NONE
@@ -108,7 +109,7 @@ class _Ctx:
 
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
-                 "last_seq", "handoff")
+                 "last_seq", "handoff", "lparent", "fx_group", "now_lb")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -127,6 +128,9 @@ class _Ctx:
         self.nt_old = None
         self.last_seq = -1
         self.handoff = None
+        self.lparent: TmigrGroup | None = None   # parent of `level` when the walk was there
+        self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
+        self.now_lb = 0                           # proven lower bound of this walk's `now`
 
 
 class Engine:
@@ -164,6 +168,18 @@ class Engine:
         self.cpu_known: set[int] = set()
         self.handoffs: set[int] = set()
         self.reorder_done: dict[int, tuple[int, int, bool]] = {}
+        # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
+        # obs_a, obs_m, walk_done), for swaps with an event that was already applied.
+        self.last_ev: dict[TmigrGroup, tuple] = {}
+        # A proven lower bound of jiffies (`now` of remote handling is not traced): every event
+        # the kernel expired remotely was due, so now >= its expiry; jiffies never go back.
+        self.jiffies_lb = 0
+        self.jlb_ts: list[int] = []      # when jiffies_lb rose (trace time), for bisection
+        self.jlb_val: list[int] = []
+        # Groups whose queue became known again while their next_expiry may still be a stale
+        # value left by an event the trace did not show (next_expiry is only recomputed by a
+        # lookup, reference §3.10): group -> its lookup count at that moment.
+        self.nexp_taint: dict[TmigrGroup, int] = {}
         self.index = 0
         self.warm_rows = 0
         self._row_warm = False
@@ -268,6 +284,7 @@ class Engine:
                 s.discard(child)
                 if not s:
                     self.ever_known.add(g)
+                    self.nexp_taint[g] = g.lookups
 
     def _forget_cpu(self, cpu: int) -> None:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
@@ -470,6 +487,7 @@ class Engine:
         known = g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known else 0
         pre_a, pre_m = g.active, g.migrator
+        back = None
         pre = self.reorder_done.pop(self.index + i, None)
         if pre is not None:
             # Already accepted as the earlier half of a swapped pair: the model state has it.
@@ -480,6 +498,8 @@ class Engine:
             a, mg, done = active_up_pure(pre_a, pre_m, m)
             if (a, mg) != (obs_a, obs_m):
                 alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None)
+                if alt is None:
+                    alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, True, None)
                 if alt is not None:
                     done = alt
                     self.kc["group_state"].checked += 1
@@ -501,10 +521,16 @@ class Engine:
             self._check("group_state", None, i, "", None, None, warm=True)
             ctx.decidable = False
             done = None
-        # Apply through the model (sets groupevt.ignore, seq), then pin to the observation.
+        # Apply through the model (sets groupevt.ignore, seq), then pin to the observation
+        # (after a swap with an event already applied: to that event's, which came later).
         self.h.tmigr_active_up(g, ctx.child, walk)
+        if back is not None:
+            lk = self.last_ev[g]
+            obs_a, obs_m = lk[6], lk[7]
         if g.active != obs_a or g.migrator != obs_m:
             self.h.resync_group_state(g, obs_a, obs_m)
+        if back is None:
+            self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         if g.parent is not None:
             self._learn_child(g.parent, g)
@@ -555,14 +581,19 @@ class Engine:
         cpu0 = c["cpu"][i]
         limit = ts0 + self.window
         ts_l, grp_l, lvl_l, cpu_l = c["ts"], c["group"], c["lvl"], c["cpu"]
-        for j in range(i + 1, self._n):
-            if ts_l[j] > limit:
-                break
+        for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]
             if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
                 continue
             if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
                 continue
+            if ts_l[j] > limit:
+                # Beyond the window only if that CPU's cmpxchg can have come first: it happened
+                # after its previous event, which must be older than this one (its tracepoint
+                # was written late, e.g. a vCPU preempted in between).
+                pj = self._prev_ts(j, cpu_l[j])
+                if pj is None or pj > ts0:
+                    return None
             mj = c["childmask"][j]
             if cj == E_SET_ACTIVE:
                 a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
@@ -580,6 +611,53 @@ class Engine:
                 return d2
             return None
         return None
+
+    def _prev_ts(self, i: int, cpu: int) -> int | None:
+        """Timestamp of `cpu`'s previous event (its cmpxchg at row i happened after it)."""
+        cpu_l = self._cols["cpu"]
+        for j in range(i - 1, max(-1, i - 4096), -1):
+            if cpu_l[j] == cpu:
+                return self._cols["ts"][j]
+        return None
+
+    def _try_reorder_back(self, i: int, cpu: int, g: TmigrGroup, obs_a: int, obs_m: int, m: int,
+                          is_active: bool, child: TmigrGroup | None) -> bool | None:
+        """The other direction of `_try_reorder`: this event's cmpxchg came *before* the last
+        event already applied on `g` (another CPU's), but its tracepoint was recorded later (a
+        vCPU preempted between its cmpxchg and its trace write). Possible only if this CPU's
+        previous event is older than that event; both must be valid steps in the swapped order,
+        and that event's own walk decision must not change. The group then stays in that
+        event's observed state. Returns this event's walk_done, or None."""
+        k = self.last_ev.get(g)
+        if k is None:
+            return None
+        kcpu, kts, kpre_a, kpre_m, kcode, km, kobs_a, kobs_m, kdone = k
+        if kcpu == cpu or (g.active, g.migrator) != (kobs_a, kobs_m):
+            return None
+        prev = self._prev_ts(i, cpu)
+        if prev is None or prev > kts:
+            return None
+        if is_active:
+            a1, m1, d1 = active_up_pure(kpre_a, kpre_m, m)
+        else:
+            ca = child.active if child is not None else 0
+            if child is not None and kcode == E_SET_ACTIVE and km == m:
+                # That CPU's walk came up through the same child: this CPU read the child's
+                # state before that walk changed it.
+                lc = self.last_ev.get(child)
+                if lc is not None and lc[0] == kcpu:
+                    ca = lc[2]
+            a1, m1, d1 = inactive_up_pure(kpre_a, kpre_m, m, ca)
+        if (a1, m1) != (obs_a, obs_m):
+            return None
+        if kcode == E_SET_ACTIVE:
+            a2, m2, d2 = active_up_pure(a1, m1, km)
+        else:
+            ch = self._child_of(kcpu, g)
+            a2, m2, d2 = inactive_up_pure(a1, m1, km, ch.active if ch is not None else 0)
+        if (a2, m2) != (kobs_a, kobs_m) or d2 != kdone:
+            return None
+        return d1
 
     def _child_of(self, cpu: int, g: TmigrGroup) -> TmigrGroup | None:
         if g.level == 0:
@@ -641,6 +719,7 @@ class Engine:
         known = g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known else 0
         pre_a, pre_m = g.active, g.migrator
+        back = None
         pre = self.reorder_done.pop(self.index + i, None)
         done: bool | None
         if pre is not None:
@@ -651,6 +730,8 @@ class Engine:
             a, mg, done = inactive_up_pure(pre_a, pre_m, m, child_active)
             if (a, mg) != (obs_a, obs_m):
                 alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, False, child_active)
+                if alt is None:
+                    alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, False, child)
                 if alt is not None:
                     done = alt
                     self.kc["group_state"].checked += 1
@@ -675,10 +756,15 @@ class Engine:
         h = self.h
         out = h._begin(cpu)
         h.tmigr_inactive_up(g, child, walk)
+        if back is not None:
+            lk = self.last_ev[g]
+            obs_a, obs_m = lk[6], lk[7]
         if g.active != obs_a or g.migrator != obs_m:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
             h.resync_group_state(g, obs_a, obs_m)
+        if back is None:
+            self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         for rec in out:
             if rec[0] == "tmigr_update_events":
@@ -901,7 +987,14 @@ class Engine:
                   exp["child_evtcpu"] if child is not None else obs[3])
             sil = self.silent_below[g]
             verdict = True
+            tainted = self.nexp_taint.get(g)
+            if tainted is not None and tainted != g.lookups:
+                del self.nexp_taint[g]
+                tainted = None
             for n in range(3):
+                if n == 1 and tainted is not None and ev[1] != obs[1]:
+                    verdict = None      # a stale next_expiry from an event not in the trace
+                    continue
                 v = _cmp_expiry(ev[n], obs[n], sil)
                 if v is False:
                     verdict = False
@@ -962,6 +1055,14 @@ class Engine:
             self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
             ctx.now = self._now(ts)
+            # `now` was read at the start of this softirq, at some point after this CPU's
+            # previous event: only what jiffies had provably reached by then counts.
+            prev = self._prev_ts(i, cpu)
+            ctx.now_lb = 0
+            if prev is not None and self.jlb_ts:
+                k = bisect_right(self.jlb_ts, prev)
+                if k:
+                    ctx.now_lb = self.jlb_val[k - 1]
             ctx.walk = _Walk(childmask=tmc.groupmask)
             ctx.next = tmc.tmgroup
             ctx.child = None
@@ -997,6 +1098,7 @@ class Engine:
             ctx.optional = True
             ctx.walk.childmask = self._child_of(cpu, g).groupmask if g.level > 0 and self._child_of(cpu, g) else tmc.groupmask
         ctx.level = g
+        ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
 
@@ -1031,6 +1133,7 @@ class Engine:
             self._missed_due(i, cpu, ctx, g)
         if not ctx.stopped:
             ctx.walk.firstexp = g.next_expiry
+            ctx.fx_group = g
             if g.parent is not None:
                 ctx.next = g.parent
                 ctx.walk.childmask = g.groupmask
@@ -1041,8 +1144,11 @@ class Engine:
         evt = ctx.due
         ctx.due = None
         decidable = self._queue_known(g) and not ctx.optional
-        # `now` is not traced: an expiry less than a tick before our estimate is ambiguous.
-        ambiguous = evt.expires > ctx.now - self.tick
+        # `now` (jiffies) is not traced and can lag the timestamp by several ticks when the
+        # jiffies owner is descheduled (seen on TCG guests: 18 ms). Only an event that is due for
+        # a proven `now` (an event expired remotely at or after its expiry) must have been
+        # handled; one due only by the timestamp's grid point is not decidable.
+        ambiguous = evt.expires > ctx.now_lb
         if decidable and not ambiguous:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)
@@ -1092,6 +1198,15 @@ class Engine:
         if decidable:
             self._check("wakeup", c["wakeup"][i] == tt.wakeup, i, f"wakeup of CPU{t} when expired remotely",
                         tt.wakeup, c["wakeup"][i], cpu=t)
+        if evt is not None and evt.expires <= ctx.now + self.tick:
+            if evt.expires > ctx.now_lb:
+                ctx.now_lb = evt.expires
+            if evt.expires > self.jiffies_lb:
+                self.jiffies_lb = evt.expires
+                self.jlb_ts.append(ts)
+                self.jlb_val.append(evt.expires)
+                if len(self.jlb_ts) > 4096:
+                    del self.jlb_ts[:2048], self.jlb_val[:2048]
         # Dequeue what the kernel handled and run the remote expiry of the target.
         if evt is not None and evt.queued_in is g:
             h._timerqueue_del(g, evt)
@@ -1134,7 +1249,8 @@ class Engine:
             self._missed_due(i, cpu, ctx, g)
         if not ctx.stopped:
             ctx.walk.firstexp = g.next_expiry
-            if g.parent is not None and not interrupted:
+            ctx.fx_group = g
+            if ctx.lparent is not None and not interrupted:
                 if ctx.decidable and not ctx.optional and g in self.group_known:
                     self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
                                 f"continue to {g.parent.id}", "stopped", cpu=cpu)
@@ -1146,6 +1262,11 @@ class Engine:
         tmc.wakeup = ctx.walk.firstexp if not ctx.optional else tmc.wakeup
         if ctx.optional:
             self.cpu_known.discard(cpu) if tmc.idle else None
+        elif ctx.fx_group is not None and not self._queue_known(ctx.fx_group):
+            # The new wakeup is the next_expiry of a queue the trace does not fully show (e.g.
+            # a remote requeue at an idle root, which has no tracepoint).
+            self.cpu_known.discard(cpu)
+        ctx.fx_group = None
         ctx.level = None
         ctx.remote_target = -1
 

@@ -254,6 +254,7 @@ class Hierarchy:
         """First non-ignored event; prunes ignored ones from the head and recomputes next_expiry
         (the only place next_expiry is recomputed; elsewhere it is written opportunistically)."""
         group.next_expiry = KTIME_MAX
+        group.lookups += 1
         q = group.events
         while q:
             evt = q[0]
@@ -667,8 +668,13 @@ class Hierarchy:
         self._tp_cpu("tmigr_handle_remote_cpu", tmc)
         tmc.remote = True
         tmc.wakeup = KTIME_MAX
-        if cpu == self._cur and "remote_self_skip" in self.faults:
-            # Bug #19: the local wheel is not expired, the due timer stays the first one.
+        if cpu == self._cur and "remote_self_skip" in self.faults and next_global is None:
+            # Bug #19: timer_expire_remote() is skipped for the local CPU, so the next global
+            # timer is whatever its own wheel still holds. Normally the local softirq expired the
+            # wheel just before (run_timer_softirq runs BASE_GLOBAL first) and the caller tells
+            # what is left (`next_global`, from the trace): no difference to the fixed kernel.
+            # Without that information the due timer is still queued (jiffies moved on after
+            # the local run): it is requeued with the same expiry and the walk loops.
             nextexp = tmc.cpuevt.expires
         else:
             nextexp = self._next_global(next_global, cpu)

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
-__all__ = ["Profile", "PROFILES", "FAULTS", "select_profile", "get_profile", "parse_release"]
+__all__ = ["Profile", "PROFILES", "FAULTS", "select_profile", "get_profile", "parse_release",
+           "release_profile", "STABLE_BACKPORTS"]
 
 
 # Fault name -> (reference §6 number, fixing commit, what the flag does in the model).
@@ -172,11 +173,11 @@ def select_profile(formats: Mapping[str, str] | None = None,
     * ``tmigr_cpu_available``/``unavailable`` exist -> 6.19+: ``7.1`` if the release is >= 7.1,
       else ``6.19``;
     * connect events print ``childmask`` -> ``6.9``;
-    * otherwise (``groupmask``, online/offline) by release: 6.11/6.12 -> ``6.11`` (``6.18.y-numa``
-      when the release looks like a 6.12.y stable carrying the 2026 backport is not decidable from
-      formats: pass the name explicitly), 6.13 -> ``6.13``, 6.14..6.18.0 -> ``6.14``, 6.17.13+ and
-      6.18.1+ -> ``6.18.y-numa``; unknown release -> ``6.18.y-numa`` (the newest format-compatible
-      era).
+    * otherwise (``groupmask``, online/offline) by release *including the stable point*
+      (`release_profile`, `STABLE_BACKPORTS`): 6.11, 6.12.0-10 -> ``6.11``; 6.12.11-13, 6.13.0-2
+      -> ``6.13``; 6.12.14+, 6.13.3+, 6.14..6.18.1 -> ``6.14``; 6.17.13+, 6.18.2+ ->
+      ``6.18.y-numa``; a 6.19+ release whose trace shows no naming event and has no formats -> its
+      own era (``6.19``, ``7.1``, ``7.2-capacity``); unknown release -> ``6.18.y-numa``.
     """
     formats = formats or {}
     observed = observed_fields or {}
@@ -200,20 +201,57 @@ def select_profile(formats: Mapping[str, str] | None = None,
         return PROFILES["6.9"]
     if rel is None:
         return PROFILES["6.18.y-numa"]
-    major_minor = rel[:2]
+    return release_profile(rel, formats_known=bool(formats) or "tmigr_cpu_online" in events
+                           or "tmigr_cpu_offline" in events)
+
+
+# Stable releases that carry later tmigr fixes (first release containing the backport). Sources:
+# the stable review/push mails found for each backport (see docs/model.md, "Profile selection").
+#  * b729cc1ec21a "Fix another race between hotplug and idle entry/exit" (+ de3ced72a792):
+#    6.12.11 ("[PATCH 6.12 000/121] 6.12.11-rc2 review", 2025-01-22, shortlog lists both);
+#    on its own it brings bug #12 (the 6.13 root test) -> 6.12.11 .. 6.12.13 behave like v6.13.
+#  * 868c9037df62 "Fix off-by-one root mis-connection": 6.12.14 (linux-6.12.y c6dd70e5b465, the
+#    6.12.14-rc1/-rc2 push lists and the 6.12.14 tag) and 6.13.3 (b6462e7efe48, 6.13.3-rc1).
+#  * 5eb579dfd46b "Fix imbalanced NUMA trees" (+ fa9620355d41, 6c181b5667ee): 6.17.13
+#    ("[PATCH 6.17 000/506] 6.17.13-rc2 review", 2025-12-16) and 6.18.2 (linux-6.18.y
+#    d4b3a4c2aa7b, push list ending at "Linux 6.18.2"). For 6.12.y a backport series was posted
+#    ("[PATCH v2 6.12.y 0/7] timers/migration: Backport fixes and cleanups from mainline",
+#    2026-03-21) but no 6.12.y release with it was found; the lab's 6.12.43 and 6.12.107 captures
+#    both trace the pre-NUMA-fix setup order (old root linked before connect_cpu_parent), so every
+#    6.12.y maps to the 6.14 era here.
+STABLE_BACKPORTS: tuple[tuple[tuple[int, int], int, str], ...] = (
+    ((6, 12), 14, "6.14"),
+    ((6, 12), 11, "6.13"),
+    ((6, 13), 3, "6.14"),
+    ((6, 17), 13, "6.18.y-numa"),
+    ((6, 18), 2, "6.18.y-numa"),
+)
+
+
+def release_profile(rel: tuple[int, int, int], formats_known: bool = False) -> Profile:
+    """The era of a kernel release (major, minor, stable point) when the formats do not decide.
+
+    `formats_known`: the trace's formats/events show the pre-6.19 names (``tmigr_cpu_online``):
+    a newer release string then still gets the newest era with those names."""
+    major_minor, point = rel[:2], rel[2]
+    for mm, first, name in STABLE_BACKPORTS:
+        if major_minor == mm and point >= first:
+            return PROFILES[name]
     if major_minor <= (6, 10):
         return PROFILES["6.9"]
     if major_minor in ((6, 11), (6, 12)):
         return PROFILES["6.11"]
     if major_minor == (6, 13):
         return PROFILES["6.13"]
-    if major_minor == (6, 17) and rel[2] >= 13:
-        return PROFILES["6.18.y-numa"]
-    if major_minor == (6, 18) and rel[2] >= 1:
-        # (unverified boundary) the NUMA fix reached 6.18.y shortly after 6.17.13 (Dec 2025);
-        # 6.18.44 is confirmed by BTF (4-argument tmigr_setup_groups).
-        return PROFILES["6.18.y-numa"]
     if (6, 14) <= major_minor <= (6, 18):
         return PROFILES["6.14"]
-    # A newer release with 6.18-style formats: behave like the newest compatible era.
-    return PROFILES["6.18.y-numa"]
+    if formats_known:
+        # 6.19+ renamed online/offline; a trace that shows the old names is a 6.18-style kernel.
+        return PROFILES["6.18.y-numa"]
+    # No formats and no naming event in the trace (e.g. a boot capture without setup or hotplug
+    # events): the release decides.
+    if major_minor >= (7, 2):
+        return PROFILES["7.2-capacity"]
+    if major_minor >= (7, 1):
+        return PROFILES["7.1"]
+    return PROFILES["6.19"]

@@ -58,7 +58,7 @@ class TmigrGroup:
 
     __slots__ = ("id", "index", "level", "numa_node", "parent", "groupmask", "num_children",
                  "active", "migrator", "seq", "events", "next_expiry", "groupevt", "tree",
-                 "capacity", "children", "cpus")
+                 "capacity", "children", "cpus", "lookups")
 
     def __init__(self, gid: str, index: int, level: int, node: int, tree: "TmigrTree | None" = None) -> None:
         self.id = gid
@@ -78,6 +78,7 @@ class TmigrGroup:
         self.capacity = 0
         self.children: list[TmigrGroup] = []   # model bookkeeping (dumps), not in the kernel
         self.cpus: list[int] = []              # level 0: CPUs connected here, in connection order
+        self.lookups = 0                       # next_expiry recomputations (replay bookkeeping)
 
     @property
     def state(self) -> int:

@@ -1,7 +1,7 @@
-"""Builds the optional C fast path of the text importer; everything else is in pyproject.toml.
+"""Builds the optional C fast paths (text importer, ring-buffer page walk); the rest is in pyproject.toml.
 
-If no C compiler is available the build still succeeds and the importer uses its pure-Python
-reference path (same rows, slower).
+If no C compiler is available the build still succeeds and the importer and the binary decoder use
+their pure-Python reference paths (same rows, slower).
 """
 
 from setuptools import Extension, setup
@@ -24,6 +24,8 @@ class OptionalBuildExt(build_ext):
 
 setup(
     ext_modules=[Extension("tmigr_trace.importers._ftrace_text", ["tmigr_trace/importers/_ftrace_text.c"],
+                           extra_compile_args=["-O2"], optional=True),
+                 Extension("tmigr_trace.collectors._ringbuffer", ["collectors/_ringbuffer.c"],
                            extra_compile_args=["-O2"], optional=True)],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -24,9 +24,13 @@ buffer_data_page`` (kernel/trace/ring_buffer.c; described at runtime by ``events
 
 Each event's time is the page time plus the deltas of all records before it on that page.
 
-Decoding is vectorised: all pages of a chunk are walked in lockstep with numpy (one step
-decodes the next record of every page), then each event type is gathered at once with a
-structured dtype built from its ``format`` file. Event payloads are ``struct trace_entry``
+Two implementations of the page walk give the same records: the C extension ``_ringbuffer``
+(``collectors/_ringbuffer.c``, built by ``pip install`` when a compiler is there; one pass over the
+pages with the GIL released, copying each record's first bytes into fixed-width slots) and the
+pure-Python reference :func:`walk_pages`, where all pages of a chunk are walked in lockstep with
+numpy (one step decodes the next record of every page). The reference is used when the extension
+is not built (``Decoder(fast=False)`` forces it; tests compare both). Either way each event type is
+then decoded at once with a structured dtype built from its ``format`` file. Event payloads are ``struct trace_entry``
 (``common_type``, ``common_flags``, ``common_preempt_count``, ``common_pid``) plus the fields at
 the offsets the format file gives. Little-endian hosts only (x86-64, arm64, riscv64).
 """
@@ -40,6 +44,13 @@ import numpy as np
 import pyarrow as pa
 
 from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
+
+try:
+    from . import _ringbuffer
+except ImportError:  # pragma: no cover - built by `pip install`; the reference walk is used
+    _ringbuffer = None
+
+AVAILABLE = _ringbuffer is not None
 
 RB_MISSED_EVENTS = 1 << 31
 RB_MISSED_STORED = 1 << 30
@@ -275,10 +286,17 @@ class _EventPlan:
             self.cols.append((col, f.offset, src, dst))
 
 
+def _header_dtype() -> np.dtype:
+    """``struct trace_entry``: the first qword of a payload."""
+    return np.dtype({"names": ["type", "fpc", "pid"], "formats": ["<u2", "<u2", "<i4"], "offsets": [0, 2, 4],
+                     "itemsize": 8})
+
+
 class Decoder:
     """Decodes pages of one trace (one set of format files) into store-schema column arrays."""
 
-    def __init__(self, formats: dict[str, str] | list[EventFormat], layout: PageLayout | None = None):
+    def __init__(self, formats: dict[str, str] | list[EventFormat], layout: PageLayout | None = None,
+                 fast: bool | None = None):
         fmts = [parse_format(t) if isinstance(t, str) else t for t in
                 (formats.values() if isinstance(formats, dict) else formats)]
         self.layout = layout or PageLayout()
@@ -292,13 +310,65 @@ class Decoder:
                 self.names.append(f.name)
             self.plans[f.id] = _EventPlan(f, idx)
         self.dictionary = pa.array(self.names, pa.string())
-        self._flag_cache: dict[int, int] = {}
+        if fast and not AVAILABLE:
+            raise RuntimeError("the C page walk (tmigr_trace.collectors._ringbuffer) is not built")
+        self.fast = AVAILABLE if fast is None else bool(fast)
+        # payload slot width of the fast path: up to the end of the last decoded field of any event
+        self.width = max([8] + [-(-(foff + src.itemsize) // 8) * 8 for p in self.plans.values()
+                                for _, foff, src, _ in p.cols])
+        self._known = np.zeros(1 << 16, dtype=bool)
+        self._known[[t for t in self.plans if 0 <= t < 1 << 16]] = True
+        self._hdr_dtype = _header_dtype()
+        self._scratch = np.empty(0, dtype=np.uint8)
+        self._flag_lut = np.full(1 << 16, -1, dtype=np.int16)
         self._flag_strings: list[str] = []
+        self._flag_dict = pa.array([], pa.string())
+        # qwords of the payload slot the C walk must fill per common_type (header only if unknown)
+        qw = np.ones(1 << 16, dtype=np.uint8)
+        for t, p in self.plans.items():
+            if 0 <= t < 1 << 16:
+                qw[t] = max(1, -(-max([8] + [foff + src.itemsize for _, foff, src, _ in p.cols]) // 8))
+        self._qwords = qw.tobytes()
+        self._ev_code = np.zeros(1 << 16, dtype=np.int16)
+        for t, p in self.plans.items():
+            if 0 <= t < 1 << 16:
+                self._ev_code[t] = p.dict_index
+        # column -> [(qword row, dtype with the field as "v", destination dtype, event codes)], one
+        # entry per distinct (offset, source type) among the events that have the column
+        groups: dict[str, dict[tuple, set[int]]] = {}
+        dsts: dict[str, np.dtype] = {}
+        for t, p in self.plans.items():
+            for col, foff, src, dst in p.cols:
+                groups.setdefault(col, {}).setdefault((foff, src.str), set()).add(p.dict_index)
+                dsts[col] = dst
+        self._col_groups = {col: [(foff // 8, np.dtype({"names": ["v"], "formats": [src], "offsets": [foff % 8], "itemsize": 8}),
+                                   dsts[col], tuple(sorted(codes))) for (foff, src), codes in g.items()]
+                            for col, g in groups.items()}
+        straddles = any(foff % 8 + src.itemsize > 8 for p in self.plans.values() for _, foff, src, _ in p.cols)
+        shared = len(self.names) < len(self.plans)  # one name, two ids: the fast path keys by name
+        if straddles or shared or self.width > 4096:  # (packed layouts do not fit the qword slots): use the reference
+            self.fast = False
+
+    def _flag_codes_cached(self, key: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+        """Like :meth:`_flag_codes`, against one dictionary that grows over the Decoder's life."""
+        codes = self._flag_lut[key]
+        if codes.size and codes.min() < 0:
+            for k in np.unique(key[codes < 0]):
+                self._flag_lut[k] = len(self._flag_strings)
+                self._flag_strings.append(lat_flags(int(k) & 0xFF, int(k) >> 8))
+            self._flag_dict = pa.array(self._flag_strings, pa.string())
+            codes = self._flag_lut[key]
+        return codes, self._flag_dict
 
     def _flag_codes(self, key: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-        uniq, inv = np.unique(key, return_inverse=True)
+        # key < 2**16 (flags | preempt_count << 8): a table instead of a sort
+        present = np.zeros(1 << 16, dtype=bool)
+        present[key] = True
+        uniq = np.flatnonzero(present)
+        lut = np.zeros(1 << 16, dtype=np.int16)
+        lut[uniq] = np.arange(uniq.size, dtype=np.int16)
         strings = [lat_flags(int(k) & 0xFF, int(k) >> 8) for k in uniq]
-        return inv.astype(np.int16), pa.array(strings, pa.string())
+        return lut[key], pa.array(strings, pa.string())
 
     def decode(self, buf, cpu: int, seq_start: int, stats: PageStats | None = None) -> tuple[dict, int, int]:
         """Decode whole pages of CPU ``cpu``.
@@ -307,16 +377,114 @@ class Decoder:
         Lost events flagged in a page advance ``seq`` by their count before that page's events,
         so a gap in ``seq`` marks where the stream lost events.
         """
-        page_idx, off, plen, ts, missed, raw = walk_pages(buf, self.layout)
-        npages = missed.size
+        if self.fast:
+            return self._decode_fast(buf, cpu, seq_start, stats)
+        return self._decode_reference(buf, cpu, seq_start, stats)
+
+    @staticmethod
+    def _page_stats(missed: np.ndarray, stats: PageStats | None) -> np.ndarray:
+        """Counts the flagged pages; returns the cumulative lost events up to each page."""
         if stats is not None:
-            stats.pages += npages
+            stats.pages += missed.size
             stats.missed_pages += int((missed != -1).sum())
             stats.missed_counted += int(missed[missed >= 0].sum())
             stats.missed_uncounted += int((missed == -2).sum())
         # seq: event rank + lost events flagged up to and including its page
         gap = np.where(missed >= 0, missed, np.where(missed == -2, 1, 0))
-        gap_cum = np.cumsum(gap)
+        return np.cumsum(gap)
+
+    def _decode_fast(self, buf, cpu: int, seq_start: int, stats: PageStats | None) -> tuple[dict, int, int]:
+        """C page walk, then one strided gather per column over the fixed-width payload slots."""
+        L = self.layout
+        args = (buf, L.page_size, L.ts_offset, L.commit_offset, L.commit_size, L.data_offset, L.data_size, self.width,
+                self._qwords)
+        n, needed = _ringbuffer.walk(*args, self._scratch)
+        if needed > len(self._scratch):
+            # the outputs live in one reused buffer (nothing returned refers to it)
+            self._scratch = np.empty(max(needed, len(self._scratch) * 3 // 2), dtype=np.uint8)
+            n, needed = _ringbuffer.walk(*args, self._scratch)
+        npages = memoryview(buf).nbytes // L.page_size
+        o = npages * 8
+        missed = self._scratch[:o].view(np.int64)
+        ts = self._scratch[o: o + n * 8].view(np.uint64)
+        page_idx = self._scratch[o + n * 16: o + n * 20].view(np.int32)
+        plen = self._scratch[o + n * 20: o + n * 24].view(np.int32)
+        payload = self._scratch[o + n * 24: o + n * (24 + self.width)]
+        # payload: width/8 rows of n qwords (qword j of every record); fields never straddle a qword
+        q = payload.view("<u8").reshape(self.width // 8, n)
+        hdr = q[0].view(self._hdr_dtype)
+        etype = hdr["type"]
+        gap_cum = self._page_stats(missed, stats)
+        next_seq = int(seq_start + n + (gap_cum[-1] if npages else 0))
+        known = self._known[etype] & (plen >= 8)
+        m = int(np.count_nonzero(known))
+        if stats is not None:
+            stats.events += m
+            if m < n:
+                for t, c in zip(*np.unique(etype[~known], return_counts=True)):
+                    stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(c)
+        if m == n:
+            sel = None
+            take = lambda a: a  # noqa: E731
+        else:
+            sel = np.flatnonzero(known)
+            take = lambda a: a[sel]  # noqa: E731
+        seq = seq_start + np.arange(n, dtype=np.int64)
+        if npages and n and gap_cum[-1]:
+            seq += gap_cum[page_idx]
+        et = take(etype)
+        cols: dict[str, object] = {}
+        cols["ts"] = take(ts).astype(np.int64)
+        cols["cpu"] = np.full(m, cpu, dtype=np.int32)
+        cols["seq"] = take(seq)
+        cols["pid"] = take(hdr["pid"]).copy()
+        codes, fdict = self._flag_codes_cached(take(hdr["fpc"]))  # common_flags | common_preempt_count << 8
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+        # per column: a strided view of the payload slots at the field's offset (one per distinct
+        # offset/type among the events that have the column), valid where the event has it
+        code = self._ev_code[et]
+        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(code, pa.int16()), self.dictionary)
+        # rows of each present event code, and of each set of codes (columns share sets)
+        present = np.flatnonzero(np.bincount(code, minlength=len(self.names)))
+        by_code = {int(k): code == k for k in present}
+        masks: dict[tuple, np.ndarray | None] = {}
+        fields: dict[tuple, np.ndarray] = {}
+        for col, groups in self._col_groups.items():
+            vals = valid = None
+            for qrow, dtype, dst, codes in groups:
+                h = masks.get(codes, False)
+                if h is False:
+                    hs = [by_code[k] for k in codes if k in by_code]
+                    h = masks[codes] = None if not hs else hs[0] if len(hs) == 1 else np.logical_or.reduce(hs)
+                if h is None:
+                    continue
+                fk = (qrow, dtype, dst)
+                v = fields.get(fk)
+                if v is None:
+                    v = q[qrow].view(dtype)["v"]
+                    v = fields[fk] = (v if sel is None else v[sel]).astype(dst)
+                if vals is None:
+                    # shared with other columns unless this column merges several layouts
+                    vals, valid = (v.copy() if len(groups) > 1 else v), h.copy()
+                else:
+                    np.copyto(vals, v, where=h)
+                    valid |= h
+            if vals is None:
+                continue
+            nvalid = int(np.count_nonzero(valid))
+            typ = COLUMN_BY_NAME[col].type
+            if nvalid == m:
+                cols[col] = pa.array(vals, type=typ)
+            else:
+                bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+                cols[col] = pa.Array.from_buffers(typ, m, [bitmap, pa.py_buffer(vals)], null_count=m - nvalid)
+        return cols, m, next_seq
+
+    def _decode_reference(self, buf, cpu: int, seq_start: int, stats: PageStats | None) -> tuple[dict, int, int]:
+        """The pure-Python (numpy) reference: lockstep walk, per-type byte-matrix gathers."""
+        page_idx, off, plen, ts, missed, raw = walk_pages(buf, self.layout)
+        npages = missed.size
+        gap_cum = self._page_stats(missed, stats)
         n = off.size
         # common header (struct trace_entry)
         ok = plen >= 8

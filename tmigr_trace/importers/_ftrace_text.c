@@ -11,10 +11,12 @@
  * parse_block(block: bytes, events: list[tuple[bytes, list[tuple[bytes, int, int, int, int]]]],
  *             ncols: int)
  *   events[i] = (name, [(key, column slot, kind, lo, hi), ...]); kind: 0 ptr, 1 hex, 2 dec, 3 symbol
- * returns (nrows, nlines, ts, cpu, pid, tgid, event, comm_off, comm_len, comm_hash, flags_off,
- *          flags_len, flags_hash, vals, present, nptrval, line, layout, misfit) where all but the
- *          first two are bytes buffers of native integers (see the enum in parse_block); line and
- *          misfit hold byte offsets of line starts, tgid INT32_MIN means null.
+ * returns (nrows, nlines, cap, nptrval, slot_rows, ts, cpu, pid, tgid, event, comm, flags, line,
+ *          misfit, vals, present, comm_dict, flags_dict, layout_lines): counts, then bytes buffers
+ *          of native integers. Rows: comm/flags are indices into comm_dict/flags_dict (records of
+ *          int64 offset + int32 length; flags -1 = none), tgid INT32_MIN = null, line/misfit are
+ *          byte offsets of line starts. vals/present are column-major [ncols][cap]. layout_lines
+ *          holds one line offset per distinct key layout (the caller reads its keys once).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -167,7 +169,7 @@ static int parse_line(const char *s, const char *e, const event_spec *events, in
                       int64_t *ts, int32_t *cpu, int32_t *pid, int32_t *tgid, int16_t *event,
                       int64_t *comm_off, int32_t *comm_len, int64_t *flags_off, int32_t *flags_len,
                       int64_t *vals, uint8_t *present, uint64_t *layout, uint64_t *comm_hash,
-                      uint64_t *flags_hash, uint8_t *nptrval, const char *base) {
+                      uint64_t *flags_hash, uint8_t *nptrval, int *touched, int *ntouched, const char *base) {
     const char *p = s;
     while (p < e && *p == ' ')
         p++;
@@ -308,9 +310,9 @@ static int parse_line(const char *s, const char *e, const event_spec *events, in
         return -1;
     *event = (int16_t)ei;
     const event_spec *spec = &events[ei];
-    for (int c = 0; c < ncols; c++)
-        present[c] = 0;
-    /* body: key=value tokens separated by spaces */
+    /* body: key=value tokens separated by spaces; `touched` lists the slots this line wrote
+       (present[] is all zero on entry and the caller clears what a line touched) */
+    *ntouched = 0;
     const char *b = ve + 1;
     while (b < e && *b == ' ')
         b++;
@@ -331,6 +333,9 @@ static int parse_line(const char *s, const char *e, const event_spec *events, in
         for (int k = 0; k < spec->nkeys; k++) {
             if (spec->keylen[k] == kend - ks && memcmp(spec->key[k], ks, (size_t)(kend - ks)) == 0) {
                 int slot = spec->slot[k];
+                if (*ntouched >= 2 * MAX_KEYS)
+                    return -1;
+                touched[(*ntouched)++] = slot;
                 if (decode_value(spec, k, vs, vend, &vals[slot], &present[slot]))
                     return -1;
                 if (spec->kind[k] == KIND_PTR && !present[slot])
@@ -376,7 +381,64 @@ static int load_events(PyObject *events, event_spec *out, int *nevents) {
     return 0;
 }
 
+/* Distinct strings of a block (comm names, flag strings, key layouts): open addressing on a
+   64-bit hash, verified by comparing the bytes, so every row gets a small dictionary index. */
+typedef struct {
+    uint64_t *hash;
+    int32_t *slot;       /* index into the distinct list, -1 = empty */
+    size_t mask;
+    buffer first;        /* int64 offset + int32 length of each distinct string's first occurrence */
+    int32_t count;
+} strdict;
+
+static int strdict_init(strdict *d, size_t lines) {
+    size_t size = 1024;
+    while (size < 2 * lines)
+        size *= 2;
+    d->hash = PyMem_RawMalloc(size * sizeof(uint64_t));
+    d->slot = PyMem_RawMalloc(size * sizeof(int32_t));
+    if (!d->hash || !d->slot)
+        return -1;
+    memset(d->slot, 0xff, size * sizeof(int32_t));
+    d->mask = size - 1;
+    d->count = 0;
+    memset(&d->first, 0, sizeof(buffer));
+    return 0;
+}
+
+static void strdict_free(strdict *d) {
+    PyMem_RawFree(d->hash);
+    PyMem_RawFree(d->slot);
+    PyMem_RawFree(d->first.data);
+}
+
+/* Index of base[off:off+len] (hash h), adding it on first sight; -1 when out of memory. */
+static int32_t strdict_index(strdict *d, const char *base, uint64_t h, int64_t off, int32_t len) {
+    size_t i = (size_t)(h ^ (h >> 29)) & d->mask;
+    for (;;) {
+        int32_t s = d->slot[i];
+        if (s < 0)
+            break;
+        if (d->hash[i] == h) {
+            const char *rec = d->first.data + (size_t)s * 12;
+            int64_t o;
+            int32_t l;
+            memcpy(&o, rec, 8);
+            memcpy(&l, rec + 8, 4);
+            if (l == len && memcmp(base + o, base + off, (size_t)len) == 0)
+                return s;
+        }
+        i = (i + 1) & d->mask;
+    }
+    if (buf_put(&d->first, &off, 8) || buf_put(&d->first, &len, 4))
+        return -1;
+    d->hash[i] = h;
+    d->slot[i] = d->count;
+    return d->count++;
+}
+
 static PyObject *parse_block(PyObject *self, PyObject *args) {
+    PyObject *result = NULL;
     Py_buffer view;
     PyObject *events_obj;
     int ncols;
@@ -391,27 +453,36 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
         return NULL;
     }
     const char *base = view.buf, *end = base + view.len;
-    enum { TS, CPU, PID, TGID, EV, COMM_OFF, COMM_LEN, COMM_HASH, FLAGS_OFF, FLAGS_LEN, FLAGS_HASH,
-           VALS, PRESENT, NPTRVAL, LINE, LAYOUT, MISFIT, NOUT };
+    size_t cap = 1;
+    for (const char *q = base; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
+        cap++;
+    /* Row arrays; vals and present are column-major ([ncols][cap]) so a column is one slice. */
+    enum { TS, CPU, PID, TGID, EV, COMM, FLAGS, LINE, MISFIT, NOUT };
+    const size_t width[NOUT] = {8, 4, 4, 4, 2, 4, 2, 8, 8};
     buffer out[NOUT];
     memset(out, 0, sizeof(out));
-    int64_t *vals = PyMem_RawMalloc(8 * (size_t)ncols);
-    uint8_t *present = PyMem_RawMalloc((size_t)ncols);
-    if (!vals || !present) {
+    strdict comms, flags, layouts;
+    memset(&comms, 0, sizeof(strdict));
+    memset(&flags, 0, sizeof(strdict));
+    memset(&layouts, 0, sizeof(strdict));
+    int64_t *vals = PyMem_RawMalloc(8 * (size_t)ncols * cap);
+    uint8_t *present = PyMem_RawCalloc((size_t)ncols * cap, 1);
+    int64_t *row_vals = PyMem_RawMalloc(8 * (size_t)ncols);
+    uint8_t *row_present = PyMem_RawCalloc((size_t)ncols, 1);
+    int64_t slot_rows[64] = {0};
+    int oom = !vals || !present || !row_vals || !row_present;
+    for (int i = 0; i < NOUT && !oom; i++)
+        oom |= buf_grow(&out[i], width[i] * cap);
+    oom = oom || strdict_init(&comms, cap) || strdict_init(&flags, cap) || strdict_init(&layouts, cap);
+    if (oom) {
         PyErr_NoMemory();
         goto fail;
     }
     Py_ssize_t nrows = 0, nlines = 0;
-    int oom = 0;
-    size_t cap = 1;
-    for (const char *q = base; q < end && (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
-        cap++;
-    const size_t width[NOUT] = {8, 4, 4, 4, 2, 8, 4, 8, 8, 4, 8, 8 * (size_t)ncols, (size_t)ncols, 1, 8, 8, 8};
-    for (int i = 0; i < NOUT; i++)
-        oom |= buf_grow(&out[i], width[i] * cap);
+    int64_t nptrval = 0;
     Py_BEGIN_ALLOW_THREADS
     const char *s = base;
-    while (s < end) {
+    while (s < end && !oom) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *e = nl ? nl : end;
         const char *le = (e > s && e[-1] == '\r') ? e - 1 : e;
@@ -420,19 +491,36 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
         int16_t ev = 0;
         uint64_t layout = 0, comm_hash = 0, flags_hash = 0;
         uint8_t nptr = 0;
-        if (parse_line(s, le, events, nevents, ncols, &ts, &cpu, &pid, &tgid, &ev, &comm_off, &comm_len,
-                       &flags_off, &flags_len, vals, present, &layout, &comm_hash, &flags_hash, &nptr, base) == 0) {
+        int touched[2 * MAX_KEYS], ntouched = 0;
+        int ok = parse_line(s, le, events, nevents, ncols, &ts, &cpu, &pid, &tgid, &ev, &comm_off, &comm_len,
+                            &flags_off, &flags_len, row_vals, row_present, &layout, &comm_hash, &flags_hash, &nptr,
+                            touched, &ntouched, base) == 0;
+        if (ok) {
+            int32_t comm = strdict_index(&comms, base, comm_hash, comm_off, comm_len);
+            int16_t flag = -1;
+            if (flags_len > 0)
+                flag = (int16_t)strdict_index(&flags, base, flags_hash, flags_off, flags_len);
+            /* key layouts: remembered by hash with the line's offset, for the caller to read once */
+            int32_t lay = strdict_index(&layouts, base, layout, off, 0);
+            oom |= comm < 0 || flag < -1 || lay < 0 || flags.count > 32767;
+            for (int t = 0; t < ntouched; t++) {
+                int c = touched[t];
+                if (present[(size_t)c * cap + (size_t)nrows])
+                    continue;  /* a key printed twice: the last value is in row_vals already */
+                vals[(size_t)c * cap + (size_t)nrows] = row_vals[c];
+                present[(size_t)c * cap + (size_t)nrows] = row_present[c];
+                slot_rows[c] += row_present[c];
+            }
             oom |= buf_put(&out[TS], &ts, 8) | buf_put(&out[CPU], &cpu, 4) | buf_put(&out[PID], &pid, 4)
-                 | buf_put(&out[TGID], &tgid, 4) | buf_put(&out[EV], &ev, 2) | buf_put(&out[COMM_OFF], &comm_off, 8)
-                 | buf_put(&out[COMM_LEN], &comm_len, 4) | buf_put(&out[COMM_HASH], &comm_hash, 8)
-                 | buf_put(&out[FLAGS_OFF], &flags_off, 8) | buf_put(&out[FLAGS_LEN], &flags_len, 4)
-                 | buf_put(&out[FLAGS_HASH], &flags_hash, 8) | buf_put(&out[VALS], vals, 8 * (size_t)ncols)
-                 | buf_put(&out[PRESENT], present, (size_t)ncols) | buf_put(&out[NPTRVAL], &nptr, 1)
-                 | buf_put(&out[LINE], &off, 8) | buf_put(&out[LAYOUT], &layout, 8);
+                 | buf_put(&out[TGID], &tgid, 4) | buf_put(&out[EV], &ev, 2) | buf_put(&out[COMM], &comm, 4)
+                 | buf_put(&out[FLAGS], &flag, 2) | buf_put(&out[LINE], &off, 8);
+            nptrval += nptr;
             nrows++;
         } else {
             oom |= buf_put(&out[MISFIT], &off, 8);
         }
+        for (int t = 0; t < ntouched; t++)
+            row_present[touched[t]] = 0;
         nlines++;
         s = nl ? nl + 1 : end;
     }
@@ -441,26 +529,35 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto fail;
     }
-    PyObject *result = PyTuple_New(NOUT + 2);
+    /* (nrows, nlines, cap, nptrval, slot_rows, ts, cpu, pid, tgid, event, comm, flags, line, misfit,
+        vals, present, comm_dict, flags_dict, layout_lines) */
+    result = PyTuple_New(NOUT + 10);
     if (!result)
         goto fail;
     PyTuple_SET_ITEM(result, 0, PyLong_FromSsize_t(nrows));
     PyTuple_SET_ITEM(result, 1, PyLong_FromSsize_t(nlines));
+    PyTuple_SET_ITEM(result, 2, PyLong_FromSize_t(cap));
+    PyTuple_SET_ITEM(result, 3, PyLong_FromLongLong(nptrval));
+    PyTuple_SET_ITEM(result, 4, PyBytes_FromStringAndSize((const char *)slot_rows, 8 * (Py_ssize_t)ncols));
     for (int i = 0; i < NOUT; i++)
-        PyTuple_SET_ITEM(result, i + 2, PyBytes_FromStringAndSize(out[i].data ? out[i].data : "", (Py_ssize_t)out[i].size));
-    for (int i = 0; i < NOUT; i++)
-        PyMem_RawFree(out[i].data);
-    PyMem_RawFree(vals);
-    PyMem_RawFree(present);
-    PyBuffer_Release(&view);
-    return result;
+        PyTuple_SET_ITEM(result, i + 5, PyBytes_FromStringAndSize(out[i].data ? out[i].data : "", (Py_ssize_t)out[i].size));
+    PyTuple_SET_ITEM(result, NOUT + 5, PyBytes_FromStringAndSize((const char *)vals, 8 * (Py_ssize_t)ncols * (Py_ssize_t)cap));
+    PyTuple_SET_ITEM(result, NOUT + 6, PyBytes_FromStringAndSize((const char *)present, (Py_ssize_t)ncols * (Py_ssize_t)cap));
+    strdict *dicts[3] = {&comms, &flags, &layouts};
+    for (int i = 0; i < 3; i++)
+        PyTuple_SET_ITEM(result, NOUT + 7 + i, PyBytes_FromStringAndSize(dicts[i]->first.data ? dicts[i]->first.data : "", (Py_ssize_t)dicts[i]->first.size));
 fail:
     for (int i = 0; i < NOUT; i++)
         PyMem_RawFree(out[i].data);
+    strdict_free(&comms);
+    strdict_free(&flags);
+    strdict_free(&layouts);
     PyMem_RawFree(vals);
     PyMem_RawFree(present);
+    PyMem_RawFree(row_vals);
+    PyMem_RawFree(row_present);
     PyBuffer_Release(&view);
-    return NULL;
+    return PyErr_Occurred() ? NULL : result;
 }
 
 static PyMethodDef methods[] = {

@@ -166,7 +166,11 @@ class TextParser:
 
     def finish(self) -> pa.Table | None:
         data, self._tail = self._tail, b""
-        table = self._parse_block(data + b"\n") if data.strip() else None
+        tables = [self._parse_block(data + b"\n") if data.strip() else None]
+        if self._fast is not None:
+            tables.append(self._fast.drain())
+        tables = [t for t in tables if t is not None]
+        table = pa.concat_tables(tables).unify_dictionaries() if len(tables) > 1 else (tables[0] if tables else None)
         self.meta.pointer_mode = self.pointers.mode()
         for ev, keys in sorted(self._observed.items()):
             # Print order, independent of the order lines were seen in (both paths agree).
@@ -175,7 +179,7 @@ class TextParser:
 
     def _parse_block(self, block: bytes) -> pa.Table | None:
         if self._fast is not None:
-            return self._fast.parse_block(block)
+            return self._fast.submit(block)
         return self.parse_lines(block.decode("utf-8", "replace").splitlines())
 
     # -- the reference per-line path -------------------------------------------------------

@@ -8,6 +8,7 @@ back into file order. If the extension was not built, the importer uses the refe
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 AVAILABLE = _ftrace_text is not None
 SLOTS = {c.name: i for i, c in enumerate(FIELD_COLUMNS)}
 _KIND = {Kind.PTR: 0, Kind.HEX: 1, Kind.INT: 2, Kind.U64: 2}
-_OUTPUTS = ("ts", "cpu", "pid", "tgid", "event", "comm_off", "comm_len", "comm_hash", "flags_off",
-            "flags_len", "flags_hash", "vals", "present", "nptrval", "line", "layout", "misfit")
-_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int16, np.int64, np.int32, np.uint64, np.int64,
-           np.int32, np.uint64, np.int64, np.uint8, np.uint8, np.int64, np.uint64, np.int64)
+_OUTPUTS = ("ts", "cpu", "pid", "tgid", "event", "comm", "flags", "line", "misfit", "vals", "present",
+            "comm_dict", "flags_dict", "layout_lines")
+_STRREF = np.dtype([("off", "<i8"), ("len", "<i4")])
+_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int16, np.int32, np.int16, np.int64, np.int64, np.int64,
+           np.uint8, _STRREF, _STRREF, _STRREF)
 _INT32_MIN = np.iinfo(np.int32).min
 
 
@@ -48,11 +50,11 @@ def _event_table() -> tuple[list, list[str]]:
     return table, names
 
 
-def _dictionary(block: bytes, keys: np.ndarray, off: np.ndarray, length: np.ndarray, mask=None) -> pa.DictionaryArray:
-    """Dictionary-encode the strings block[off:off+length], decoding one string per distinct key."""
-    uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    names = [block[off[i]: off[i] + length[i]].decode("utf-8", "replace") for i in first]
-    return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int32), mask=mask), pa.array(names, pa.string()))
+def _dictionary(block: bytes, strings: np.ndarray, indices: np.ndarray, index_type: pa.DataType,
+                mask=None) -> pa.DictionaryArray:
+    """A dictionary array from the C pass's distinct strings (offset, length) and row indices."""
+    names = [block[o: o + n].decode("utf-8", "replace") for o, n in strings.tolist()]
+    return pa.DictionaryArray.from_arrays(pa.array(indices, index_type, mask=mask), pa.array(names, pa.string()))
 
 
 class FastTextParser:
@@ -61,68 +63,83 @@ class FastTextParser:
     def __init__(self, parser: "TextParser"):
         self.p = parser
         self.table, self.names = _event_table()
-        self._observed_layouts: set[int] = set()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftrace-text")
+        self._pending: tuple[bytes, Future] | None = None
+
+    def submit(self, block: bytes) -> pa.Table | None:
+        """Start the C pass over `block` on a worker thread (it runs without the GIL) and return
+        the table of the previous block, assembled meanwhile on this thread."""
+        future = self._pool.submit(_ftrace_text.parse_block, block, self.table, len(FIELD_COLUMNS))
+        previous, self._pending = self._pending, (block, future)
+        return self.assemble(*previous) if previous else None
+
+    def drain(self) -> pa.Table | None:
+        """The table of the last submitted block."""
+        previous, self._pending = self._pending, None
+        self._pool.shutdown(wait=False)
+        return self.assemble(*previous) if previous else None
 
     def parse_block(self, block: bytes) -> pa.Table | None:
-        raw = _ftrace_text.parse_block(block, self.table, len(FIELD_COLUMNS))
-        n, nlines = raw[0], raw[1]
-        a = {name: np.frombuffer(buf, dtype=dt) for name, buf, dt in zip(_OUTPUTS, raw[2:], _DTYPES)}
+        """Parse one block synchronously."""
+        future = self._pool.submit(_ftrace_text.parse_block, block, self.table, len(FIELD_COLUMNS))
+        return self.assemble(block, future)
+
+    def assemble(self, block: bytes, future: Future) -> pa.Table | None:
+        """Columns from the C pass over `block`, merged with the misfit lines' reference parse."""
+        (n, nlines, cap, nptrval, slot_rows, *bufs) = future.result()
+        a = {name: np.frombuffer(buf, dtype=dt) for name, buf, dt in zip(_OUTPUTS, bufs, _DTYPES)}
         misfit = a["misfit"]
         self.p.lines += nlines - misfit.size  # the reference path counts the misfits itself
-        fast = self._columns(block, n, a) if n else None
+        fast = self._columns(block, n, cap, nptrval, np.frombuffer(slot_rows, np.int64), a) if n else None
         if misfit.size == 0:
             return self.p.to_table(fast, n) if n else None
         return self._merge(block, misfit, fast, a["line"], n)
 
-    def _columns(self, block: bytes, n: int, a: dict[str, np.ndarray]) -> dict[str, pa.Array]:
-        self._observe_layouts(block, a)
-        tgid = a["tgid"]
-        has_flags = a["flags_len"] > 0
+    def _columns(self, block: bytes, n: int, cap: int, nptrval: int, slot_rows: np.ndarray,
+                 a: dict[str, np.ndarray]) -> dict[str, pa.Array]:
+        self._observe_layouts(block, a["layout_lines"])
+        tgid, flags = a["tgid"], a["flags"]
         cols: dict[str, pa.Array] = {
             "ts": pa.array(a["ts"]), "cpu": pa.array(a["cpu"]), "pid": pa.array(a["pid"]),
             "tgid": pa.array(tgid, mask=tgid == _INT32_MIN),
             "event": self._events(a["event"]),
-            "comm": _dictionary(block, a["comm_hash"], a["comm_off"], a["comm_len"]),
-            "irq_flags": _dictionary(block, a["flags_hash"], a["flags_off"], a["flags_len"], mask=~has_flags),
+            "comm": _dictionary(block, a["comm_dict"], a["comm"], pa.int32()),
+            "irq_flags": _dictionary(block, a["flags_dict"], flags, pa.int16(), mask=flags < 0),
         }
-        vals = a["vals"].reshape(n, len(FIELD_COLUMNS))
-        present = a["present"].reshape(n, len(FIELD_COLUMNS)).view(bool)
+        vals = a["vals"].reshape(len(FIELD_COLUMNS), cap)
+        present = a["present"].reshape(len(FIELD_COLUMNS), cap).view(bool)
         stats = self.p.pointers
-        stats.unavailable += int(a["nptrval"].sum())
-        for col, slot in SLOTS.items():
-            mask = present[:, slot]
-            if not mask.any():
-                continue
-            typ = COLUMN_BY_NAME[col].type
-            values = vals[:, slot]
-            if COLUMN_BY_NAME[col].kind is Kind.PTR:
+        stats.unavailable += nptrval
+        for slot in np.flatnonzero(slot_rows).tolist():
+            col = FIELD_COLUMNS[slot]
+            values, mask = vals[slot, :n], present[slot, :n]
+            if col.kind is Kind.PTR:
                 values = values.view(np.uint64)
-                if col != "function":
+                if col.name != "function":
                     v = values[mask]
-                    raw = int((v >= np.uint64(RAW_POINTER_MIN)).sum())
+                    raw = int(np.count_nonzero(v >= np.uint64(RAW_POINTER_MIN)))
                     stats.raw += raw
-                    stats.hashed += int((v != 0).sum()) - raw
-            cols[col] = pa.array(values.astype(typ.to_pandas_dtype(), copy=False), type=typ, mask=~mask)
+                    stats.hashed += int(np.count_nonzero(v)) - raw
+            dtype = col.type.to_pandas_dtype()
+            cols[col.name] = pa.array(values if values.dtype == dtype else values.astype(dtype), type=col.type,
+                                      mask=None if slot_rows[slot] == n else ~mask)
         return cols
 
     def _events(self, codes: np.ndarray) -> pa.DictionaryArray:
         """Event names as a dictionary holding only the events present."""
-        used, inverse = np.unique(codes, return_inverse=True)
+        counts = np.bincount(codes, minlength=len(self.names))
+        used = np.flatnonzero(counts)
+        remap = np.zeros(len(self.names), dtype=np.int16)
+        remap[used] = np.arange(used.size, dtype=np.int16)
         names = [self.names[i] for i in used.tolist()]
-        return pa.DictionaryArray.from_arrays(pa.array(inverse.astype(np.int16)), pa.array(names, pa.string()))
+        return pa.DictionaryArray.from_arrays(pa.array(remap[codes]), pa.array(names, pa.string()))
 
-    def _observe_layouts(self, block: bytes, a: dict[str, np.ndarray]) -> None:
-        """Record the print keys of each distinct key layout once (era detection)."""
-        layouts, first = np.unique(a["layout"], return_index=True)
-        for layout, i in zip(layouts.tolist(), first.tolist()):
-            if layout in self._observed_layouts:
-                continue
-            self._observed_layouts.add(layout)
-            off = int(a["line"][i])
-            line = block[off: block.find(b"\n", off)].decode("utf-8", "replace")
-            m = HEADER_RE.match(line)
-            body = m["body"] if m else ""
-            self.p.observe_keys(self.names[int(a["event"][i])], [k for k, _ in KV_RE.findall(body)])
+    def _observe_layouts(self, block: bytes, layout_lines: np.ndarray) -> None:
+        """Record the print keys of each distinct key layout of the block (era detection)."""
+        for off in layout_lines["off"].tolist():
+            m = HEADER_RE.match(block[off: block.find(b"\n", off)].decode("utf-8", "replace"))
+            if m is not None:
+                self.p.observe_keys(m["event"], [k for k, _ in KV_RE.findall(m["body"])])
 
     def _merge(self, block: bytes, misfit: np.ndarray, fast, fast_lines: np.ndarray, n: int) -> pa.Table | None:
         """Parse the misfit lines with the reference path and merge both in file order."""

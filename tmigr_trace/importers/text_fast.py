@@ -8,6 +8,7 @@ back into file order. If the extension was not built, the importer uses the refe
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .text import TextParser
 
 AVAILABLE = _ftrace_text is not None
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # C passes in flight; the writer thread uses a core too
 SLOTS = {c.name: i for i, c in enumerate(FIELD_COLUMNS)}
 _KIND = {Kind.PTR: 0, Kind.HEX: 1, Kind.INT: 2, Kind.U64: 2}
 _OUTPUTS = ("ts", "cpu", "pid", "tgid", "event", "comm", "flags", "line", "misfit", "vals", "present",
@@ -50,6 +52,19 @@ def _event_table() -> tuple[list, list[str]]:
     return table, names
 
 
+def _split_lines(block: bytes, parts: int) -> list[bytes]:
+    """Cut a block of complete lines into about equal pieces, each ending with a newline."""
+    pieces, start = [], 0
+    for k in range(1, parts):
+        cut = block.find(b"\n", len(block) * k // parts)
+        if cut < 0 or cut + 1 >= len(block):
+            break
+        pieces.append(block[start: cut + 1])
+        start = cut + 1
+    pieces.append(block[start:])
+    return [p for p in pieces if p]
+
+
 def _dictionary(block: bytes, strings: np.ndarray, indices: np.ndarray, index_type: pa.DataType,
                 mask=None) -> pa.DictionaryArray:
     """A dictionary array from the C pass's distinct strings (offset, length) and row indices."""
@@ -63,26 +78,34 @@ class FastTextParser:
     def __init__(self, parser: "TextParser"):
         self.p = parser
         self.table, self.names = _event_table()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ftrace-text")
-        self._pending: tuple[bytes, Future] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ftrace-text")
+        self._pending: list[tuple[bytes, Future]] = []
 
     def submit(self, block: bytes) -> pa.Table | None:
-        """Start the C pass over `block` on a worker thread (it runs without the GIL) and return
-        the table of the previous block, assembled meanwhile on this thread."""
-        future = self._pool.submit(_ftrace_text.parse_block, block, self.table, len(FIELD_COLUMNS))
-        previous, self._pending = self._pending, (block, future)
-        return self.assemble(*previous) if previous else None
+        """Start the C pass over `block` on worker threads (it runs without the GIL, one piece per
+        core) and return the table of the previous block, assembled meanwhile on this thread."""
+        pieces = _split_lines(block, WORKERS)
+        futures = [(piece, self._pool.submit(_ftrace_text.parse_block, piece, self.table, len(FIELD_COLUMNS)))
+                   for piece in pieces]
+        previous, self._pending = self._pending, futures
+        return self._assemble_all(previous)
 
     def drain(self) -> pa.Table | None:
         """The table of the last submitted block."""
-        previous, self._pending = self._pending, None
+        previous, self._pending = self._pending, []
         self._pool.shutdown(wait=False)
-        return self.assemble(*previous) if previous else None
+        return self._assemble_all(previous)
 
     def parse_block(self, block: bytes) -> pa.Table | None:
         """Parse one block synchronously."""
         future = self._pool.submit(_ftrace_text.parse_block, block, self.table, len(FIELD_COLUMNS))
         return self.assemble(block, future)
+
+    def _assemble_all(self, pending: list[tuple[bytes, Future]]) -> pa.Table | None:
+        tables = [t for t in (self.assemble(piece, f) for piece, f in pending) if t is not None]
+        if len(tables) > 1:
+            return pa.concat_tables(tables).unify_dictionaries()
+        return tables[0] if tables else None
 
     def assemble(self, block: bytes, future: Future) -> pa.Table | None:
         """Columns from the C pass over `block`, merged with the misfit lines' reference parse."""

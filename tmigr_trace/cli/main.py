@@ -25,7 +25,7 @@ def _register() -> None:
 
     for mod in (cmd_import, cmd_info):
         mod.register(app)
-    for optional in ("cmd_capture", "cmd_doctor", "cmd_replay", "cmd_lab"):
+    for optional in ("cmd_capture", "cmd_doctor", "cmd_replay", "cmd_lab", "cmd_export"):
         try:
             mod = __import__(f"{__package__}.{optional}", fromlist=["register"])
         except ModuleNotFoundError as exc:

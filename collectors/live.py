@@ -261,9 +261,10 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
         rows = 0
 
         def poll(final: bool) -> int:
+            """Reads what every CPU has; returns the bytes read (0 = all buffers empty)."""
             nonlocal rows
             now_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-            n = 0
+            n = nbytes = 0
             for cpu, fd in fds.items():
                 chunks = []
                 while True:
@@ -283,6 +284,7 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                 if not chunks:
                     continue
                 data = b"".join(chunks)
+                nbytes += len(data)
                 if cpu < 0:
                     t = parser.feed(data)
                     if t is not None:
@@ -290,11 +292,12 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                         n += t.num_rows
                 else:
                     n += streams.feed(cpu, data)
+            _read_comms(tracefs, streams)  # before rows are emitted: the kernel's table forgets
             t = streams.emit(None if final else now_ns - MERGE_MARGIN_NS)
             if t is not None:
                 writer.write(t)
             rows += n
-            return n
+            return nbytes
 
         while True:
             elapsed = time.monotonic() - t0
@@ -313,8 +316,9 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                         "rate": rows / elapsed if elapsed > 0 else 0.0})
             time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
         _write(inst.path / "tracing_on", "0")
-        # drain what is left (tracing off: nothing new arrives)
-        for _ in range(10000):
+        # drain what is left (tracing off: nothing new arrives); a page may hold no tmigr event
+        # (only padding or time stamps), so stop on an empty read, not on zero events
+        for _ in range(100000):
             if poll(True) == 0:
                 break
         if parser is not None:
@@ -338,7 +342,7 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
         try:
             for d in (inst.path / "per_cpu").glob("cpu[0-9]*"):
                 bstats[d.name[3:]] = parse_stats((d / "stats").read_text())
-            streams.comms.update(parse_saved_cmdlines((tracefs / "saved_cmdlines").read_text(errors="replace")))
+            _read_comms(tracefs, streams)
             clock = inst.clock
         except (OSError, NameError, UnboundLocalError):
             clock = None
@@ -377,6 +381,15 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                              "backend": "trace_pipe" if text else "trace_pipe_raw"}
     path = writer.close(meta)
     return CaptureResult(path, writer.rows, meta.lost_total, seconds, meta)
+
+
+def _read_comms(tracefs: Path, streams: PageStreams) -> None:
+    """pid -> comm from the kernel's saved_cmdlines (a small ring of recently seen tasks): merged
+    at every poll, later entries win, as the shell collector's appended snapshots are read."""
+    try:
+        streams.comms.update(parse_saved_cmdlines((tracefs / "saved_cmdlines").read_text(errors="replace")))
+    except OSError:
+        pass
 
 
 def _lost_now(inst: Instance, fds: dict[int, int]) -> int:

@@ -171,7 +171,7 @@ do_start() {
     if [ "$STREAM" = 1 ]; then
         # The pump runs until stop creates $STATE/stopping; it is waited for, never killed
         # mid-read, so no page is lost between the kernel and the file.
-        ( trap '' INT; while [ ! -f "$STATE/stopping" ]; do pump_all 0; sleep 1; done ) \
+        ( trap '' INT; while [ ! -f "$STATE/stopping" ]; do pump_all 0; snap_cmdlines; sleep 1; done ) \
             </dev/null >/dev/null 2>&1 &
         echo $! > "$STATE/pump"
     fi
@@ -196,6 +196,19 @@ pump_cpu() {
         fi
         dd if="$d/trace_pipe_raw" bs="$PAGE" count="$k" 2>/dev/null >> "$out" || return 1
     done
+}
+
+# pid -> comm comes from the kernel's saved_cmdlines, a ring that forgets old tasks: keep every
+# snapshot's new or changed lines, appended (the importer lets later lines win), as the live
+# capture merges what it reads at every poll.
+snap_cmdlines() {
+    cat "$TRACEFS/saved_cmdlines" > "$STATE/cmdlines.new" 2>/dev/null || return 0
+    if [ -f "$STATE/cmdlines.last" ]; then
+        grep -vxF -f "$STATE/cmdlines.last" "$STATE/cmdlines.new" >> "$STATE/saved_cmdlines"
+    else
+        cat "$STATE/cmdlines.new" >> "$STATE/saved_cmdlines"
+    fi
+    mv "$STATE/cmdlines.new" "$STATE/cmdlines.last"
 }
 
 pump_all() {
@@ -273,7 +286,8 @@ do_stop() {
     done
     mkdir -p "$STATE/events"
     cp "$TRACEFS/events/header_page" "$TRACEFS/events/header_event" "$STATE/events/"
-    cat "$TRACEFS/saved_cmdlines" > "$STATE/saved_cmdlines" 2>/dev/null
+    snap_cmdlines
+    rm -f "$STATE/cmdlines.last"
     for ev in $(sed -n 's/^events=//p' "$STATE/manifest"); do
         sys=${ev%%:*}
         if [ "$sys" = "$ev" ]; then dirs="$TRACEFS/events/$sys/*/"; else dirs="$TRACEFS/events/$sys/${ev#*:}/"; fi

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pytest
 import tmigr_trace
 from tmigr_trace.collectors.topology import snapshot
 
-from capture_helpers import TRACEFS, WORKLOAD, diff_columns, live_ok, per_cpu, tracing_state, usecs
+from capture_helpers import TRACEFS, WORKLOAD, diff_columns, live_ok, per_cpu, plain, tracing_state, usecs
 
 pytestmark = [pytest.mark.live, pytest.mark.skipif(not live_ok(), reason="needs root, tracefs and tmigr events")]
 SCRIPT = Path(__file__).resolve().parent.parent / "collectors" / "tmigr-capture.sh"
@@ -109,48 +109,89 @@ def test_shell_interrupted_run_restores_and_still_writes(tmp_path):
     assert (tmp_path / "i.tar.gz").stat().st_size > 0
 
 
-@pytest.mark.xfail(reason="open: on this box the live instance's per-CPU 'read events' count is lower than the "
-                   "shell instance's over the same window (kernel stats, not decoding); under investigation",
-                   strict=False)
+def _live_recording(pid: int) -> bool:
+    on = TRACEFS / f"instances/tmigr-trace-{pid}/tracing_on"
+    try:
+        return on.read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+SKIP_EXACT = ("ts", "seq", "tgid", "comm", "irq_flags")
+
+
+def _no_resched(flags: list) -> list:
+    """irq_flags without the need-resched character: the kernel computes the flags once per
+    instance it writes the event into, and TIF_NEED_RESCHED can be set remotely in between."""
+    return [f[0] + f[2:] if f else f for f in flags]
+
+
+def _aligned(ss, ll):
+    """Start of ``ss`` (shell rows of one CPU) in ``ll`` (live rows): the live row at the same
+    time (within 50 us: each instance reads the clock itself) from which the rows agree."""
+    sts, lts = ss["ts"].to_numpy(), ll["ts"].to_numpy()
+    for j in np.nonzero(np.abs(lts - sts[0]) < 50_000)[0]:
+        seg = ll.slice(int(j), ss.num_rows)
+        if seg.num_rows == ss.num_rows and diff_columns(ss, seg, skip=SKIP_EXACT) == {}:
+            return seg
+    return None
+
+
 def test_tarball_rows_equal_live_rows_on_the_same_window(tmp_path):
     """The shell collector and `tmigr-trace capture` record the same events at the same time (two
-    instances); over the window both covered, their rows are the same (times within 50 us: each
-    instance reads the clock itself)."""
+    instances; the kernel writes every event into each instance's buffer). The shell window lies
+    inside the live one (started once the live instance records, stopped before the live capture
+    is), so every shell row is in the live capture: per CPU, the shell's rows are one contiguous
+    run of the live rows, equal in every column, times within 50 us (95 %). Two columns are not the
+    event's own bytes in one buffer: irq_flags may differ in the need-resched bit (computed per
+    instance written, see _no_resched) and comm comes from the kernel's saved_cmdlines ring as
+    each collector read it (the live path at every poll, the shell every second): a task renamed
+    in between (exec) may carry either name.
+
+    (This test used to start the shell a fixed 1 s after launching the live capture; under load
+    the live capture's Python start-up took longer than that, so the shell window began first
+    and the compared runs did not cover the same events.)"""
     live_out = tmp_path / "live.parquet"
-    holder = {}
-
-    def run_live():
-        holder["p"] = subprocess.run([sys.executable, "-m", "tmigr_trace", "capture", "-q", "-d", "5s", "-o", str(live_out)],
-                                     capture_output=True, text=True)
-
-    th = threading.Thread(target=run_live)
-    th.start()
-    time.sleep(1.0)
-    r = sh("run", "-q", "-d", "2", "-o", tmp_path / "sh.tar.gz", "--", sys.executable, "-c", WORKLOAD, "2")
-    th.join()
-    assert r.returncode == 0, r.stderr
-    assert holder["p"].returncode == 0, holder["p"].stderr
+    live = subprocess.Popen([sys.executable, "-m", "tmigr_trace", "capture", "-q", "-d", "120s", "-o", str(live_out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        end = time.monotonic() + 60
+        while not _live_recording(live.pid):
+            assert live.poll() is None, live.communicate()[1]
+            assert time.monotonic() < end, "live capture did not start recording"
+            time.sleep(0.05)
+        r = sh("run", "-q", "-d", "5", "-o", tmp_path / "sh.tar.gz", "--", sys.executable, "-c", WORKLOAD, "4")
+        assert r.returncode == 0, r.stderr
+    finally:
+        live.send_signal(signal.SIGINT)
+        _, err = live.communicate(timeout=60)
+    assert live.returncode == 0, err
     r = subprocess.run([sys.executable, "-m", "tmigr_trace", "import", tmp_path / "sh.tar.gz", "-o", tmp_path / "sh.parquet"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     s, l = tmigr_trace.load(tmp_path / "sh.parquet"), tmigr_trace.load(live_out)
     assert s.meta.lost_total == 0 and l.meta.lost_total == 0
-    compared = 0
-    for cpu in (0, 1):
+    compared = resched_diff = named_s = named_l = both = same = 0
+    for cpu in sorted(set(s.df.cpu)):
         ss, ll = per_cpu(s.table, cpu), per_cpu(l.table, cpu)
-        if ss.num_rows < 3:
-            continue
-        # the shell capture's rows away from its edges must appear, in order, in the live capture
-        sts, lts = ss["ts"].to_numpy(), ll["ts"].to_numpy()
-        inner = np.nonzero((sts > sts[0] + 100_000_000) & (sts < sts[-1] - 100_000_000))[0]
-        if inner.size == 0:
-            continue
-        a, z = inner[0], inner[-1] + 1
-        j = int(np.argmin(np.abs(lts - sts[a])))
-        seg_s, seg_l = ss.slice(a, z - a), ll.slice(j, z - a)
-        assert seg_l.num_rows == seg_s.num_rows
-        assert np.abs(seg_l["ts"].to_numpy() - seg_s["ts"].to_numpy()).max() < 50_000
-        assert diff_columns(seg_s, seg_l) == {}
-        compared += seg_s.num_rows
-    assert compared > 0
+        seg = _aligned(ss, ll)
+        assert seg is not None, f"cpu{cpu}: the shell's {ss.num_rows} rows are not a run of the live rows"
+        dt = np.abs(seg["ts"].to_numpy() - ss["ts"].to_numpy())
+        # each instance reads the clock when the event is written into it; a vCPU of this VM can
+        # be preempted by the host (steal time) between the two writes: rare outliers
+        assert np.percentile(dt, 95) < 50_000 and dt.max() < 20_000_000
+        f_s, f_l = plain(ss["irq_flags"]), plain(seg["irq_flags"])
+        assert _no_resched(f_s) == _no_resched(f_l)
+        resched_diff += sum(a != b for a, b in zip(f_s, f_l))
+        # comm: from saved_cmdlines, read by each collector at its own times
+        c_s, c_l = plain(ss["comm"]), plain(seg["comm"])
+        named_s += sum(a is not None for a in c_s)
+        named_l += sum(b is not None for b in c_l)
+        both += sum(a is not None and b is not None for a, b in zip(c_s, c_l))
+        same += sum(a is not None and a == b for a, b in zip(c_s, c_l))
+        compared += ss.num_rows
+    assert compared > 50
+    assert resched_diff <= max(2, compared // 50)  # a race, not a pattern
+    assert named_l >= 0.9 * named_s and named_s >= 0.9 * compared  # the live path names its rows too
+    assert same >= 0.95 * both  # a pid renamed (exec, prctl) between the two reads may differ
     assert s.meta.topology == {**l.meta.topology, "buffer_stats": s.meta.topology["buffer_stats"]}

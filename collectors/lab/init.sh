@@ -7,7 +7,10 @@
 #    timer_migration:* enabled BEFORE the CPUs beyond maxcpus= are onlined, so their setup events
 #    (tmigr_group_set, tmigr_connect_*) are recorded;
 # 3. onlines the remaining CPUs (unless the scenario does it itself), runs the scenario;
-# 4. stops the capture and writes the tarball, raw bytes, to the virtio serial port "tmigr-out";
+# 4. stops the capture, adds the lab's own files under <top>/lab/ (dmesg.txt: the boot CPUs'
+#    bring-up order is in its "Booting SMP configuration" lines; boot_online; onlined: the CPUs
+#    this init and the scenario onlined, in order, with uptime), and writes the tarball, raw
+#    bytes, to the virtio serial port "tmigr-out";
 # 5. powers off. Any failure prints one "LAB-FAIL: reason" line and powers off.
 # Everything the host wants to know is on the console as "LAB-xxx:" lines.
 
@@ -33,6 +36,8 @@ fail() {
 . /lab/lib.sh
 
 echo "LAB-BOOTED: $(uname -r) online=$(cat /sys/devices/system/cpu/online) uptime=$(cut -d' ' -f1 /proc/uptime)"
+cat /sys/devices/system/cpu/online > /tmp/lab-boot-online
+: > $LAB_ONLINED
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || mount -t debugfs nodev /sys/kernel/debug
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
@@ -67,6 +72,21 @@ if [ -x /lab/tmigr-capture.sh ]; then
 else
 	/lab/capture-min.sh stop /tmp/capture.tar || fail "capture stop failed"
 fi
+# The lab's files inside the capture's top directory (readers ignore unknown files).
+add_lab_files() {
+	rm -rf /tmp/ship && mkdir -p /tmp/ship && tar -xf /tmp/capture.tar -C /tmp/ship || return 1
+	top=$(dirname "$(find /tmp/ship -maxdepth 2 -name manifest | head -n 1)")
+	[ -d "$top" ] && [ "$top" != . ] || top=/tmp/ship
+	mkdir -p $top/lab
+	dmesg > $top/lab/dmesg.txt
+	cp /tmp/lab-boot-online $top/lab/boot_online
+	cp $LAB_ONLINED $top/lab/onlined
+	echo "${LAB_ONLINE_ORDER:-ascending}" > $top/lab/online_order
+	rm -f /tmp/capture.tar
+	(cd /tmp/ship && tar -cf /tmp/capture.tar *) || return 1
+	rm -rf /tmp/ship
+}
+add_lab_files || fail "adding the lab files to the capture failed"
 PORT=
 for p in /sys/class/virtio-ports/*; do
 	[ "$(cat $p/name 2>/dev/null)" = tmigr-out ] && PORT=/dev/${p##*/}

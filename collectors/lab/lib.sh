@@ -1,6 +1,9 @@
 # tmigr-trace lab: helpers for the guest init and the scenarios (sourced, busybox sh).
 # Variables from /lab/config: LAB_SCENARIO LAB_DURATION (seconds, may be fractional) LAB_NODES
-# LAB_SMT LAB_CPUS (possible CPUs) LAB_ONLINE_DELAY (seconds between two onlinings).
+# LAB_SMT LAB_CPUS (possible CPUs) LAB_ONLINE_DELAY (seconds between two onlinings)
+# LAB_ONLINE_ORDER (order of the late onlining: ascending | nodes | an explicit CPU list).
+# Every successful onlining is appended to $LAB_ONLINED (the host derives the bring-up order
+# recorded in the metadata from it and from the guest's dmesg).
 
 SYSCPU=/sys/devices/system/cpu
 
@@ -25,16 +28,41 @@ housekeeping_cpus() {
 	for c in $(online_cpus); do case "$iso" in *" $c "*) ;; *) printf '%s ' $c ;; esac; done
 }
 
+LAB_ONLINED=/tmp/lab-onlined
 cpu_set() { # cpu_set CPU 0|1
 	[ -e $SYSCPU/cpu$1/online ] || return 0
 	[ "$(cat $SYSCPU/cpu$1/online)" = "$2" ] && return 0
-	echo $2 > $SYSCPU/cpu$1/online
+	echo $2 > $SYSCPU/cpu$1/online || return 1
+	if [ "$2" = 1 ]; then echo "$1 $(cut -d' ' -f1 /proc/uptime)" >> $LAB_ONLINED; fi
+	return 0
 }
 online_cpu() { cpu_set $1 1; }
 offline_cpu() { cpu_set $1 0; }
 
+# The offline CPUs in the order LAB_ONLINE_ORDER asks: `ascending` (default: node 0 fills
+# first), `nodes` (round-robin over the nodes, starting with node 1: another node's CPU arrives
+# while node 0 still has one level-0 group, the situation of the imbalanced-NUMA-tree bug #14),
+# or an explicit list ("16 17 1" or "16,17,1").
+online_order() {
+	case "${LAB_ONLINE_ORDER:-ascending}" in
+	ascending) offline_cpus ;;
+	nodes)
+		off=" $(offline_cpus) "; nn=${LAB_NODES:-1}; per=$((LAB_CPUS / nn)); i=0
+		while [ $i -lt $per ]; do
+			n=1
+			while [ $n -le $nn ]; do
+				c=$(( (n % nn) * per + i ))
+				case "$off" in *" $c "*) printf '%s ' $c ;; esac
+				n=$((n + 1))
+			done
+			i=$((i + 1))
+		done ;;
+	*) echo "$LAB_ONLINE_ORDER" | tr ',' ' ' ;;
+	esac
+}
+
 online_rest() {
-	for c in $(offline_cpus); do
+	for c in $(online_order); do
 		online_cpu $c || return 1
 		[ "${LAB_ONLINE_DELAY:-0}" = 0 ] || sleep $LAB_ONLINE_DELAY
 	done

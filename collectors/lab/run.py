@@ -47,6 +47,7 @@ class LabRun:
     console: str
     seconds: float
     marks: dict[str, float] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def _tail(console: str, n: int = 4) -> str:
@@ -143,7 +144,8 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         data = data[:size]
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             raise TmigrError(f"lab capture corrupted in transit ({len(data)} of {size} bytes arrived, {where})")
-        return LabRun(img, topo, scenario, duration, accel, argv, data, text, r.seconds, _marks(text))
+        return LabRun(img, topo, scenario, duration, accel, argv, data, text, r.seconds, _marks(text),
+                      {k: str(v) for k, v in (env or {}).items()})
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -214,6 +216,58 @@ def _expand(cpulist: str) -> list[int]:
     return out
 
 
+def _lab_file(files: dict[str, bytes], name: str) -> str | None:
+    for key in (f"lab/{name}", name):
+        if key in files:
+            return files[key].decode(errors="replace")
+    return None
+
+
+def bringup(files: dict[str, bytes]) -> dict | None:
+    """The order in which the guest's kernel prepared its CPUs (the tmigr prepare callback runs
+    once per CPU, on its first bring-up), from the lab files the guest added to its capture:
+
+    * boot CPUs: the boot CPU, then the order of x86's ``Booting SMP configuration`` lines in
+      ``lab/dmesg.txt`` (``announce_cpu()`` runs when a CPU is kicked, right after its prepare
+      states; since v6.5 x86 kicks the primary SMT threads first, then their siblings);
+    * late CPUs: the first onlining of each CPU the init/scenario did (``lab/onlined``), checked
+      against the kernel's own ``Booting Node N Processor C`` lines.
+
+    Returns ``{"order", "boot", "late", "source"}`` or None (no lab files, or they disagree)."""
+    dmesg = _lab_file(files, "dmesg.txt")
+    boot_online = _lab_file(files, "boot_online")
+    if dmesg is None or boot_online is None:
+        return None
+    boot_set = set(_expand(boot_online.strip()))
+    announced: list[int] = []
+    m = re.search(r"Booting SMP configuration:\s*\n(.*?)(?:\n[^\n]*(?:smp: Brought up|Total of)|\Z)", dmesg, re.S)
+    if m:
+        for line in m.group(1).splitlines():
+            if re.search(r"\.\.\.\. node\s+#\d+, CPUs:", line):
+                announced += [int(x) for x in re.findall(r"#(\d+)", line.split("CPUs:", 1)[1])]
+    rest = sorted(boot_set - set(announced))
+    if len(rest) != 1 or set(announced) - boot_set:
+        return None  # the boot CPU is the one CPU not announced
+    boot = rest + announced
+    hot = [int(c) for c in re.findall(r"Booting Node \d+ Processor (\d+) APIC", dmesg)]
+    kernel_late = list(dict.fromkeys(c for c in hot if c not in boot_set))
+    log = _lab_file(files, "onlined") or ""
+    init_late = list(dict.fromkeys(int(ln.split()[0]) for ln in log.splitlines()
+                                   if ln.strip() and int(ln.split()[0]) not in boot_set))
+    if kernel_late and init_late and kernel_late != init_late:
+        return None
+    late = kernel_late or init_late
+    return {"order": boot + late, "boot": boot, "late": late,
+            "source": "dmesg (Booting SMP configuration, Booting Node N Processor C) + lab/onlined"}
+
+
+def lab_topology(files: dict[str, bytes]) -> dict:
+    """What the lab adds to the guest's topology: ``bringup_order`` (when the capture has the lab
+    files), read by the replay to build the model in the kernel's order."""
+    b = bringup(files)
+    return {"bringup_order": b["order"]} if b else {}
+
+
 def formats_of(files: dict[str, bytes]) -> dict[str, str]:
     out = {}
     for name, data in files.items():
@@ -227,6 +281,7 @@ def lab_meta(run: LabRun, files: dict[str, bytes]) -> TraceMeta:
     meta = TraceMeta(origin="lab", kernel_release=run.kernel.release, source_format="capture")
     meta.formats = formats_of(files)
     meta.topology = guest_topology(files)
+    meta.topology.update(lab_topology(files))
     meta.topology["emulated"] = run.topology.as_dict()
     clock = files.get("trace_clock", b"").decode()
     m = re.search(r"\[(\w+)\]", clock) or re.search(r"^clock=(\w+)", files.get("manifest", b"").decode(), re.M)
@@ -241,8 +296,41 @@ def lab_meta(run: LabRun, files: dict[str, bytes]) -> TraceMeta:
         "emulated_topology": run.topology.as_dict(),
         "wall_seconds": round(run.seconds, 1),
         "guest_uptime_marks": run.marks,
+        "online_order": (run.env or {}).get("LAB_ONLINE_ORDER", "ascending"),
+        "bringup": bringup(files),
     }
     return meta
+
+
+def read_tarball(path: str | Path) -> bytes:
+    data = Path(path).read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        import gzip
+
+        data = gzip.decompress(data)
+    elif data[:6] == b"\xfd7zXZ\x00":
+        import lzma
+
+        data = lzma.decompress(data)
+    return data
+
+
+def import_lab_tarball(tar: str | Path, out: str | Path, force: bool = False) -> tuple[Path, int, TraceMeta]:
+    """Import a lab capture tarball (e.g. a committed fixture) with the lab's metadata: the shared
+    importer's topology plus ``bringup_order``, origin ``lab``."""
+    out_p = check_output_path(str(out), force)
+    data = read_tarball(tar)
+    files = _read_tar(data)
+    meta = TraceMeta(origin="lab", source_format="capture")
+    meta.topology = {**guest_topology(files), **lab_topology(files)}
+    meta.extra["lab"] = {"tarball": Path(tar).name, "bringup": bringup(files)}
+    with TraceWriter(out_p, force=force) as writer:
+        meta.extra["lab"]["decoded_from"] = import_tarball(data, writer, meta, files)
+        if writer.rows == 0:
+            raise TmigrError(f"{tar}: lab capture holds no timer_migration events")
+        rows = writer.rows
+        path = writer.close(meta)
+    return path, rows, meta
 
 
 def import_tarball(data: bytes, writer: TraceWriter, meta: TraceMeta, files: dict[str, bytes]) -> str:

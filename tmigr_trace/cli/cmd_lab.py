@@ -63,6 +63,7 @@ def run_cmd(
     maxcpus: Optional[int] = typer.Option(None, "--maxcpus", help="boot with maxcpus=N; the guest onlines the rest after tracing started (setup events)"),
     isolcpus: Optional[str] = typer.Option(None, "--isolcpus", help="kernel isolcpus= value"),
     nohz_full: Optional[str] = typer.Option(None, "--nohz-full", help="kernel nohz_full= value"),
+    online_order: Optional[str] = typer.Option(None, "--online-order", help="order of the late onlining (with --maxcpus): ascending (default), nodes (round-robin over the nodes, node 1 first) or a CPU list '16,17,1'"),
     scenario: str = typer.Option("idle-churn", "--scenario", help="guest scenario (tmigr-trace lab scenarios)"),
     duration: str = typer.Option("10s", "-d", "--duration", help="scenario duration (10s, 500ms, 2m)"),
     buffer_kb: int = typer.Option(2048, "--buffer-kb", help="per-CPU ring buffer size in the guest"),
@@ -83,7 +84,8 @@ def run_cmd(
     result, path, rows, meta = run.lab_run(
         kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
         str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
-        buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel)
+        buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
+        env={"LAB_ONLINE_ORDER": online_order} if online_order else None)
     if quiet:
         return
     marks = result.marks
@@ -93,6 +95,23 @@ def run_cmd(
         f"{what} (kernel {result.kernel.release}, {topo.cpus} vCPUs/{topo.nodes} nodes/smt {topo.smt}, "
         f"{result.accel}, scenario {scenario}; guest booted in {boot:.1f} s, run {result.seconds:.0f} s wall)"
         if boot is not None else f"{what} ({result.seconds:.0f} s)", markup=False)
+
+
+@lab_app.command("import")
+def import_cmd(
+    tarball: Path = typer.Argument(..., help="lab capture tarball (lab run --tar, fixtures/lab/*.tar.gz)"),
+    out: Path = typer.Option(..., "-o", "--output", help="Parquet file to write"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite the output"),
+) -> None:
+    """Import a lab capture tarball with the lab's metadata (origin lab, bring-up order)."""
+    from ..collectors.lab import run
+
+    if not tarball.exists():
+        raise TmigrError(f"{tarball}: no such file")
+    path, rows, meta = run.import_lab_tarball(tarball, out, force=force)
+    order = meta.topology.get("bringup_order")
+    err_console.print(f"{path}: {rows} events (lab capture{', bring-up order ' + ','.join(map(str, order)) if order else ', no bring-up order recorded'})",
+                      markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,6 @@ timeline; nothing is shifted or rebased.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,13 @@ def _event_fields() -> dict[str, tuple[str, ...]]:
     from .schema import EVENTS
 
     return {e.name: e.columns for e in EVENTS}
+
+
+def _emit_columns() -> list[str]:
+    from .schema import COLUMNS, EVENTS
+
+    used = {c for e in EVENTS for c in e.columns} | {"ts", "cpu", "event"}
+    return [c.name for c in COLUMNS if c.name in used]
 
 
 @dataclass
@@ -141,6 +147,11 @@ class _Tree:
         if n and self.first_ts is None:
             self.first_ts = c["ts"][0]
         self.events += n
+        for name in ("group", "parent", "child"):
+            # NULL pointers (the root's parent, update_events' child at the CPU level) are 0.
+            col = c[name]
+            if 0 in col:
+                c[name] = [None if v == 0 else v for v in col]
         for i in range(n):
             ev = c["event"][i]
             if c["ts"][i] < 0:
@@ -342,7 +353,15 @@ class Ptr(int):
 
 
 def _set_value(da, value: Any) -> None:
-    if isinstance(value, Hex):
+    t = type(value)
+    if t is int:
+        if value > (1 << 63) - 1:
+            da.uint_value = value
+        else:
+            da.int_value = value
+    elif t is str:
+        da.string_value = value
+    elif isinstance(value, Hex):
         da.string_value = f"{int(value):#x}"
     elif isinstance(value, Ptr):
         da.pointer_value = int(value)
@@ -371,20 +390,13 @@ def _set_value(da, value: Any) -> None:
         da.string_value = str(value)
 
 
-def _fields(row: dict, names: Iterable[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _field_spec(names: Iterable[str]) -> tuple[tuple[str, str, type | None], ...]:
+    """(column, annotation name, wrapper) for an event's fields, in schema order."""
+    out = []
     for n in names:
-        v = row.get(n)
-        if v is None:
-            continue
-        if n in _MASK_FIELDS:
-            v = Hex(v)
-        elif n in _PTR_FIELDS:
-            v = Ptr(v)
-        elif n == "target_cpu":
-            n = "cpu"  # the tracepoint's own name for it
-        out[n] = v
-    return out
+        wrap = Hex if n in _MASK_FIELDS else Ptr if n in _PTR_FIELDS else None
+        out.append((n, "cpu" if n == "target_cpu" else n, wrap))  # the tracepoint's own name for it
+    return tuple(out)
 
 
 def _expiry_counter(v: int) -> int:
@@ -397,7 +409,7 @@ class _Emitter:
         self.w = w
         self.tree = tree
         self.stats = stats
-        self.fields = _event_fields()
+        self.spec = {ev: _field_spec(cols) for ev, cols in _event_fields().items()}
         self.next_uuid = _UUID_BASE
         self.cpu_track: dict[int, int] = {}
         self.cpu_other: dict[int, int] = {}
@@ -457,19 +469,26 @@ class _Emitter:
         return u
 
     def feed(self, batch: pa.RecordBatch) -> None:
-        rows = batch.to_pylist()
-        w, st = self.w, self.stats
-        for r in rows:
-            ev = r["event"]
-            ts = r["ts"]
-            cpu = r["cpu"]
-            st.events += 1
+        cols = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        evs, tss, cpus = cols["event"], cols["ts"], cols["cpu"]
+        w, st, spec = self.w, self.stats, self.spec
+        st.events += batch.num_rows
+
+        def fields(ev: str, i: int) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for col, name, wrap in spec.get(ev, ()):
+                v = cols[col][i]
+                if v is not None:
+                    out[name] = wrap(v) if wrap is not None else v
+            return out
+
+        for i in range(batch.num_rows):
+            ev, ts, cpu = evs[i], tss[i], cpus[i]
             if ev is None or cpu is None:
                 continue
             ctrack = self.cpu_track[cpu]
-            names = self.fields.get(ev, ())
             if ev == "tmigr_cpu_idle":
-                ann = _fields(r, names)
+                ann = fields(ev, i)
                 if cpu in self.idle_open or cpu in self.offline_open:
                     w.instant(ts, ctrack, ev, ann)  # already idle (lost events): keep the open slice
                     st.instants += 1
@@ -479,17 +498,17 @@ class _Emitter:
             elif ev == "tmigr_cpu_active":
                 if cpu in self.idle_open:
                     del self.idle_open[cpu]
-                    w.end(ts, ctrack, {"wakeup at active": r.get("wakeup")})
+                    w.end(ts, ctrack, {"wakeup at active": cols["wakeup"][i]})
                     st.idle_slices += 1
                 else:
-                    w.instant(ts, ctrack, ev, _fields(r, names))
+                    w.instant(ts, ctrack, ev, fields(ev, i))
                     st.instants += 1
             elif ev in OFFLINE_EVENTS:
                 if cpu in self.idle_open or cpu in self.offline_open:
-                    w.instant(ts, ctrack, ev, _fields(r, names))
+                    w.instant(ts, ctrack, ev, fields(ev, i))
                     st.instants += 1
                 else:
-                    w.begin(ts, ctrack, "offline", {"event": ev, **_fields(r, names)})
+                    w.begin(ts, ctrack, "offline", {"event": ev, **fields(ev, i)})
                     self.offline_open[cpu] = ts
             elif ev in ONLINE_EVENTS:
                 if cpu in self.offline_open:
@@ -497,47 +516,47 @@ class _Emitter:
                     w.end(ts, ctrack, {"online event": ev})
                     st.offline_slices += 1
                 else:
-                    w.instant(ts, ctrack, ev, _fields(r, names))
+                    w.instant(ts, ctrack, ev, fields(ev, i))
                     st.instants += 1
             elif ev in CPU_INSTANT_EVENTS:
-                w.instant(ts, ctrack, ev, _fields(r, names))
+                w.instant(ts, ctrack, ev, fields(ev, i))
                 st.instants += 1
             elif ev in GROUP_STATE_EVENTS:
-                g = r["group"]
+                g = cols["group"][i]
                 tr = self.gtrack.get(g) if g is not None else None
                 if tr is None:
                     st.skipped_no_pointer += 1
                     continue
-                if r["active"] is not None:
-                    w.counter(ts, tr["active"], r["active"])
+                if cols["active"][i] is not None:
+                    w.counter(ts, tr["active"], cols["active"][i])
                     st.counters += 1
-                if r["migrator"] is not None:
-                    w.counter(ts, tr["migrator"], r["migrator"])
+                if cols["migrator"][i] is not None:
+                    w.counter(ts, tr["migrator"], cols["migrator"][i])
                     st.counters += 1
-                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **_fields(r, names)})
+                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **fields(ev, i)})
                 st.instants += 1
             elif ev == "tmigr_update_events":
-                g = r["group"]
+                g = cols["group"][i]
                 tr = self.gtrack.get(g) if g is not None else None
                 if tr is None:
                     st.skipped_no_pointer += 1
                     continue
-                if r["group_next_expiry"] is not None:
-                    w.counter(ts, tr["next_expiry"], _expiry_counter(r["group_next_expiry"]))
+                if cols["group_next_expiry"][i] is not None:
+                    w.counter(ts, tr["next_expiry"], _expiry_counter(cols["group_next_expiry"][i]))
                     st.counters += 1
-                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **_fields(r, names)})
+                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **fields(ev, i)})
                 st.instants += 1
             elif ev in SETUP_EVENTS:
-                ann = {"by CPU": cpu, **_fields(r, names)}
+                ann = {"by CPU": cpu, **fields(ev, i)}
                 for key in ("group", "parent", "child"):
-                    gi = self.tree.groups.get(r.get(key)) if r.get(key) is not None else None
+                    gi = self.tree.groups.get(cols[key][i]) if cols[key][i] else None
                     if gi is not None:
                         ann[f"{key} name"] = gi.short
                 w.instant(ts, UUID_SETUP, ev, ann)
                 st.setup_events += 1
             else:
                 # Context events (power:cpu_idle, timer:*) and anything newer than this exporter.
-                w.instant(ts, self.other_track(cpu), ev, _fields(r, names))
+                w.instant(ts, self.other_track(cpu), ev, fields(ev, i))
                 st.instants += 1
 
     def finish(self) -> None:
@@ -610,7 +629,7 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
             w = _Writer(f, chunk_packets)
             em = _Emitter(w, tree, stats)
             em.tracks(tr.meta, res is not None, res.model_profile if res is not None else None)
-            for batch in tr.iter_batches(batch_rows):
+            for batch in tr.iter_batches(batch_rows, columns=_emit_columns()):
                 em.feed(batch)
             em.finish()
             if res is not None:

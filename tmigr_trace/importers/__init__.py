@@ -26,7 +26,7 @@ from ..metadata import TraceMeta
 from ..store import TraceWriter, check_output_path
 
 FORMATS = ("text", "tracedat", "capture")
-BLOCK = 8 << 20
+BLOCK = 4 << 20  # bytes read at a time: bounds memory (a few blocks are in flight)
 
 _GZIP, _XZ, _ZSTD = b"\x1f\x8b", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd"
 _TRACEDAT = b"\x17\x08\x44tracing"

@@ -15,7 +15,9 @@
  *          misfit, vals, present, comm_dict, flags_dict, layout_lines): counts, then bytes buffers
  *          of native integers. Rows: comm/flags are indices into comm_dict/flags_dict (records of
  *          int64 offset + int32 length; flags -1 = none), tgid INT32_MIN = null, line/misfit are
- *          byte offsets of line starts. vals/present are column-major [ncols][cap]. layout_lines
+ *          byte offsets of line starts. vals: per column slot the int64 values of every row, or
+ *          None when no row has that column; present: per slot a uint8 mask when only some rows
+ *          have it, else None. layout_lines
  *          holds one line offset per distinct key layout (the caller reads its keys once).
  */
 #define PY_SSIZE_T_CLEAN
@@ -541,8 +543,29 @@ static PyObject *parse_block(PyObject *self, PyObject *args) {
     PyTuple_SET_ITEM(result, 4, PyBytes_FromStringAndSize((const char *)slot_rows, 8 * (Py_ssize_t)ncols));
     for (int i = 0; i < NOUT; i++)
         PyTuple_SET_ITEM(result, i + 5, PyBytes_FromStringAndSize(out[i].data ? out[i].data : "", (Py_ssize_t)out[i].size));
-    PyTuple_SET_ITEM(result, NOUT + 5, PyBytes_FromStringAndSize((const char *)vals, 8 * (Py_ssize_t)ncols * (Py_ssize_t)cap));
-    PyTuple_SET_ITEM(result, NOUT + 6, PyBytes_FromStringAndSize((const char *)present, (Py_ssize_t)ncols * (Py_ssize_t)cap));
+    /* Only the columns this block has: values per slot, and a presence mask only when partial. */
+    PyObject *val_list = PyList_New(ncols), *present_list = PyList_New(ncols);
+    if (!val_list || !present_list) {
+        Py_XDECREF(val_list);
+        Py_XDECREF(present_list);
+        Py_CLEAR(result);
+        goto fail;
+    }
+    for (int c = 0; c < ncols; c++) {
+        PyObject *v = Py_None, *m = Py_None;
+        if (slot_rows[c] > 0)
+            v = PyBytes_FromStringAndSize((const char *)(vals + (size_t)c * cap), 8 * nrows);
+        else
+            Py_INCREF(v);
+        if (slot_rows[c] > 0 && slot_rows[c] < nrows)
+            m = PyBytes_FromStringAndSize((const char *)(present + (size_t)c * cap), nrows);
+        else
+            Py_INCREF(m);
+        PyList_SET_ITEM(val_list, c, v);
+        PyList_SET_ITEM(present_list, c, m);
+    }
+    PyTuple_SET_ITEM(result, NOUT + 5, val_list);
+    PyTuple_SET_ITEM(result, NOUT + 6, present_list);
     strdict *dicts[3] = {&comms, &flags, &layouts};
     for (int i = 0; i < 3; i++)
         PyTuple_SET_ITEM(result, NOUT + 7 + i, PyBytes_FromStringAndSize(dicts[i]->first.data ? dicts[i]->first.data : "", (Py_ssize_t)dicts[i]->first.size));

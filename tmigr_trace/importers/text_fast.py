@@ -33,8 +33,8 @@ _KIND = {Kind.PTR: 0, Kind.HEX: 1, Kind.INT: 2, Kind.U64: 2}
 _OUTPUTS = ("ts", "cpu", "pid", "tgid", "event", "comm", "flags", "line", "misfit", "vals", "present",
             "comm_dict", "flags_dict", "layout_lines")
 _STRREF = np.dtype([("off", "<i8"), ("len", "<i4")])
-_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int16, np.int32, np.int16, np.int64, np.int64, np.int64,
-           np.uint8, _STRREF, _STRREF, _STRREF)
+_DTYPES = (np.int64, np.int32, np.int32, np.int32, np.int16, np.int32, np.int16, np.int64, np.int64, None,
+           None, _STRREF, _STRREF, _STRREF)
 _INT32_MIN = np.iinfo(np.int32).min
 
 
@@ -110,16 +110,16 @@ class FastTextParser:
     def assemble(self, block: bytes, future: Future) -> pa.Table | None:
         """Columns from the C pass over `block`, merged with the misfit lines' reference parse."""
         (n, nlines, cap, nptrval, slot_rows, *bufs) = future.result()
-        a = {name: np.frombuffer(buf, dtype=dt) for name, buf, dt in zip(_OUTPUTS, bufs, _DTYPES)}
+        a = {name: (np.frombuffer(buf, dtype=dt) if dt is not None else buf)
+             for name, buf, dt in zip(_OUTPUTS, bufs, _DTYPES)}
         misfit = a["misfit"]
         self.p.lines += nlines - misfit.size  # the reference path counts the misfits itself
-        fast = self._columns(block, n, cap, nptrval, np.frombuffer(slot_rows, np.int64), a) if n else None
+        fast = self._columns(block, n, nptrval, a) if n else None
         if misfit.size == 0:
             return self.p.to_table(fast, n) if n else None
         return self._merge(block, misfit, fast, a["line"], n)
 
-    def _columns(self, block: bytes, n: int, cap: int, nptrval: int, slot_rows: np.ndarray,
-                 a: dict[str, np.ndarray]) -> dict[str, pa.Array]:
+    def _columns(self, block: bytes, n: int, nptrval: int, a: dict) -> dict[str, pa.Array]:
         self._observe_layouts(block, a["layout_lines"])
         tgid, flags = a["tgid"], a["flags"]
         cols: dict[str, pa.Array] = {
@@ -129,23 +129,23 @@ class FastTextParser:
             "comm": _dictionary(block, a["comm_dict"], a["comm"], pa.int32()),
             "irq_flags": _dictionary(block, a["flags_dict"], flags, pa.int16(), mask=flags < 0),
         }
-        vals = a["vals"].reshape(len(FIELD_COLUMNS), cap)
-        present = a["present"].reshape(len(FIELD_COLUMNS), cap).view(bool)
         stats = self.p.pointers
         stats.unavailable += nptrval
-        for slot in np.flatnonzero(slot_rows).tolist():
-            col = FIELD_COLUMNS[slot]
-            values, mask = vals[slot, :n], present[slot, :n]
+        for col, vbuf, mbuf in zip(FIELD_COLUMNS, a["vals"], a["present"]):
+            if vbuf is None:
+                continue
+            values = np.frombuffer(vbuf, np.int64)
+            mask = np.frombuffer(mbuf, bool) if mbuf is not None else None
             if col.kind is Kind.PTR:
                 values = values.view(np.uint64)
                 if col.name != "function":
-                    v = values[mask]
+                    v = values[mask] if mask is not None else values
                     raw = int(np.count_nonzero(v >= np.uint64(RAW_POINTER_MIN)))
                     stats.raw += raw
                     stats.hashed += int(np.count_nonzero(v)) - raw
             dtype = col.type.to_pandas_dtype()
             cols[col.name] = pa.array(values if values.dtype == dtype else values.astype(dtype), type=col.type,
-                                      mask=None if slot_rows[slot] == n else ~mask)
+                                      mask=None if mask is None else ~mask)
         return cols
 
     def _events(self, codes: np.ndarray) -> pa.DictionaryArray:

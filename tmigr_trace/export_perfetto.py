@@ -22,7 +22,7 @@ from typing import Any, BinaryIO, Iterable
 import pyarrow as pa
 
 from .errors import TmigrError
-from .schema import KTIME_MAX, TMIGR_NONE
+from .schema import KTIME_MAX
 from .store import check_output_path
 
 # Imported lazily in _builder(): the generated protos need protobuf >= 6.31.1.
@@ -378,11 +378,9 @@ def _set_value(da, value: Any) -> None:
         da.string_value = value
     elif isinstance(value, dict):
         for k, v in value.items():
-            if v is None:
-                continue
             e = da.dict_entries.add()
             e.name = str(k)
-            _set_value(e, v)
+            _set_value(e, v if v is not None else "null")
     elif isinstance(value, (list, tuple)):
         for v in value:
             _set_value(da.array_values.add(), v if v is not None else "null")
@@ -647,4 +645,4 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
     return stats
 
 
-__all__ = ["export_perfetto", "ExportStats", "KTIME_MAX", "TMIGR_NONE"]
+__all__ = ["export_perfetto", "ExportStats"]

@@ -20,18 +20,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    # One module per subcommand; each exposes register(app).
-    from . import cmd_import, cmd_info
+    # One module per subcommand; each exposes register(app). Imported here so that `--help`
+    # lists them in workflow order.
+    from . import cmd_capture, cmd_doctor, cmd_export, cmd_import, cmd_info, cmd_lab, cmd_replay
 
-    for mod in (cmd_import, cmd_info):
-        mod.register(app)
-    for optional in ("cmd_capture", "cmd_doctor", "cmd_replay", "cmd_lab", "cmd_export"):
-        try:
-            mod = __import__(f"{__package__}.{optional}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{optional}":
-                raise
-            continue
+    for mod in (cmd_capture, cmd_import, cmd_info, cmd_replay, cmd_export, cmd_lab, cmd_doctor):
         mod.register(app)
 
 

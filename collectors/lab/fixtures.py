@@ -33,6 +33,7 @@ class Fixture:
     scenario: str = "idle-churn"
     duration: float = 3.0
     optional: bool = False
+    text: bool = True  # False: no trace.txt (LAB_TEXT=0), for the big captures (the text is 60 % of the tarball)
     note: str = ""
     env: dict = field(default_factory=dict)
 
@@ -51,7 +52,7 @@ FIXTURES = (
     # (node 1 first): another node's CPU arrives while node 0's root is still a level-0 group,
     # the situation of bug #14 (imbalanced NUMA trees, fixed by 5eb579dfd46b in 6.19/6.17.13/
     # 6.18.2, in no 6.12.y release): 6.12.43 builds the imbalanced tree, 7.3 the balanced one.
-    Fixture("late-nodes", "7.3", cpus=64, nodes=4, maxcpus=4, duration=2.0,
+    Fixture("late-nodes", "7.3", cpus=64, nodes=4, maxcpus=4, duration=2.0, text=False,
             env={"LAB_ONLINE_ORDER": "nodes"},
             note="maxcpus=4 (CPUs 0,2,4,6), the other 60 onlined round-robin over the nodes (16, 32, 48, 17, ...): "
                  "3-level NUMA-balanced tree built while tracing, bring-up order recorded"),
@@ -104,7 +105,7 @@ def generate(root: Path, only: list[str] | None = None) -> list[dict]:
             "command": f"tmigr-trace lab run --kernel {img.release} --cpus {fx.cpus} --nodes {fx.nodes} --smt {fx.smt}"
             + (f" --maxcpus {fx.maxcpus}" if fx.maxcpus else "")
             + (f" --online-order {fx.env['LAB_ONLINE_ORDER']}" if fx.env.get("LAB_ONLINE_ORDER") else "")
-            + f" --scenario {fx.scenario} -d {fx.duration:g}s"
+            + f" --scenario {fx.scenario} -d {fx.duration:g}s" + ("" if fx.text else " --no-text")
             + f" --tar {dest.name}",
             "accel": result.accel, "qemu": re.sub(r"\$LAB_CACHE/runs/[^/]+/", "$RUN/", " ".join(result.argv).replace(str(cache), "$LAB_CACHE")),
             "bytes": dest.stat().st_size, "events": meta.get("events"),
@@ -130,12 +131,22 @@ def _span(marks: dict, a: str, b: str) -> float | None:
 
 
 def _run(img: kernels.KernelImage, topo: qemu.Topology, fx: Fixture, dest: Path, cache: Path):
-    result = run.run_guest(img, topo, fx.scenario, fx.duration, cache, buffer_kb=1024, env=fx.env)
+    env = dict(fx.env)
+    if not fx.text:
+        env["LAB_TEXT"] = "0"
+    result = run.run_guest(img, topo, fx.scenario, fx.duration, cache, buffer_kb=1024, env=env)
     run.finish(result, None, dest, True, cache)
     files = run._read_tar(result.tarball)
-    text = files.get("trace.txt", b"").decode(errors="replace")
-    events = sum(1 for ln in text.splitlines() if ": tmigr_" in ln)
-    setup = len(re.findall(r": tmigr_(?:group_set|connect_child_parent|connect_cpu_parent):", text))
+    # Count what the importer decodes (the raw pages; trace.txt is optional).
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _, _, _ = run.import_lab_tarball(dest, Path(tmp) / "x.parquet")
+        import pyarrow.parquet as pq
+
+        ev = pq.read_table(Path(tmp) / "x.parquet", columns=["event"]).column("event").to_pylist()
+    events = sum(1 for e in ev if e and e.startswith("tmigr_"))
+    setup = sum(1 for e in ev if e in ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent"))
     b = run.bringup(files)
     return result, {"events": events, "setup_events": setup, "bringup_order": b["order"] if b else None}
 
@@ -160,7 +171,7 @@ def write_readme(root: Path, recs: list[dict]) -> None:
              "booted under QEMU by `tmigr-trace lab` (docs/lab.md). Each file is the capture tarball as the guest",
              "shipped it (tmigr-capture.sh layout, docs/capture-layout.md): per-CPU raw ring buffers (`per_cpu/cpuN/raw`), tracepoint formats, `header_page`/`header_event`,",
              "buffer stats, topology (sysfs), and `trace.txt` (text of the same window, `hash-ptr` 0, raw",
-             "pointers, `mono` clock). Captures made since the bring-up order is recorded also hold `lab/dmesg.txt`,",
+             "pointers, `mono` clock; left out of the 32/64-CPU captures to keep them small: `--no-text`). Captures made since the bring-up order is recorded also hold `lab/dmesg.txt`,",
              "`lab/boot_online`, `lab/onlined` and `lab/online_order`; `tmigr-trace lab import X.tar.gz -o X.parquet`",
              "puts the order the kernel prepared the CPUs in into `topology.bringup_order` (docs/lab.md).",
              "Machine-readable provenance: `fixtures/lab/provenance.json`.", ""]

@@ -68,7 +68,8 @@ tail -n 20 /tmp/scenario.log
 echo "LAB-SCENARIO-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 if [ -x /lab/tmigr-capture.sh ]; then
-	/lab/tmigr-capture.sh stop -q -t -w /tmp/capwork -o /tmp/capture.tar >/tmp/capture-stop.log 2>&1 || fail "tmigr-capture.sh stop failed: $(tail -n 1 /tmp/capture-stop.log)"
+	TXT=-t; [ "${LAB_TEXT:-1}" = 0 ] && TXT=
+	/lab/tmigr-capture.sh stop -q $TXT -w /tmp/capwork -o /tmp/capture.tar >/tmp/capture-stop.log 2>&1 || fail "tmigr-capture.sh stop failed: $(tail -n 1 /tmp/capture-stop.log)"
 else
 	/lab/capture-min.sh stop /tmp/capture.tar || fail "capture stop failed"
 fi

@@ -64,6 +64,7 @@ def run_cmd(
     isolcpus: Optional[str] = typer.Option(None, "--isolcpus", help="kernel isolcpus= value"),
     nohz_full: Optional[str] = typer.Option(None, "--nohz-full", help="kernel nohz_full= value"),
     online_order: Optional[str] = typer.Option(None, "--online-order", help="order of the late onlining (with --maxcpus): ascending (default), nodes (round-robin over the nodes, node 1 first) or a CPU list '16,17,1'"),
+    text: bool = typer.Option(True, "--text/--no-text", help="also ship trace.txt (the text of the same window) in the tarball"),
     scenario: str = typer.Option("idle-churn", "--scenario", help="guest scenario (tmigr-trace lab scenarios)"),
     duration: str = typer.Option("10s", "-d", "--duration", help="scenario duration (10s, 500ms, 2m)"),
     buffer_kb: int = typer.Option(2048, "--buffer-kb", help="per-CPU ring buffer size in the guest"),
@@ -85,7 +86,7 @@ def run_cmd(
         kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
         str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
         buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
-        env={"LAB_ONLINE_ORDER": online_order} if online_order else None)
+        env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"})} or None)
     if quiet:
         return
     marks = result.marks

@@ -4,7 +4,8 @@
 
 A call sequence (idle entry/exit, new timers, remote handling) is first recorded from a seeded
 random workload on a model, then replayed on a fresh model twice: with records (trace=True, what
-the replay engine compares) and state only (trace=False). Reports calls/s and "simple
+the replay engine compares), update records only (trace="updates", the replay engine's mode) and
+state only (trace=False). Wall and CPU time (time.process_time: other jobs share the cores). Reports calls/s and "simple
 transitions"/s, where a simple transition is one per-level step (one group update: active_up /
 inactive_up / update_events / handle_remote_up level).
 """
@@ -52,7 +53,7 @@ def record_calls(topo: Topology, profile: str, n: int, seed: int = 1) -> list[tu
     return calls
 
 
-def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool) -> tuple[float, int]:
+def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool | str) -> tuple[float, float, int]:
     h = Hierarchy(topo, profile, trace=trace)
     steps = 0
     # Count per-level steps by wrapping the level callbacks once (outside the timed loop).
@@ -68,11 +69,11 @@ def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool) -> tup
     for call in calls:
         getattr(counting, call[0])(*call[1:])
     fns = {name: getattr(h, name) for name in {c[0] for c in calls}}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for call in calls:
         fns[call[0]](*call[1:])
-    dt = time.perf_counter() - t0
-    return dt, steps
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return dt, cpu, steps
 
 
 def main() -> None:
@@ -84,10 +85,11 @@ def main() -> None:
     a = ap.parse_args()
     topo = Topology.simple(a.cpus, nodes=a.nodes)
     calls = record_calls(topo, a.profile, a.calls)
-    for trace in (True, False):
-        dt, steps = replay(topo, a.profile, calls, trace)
-        print(f"{a.cpus} CPUs/{a.nodes} nodes {a.profile} trace={trace}: {len(calls)} calls in {dt:.3f}s = "
-              f"{len(calls) / dt:,.0f} calls/s, {steps} per-level transitions = {steps / dt:,.0f} transitions/s")
+    for trace in (True, "updates", False):
+        dt, cpu, steps = replay(topo, a.profile, calls, trace)
+        print(f"{a.cpus} CPUs/{a.nodes} nodes {a.profile} trace={trace}: {len(calls)} calls in {dt:.3f}s "
+              f"(CPU {cpu:.3f}s) = {len(calls) / dt:,.0f} calls/s, {steps} per-level transitions = "
+              f"{steps / dt:,.0f} transitions/s ({steps / cpu:,.0f}/s CPU time)")
     # Pure decision functions (what a reordering search calls).
     n = 1_000_000
     f = Hierarchy.inactive_up_state

@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
-from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, LOOKAHEAD_ROWS, PTR_COLUMNS,
-                     UNKNOWN_PTR, Engine)
+from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
+                     Engine, _same_cpu_links)
 from .identify import SCAN_COLUMNS, adopt, identify, scan
 from .model import FAULTS, PROFILES, Hierarchy, Topology, get_profile, select_profile
 from .result import ReplayResult
@@ -68,43 +68,47 @@ def infer_tick(trace, max_rows: int = 400_000) -> tuple[int, int]:
     return g, int(v[0] % g)
 
 
-def _columns(batch: pa.RecordBatch) -> tuple[dict[str, list], list[int]]:
-    cols: dict[str, list] = {}
+def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
+    """One batch as filled int64 numpy columns (pointers null -> UNKNOWN_PTR, ints null -> -1)
+    plus ``code`` (event codes)."""
+    cols: dict[str, np.ndarray] = {}
     ev = batch.column("event")
     if pa.types.is_dictionary(ev.type):
         names = ev.dictionary.to_pylist()
         lut = np.array([EVENT_CODE.get(n, E_OTHER) for n in names] + [E_OTHER], dtype=np.int64)
         idx = ev.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
-        codes = lut[idx].tolist()
+        cols["code"] = lut[idx]
     else:
-        codes = [EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()]
+        cols["code"] = np.array([EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()], dtype=np.int64)
     n = batch.num_rows
-    for name in PTR_COLUMNS:
-        a = batch.column(name)
-        if a.null_count == n:
-            cols[name] = [UNKNOWN_PTR] * n
-            continue
-        if a.null_count:
-            a = pc.fill_null(a, UNKNOWN_PTR)
-        cols[name] = a.to_numpy(zero_copy_only=False).tolist()
-    for name in INT_COLUMNS:
-        a = batch.column(name)
-        if a.null_count == n:
-            cols[name] = [-1] * n     # sparse columns: most events do not have the field
-            continue
-        if a.type != pa.int64():
-            a = a.cast(pa.int64())
-        if a.null_count:
-            a = pc.fill_null(a, -1)
-        cols[name] = a.to_numpy(zero_copy_only=False).tolist()
-    return cols, codes
+    for names, fill, dtype in ((PTR_COLUMNS, UNKNOWN_PTR, pa.uint64()), (INT_COLUMNS, -1, pa.int64())):
+        for name in names:
+            a = batch.column(name)
+            if a.null_count == n:
+                # sparse: most events lack the field
+                cols[name] = np.full(n, fill, dtype=np.uint64 if fill == UNKNOWN_PTR else np.int64)
+                continue
+            if a.type != dtype:
+                a = a.cast(dtype)
+            if a.null_count:
+                a = pc.fill_null(a, fill)
+            cols[name] = a.to_numpy(zero_copy_only=False)
+    return cols
 
 
-def _concat(tail: tuple[dict, list] | None, cols: dict, codes: list) -> tuple[dict, list]:
-    if not tail or not tail[1]:
-        return cols, codes
-    tcols, tcodes = tail
-    return {k: tcols[k] + cols[k] for k in cols}, tcodes + codes
+def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    if tail is None or not len(tail["code"]):
+        return cols
+    return {k: np.concatenate((tail[k], v)) for k, v in cols.items()}
+
+
+def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool) -> int:
+    """Convert the buffer to plain lists once per column and run the engine over it."""
+    nxt, prv = _same_cpu_links(buf["cpu"])
+    lists = {k: v.tolist() for k, v in buf.items()}
+    lists["nxt"] = nxt.tolist()
+    lists["prv"] = prv.tolist()
+    return eng.feed(lists, lists["code"], final=final)
 
 
 def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | None = None, *,
@@ -184,14 +188,14 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
     events = 0
     tmigr_events = 0
     for batch in trace.iter_batches(batch_rows, columns=list(ENGINE_COLUMNS)):
-        cols, codes = _columns(batch)
+        cols = _columns(batch)
         events += batch.num_rows
-        tmigr_events += len(codes) - codes.count(E_OTHER)
-        cols, codes = _concat(tail, cols, codes)
-        done = eng.feed(cols, codes, final=False)
-        tail = ({k: v[done:] for k, v in cols.items()}, codes[done:])
-    if tail is not None and tail[1]:
-        eng.feed(tail[0], tail[1], final=True)
+        tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
+        buf = _buffer(tail, cols)
+        done = _feed(eng, buf, final=False)
+        tail = {k: v[done:] for k, v in buf.items()}
+    if tail is not None and len(tail["code"]):
+        _feed(eng, tail, final=True)
     eng.finish()
     res.events = events
     res.tmigr_events = tmigr_events

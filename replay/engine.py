@@ -46,10 +46,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
+import numpy as np
+
 from .model import Hierarchy, KTIME_MAX, TMIGR_NONE
 from .model.hierarchy import _Walk
 from .model.structs import LOWEST_BIT, TmigrGroup
-from .result import MODEL_DISAGREES, NOT_DECIDABLE, Divergence, ReplayResult
+from .result import KINDS, MODEL_DISAGREES, NOT_DECIDABLE, Divergence, ReplayResult
 
 UNKNOWN_PTR = 1
 NA = -1
@@ -79,10 +81,31 @@ INT_COLUMNS = ("ts", "cpu", "seq", "target_cpu", "lvl", "numa_node", "childmask"
                "groupmask", "num_children")
 ENGINE_COLUMNS = ("event",) + PTR_COLUMNS + INT_COLUMNS
 
+# Check kinds as list indices for the hot counters (Engine._agr/_und/_wrm, folded into the
+# result's KindCount by Engine.finish()).
+(K_GROUP_STATE, K_WALK, K_EXPIRY, K_WAKEUP, K_REMOTE, K_SETUP, K_HOTPLUG) = range(7)
+KIND_NAMES = tuple(KINDS)
+assert KIND_NAMES[:7] == ("group_state", "walk_levels", "expiry", "wakeup", "remote", "setup", "hotplug")
+
 # Per-CPU operation in flight.
 OP_NONE, OP_ACT, OP_DEACT, OP_NT, OP_REMOTE, OP_SETUP = range(6)
 
 LOOKAHEAD_ROWS = 512
+
+
+def _same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(nxt, prv): for each row the next / previous row of the same CPU in this buffer (n / -1
+    if none). A stable radix sort by CPU puts each CPU's rows in stored order."""
+    cpu = np.asarray(cpu, dtype=np.int64)
+    n = cpu.size
+    order = np.argsort(cpu.astype(np.int32), kind="stable")
+    sc = cpu[order]
+    same = sc[1:] == sc[:-1]
+    nxt = np.full(n, n, dtype=np.int64)
+    nxt[order[:-1][same]] = order[1:][same]
+    prv = np.full(n + 1, -1, dtype=np.int64)
+    prv[nxt] = np.arange(n, dtype=np.int64)
+    return nxt, prv[:n]
 
 
 def active_up_pure(active: int, migrator: int, childmask: int) -> tuple[int, int, bool]:
@@ -109,13 +132,14 @@ class _Ctx:
 
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
-                 "last_seq", "handoff", "lparent", "fx_group", "now_lb")
+                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj")
 
     def __init__(self) -> None:
         self.op = OP_NONE
         self.next: TmigrGroup | None = None
         self.child: TmigrGroup | None = None
         self.walk: _Walk | None = None
+        self.wobj = _Walk()                       # this CPU's walk, reused (see new_walk)
         self.decidable = True
         self.optional = False
         self.exp_upd: list = []
@@ -131,6 +155,18 @@ class _Ctx:
         self.lparent: TmigrGroup | None = None   # parent of `level` when the walk was there
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
+
+    def new_walk(self, nextexp: int, evt: Any, childmask: int) -> _Walk:
+        """A fresh `struct tmigr_walk` for this CPU's next walk. One object per CPU is reused: a
+        CPU has one walk in flight, and the previous one was closed before (`Engine._close`)."""
+        w = self.wobj
+        w.nextexp = nextexp
+        w.firstexp = KTIME_MAX
+        w.evt = evt
+        w.childmask = childmask
+        w.remote = False
+        self.walk = w
+        return w
 
 
 class Engine:
@@ -186,6 +222,18 @@ class Engine:
         self._cols: dict[str, list] = {}
         self._codes: list[int] = []
         self._n = 0
+        self._nxt: list[int] = []       # next row of the same CPU in the buffer (n: none)
+        self._prv: list[int] = []       # previous row of the same CPU in the buffer (-1: none)
+        self._ts: list[int] = []
+        # Hot counters per kind (K_*): agreed, undecidable (both also count as checked) and
+        # warm-up; folded into result.by_kind by finish().
+        self._agr = [0] * len(KIND_NAMES)
+        self._und = [0] * len(KIND_NAMES)
+        self._wrm = [0] * len(KIND_NAMES)
+        # The model records only what is compared: tmigr_update_events as compact tuples
+        # (group, nextevt, group_next_expiry, child_evt_expiry, child_evtcpu). Setup replays
+        # switch to full records for their duration (_on_setup).
+        h.trace = "updates"
 
     def _refresh_tree(self) -> None:
         """(Re)derive the per-group bookkeeping after the tree changed (setup replayed)."""
@@ -305,21 +353,43 @@ class Engine:
     def _queue_known(self, g: TmigrGroup | None) -> bool:
         return g is not None and not self.qunk[g]
 
+    def _path_known(self, anc: list[TmigrGroup]) -> bool:
+        """Every queue on this path is known (`_queue_known` of each)."""
+        qunk = self.qunk
+        for g in anc:
+            if qunk[g]:
+                return False
+        return True
+
     def _warm_kind(self, g: TmigrGroup | None) -> bool:
         """True if g's queue was never known (warm-up), False if it was and got lost (undecidable)."""
         return g not in self.ever_known
+
+    def _unknown(self, k: int, g: TmigrGroup | None) -> None:
+        """A check of kind `k` that depends on g's queue, which is not known: warm-up if it never
+        was, else undecidable (``_check(kind, None, ..., warm=self._warm_kind(g))``)."""
+        if g not in self.ever_known:
+            self._wrm[k] += 1
+            self._row_warm = True
+        else:
+            self._und[k] += 1
 
     # ------------------------------------------------------------------------------------------
     # Feeding
     # ------------------------------------------------------------------------------------------
     def feed(self, cols: dict[str, list], codes: list[int], final: bool) -> int:
         """Process rows of `cols`; keep the last LOOKAHEAD_ROWS unless `final`. Returns rows done."""
+        if "nxt" not in cols:
+            cols = dict(cols)
+            cols["nxt"], cols["prv"] = (a.tolist() for a in _same_cpu_links(cols["cpu"]))
         self._cols = cols
         self._codes = codes
+        self._nxt = cols["nxt"]
+        self._prv = cols["prv"]
         n = len(codes)
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         self._n = n
-        ts_l = cols["ts"]
+        ts_l = self._ts = cols["ts"]
         cpu_l = cols["cpu"]
         seq_l = cols["seq"]
         ctxs = self.ctx
@@ -332,12 +402,15 @@ class Engine:
             if ctx is None:
                 continue
             s = seq_l[i]
-            if ctx.last_seq >= 0 and s != ctx.last_seq + 1 and s >= 0:
+            ls = ctx.last_seq
+            if s == ls + 1 and ls >= 0:
+                pass
+            elif ls >= 0 and s != ls + 1 and s >= 0:
                 self._close(cpu, ctx, i, True)
                 self._forget_cpu(cpu)
                 ctx = ctxs[cpu]
                 res.resyncs["lost_events"] += 1
-            elif ctx.last_seq < 0 and cpu in self.lost_cpus:
+            elif ls < 0 and cpu in self.lost_cpus:
                 self._forget_cpu(cpu)
                 ctx = ctxs[cpu]
                 res.resyncs["lost_events"] += 1
@@ -356,22 +429,37 @@ class Engine:
             if ctx.op != OP_NONE or ctx.exp_upd:
                 self._close(cpu, ctx, max(self._n - 1, 0), False)
         self.res.warmup_events = self.warm_rows
+        for k, name in enumerate(KIND_NAMES):
+            kc = self.kc[name]
+            kc.checked += self._agr[k] + self._und[k]
+            kc.agreed += self._agr[k]
+            kc.undecidable += self._und[k]
+            kc.warmup += self._wrm[k]
+            self._agr[k] = self._und[k] = self._wrm[k] = 0
 
     # ------------------------------------------------------------------------------------------
     # Closing an operation: what the model still expected and the kernel did not trace
     # ------------------------------------------------------------------------------------------
     def _close(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
-        if ctx.exp_upd and ctx.op != OP_SETUP:
-            self._missing_updates(cpu, ctx, i)
         op = ctx.op
-        if op == OP_ACT or op == OP_DEACT:
+        if ctx.exp_upd and op != OP_SETUP:
+            self._missing_updates(cpu, ctx, i)
+        if op == OP_NONE:
+            pass
+        elif op == OP_ACT or op == OP_DEACT:
             if ctx.next is not None and not ctx.optional and not interrupted:
                 # The model would have gone on to the parent; the kernel stopped.
-                self._check("walk_levels", False if ctx.decidable else None, i,
-                            f"{'activation' if op == OP_ACT else 'deactivation'} walk of CPU{cpu} "
-                            f"stopped below {ctx.next.id}", f"continue to {ctx.next.id}", "stopped", cpu=cpu)
+                if ctx.decidable:
+                    self._check("walk_levels", False, i,
+                                f"{'activation' if op == OP_ACT else 'deactivation'} walk of CPU{cpu} "
+                                f"stopped below {ctx.next.id}", f"continue to {ctx.next.id}", "stopped", cpu=cpu)
+                else:
+                    self._und[K_WALK] += 1
             elif op == OP_ACT and not ctx.optional:
-                self._check("walk_levels", True if ctx.decidable else None, i, "", None, None)
+                if ctx.decidable:
+                    self._agr[K_WALK] += 1
+                else:
+                    self._und[K_WALK] += 1
         elif op == OP_REMOTE:
             self._close_remote(cpu, ctx, i, interrupted)
         elif op == OP_SETUP:
@@ -391,7 +479,7 @@ class Engine:
         recs = ctx.exp_upd
         ctx.exp_upd = []
         for rec in recs:
-            g = rec["group"]
+            g = rec[0]
             decidable = self._queue_known(g) and g in self.group_known
             if decidable:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
@@ -403,7 +491,10 @@ class Engine:
     # Activation
     # ------------------------------------------------------------------------------------------
     def _on_cpu_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        self._close(cpu, ctx, i, False)
+        if ctx.op or ctx.exp_upd:
+            self._close(cpu, ctx, i, False)
+        else:
+            ctx.next = ctx.walk = None
         c = self._cols
         t = c["target_cpu"][i]
         if t < 0:
@@ -414,20 +505,23 @@ class Engine:
         w = c["wakeup"][i]
         if t in self.cpu_known:
             if w == tmc.wakeup:
-                self._agree("wakeup")
+                self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
                             tmc.wakeup, w, cpu=t)
         else:
-            self._check("wakeup", None, i, "", None, None, warm=True)
+            self._wrm[K_WAKEUP] += 1
+            self._row_warm = True
         tmc.idle = False
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
         self.cpu_known.add(t)
-        self._learn_child(tmc.tmgroup, t)
+        g0 = tmc.tmgroup
+        if self.qunk.get(g0):
+            self._learn_child(g0, t)
         ctx.op = OP_ACT
-        ctx.walk = _Walk(childmask=tmc.groupmask)
-        ctx.next = tmc.tmgroup
+        ctx.new_walk(KTIME_MAX, None, tmc.groupmask)
+        ctx.next = g0
         ctx.child = None
         ctx.decidable = True
         ctx.optional = False
@@ -446,10 +540,12 @@ class Engine:
 
     def _on_set_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._cols
-        lvl = c["lvl"][i]
-        g = self._group(c["group"][i], lvl, cpu)
+        ptr = c["group"][i]
+        g = self.by_ptr.get(ptr)
         if g is None:
-            return
+            g = self._group(ptr, c["lvl"][i], cpu)
+            if g is None:
+                return
         obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
@@ -485,28 +581,31 @@ class Engine:
         elif walk.childmask != m:
             walk.childmask = m
         known = g in self.group_known
-        S = self._adjust_silent(g, obs_a, obs_m) if known else 0
+        S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         back = None
-        pre = self.reorder_done.pop(self.index + i, None)
+        pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         if pre is not None:
             # Already accepted as the earlier half of a swapped pair: the model state has it.
             done = pre[2]
-            self.kc["group_state"].checked += 1
-            self.kc["group_state"].agreed += 1
+            self._agr[K_GROUP_STATE] += 1
         elif known:
-            a, mg, done = active_up_pure(pre_a, pre_m, m)
-            if (a, mg) != (obs_a, obs_m):
+            # active_up_pure(), inline: the hot path of every activation level.
+            a = pre_a | m
+            if pre_m == TMIGR_NONE:
+                mg, done = m, False
+            else:
+                mg, done = pre_m, True
+            if a != obs_a or mg != obs_m:
                 alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None)
                 if alt is None:
                     alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, True, None)
                 if alt is not None:
                     done = alt
-                    self.kc["group_state"].checked += 1
-                    self.kc["group_state"].agreed += 1
+                    self._agr[K_GROUP_STATE] += 1
                     self.res.reordered += 1
                 elif S and not ((a ^ obs_a) & ~S):
-                    self._check("group_state", None, i, "", None, None)
+                    self._und[K_GROUP_STATE] += 1
                     done = not (obs_m == m and obs_a == m)
                     ctx.optional = True
                 else:
@@ -515,10 +614,10 @@ class Engine:
                     done = not (obs_m == m and pre_m == TMIGR_NONE)
                     ctx.decidable = False
             else:
-                self.kc["group_state"].checked += 1
-                self.kc["group_state"].agreed += 1
+                self._agr[K_GROUP_STATE] += 1
         else:
-            self._check("group_state", None, i, "", None, None, warm=True)
+            self._wrm[K_GROUP_STATE] += 1
+            self._row_warm = True
             ctx.decidable = False
             done = None
         # Apply through the model (sets groupevt.ignore, seq), then pin to the observation
@@ -532,8 +631,9 @@ class Engine:
         if back is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
-        if g.parent is not None:
-            self._learn_child(g.parent, g)
+        parent = g.parent
+        if parent is not None and self.qunk.get(parent):
+            self._learn_child(parent, g)
         if done is None:
             ctx.optional = True
             done = False
@@ -613,12 +713,12 @@ class Engine:
         return None
 
     def _prev_ts(self, i: int, cpu: int) -> int | None:
-        """Timestamp of `cpu`'s previous event (its cmpxchg at row i happened after it)."""
-        cpu_l = self._cols["cpu"]
-        for j in range(i - 1, max(-1, i - 4096), -1):
-            if cpu_l[j] == cpu:
-                return self._cols["ts"][j]
-        return None
+        """Timestamp of `cpu`'s previous event (its cmpxchg at row i, an event of `cpu`, happened
+        after it), if within the buffer and at most 4095 rows back."""
+        j = self._prv[i]
+        if j < 0 or i - j > 4095:
+            return None
+        return self._ts[j]
 
     def _try_reorder_back(self, i: int, cpu: int, g: TmigrGroup, obs_a: int, obs_m: int, m: int,
                           is_active: bool, child: TmigrGroup | None) -> bool | None:
@@ -670,23 +770,27 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     def _lookahead_end(self, i: int, cpu: int, codes_end: tuple[int, ...]) -> int | None:
         """Index of the next event of `cpu` with a code in `codes_end` (within the buffer)."""
-        c = self._cols
-        cpu_l = c["cpu"]
         codes = self._codes
-        for j in range(i + 1, self._n):
-            if cpu_l[j] == cpu:
-                if codes[j] in codes_end:
-                    return j
-                if codes[j] in (E_CPU_ACTIVE, E_HR, E_NEW_TIMER):
-                    return None
+        nxt = self._nxt
+        n = self._n
+        j = nxt[i]
+        while j < n:
+            cj = codes[j]
+            if cj in codes_end:
+                return j
+            if cj == E_CPU_ACTIVE or cj == E_HR or cj == E_NEW_TIMER:
+                return None
+            j = nxt[j]
         return None
 
     def _on_set_inactive(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._cols
-        lvl = c["lvl"][i]
-        g = self._group(c["group"][i], lvl, cpu)
+        ptr = c["group"][i]
+        g = self.by_ptr.get(ptr)
         if g is None:
-            return
+            g = self._group(ptr, c["lvl"][i], cpu)
+            if g is None:
+                return
         obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
         tmc = self.h.cpus[cpu]
         if ctx.exp_upd:
@@ -704,7 +808,7 @@ class Engine:
             if nextexp != KTIME_MAX:
                 tmc.cpuevt.ignore = False
             ctx.op = OP_DEACT
-            ctx.walk = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
+            ctx.new_walk(nextexp, tmc.cpuevt, tmc.groupmask)
             ctx.next = tmc.tmgroup
             ctx.child = None
             ctx.optional = False
@@ -717,28 +821,26 @@ class Engine:
         child = ctx.child
         child_active = child.active if child is not None else 0
         known = g in self.group_known
-        S = self._adjust_silent(g, obs_a, obs_m) if known else 0
+        S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         back = None
-        pre = self.reorder_done.pop(self.index + i, None)
+        pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None
         if pre is not None:
             done = pre[2]
-            self.kc["group_state"].checked += 1
-            self.kc["group_state"].agreed += 1
+            self._agr[K_GROUP_STATE] += 1
         elif known:
             a, mg, done = inactive_up_pure(pre_a, pre_m, m, child_active)
-            if (a, mg) != (obs_a, obs_m):
+            if a != obs_a or mg != obs_m:
                 alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, False, child_active)
                 if alt is None:
                     alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, False, child)
                 if alt is not None:
                     done = alt
-                    self.kc["group_state"].checked += 1
-                    self.kc["group_state"].agreed += 1
+                    self._agr[K_GROUP_STATE] += 1
                     self.res.reordered += 1
                 elif S and not ((a ^ obs_a) & ~S):
-                    self._check("group_state", None, i, "", None, None)
+                    self._und[K_GROUP_STATE] += 1
                     done = obs_m != TMIGR_NONE
                 else:
                     self._check("group_state", False, i, _state_what(g, "deactivation", m, cpu),
@@ -746,10 +848,10 @@ class Engine:
                     done = obs_m != TMIGR_NONE
                     ctx.decidable = False
             else:
-                self.kc["group_state"].checked += 1
-                self.kc["group_state"].agreed += 1
+                self._agr[K_GROUP_STATE] += 1
         else:
-            self._check("group_state", None, i, "", None, None, warm=True)
+            self._wrm[K_GROUP_STATE] += 1
+            self._row_warm = True
             ctx.decidable = False
             done = None
         # The model's own step: state transition plus this level's tmigr_update_events.
@@ -766,9 +868,8 @@ class Engine:
         if back is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
-        for rec in out:
-            if rec[0] == "tmigr_update_events":
-                ctx.exp_upd.append(rec[1])
+        if out:
+            ctx.exp_upd.extend(out)      # this level's tmigr_update_events (compact records)
         if done is None:
             ctx.optional = True
             done = obs_m != TMIGR_NONE
@@ -793,29 +894,38 @@ class Engine:
             self.h.resync_cpu(cpu, idle=True, wakeup=w)
             return
         walk = ctx.walk
-        if ctx.next is not None and not ctx.optional:
-            self._check("walk_levels", False if ctx.decidable else None, i,
-                        f"deactivation walk of CPU{cpu} stopped below {ctx.next.id}",
-                        f"continue to {ctx.next.id}", "stopped", cpu=cpu)
-        elif not ctx.optional:
-            self._check("walk_levels", True if ctx.decidable else None, i, "", None, None)
+        decidable = ctx.decidable
+        if ctx.optional:
+            pass
+        elif ctx.next is not None:
+            if decidable:
+                self._check("walk_levels", False, i, f"deactivation walk of CPU{cpu} stopped below {ctx.next.id}",
+                            f"continue to {ctx.next.id}", "stopped", cpu=cpu)
+            else:
+                self._und[K_WALK] += 1
+        elif decidable:
+            self._agr[K_WALK] += 1
+        else:
+            self._und[K_WALK] += 1
         if walk.nextexp != nextevt:
             # Lookahead failed (buffer edge): take the traced value.
             walk.nextexp = nextevt
-        root_known = all(self._queue_known(g) for g in self.anc[cpu]) and ctx.decidable and not ctx.optional
+        anc = self.anc[cpu]
         exp_w = walk.firstexp
-        if root_known:
+        if ctx.decidable and not ctx.optional and self._path_known(anc):
             if exp_w == w:
-                self._agree("wakeup")
+                self._agr[K_WAKEUP] += 1
             else:
-                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[self.anc[cpu][-1]]), i,
+                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
         else:
-            self._check("wakeup", None, i, "", None, None, warm=self._warm_kind(self.anc[cpu][-1]))
+            self._unknown(K_WAKEUP, anc[-1])
         tmc.idle = True
         tmc.wakeup = w
         self.cpu_known.add(cpu)
-        self._learn_child(tmc.tmgroup, cpu)
+        g0 = tmc.tmgroup
+        if self.qunk.get(g0):
+            self._learn_child(g0, cpu)
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
@@ -864,7 +974,10 @@ class Engine:
     # New timer while idle
     # ------------------------------------------------------------------------------------------
     def _on_new_timer(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        self._close(cpu, ctx, i, False)
+        if ctx.op or ctx.exp_upd:
+            self._close(cpu, ctx, i, False)
+        else:
+            ctx.next = ctx.walk = None
         c = self._cols
         tmc = self.h.cpus.get(cpu)
         if tmc is None or tmc.tmgroup is None:
@@ -872,23 +985,27 @@ class Engine:
         w = c["wakeup"][i]
         known = cpu in self.cpu_known
         if known:
-            self._check("wakeup", w == tmc.wakeup, i, f"CPU{cpu} wakeup before a new-timer walk",
-                        tmc.wakeup, w, cpu=cpu)
+            if w == tmc.wakeup:
+                self._agr[K_WAKEUP] += 1
+            else:
+                self._check("wakeup", False, i, f"CPU{cpu} wakeup before a new-timer walk",
+                            tmc.wakeup, w, cpu=cpu)
         else:
-            self._check("wakeup", None, i, "", None, None, warm=True)
+            self._wrm[K_WAKEUP] += 1
+            self._row_warm = True
         tmc.wakeup = w
         j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
         nextexp = c["nextevt"][j] if j is not None else KTIME_MAX
-        ctx.nt_old = (tmc.cpuevt.expires, tmc.cpuevt.ignore, known)
+        evt = tmc.cpuevt
+        ctx.nt_old = (evt.expires, evt.ignore, known)
         h = self.h
         out = h._begin(cpu)
-        tmc.cpuevt.ignore = False
-        walk = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
+        evt.ignore = False
+        walk = ctx.new_walk(nextexp, evt, tmc.groupmask)
         h._walk_groups(h.tmigr_new_timer_up, walk, tmc)
-        ctx.walk = walk
         ctx.op = OP_NT
         ctx.decidable = known and j is not None
-        ctx.exp_upd = [r[1] for r in out if r[0] == "tmigr_update_events"]
+        ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         self.cpu_known.add(cpu)
 
     def _on_nt_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
@@ -904,35 +1021,47 @@ class Engine:
             walk = ctx.walk
             if known:
                 need = nextevt != KTIME_MAX and (nextevt != old_exp or old_ign)
-                self._check("walk_levels", need, i, f"new-timer walk of CPU{cpu}", "no walk", "walk", cpu=cpu)
-            root_known = all(self._queue_known(g) for g in self.anc[cpu]) and ctx.decidable
-            if root_known:
-                self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[self.anc[cpu][-1]]), i, f"wakeup returned to idle CPU{cpu} after a new timer",
-                            walk.firstexp, w, cpu=cpu)
+                if need:
+                    self._agr[K_WALK] += 1
+                else:
+                    self._check("walk_levels", need, i, f"new-timer walk of CPU{cpu}", "no walk", "walk", cpu=cpu)
+            anc = self.anc[cpu]
+            if ctx.decidable and self._path_known(anc):
+                if walk.firstexp == w:
+                    self._agr[K_WAKEUP] += 1
+                else:
+                    self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[anc[-1]]), i,
+                                f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w, cpu=cpu)
             else:
-                self._check("wakeup", None, i, "", None, None, warm=self._warm_kind(self.anc[cpu][-1]))
+                self._unknown(K_WAKEUP, anc[-1])
             tmc.wakeup = w
-            self._learn_child(tmc.tmgroup, cpu)
+            g0 = tmc.tmgroup
+            if self.qunk.get(g0):
+                self._learn_child(g0, cpu)
             ctx.op = OP_NONE
             ctx.walk = None
             return
-        self._close(cpu, ctx, i, False)
+        if ctx.op or ctx.exp_upd:
+            self._close(cpu, ctx, i, False)
+        else:
+            ctx.next = ctx.walk = None
         # No walk traced: the model must agree that nothing changed.
         if cpu in self.cpu_known:
             e = tmc.cpuevt
             need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not tmc.remote
             if not need:
-                self._agree("walk_levels")
+                self._agr[K_WALK] += 1
             else:
                 self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} needs a walk",
                             "walk", "no walk", cpu=cpu)
             if w == tmc.wakeup:
-                self._agree("wakeup")
+                self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
                             tmc.wakeup, w, cpu=cpu)
         else:
-            self._check("wakeup", None, i, "", None, None, warm=True)
+            self._wrm[K_WAKEUP] += 1
+            self._row_warm = True
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
@@ -947,92 +1076,105 @@ class Engine:
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._cols
         glvl = c["group_lvl"][i]
-        behalf = ctx.remote_target if (ctx.op == OP_REMOTE and ctx.remote_target >= 0) else cpu
-        g = self._group(c["group"][i], glvl, behalf)
+        op = ctx.op
+        behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
+        by_ptr = self.by_ptr
+        ptr = c["group"][i]
+        g = by_ptr.get(ptr)
         if g is None:
-            return
+            g = self._group(ptr, glvl, behalf)
+            if g is None:
+                return
         chp = c["child"][i]
         child = None
-        if chp != 0:
-            child = self._group(chp, glvl - 1, behalf) if glvl > 0 else None
+        if chp != 0 and glvl > 0:
+            child = by_ptr.get(chp)
+            if child is None:
+                child = self._group(chp, glvl - 1, behalf)
         obs = (c["nextevt"][i], c["group_next_expiry"][i], c["child_evt_expiry"][i], c["child_evtcpu"][i])
         exp = None
-        if ctx.exp_upd:
-            k = 0
-            for k, rec in enumerate(ctx.exp_upd):
-                if rec["group"] is g:
-                    break
+        eu = ctx.exp_upd
+        if eu:
+            if eu[0][0] is g:
+                exp = eu.pop(0)             # the common case: the next expected level
             else:
-                k = -1
-            if k >= 0:
-                # Expected updates of lower levels that were skipped were not traced.
-                skipped, ctx.exp_upd = ctx.exp_upd[:k], ctx.exp_upd[k:]
-                if skipped:
-                    saved = ctx.exp_upd
-                    ctx.exp_upd = skipped
-                    self._missing_updates(cpu, ctx, i)
-                    ctx.exp_upd = saved
-                exp = ctx.exp_upd.pop(0)
-        decidable = (self._queue_known(g) and (child is None or self._queue_known(child))
-                     and ctx.op in (OP_DEACT, OP_NT, OP_REMOTE) and ctx.decidable and not ctx.optional)
+                k = 0
+                for k, rec in enumerate(eu):
+                    if rec[0] is g:
+                        break
+                else:
+                    k = -1
+                if k >= 0:
+                    # Expected updates of lower levels that were skipped were not traced.
+                    skipped, ctx.exp_upd = eu[:k], eu[k:]
+                    if skipped:
+                        saved = ctx.exp_upd
+                        ctx.exp_upd = skipped
+                        self._missing_updates(cpu, ctx, i)
+                        ctx.exp_upd = saved
+                    exp = ctx.exp_upd.pop(0)
+        qunk = self.qunk
+        decidable = (not qunk[g] and (child is None or not qunk[child])
+                     and (op == OP_DEACT or op == OP_NT or op == OP_REMOTE) and ctx.decidable and not ctx.optional)
         if exp is None:
-            if decidable and ctx.op != OP_NONE:
+            if decidable and op != OP_NONE:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
                             None, _obs_view(obs), cpu=behalf)
             else:
-                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+                self._unknown(K_EXPIRY, g)
         elif decidable:
-            ev = (exp["nextevt"], exp["group_next_expiry"],
-                  exp["child_evt_expiry"] if child is not None else obs[2],
-                  exp["child_evtcpu"] if child is not None else obs[3])
-            sil = self.silent_below[g]
-            verdict = True
-            tainted = self.nexp_taint.get(g)
+            ev = exp[1:] if child is not None else (exp[1], exp[2], obs[2], obs[3])
+            tainted = self.nexp_taint.get(g) if self.nexp_taint else None
             if tainted is not None and tainted != g.lookups:
                 del self.nexp_taint[g]
                 tainted = None
-            for n in range(3):
-                if n == 1 and tainted is not None and ev[1] != obs[1]:
-                    verdict = None      # a stale next_expiry from an event not in the trace
-                    continue
-                v = _cmp_expiry(ev[n], obs[n], sil)
-                if v is False:
-                    verdict = False
-                    break
-                if v is None:
-                    verdict = None
-            if verdict is not False and ev[3] != obs[3]:
-                verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
-            if verdict is True:
-                self._agree("expiry")
-            elif verdict is None:
-                self._check("expiry", None, i, "", None, None)
+            if ev == obs:
+                self._agr[K_EXPIRY] += 1
             else:
-                self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
-                            _obs_view(obs), cpu=behalf)
+                sil = self.silent_below[g]
+                verdict = True
+                for n in range(3):
+                    if n == 1 and tainted is not None and ev[1] != obs[1]:
+                        verdict = None      # a stale next_expiry from an event not in the trace
+                        continue
+                    v = _cmp_expiry(ev[n], obs[n], sil)
+                    if v is False:
+                        verdict = False
+                        break
+                    if v is None:
+                        verdict = None
+                if verdict is not False and ev[3] != obs[3]:
+                    verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
+                if verdict is True:
+                    self._agr[K_EXPIRY] += 1
+                elif verdict is None:
+                    self._und[K_EXPIRY] += 1
+                else:
+                    self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
+                                _obs_view(obs), cpu=behalf)
         else:
-            self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+            self._unknown(K_EXPIRY, g)
         # Anchor to what the kernel traced (a no-op when the model agreed).
-        h = self.h
         if child is None:
-            ex = exp["nextevt"] if exp is not None else None
-            if ex != obs[0] or exp is None or exp["group_next_expiry"] != obs[1]:
-                if ctx.op == OP_REMOTE or ctx.op == OP_DEACT or ctx.op == OP_NT:
-                    h.resync_update_events(g, None, behalf, obs[0], obs[1])
+            if exp is None or exp[1] != obs[0] or exp[2] != obs[1]:
+                if op == OP_REMOTE or op == OP_DEACT or op == OP_NT:
+                    self.h.resync_update_events(g, None, behalf, obs[0], obs[1])
                 else:
                     g.next_expiry = obs[1]
             if behalf in self.silent:
                 # Its later changes are invisible: keep it out of the model's queue.
+                h = self.h
                 h._place_event(h.cpus[behalf].cpuevt, None, obs[0], behalf, True, False)
             else:
-                self._learn_child(g, behalf)
-                if ctx.op != OP_NONE:
+                if qunk.get(g):
+                    self._learn_child(g, behalf)
+                if op != OP_NONE:
                     self.cpu_known.add(behalf)
         else:
-            if exp is None or (exp["nextevt"], exp["group_next_expiry"], exp["child_evt_expiry"],
-                               exp["child_evtcpu"]) != obs:
-                h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
-            self._learn_child(g, child)
+            if exp is None or exp[1:] != obs:
+                self.h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
+            if qunk.get(g):
+                self._learn_child(g, child)
 
     # ------------------------------------------------------------------------------------------
     # Remote handling
@@ -1227,7 +1369,7 @@ class Engine:
         tt.remote = False
         h.tmigr_handle_remote_cpu(t, ctx.now, nextg)
         ctx.remote_target = t
-        ctx.exp_upd = [r[1] for r in out if r[0] == "tmigr_update_events"]
+        ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         if not known_next and not ctx.exp_upd:
             # No update traced: the target woke up or its new event is unknown.
             self.qunk[tt.tmgroup].add(t)
@@ -1235,11 +1377,9 @@ class Engine:
         self._remote_eval(i, cpu, ctx, g)
 
     def _next_of_cpu(self, i: int, cpu: int) -> int | None:
-        cpu_l = self._cols["cpu"]
-        for j in range(i + 1, min(self._n, i + 64)):
-            if cpu_l[j] == cpu:
-                return j
-        return None
+        """The next event of `cpu` (row i is one of its events) within 63 rows."""
+        j = self._nxt[i]
+        return j if j < self._n and j < i + 64 else None
 
     def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
         if ctx.level is None:
@@ -1295,7 +1435,11 @@ class Engine:
             target = c["target_cpu"][j] if j is not None else -1
             tmc = self.h.cpus.get(target)
             if tmc is not None and tmc.tmgroup is None:
-                out = self.h.tmigr_cpu_prepare(target, on_cpu=cpu)
+                self.h.trace = True          # setup records are compared in full
+                try:
+                    out = self.h.tmigr_cpu_prepare(target, on_cpu=cpu)
+                finally:
+                    self.h.trace = "updates"
                 ctx.exp_upd = [r for r in out]
                 self._refresh_tree()
             ctx.remote_target = target
@@ -1391,9 +1535,10 @@ def _obs_view(t: tuple | None) -> dict | None:
     return {"nextevt": _x(t[0]), "next_expiry": _x(t[1]), "child_evt_expiry": _x(t[2]), "child_evtcpu": t[3]}
 
 
-def _upd_view(rec: dict) -> dict:
-    return {"group": rec["group"].id, "nextevt": _x(rec["nextevt"]), "next_expiry": _x(rec["group_next_expiry"]),
-            "child_evt_expiry": _x(rec["child_evt_expiry"]), "child_evtcpu": rec["child_evtcpu"]}
+def _upd_view(rec: tuple) -> dict:
+    """A compact update record (group, nextevt, group_next_expiry, child_evt_expiry, child_evtcpu)."""
+    return {"group": rec[0].id, "nextevt": _x(rec[1]), "next_expiry": _x(rec[2]),
+            "child_evt_expiry": _x(rec[3]), "child_evtcpu": rec[4]}
 
 
 def _upd_what(g: TmigrGroup, child: TmigrGroup | None, ev: tuple, obs: tuple, cpu: int) -> str:

@@ -84,7 +84,7 @@ class _Walk:
         self.cpu = 0
         self.next_global: Any = None
         self.loops = 0
-        self.seen: dict = {}
+        self.seen: dict | None = None     # (cpu, expiry) -> times handled; remote walks only
 
 
 class Hierarchy:
@@ -108,9 +108,6 @@ class Hierarchy:
         self.topology = topology
         self.profile = get_profile(profile)
         self.faults = frozenset(self.profile.default_faults if faults is None else faults)
-        unknown = self.faults - set(FAULTS)
-        if unknown:
-            raise ValueError(f"unknown faults: {sorted(unknown)}; known: {sorted(FAULTS)}")
         self.trace = trace
         self.seq_counter = seq_counter      # False: cmpxchg compares (active, migrator) only
         self.livelock_limit = livelock_limit
@@ -129,6 +126,7 @@ class Hierarchy:
         if "unpublished_groupmask" in self.faults and setup != "connect_order":
             setup = "connect_order"
         self.setup_strategy = setup
+        self._inactive_trace_after = p.inactive_trace_after_update
         self.node_key = p.node_field
         self.exclude_isolated = False       # static key tmigr_exclude_isolated (late init)
 
@@ -181,27 +179,60 @@ class Hierarchy:
         if boot:
             self.boot_records = self.boot()
 
+    # Fault flags and trace switches are read on every level of every walk: plain booleans.
+    @property
+    def faults(self) -> frozenset:
+        return self._faults
+
+    @faults.setter
+    def faults(self, value: Iterable[str]) -> None:
+        value = frozenset(value)
+        unknown = value - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown faults: {sorted(unknown)}; known: {sorted(FAULTS)}")
+        self._faults = value
+        self._f_early_return = "early_return_always" in value
+        self._f_no_evtcpu_refresh = "no_evtcpu_refresh" in value
+        self._f_no_stale_wakeup_reset = "no_stale_wakeup_reset" in value
+        self._f_remote_self_skip = "remote_self_skip" in value
+
+    @property
+    def trace(self) -> bool | str:
+        """True: every record; False: none (state only); ``"updates"``: only the
+        ``tmigr_update_events`` of the walks, each as the tuple ``(group, nextevt,
+        group_next_expiry, child_evt_expiry, child_evtcpu)`` (what the replay engine compares;
+        no other record is built)."""
+        return self._trace
+
+    @trace.setter
+    def trace(self, value: bool | str) -> None:
+        if value not in (True, False, "updates"):
+            raise ValueError(f"trace must be True, False or 'updates', not {value!r}")
+        self._trace = value
+        self._rec = value is True           # full records
+        self._rec_upd = bool(value)         # update records (full or compact)
+
     # ------------------------------------------------------------------------------------------
     # Tracing helpers. Every record carries `cpu`, the CPU whose ring buffer would record it.
     # ------------------------------------------------------------------------------------------
     def _begin(self, cpu: int) -> list:
         self._cur = cpu
-        out: list = [] if self.trace else _EMPTY
+        out: list = [] if self._rec_upd else _EMPTY
         self._out = out
         return out
 
     def _tp_cpu(self, name: str, tmc: TmigrCpu) -> None:
-        if self.trace:
+        if self._rec:
             self._out.append((name, {"cpu": self._cur, "target_cpu": tmc.cpu, "parent": tmc.tmgroup,
                                      "wakeup": tmc.wakeup}))
 
     def _tp_cpu_idle(self, name: str, tmc: TmigrCpu, nextevt: int) -> None:
-        if self.trace:
+        if self._rec:
             self._out.append((name, {"cpu": self._cur, "target_cpu": tmc.cpu, "parent": tmc.tmgroup,
                                      "nextevt": nextevt, "wakeup": tmc.wakeup}))
 
     def _tp_group_state(self, name: str, group: TmigrGroup, childmask: int) -> None:
-        if self.trace:
+        if self._rec:
             self._out.append((name, {"cpu": self._cur, "group": group, "parent": group.parent,
                                      "lvl": group.level, self.node_key: group.numa_node,
                                      "childmask": childmask, "active": group.active,
@@ -209,7 +240,7 @@ class Hierarchy:
 
     def _tp_update_events(self, child: TmigrGroup | None, group: TmigrGroup, child_active: int,
                           group_active: int, nextexp: int) -> None:
-        if self.trace:
+        if self._rec:
             self._out.append(("tmigr_update_events", {
                 "cpu": self._cur, "child": child, "group": group, "nextevt": nextexp,
                 "group_next_expiry": group.next_expiry,
@@ -217,6 +248,12 @@ class Hierarchy:
                 "group_lvl": group.level,
                 "child_evtcpu": child.groupevt.cpu if child is not None else 0,
                 "child_active": child_active, "group_active": group_active}))
+        elif self._rec_upd:
+            if child is None:
+                self._out.append((group, nextexp, group.next_expiry, 0, 0))
+            else:
+                evt = child.groupevt
+                self._out.append((group, nextexp, group.next_expiry, evt.expires, evt.cpu))
 
     def _warn(self, msg: str) -> None:
         self.warnings.append(msg)
@@ -321,14 +358,16 @@ class Hierarchy:
             walk_done = False
         group.active |= childmask
         group.seq = (group.seq + 1) & 0xFFFF
-        self._tp_group_state("tmigr_group_set_cpu_active", group, childmask)
+        if self._rec:
+            self._tp_group_state("tmigr_group_set_cpu_active", group, childmask)
         # The group is active again: its event, maybe still queued in the parent, is now the
         # business of this group's migrator (lock-free; the idle path sets it under the lock).
         group.groupevt.ignore = True
         return walk_done
 
     def __tmigr_cpu_activate(self, tmc: TmigrCpu) -> None:
-        self._tp_cpu("tmigr_cpu_active", tmc)
+        if self._rec:
+            self._tp_cpu("tmigr_cpu_active", tmc)
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
         data = _Walk(childmask=tmc.groupmask)
@@ -378,7 +417,7 @@ class Hierarchy:
             # Fast return: the parent level prunes the ignored event anyway. Not for a
             # single-level tree (the root must compute its first event) and not after a remote
             # expiry (queued events of idle groups must move up). Bug #1 lacked the parent test.
-            if ignore and not remote and (group.parent is not None or "early_return_always" in self.faults):
+            if ignore and not remote and (group.parent is not None or self._f_early_return):
                 return True
             child_active = 0
             group_active = group.active
@@ -388,7 +427,7 @@ class Hierarchy:
             if evt.expires == nextexp and not ignore:
                 # Same expiry: keep the queue position but make sure a new CPU with the same
                 # expiry is not missed (bug #6 kept the old leaf CPU).
-                if "no_evtcpu_refresh" not in self.faults:
+                if not self._f_no_evtcpu_refresh:
                     evt.cpu = first_childevt.cpu
                 return self._check_toplvl(group, child, data, child_active, group_active,
                                           group_migrator, nextexp, remote, walk_done)
@@ -421,7 +460,8 @@ class Hierarchy:
                 return walk_done
             # The hierarchy is idle: someone must wake up for its first event.
             data.firstexp = self.tmigr_next_groupevt_expires(group)
-        self._tp_update_events(child, group, child_active, group_active, nextexp)
+        if self._rec_upd:
+            self._tp_update_events(child, group, child_active, group_active, nextexp)
         return walk_done
 
     def tmigr_new_timer_up(self, group: TmigrGroup, child: TmigrGroup | None, data: _Walk) -> bool:
@@ -431,7 +471,8 @@ class Hierarchy:
         # Someone is expiring our timers right now and will re-queue our next event.
         if tmc.remote:
             return KTIME_MAX
-        self._tp_cpu("tmigr_cpu_new_timer", tmc)
+        if self._rec:
+            self._tp_cpu("tmigr_cpu_new_timer", tmc)
         tmc.cpuevt.ignore = False
         data = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
         self._walk_groups(self.tmigr_new_timer_up, data, tmc)
@@ -451,7 +492,8 @@ class Hierarchy:
                 ret = self.tmigr_new_timer(tmc, nextexp)
                 # Make sure the re-evaluation of timers in the idle path will not miss an event.
                 tmc.wakeup = ret
-        self._tp_cpu_idle("tmigr_cpu_new_timer_idle", tmc, nextexp)
+        if self._rec:
+            self._tp_cpu_idle("tmigr_cpu_new_timer_idle", tmc, nextexp)
         self.ret = ret
         return out
 
@@ -478,12 +520,13 @@ class Hierarchy:
         group.seq = (group.seq + 1) & 0xFFFF
         if migrator != TMIGR_NONE and not active:
             self._warn(f"{group.id}: migrator {migrator:#x} without active children")
-        after = self.profile.inactive_trace_after_update
-        if not after:
+        rec = self._rec
+        after = self._inactive_trace_after
+        if rec and not after:
             self._tp_group_state("tmigr_group_set_cpu_inactive", group, childmask)
         data.remote = False
         self.tmigr_update_events(group, child, data)
-        if after:
+        if rec and after:
             self._tp_group_state("tmigr_group_set_cpu_inactive", group, childmask)
         return walk_done
 
@@ -506,7 +549,8 @@ class Hierarchy:
         ret = self.__tmigr_cpu_deactivate(tmc, nextexp)
         tmc.idle = True
         tmc.wakeup = ret
-        self._tp_cpu_idle("tmigr_cpu_idle", tmc, nextexp)
+        if self._rec:
+            self._tp_cpu_idle("tmigr_cpu_idle", tmc, nextexp)
         self.ret = ret
         return out
 
@@ -618,7 +662,7 @@ class Hierarchy:
             return out
         if not self.tmigr_check_migrator(tmc.tmgroup, tmc.groupmask):
             # An overtaken idle migrator still walks once to drop its stale wakeup (bug #3).
-            if tmc.wakeup == KTIME_MAX or "no_stale_wakeup_reset" in self.faults:
+            if tmc.wakeup == KTIME_MAX or self._f_no_stale_wakeup_reset:
                 return out
         data = _Walk(childmask=tmc.groupmask)
         data.now = now
@@ -632,7 +676,7 @@ class Hierarchy:
     def tmigr_handle_remote_up(self, group: TmigrGroup, child: TmigrGroup | None, data: _Walk) -> bool:
         childmask = data.childmask
         now = data.now
-        if self.trace:
+        if self._rec:
             self._out.append(("tmigr_handle_remote", {"cpu": self._cur, "group": group, "lvl": group.level}))
         while True:
             # Only the migrator (or anyone, if there is none) handles the group.
@@ -654,8 +698,11 @@ class Hierarchy:
     def _livelocked(self, data: _Walk, evt: TmigrEvent) -> bool:
         """The same (cpu, expiry) handled again and again in one softirq: bug #19's livelock."""
         key = (evt.cpu, evt.expires)
-        n = data.seen.get(key, 0) + 1
-        data.seen[key] = n
+        seen = data.seen
+        if seen is None:
+            seen = data.seen = {}
+        n = seen.get(key, 0) + 1
+        seen[key] = n
         return n > self.livelock_limit
 
     def tmigr_handle_remote_cpu(self, cpu: int, now: int, next_global: Any = None) -> None:
@@ -665,10 +712,11 @@ class Hierarchy:
         # now < expires: its event moved later; whoever moved it takes care.
         if (not tmc.available or tmc.remote or tmc.cpuevt.ignore or now < tmc.cpuevt.expires):
             return
-        self._tp_cpu("tmigr_handle_remote_cpu", tmc)
+        if self._rec:
+            self._tp_cpu("tmigr_handle_remote_cpu", tmc)
         tmc.remote = True
         tmc.wakeup = KTIME_MAX
-        if cpu == self._cur and "remote_self_skip" in self.faults and next_global is None:
+        if cpu == self._cur and self._f_remote_self_skip and next_global is None:
             # Bug #19: timer_expire_remote() is skipped for the local CPU, so the next global
             # timer is whatever its own wheel still holds. Normally the local softirq expired the
             # wheel just before (run_timer_softirq runs BASE_GLOBAL first) and the caller tells
@@ -914,13 +962,13 @@ class Hierarchy:
         tree.level_list[lvl].append(g)
         self.groups.append(g)
         self.group_by_id[g.id] = g
-        if self.trace:
+        if self._rec:
             self._out.append(("tmigr_group_set", {"cpu": self._cur, "group": g, "lvl": lvl,
                                                   self.node_key: g.numa_node}))
         return g
 
     def _tp_connect_child(self, child: TmigrGroup, parent: TmigrGroup) -> None:
-        if self.trace:
+        if self._rec:
             d = {"cpu": self._cur, "child": child, "parent": parent, "lvl": parent.level,
                  self.node_key: parent.numa_node, "num_children": parent.num_children,
                  "groupmask": child.groupmask}
@@ -933,7 +981,7 @@ class Hierarchy:
         tmc.groupmask = 1 << group.num_children
         group.num_children += 1
         group.cpus.append(tmc.cpu)
-        if self.trace:
+        if self._rec:
             d = {"cpu": self._cur, "target_cpu": tmc.cpu, "parent": group, "lvl": group.level,
                  self.node_key: group.numa_node, "num_children": group.num_children,
                  "groupmask": tmc.groupmask}

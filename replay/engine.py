@@ -1185,27 +1185,33 @@ class Engine:
     def _on_hr(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._cols
         lvl = c["lvl"][i]
-        g = self._group(c["group"][i], lvl, cpu)
+        ptr = c["group"][i]
+        g = self.by_ptr.get(ptr)
+        if g is None:
+            g = self._group(ptr, lvl, cpu)
         tmc = self.h.cpus.get(cpu)
         if g is None or tmc is None:
             return
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
-        new = ctx.op != OP_REMOTE or lvl == 0 or (ctx.next is not g and ctx.level is not None
-                                                   and g.level <= ctx.level.level)
+        op = ctx.op
+        new = op != OP_REMOTE or lvl == 0 or (ctx.next is not g and ctx.level is not None
+                                              and g.level <= ctx.level.level)
         if new:
-            self._close(cpu, ctx, i, False)
+            if op or ctx.exp_upd:
+                self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
-            ctx.now = self._now(ts)
+            ctx.now = ts - ((ts - self.phase) % self.tick)       # _now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
             # previous event: only what jiffies had provably reached by then counts.
-            prev = self._prev_ts(i, cpu)
             ctx.now_lb = 0
-            if prev is not None and self.jlb_ts:
-                k = bisect_right(self.jlb_ts, prev)
-                if k:
-                    ctx.now_lb = self.jlb_val[k - 1]
-            ctx.walk = _Walk(childmask=tmc.groupmask)
+            if self.jlb_ts:
+                prev = self._prev_ts(i, cpu)
+                if prev is not None:
+                    k = bisect_right(self.jlb_ts, prev)
+                    if k:
+                        ctx.now_lb = self.jlb_val[k - 1]
+            ctx.new_walk(KTIME_MAX, None, tmc.groupmask)
             ctx.next = tmc.tmgroup
             ctx.child = None
             ctx.stopped = False
@@ -1225,12 +1231,13 @@ class Engine:
                     l0.active &= ~l0.migrator
                     l0.migrator = LOWEST_BIT[l0.active]
                 if ok:
-                    self._agree("remote")
+                    self._agr[K_REMOTE] += 1
                 else:
                     self._check("remote", ok, i, f"CPU{cpu} runs tmigr_handle_remote",
                                 "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
             else:
-                self._check("remote", None, i, "", None, None, warm=True)
+                self._wrm[K_REMOTE] += 1
+                self._row_warm = True
         else:
             self._remote_level_done(i, cpu, ctx)
         if ctx.next is not g:
@@ -1246,21 +1253,21 @@ class Engine:
 
     def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         """At level g: may this CPU handle it, and what is due now?"""
-        walk = ctx.walk
-        h = self.h
         if g not in self.group_known:
             ctx.optional = True
-        if self.silent_mask[g] and g.migrator == TMIGR_NONE:
+        sm = self.silent_mask[g]
+        m = g.migrator
+        if sm and m == TMIGR_NONE:
             ctx.optional = True         # a silent child may have become migrator unseen
-        if not h.tmigr_check_migrator(g, walk.childmask):
-            if g.migrator & self.silent_mask[g]:
+        if m != ctx.walk.childmask and m != TMIGR_NONE:          # !tmigr_check_migrator()
+            if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
             else:
                 ctx.stopped = True
                 ctx.due = None
                 return
         ctx.stopped = False
-        evt = h.tmigr_next_groupevt(g)
+        evt = self.h.tmigr_next_groupevt(g)
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
         else:
@@ -1307,17 +1314,17 @@ class Engine:
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_REMOTE or ctx.level is None:
-            self._check("remote", None, i, "", None, None, warm=True)
+            self._wrm[K_REMOTE] += 1
+            self._row_warm = True
             return
         g = ctx.level
         evt = ctx.due
-        decidable = self._queue_known(g) and not ctx.optional and t in self.cpu_known
+        decidable = not self.qunk[g] and not ctx.optional and t in self.cpu_known
         if evt is not None and evt.cpu == t:
-            self.kc["remote"].checked += 1
             if decidable:
-                self.kc["remote"].agreed += 1
+                self._agr[K_REMOTE] += 1
             else:
-                self.kc["remote"].undecidable += 1
+                self._und[K_REMOTE] += 1
         else:
             # Which event did the kernel handle? The target's, if it is queued here.
             cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
@@ -1338,8 +1345,11 @@ class Engine:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
         if decidable:
-            self._check("wakeup", c["wakeup"][i] == tt.wakeup, i, f"wakeup of CPU{t} when expired remotely",
-                        tt.wakeup, c["wakeup"][i], cpu=t)
+            if c["wakeup"][i] == tt.wakeup:
+                self._agr[K_WAKEUP] += 1
+            else:
+                self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",
+                            tt.wakeup, c["wakeup"][i], cpu=t)
         if evt is not None and evt.expires <= ctx.now + self.tick:
             if evt.expires > ctx.now_lb:
                 ctx.now_lb = evt.expires
@@ -1353,10 +1363,11 @@ class Engine:
         if evt is not None and evt.queued_in is g:
             h._timerqueue_del(g, evt)
         h.tmigr_next_groupevt(g)
-        j = self._next_of_cpu(i, cpu)
+        j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
-        if j is not None and self._codes[j] == E_UPDATE and c["child"][j] == 0 and c["group_lvl"][j] == 0:
+        if j < self._n and j < i + 64 and self._codes[j] == E_UPDATE and c["child"][j] == 0 \
+                and c["group_lvl"][j] == 0:
             nextg = c["nextevt"][j]
             known_next = True
         out = h._begin(cpu)
@@ -1395,17 +1406,19 @@ class Engine:
                     self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
                                 f"continue to {g.parent.id}", "stopped", cpu=cpu)
             elif ctx.decidable and not ctx.optional:
-                self._check("walk_levels", True, i, "", None, None)
+                self._agr[K_WALK] += 1
         elif ctx.decidable and not ctx.optional:
-            self._check("walk_levels", True, i, "", None, None)
+            self._agr[K_WALK] += 1
         tmc = self.h.cpus[cpu]
-        tmc.wakeup = ctx.walk.firstexp if not ctx.optional else tmc.wakeup
         if ctx.optional:
-            self.cpu_known.discard(cpu) if tmc.idle else None
-        elif ctx.fx_group is not None and not self._queue_known(ctx.fx_group):
-            # The new wakeup is the next_expiry of a queue the trace does not fully show (e.g.
-            # a remote requeue at an idle root, which has no tracepoint).
-            self.cpu_known.discard(cpu)
+            if tmc.idle:
+                self.cpu_known.discard(cpu)
+        else:
+            tmc.wakeup = ctx.walk.firstexp
+            if ctx.fx_group is not None and self.qunk[ctx.fx_group]:
+                # The new wakeup is the next_expiry of a queue the trace does not fully show
+                # (e.g. a remote requeue at an idle root, which has no tracepoint).
+                self.cpu_known.discard(cpu)
         ctx.fx_group = None
         ctx.level = None
         ctx.remote_target = -1

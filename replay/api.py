@@ -80,20 +80,26 @@ def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         cols["code"] = lut[idx]
     else:
         cols["code"] = np.array([EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()], dtype=np.int64)
-    n = batch.num_rows
-    for names, fill, dtype in ((PTR_COLUMNS, UNKNOWN_PTR, pa.uint64()), (INT_COLUMNS, -1, pa.int64())):
+    for names, fill, dtype in ((PTR_COLUMNS, UNKNOWN_PTR, np.uint64), (INT_COLUMNS, -1, np.int64)):
         for name in names:
-            a = batch.column(name)
-            if a.null_count == n:
-                # sparse: most events lack the field
-                cols[name] = np.full(n, fill, dtype=np.uint64 if fill == UNKNOWN_PTR else np.int64)
-                continue
-            if a.type != dtype:
-                a = a.cast(dtype)
-            if a.null_count:
-                a = pc.fill_null(a, fill)
-            cols[name] = a.to_numpy(zero_copy_only=False)
+            cols[name] = _filled(batch.column(name), fill, dtype)
     return cols
+
+
+def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
+    """A primitive integer column as numpy `dtype` with nulls replaced by `fill`, straight from
+    the Arrow buffers (pyarrow.compute.fill_null + cast cost several times more per batch)."""
+    n = len(a)
+    nulls = a.null_count
+    if nulls == n:
+        return np.full(n, fill, dtype=dtype)       # sparse: most events lack the field
+    if not nulls:
+        return a.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    off = a.offset
+    validity, data = a.buffers()[:2]
+    vals = np.frombuffer(data, dtype=np.dtype(a.type.to_pandas_dtype()), count=n + off)[off:]
+    valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little", count=n + off)[off:]
+    return np.where(valid.view(bool), vals.astype(dtype, copy=False), dtype(fill))
 
 
 def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -218,7 +218,7 @@ class Engine:
         self.nexp_taint: dict[TmigrGroup, int] = {}
         self.index = 0
         self.warm_rows = 0
-        self._row_warm = False
+        self._warm_last = -1            # stream index of the last row counted as warm-up
         self._cols: dict[str, list] = {}
         self._codes: list[int] = []
         self._n = 0
@@ -270,7 +270,7 @@ class Engine:
         k = self.kc[kind]
         if warm:
             k.warmup += 1
-            self._row_warm = True
+            self._warm_row(i)
             return True
         k.checked += 1
         if ok:
@@ -365,12 +365,19 @@ class Engine:
         """True if g's queue was never known (warm-up), False if it was and got lost (undecidable)."""
         return g not in self.ever_known
 
-    def _unknown(self, k: int, g: TmigrGroup | None) -> None:
+    def _warm_row(self, i: int) -> None:
+        """Row i had a warm-up check: count it once in `warm_rows`."""
+        r = self.index + i
+        if r != self._warm_last:
+            self._warm_last = r
+            self.warm_rows += 1
+
+    def _unknown(self, k: int, g: TmigrGroup | None, i: int) -> None:
         """A check of kind `k` that depends on g's queue, which is not known: warm-up if it never
         was, else undecidable (``_check(kind, None, ..., warm=self._warm_kind(g))``)."""
         if g not in self.ever_known:
             self._wrm[k] += 1
-            self._row_warm = True
+            self._warm_row(i)
         else:
             self._und[k] += 1
 
@@ -406,7 +413,11 @@ class Engine:
             if s == ls + 1 and ls >= 0:
                 pass
             elif ls >= 0 and s != ls + 1 and s >= 0:
+                # What closing the interrupted operation flags as warm-up does not count for
+                # this row (only its own handler's checks do).
+                warm = self.warm_rows, self._warm_last
                 self._close(cpu, ctx, i, True)
+                self.warm_rows, self._warm_last = warm
                 self._forget_cpu(cpu)
                 ctx = ctxs[cpu]
                 res.resyncs["lost_events"] += 1
@@ -417,18 +428,16 @@ class Engine:
             ctx.last_seq = s
             if code == E_OTHER:
                 continue
-            self._row_warm = False
             handlers[code](self, i, cpu, ctx, ts_l[i])
-            if self._row_warm:
-                self.warm_rows += 1
         self.index += stop
         return stop
 
     def finish(self) -> None:
+        warm = self.warm_rows
         for cpu, ctx in self.ctx.items():
             if ctx.op != OP_NONE or ctx.exp_upd:
                 self._close(cpu, ctx, max(self._n - 1, 0), False)
-        self.res.warmup_events = self.warm_rows
+        self.res.warmup_events = self.warm_rows = warm
         for k, name in enumerate(KIND_NAMES):
             kc = self.kc[name]
             kc.checked += self._agr[k] + self._und[k]
@@ -511,7 +520,7 @@ class Engine:
                             tmc.wakeup, w, cpu=t)
         else:
             self._wrm[K_WAKEUP] += 1
-            self._row_warm = True
+            self._warm_row(i)
         tmc.idle = False
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
@@ -617,7 +626,7 @@ class Engine:
                 self._agr[K_GROUP_STATE] += 1
         else:
             self._wrm[K_GROUP_STATE] += 1
-            self._row_warm = True
+            self._warm_row(i)
             ctx.decidable = False
             done = None
         # Apply through the model (sets groupevt.ignore, seq), then pin to the observation
@@ -830,7 +839,15 @@ class Engine:
             done = pre[2]
             self._agr[K_GROUP_STATE] += 1
         elif known:
-            a, mg, done = inactive_up_pure(pre_a, pre_m, m, child_active)
+            # inactive_up_pure(), inline: the hot path of every deactivation level.
+            done = True
+            a, mg = pre_a, pre_m
+            if not child_active:
+                a &= ~m
+                if mg == m:
+                    mg = LOWEST_BIT[a]
+                    if mg == TMIGR_NONE:
+                        done = False
             if a != obs_a or mg != obs_m:
                 alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, False, child_active)
                 if alt is None:
@@ -851,7 +868,7 @@ class Engine:
                 self._agr[K_GROUP_STATE] += 1
         else:
             self._wrm[K_GROUP_STATE] += 1
-            self._row_warm = True
+            self._warm_row(i)
             ctx.decidable = False
             done = None
         # The model's own step: state transition plus this level's tmigr_update_events.
@@ -919,7 +936,7 @@ class Engine:
                 self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
         else:
-            self._unknown(K_WAKEUP, anc[-1])
+            self._unknown(K_WAKEUP, anc[-1], i)
         tmc.idle = True
         tmc.wakeup = w
         self.cpu_known.add(cpu)
@@ -992,7 +1009,7 @@ class Engine:
                             tmc.wakeup, w, cpu=cpu)
         else:
             self._wrm[K_WAKEUP] += 1
-            self._row_warm = True
+            self._warm_row(i)
         tmc.wakeup = w
         j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
         nextexp = c["nextevt"][j] if j is not None else KTIME_MAX
@@ -1033,7 +1050,7 @@ class Engine:
                     self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[anc[-1]]), i,
                                 f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w, cpu=cpu)
             else:
-                self._unknown(K_WAKEUP, anc[-1])
+                self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
             g0 = tmc.tmgroup
             if self.qunk.get(g0):
@@ -1061,7 +1078,7 @@ class Engine:
                             tmc.wakeup, w, cpu=cpu)
         else:
             self._wrm[K_WAKEUP] += 1
-            self._row_warm = True
+            self._warm_row(i)
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
@@ -1121,7 +1138,7 @@ class Engine:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
                             None, _obs_view(obs), cpu=behalf)
             else:
-                self._unknown(K_EXPIRY, g)
+                self._unknown(K_EXPIRY, g, i)
         elif decidable:
             ev = exp[1:] if child is not None else (exp[1], exp[2], obs[2], obs[3])
             tainted = self.nexp_taint.get(g) if self.nexp_taint else None
@@ -1153,7 +1170,7 @@ class Engine:
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf)
         else:
-            self._unknown(K_EXPIRY, g)
+            self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
         if child is None:
             if exp is None or exp[1] != obs[0] or exp[2] != obs[1]:
@@ -1237,7 +1254,7 @@ class Engine:
                                 "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
             else:
                 self._wrm[K_REMOTE] += 1
-                self._row_warm = True
+                self._warm_row(i)
         else:
             self._remote_level_done(i, cpu, ctx)
         if ctx.next is not g:
@@ -1315,7 +1332,7 @@ class Engine:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_REMOTE or ctx.level is None:
             self._wrm[K_REMOTE] += 1
-            self._row_warm = True
+            self._warm_row(i)
             return
         g = ctx.level
         evt = ctx.due

@@ -423,20 +423,22 @@ class Hierarchy:
             group_active = group.active
             group_migrator = group.migrator
 
+        queue = True
         if evt.queued_in is group:
             if evt.expires == nextexp and not ignore:
                 # Same expiry: keep the queue position but make sure a new CPU with the same
-                # expiry is not missed (bug #6 kept the old leaf CPU).
+                # expiry is not missed (bug #6 kept the old leaf CPU). goto check_toplvl.
                 if not self._f_no_evtcpu_refresh:
                     evt.cpu = first_childevt.cpu
-                return self._check_toplvl(group, child, data, child_active, group_active,
-                                          group_migrator, nextexp, remote, walk_done)
-            if not self._timerqueue_del(group, evt):
+                queue = False
+            elif not self._timerqueue_del(group, evt):
                 group.next_expiry = KTIME_MAX
             # A removal that leaves events behind does not refresh next_expiry: it may now be
             # stale (too early) until the next tmigr_next_groupevt().
 
-        if ignore:
+        if not queue:
+            pass
+        elif ignore:
             # No event to queue. After a remote expiry an idle group must still be walked so
             # that its other queued events reach the level where a migrator sees them.
             if not remote or group_active:
@@ -447,12 +449,7 @@ class Hierarchy:
             if self._timerqueue_add(group, evt):
                 group.next_expiry = nextexp
 
-        return self._check_toplvl(group, child, data, child_active, group_active, group_migrator,
-                                  nextexp, remote, walk_done)
-
-    def _check_toplvl(self, group: TmigrGroup, child: TmigrGroup | None, data: _Walk,
-                      child_active: int, group_active: int, group_migrator: int, nextexp: int,
-                      remote: bool, walk_done: bool) -> bool:
+        # check_toplvl:
         if group.parent is None and group_migrator == TMIGR_NONE:
             walk_done = True
             # A remote walk computes the root's first event in tmigr_handle_remote_up itself.

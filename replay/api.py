@@ -21,7 +21,7 @@ from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
-                     Engine, _same_cpu_links)
+                     Engine)
 from .identify import SCAN_COLUMNS, adopt, identify, scan
 from .model import FAULTS, PROFILES, Hierarchy, Topology, get_profile, select_profile
 from .result import ReplayResult
@@ -108,15 +108,6 @@ def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> 
     return {k: np.concatenate((tail[k], v)) for k, v in cols.items()}
 
 
-def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool) -> int:
-    """Convert the buffer to plain lists once per column and run the engine over it."""
-    nxt, prv = _same_cpu_links(buf["cpu"])
-    lists = {k: v.tolist() for k, v in buf.items()}
-    lists["nxt"] = nxt.tolist()
-    lists["prv"] = prv.tolist()
-    return eng.feed(lists, lists["code"], final=final)
-
-
 def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | None = None, *,
            window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH) -> ReplayResult:
     """Replay a trace (a :class:`tmigr_trace.Trace` or a path) through the model.
@@ -198,10 +189,10 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         events += batch.num_rows
         tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
         buf = _buffer(tail, cols)
-        done = _feed(eng, buf, final=False)
+        done = eng.feed_arrays(buf, final=False)
         tail = {k: v[done:] for k, v in buf.items()}
     if tail is not None and len(tail["code"]):
-        _feed(eng, tail, final=True)
+        eng.feed_arrays(tail, final=True)
     eng.finish()
     res.events = events
     res.tmigr_events = tmigr_events

@@ -385,50 +385,70 @@ class Engine:
     # Feeding
     # ------------------------------------------------------------------------------------------
     def feed(self, cols: dict[str, list], codes: list[int], final: bool) -> int:
-        """Process rows of `cols`; keep the last LOOKAHEAD_ROWS unless `final`. Returns rows done."""
-        if "nxt" not in cols:
-            cols = dict(cols)
-            cols["nxt"], cols["prv"] = (a.tolist() for a in _same_cpu_links(cols["cpu"]))
+        """Process rows of `cols` (plain lists per column, see ENGINE_COLUMNS); keep the last
+        LOOKAHEAD_ROWS unless `final`. Returns rows done."""
+        arrays = {k: np.asarray(v, dtype=np.uint64 if k in PTR_COLUMNS else np.int64) for k, v in cols.items()}
+        arrays["code"] = np.asarray(codes, dtype=np.int64)
+        return self.feed_arrays(arrays, final)
+
+    def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool) -> int:
+        """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
+        -1; ``code`` = event codes). What can be computed for all rows at once is computed here
+        with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
+        then every column becomes a plain list once and the rows are replayed one by one."""
+        n = len(arrays["code"])
+        stop = n if final else max(0, n - LOOKAHEAD_ROWS)
+        cpu_a, seq_a = arrays["cpu"], arrays["seq"]
+        nxt, prv = _same_cpu_links(cpu_a)
+        pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
+        seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
+        # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
+        last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
+        last_row = stop - 1 - last_rev
+        cols = {k: v.tolist() for k, v in arrays.items()}
+        cols["nxt"] = nxt.tolist()
+        cols["prv"] = prv.tolist()
+        codes = cols["code"]
         self._cols = cols
         self._codes = codes
         self._nxt = cols["nxt"]
         self._prv = cols["prv"]
-        n = len(codes)
-        stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         self._n = n
         ts_l = self._ts = cols["ts"]
         cpu_l = cols["cpu"]
         seq_l = cols["seq"]
+        ok_l = seq_ok.tolist()
         ctxs = self.ctx
         handlers = self._handlers
-        res = self.res
         for i in range(stop):
-            code = codes[i]
             cpu = cpu_l[i]
             ctx = ctxs.get(cpu)
             if ctx is None:
                 continue
-            s = seq_l[i]
-            ls = ctx.last_seq
-            if s == ls + 1 and ls >= 0:
-                pass
-            elif ls >= 0 and s != ls + 1 and s >= 0:
-                # What closing the interrupted operation flags as warm-up does not count for
-                # this row (only its own handler's checks do).
-                warm = self.warm_rows, self._warm_last
-                self._close(cpu, ctx, i, True)
-                self.warm_rows, self._warm_last = warm
-                self._forget_cpu(cpu)
-                ctx = ctxs[cpu]
-                res.resyncs["lost_events"] += 1
-            elif ls < 0 and cpu in self.lost_cpus:
-                self._forget_cpu(cpu)
-                ctx = ctxs[cpu]
-                res.resyncs["lost_events"] += 1
-            ctx.last_seq = s
-            if code == E_OTHER:
-                continue
-            handlers[code](self, i, cpu, ctx, ts_l[i])
+            if not ok_l[i]:
+                # Not the successor of this CPU's previous row: a gap (lost events), this CPU's
+                # first row in the buffer (compare with the previous buffer) or no sequence.
+                j = self._prv[i]
+                ls = seq_l[j] if j >= 0 else ctx.last_seq
+                s = seq_l[i]
+                if ls >= 0 and s != ls + 1 and s >= 0:
+                    # What closing the interrupted operation flags as warm-up does not count
+                    # for this row (only its own handler's checks do).
+                    warm = self.warm_rows, self._warm_last
+                    self._close(cpu, ctx, i, True)
+                    self.warm_rows, self._warm_last = warm
+                    self._forget_cpu(cpu)
+                    ctx = ctxs[cpu]
+                    self.res.resyncs["lost_events"] += 1
+                elif ls < 0 and cpu in self.lost_cpus:
+                    self._forget_cpu(cpu)
+                    ctx = ctxs[cpu]
+                    self.res.resyncs["lost_events"] += 1
+            handlers[codes[i]](self, i, cpu, ctx, ts_l[i])
+        for c, r in zip(last_cpu.tolist(), last_row.tolist()):
+            ctx = ctxs.get(c)
+            if ctx is not None:
+                ctx.last_seq = seq_l[r]
         self.index += stop
         return stop
 
@@ -1538,6 +1558,9 @@ class Engine:
             self.kc["setup"].agreed += 1
         self._refresh_tree()
 
+    def _on_other(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        """An event the engine does not replay (its sequence number still counted)."""
+
     _handlers = {}
 
 
@@ -1547,8 +1570,9 @@ Engine._handlers = {
     E_NEW_TIMER: Engine._on_new_timer, E_CPU_ACTIVE: Engine._on_cpu_active, E_ONLINE: Engine._on_online,
     E_OFFLINE: Engine._on_offline, E_HR_CPU: Engine._on_hr_cpu, E_CPU_IDLE: Engine._on_cpu_idle,
     E_NT_IDLE: Engine._on_nt_idle, E_UPDATE: Engine._on_update, E_HR: Engine._on_hr,
+    E_OTHER: Engine._on_other,
 }
-Engine._handlers = [Engine._handlers[k] for k in range(E_OTHER)]
+Engine._handlers = [Engine._handlers[k] for k in range(E_OTHER + 1)]
 
 
 def _st(active: int, migrator: int) -> dict:

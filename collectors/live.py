@@ -36,6 +36,7 @@ from .topology import parse_stats, snapshot
 PREFIX = "tmigr-trace-"
 TRACEFS_CANDIDATES = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
 POLL_S = 0.2
+FEED_PAGES = 256
 MERGE_MARGIN_NS = 500_000_000
 
 
@@ -260,39 +261,58 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
         page = layout.page_size
         rows = 0
 
+        # per CPU and poll: read until the buffer is empty, feeding the decoder every FEED_PAGES
+        # pages (bounded memory), but at most one buffer's worth (a writer faster than the reader
+        # must not keep the loop from the other CPUs)
+        max_pages = max(FEED_PAGES, buffer_kb * 1024 // page)
+        busy = {"pages": 0}
+        comms_read = [0.0]
+
         def poll(final: bool) -> int:
             """Reads what every CPU has; returns the bytes read (0 = all buffers empty)."""
             nonlocal rows
             now_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
             n = nbytes = 0
+            busy["pages"] = 0
             for cpu, fd in fds.items():
-                chunks = []
-                while True:
-                    try:
-                        b = os.read(fd, page if cpu >= 0 else 1 << 16)
-                    except BlockingIOError:
-                        break
-                    except OSError as exc:
-                        if exc.errno in (errno.EAGAIN, errno.EINTR):
+                got = 0
+                more = True
+                while more and got < max_pages:
+                    chunks = []
+                    while True:
+                        try:
+                            b = os.read(fd, page if cpu >= 0 else 1 << 16)
+                        except BlockingIOError:
+                            more = False
                             break
-                        raise
-                    if not b:
+                        except OSError as exc:
+                            if exc.errno in (errno.EAGAIN, errno.EINTR):
+                                more = False
+                                break
+                            raise
+                        if not b:
+                            more = False
+                            break
+                        chunks.append(b)
+                        if len(chunks) >= FEED_PAGES:
+                            break
+                    if not chunks:
                         break
-                    chunks.append(b)
-                    if len(chunks) >= 256:  # bounded memory even when far behind
-                        break
-                if not chunks:
-                    continue
-                data = b"".join(chunks)
-                nbytes += len(data)
-                if cpu < 0:
-                    t = parser.feed(data)
-                    if t is not None:
-                        writer.write(t)
-                        n += t.num_rows
-                else:
-                    n += streams.feed(cpu, data)
-            _read_comms(tracefs, streams)  # before rows are emitted: the kernel's table forgets
+                    got += len(chunks)
+                    data = b"".join(chunks)
+                    nbytes += len(data)
+                    if cpu < 0:
+                        t = parser.feed(data)
+                        if t is not None:
+                            writer.write(t)
+                            n += t.num_rows
+                    else:
+                        n += streams.feed(cpu, data)
+                if cpu >= 0:
+                    busy["pages"] = max(busy["pages"], got)
+            if final or time.monotonic() - comms_read[0] >= 1.0:  # before rows are emitted: the
+                _read_comms(tracefs, streams)                     # kernel's table forgets
+                comms_read[0] = time.monotonic()
             t = streams.emit(None if final else now_ns - MERGE_MARGIN_NS)
             if t is not None:
                 writer.write(t)
@@ -314,7 +334,9 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
             if status:
                 status({"elapsed": elapsed, "events": rows, "lost": _lost_now(inst, fds),
                         "rate": rows / elapsed if elapsed > 0 else 0.0})
-            time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
+            # a CPU that filled an eighth of its buffer since the last poll: poll again at once
+            if busy["pages"] * 8 < max_pages:
+                time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
         _write(inst.path / "tracing_on", "0")
         # drain what is left (tracing off: nothing new arrives); a page may hold no tmigr event
         # (only padding or time stamps), so stop on an empty read, not on zero events

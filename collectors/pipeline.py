@@ -20,6 +20,10 @@ from tmigr_trace.store import conform
 from .ringbuffer import Decoder, PageLayout, PageStats
 
 
+def _sorted(ts: np.ndarray) -> bool:
+    return ts.size < 2 or bool((ts[1:] >= ts[:-1]).all())
+
+
 def parse_saved_cmdlines(text: str) -> dict[int, str]:
     out: dict[int, str] = {0: "<idle>"}
     for line in text.splitlines():
@@ -60,23 +64,39 @@ class PageStreams:
         return n
 
     def emit(self, watermark: int | None) -> pa.Table | None:
-        """Rows with ts < watermark (all rows when None), sorted by (ts, cpu, seq)."""
+        """Rows with ts < watermark (all rows when None), sorted by (ts, cpu, seq).
+
+        Each pending table is one decoded chunk of one CPU, in that CPU's time order, so the rows
+        below the watermark are a prefix of it: split with a binary search and zero-copy slices
+        (a chunk whose times go backwards is split with a mask), then merge the prefixes.
+        """
         if not self.pending:
             return None
-        t = pa.concat_tables(self.pending).unify_dictionaries().combine_chunks()
-        if watermark is not None:
+        ready, keep = [], []
+        for t in self.pending:
+            if watermark is None:
+                ready.append(t)
+                continue
             ts = t.column("ts").to_numpy()
-            later = ts >= watermark
-            if later.all():
-                self.pending = [t]
-                return None
-            rest = t.filter(pa.array(later))
-            t = t.filter(pa.array(~later))
-            self.pending = [rest] if rest.num_rows else []
-        else:
-            self.pending = []
+            if _sorted(ts):
+                k = int(np.searchsorted(ts, watermark, side="left"))
+                if k:
+                    ready.append(t.slice(0, k))
+                if k < t.num_rows:
+                    keep.append(t.slice(k))
+            else:
+                later = ts >= watermark
+                if (~later).any():
+                    ready.append(t.filter(pa.array(~later)))
+                if later.any():
+                    keep.append(t.filter(pa.array(later)))
+        self.pending = keep
+        if not ready:
+            return None
+        t = pa.concat_tables(ready).unify_dictionaries().combine_chunks() if len(ready) > 1 else ready[0]
         order = np.lexsort((t.column("seq").to_numpy(), t.column("cpu").to_numpy(), t.column("ts").to_numpy()))
-        t = t.take(pa.array(order))
+        if not np.array_equal(order, np.arange(order.size)):
+            t = t.take(pa.array(order))
         return self._with_comm(t)
 
     def _with_comm(self, t: pa.Table) -> pa.Table:

@@ -26,6 +26,73 @@ ts = [threading.Thread(target=sleeper, args=(s, s % os.cpu_count())) for s in ra
 [t.start() for t in ts]; [t.join() for t in ts]
 """
 
+# Idle CPUs with global timer-wheel timers pending while another CPU is busy. Per CPU X:
+# * `arm`: a thread on X re-arms TCP keepalive timers (setsockopt TCP_KEEPIDLE -> sk_reset_timer
+#   -> mod_timer: timer wheel, not pinned) of 16 sockets in a 1.28 s cycle, sleeping in between:
+#   X goes idle with global timers queued (tmigr_cpu_idle with nextevt, tmigr_update_events).
+#   Each timer expires 1 s after it was armed, i.e. while X idles: the busy CPU's migrator
+#   expires it (tmigr_handle_remote, tmigr_handle_remote_cpu); the callback re-arms it
+#   (KEEPINTVL 1 s) on X's wheel.
+# * `steal`: a thread on the other CPU re-arms the socket X arms next (X's earliest timer):
+#   mod_timer moves it to the other CPU's wheel under the idle X.
+# * `deferred`: connections to a TCP_DEFER_ACCEPT listener, made from X: each request socket
+#   keeps a *pinned* SYN-ACK timer (1 s, 2 s, 4 s ...) on X. When such a local timer comes
+#   first, X goes idle with its global timers hidden (nextevt KTIME_MAX); when it fires in idle
+#   (waking nothing), X finds its first global timer and propagates it: tmigr_cpu_new_timer, its
+#   tmigr_update_events walk, tmigr_cpu_new_timer_idle (the latter after every interrupt in idle).
+# (nanosleep/epoll/select timeouts are hrtimers and would put nothing on the timer wheel.)
+TIMER_WORKLOAD = """
+import os, socket, sys, threading, time
+end = time.monotonic() + float(sys.argv[1]); n = os.cpu_count(); state = {}
+def pin(cpu):
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        pass
+def pairs(k):
+    ls = socket.socket(); ls.bind(("127.0.0.1", 0)); ls.listen(k); out = []
+    for _ in range(k):
+        c = socket.create_connection(ls.getsockname()); s, _ = ls.accept()
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1); out.append((c, s))
+    ls.close(); return out
+def arm(cpu, socks, period):
+    pin(cpu); i = 0
+    while time.monotonic() < end:
+        socks[i % len(socks)][0].setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+        state[cpu] = i; i += 1; time.sleep(period)
+def steal(cpu, victim, socks, period):
+    pin(cpu)
+    while time.monotonic() < end:
+        time.sleep(period); i = state.get(victim)
+        if i is not None:
+            socks[(i + 1) % len(socks)][0].setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+def deferred(cpu, period):
+    pin(cpu); ls = socket.socket(); ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 60)
+    ls.bind(("127.0.0.1", 0)); ls.listen(1024); keep = []
+    while time.monotonic() < end:
+        keep.append(socket.create_connection(ls.getsockname())); time.sleep(period)
+ts = []
+for cpu in range(n):
+    socks = pairs(16)
+    ts += [threading.Thread(target=arm, args=(cpu, socks, 0.08)),
+           threading.Thread(target=steal, args=((cpu + 1) % n, cpu, socks, 0.08)),
+           threading.Thread(target=deferred, args=(cpu, 0.3))]
+[t.start() for t in ts]; [t.join() for t in ts]
+"""
+
+# timer_start flags (include/linux/timer.h)
+TIMER_CPUMASK, TIMER_DEFERRABLE, TIMER_PINNED = 0x0003FFFF, 0x00080000, 0x00100000
+
+
+def kallsyms(*names: str) -> dict[str, int]:
+    out = {}
+    for line in Path("/proc/kallsyms").read_text().splitlines():
+        addr, _, name = line.split()[:3]
+        if name in names and int(addr, 16):
+            out[name] = int(addr, 16)
+    return out
+
 
 def live_ok() -> bool:
     import os

@@ -258,3 +258,41 @@ def test_fast_path_equals_reference_on_mutated_lines():
         results.append(([t.to_pylist() for t in parts if t is not None], meta.to_json()))
     assert sum(results[0][0], []) == sum(results[1][0], [])
     assert results[0][1] == results[1][1]
+
+
+def lab_tarballs(with_text: bool = False) -> list[Path]:
+    import tarfile
+
+    found = sorted((FIXTURES / "lab").glob("*.tar.gz"))
+    if with_text:
+        found = [p for p in found if any(n.endswith("/trace.txt") for n in tarfile.open(p).getnames())]
+    return found
+
+
+@pytest.mark.parametrize("tarball", lab_tarballs(with_text=True), ids=lambda p: p.name)
+def test_lab_text_counts_match_grep_and_binary(tarball: Path, tmp_path: Path):
+    """Real 6.12 / 7.x guests: the text of the capture window imports with grep's exact counts,
+    and the binary pages of the same window (the tarball) give the same events."""
+    import tarfile
+
+    with tarfile.open(tarball) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("/trace.txt"))
+        text = tmp_path / "trace.txt"
+        text.write_bytes(tar.extractfile(member).read())
+    proc = run_cli("import", text, "-o", tmp_path / "text.parquet")
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(run_cli("info", tmp_path / "text.parquet", "--json", check=True).stdout)
+    expected = grep_counts(text)
+    assert info["by_event"] == dict(expected) and info["events"] == sum(expected.values()) > 1000
+    ncpus = int(re.search(r"-(\d+)cpu-", tarball.name).group(1))
+    assert info["pointer_mode"] == "raw" and 2 < len(info["cpus"]) <= ncpus
+    proc = run_cli("import", tarball, "-o", tmp_path / "bin.parquet")
+    assert proc.returncode == 0, proc.stderr
+    binary = json.loads(run_cli("info", tmp_path / "bin.parquet", "--json", check=True).stdout)
+    assert binary["by_event"] == info["by_event"]
+    assert binary["kernel"] and binary["kernel"].split(".")[0] in ("6", "7")
+
+
+def test_lab_fixtures_cover_6_12_and_7_x():
+    releases = {p.name.split("-")[1] for p in lab_tarballs(with_text=True)}
+    assert any(r.startswith("6.12.") for r in releases) and any(r.startswith("7.") for r in releases)

@@ -826,11 +826,23 @@ class Engine:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_DEACT:
             self._close(cpu, ctx, i, False)
-            j = self._lookahead_end(i, cpu, (E_CPU_IDLE, E_OFFLINE))
+            # _lookahead_end(i, cpu, (E_CPU_IDLE, E_OFFLINE)), inline: where this walk ends.
+            codes = self._codes
+            nxt = self._nxt
+            n = self._n
+            j = nxt[i]
+            while j < n:
+                cj = codes[j]
+                if cj == E_CPU_IDLE or cj == E_OFFLINE:
+                    break
+                if cj == E_CPU_ACTIVE or cj == E_HR or cj == E_NEW_TIMER:
+                    j = n
+                    break
+                j = nxt[j]
             nextexp = KTIME_MAX
             ctx.decidable = cpu in self.cpu_known
-            if j is not None:
-                if self._codes[j] == E_CPU_IDLE:
+            if j < n:
+                if codes[j] == E_CPU_IDLE:
                     nextexp = c["nextevt"][j]
             else:
                 ctx.decidable = False
@@ -1468,6 +1480,12 @@ class Engine:
         setup records, event by event, with the kernel's (pointers get bound to model groups)."""
         c = self._cols
         code = self._codes[i]
+        if ctx.op == OP_SETUP and (c["target_cpu"][i] != ctx.remote_target if code == E_CONN_CPU
+                                   else not any(r[0] == EVENT_NAME[code] for r in ctx.exp_upd)):
+            # The next prepare, recorded right after this one with no other event of this CPU
+            # between them: a connect_cpu_parent for another CPU, or a setup event the current
+            # prepare has no record left for. What is left belongs to the previous one.
+            self._close(cpu, ctx, i, False)
         if ctx.op != OP_SETUP:
             self._close(cpu, ctx, i, False)
             ctx.op = OP_SETUP

@@ -615,8 +615,10 @@ class Engine:
         back = None
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         if pre is not None:
-            # Already accepted as the earlier half of a swapped pair: the model state has it.
+            # Already accepted as the earlier half of a swapped pair: the model state has it,
+            # and the later half's (and whatever came after): keep that, not this observation.
             done = pre[2]
+            obs_a, obs_m = pre_a, pre_m
             self._agr[K_GROUP_STATE] += 1
         elif known:
             # active_up_pure(), inline: the hot path of every activation level.
@@ -657,7 +659,7 @@ class Engine:
             obs_a, obs_m = lk[6], lk[7]
         if g.active != obs_a or g.migrator != obs_m:
             self.h.resync_group_state(g, obs_a, obs_m)
-        if back is None:
+        if back is None and pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         parent = g.parent
@@ -719,10 +721,12 @@ class Engine:
             if ts_l[j] > limit:
                 # Beyond the window only if that CPU's cmpxchg can have come first: it happened
                 # after its previous event, which must be older than this one (its tracepoint
-                # was written late, e.g. a vCPU preempted in between).
+                # was written late, e.g. a vCPU preempted in between). One that cannot does not
+                # end the search: a later one of a third CPU may (its cmpxchg then came before
+                # both; the skipped event stays after this one).
                 pj = self._prev_ts(j, cpu_l[j])
                 if pj is None or pj > ts0:
-                    return None
+                    continue
             mj = c["childmask"][j]
             if cj == E_SET_ACTIVE:
                 a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
@@ -869,6 +873,7 @@ class Engine:
         done: bool | None
         if pre is not None:
             done = pre[2]
+            obs_a, obs_m = pre_a, pre_m        # applied already (see _on_set_active)
             self._agr[K_GROUP_STATE] += 1
         elif known:
             # inactive_up_pure(), inline: the hot path of every deactivation level.
@@ -914,7 +919,7 @@ class Engine:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
             h.resync_group_state(g, obs_a, obs_m)
-        if back is None:
+        if back is None and pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         if out:

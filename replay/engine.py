@@ -1432,10 +1432,27 @@ class Engine:
         if tt.cpuevt.expires > ctx.now:
             tt.cpuevt.expires = ctx.now
         tt.remote = False
+        # The handler's next event is not the target's level-0 update, so the kernel skipped
+        # the update walk (which traces at level 0 unless that is an idle root): it does when
+        # the target is no longer idle after the expiry (§3.7.4 step 4). That is what happened
+        # if the target activated before that next event.
+        woke = False
+        l0 = tt.tmgroup
+        if not known_next and j < self._n and l0 is not None and (l0.parent is not None
+                                                                   or l0.migrator != TMIGR_NONE):
+            codes, tsj, cpu_l, tgt_l = self._codes, self._ts[j], c["cpu"], c["target_cpu"]
+            for k in range(i + 1, min(j, i + LOOKAHEAD_ROWS)):
+                if codes[k] == E_CPU_ACTIVE and cpu_l[k] == t and tgt_l[k] in (t, -1) and self._ts[k] <= tsj:
+                    woke = True
+                    break
+        if woke:
+            tt.idle = False
         h.tmigr_handle_remote_cpu(t, ctx.now, nextg)
+        if woke:
+            tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
-        if not known_next and not ctx.exp_upd:
+        if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown.
             self.qunk[tt.tmgroup].add(t)
             self.cpu_known.discard(t)

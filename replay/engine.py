@@ -132,7 +132,7 @@ class _Ctx:
 
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
-                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj")
+                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -155,6 +155,7 @@ class _Ctx:
         self.lparent: TmigrGroup | None = None   # parent of `level` when the walk was there
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
+        self.rwalk: tuple | None = None           # remote update walk in flight: (walk, group, child)
 
     def new_walk(self, nextexp: int, evt: Any, childmask: int) -> _Walk:
         """A fresh `struct tmigr_walk` for this CPU's next walk. One object per CPU is reused: a
@@ -507,6 +508,10 @@ class Engine:
             return
         recs = ctx.exp_upd
         ctx.exp_upd = []
+        if ctx.rwalk is not None:
+            ctx.rwalk = None             # a remote walk that was not traced this far ended
+            if ctx.level is not None:
+                self._remote_eval(i, cpu, ctx, ctx.level)
         for rec in recs:
             g = rec[0]
             decidable = self._queue_known(g) and g in self.group_known
@@ -1229,6 +1234,8 @@ class Engine:
                 self.h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
             if qunk.get(g):
                 self._learn_child(g, child)
+        if ctx.rwalk is not None and not ctx.exp_upd:
+            self._remote_step(cpu, ctx)     # the remote update walk goes on to the next level
 
     # ------------------------------------------------------------------------------------------
     # Remote handling
@@ -1447,16 +1454,46 @@ class Engine:
                     break
         if woke:
             tt.idle = False
-        h.tmigr_handle_remote_cpu(t, ctx.now, nextg)
+        # tmigr_handle_remote_cpu; its update walk is stepped per level, each level when the
+        # previous one's tmigr_update_events is read (another CPU may change a group between
+        # them, e.g. activate the child: no tracepoint there).
+        w = h.handle_remote_cpu_begin(t, ctx.now, nextg)
+        tt.remote = False
         if woke:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
+        ctx.rwalk = (w, tt.tmgroup, None) if w is not None else None
+        if w is not None:
+            self._remote_step(cpu, ctx)
+            if ctx.rwalk is not None:
+                return                  # the group is looked at again when the walk is done
         if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown.
             self.qunk[tt.tmgroup].add(t)
             self.cpu_known.discard(t)
         self._remote_eval(i, cpu, ctx, g)
+
+    def _remote_step(self, cpu: int, ctx: _Ctx) -> None:
+        """Step the remote update walk in flight (`ctx.rwalk`) up to the next level that traces
+        (its record joins `ctx.exp_upd`) or to its end (`tmigr_update_events` per level)."""
+        w, group, child = ctx.rwalk
+        h = self.h
+        while group is not None:
+            out = h._begin(cpu)
+            if h.tmigr_update_events(group, child, w):
+                group = None
+            else:
+                child = group
+                w.childmask = group.groupmask
+                group = group.parent
+            if out:
+                ctx.exp_upd.extend(out)
+                break
+        ctx.rwalk = (w, group, child) if group is not None else None
+        if group is None and ctx.level is not None:
+            # tmigr_handle_remote_up looks at its group again once the CPU is handled.
+            self._remote_eval(-1, cpu, ctx, ctx.level)
 
     def _next_of_cpu(self, i: int, cpu: int) -> int | None:
         """The next event of `cpu` (row i is one of its events) within 63 rows."""

@@ -704,11 +704,23 @@ class Hierarchy:
 
     def tmigr_handle_remote_cpu(self, cpu: int, now: int, next_global: Any = None) -> None:
         """Expire the global timers of idle CPU `cpu` on behalf of it (runs on self._cur)."""
+        data = self.handle_remote_cpu_begin(cpu, now, next_global)
+        if data is not None:
+            # The walk is done even without a new timer: the idle groups above must see the
+            # remaining events (header comment: "Required event and timerqueue update after a
+            # remote expiry").
+            self._walk_groups(self.tmigr_new_timer_up, data, self.cpus[cpu])
+        self.cpus[cpu].remote = False
+
+    def handle_remote_cpu_begin(self, cpu: int, now: int, next_global: Any = None) -> _Walk | None:
+        """tmigr_handle_remote_cpu up to its update walk: returns the walk (`remote` set, start
+        at the CPU's group with tmigr_update_events per level), or None when there is none.
+        The caller ends with ``cpus[cpu].remote = False`` (a replay steps the walk per level)."""
         tmc = self._tmc(cpu)
         # Offline: its timers were migrated. remote: someone else is on it. ignore: it woke up.
         # now < expires: its event moved later; whoever moved it takes care.
         if (not tmc.available or tmc.remote or tmc.cpuevt.ignore or now < tmc.cpuevt.expires):
-            return
+            return None
         if self._rec:
             self._tp_cpu("tmigr_handle_remote_cpu", tmc)
         tmc.remote = True
@@ -725,12 +737,8 @@ class Hierarchy:
             nextexp = self._next_global(next_global, cpu)
         # Gone offline or woken up meanwhile: it (or the offline walk) updated the hierarchy.
         if tmc.available and tmc.idle:
-            data = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, True)
-            # The walk is done even without a new timer: the idle groups above must see the
-            # remaining events (header comment: "Required event and timerqueue update after a
-            # remote expiry").
-            self._walk_groups(self.tmigr_new_timer_up, data, tmc)
-        tmc.remote = False
+            return _Walk(nextexp, tmc.cpuevt, tmc.groupmask, True)
+        return None
 
     def tmigr_quick_check(self, cpu: int, nextevt: int) -> int:
         """Sleep-length forecast (no tracepoint): min(nextevt, next_expiry on the path) if this

@@ -15,14 +15,17 @@ For each buffer size it runs
 * ``collectors/tmigr-capture.sh run -d D -b B -- <workload>`` (streaming pump every second),
   then ``tmigr-trace import``,
 
-and prints the events recorded, the rate, the lost events per CPU (the instance's per-CPU buffer
-stats: overrun + commit overrun + dropped, as stored in the metadata) and the share of idle time
-the box had during the run (/proc/stat; the box is shared, busy CPUs make fewer transitions).
+with the workload started beside the collector (not as its child), and prints the events
+recorded, the rate, the lost events per CPU (the instance's per-CPU buffer stats: overrun +
+commit overrun + dropped, as stored in the metadata), the collector's own CPU time (user + system,
+with its children: for the shell, the pump's dd/sed) and the share of idle time the box had
+during the run (/proc/stat; the box is shared, busy CPUs make fewer transitions).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -84,16 +87,24 @@ def idle_share() -> tuple[float, float]:
     return v[3] + v[4], sum(v)
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
+def run(cmd: list[str], workload: list[str] | None = None) -> tuple[float, float]:
+    """Runs a collector (and the workload beside it, not as its child, so that the collector's
+    own CPU time can be told apart); returns (box idle share, collector CPU seconds)."""
     i0, t0 = idle_share()
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    w = subprocess.Popen(workload) if workload else None
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, ru = os.wait4(p.pid, 0)
+    err = p.stderr.read()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if w is not None:
+        w.wait()
     if p.returncode:
-        sys.exit(f"{' '.join(map(str, cmd[:6]))} ...: exit {p.returncode}: {p.stderr.strip()}")
+        sys.exit(f"{' '.join(map(str, cmd[:6]))} ...: exit {p.returncode}: {err.strip()}")
     i1, t1 = idle_share()
-    return (i1 - i0) / max(1, t1 - t0), t1 - t0
+    return (i1 - i0) / max(1, t1 - t0), ru.ru_utime + ru.ru_stime
 
 
-def report(kind: str, kb: int, parquet: Path, dur: float, idle: float) -> None:
+def report(kind: str, kb: int, parquet: Path, dur: float, idle: float, cpu_s: float) -> None:
     import tmigr_trace
 
     t = tmigr_trace.load(parquet)
@@ -105,7 +116,7 @@ def report(kind: str, kb: int, parquet: Path, dur: float, idle: float) -> None:
     per_cpu = df.groupby("cpu").size().to_dict()
     print(f"{kind:6s} buffer {kb:>6} KB: {len(df):>9,} events ({len(tm):,} tmigr) in {secs:5.1f}s = "
           f"{len(df) / secs:>9,.0f}/s; per CPU {per_cpu}; lost per CPU {lost} (total {sum(lost.values()):,}); "
-          f"box idle {idle:.0%}", flush=True)
+          f"collector CPU {cpu_s:.1f}s ({cpu_s / max(1, len(df)) * 1e6:.1f} us/event); box idle {idle:.0%}", flush=True)
 
 
 def main() -> None:
@@ -124,16 +135,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for kb in a.buffer_kb:
             out = Path(d) / f"live-{kb}.parquet"
-            idle, _ = run([sys.executable, "-m", "tmigr_trace", "capture", "-q", "-f", "-d", f"{a.duration + 1}s",
-                           "--buffer-kb", str(kb), *ctx, "-o", str(out), "--", *wl])
-            report("live", kb, out, a.duration, idle)
+            idle, cpu_s = run([sys.executable, "-m", "tmigr_trace", "capture", "-q", "-f", "-d", f"{a.duration + 1}s",
+                               "--buffer-kb", str(kb), *ctx, "-o", str(out)], wl)
+            report("live", kb, out, a.duration, idle, cpu_s)
             if a.shell:
                 tar = Path(d) / f"sh-{kb}.tar.gz"
-                idle, _ = run(["sh", str(SCRIPT), "run", "-q", "-d", str(a.duration + 1), "-b", str(kb),
-                               *(["-c"] if a.with_context else []), "-o", str(tar), "--", *wl])
+                idle, cpu_s = run(["sh", str(SCRIPT), "run", "-q", "-d", str(a.duration + 1), "-b", str(kb),
+                                   *(["-c"] if a.with_context else []), "-o", str(tar)], wl)
                 out = Path(d) / f"sh-{kb}.parquet"
                 run([sys.executable, "-m", "tmigr_trace", "import", "-f", str(tar), "-o", str(out)])
-                report("shell", kb, out, a.duration, idle)
+                report("shell", kb, out, a.duration, idle, cpu_s)
             time.sleep(0.5)
 
 

@@ -77,7 +77,7 @@ for cpu in range(n):
     socks = pairs(16)
     ts += [threading.Thread(target=arm, args=(cpu, socks, 0.08)),
            threading.Thread(target=steal, args=((cpu + 1) % n, cpu, socks, 0.08)),
-           threading.Thread(target=deferred, args=(cpu, 0.3))]
+           threading.Thread(target=deferred, args=(cpu, 0.1))]
 [t.start() for t in ts]; [t.join() for t in ts]
 """
 

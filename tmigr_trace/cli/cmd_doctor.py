@@ -44,6 +44,10 @@ def _checks() -> list[tuple[str, bool | None, str]]:
         bcc = False
     rows.append(("BCC", bcc, "python3-bpfcc importable" if bcc else "absent: apt install python3-bpfcc (not PyPI 'bcc', an unrelated package)"))
     tc = shutil.which("trace-cmd")
+    from ..collectors import ringbuffer
+
+    rows.append(("binary decoder", True, "C page walk (collectors/_ringbuffer.c)" if ringbuffer.AVAILABLE
+                 else "pure Python reference (about 8x slower): pip install -e . with a C compiler"))
     rows.append(("trace-cmd", bool(tc), tc or "absent: apt install trace-cmd (optional; extract -B works for instances)"))
     return rows
 

@@ -650,6 +650,17 @@ class Engine:
                     done = not (obs_m == m and pre_m == TMIGR_NONE)
                     ctx.decidable = False
             else:
+                if done and g.parent is not None:
+                    # A valid step that ends the walk, but this CPU's next event is the parent's
+                    # activation: the group had no migrator when the kernel got there, i.e.
+                    # another CPU's step on it came first (its tracepoint is written later).
+                    j = self._nxt[i]
+                    if j < self._n and self._codes[j] == E_SET_ACTIVE and \
+                            self._group(self._cols["group"][j], self._cols["lvl"][j], cpu) is g.parent:
+                        alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None, want_done=False)
+                        if alt is not None:
+                            done = alt
+                            self.res.reordered += 1
                 self._agr[K_GROUP_STATE] += 1
         else:
             self._wrm[K_GROUP_STATE] += 1
@@ -708,9 +719,11 @@ class Engine:
         ctx.child = anc[g.level - 1] if g.level > 0 and len(anc) >= g.level else None
 
     def _try_reorder(self, i: int, g: TmigrGroup, pre_a: int, pre_m: int, obs_a: int, obs_m: int,
-                     m: int, is_active: bool, child_active: int | None) -> bool | None:
+                     m: int, is_active: bool, child_active: int | None,
+                     want_done: bool | None = None) -> bool | None:
         """Look ahead for another CPU's group-state event on `g` that, applied first, makes
-        this one a valid step. Returns this event's walk_done, or None if none fits."""
+        this one a valid step (with walk_done `want_done` if given: what the kernel's walk
+        did next). Returns this event's walk_done, or None if none fits."""
         c = self._cols
         codes = self._codes
         ts0 = c["ts"][i]
@@ -737,14 +750,23 @@ class Engine:
                 a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
             else:
                 ch = self._child_of(cpu_l[j], g)
-                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
+                ca = ch.active if ch is not None else 0
+                if ca and is_active:
+                    # This CPU's walk came up through that child and activated it: that CPU
+                    # read the child before, if its previous event is older than that step.
+                    lc = self.last_ev.get(ch)
+                    if lc is not None and lc[0] == cpu0 and lc[4] == E_SET_ACTIVE:
+                        pj = self._prev_ts(j, cpu_l[j])
+                        if pj is not None and pj <= lc[1]:
+                            ca = lc[2]
+                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ca)
             if (a1, m1) != (c["active"][j], c["migrator"][j]):
                 continue
             if is_active:
                 a2, m2, d2 = active_up_pure(a1, m1, m)
             else:
                 a2, m2, d2 = inactive_up_pure(a1, m1, m, child_active or 0)
-            if (a2, m2) == (obs_a, obs_m):
+            if (a2, m2) == (obs_a, obs_m) and (want_done is None or d2 == want_done):
                 self.reorder_done[self.index + j] = (a1, m1, dj)
                 return d2
             return None
@@ -1204,6 +1226,15 @@ class Engine:
                         verdict = None
                 if verdict is not False and ev[3] != obs[3]:
                     verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
+                if verdict is False and child is not None and ev[0] != obs[0] \
+                        and obs[0] == next((e.expires for e in child.events if not e.ignore), KTIME_MAX) \
+                        and self._activation_between(i, cpu, child):
+                    # The child's first event was read under the locks at some point after this
+                    # CPU's previous event; a CPU below the child activated in between (it sets
+                    # its event ignored before its cmpxchg, reference §7.2 "snapshot reads"):
+                    # which of the two the kernel read is not in the trace (the observation is
+                    # the child's first event with that CPU's ignored).
+                    verdict = None
                 if verdict is True:
                     self._agr[K_EXPIRY] += 1
                 elif verdict is None:
@@ -1240,6 +1271,15 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Remote handling
     # ------------------------------------------------------------------------------------------
+    def _activation_between(self, i: int, cpu: int, child: TmigrGroup) -> bool:
+        """A CPU below `child` traced tmigr_cpu_active between `cpu`'s previous event and row i."""
+        j = self._prv[i]
+        if j < 0 or i - j > 4096:
+            return False
+        below = {c for c, a in self.anc.items() if len(a) > child.level and a[child.level] is child}
+        codes, cpu_l = self._codes, self._cols["cpu"]
+        return any(codes[k] == E_CPU_ACTIVE and cpu_l[k] in below for k in range(j + 1, i))
+
     def _now(self, ts: int) -> int:
         return ts - ((ts - self.phase) % self.tick)
 

@@ -493,6 +493,16 @@ class Engine:
         elif op == OP_REMOTE:
             self._close_remote(cpu, ctx, i, interrupted)
         elif op == OP_SETUP:
+            h = self.h
+            if h.deferred_links:
+                # Old-root links the trace did not show: the model makes them all the same.
+                h.trace = True
+                try:
+                    for child in list(h.deferred_links):
+                        ctx.exp_upd.extend(h.connect_deferred(child, cpu))
+                finally:
+                    h.trace = "updates"
+                self._refresh_tree()
             left = [r[0] for r in ctx.exp_upd]
             if left:
                 self._check("setup", False, i, f"prepare of CPU{ctx.remote_target}: the model traces more",
@@ -1579,8 +1589,15 @@ class Engine:
         setup records, event by event, with the kernel's (pointers get bound to model groups)."""
         c = self._cols
         code = self._codes[i]
-        if ctx.op == OP_SETUP and (c["target_cpu"][i] != ctx.remote_target if code == E_CONN_CPU
-                                   else not any(r[0] == EVENT_NAME[code] for r in ctx.exp_upd)):
+        h = self.h
+        # The old root's link, held back by the model's prepare until the kernel's own
+        # tmigr_connect_child_parent for it (other CPUs' walks ran on the old tree until then).
+        dchild = self.by_ptr.get(c["child"][i]) if code == E_CONN_CHILD and h.deferred_links else None
+        if dchild is not None and dchild not in h.deferred_links:
+            dchild = None
+        if ctx.op == OP_SETUP and dchild is None and (
+                c["target_cpu"][i] != ctx.remote_target if code == E_CONN_CPU
+                else not any(r[0] == EVENT_NAME[code] for r in ctx.exp_upd)):
             # The next prepare, recorded right after this one with no other event of this CPU
             # between them: a connect_cpu_parent for another CPU, or a setup event the current
             # prepare has no record left for. What is left belongs to the previous one.
@@ -1602,6 +1619,8 @@ class Engine:
             target = c["target_cpu"][j] if j is not None else -1
             tmc = self.h.cpus.get(target)
             if tmc is not None and tmc.tmgroup is None:
+                if h.deferred_links is None and max(c["group"][i], c["child"][i], c["parent"][i]) > UNKNOWN_PTR:
+                    h.deferred_links = {}    # pointers tell which link is the old root's
                 self.h.trace = True          # setup records are compared in full
                 try:
                     out = self.h.tmigr_cpu_prepare(target, on_cpu=cpu)
@@ -1610,6 +1629,13 @@ class Engine:
                 ctx.exp_upd = [r for r in out]
                 self._refresh_tree()
             ctx.remote_target = target
+        if dchild is not None:
+            h.trace = True
+            try:
+                ctx.exp_upd[:0] = h.connect_deferred(dchild, cpu)
+            finally:
+                h.trace = "updates"
+            self._refresh_tree()
         recs = ctx.exp_upd
         name = EVENT_NAME[code]
         k = next((n for n, r in enumerate(recs) if r[0] == name), None)

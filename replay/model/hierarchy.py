@@ -115,6 +115,11 @@ class Hierarchy:
         self.warnings: list[str] = []       # WARN_ON()s the kernel would have printed
         self.livelock: tuple[int, int] | None = None
         self.handoff_target: int | None = None
+        # Old-root links (the parent link of a group that existed before the prepare) held back
+        # until `connect_deferred(child)`: a replay applies each at its own
+        # tmigr_connect_child_parent, because other CPUs' walks run between the start of the
+        # prepare and that link. None: linked at once (a plain model run).
+        self.deferred_links: dict[TmigrGroup, Callable[[], None]] | None = None
         self._out: list = []
         self._cur = topology.boot_cpu       # CPU executing the current entry point
 
@@ -1045,7 +1050,11 @@ class Hierarchy:
             want = 2 if prereserve and "root_test_off_by_one" not in self.faults else 1
             if group.num_children == want and len(lists[top]) == 1:
                 for old in reversed(lists[top - 1]):
-                    if old.parent is not None:
+                    if old.parent is not None or (self.deferred_links and old in self.deferred_links):
+                        continue
+                    if self.deferred_links is not None:
+                        self.deferred_links[old] = (lambda o=old, g=group:
+                                                    self._connect_child_parent_legacy(o, g, True))
                         continue
                     self._connect_child_parent_legacy(old, group, True)
 
@@ -1120,9 +1129,33 @@ class Hierarchy:
                 tmc = self.cpus[cpu]
                 self._connect_cpu(tmc, group)
                 self._tmigr_init_root(tree, group, activate)
+            elif i == start_lvl and self.deferred_links is not None:
+                # The old root's own link (and its activation) happens at connect_deferred().
+                self.deferred_links[start] = (lambda t=tree, s=start, g=group, a=activate:
+                                              self._connect_old_root_numa(t, s, g, a))
+                start = None
             else:
                 self._connect_child_parent_numa(tree, stack[i - 1], group, activate)
             i -= 1
+        if start is not None:
+            self._old_root_linked(start, activate)
+        # Root update.
+        if len(lists[top]) == 1:
+            g = lists[top][0]
+            if g.parent is not None:
+                self._warn(f"root {g.id} has a parent")
+            if tree.root is not None and tree.root.level > top:
+                self._warn("new root below the old one")
+            tree.root = g
+
+    def _connect_old_root_numa(self, tree: TmigrTree, start: TmigrGroup, parent: TmigrGroup,
+                               activate: bool) -> None:
+        self._connect_child_parent_numa(tree, start, parent, activate)
+        self._old_root_linked(start, activate)
+
+    def _old_root_linked(self, start: TmigrGroup, activate: bool) -> None:
+        """End of the second tmigr_setup_groups pass: the old root's active state into the new
+        levels."""
         if activate:
             # The old root is active (the preparing CPU is) or being activated by a CPU that
             # will see the new links; 7.1 propagates only an observed active state.
@@ -1134,16 +1167,16 @@ class Hierarchy:
                     self._warn(f"old root {start.id} not active when propagated")
                 data = _Walk(childmask=start.groupmask)
                 self._walk_groups_from(self.tmigr_active_up, data, start, start.parent)
-        elif start is not None and start.active:
+        elif start.active:
             self._warn(f"old root {start.id} active but linked without activation")
-        # Root update.
-        if len(lists[top]) == 1:
-            g = lists[top][0]
-            if g.parent is not None:
-                self._warn(f"root {g.id} has a parent")
-            if tree.root is not None and tree.root.level > top:
-                self._warn("new root below the old one")
-            tree.root = g
+
+    def connect_deferred(self, child: TmigrGroup, cpu: int) -> list:
+        """Apply the held-back link of `child` (see `deferred_links`), recorded on `cpu`."""
+        out = self._begin(cpu)
+        fn = self.deferred_links.pop(child, None) if self.deferred_links else None
+        if fn is not None:
+            fn()
+        return out
 
     def _connect_child_parent_numa(self, tree: TmigrTree, child: TmigrGroup, parent: TmigrGroup,
                                    activate: bool) -> None:

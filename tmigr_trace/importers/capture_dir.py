@@ -72,6 +72,16 @@ def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _lab_bringup(top: Path) -> dict | None:
+    """The CPU bring-up order recorded by a kernel-lab guest (lab/ files), or None."""
+    lab = top / "lab"
+    if not lab.is_dir():
+        return None
+    from ..collectors.lab.run import bringup
+
+    return bringup({f"lab/{f.name}": f.read_bytes() for f in lab.iterdir() if f.is_file()})
+
+
 def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
     from ..collectors.pipeline import PageStreams, parse_saved_cmdlines
     from ..collectors.ringbuffer import PageLayout, check_header_event
@@ -125,12 +135,19 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
             bstats[d.name[3:]] = parse_stats((d / "stats").read_text(errors="replace"))
     if topo:
         topo["buffer_stats"] = bstats
+    lab = _lab_bringup(top)
+    if lab is not None:
+        # A kernel-lab capture: the order the kernel prepared its CPUs makes setup masks decidable.
+        topo["bringup_order"] = lab["order"]
+        meta.extra.setdefault("lab", {})["bringup"] = lab
     streams.finish_meta(meta, bstats or None)
     meta.formats = formats
     meta.topology = topo
     meta.kernel_release = meta.kernel_release or topo.get("release")
     meta.clock = man.get("clock")
     meta.origin = "shell-collector" if man.get("tool") == "tmigr-capture.sh" else meta.origin
+    if lab is not None:
+        meta.origin = "lab"
     meta.source_format = "capture"
     hp = man.get("hash_ptr", "")
     meta.pointer_mode = "raw"  # binary pages always hold raw pointers

@@ -1403,6 +1403,20 @@ class Engine:
     def _missed_due(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         evt = ctx.due
         ctx.due = None
+        h = self.h
+        tmc = h.cpus.get(evt.cpu)
+        if tmc is not None and tmc.cpuevt.ignore and evt.queued_in is g:
+            # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at the
+            # lookup) or took it as due and then skipped that CPU without a tracepoint
+            # (tmigr_handle_remote_cpu: cpuevt.ignore). Either way it left the queue, and the
+            # walk looked at the group again.
+            h._timerqueue_del(g, evt)
+            h.tmigr_next_groupevt(g)
+            self._und[K_REMOTE] += 1
+            self._remote_eval(i, cpu, ctx, g)
+            if ctx.due is not None and ctx.due is not evt:
+                self._missed_due(i, cpu, ctx, g)
+            return
         decidable = self._queue_known(g) and not ctx.optional
         # `now` (jiffies) is not traced and can lag the timestamp by several ticks when the
         # jiffies owner is descheduled (seen on TCG guests: 18 ms). Only an event that is due for
@@ -1456,7 +1470,16 @@ class Engine:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
         if decidable:
-            if c["wakeup"][i] == tt.wakeup:
+            wv = old = tt.wakeup
+            tctx = self.ctx.get(t)
+            if c["wakeup"][i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
+                    and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and tctx.due is None)):
+                # The target's own tmigr_handle_remote is over (no permission further up, or
+                # at the top with nothing due): its last step, wakeup = firstexp, has no
+                # tracepoint and may have come before this read. Apply it now; either value.
+                self._close(t, tctx, i, False)
+                wv = tt.wakeup
+            if c["wakeup"][i] == wv or c["wakeup"][i] == old:
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",

@@ -132,7 +132,7 @@ class _Ctx:
 
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
-                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk")
+                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -156,6 +156,7 @@ class _Ctx:
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
         self.rwalk: tuple | None = None           # remote update walk in flight: (walk, group, child)
+        self.pend: tuple | None = None            # a deactivation level's update: (group, child)
 
     def new_walk(self, nextexp: int, evt: Any, childmask: int) -> _Walk:
         """A fresh `struct tmigr_walk` for this CPU's next walk. One object per CPU is reused: a
@@ -445,6 +446,8 @@ class Engine:
                     self._forget_cpu(cpu)
                     ctx = ctxs[cpu]
                     self.res.resyncs["lost_events"] += 1
+            if ctx.pend is not None:
+                self._run_pend(i, cpu, ctx)
             handlers[codes[i]](self, i, cpu, ctx, ts_l[i])
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
@@ -456,6 +459,8 @@ class Engine:
     def finish(self) -> None:
         warm = self.warm_rows
         for cpu, ctx in self.ctx.items():
+            if ctx.pend is not None:
+                self._run_pend(-1, cpu, ctx)
             if ctx.op != OP_NONE or ctx.exp_upd:
                 self._close(cpu, ctx, max(self._n - 1, 0), False)
         self.res.warmup_events = self.warm_rows = warm
@@ -945,10 +950,17 @@ class Engine:
             self._warm_row(i)
             ctx.decidable = False
             done = None
-        # The model's own step: state transition plus this level's tmigr_update_events.
+        # The model's own step: state transition plus this level's tmigr_update_events. The
+        # update takes the group lock after the cmpxchg and traces under it, so updates of a
+        # group are applied in the order of their tracepoints: at this CPU's next row
+        # (`_run_pend`), unless the profile traces the state after the update.
         h = self.h
         out = h._begin(cpu)
-        h.tmigr_inactive_up(g, child, walk)
+        if h._inactive_trace_after:
+            h.tmigr_inactive_up(g, child, walk)
+        else:
+            h.inactive_up_cmpxchg(g, child, walk)
+            ctx.pend = (g, child)
         if back is not None:
             lk = self.last_ev[g]
             obs_a, obs_m = lk[6], lk[7]
@@ -1236,15 +1248,6 @@ class Engine:
                         verdict = None
                 if verdict is not False and ev[3] != obs[3]:
                     verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
-                if verdict is False and child is not None and ev[0] != obs[0] \
-                        and obs[0] == next((e.expires for e in child.events if not e.ignore), KTIME_MAX) \
-                        and self._activation_between(i, cpu, child):
-                    # The child's first event was read under the locks at some point after this
-                    # CPU's previous event; a CPU below the child activated in between (it sets
-                    # its event ignored before its cmpxchg, reference §7.2 "snapshot reads"):
-                    # which of the two the kernel read is not in the trace (the observation is
-                    # the child's first event with that CPU's ignored).
-                    verdict = None
                 if verdict is True:
                     self._agr[K_EXPIRY] += 1
                 elif verdict is None:
@@ -1281,14 +1284,38 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Remote handling
     # ------------------------------------------------------------------------------------------
-    def _activation_between(self, i: int, cpu: int, child: TmigrGroup) -> bool:
-        """A CPU below `child` traced tmigr_cpu_active between `cpu`'s previous event and row i."""
-        j = self._prv[i]
-        if j < 0 or i - j > 4096:
-            return False
-        below = {c for c, a in self.anc.items() if len(a) > child.level and a[child.level] is child}
-        codes, cpu_l = self._codes, self._cols["cpu"]
-        return any(codes[k] == E_CPU_ACTIVE and cpu_l[k] in below for k in range(j + 1, i))
+    def _run_pend(self, i: int, cpu: int, ctx: _Ctx) -> None:
+        """The tmigr_update_events of the deactivation level whose state event was this CPU's
+        previous row, before row i (this CPU's next row, -1: none) is replayed. If row i is that
+        update, the kernel found the child inactive (an active child has no tracepoint): the
+        child's state is lock-free and may have changed after that read (an activation traced
+        before row i), so it is read as inactive."""
+        g, child = ctx.pend
+        ctx.pend = None
+        w = ctx.walk
+        if w is None:
+            return
+        h = self.h
+        saved = gsaved = None
+        if child is not None and child.active and i >= 0 and self._codes[i] == E_UPDATE \
+                and self._group(self._cols["group"][i], self._cols["group_lvl"][i], cpu) is g:
+            saved = child.active
+            child.active = 0
+            # The group's state was read at the same time: before the step of that
+            # activation's walk on the group, if it got there.
+            lc, lg = self.last_ev.get(child), self.last_ev.get(g)
+            if lc is not None and lg is not None and lc[4] == lg[4] == E_SET_ACTIVE and lc[0] == lg[0] != cpu:
+                gsaved = (g.active, g.migrator)
+                g.active, g.migrator = lg[2], lg[3]
+        out = h._begin(cpu)
+        w.remote = False
+        h.tmigr_update_events(g, child, w)
+        if saved is not None:
+            child.active = saved
+            if gsaved is not None:
+                g.active, g.migrator = gsaved
+        if out:
+            ctx.exp_upd.extend(out)
 
     def _now(self, ts: int) -> int:
         return ts - ((ts - self.phase) % self.tick)

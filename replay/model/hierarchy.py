@@ -503,6 +503,16 @@ class Hierarchy:
     # Deactivation
     # ------------------------------------------------------------------------------------------
     def tmigr_inactive_up(self, group: TmigrGroup, child: TmigrGroup | None, data: _Walk) -> bool:
+        walk_done = self.inactive_up_cmpxchg(group, child, data)
+        data.remote = False
+        self.tmigr_update_events(group, child, data)
+        if self._rec and self._inactive_trace_after:
+            self._tp_group_state("tmigr_group_set_cpu_inactive", group, data.childmask)
+        return walk_done
+
+    def inactive_up_cmpxchg(self, group: TmigrGroup, child: TmigrGroup | None, data: _Walk) -> bool:
+        """tmigr_inactive_up up to its tmigr_update_events (the state change and, unless the
+        profile traces it after the update, its tracepoint). Returns walk_done."""
         childmask = data.childmask
         # The child state is read with the group state: a child group re-activated meanwhile
         # keeps its bit (the "no-op inactive" event), see the seq race in the header comment.
@@ -522,13 +532,7 @@ class Hierarchy:
         group.seq = (group.seq + 1) & 0xFFFF
         if migrator != TMIGR_NONE and not active:
             self._warn(f"{group.id}: migrator {migrator:#x} without active children")
-        rec = self._rec
-        after = self._inactive_trace_after
-        if rec and not after:
-            self._tp_group_state("tmigr_group_set_cpu_inactive", group, childmask)
-        data.remote = False
-        self.tmigr_update_events(group, child, data)
-        if rec and after:
+        if self._rec and not self._inactive_trace_after:
             self._tp_group_state("tmigr_group_set_cpu_inactive", group, childmask)
         return walk_done
 

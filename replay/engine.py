@@ -787,6 +787,38 @@ class Engine:
             return None
         return None
 
+    def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
+        """`tmigr_check_migrator(g, mask)` (a lock-free read at row i) fails on the model's state:
+        look ahead for another CPU's group-state event on g whose cmpxchg can have come before
+        (its previous event is older than row i), is a valid step from that state, and makes
+        `mask` the migrator (or leaves none). If found it is applied now (`reorder_done`)."""
+        c = self._cols
+        codes = self._codes
+        ts0, cpu0 = c["ts"][i], c["cpu"][i]
+        ts_l, grp_l, lvl_l, cpu_l = c["ts"], c["group"], c["lvl"], c["cpu"]
+        pre_a, pre_m = g.active, g.migrator
+        for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
+            cj = codes[j]
+            if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
+                continue
+            if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
+                continue
+            pj = self._prev_ts(j, cpu_l[j])
+            if pj is None or pj > ts0:
+                continue
+            mj = c["childmask"][j]
+            if cj == E_SET_ACTIVE:
+                a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
+            else:
+                ch = self._child_of(cpu_l[j], g)
+                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
+            if (a1, m1) != (c["active"][j], c["migrator"][j]) or (m1 != mask and m1 != TMIGR_NONE):
+                continue                # not the next step from this state, or no help
+            self.reorder_done[self.index + j] = (a1, m1, dj)
+            self.h.resync_group_state(g, a1, m1)
+            return True
+        return False
+
     def _prev_ts(self, i: int, cpu: int) -> int | None:
         """Timestamp of `cpu`'s previous event (its cmpxchg at row i, an event of `cpu`, happened
         after it), if within the buffer and at most 4095 rows back."""
@@ -1363,6 +1395,9 @@ class Engine:
                 l0 = tmc.tmgroup
                 ok = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
                     tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
+                if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
+                    ok = True                   # a late tracepoint's step came before this read
+                    self.res.reordered += 1
                 if not ok and l0.migrator & self.silent_mask[l0]:
                     # The migrator is a silent CPU: it went idle unseen and handed over.
                     ok = None

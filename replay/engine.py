@@ -31,6 +31,11 @@ Concurrency
 When a group-state event is not a valid step from the model's state of that group, the engine
 looks ahead (``window_ns``) for a group-state event of another CPU on the same group such that
 the swapped order makes both valid steps; such pairs are accepted and counted as ``reordered``.
+The same search serves a step that is valid but ends the walk while the kernel went on to the
+parent, and the lock-free migrator read of `tmigr_handle_remote`. Lock-protected work follows
+the order of its tracepoints: a deactivation level's `tmigr_update_events` is applied at the
+CPU's next row, a remote expiry's update walk one level per traced update, and the old root's
+link under a new root at its own `tmigr_connect_child_parent` (not when the prepare starts).
 
 Divergences
 -----------

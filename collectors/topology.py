@@ -20,6 +20,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tmigr_trace.cpulist import parse_cpulist  # noqa: F401  (re-exported for collectors)
+
 # The options that change how the hierarchy is built or how its timers behave.
 RELEVANT_CONFIG = (
     "CONFIG_HZ", "CONFIG_NO_HZ_COMMON", "CONFIG_NO_HZ_IDLE", "CONFIG_NO_HZ_FULL", "CONFIG_NR_CPUS",
@@ -28,28 +30,6 @@ RELEVANT_CONFIG = (
     "CONFIG_SCHED_MC", "CONFIG_CPU_ISOLATION", "CONFIG_RING_BUFFER", "CONFIG_TRACING", "CONFIG_IKHEADERS",
     "CONFIG_DEBUG_INFO_BTF", "CONFIG_BPF_EVENTS",
 )
-
-
-def parse_cpulist(text: str | None) -> list[int]:
-    """'0-3,8,10-11' -> [0, 1, 2, 3, 8, 10, 11]; empty, None or '(null)' -> [].
-
-    6.12 kernels print an empty nohz_full mask as '(null)'.
-    """
-    out: list[int] = []
-    text = (text or "").strip()
-    for part in ("" if text == "(null)" else text).split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part:
-            lo, hi = part.split("-", 1)
-            step = 1
-            if ":" in hi:  # 0-15:2/4 style is not used by these files; keep the range
-                hi = hi.split(":")[0]
-            out.extend(range(int(lo), int(hi) + 1, step))
-        else:
-            out.append(int(part))
-    return sorted(set(out))
 
 
 def _read(root: Path, rel: str) -> str | None:

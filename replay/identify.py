@@ -27,6 +27,8 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tmigr_trace.cpulist import format_cpulist
+
 UNKNOWN_PTR = 1  # stands for a null (unavailable) pointer once columns are filled; never a real address
 
 _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle",
@@ -262,7 +264,7 @@ def identify(tree: TraceTree, model_cpus: dict[int, Any]) -> Identification:
         if len(cands) != 1:
             ident.unmatched.append(ptr)
             ident.checks.append(SetupCheck(
-                f"group {ptr:#x} (lvl {tg.lvl}, CPUs {_cpulist(tg.cpus)}) is one model group",
+                f"group {ptr:#x} (lvl {tg.lvl}, CPUs {format_cpulist(tg.cpus)}) is one model group",
                 1, len(cands)))
             continue
         mg = cands.pop()
@@ -271,7 +273,7 @@ def identify(tree: TraceTree, model_cpus: dict[int, Any]) -> Identification:
         ident.by_ptr[ptr] = mg
         model_cpus_below = {c for c, m in model_cpus.items() if model_anc(c, tg.lvl) is mg}
         seen_below = {c for c in model_cpus_below if c in tree.cpu_group}
-        ident.checks.append(SetupCheck(f"{mg.id} CPUs seen below it", _cpulist(seen_below), _cpulist(tg.cpus)))
+        ident.checks.append(SetupCheck(f"{mg.id} CPUs seen below it", format_cpulist(seen_below), format_cpulist(tg.cpus)))
         if tg.node is not None:
             ident.checks.append(SetupCheck(f"{mg.id} node", mg.numa_node, tg.node))
         if tg.mask is not None:
@@ -288,18 +290,6 @@ def identify(tree: TraceTree, model_cpus: dict[int, Any]) -> Identification:
     for msg in tree.conflicts:
         ident.checks.append(SetupCheck(msg, "consistent", "conflict"))
     return ident
-
-
-def _cpulist(cpus: Iterable[int]) -> str:
-    cs = sorted(cpus)
-    out, i = [], 0
-    while i < len(cs):
-        j = i
-        while j + 1 < len(cs) and cs[j + 1] == cs[j] + 1:
-            j += 1
-        out.append(str(cs[i]) if i == j else f"{cs[i]}-{cs[j]}")
-        i = j + 1
-    return ",".join(out)
 
 
 SCAN_COLUMNS = _SCAN_COLUMNS

@@ -13,6 +13,7 @@ import gzip
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -156,10 +157,10 @@ def test_lab_capture_has_setup_events_raw_pointers_topology(lab_capture):
     assert lab["kernel"]["package"].startswith("linux-image-") and lab["kernel"]["version"]
     assert "qemu-system-x86_64" in lab["qemu_command"] and "maxcpus=2" in lab["qemu_command"]
     assert lab["emulated_topology"]["nodes"] == 2 and lab["emulated_topology"]["smt"] == 2
-    from tmigr_trace.collectors.lab.run import _expand
+    from tmigr_trace.cpulist import parse_cpulist
 
     def cpus(v):
-        return _expand(v) if isinstance(v, str) else sorted(int(c) for c in v)
+        return parse_cpulist(v) if isinstance(v, str) else sorted(int(c) for c in v)
 
     assert {str(k): cpus(v) for k, v in meta.topology["nodes"].items()} == {"0": list(range(8)), "1": list(range(8, 16))}
     assert meta.topology["emulated"]["smt"] == 2 and cpus(meta.topology["possible"]) == list(range(16))
@@ -188,7 +189,13 @@ def test_lab_capture_replays_without_divergence(lab_capture):
         pytest.skip("tmigr_trace.replay not available yet")
     res = replay_fn(str(lab_capture[0]))
     assert res.checked > 0
-    assert res.diverged == 0, [d.to_dict() for d in res.divergences[:3]]
+    if res.diverged:  # keep the real capture that diverged: it is the regression fixture to add
+        keep = Path(os.environ.get("TMIGR_KEEP_DIR", "/tmp/tmigr-lab-divergences"))
+        keep.mkdir(parents=True, exist_ok=True)
+        kept = keep / f"lab-{time.strftime('%Y%m%dT%H%M%S')}.tar.gz"
+        shutil.copy(lab_capture[1], kept)
+        pytest.fail(f"{res.diverged} divergences (capture kept in {kept}): "
+                    f"{[d.to_dict() for d in res.divergences[:3]]}")
 
 
 @pytest.mark.lab

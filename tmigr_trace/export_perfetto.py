@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Iterable
 
 import pyarrow as pa
 
+from .cpulist import format_cpulist
 from .errors import TmigrError
 from .schema import KTIME_MAX
 from .store import check_output_path
@@ -104,19 +105,6 @@ class ExportStats:
     model_profile: str | None = None
     skipped_no_pointer: int = 0  # group events without a group pointer ((____ptrval____))
     notes: list[str] = field(default_factory=list)
-
-
-def _cpulist(cpus: Iterable[int]) -> str:
-    cs = sorted(cpus)
-    out: list[str] = []
-    i = 0
-    while i < len(cs):
-        j = i
-        while j + 1 < len(cs) and cs[j + 1] == cs[j] + 1:
-            j += 1
-        out.append(str(cs[i]) if i == j else f"{cs[i]}-{cs[j]}")
-        i = j + 1
-    return ",".join(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,12 +424,12 @@ class _Emitter:
         for rank, g in enumerate(groups):
             g.uuid = self.uuid()
             node = f" {g.node_label} {g.node}" if g.node is not None else ""
-            cpus = f" CPUs {_cpulist(g.cpus)}" if g.cpus else ""
+            cpus = f" CPUs {format_cpulist(g.cpus)}" if g.cpus else ""
             parents = ", ".join(f"{p:#x}" for p in sorted(g.parents)) or "none seen"
             w.track(g.uuid, f"{g.short}{node}{cpus} @{g.ptr:x}", UUID_HIERARCHY, rank=rank,
                     explicit_children=True,
                     description=f"struct tmigr_group {g.ptr:#x}: level {g.lvl}, {g.node_label} {g.node}, "
-                                f"parent {parents}, CPUs below {_cpulist(g.cpus) or 'unknown'}")
+                                f"parent {parents}, CPUs below {format_cpulist(g.cpus) or 'unknown'}")
             tr = self.gtrack[g.ptr] = {}
             for r, (key, name, unit) in enumerate((("active", "active", ""), ("migrator", "migrator", ""),
                                                    ("next_expiry", "next_expiry", "ns"))):
@@ -562,7 +550,7 @@ class _Emitter:
         self.stats.open_idle = len(self.idle_open)
         if self.idle_open:
             self.stats.notes.append(f"{len(self.idle_open)} CPUs still idle at the end of the trace "
-                                    f"(CPUs {_cpulist(self.idle_open)}): their idle slices do not end")
+                                    f"(CPUs {format_cpulist(self.idle_open)}): their idle slices do not end")
 
     def divergences(self, res, first_ts: int) -> None:
         for n, d in enumerate(res.divergences):

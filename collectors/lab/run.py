@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tmigr_trace.cpulist import parse_cpulist
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.store import TraceWriter, check_output_path
@@ -202,18 +203,8 @@ def guest_topology(files: dict[str, bytes]) -> dict:
         topo["cpu"] = dict(sorted(cpus.items(), key=lambda kv: int(kv[0])))
         sibs = {c.get("thread_siblings_list") for c in cpus.values() if c.get("thread_siblings_list")}
         if sibs:
-            topo["smt"] = max(len(_expand(s)) for s in sibs)
+            topo["smt"] = max(len(parse_cpulist(s)) for s in sibs)
     return topo
-
-
-def _expand(cpulist: str) -> list[int]:
-    out: list[int] = []
-    for part in cpulist.split(","):
-        if not part:
-            continue
-        a, _, b = part.partition("-")
-        out += list(range(int(a), int(b or a) + 1))
-    return out
 
 
 def _lab_file(files: dict[str, bytes], name: str) -> str | None:
@@ -238,7 +229,7 @@ def bringup(files: dict[str, bytes]) -> dict | None:
     boot_online = _lab_file(files, "boot_online")
     if dmesg is None or boot_online is None:
         return None
-    boot_set = set(_expand(boot_online.strip()))
+    boot_set = set(parse_cpulist(boot_online.strip()))
     announced: list[int] = []
     m = re.search(r"Booting SMP configuration:\s*\n(.*?)(?:\n[^\n]*(?:smp: Brought up|Total of)|\Z)", dmesg, re.S)
     if m:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from tmigr_trace.cpulist import parse_cpulist as _parse_cpulist_text
+
 __all__ = ["Topology", "parse_cpulist"]
 
 
@@ -24,17 +26,8 @@ def parse_cpulist(value: Any) -> list[int]:
     if isinstance(value, Mapping):
         return sorted(int(k) for k in value)
     if isinstance(value, str):
-        out: list[int] = []
-        for part in value.replace(" ", "").split(","):
-            if not part:
-                continue
-            if "-" in part:
-                lo, hi = part.split("-", 1)
-                out.extend(range(int(lo), int(hi) + 1))
-            else:
-                out.append(int(part))
-        return sorted(set(out))
-    out = []
+        return _parse_cpulist_text(value)
+    out: list[int] = []
     for item in value:
         out.extend(parse_cpulist(item) if isinstance(item, str) else [int(item)])
     return sorted(set(out))

@@ -137,7 +137,8 @@ class _Ctx:
 
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
-                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend")
+                 "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
+                 "wakeup_unsure")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -162,6 +163,9 @@ class _Ctx:
         self.now_lb = 0                           # proven lower bound of this walk's `now`
         self.rwalk: tuple | None = None           # remote update walk in flight: (walk, group, child)
         self.pend: tuple | None = None            # a deactivation level's update: (group, child)
+        # The wakeup the last remote walk left rests on an untraced choice (was an event due for
+        # the untraced `now`; did its CPU activate before or after the walk looked at it?).
+        self.wakeup_unsure = False
 
     def new_walk(self, nextexp: int, evt: Any, childmask: int) -> _Walk:
         """A fresh `struct tmigr_walk` for this CPU's next walk. One object per CPU is reused: a
@@ -1373,6 +1377,7 @@ class Engine:
         new = op != OP_REMOTE or lvl == 0 or (ctx.next is not g and ctx.level is not None
                                               and g.level <= ctx.level.level)
         if new:
+            ctx.wakeup_unsure = False
             if op or ctx.exp_upd:
                 self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
@@ -1403,6 +1408,10 @@ class Engine:
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
                     self.res.reordered += 1
+                if not ok and ctx.wakeup_unsure:
+                    # The previous walk's wakeup (kept or reset) is not decidable from the trace;
+                    # this walk shows the kernel kept it.
+                    ok = None
                 if not ok and l0.migrator & self.silent_mask[l0]:
                     # The migrator is a silent CPU: it went idle unseen and handed over.
                     ok = None
@@ -1476,7 +1485,10 @@ class Engine:
             # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at the
             # lookup) or took it as due and then skipped that CPU without a tracepoint
             # (tmigr_handle_remote_cpu: cpuevt.ignore). Either way it left the queue, and the
-            # walk looked at the group again.
+            # walk looked at the group again -- unless the walk ran before the activation and
+            # found the event not yet due for its untraced `now`.
+            if evt.expires > ctx.now_lb:
+                ctx.wakeup_unsure = True
             h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
             self._und[K_REMOTE] += 1
@@ -1490,6 +1502,7 @@ class Engine:
         # a proven `now` (an event expired remotely at or after its expiry) must have been
         # handled; one due only by the timestamp's grid point is not decidable.
         ambiguous = evt.expires > ctx.now_lb
+        ctx.wakeup_unsure |= ambiguous
         if decidable and not ambiguous:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)

@@ -19,6 +19,7 @@ CAUSES = {
     "run3": "remote update walk skipped when the target became active",
     "run4": "a target's wakeup read before its remote walk was over",
     "run6": "deactivation updates applied in the group lock's order",
+    "run7": "a remote walk's wakeup resting on the untraced jiffies is not decidable",
 }
 
 

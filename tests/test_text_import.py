@@ -296,3 +296,15 @@ def test_lab_text_counts_match_grep_and_binary(tarball: Path, tmp_path: Path):
 def test_lab_fixtures_cover_6_12_and_7_x():
     releases = {p.name.split("-")[1] for p in lab_tarballs(with_text=True)}
     assert any(r.startswith("6.12.") for r in releases) and any(r.startswith("7.") for r in releases)
+
+
+@pytest.mark.live
+def test_import_straight_from_a_tracefs_trace_file(tmp_path: Path):
+    """tracefs files report size 0; the importer reads them anyway (the README's first example)."""
+    from tests_live_helpers import capture_instance
+
+    with capture_instance(seconds=0.5) as inst:
+        assert (inst / "trace").stat().st_size == 0
+        _, meta, rows = import_file(inst / "trace", tmp_path / "t.parquet")
+        expected = sum(grep_counts(inst / "trace").values())
+    assert rows == expected > 0 and meta.pointer_mode == "raw"

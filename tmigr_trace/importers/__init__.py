@@ -73,10 +73,10 @@ def detect(path: str | os.PathLike, forced: str | None = None) -> Source:
         return Source(p, None, "capture")
     if not p.exists():
         raise TmigrError(f"{p}: no such file")
-    if p.stat().st_size == 0:
-        raise TmigrError(f"{p}: empty file")
-    with open(p, "rb") as f:
+    with open(p, "rb") as f:  # tracefs files report size 0: look at the content instead
         head = f.read(512)
+    if not head:
+        raise TmigrError(f"{p}: empty file")
     compression = _compression_of(head)
     if compression:
         try:

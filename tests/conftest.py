@@ -28,6 +28,24 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory):
+    """Import a fixture once per test session with the shared importer; returns its Parquet path."""
+    from tmigr_trace.importers import import_file
+
+    base = tmp_path_factory.mktemp("imported")
+    cache: dict[Path, Path] = {}
+
+    def get(src: Path) -> Path:
+        if src not in cache:
+            out = base / f"{len(cache)}-{src.name}.parquet"
+            import_file(src, out)
+            cache[src] = out
+        return cache[src]
+
+    return get
+
+
 @pytest.fixture(scope="session", autouse=True)
 def tracefs_mounted():
     """Live tests need tracefs: mount it as root when a fresh machine has not, unmount after."""

@@ -19,7 +19,6 @@ import pytest
 import tmigr_trace
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.export_perfetto import export_perfetto
-from tmigr_trace.importers import import_file
 from tmigr_trace.schema import KTIME_MAX
 from tmigr_trace.store import TraceWriter, conform
 
@@ -103,21 +102,6 @@ def parse(path: Path) -> Parsed:
 
 
 # --- fixtures -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    base = tmp_path_factory.mktemp("export")
-    cache: dict[Path, Path] = {}
-
-    def get(src: Path) -> Path:
-        if src not in cache:
-            out = base / (src.name.split(".tar")[0].split(".txt")[0] + ".parquet")
-            import_file(src, out)
-            cache[src] = out
-        return cache[src]
-
-    return get
-
 
 def _df(path: Path) -> pd.DataFrame:
     # Arrow-backed dtypes: u64 pointers and KTIME_MAX survive exactly (float64 would not).

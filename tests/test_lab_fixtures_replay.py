@@ -8,7 +8,7 @@ times on a 64-CPU capture"; bug #14 on a real kernel that has it).
   onlining; 6.12.43 has no backport of 5eb579dfd46b, so CPU16 (node 1) arriving while node 0's
   root is a level-0 group builds the imbalanced tree of bug #14.
 
-Both are imported with ``tmigr-trace lab import`` (the lab's metadata: ``topology.bringup_order``,
+Both are imported with the shared importer (the lab's metadata: ``topology.bringup_order``,
 read from the guest's dmesg and onlining log), so the setup checks are decidable. Regenerate with
 ``python3 -m tmigr_trace.collectors.lab.fixtures --only 7.3-late-nodes 6.12.43-late-nodes``.
 """
@@ -45,22 +45,9 @@ def _fixture(key: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def parquet(tmp_path_factory):
-    """Parquet of each big fixture, imported by `tmigr-trace lab import` (once per module)."""
-    d = tmp_path_factory.mktemp("bigfix")
-    cache: dict[str, Path] = {}
-
-    def get(key: str) -> Path:
-        if key not in cache:
-            src = _fixture(key)
-            out = d / f"{BIG[key]}.parquet"
-            r = subprocess.run(["tmigr-trace", "lab", "import", str(src), "-o", str(out), "--force"],
-                               capture_output=True, text=True)
-            assert r.returncode == 0, r.stderr
-            cache[key] = out
-        return cache[key]
-
-    return get
+def parquet(imported):
+    """Parquet of each big fixture (the shared importer carries the lab's bring-up order)."""
+    return lambda key: imported(_fixture(key))
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +78,7 @@ def test_bringup_order_recorded_and_matches_the_kernel(key, parquet):
     late CPUs in the order the kernel's setup events prepare them."""
     meta = tmigr_trace.load(parquet(key)).meta
     order = meta.topology.get("bringup_order")
-    assert order, "lab import did not record the bring-up order"
+    assert order, "the import did not record the bring-up order"
     ncpu = int(key)
     assert sorted(order) == list(range(ncpu))
     prepared = [r["target_cpu"] for r in _setup_rows(parquet(key)) if r["event"] == "tmigr_connect_cpu_parent"]

@@ -293,34 +293,12 @@ def lab_meta(run: LabRun, files: dict[str, bytes]) -> TraceMeta:
     return meta
 
 
-def read_tarball(path: str | Path) -> bytes:
-    data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        import gzip
-
-        data = gzip.decompress(data)
-    elif data[:6] == b"\xfd7zXZ\x00":
-        import lzma
-
-        data = lzma.decompress(data)
-    return data
-
-
 def import_lab_tarball(tar: str | Path, out: str | Path, force: bool = False) -> tuple[Path, int, TraceMeta]:
-    """Import a lab capture tarball (e.g. a committed fixture) with the lab's metadata: the shared
-    importer's topology plus ``bringup_order``, origin ``lab``."""
-    out_p = check_output_path(str(out), force)
-    data = read_tarball(tar)
-    files = _read_tar(data)
-    meta = TraceMeta(origin="lab", source_format="capture")
-    meta.topology = {**guest_topology(files), **lab_topology(files)}
-    meta.extra["lab"] = {"tarball": Path(tar).name, "bringup": bringup(files)}
-    with TraceWriter(out_p, force=force) as writer:
-        meta.extra["lab"]["decoded_from"] = import_tarball(data, writer, meta, files)
-        if writer.rows == 0:
-            raise TmigrError(f"{tar}: lab capture holds no timer_migration events")
-        rows = writer.rows
-        path = writer.close(meta)
+    """Import a lab capture tarball (e.g. a committed fixture): the shared importer, which also
+    reads the lab's CPU bring-up order (``topology.bringup_order``) and marks the origin ``lab``."""
+    from tmigr_trace.importers import import_file
+
+    path, meta, rows = import_file(tar, out, force=force)
     return path, rows, meta
 
 

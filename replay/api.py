@@ -9,13 +9,11 @@ hierarchy, not by the trace length.
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any, Iterable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX

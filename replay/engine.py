@@ -56,7 +56,7 @@ import numpy as np
 from .model import Hierarchy, KTIME_MAX, TMIGR_NONE
 from .model.hierarchy import _Walk
 from .model.structs import LOWEST_BIT, TmigrGroup
-from .result import KINDS, MODEL_DISAGREES, NOT_DECIDABLE, Divergence, ReplayResult
+from .result import KINDS, MODEL_DISAGREES, Divergence, ReplayResult
 
 UNKNOWN_PTR = 1
 NA = -1
@@ -804,7 +804,7 @@ class Engine:
         c = self._cols
         codes = self._codes
         ts0, cpu0 = c["ts"][i], c["cpu"][i]
-        ts_l, grp_l, lvl_l, cpu_l = c["ts"], c["group"], c["lvl"], c["cpu"]
+        grp_l, lvl_l, cpu_l = c["group"], c["lvl"], c["cpu"]
         pre_a, pre_m = g.active, g.migrator
         for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]

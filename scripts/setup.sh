@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need_apt=()
 command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
-[ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -qx sh || need_apt+=(busybox-static)
+# the lab's guests need the static busybox; Debian's dynamic `busybox` package does not do
+dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
 command -v trace-cmd >/dev/null || need_apt+=(trace-cmd)
 command -v cpio >/dev/null || need_apt+=(cpio)
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tmigr_trace.collectors.ringbuffer import (RB_MISSED_EVENTS, RB_MISSED_STORED, Decoder, PageLayout,
-                                               PageStats, lat_flags, parse_format, walk_pages)
+                                               PageStats, lat_flags, parse_format)
 
 HANDLE_REMOTE = """name: tmigr_handle_remote
 ID: 499

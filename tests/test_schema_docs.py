@@ -1,7 +1,5 @@
 """The README's schema table is the schema module's, and the schema covers every tracepoint."""
 
-from pathlib import Path
-
 from tmigr_trace.schema import EVENTS, TMIGR_EVENTS, print_keys, schema_markdown
 
 from conftest import HOST_618, ROOT

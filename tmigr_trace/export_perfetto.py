@@ -107,6 +107,16 @@ class ExportStats:
     notes: list[str] = field(default_factory=list)
 
 
+def _intern(table: dict[str, int], interned: Any, name: str) -> int:
+    """Interning id of `name`; its first use adds the (iid, name) entry to this packet."""
+    iid = table.get(name)
+    if iid is None:
+        iid = table[name] = len(table) + 1
+        entry = interned.add()
+        entry.iid, entry.name = iid, name
+    return iid
+
+
 # ---------------------------------------------------------------------------------------------
 # Pass 1: the tree.
 
@@ -289,23 +299,13 @@ class _Writer:
         te.type = typ
         te.track_uuid = track
         if name is not None:
-            iid = self.names.get(name)
-            if iid is None:
-                iid = self.names[name] = len(self.names) + 1
-                en = pkt.interned_data.event_names.add()
-                en.iid, en.name = iid, name
-            te.name_iid = iid
+            te.name_iid = _intern(self.names, pkt.interned_data.event_names, name)
         if ann:
             for key, value in ann.items():
                 if value is None:
                     continue
                 da = te.debug_annotations.add()
-                iid = self.ann_names.get(key)
-                if iid is None:
-                    iid = self.ann_names[key] = len(self.ann_names) + 1
-                    an = pkt.interned_data.debug_annotation_names.add()
-                    an.iid, an.name = iid, key
-                da.name_iid = iid
+                da.name_iid = _intern(self.ann_names, pkt.interned_data.debug_annotation_names, key)
                 _set_value(da, value)
         return pkt
 

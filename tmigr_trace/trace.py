@@ -16,7 +16,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import TmigrError
-from .metadata import TraceMeta
 from .schema import COMMON_COLUMNS, EVENT_BY_NAME
 from .store import iter_batches, open_parquet
 

@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .profiles import FAULTS, Profile, get_profile
 from .structs import (KTIME_MAX, LOWEST_BIT, NUMA_NO_NODE, TMIGR_CHILDREN_PER_GROUP, TMIGR_NONE,
-                      TmigrCpu, TmigrEvent, TmigrGroup, TmigrTree, fmt_exp)
+                      TmigrCpu, TmigrEvent, TmigrGroup, TmigrTree)
 from .topology import Topology
 
 __all__ = ["Hierarchy", "ModelError", "Record", "order_base_2", "hierarchy_levels"]
@@ -981,27 +981,24 @@ class Hierarchy:
                                                   self.node_key: g.numa_node}))
         return g
 
-    def _tp_connect_child(self, child: TmigrGroup, parent: TmigrGroup) -> None:
+    def _tp_connect(self, event: str, child_key: str, child: Any, parent: TmigrGroup, mask: int) -> None:
+        """trace_tmigr_connect_child_parent / _cpu_parent: lvl, node and num_children are the parent's."""
         if self._rec:
-            d = {"cpu": self._cur, "child": child, "parent": parent, "lvl": parent.level,
-                 self.node_key: parent.numa_node, "num_children": parent.num_children,
-                 "groupmask": child.groupmask}
+            d = {"cpu": self._cur, child_key: child, "parent": parent, "lvl": parent.level,
+                 self.node_key: parent.numa_node, "num_children": parent.num_children, "groupmask": mask}
             if self.profile.capacity_field:
                 d["capacity"] = parent.capacity
-            self._out.append(("tmigr_connect_child_parent", d))
+            self._out.append((event, d))
+
+    def _tp_connect_child(self, child: TmigrGroup, parent: TmigrGroup) -> None:
+        self._tp_connect("tmigr_connect_child_parent", "child", child, parent, child.groupmask)
 
     def _connect_cpu(self, tmc: TmigrCpu, group: TmigrGroup) -> None:
         tmc.tmgroup = group
         tmc.groupmask = 1 << group.num_children
         group.num_children += 1
         group.cpus.append(tmc.cpu)
-        if self._rec:
-            d = {"cpu": self._cur, "target_cpu": tmc.cpu, "parent": group, "lvl": group.level,
-                 self.node_key: group.numa_node, "num_children": group.num_children,
-                 "groupmask": tmc.groupmask}
-            if self.profile.capacity_field:
-                d["capacity"] = group.capacity
-            self._out.append(("tmigr_connect_cpu_parent", d))
+        self._tp_connect("tmigr_connect_cpu_parent", "target_cpu", tmc.cpu, group, tmc.groupmask)
 
     def _link(self, child: TmigrGroup, parent: TmigrGroup) -> None:
         child.parent = parent

@@ -22,7 +22,7 @@ every kernel before 7.1 has #19); `Hierarchy(..., faults=...)` overrides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 __all__ = ["Profile", "PROFILES", "FAULTS", "select_profile", "get_profile", "parse_release",

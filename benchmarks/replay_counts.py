@@ -2,7 +2,8 @@
 
     python benchmarks/replay_counts.py [--save base.json] [--compare base.json] [--faults] [EXTRA.parquet ...]
 
-Data-driven: every real capture under fixtures/ (host-6.18/*.txt.gz, lab/*.tar.gz, live-*/*.tar.gz;
+Data-driven: every real capture under fixtures/ (host-6.18/*.txt.gz, lab/*.tar.gz, live-*/*.tar.gz,
+regress/*.tar.gz;
 new lab fixtures are picked up as they appear) is imported once (cached by name, size and mtime
 in $TMPDIR/tmigr-counts) and replayed with the automatic profile, and with `--faults` also with
 every historical bug switched on. For each run it prints the counts per kind, `reordered`,
@@ -32,6 +33,7 @@ def sources() -> list[Path]:
     out = [p for p in out if p.name != "report.txt.gz"]
     out += sorted((f / "lab").glob("*.tar.gz"))
     out += sorted(f.glob("live-*/*.tar.gz"))
+    out += sorted((f / "regress").glob("*.tar.gz"))
     return out
 
 

@@ -132,6 +132,40 @@ def inactive_up_pure(active: int, migrator: int, childmask: int, child_active: i
     return active, migrator, done
 
 
+class _Rows:
+    """One buffer of trace rows as plain int lists, one per column (`ENGINE_COLUMNS`, filled:
+    pointers null -> UNKNOWN_PTR, ints null -> -1), plus ``code`` (event codes) and the
+    same-CPU links ``nxt``/``prv``. Typed attributes rather than a dict of columns: the hot
+    handlers read a few cells per event."""
+
+    __slots__ = ENGINE_COLUMNS[1:] + ("code", "nxt", "prv")
+
+    def __init__(self, cols: dict[str, list[int]]) -> None:
+        self.group: list[int] = cols["group"]
+        self.parent: list[int] = cols["parent"]
+        self.child: list[int] = cols["child"]
+        self.ts: list[int] = cols["ts"]
+        self.cpu: list[int] = cols["cpu"]
+        self.seq: list[int] = cols["seq"]
+        self.target_cpu: list[int] = cols["target_cpu"]
+        self.lvl: list[int] = cols["lvl"]
+        self.numa_node: list[int] = cols["numa_node"]
+        self.childmask: list[int] = cols["childmask"]
+        self.active: list[int] = cols["active"]
+        self.migrator: list[int] = cols["migrator"]
+        self.wakeup: list[int] = cols["wakeup"]
+        self.nextevt: list[int] = cols["nextevt"]
+        self.group_next_expiry: list[int] = cols["group_next_expiry"]
+        self.child_evt_expiry: list[int] = cols["child_evt_expiry"]
+        self.group_lvl: list[int] = cols["group_lvl"]
+        self.child_evtcpu: list[int] = cols["child_evtcpu"]
+        self.groupmask: list[int] = cols["groupmask"]
+        self.num_children: list[int] = cols["num_children"]
+        self.code: list[int] = cols["code"]
+        self.nxt: list[int] = cols["nxt"]
+        self.prv: list[int] = cols["prv"]
+
+
 class _Ctx:
     """What one CPU is in the middle of."""
 
@@ -150,14 +184,14 @@ class _Ctx:
         self.optional = False
         self.exp_upd: list = []
         self.now = 0
-        self.due = None
+        self.due: Any = None
         self.level: TmigrGroup | None = None
         self.stopped = False
         self.remote_target = -1
         self.saw_cpu_event = False
-        self.nt_old = None
+        self.nt_old: Any = None
         self.last_seq = -1
-        self.handoff = None
+        self.handoff: Any = None
         self.lparent: TmigrGroup | None = None   # parent of `level` when the walk was there
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
@@ -230,7 +264,7 @@ class Engine:
         self.index = 0
         self.warm_rows = 0
         self._warm_last = -1            # stream index of the last row counted as warm-up
-        self._cols: dict[str, list] = {}
+        self._rows = _Rows({k: [] for k in ENGINE_COLUMNS[1:] + ("code", "nxt", "prv")})
         self._codes: list[int] = []
         self._n = 0
         self._nxt: list[int] = []       # next row of the same CPU in the buffer (n: none)
@@ -291,11 +325,11 @@ class Engine:
             k.undecidable += 1
             return True
         k.diverged += 1
-        c = self._cols
-        row_cpu = c["cpu"][i]
+        c = self._rows
+        row_cpu = c.cpu[i]
         path_cpu = cpu if cpu is not None else row_cpu
         self.res.divergences.append(Divergence(
-            index=self.index + i, ts=c["ts"][i], cpu=row_cpu, event=EVENT_NAME[self._codes[i]],
+            index=self.index + i, ts=c.ts[i], cpu=row_cpu, event=EVENT_NAME[self._codes[i]],
             kind=kind, what=what, expected=expected, observed=observed,
             classification=MODEL_DISAGREES,
             # Paths (the bulky part) for the first ones only: memory must not grow with a trace
@@ -419,18 +453,16 @@ class Engine:
         cols = {k: v.tolist() for k, v in arrays.items()}
         cols["nxt"] = nxt.tolist()
         cols["prv"] = prv.tolist()
-        codes = cols["code"]
-        self._cols = cols
-        self._codes = codes
-        self._nxt = cols["nxt"]
-        self._prv = cols["prv"]
+        rows = self._rows = _Rows(cols)
+        codes = self._codes = rows.code
+        self._nxt = rows.nxt
+        self._prv = rows.prv
         self._n = n
-        ts_l = self._ts = cols["ts"]
-        cpu_l = cols["cpu"]
-        seq_l = cols["seq"]
-        ok_l = seq_ok.tolist()
+        ts_l = self._ts = rows.ts
+        cpu_l = rows.cpu
+        seq_l = rows.seq
+        ok_l: list[bool] = seq_ok.tolist()
         ctxs = self.ctx
-        handlers = self._handlers
         for i in range(stop):
             cpu = cpu_l[i]
             ctx = ctxs.get(cpu)
@@ -457,13 +489,42 @@ class Engine:
                     self.res.resyncs["lost_events"] += 1
             if ctx.pend is not None:
                 self._run_pend(i, cpu, ctx)
-            handlers[codes[i]](self, i, cpu, ctx, ts_l[i])
+            self._dispatch(codes[i], i, cpu, ctx, ts_l[i])
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
                 ctx.last_seq = seq_l[r]
         self.index += stop
         return stop
+
+    def _dispatch(self, code: int, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
+        """Row i to its event's handler (most frequent events first)."""
+        if code == E_SET_INACTIVE:
+            self._on_set_inactive(i, cpu, ctx, ts)
+        elif code == E_UPDATE:
+            self._on_update(i, cpu, ctx, ts)
+        elif code == E_CPU_IDLE:
+            self._on_cpu_idle(i, cpu, ctx, ts)
+        elif code == E_CPU_ACTIVE:
+            self._on_cpu_active(i, cpu, ctx, ts)
+        elif code == E_SET_ACTIVE:
+            self._on_set_active(i, cpu, ctx, ts)
+        elif code == E_HR:
+            self._on_hr(i, cpu, ctx, ts)
+        elif code == E_NT_IDLE:
+            self._on_nt_idle(i, cpu, ctx, ts)
+        elif code == E_HR_CPU:
+            self._on_hr_cpu(i, cpu, ctx, ts)
+        elif code == E_NEW_TIMER:
+            self._on_new_timer(i, cpu, ctx, ts)
+        elif code == E_ONLINE:
+            self._on_online(i, cpu, ctx, ts)
+        elif code == E_OFFLINE:
+            self._on_offline(i, cpu, ctx, ts)
+        elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
+            self._on_setup(i, cpu, ctx, ts)
+        else:
+            self._on_other(i, cpu, ctx, ts)
 
     def finish(self) -> None:
         warm = self.warm_rows
@@ -553,14 +614,14 @@ class Engine:
             self._close(cpu, ctx, i, False)
         else:
             ctx.next = ctx.walk = None
-        c = self._cols
-        t = c["target_cpu"][i]
+        c = self._rows
+        t = c.target_cpu[i]
         if t < 0:
             t = cpu
         tmc = self.h.cpus.get(t)
         if tmc is None or tmc.tmgroup is None:
             return
-        w = c["wakeup"][i]
+        w = c.wakeup[i]
         if t in self.cpu_known:
             if w == tmc.wakeup:
                 self._agr[K_WAKEUP] += 1
@@ -587,7 +648,7 @@ class Engine:
             ctx.handoff = None
             for oc in list(self.handoffs):
                 octx = self.ctx[oc]
-                hand = octx.handoff
+                hand: Any = octx.handoff
                 if oc == t:
                     continue
                 self.handoffs.discard(oc)
@@ -597,14 +658,14 @@ class Engine:
                                 f"a CPU activates by {hand[0]}", ts, cpu=t)
 
     def _on_set_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        ptr = c["group"][i]
+        c = self._rows
+        ptr = c.group[i]
         g = self.by_ptr.get(ptr)
         if g is None:
-            g = self._group(ptr, c["lvl"][i], cpu)
+            g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
-        obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
+        obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         k = next((n for n, r in enumerate(ctx.exp_upd) if r[0] == "tmigr_group_set_cpu_active"), None) \
@@ -680,7 +741,7 @@ class Engine:
                     # another CPU's step on it came first (its tracepoint is written later).
                     j = self._nxt[i]
                     if j < self._n and self._codes[j] == E_SET_ACTIVE and \
-                            self._group(self._cols["group"][j], self._cols["lvl"][j], cpu) is g.parent:
+                            self._group(self._rows.group[j], self._rows.lvl[j], cpu) is g.parent:
                         alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None, want_done=False)
                         if alt is not None:
                             done = alt
@@ -748,12 +809,12 @@ class Engine:
         """Look ahead for another CPU's group-state event on `g` that, applied first, makes
         this one a valid step (with walk_done `want_done` if given: what the kernel's walk
         did next). Returns this event's walk_done, or None if none fits."""
-        c = self._cols
+        c = self._rows
         codes = self._codes
-        ts0 = c["ts"][i]
-        cpu0 = c["cpu"][i]
+        ts0 = c.ts[i]
+        cpu0 = c.cpu[i]
         limit = ts0 + self.window
-        ts_l, grp_l, lvl_l, cpu_l = c["ts"], c["group"], c["lvl"], c["cpu"]
+        ts_l, grp_l, lvl_l, cpu_l = c.ts, c.group, c.lvl, c.cpu
         for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]
             if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
@@ -769,7 +830,7 @@ class Engine:
                 pj = self._prev_ts(j, cpu_l[j])
                 if pj is None or pj > ts0:
                     continue
-            mj = c["childmask"][j]
+            mj = c.childmask[j]
             if cj == E_SET_ACTIVE:
                 a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
             else:
@@ -784,7 +845,7 @@ class Engine:
                         if pj is not None and pj <= lc[1]:
                             ca = lc[2]
                 a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ca)
-            if (a1, m1) != (c["active"][j], c["migrator"][j]):
+            if (a1, m1) != (c.active[j], c.migrator[j]):
                 continue
             if is_active:
                 a2, m2, d2 = active_up_pure(a1, m1, m)
@@ -801,10 +862,10 @@ class Engine:
         look ahead for another CPU's group-state event on g whose cmpxchg can have come before
         (its previous event is older than row i), is a valid step from that state, and makes
         `mask` the migrator (or leaves none). If found it is applied now (`reorder_done`)."""
-        c = self._cols
+        c = self._rows
         codes = self._codes
-        ts0, cpu0 = c["ts"][i], c["cpu"][i]
-        grp_l, lvl_l, cpu_l = c["group"], c["lvl"], c["cpu"]
+        ts0, cpu0 = c.ts[i], c.cpu[i]
+        grp_l, lvl_l, cpu_l = c.group, c.lvl, c.cpu
         pre_a, pre_m = g.active, g.migrator
         for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]
@@ -815,13 +876,13 @@ class Engine:
             pj = self._prev_ts(j, cpu_l[j])
             if pj is None or pj > ts0:
                 continue
-            mj = c["childmask"][j]
+            mj = c.childmask[j]
             if cj == E_SET_ACTIVE:
                 a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
             else:
                 ch = self._child_of(cpu_l[j], g)
                 a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
-            if (a1, m1) != (c["active"][j], c["migrator"][j]) or (m1 != mask and m1 != TMIGR_NONE):
+            if (a1, m1) != (c.active[j], c.migrator[j]) or (m1 != mask and m1 != TMIGR_NONE):
                 continue                # not the next step from this state, or no help
             self.reorder_done[self.index + j] = (a1, m1, dj)
             self.h.resync_group_state(g, a1, m1)
@@ -900,14 +961,14 @@ class Engine:
         return None
 
     def _on_set_inactive(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        ptr = c["group"][i]
+        c = self._rows
+        ptr = c.group[i]
         g = self.by_ptr.get(ptr)
         if g is None:
-            g = self._group(ptr, c["lvl"][i], cpu)
+            g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
-        obs_a, obs_m, m = c["active"][i], c["migrator"][i], c["childmask"][i]
+        obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
         tmc = self.h.cpus[cpu]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
@@ -930,7 +991,7 @@ class Engine:
             ctx.decidable = cpu in self.cpu_known
             if j < n:
                 if codes[j] == E_CPU_IDLE:
-                    nextexp = c["nextevt"][j]
+                    nextexp = c.nextevt[j]
             else:
                 ctx.decidable = False
             if nextexp != KTIME_MAX:
@@ -1024,11 +1085,11 @@ class Engine:
             ctx.next = None
 
     def _on_cpu_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
+        c = self._rows
         tmc = self.h.cpus.get(cpu)
         if tmc is None or tmc.tmgroup is None:
             return
-        nextevt, w = c["nextevt"][i], c["wakeup"][i]
+        nextevt, w = c.nextevt[i], c.wakeup[i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_DEACT:
@@ -1075,8 +1136,8 @@ class Engine:
         ctx.walk = None
 
     def _on_offline(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        t = c["target_cpu"][i]
+        c = self._rows
+        t = c.target_cpu[i]
         if t < 0:
             t = cpu
         tmc = self.h.cpus.get(t)
@@ -1087,8 +1148,8 @@ class Engine:
         firstexp = ctx.walk.firstexp if (ctx.op == OP_DEACT and ctx.walk is not None) else None
         decidable = ctx.op == OP_DEACT and ctx.decidable and not ctx.optional and \
             all(self._queue_known(g) for g in self.anc[t])
-        self._check("hotplug", c["wakeup"][i] == KTIME_MAX, i, f"CPU{t} offline wakeup", KTIME_MAX,
-                    c["wakeup"][i], cpu=t)
+        self._check("hotplug", c.wakeup[i] == KTIME_MAX, i, f"CPU{t} offline wakeup", KTIME_MAX,
+                    c.wakeup[i], cpu=t)
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
@@ -1101,8 +1162,8 @@ class Engine:
 
     def _on_online(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         self._close(cpu, ctx, i, False)
-        c = self._cols
-        t = c["target_cpu"][i]
+        c = self._rows
+        t = c.target_cpu[i]
         if t < 0:
             t = cpu
         tmc = self.h.cpus.get(t)
@@ -1122,11 +1183,11 @@ class Engine:
             self._close(cpu, ctx, i, False)
         else:
             ctx.next = ctx.walk = None
-        c = self._cols
+        c = self._rows
         tmc = self.h.cpus.get(cpu)
         if tmc is None or tmc.tmgroup is None:
             return
-        w = c["wakeup"][i]
+        w = c.wakeup[i]
         known = cpu in self.cpu_known
         if known:
             if w == tmc.wakeup:
@@ -1139,7 +1200,7 @@ class Engine:
             self._warm_row(i)
         tmc.wakeup = w
         j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
-        nextexp = c["nextevt"][j] if j is not None else KTIME_MAX
+        nextexp = c.nextevt[j] if j is not None else KTIME_MAX
         evt = tmc.cpuevt
         ctx.nt_old = (evt.expires, evt.ignore, known)
         h = self.h
@@ -1153,11 +1214,11 @@ class Engine:
         self.cpu_known.add(cpu)
 
     def _on_nt_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
+        c = self._rows
         tmc = self.h.cpus.get(cpu)
         if tmc is None or tmc.tmgroup is None:
             return
-        nextevt, w = c["nextevt"][i], c["wakeup"][i]
+        nextevt, w = c.nextevt[i], c.wakeup[i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op == OP_NT:
@@ -1218,24 +1279,24 @@ class Engine:
     # tmigr_update_events (all walks)
     # ------------------------------------------------------------------------------------------
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        glvl = c["group_lvl"][i]
+        c = self._rows
+        glvl = c.group_lvl[i]
         op = ctx.op
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
         by_ptr = self.by_ptr
-        ptr = c["group"][i]
+        ptr = c.group[i]
         g = by_ptr.get(ptr)
         if g is None:
             g = self._group(ptr, glvl, behalf)
             if g is None:
                 return
-        chp = c["child"][i]
+        chp = c.child[i]
         child = None
         if chp != 0 and glvl > 0:
             child = by_ptr.get(chp)
             if child is None:
                 child = self._group(chp, glvl - 1, behalf)
-        obs = (c["nextevt"][i], c["group_next_expiry"][i], c["child_evt_expiry"][i], c["child_evtcpu"][i])
+        obs = (c.nextevt[i], c.group_next_expiry[i], c.child_evt_expiry[i], c.child_evtcpu[i])
         exp = None
         eu = ctx.exp_upd
         if eu:
@@ -1276,7 +1337,7 @@ class Engine:
                 self._agr[K_EXPIRY] += 1
             else:
                 sil = self.silent_below[g]
-                verdict = True
+                verdict: bool | None = True
                 for n in range(3):
                     if n == 1 and tainted is not None and ev[1] != obs[1]:
                         verdict = None      # a stale next_expiry from an event not in the trace
@@ -1339,7 +1400,7 @@ class Engine:
         h = self.h
         saved = gsaved = None
         if child is not None and child.active and i >= 0 and self._codes[i] == E_UPDATE \
-                and self._group(self._cols["group"][i], self._cols["group_lvl"][i], cpu) is g:
+                and self._group(self._rows.group[i], self._rows.group_lvl[i], cpu) is g:
             saved = child.active
             child.active = 0
             # The group's state was read at the same time: before the step of that
@@ -1362,9 +1423,9 @@ class Engine:
         return ts - ((ts - self.phase) % self.tick)
 
     def _on_hr(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        lvl = c["lvl"][i]
-        ptr = c["group"][i]
+        c = self._rows
+        lvl = c.lvl[i]
+        ptr = c.group[i]
         g = self.by_ptr.get(ptr)
         if g is None:
             g = self._group(ptr, lvl, cpu)
@@ -1403,7 +1464,7 @@ class Engine:
             # must be reset.
             if ctx.decidable:
                 l0 = tmc.tmgroup
-                ok = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
+                ok: bool | None = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
                     tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
@@ -1510,8 +1571,8 @@ class Engine:
             self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
 
     def _on_hr_cpu(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        c = self._cols
-        t = c["target_cpu"][i]
+        c = self._rows
+        t = c.target_cpu[i]
         h = self.h
         tt = h.cpus.get(t)
         if tt is None:
@@ -1552,18 +1613,18 @@ class Engine:
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)
-            if c["wakeup"][i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
+            if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
                     and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and tctx.due is None)):
                 # The target's own tmigr_handle_remote is over (no permission further up, or
                 # at the top with nothing due): its last step, wakeup = firstexp, has no
                 # tracepoint and may have come before this read. Apply it now; either value.
                 self._close(t, tctx, i, False)
                 wv = tt.wakeup
-            if c["wakeup"][i] == wv or c["wakeup"][i] == old:
+            if c.wakeup[i] == wv or c.wakeup[i] == old:
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",
-                            tt.wakeup, c["wakeup"][i], cpu=t)
+                            tt.wakeup, c.wakeup[i], cpu=t)
         if evt is not None and evt.expires <= ctx.now + self.tick:
             if evt.expires > ctx.now_lb:
                 ctx.now_lb = evt.expires
@@ -1580,9 +1641,9 @@ class Engine:
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
-        if j < self._n and j < i + 64 and self._codes[j] == E_UPDATE and c["child"][j] == 0 \
-                and c["group_lvl"][j] == 0:
-            nextg = c["nextevt"][j]
+        if j < self._n and j < i + 64 and self._codes[j] == E_UPDATE and c.child[j] == 0 \
+                and c.group_lvl[j] == 0:
+            nextg = c.nextevt[j]
             known_next = True
         out = h._begin(cpu)
         if tt.cpuevt.ignore or not tt.idle:
@@ -1600,7 +1661,7 @@ class Engine:
         l0 = tt.tmgroup
         if not known_next and j < self._n and l0 is not None and (l0.parent is not None
                                                                    or l0.migrator != TMIGR_NONE):
-            codes, tsj, cpu_l, tgt_l = self._codes, self._ts[j], c["cpu"], c["target_cpu"]
+            codes, tsj, cpu_l, tgt_l = self._codes, self._ts[j], c.cpu, c.target_cpu
             for k in range(i + 1, min(j, i + LOOKAHEAD_ROWS)):
                 if codes[k] == E_CPU_ACTIVE and cpu_l[k] == t and tgt_l[k] in (t, -1) and self._ts[k] <= tsj:
                     woke = True
@@ -1690,16 +1751,16 @@ class Engine:
     def _on_setup(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         """A prepare seen in the trace: run the model's own prepare for that CPU and compare its
         setup records, event by event, with the kernel's (pointers get bound to model groups)."""
-        c = self._cols
+        c = self._rows
         code = self._codes[i]
         h = self.h
         # The old root's link, held back by the model's prepare until the kernel's own
         # tmigr_connect_child_parent for it (other CPUs' walks ran on the old tree until then).
-        dchild = self.by_ptr.get(c["child"][i]) if code == E_CONN_CHILD and h.deferred_links else None
+        dchild = self.by_ptr.get(c.child[i]) if code == E_CONN_CHILD and h.deferred_links else None
         if dchild is not None and dchild not in h.deferred_links:
             dchild = None
         if ctx.op == OP_SETUP and dchild is None and (
-                c["target_cpu"][i] != ctx.remote_target if code == E_CONN_CPU
+                c.target_cpu[i] != ctx.remote_target if code == E_CONN_CPU
                 else not any(r[0] == EVENT_NAME[code] for r in ctx.exp_upd)):
             # The next prepare, recorded right after this one with no other event of this CPU
             # between them: a connect_cpu_parent for another CPU, or a setup event the current
@@ -1712,17 +1773,17 @@ class Engine:
             # Which CPU is being prepared: the connect_cpu_parent of this sequence.
             j = i if code == E_CONN_CPU else None
             if j is None:
-                for k in range(i + 1, self._n):
-                    if c["cpu"][k] == cpu:
-                        if self._codes[k] == E_CONN_CPU:
-                            j = k
+                for r in range(i + 1, self._n):
+                    if c.cpu[r] == cpu:
+                        if self._codes[r] == E_CONN_CPU:
+                            j = r
                             break
-                        if self._codes[k] not in (E_GROUP_SET, E_CONN_CHILD, E_SET_ACTIVE):
+                        if self._codes[r] not in (E_GROUP_SET, E_CONN_CHILD, E_SET_ACTIVE):
                             break
-            target = c["target_cpu"][j] if j is not None else -1
+            target = c.target_cpu[j] if j is not None else -1
             tmc = self.h.cpus.get(target)
             if tmc is not None and tmc.tmgroup is None:
-                if h.deferred_links is None and max(c["group"][i], c["child"][i], c["parent"][i]) > UNKNOWN_PTR:
+                if h.deferred_links is None and max(c.group[i], c.child[i], c.parent[i]) > UNKNOWN_PTR:
                     h.deferred_links = {}    # pointers tell which link is the old root's
                 self.h.trace = True          # setup records are compared in full
                 try:
@@ -1741,7 +1802,7 @@ class Engine:
             self._refresh_tree()
         recs = ctx.exp_upd
         name = EVENT_NAME[code]
-        k = next((n for n, r in enumerate(recs) if r[0] == name), None)
+        k: int | None = next((n for n, r in enumerate(recs) if r[0] == name), None)
         # The old-root link may come before or after the CPU's own link depending on the era
         # (§2.6); the profile decides, but match by name so one misplacement is one divergence.
         exp = recs.pop(k) if k is not None else None
@@ -1754,24 +1815,23 @@ class Engine:
         self._bind_setup(i, exp[1])
 
     def _bind_setup(self, i: int, rec: dict | None) -> None:
-        c = self._cols
+        c = self._rows
         code = self._codes[i]
         if rec is None:
             return
         diffs = []
         if code == E_GROUP_SET:
             g = rec["group"]
-            self.ptr_ids[c["group"][i]] = g.id
-            self.by_ptr[c["group"][i]] = g
-            if (c["lvl"][i], c["numa_node"][i]) != (g.level, g.numa_node):
-                diffs.append(("lvl/node", (g.level, g.numa_node), (c["lvl"][i], c["numa_node"][i])))
+            self.ptr_ids[c.group[i]] = g.id
+            self.by_ptr[c.group[i]] = g
+            if (c.lvl[i], c.numa_node[i]) != (g.level, g.numa_node):
+                diffs.append(("lvl/node", (g.level, g.numa_node), (c.lvl[i], c.numa_node[i])))
         elif code == E_CONN_CHILD:
-            for key, obs in (("groupmask", c["groupmask"][i]), ("num_children", c["num_children"][i]),
-                             ("lvl", c["lvl"][i])):
+            for key, obs in (("groupmask", c.groupmask[i]), ("num_children", c.num_children[i]),
+                             ("lvl", c.lvl[i])):
                 if rec[key] != obs:
                     diffs.append((key, rec[key], obs))
-            for key in ("child", "parent"):
-                ptr = c[key][i]
+            for key, ptr in (("child", c.child[i]), ("parent", c.parent[i])):
                 if ptr > UNKNOWN_PTR:
                     got = self.by_ptr.get(ptr)
                     if got is None:
@@ -1779,13 +1839,13 @@ class Engine:
                         self.by_ptr[ptr] = rec[key]
                     elif got is not rec[key]:
                         diffs.append((key, rec[key].id, got.id))
-            rec["child"].groupmask = c["groupmask"][i]
+            rec["child"].groupmask = c.groupmask[i]
         elif code == E_CONN_CPU:
-            for key, obs in (("groupmask", c["groupmask"][i]), ("num_children", c["num_children"][i]),
-                             ("target_cpu", c["target_cpu"][i])):
+            for key, obs in (("groupmask", c.groupmask[i]), ("num_children", c.num_children[i]),
+                             ("target_cpu", c.target_cpu[i])):
                 if rec[key] != obs:
                     diffs.append((key, rec[key], obs))
-            ptr = c["parent"][i]
+            ptr = c.parent[i]
             if ptr > UNKNOWN_PTR:
                 got = self.by_ptr.get(ptr)
                 if got is None:
@@ -1793,9 +1853,9 @@ class Engine:
                     self.by_ptr[ptr] = rec["parent"]
                 elif got is not rec["parent"]:
                     diffs.append(("parent", rec["parent"].id, got.id))
-            t = self.h.cpus.get(c["target_cpu"][i])
-            if t is not None and c["groupmask"][i] > 0:
-                t.groupmask = c["groupmask"][i]
+            t = self.h.cpus.get(c.target_cpu[i])
+            if t is not None and c.groupmask[i] > 0:
+                t.groupmask = c.groupmask[i]
         if diffs:
             self._check("setup", False, i, f"{EVENT_NAME[code]}: " + ", ".join(d[0] for d in diffs) + " differ",
                         {d[0]: d[1] for d in diffs}, {d[0]: d[2] for d in diffs})
@@ -1807,18 +1867,6 @@ class Engine:
     def _on_other(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         """An event the engine does not replay (its sequence number still counted)."""
 
-    _handlers = {}
-
-
-Engine._handlers = {
-    E_GROUP_SET: Engine._on_setup, E_CONN_CHILD: Engine._on_setup, E_CONN_CPU: Engine._on_setup,
-    E_SET_ACTIVE: Engine._on_set_active, E_SET_INACTIVE: Engine._on_set_inactive,
-    E_NEW_TIMER: Engine._on_new_timer, E_CPU_ACTIVE: Engine._on_cpu_active, E_ONLINE: Engine._on_online,
-    E_OFFLINE: Engine._on_offline, E_HR_CPU: Engine._on_hr_cpu, E_CPU_IDLE: Engine._on_cpu_idle,
-    E_NT_IDLE: Engine._on_nt_idle, E_UPDATE: Engine._on_update, E_HR: Engine._on_hr,
-    E_OTHER: Engine._on_other,
-}
-Engine._handlers = [Engine._handlers[k] for k in range(E_OTHER + 1)]
 
 
 def _st(active: int, migrator: int) -> dict:

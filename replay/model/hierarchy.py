@@ -402,6 +402,7 @@ class Hierarchy:
         data.firstexp when the root has no migrator (the hierarchy is idle)."""
         remote = data.remote
         walk_done = False
+        evt: TmigrEvent | None
         if child is not None:
             child_active = child.active
             group_active = group.active
@@ -418,6 +419,7 @@ class Hierarchy:
         else:
             nextexp = data.nextexp
             first_childevt = evt = data.evt
+            assert evt is not None
             ignore = evt.ignore
             # Fast return: the parent level prunes the ignored event anyway. Not for a
             # single-level tree (the root must compute its first event) and not after a remote
@@ -576,7 +578,7 @@ class Hierarchy:
             tmc.cpuevt.ignore = False
         data = _Walk(nextexp, tmc.cpuevt, tmc.groupmask, False)
         child: TmigrGroup | None = None
-        group = tmc.tmgroup
+        group: TmigrGroup | None = tmc.tmgroup
         while group is not None:
             childmask = data.childmask
             snap = (group.active, group.migrator, group.seq)
@@ -641,7 +643,7 @@ class Hierarchy:
             self.ret = now >= tmc.wakeup
             return self.ret
         childmask = tmc.groupmask
-        group = tmc.tmgroup
+        group: TmigrGroup | None = tmc.tmgroup
         while group is not None:
             m = group.migrator
             if m != childmask and m != TMIGR_NONE:
@@ -755,7 +757,8 @@ class Hierarchy:
         tmc = self._tmc(cpu)
         if tmc.tmgroup is None or not tmc.available or tmc.idle:
             return nextevt
-        g = tmc.tmgroup
+        g: TmigrGroup | None = tmc.tmgroup
+        assert g is not None
         if not (self.tmigr_check_migrator(g, tmc.groupmask) and bin(g.active).count("1") <= 1):
             return KTIME_MAX
         while g is not None:
@@ -796,7 +799,8 @@ class Hierarchy:
             return out
         return self.__tmigr_set_cpu_available(cpu, idle, out)
 
-    tmigr_set_cpu_available = tmigr_cpu_online
+    def tmigr_set_cpu_available(self, cpu: int, idle: bool = False) -> list:
+        return self.tmigr_cpu_online(cpu, idle)
 
     def __tmigr_set_cpu_available(self, cpu: int, idle: bool, out: list) -> list:
         tmc = self.cpus[cpu]
@@ -852,7 +856,8 @@ class Hierarchy:
             self.ret = firstexp
         return out
 
-    tmigr_clear_cpu_available = tmigr_cpu_offline
+    def tmigr_clear_cpu_available(self, cpu: int) -> list:
+        return self.tmigr_cpu_offline(cpu)
 
     def _handoff_target(self, cpu: int) -> int | None:
         how = self.profile.handoff
@@ -917,7 +922,8 @@ class Hierarchy:
             self._warn(f"CPU{cpu}: groupmask 0 after setup (-EINVAL)")
         return out
 
-    prepare_cpu = tmigr_cpu_prepare
+    def prepare_cpu(self, cpu: int) -> list:
+        return self.tmigr_cpu_prepare(cpu)
 
     def tmigr_add_cpu(self, cpu: int) -> None:
         tmc = self.cpus[cpu]
@@ -1112,6 +1118,7 @@ class Hierarchy:
         root_mismatch = tree.root is not None and tree.root.numa_node != node
         top = 0
         i = start_lvl
+        group: TmigrGroup | None
         while i < levels:
             group = self.tmigr_get_group(tree, node, i)
             top = i
@@ -1126,6 +1133,7 @@ class Hierarchy:
             return
         while i >= start_lvl:
             group = stack[i]
+            assert group is not None
             if i == 0:
                 tmc = self.cpus[cpu]
                 self._connect_cpu(tmc, group)

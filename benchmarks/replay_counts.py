@@ -40,7 +40,9 @@ def sources() -> list[Path]:
 def to_parquet(src: Path) -> Path | None:
     CACHE.mkdir(parents=True, exist_ok=True)
     st = src.stat()
-    key = hashlib.sha1(f"{src}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    # The importer's own code is part of the key: a Parquet made by an older importer is stale.
+    code = b"".join(p.read_bytes() for p in sorted((ROOT / "tmigr_trace" / "importers").glob("*.py")))
+    key = hashlib.sha1(f"{src}:{st.st_size}:{st.st_mtime_ns}:".encode() + code).hexdigest()[:12]
     out = CACHE / f"{src.name.split('.')[0] if src.parent.name == 'host-6.18' else src.name[:-7]}-{key}.parquet"
     if not out.exists():
         p = subprocess.run(["tmigr-trace", "import", str(src), "-o", str(out), "--force"],

@@ -49,7 +49,7 @@ The engine is pure: it gets column batches (plain lists) and a model, and fills 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -58,12 +58,25 @@ from .model.hierarchy import _Walk
 from .model.structs import LOWEST_BIT, TmigrGroup
 from .result import KINDS, MODEL_DISAGREES, Divergence, ReplayResult
 
-UNKNOWN_PTR = 1
-NA = -1
+UNKNOWN_PTR: Final = 1
+NA: Final = -1
 
 # Event codes.
-(E_GROUP_SET, E_CONN_CHILD, E_CONN_CPU, E_SET_ACTIVE, E_SET_INACTIVE, E_NEW_TIMER, E_CPU_ACTIVE,
- E_ONLINE, E_OFFLINE, E_HR_CPU, E_CPU_IDLE, E_NT_IDLE, E_UPDATE, E_HR, E_OTHER) = range(15)
+E_GROUP_SET: Final = 0
+E_CONN_CHILD: Final = 1
+E_CONN_CPU: Final = 2
+E_SET_ACTIVE: Final = 3
+E_SET_INACTIVE: Final = 4
+E_NEW_TIMER: Final = 5
+E_CPU_ACTIVE: Final = 6
+E_ONLINE: Final = 7
+E_OFFLINE: Final = 8
+E_HR_CPU: Final = 9
+E_CPU_IDLE: Final = 10
+E_NT_IDLE: Final = 11
+E_UPDATE: Final = 12
+E_HR: Final = 13
+E_OTHER: Final = 14
 EVENT_CODE = {
     "tmigr_group_set": E_GROUP_SET, "tmigr_connect_child_parent": E_CONN_CHILD,
     "tmigr_connect_cpu_parent": E_CONN_CPU, "tmigr_group_set_cpu_active": E_SET_ACTIVE,
@@ -88,14 +101,25 @@ ENGINE_COLUMNS = ("event",) + PTR_COLUMNS + INT_COLUMNS
 
 # Check kinds as list indices for the hot counters (Engine._agr/_und/_wrm, folded into the
 # result's KindCount by Engine.finish()).
-(K_GROUP_STATE, K_WALK, K_EXPIRY, K_WAKEUP, K_REMOTE, K_SETUP, K_HOTPLUG) = range(7)
+K_GROUP_STATE: Final = 0
+K_WALK: Final = 1
+K_EXPIRY: Final = 2
+K_WAKEUP: Final = 3
+K_REMOTE: Final = 4
+K_SETUP: Final = 5
+K_HOTPLUG: Final = 6
 KIND_NAMES = tuple(KINDS)
 assert KIND_NAMES[:7] == ("group_state", "walk_levels", "expiry", "wakeup", "remote", "setup", "hotplug")
 
 # Per-CPU operation in flight.
-OP_NONE, OP_ACT, OP_DEACT, OP_NT, OP_REMOTE, OP_SETUP = range(6)
+OP_NONE: Final = 0
+OP_ACT: Final = 1
+OP_DEACT: Final = 2
+OP_NT: Final = 3
+OP_REMOTE: Final = 4
+OP_SETUP: Final = 5
 
-LOOKAHEAD_ROWS = 512
+LOOKAHEAD_ROWS: Final = 512
 
 
 def _same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -1677,7 +1701,10 @@ class Engine:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
-        ctx.rwalk = (w, tt.tmgroup, None) if w is not None else None
+        # Through a `tuple | None` local: narrowing `ctx.rwalk` to this tuple's exact type would
+        # outlive the `_remote_step` call below, which changes it (a compiled build checks it).
+        rwalk: tuple | None = (w, tt.tmgroup, None) if w is not None else None
+        ctx.rwalk = rwalk
         if w is not None:
             self._remote_step(cpu, ctx)
             if ctx.rwalk is not None:
@@ -1819,7 +1846,7 @@ class Engine:
         code = self._codes[i]
         if rec is None:
             return
-        diffs = []
+        diffs: list[tuple[str, Any, Any]] = []
         if code == E_GROUP_SET:
             g = rec["group"]
             self.ptr_ids[c.group[i]] = g.id

@@ -35,7 +35,7 @@ its update (the patch-review example of the kernel's header comment).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Final, Iterable, Iterator, Mapping
 
 from .profiles import FAULTS, Profile, get_profile
 from .structs import (KTIME_MAX, LOWEST_BIT, NUMA_NO_NODE, TMIGR_CHILDREN_PER_GROUP, TMIGR_NONE,
@@ -46,7 +46,7 @@ __all__ = ["Hierarchy", "ModelError", "Record", "order_base_2", "hierarchy_level
 
 Record = tuple  # (event name, dict of schema column -> value)
 
-_EMPTY: list = []
+_EMPTY: Final[list] = []
 
 
 class ModelError(Exception):
@@ -1250,7 +1250,7 @@ class Hierarchy:
 
     def online_cpu(self, cpu: int, on_cpu: int | None = None, idle: bool = False) -> list:
         """Late onlining (sysfs): prepare on the control CPU `on_cpu`, then online on `cpu`."""
-        out = []
+        out: list = []
         if not self.profile.setup_on_target:
             out.extend(self.tmigr_cpu_prepare(cpu, on_cpu=on_cpu))
         out.extend(self.tmigr_cpu_online(cpu, idle=idle))
@@ -1560,7 +1560,7 @@ class Hierarchy:
 
     def path_to_root(self, cpu: int) -> list[TmigrGroup]:
         g = self._tmc(cpu).tmgroup
-        path = []
+        path: list[TmigrGroup] = []
         while g is not None:
             path.append(g)
             g = g.parent
@@ -1607,7 +1607,7 @@ class Hierarchy:
 
     def check_invariants(self) -> list[str]:
         """Soft invariants: migrator set implies active; active implies migrator is an active bit."""
-        bad = []
+        bad: list[str] = []
         for g in self.groups:
             if g.migrator != TMIGR_NONE and not g.active:
                 bad.append(f"{g.id}: migrator {g.migrator:#x} with no active child")

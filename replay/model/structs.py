@@ -10,17 +10,18 @@ at most 8 children, so a linear insert beats any tree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-KTIME_MAX = (1 << 63) - 1
-TMIGR_NONE = 0xFF
-TMIGR_CHILDREN_PER_GROUP = 8
-BIT_CNT = 8
-NUMA_NO_NODE = -1
+# Final: constants a compiled build (mypyc) inlines instead of looking them up per use.
+KTIME_MAX: Final = (1 << 63) - 1
+TMIGR_NONE: Final = 0xFF
+TMIGR_CHILDREN_PER_GROUP: Final = 8
+BIT_CNT: Final = 8
+NUMA_NO_NODE: Final = -1
 
 # Lowest set bit of an 8-bit `active` byte as a one-hot mask, TMIGR_NONE if none
 # (find_first_bit + BIT()). Precomputed: the hand-over rule is on the hot path.
-LOWEST_BIT: tuple[int, ...] = tuple((a & -a) if a else TMIGR_NONE for a in range(256))
+LOWEST_BIT: Final[tuple[int, ...]] = tuple((a & -a) if a else TMIGR_NONE for a in range(256))
 
 __all__ = ["KTIME_MAX", "TMIGR_NONE", "TMIGR_CHILDREN_PER_GROUP", "BIT_CNT", "NUMA_NO_NODE",
            "LOWEST_BIT", "TmigrEvent", "TmigrGroup", "TmigrCpu", "TmigrTree", "fmt_exp"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -83,6 +84,24 @@ def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         for name in names:
             cols[name] = _filled(batch.column(name), fill, dtype)
     return cols
+
+
+def _prefetched(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    """(rows, `_columns`) of each batch, the next one read on a helper thread while the caller
+    replays this one: Parquet decoding and the numpy column work release the GIL, the row loop
+    holds it, so on two cores they overlap."""
+    def read_next() -> tuple[int, dict[str, np.ndarray]] | None:
+        b = next(batches, None)
+        return None if b is None else (b.num_rows, _columns(b))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tmigr-replay-read") as ex:
+        fut = ex.submit(read_next)
+        while True:
+            item = fut.result()
+            if item is None:
+                return
+            fut = ex.submit(read_next)
+            yield item
 
 
 def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
@@ -188,9 +207,8 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for batch in trace.iter_batches(batch_rows, columns=list(ENGINE_COLUMNS)):
-            cols = _columns(batch)
-            events += batch.num_rows
+        for rows, cols in _prefetched(trace.iter_batches(batch_rows, columns=list(ENGINE_COLUMNS))):
+            events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
             done = eng.feed_arrays(buf, final=False)

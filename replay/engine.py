@@ -159,10 +159,12 @@ def inactive_up_pure(active: int, migrator: int, childmask: int, child_active: i
 class _Rows:
     """One buffer of trace rows as plain int lists, one per column (`ENGINE_COLUMNS`, filled:
     pointers null -> UNKNOWN_PTR, ints null -> -1), plus ``code`` (event codes) and the
-    same-CPU links ``nxt``/``prv``. Typed attributes rather than a dict of columns: the hot
-    handlers read a few cells per event."""
+    same-CPU link ``nxt``. Typed attributes rather than a dict of columns: the hot handlers
+    read a few cells per event. ``seq`` and the backward link stay numpy (`Engine._seq_a`,
+    `Engine._prv_a`): only the rare paths read them, and a list of large ints costs a Python
+    object per row."""
 
-    __slots__ = ENGINE_COLUMNS[1:] + ("code", "nxt", "prv")
+    __slots__ = tuple(c for c in ENGINE_COLUMNS[1:] if c != "seq") + ("code", "nxt")
 
     def __init__(self, cols: dict[str, list[int]]) -> None:
         self.group: list[int] = cols["group"]
@@ -170,7 +172,6 @@ class _Rows:
         self.child: list[int] = cols["child"]
         self.ts: list[int] = cols["ts"]
         self.cpu: list[int] = cols["cpu"]
-        self.seq: list[int] = cols["seq"]
         self.target_cpu: list[int] = cols["target_cpu"]
         self.lvl: list[int] = cols["lvl"]
         self.numa_node: list[int] = cols["numa_node"]
@@ -187,7 +188,6 @@ class _Rows:
         self.num_children: list[int] = cols["num_children"]
         self.code: list[int] = cols["code"]
         self.nxt: list[int] = cols["nxt"]
-        self.prv: list[int] = cols["prv"]
 
 
 class _Ctx:
@@ -288,11 +288,12 @@ class Engine:
         self.index = 0
         self.warm_rows = 0
         self._warm_last = -1            # stream index of the last row counted as warm-up
-        self._rows = _Rows({k: [] for k in ENGINE_COLUMNS[1:] + ("code", "nxt", "prv")})
+        self._rows = _Rows({k: [] for k in ENGINE_COLUMNS[1:] + ("code", "nxt")})
         self._codes: list[int] = []
         self._n = 0
         self._nxt: list[int] = []       # next row of the same CPU in the buffer (n: none)
-        self._prv: list[int] = []       # previous row of the same CPU in the buffer (-1: none)
+        self._prv_a = np.empty(0, dtype=np.int64)   # previous row of the same CPU in the buffer (-1: none)
+        self._seq_a = np.empty(0, dtype=np.int64)   # per-CPU sequence numbers
         self._ts: list[int] = []
         # Hot counters per kind (K_*): agreed, undecidable (both also count as checked) and
         # warm-up; folded into result.by_kind by finish().
@@ -474,17 +475,16 @@ class Engine:
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
-        cols = {k: v.tolist() for k, v in arrays.items()}
+        cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
         cols["nxt"] = nxt.tolist()
-        cols["prv"] = prv.tolist()
         rows = self._rows = _Rows(cols)
         codes = self._codes = rows.code
         self._nxt = rows.nxt
-        self._prv = rows.prv
+        self._prv_a = prv
+        self._seq_a = seq_a
         self._n = n
         ts_l = self._ts = rows.ts
         cpu_l = rows.cpu
-        seq_l = rows.seq
         ok_l: list[bool] = seq_ok.tolist()
         ctxs = self.ctx
         for i in range(stop):
@@ -495,9 +495,9 @@ class Engine:
             if not ok_l[i]:
                 # Not the successor of this CPU's previous row: a gap (lost events), this CPU's
                 # first row in the buffer (compare with the previous buffer) or no sequence.
-                j = self._prv[i]
-                ls = seq_l[j] if j >= 0 else ctx.last_seq
-                s = seq_l[i]
+                j = int(prv[i])
+                ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
+                s = int(seq_a[i])
                 if ls >= 0 and s != ls + 1 and s >= 0:
                     # What closing the interrupted operation flags as warm-up does not count
                     # for this row (only its own handler's checks do).
@@ -517,7 +517,7 @@ class Engine:
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
-                ctx.last_seq = seq_l[r]
+                ctx.last_seq = int(seq_a[r])
         self.index += stop
         return stop
 
@@ -916,7 +916,7 @@ class Engine:
     def _prev_ts(self, i: int, cpu: int) -> int | None:
         """Timestamp of `cpu`'s previous event (its cmpxchg at row i, an event of `cpu`, happened
         after it), if within the buffer and at most 4095 rows back."""
-        j = self._prv[i]
+        j = int(self._prv_a[i])
         if j < 0 or i - j > 4095:
             return None
         return self._ts[j]

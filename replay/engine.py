@@ -513,42 +513,41 @@ class Engine:
                     self.res.resyncs["lost_events"] += 1
             if ctx.pend is not None:
                 self._run_pend(i, cpu, ctx)
-            self._dispatch(codes[i], i, cpu, ctx, ts_l[i])
+            # To the event's handler, most frequent events first.
+            code = codes[i]
+            ts = ts_l[i]
+            if code == E_SET_INACTIVE:
+                self._on_set_inactive(i, cpu, ctx, ts)
+            elif code == E_UPDATE:
+                self._on_update(i, cpu, ctx, ts)
+            elif code == E_CPU_IDLE:
+                self._on_cpu_idle(i, cpu, ctx, ts)
+            elif code == E_CPU_ACTIVE:
+                self._on_cpu_active(i, cpu, ctx, ts)
+            elif code == E_SET_ACTIVE:
+                self._on_set_active(i, cpu, ctx, ts)
+            elif code == E_HR:
+                self._on_hr(i, cpu, ctx, ts)
+            elif code == E_NT_IDLE:
+                self._on_nt_idle(i, cpu, ctx, ts)
+            elif code == E_HR_CPU:
+                self._on_hr_cpu(i, cpu, ctx, ts)
+            elif code == E_NEW_TIMER:
+                self._on_new_timer(i, cpu, ctx, ts)
+            elif code == E_ONLINE:
+                self._on_online(i, cpu, ctx, ts)
+            elif code == E_OFFLINE:
+                self._on_offline(i, cpu, ctx, ts)
+            elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
+                self._on_setup(i, cpu, ctx, ts)
+            else:
+                self._on_other(i, cpu, ctx, ts)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
                 ctx.last_seq = int(seq_a[r])
         self.index += stop
         return stop
-
-    def _dispatch(self, code: int, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        """Row i to its event's handler (most frequent events first)."""
-        if code == E_SET_INACTIVE:
-            self._on_set_inactive(i, cpu, ctx, ts)
-        elif code == E_UPDATE:
-            self._on_update(i, cpu, ctx, ts)
-        elif code == E_CPU_IDLE:
-            self._on_cpu_idle(i, cpu, ctx, ts)
-        elif code == E_CPU_ACTIVE:
-            self._on_cpu_active(i, cpu, ctx, ts)
-        elif code == E_SET_ACTIVE:
-            self._on_set_active(i, cpu, ctx, ts)
-        elif code == E_HR:
-            self._on_hr(i, cpu, ctx, ts)
-        elif code == E_NT_IDLE:
-            self._on_nt_idle(i, cpu, ctx, ts)
-        elif code == E_HR_CPU:
-            self._on_hr_cpu(i, cpu, ctx, ts)
-        elif code == E_NEW_TIMER:
-            self._on_new_timer(i, cpu, ctx, ts)
-        elif code == E_ONLINE:
-            self._on_online(i, cpu, ctx, ts)
-        elif code == E_OFFLINE:
-            self._on_offline(i, cpu, ctx, ts)
-        elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
-            self._on_setup(i, cpu, ctx, ts)
-        else:
-            self._on_other(i, cpu, ctx, ts)
 
     def finish(self) -> None:
         warm = self.warm_rows

@@ -7,12 +7,21 @@ is callable so that the function and the package can share the name ``tmigr_trac
 Layout: ``identify`` (trace groups -> model groups), ``engine`` (the pure replay loop),
 ``result`` (counts and divergences), ``report`` (tables, --explain), ``api`` (trace I/O glue),
 ``model`` (the model of kernel/time/timer_migration.c).
+
+``engine``, ``model.hierarchy`` and ``model.structs`` may run compiled by mypyc; ``_native``
+decides before anything imports them (pure Python when the build is stale or
+``TMIGR_TRACE_PURE=1``), and :func:`native_status` says which and why.
 """
 
 from __future__ import annotations
 
-import sys
-import types
+# first: choose the compiled or the pure-Python replay core before any of its modules is imported
+from ._native import native_status, select as _select_core  # noqa: F401 (native_status is public)
+
+_select_core()
+
+import sys  # noqa: E402
+import types  # noqa: E402
 
 
 class _CallableModule(types.ModuleType):

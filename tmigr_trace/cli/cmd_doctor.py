@@ -48,12 +48,22 @@ def _checks() -> list[tuple[str, bool | None, str]]:
 
     rows.append(("binary decoder", True, "C page walk (collectors/_ringbuffer.c)" if ringbuffer.AVAILABLE
                  else "pure Python reference (about 8x slower): pip install -e . with a C compiler"))
+    from ..replay import native_status
+    from ..replay._native import PURE_ENV, rebuild_hint
+
+    ns = native_status()
+    if ns["compiled"]:
+        rows.append(("replay core", True, f"compiled (mypyc): {ns['reason']}"))
+    elif ns["reason"] == f"{PURE_ENV}=1":
+        rows.append(("replay core", True, f"pure Python ({ns['reason']})"))
+    else:
+        rows.append(("replay core", None, f"pure Python (slower): {ns['reason']}; rebuild: {rebuild_hint()}"))
     rows.append(("trace-cmd", bool(tc), tc or "absent: apt install trace-cmd (optional; extract -B works for instances)"))
     return rows
 
 
 def doctor_cmd() -> None:
-    """Report what capturing needs (root, tracefs, tmigr events, pointer hashing, BCC, headers) and which backends work."""
+    """Report what capturing needs (root, tracefs, tmigr events, pointer hashing, BCC, headers), which backends work and whether the replay core is compiled."""
     rows = _checks()
     for name, ok, detail in rows:
         mark = "ok  " if ok else ("??  " if ok is None else "FAIL")

@@ -13,7 +13,9 @@ inactive_up / update_events / handle_remote_up level).
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,11 +55,10 @@ def record_calls(topo: Topology, profile: str, n: int, seed: int = 1) -> list[tu
     return calls
 
 
-def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool | str,
-           repeat: int = 3) -> tuple[float, float, int]:
-    """Best of `repeat` runs (by CPU time) of the call sequence on a fresh model."""
+def count_steps(topo: Topology, profile: str, calls: list[tuple]) -> int:
+    """Per-level steps of the call sequence, by wrapping the level callbacks of a model (only the
+    pure-Python core allows that: `main` runs it in a TMIGR_TRACE_PURE=1 child)."""
     steps = 0
-    # Count per-level steps by wrapping the level callbacks once (outside the timed loop).
     counting = Hierarchy(topo, profile, trace=False)
     for name in ("tmigr_active_up", "tmigr_inactive_up", "tmigr_update_events", "tmigr_handle_remote_up"):
         orig = getattr(counting, name)
@@ -69,6 +70,12 @@ def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool | str,
         setattr(counting, name, wrap)
     for call in calls:
         getattr(counting, call[0])(*call[1:])
+    return steps
+
+
+def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool | str,
+           repeat: int = 3) -> tuple[float, float]:
+    """Best of `repeat` runs (by CPU time) of the call sequence on a fresh model."""
     best = None
     for _ in range(repeat):
         h = Hierarchy(topo, profile, trace=trace)
@@ -79,7 +86,7 @@ def replay(topo: Topology, profile: str, calls: list[tuple], trace: bool | str,
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         if best is None or cpu < best[1]:
             best = (dt, cpu)
-    return best[0], best[1], steps
+    return best[0], best[1]
 
 
 def main() -> None:
@@ -89,11 +96,22 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=200_000)
     ap.add_argument("--profile", default="6.18.y-numa")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs (shared machine)")
+    ap.add_argument("--count-steps", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     topo = Topology.simple(a.cpus, nodes=a.nodes)
     calls = record_calls(topo, a.profile, a.calls)
+    if a.count_steps:
+        print(count_steps(topo, a.profile, calls))
+        return
+    child = subprocess.run([sys.executable, __file__, "--count-steps", "--cpus", str(a.cpus), "--nodes", str(a.nodes),
+                            "--calls", str(a.calls), "--profile", a.profile],
+                           env={**os.environ, "TMIGR_TRACE_PURE": "1"}, capture_output=True, text=True, check=True)
+    steps = int(child.stdout.split()[-1])
+    from tmigr_trace.replay import native_status
+    st = native_status()
+    print(f"replay core: {'compiled' if st['compiled'] else 'pure Python'} ({st['reason']})")
     for trace in (True, "updates", False):
-        dt, cpu, steps = replay(topo, a.profile, calls, trace, a.repeat)
+        dt, cpu = replay(topo, a.profile, calls, trace, a.repeat)
         print(f"{a.cpus} CPUs/{a.nodes} nodes {a.profile} trace={trace}: {len(calls)} calls in {dt:.3f}s "
               f"(CPU {cpu:.3f}s) = {len(calls) / dt:,.0f} calls/s, {steps} per-level transitions = "
               f"{steps / dt:,.0f} transitions/s ({steps / cpu:,.0f}/s CPU time)")

@@ -2,6 +2,9 @@
 
     python benchmarks/replay.py [--events 10000000] [--source X.parquet] [--keep]
 
+Runs the replay core this install uses (compiled with mypyc unless the build skipped it;
+``TMIGR_TRACE_PURE=1`` for the pure-Python reference); the output names it.
+
 The big trace is a real capture concatenated with itself, timestamps and expiries shifted by the
 capture's duration (rounded up to the tick) per copy, per-CPU sequence numbers continued. The
 replay runs in a fresh process so that its peak RSS (ru_maxrss) is the replay's alone; a second
@@ -66,7 +69,9 @@ def run_child(path: str) -> dict:
     res = replay(tmigr_trace.load(path))
     dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     # CPU time (all threads of this process) next to wall time: other jobs share the cores.
-    return {"events": res.events, "seconds": round(dt, 2), "events_per_s": int(res.events / dt),
+    from tmigr_trace.replay import native_status
+    core = "compiled" if native_status()["compiled"] else "pure"
+    return {"core": core, "events": res.events, "seconds": round(dt, 2), "events_per_s": int(res.events / dt),
             "cpu_seconds": round(cpu, 2), "cpu_us_per_event": round(cpu / res.events * 1e6, 2),
             "events_per_cpu_s": int(res.events / cpu),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -101,7 +101,7 @@ class Hierarchy:
     """
 
     def __init__(self, topology: Topology | int, profile: Profile | str = "6.18.y-numa",
-                 faults: Iterable[str] | None = None, *, boot: bool = True, trace: bool = True,
+                 faults: Iterable[str] | None = None, *, boot: bool = True, trace: bool | str = True,
                  seq_counter: bool = True, livelock_limit: int = 8) -> None:
         if isinstance(topology, int):
             topology = Topology.simple(topology)

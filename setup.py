@@ -130,7 +130,8 @@ class OptionalBuildExt(build_ext):
         version = mypy.version.__version__
         record = {"compiled": True, "reason": f"mypyc {version}", "mypy": version,
                   "ext_suffix": sysconfig.get_config_var("EXT_SUFFIX"),
-                  "sources": {rel: hashes[rel] for _, rel in NATIVE.MODULES}}
+                  "sources": {rel: hashes[rel] for _, rel in NATIVE.MODULES},
+                  "depends": {rel: hashes[rel] for rel in NATIVE.DEPENDS}}
         # the same inputs (every replay source, mypy, this file, the interpreter) give the same
         # modules: reuse them from build/mypyc-cache instead of another C compile
         with open(os.path.abspath(__file__), "rb") as fh:

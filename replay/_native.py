@@ -4,9 +4,10 @@ setup.py may compile ``engine``, ``model.hierarchy`` and ``model.structs`` with 
 docs/DEVELOPING.md). The extension modules land next to the ``.py`` files, and Python's import
 system prefers an extension over the source of the same name, so an extension built from an older
 source would silently shadow an edited ``.py``. The build therefore records the sha256 of every
-source it compiled in ``_native_build.json``; :func:`select` (called first thing by
-``replay/__init__.py``) uses the compiled modules only if that record exists, names a successful
-compile, every hash matches the current ``.py`` and ``TMIGR_TRACE_PURE`` is not set. Otherwise all
+source it compiled (and of the sources in ``DEPENDS``, whose types the compiled code relies on) in
+``_native_build.json``; :func:`select` (called first thing by ``replay/__init__.py``) uses the
+compiled modules only if that record exists, names a successful compile, every hash matches the
+current ``.py`` and ``TMIGR_TRACE_PURE`` is not set. Otherwise all
 three modules come from their ``.py`` files together (never a mix), and a stale or unrecorded build
 is reported once on stderr. The pure-Python sources are the reference; the compiled modules must
 give the same results (tests/test_native.py).
@@ -29,6 +30,10 @@ from typing import Any, Mapping
 PACKAGE = "tmigr_trace.replay"
 # (module under PACKAGE, source path under replay/), in dependency order
 MODULES = (("model.structs", "model/structs.py"), ("model.hierarchy", "model/hierarchy.py"), ("engine", "engine.py"))
+# Sources that are not compiled but whose declared types the compiled code checks at run time (an
+# attribute declared `list` is rejected if it holds anything else): a build compiled against an
+# older version of one of them is stale too. Recorded as "depends" in the build record.
+DEPENDS = ("result.py",)
 # mypyc's shared library for the group: tmigr_trace/replay/_native__mypyc.<EXT_SUFFIX>
 GROUP = f"{PACKAGE}._native"
 GROUP_LIB = "_native__mypyc"
@@ -108,9 +113,9 @@ def decide(pkg_dir: Path, environ: Mapping[str, str] = os.environ) -> dict[str, 
     missing = [rel for mod, rel in MODULES if exts[f"{PACKAGE}.{mod}"] is None] + ([GROUP_LIB] if lib is None else [])
     if missing:
         return pure(f"incomplete compiled core (missing {', '.join(missing)})", warn=True)
-    hashes = record.get("sources", {})
+    hashes = {**record.get("depends", {}), **record.get("sources", {})}
     changed = []
-    for mod, rel in MODULES:
+    for rel in [rel for _, rel in MODULES] + list(DEPENDS):
         try:
             cur = sha256(pkg_dir / rel)
         except OSError:

@@ -4,7 +4,8 @@ It picks the model profile (formats, observed fields, release; ``model=`` overri
 model from the trace's topology, identifies the trace's groups, infers the jiffies grid from the
 traced expiries, and streams the events in batches (plain lists per batch, never pandas rows)
 through :class:`~tmigr_trace.replay.engine.Engine`. Memory is bounded by the batch size and the
-hierarchy, not by the trace length.
+hierarchy, not by the trace length: divergences beyond the first ``divergences_in_memory`` go to a
+temporary file (:class:`tmigr_trace.divergence_log.DivergenceLog`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import pyarrow as pa
 
+from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
@@ -128,11 +130,15 @@ def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> 
 
 
 def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | None = None, *,
-           window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH) -> ReplayResult:
+           window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH,
+           divergences_in_memory: int = DEFAULT_MEMORY) -> ReplayResult:
     """Replay a trace (a :class:`tmigr_trace.Trace` or a path) through the model.
 
     ``model``: profile name (default: chosen from the trace's formats and kernel release);
-    ``fault``: one or more historical bugs to switch on (see ``tmigr_trace.replay.model.FAULTS``).
+    ``fault``: one or more historical bugs to switch on (see ``tmigr_trace.replay.model.FAULTS``);
+    ``divergences_in_memory``: how many divergences ``res.divergences`` (a
+    :class:`~tmigr_trace.divergence_log.DivergenceLog`) keeps in memory; the rest are spilled to a
+    temporary Parquet file, removed with the log. Readers see the same sequence either way.
     """
     if isinstance(trace, (str, os.PathLike)):
         from tmigr_trace.trace import load
@@ -193,7 +199,8 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
     adopted = adopt(tree, ident, h.cpus, h.group_by_id)
     tick, phase = infer_tick(trace)
 
-    res = ReplayResult(model_profile=profile.name, faults=sorted(h.faults))
+    res = ReplayResult(model_profile=profile.name, faults=sorted(h.faults),
+                       divergences=DivergenceLog(divergences_in_memory))
     res.hierarchy = {"levels": h.levels, "groups": len(h.groups), "cpus": len(h.cpus),
                      "tick_ns": tick, **ident.summary()}
     lost = sorted(int(c) for c, n in (meta.lost_events or {}).items() if n) + \

@@ -1,15 +1,14 @@
 """Rendering a ReplayResult: the summary table, the divergence table, and ``--explain`` stories.
 
-Pure functions from result data to rich renderables / strings / Arrow tables; the CLI does the
-I/O. ``explain`` reads like rtla's auto-analysis: what happened, where, why it matters.
+Pure functions from result data to rich renderables and strings; the CLI does the I/O (the Parquet
+layout of ``-o`` is in ``tmigr_trace.divergence_log``). ``explain`` reads like rtla's
+auto-analysis: what happened, where, why it matters.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, Iterable
+from typing import Any
 
-import pyarrow as pa
 from rich.table import Table
 
 from .model import KTIME_MAX, TMIGR_NONE
@@ -116,22 +115,3 @@ def explain(res: ReplayResult, n: int, rows: list[dict] | None = None) -> str:
             "After this step the model was resynced to the kernel's value, so later checks are "
             "independent of this one."]
     return "\n".join(out)
-
-
-DIVERGENCE_SCHEMA = pa.schema([
-    ("index", pa.int64()), ("ts", pa.int64()), ("cpu", pa.int32()), ("event", pa.string()),
-    ("kind", pa.string()), ("what", pa.string()), ("expected", pa.string()), ("observed", pa.string()),
-    ("classification", pa.string()), ("path", pa.string()), ("note", pa.string()),
-])
-
-
-def divergences_table(divs: Iterable[Divergence]) -> pa.Table:
-    rows = [d.to_dict() for d in divs]
-    cols: dict[str, list] = {f.name: [] for f in DIVERGENCE_SCHEMA}
-    for r in rows:
-        for k in cols:
-            v = r.get(k)
-            if k in ("expected", "observed", "path"):
-                v = json.dumps(v)
-            cols[k].append(v)
-    return pa.Table.from_pydict(cols, schema=DIVERGENCE_SCHEMA)

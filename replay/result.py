@@ -9,7 +9,7 @@ mid-stream anchoring, an expiry within one tick of the untraced `now`, a lost-ev
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterator, Protocol
 
 # Check kinds, in report order. Each maps to one kernel decision (reference §7.3).
 KINDS: dict[str, str] = {
@@ -68,6 +68,23 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
+class DivergenceList(Protocol):
+    """What holds a result's divergences: a plain list, or (from ``replay()``) a
+    :class:`tmigr_trace.divergence_log.DivergenceLog`, which spills beyond its first N to a file.
+
+    A protocol, not ``list``: the compiled engine (mypyc) checks declared types at run time, and with
+    ``list`` it would reject anything but a list.
+    """
+
+    def append(self, d: Divergence, /) -> None: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Divergence]: ...
+
+    def __getitem__(self, i: Any, /) -> Any: ...
+
+
 @dataclass
 class ReplayResult:
     events: int = 0
@@ -76,7 +93,7 @@ class ReplayResult:
     model_profile: str = ""
     faults: list[str] = field(default_factory=list)
     by_kind: dict[str, KindCount] = field(default_factory=lambda: {k: KindCount() for k in KINDS})
-    divergences: list[Divergence] = field(default_factory=list)
+    divergences: DivergenceList = field(default_factory=list)
     reordered: int = 0
     resyncs: dict[str, int] = field(default_factory=lambda: {"divergence": 0, "lost_events": 0})
     lost_event_cpus: list[int] = field(default_factory=list)

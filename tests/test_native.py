@@ -77,6 +77,7 @@ def test_compiled_core_in_use(compiled):
         assert Path(m["file"]).parent in (REPLAY, REPLAY / "model")
         assert isinstance(sys.modules[name].__spec__.loader, importlib.machinery.ExtensionFileLoader)
     assert set(st["build"]["sources"]) == {rel for _, rel in _native.MODULES}
+    assert set(st["build"]["depends"]) == set(_native.DEPENDS)
 
 
 # --- (b) compiled and pure give the same replay -----------------------------------------------------
@@ -112,10 +113,14 @@ def _fake_build(d: Path, compiled: bool = True, lib: bool = True) -> Path:
         shutil.copyfile(REPLAY / rel, d / rel)
         (d / (rel.removesuffix(".py") + suffix)).write_bytes(b"")
         hashes[rel] = hashlib.sha256((d / rel).read_bytes()).hexdigest()
+    depends = {}
+    for rel in _native.DEPENDS:
+        shutil.copyfile(REPLAY / rel, d / rel)
+        depends[rel] = hashlib.sha256((d / rel).read_bytes()).hexdigest()
     if lib:
         (d / (_native.GROUP_LIB + suffix)).write_bytes(b"")
-    rec = {"compiled": True, "reason": "mypyc test", "mypy": "test", "sources": hashes} if compiled else \
-        {"compiled": False, "reason": "mypyc failed: test"}
+    rec = {"compiled": True, "reason": "mypyc test", "mypy": "test", "sources": hashes, "depends": depends} \
+        if compiled else {"compiled": False, "reason": "mypyc failed: test"}
     (d / _native.BUILD_RECORD).write_text(json.dumps(rec))
     return d
 
@@ -137,6 +142,26 @@ def test_decide_uses_compiled_only_when_every_source_matches(tmp_path):
     assert not st["compiled"] and "stale" in st["reason"] and "model/hierarchy.py" in st["reason"]
     assert all(f.endswith(".py") for f in st["modules"].values())  # all three, not just the edited one
     assert st["warn"] and "\n" not in st["warn"] and "Rebuild:" in st["warn"]
+
+
+def test_decide_stale_when_a_dependency_changed(tmp_path):
+    """result.py is not compiled, but the compiled engine checks the types it declares (a build
+    that saw `divergences: list` rejects a DivergenceLog): editing it makes the build stale too,
+    and so does a record from before dependencies were recorded."""
+    assert "result.py" in _native.DEPENDS
+    d = _fake_build(tmp_path / "a")
+    assert _native.decide(d, environ={})["compiled"]
+    with open(d / "result.py", "a") as f:
+        f.write("# edited after the build\n")
+    st = _native.decide(d, environ={})
+    assert not st["compiled"] and "stale" in st["reason"] and "result.py" in st["reason"] and st["warn"]
+
+    d = _fake_build(tmp_path / "b")
+    rec = json.loads((d / _native.BUILD_RECORD).read_text())
+    del rec["depends"]
+    (d / _native.BUILD_RECORD).write_text(json.dumps(rec))
+    st = _native.decide(d, environ={})
+    assert not st["compiled"] and "result.py" in st["reason"]
 
 
 def test_decide_other_fallbacks(tmp_path):

@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 from typing import Optional
 
-import pyarrow.parquet as pq
 import typer
 
+from ..divergence_log import DEFAULT_MEMORY
 from ..errors import TmigrError
 from ..store import check_output_path
 from .common import out_console
@@ -57,21 +57,26 @@ def replay_cmd(
     window_us: float = typer.Option(50.0, "--window-us", help="cross-CPU reordering window (microseconds)"),
     limit: int = typer.Option(20, "--limit", help="divergences listed in the table"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="summary only"),
+    in_memory: int = typer.Option(DEFAULT_MEMORY, "--divergences-in-memory", metavar="N",
+                                  help="divergences kept in memory; the rest go to a temporary file"),
 ) -> None:
     """Replay a trace through the model of the timer migration hierarchy, decision by decision."""
     from ..replay.api import replay
-    from ..replay.report import divergence_table, divergences_table, explain as explain_story, summary_table
+    from ..divergence_log import write_divergences
+    from ..replay.report import divergence_table, explain as explain_story, summary_table
     from ..trace import load
 
     out_path = check_output_path(output, force) if output is not None else None
     if window_us < 0:
         raise TmigrError("--window-us must be >= 0")
+    if in_memory < 0:
+        raise TmigrError("--divergences-in-memory must be >= 0")
     tr = load(trace)
-    res = replay(tr, model=model, fault=fault or None, window_us=window_us)
+    res = replay(tr, model=model, fault=fault or None, window_us=window_us, divergences_in_memory=in_memory)
     if out_path is not None:
         tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
         try:
-            pq.write_table(divergences_table(res.divergences), tmp, compression="zstd")
+            write_divergences(res.divergences, tmp)   # streamed: the spilled part row group by row group
             os.replace(tmp, out_path)
         finally:
             tmp.unlink(missing_ok=True)

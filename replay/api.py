@@ -156,8 +156,10 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
     missing = [c for c in ENGINE_COLUMNS if c not in trace._pf.schema_arrow.names]
     if missing:
         raise TmigrError(f"{trace.path}: missing columns {', '.join(missing)}")
+    if divergences_in_memory < 0:
+        raise TmigrError("divergences_in_memory must be >= 0")
     with _streaming_memory_pool():
-        return _replay(trace, profile, faults, window_us, batch_rows)
+        return _replay(trace, profile, faults, window_us, batch_rows, divergences_in_memory)
 
 
 @contextmanager
@@ -177,7 +179,8 @@ def _streaming_memory_pool() -> Iterator[None]:
         pa.set_memory_pool(pool)
 
 
-def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch_rows: int) -> ReplayResult:
+def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch_rows: int,
+            divergences_in_memory: int) -> ReplayResult:
     """The replay proper (see `replay`): scan and identify, build the model, stream the rows."""
     meta = trace.meta
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))

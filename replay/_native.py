@@ -30,10 +30,11 @@ from typing import Any, Mapping
 PACKAGE = "tmigr_trace.replay"
 # (module under PACKAGE, source path under replay/), in dependency order
 MODULES = (("model.structs", "model/structs.py"), ("model.hierarchy", "model/hierarchy.py"), ("engine", "engine.py"))
-# Sources that are not compiled but whose declared types the compiled code checks at run time (an
-# attribute declared `list` is rejected if it holds anything else): a build compiled against an
-# older version of one of them is stale too. Recorded as "depends" in the build record.
-DEPENDS = ("result.py",)
+# The uncompiled replay modules the compiled ones import: the compiled code checks the types they
+# declare at run time (an attribute declared `list` is rejected if it holds anything else), so a
+# build compiled against an older version of one of them is stale too. Recorded as "depends" in
+# the build record; tests/test_native.py derives this list from the compiled modules' imports.
+DEPENDS = ("result.py", "model/profiles.py", "model/topology.py")
 # mypyc's shared library for the group: tmigr_trace/replay/_native__mypyc.<EXT_SUFFIX>
 GROUP = f"{PACKAGE}._native"
 GROUP_LIB = "_native__mypyc"

@@ -454,13 +454,6 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Feeding
     # ------------------------------------------------------------------------------------------
-    def feed(self, cols: dict[str, list], codes: list[int], final: bool) -> int:
-        """Process rows of `cols` (plain lists per column, see ENGINE_COLUMNS); keep the last
-        LOOKAHEAD_ROWS unless `final`. Returns rows done."""
-        arrays = {k: np.asarray(v, dtype=np.uint64 if k in PTR_COLUMNS else np.int64) for k, v in cols.items()}
-        arrays["code"] = np.asarray(codes, dtype=np.int64)
-        return self.feed_arrays(arrays, final)
-
     def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool) -> int:
         """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here

@@ -144,11 +144,34 @@ def test_decide_uses_compiled_only_when_every_source_matches(tmp_path):
     assert st["warn"] and "\n" not in st["warn"] and "Rebuild:" in st["warn"]
 
 
+def _uncompiled_imports() -> set[str]:
+    """Replay sources (relative to replay/) that the compiled modules import and that are not
+    compiled themselves, read from their import statements."""
+    import ast
+    compiled = {rel for _, rel in _native.MODULES}
+    out = set()
+    for rel in compiled:
+        pkg = (REPLAY / rel).parent
+        for node in ast.walk(ast.parse((REPLAY / rel).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = pkg
+                for _ in range(node.level - 1):
+                    base = base.parent
+                target = base.joinpath(*(node.module or "").split("."))
+                for cand in (target.with_suffix(".py"), target / "__init__.py"):
+                    if cand.is_file() and cand.name != "__init__.py":
+                        r = cand.relative_to(REPLAY).as_posix()
+                        if r not in compiled:
+                            out.add(r)
+    return out
+
+
 def test_decide_stale_when_a_dependency_changed(tmp_path):
     """result.py is not compiled, but the compiled engine checks the types it declares (a build
     that saw `divergences: list` rejects a DivergenceLog): editing it makes the build stale too,
     and so does a record from before dependencies were recorded."""
     assert "result.py" in _native.DEPENDS
+    assert set(_native.DEPENDS) == _uncompiled_imports()
     d = _fake_build(tmp_path / "a")
     assert _native.decide(d, environ={})["compiled"]
     with open(d / "result.py", "a") as f:

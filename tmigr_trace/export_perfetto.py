@@ -507,29 +507,21 @@ class _Emitter:
             elif ev in CPU_INSTANT_EVENTS:
                 w.instant(ts, ctrack, ev, fields(ev, i))
                 st.instants += 1
-            elif ev in GROUP_STATE_EVENTS:
+            elif ev in GROUP_STATE_EVENTS or ev == "tmigr_update_events":
                 g = cols["group"][i]
                 tr = self.gtrack.get(g) if g is not None else None
                 if tr is None:
                     st.skipped_no_pointer += 1
                     continue
-                if cols["active"][i] is not None:
-                    w.counter(ts, tr["active"], cols["active"][i])
-                    st.counters += 1
-                if cols["migrator"][i] is not None:
-                    w.counter(ts, tr["migrator"], cols["migrator"][i])
-                    st.counters += 1
-                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **fields(ev, i)})
-                st.instants += 1
-            elif ev == "tmigr_update_events":
-                g = cols["group"][i]
-                tr = self.gtrack.get(g) if g is not None else None
-                if tr is None:
-                    st.skipped_no_pointer += 1
-                    continue
-                if cols["group_next_expiry"][i] is not None:
-                    w.counter(ts, tr["next_expiry"], _expiry_counter(cols["group_next_expiry"][i]))
-                    st.counters += 1
+                if ev == "tmigr_update_events":
+                    if cols["group_next_expiry"][i] is not None:
+                        w.counter(ts, tr["next_expiry"], _expiry_counter(cols["group_next_expiry"][i]))
+                        st.counters += 1
+                else:
+                    for key in ("active", "migrator"):
+                        if cols[key][i] is not None:
+                            w.counter(ts, tr[key], cols[key][i])
+                            st.counters += 1
                 w.instant(ts, tr["events"], ev, {"by CPU": cpu, **fields(ev, i)})
                 st.instants += 1
             elif ev in SETUP_EVENTS:

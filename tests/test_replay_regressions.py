@@ -20,6 +20,7 @@ CAUSES = {
     "run4": "a target's wakeup read before its remote walk was over",
     "run6": "deactivation updates applied in the group lock's order",
     "run7": "a remote walk's wakeup resting on the untraced jiffies is not decidable",
+    "run8": "a group lookup that saw an activating CPU's event before its ignore store",
 }
 
 

@@ -12,6 +12,9 @@
 #    this init and the scenario onlined, in order, with uptime), and writes the tarball, raw
 #    bytes, to the virtio serial port "tmigr-out";
 # 5. powers off. Any failure prints one "LAB-FAIL: reason" line and powers off.
+# Text-only mode (LAB_MODE=text) records like a user outside the lab: the TOP-LEVEL instance
+# (already recording since early boot when LAB_BOOT_TRACE=1: trace_event= on the command line,
+# else enabled here, after boot), and ships only the text of its `trace` file.
 # Everything the host wants to know is on the console as "LAB-xxx:" lines.
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -48,7 +51,17 @@ hostname tmigr-lab
 
 OUT=/tmp/capture
 export LAB_TRACEFS=$T LAB_OUT=$OUT
-if [ -x /lab/tmigr-capture.sh ]; then
+if [ "$LAB_MODE" = text ]; then
+	echo ${LAB_HASH_PTR:-0} > $T/options/hash-ptr 2>/dev/null
+	if [ "$LAB_BOOT_TRACE" = 1 ]; then
+		[ "$(cat $T/events/timer_migration/enable)" = 1 ] || fail "trace_event=timer_migration:* did not enable the events at boot ($(cat $T/events/timer_migration/enable))"
+	else
+		[ -n "$LAB_TRACE_CLOCK" ] && { echo $LAB_TRACE_CLOCK > $T/trace_clock || fail "trace clock $LAB_TRACE_CLOCK refused"; }
+		echo ${LAB_BUFFER_KB:-2048} > $T/buffer_size_kb
+		echo 1 > $T/events/timer_migration/enable || fail "enabling timer_migration events failed"
+	fi
+	echo 1 > $T/tracing_on
+elif [ -x /lab/tmigr-capture.sh ]; then
 	/lab/tmigr-capture.sh start -q -b ${LAB_BUFFER_KB:-2048} -w /tmp/capwork >/tmp/capture-start.log 2>&1 || fail "tmigr-capture.sh start failed: $(tail -n 1 /tmp/capture-start.log)"
 else
 	/lab/capture-min.sh start || fail "capture start failed"
@@ -67,7 +80,14 @@ tail -n 20 /tmp/scenario.log
 [ $rc = 0 ] || fail "scenario $LAB_SCENARIO exited with status $rc"
 echo "LAB-SCENARIO-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
 
-if [ -x /lab/tmigr-capture.sh ]; then
+# An oops anywhere (even one the init survived) fails the run: the host reports this line.
+oops=$(dmesg | grep -m 1 -E '(^|\] )(Oops|BUG|kernel BUG at [^:]*|general protection fault|int3|invalid opcode)(:| \[#)')
+[ -n "$oops" ] && echo "LAB-OOPS: ${oops#*\] }"
+
+if [ "$LAB_MODE" = text ]; then
+	echo 0 > $T/tracing_on
+	cat $T/trace > /tmp/capture.tar || fail "reading $T/trace failed"
+elif [ -x /lab/tmigr-capture.sh ]; then
 	TXT=-t; [ "${LAB_TEXT:-1}" = 0 ] && TXT=
 	/lab/tmigr-capture.sh stop -q $TXT -w /tmp/capwork -o /tmp/capture.tar >/tmp/capture-stop.log 2>&1 || fail "tmigr-capture.sh stop failed: $(tail -n 1 /tmp/capture-stop.log)"
 else
@@ -87,7 +107,7 @@ add_lab_files() {
 	(cd /tmp/ship && tar -cf /tmp/capture.tar *) || return 1
 	rm -rf /tmp/ship
 }
-add_lab_files || fail "adding the lab files to the capture failed"
+[ "$LAB_MODE" = text ] || add_lab_files || fail "adding the lab files to the capture failed"
 PORT=
 for p in /sys/class/virtio-ports/*; do
 	[ "$(cat $p/name 2>/dev/null)" = tmigr-out ] && PORT=/dev/${p##*/}

@@ -12,8 +12,10 @@ The system's apt sources are never touched. Everything lives under the lab cache
 
 Debian packages a kernel either as one ``linux-image-<release>`` (6.12.y: vmlinuz in /boot) or,
 from 6.19 on, as a ``linux-image-<release>`` metapackage over ``linux-binary-<release>``
-(``/usr/lib/modules/<release>/vmlinuz``) and ``linux-base-<release>`` (config). Both are handled;
-the lab needs no module (virtio-pci and the virtio console are built in).
+(``/boot`` or ``/usr/lib/modules/<release>/vmlinuz``) and ``linux-base-<release>`` (config). Both
+are handled; the lab needs no module (virtio-pci and the virtio console are built in). The mirror
+lacks ``linux-base-*`` for some releases (6.18.1x, 6.19.x, 7.0.x, 7.1.x): those are fetched without
+it (no ``config`` in the cache; ``kernel.json`` lists the missing packages).
 """
 
 from __future__ import annotations
@@ -209,6 +211,13 @@ class PrivateApt:
                 fields[k] = v.strip()
         return fields
 
+    def has(self, package: str, version: str) -> bool:
+        """True if the configured suites carry this package at this version."""
+        try:
+            return bool(self._run("apt-cache", "show", f"{package}={version}").strip())
+        except TmigrError:
+            return False
+
     def download(self, package: str, version: str, dest: Path) -> Path:
         dest.mkdir(parents=True, exist_ok=True)
         found = list(dest.glob(f"{package}_{_quote_ver(version)}_amd64.deb"))
@@ -287,10 +296,17 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     debdir = cache / "debs"
     fields = apt.show(f"{entry.package}={entry.version}")
     pkgs = [(entry.package, entry.version)]
+    missing: list[str] = []
     for dep in re.split(r",\s*", fields.get("Depends", "")):
         name = dep.split()[0] if dep else ""
         if name.startswith(("linux-binary-", "linux-base-")):
-            pkgs.append((name, entry.version))
+            # The mirror does not always carry every package of a split kernel: linux-base-*
+            # (config, System.map) is missing for 6.18.1x, 6.19.x, 7.0.x and 7.1.x while
+            # linux-binary-* (the vmlinuz) is there. Fetch what exists; the vmlinuz is required.
+            if apt.has(name, entry.version):
+                pkgs.append((name, entry.version))
+            else:
+                missing.append(f"{name}={entry.version}")
     debs = [apt.download(p, v, debdir) for p, v in pkgs]
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         root = Path(tmp)
@@ -304,13 +320,14 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
         vmlinuz = _first(root, [f"boot/vmlinuz-{entry.release}", f"usr/lib/modules/{entry.release}/vmlinuz"])
         config = _first(root, [f"boot/config-{entry.release}", f"usr/lib/modules/{entry.release}/config"])
         if vmlinuz is None:
-            raise TmigrError(f"{entry.package} {entry.version}: no vmlinuz in {', '.join(d.name for d in debs)}")
+            gone = f" (not on the mirror: {', '.join(missing)})" if missing else ""
+            raise TmigrError(f"{entry.package} {entry.version}: no vmlinuz in {', '.join(d.name for d in debs)}{gone}")
         kdir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(vmlinuz, kdir / "vmlinuz")
         if config is not None:
             shutil.copyfile(config, kdir / "config")
     info = {"release": entry.release, "package": entry.package, "version": entry.version, "suite": entry.suite,
-            "packages": [f"{p}={v}" for p, v in pkgs]}
+            "packages": [f"{p}={v}" for p, v in pkgs], "missing": missing}
     (kdir / "kernel.json").write_text(json.dumps(info, indent=1) + "\n")
     return _load_image(kdir)
 

@@ -1,7 +1,7 @@
 # tmigr-trace lab: helpers for the guest init and the scenarios (sourced, busybox sh).
 # Variables from /lab/config: LAB_SCENARIO LAB_DURATION (seconds, may be fractional) LAB_NODES
 # LAB_SMT LAB_CPUS (possible CPUs) LAB_ONLINE_DELAY (seconds between two onlinings)
-# LAB_ONLINE_ORDER (order of the late onlining: ascending | nodes | an explicit CPU list).
+# LAB_ONLINE_ORDER (order of the late onlining: ascending | nodes | glob | an explicit CPU list).
 # Every successful onlining is appended to $LAB_ONLINED (the host derives the bring-up order
 # recorded in the metadata from it and from the guest's dmesg).
 
@@ -42,10 +42,18 @@ offline_cpu() { cpu_set $1 0; }
 # The offline CPUs in the order LAB_ONLINE_ORDER asks: `ascending` (default: node 0 fills
 # first), `nodes` (round-robin over the nodes, starting with node 1: another node's CPU arrives
 # while node 0 still has one level-0 group, the situation of the imbalanced-NUMA-tree bug #14),
-# or an explicit list ("16 17 1" or "16,17,1").
+# `glob` (the order of the shell glob cpu[0-9]*, as a user's init loops over sysfs: cpu1 cpu10
+# cpu11 ... cpu19 cpu2 cpu20 ...), or an explicit list in that order, with ranges
+# ("16,1-15,17-31", "16 17 1"); CPUs already online in it are skipped.
 online_order() {
 	case "${LAB_ONLINE_ORDER:-ascending}" in
 	ascending) offline_cpus ;;
+	glob)
+		off=" $(offline_cpus) "
+		for d in $SYSCPU/cpu[0-9]*; do
+			c=${d##*/cpu}
+			case "$off" in *" $c "*) printf '%s ' $c ;; esac
+		done ;;
 	nodes)
 		off=" $(offline_cpus) "; nn=${LAB_NODES:-1}; per=$((LAB_CPUS / nn)); i=0
 		while [ $i -lt $per ]; do
@@ -57,7 +65,7 @@ online_order() {
 			done
 			i=$((i + 1))
 		done ;;
-	*) echo "$LAB_ONLINE_ORDER" | tr ',' ' ' ;;
+	*) cpulist "$(echo $LAB_ONLINE_ORDER | tr ' ' ',')" ;;
 	esac
 }
 

@@ -1,10 +1,12 @@
 """QEMU for the lab: emulated NUMA/SMT topology, accelerator detection, one guest boot.
 
 TCG (``-accel tcg,thread=single -cpu qemu64,vendor=GenuineIntel``) is the dependable path: it boots
-Debian's 6.12 and 7.x kernels with any topology. Multi-threaded TCG and ``-cpu max`` intermittently
-oops 7.x kernels (int3 during code patching), so they are not used. KVM is used only when a probe
-boot under it actually reaches the guest's init (nested setups expose /dev/kvm but fail); the probe
-result is cached per host kernel in the lab cache.
+Debian's 6.12 and 7.x kernels with any topology. Multi-threaded TCG (``thread=multi``, one host
+thread per vCPU, as many users run their guests) is an option (``--tcg-threads multi``): slower on
+a 2-core host and it intermittently oopses 7.x kernels (int3 during code patching); a run that
+oopses fails in one line. ``-cpu max`` is not used. KVM is used only when a probe boot under it
+actually reaches the guest's init (nested setups expose /dev/kvm but fail); the probe result is
+cached per host kernel in the lab cache.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ from tmigr_trace.errors import TmigrError
 
 QEMU = "qemu-system-x86_64"
 TCG_ACCEL = ["-accel", "tcg,thread=single", "-cpu", "qemu64,vendor=GenuineIntel"]
+TCG_THREADS = ("single", "multi")
+
+
+def tcg_accel(threads: str = "single") -> list[str]:
+    """QEMU accelerator arguments for TCG with one host thread for all vCPUs (single) or one per
+    vCPU (multi)."""
+    if threads not in TCG_THREADS:
+        raise TmigrError(f"--tcg-threads {threads!r}: single or multi")
+    return ["-accel", f"tcg,thread={threads}", "-cpu", "qemu64,vendor=GenuineIntel"]
 KVM_ACCEL = ["-accel", "kvm", "-cpu", "host"]
 
 

@@ -5,6 +5,11 @@ bytes to a virtio serial port (virtio-pci and the virtio console are built into 
 so no module is needed); QEMU stores it in a file on the host. The console (ttyS0) carries
 ``LAB-xxx:`` progress lines and, on failure, one ``LAB-FAIL: reason`` line.
 
+Text-only runs (``--text-out``, ``--boot-trace``) capture like a user outside the lab: the events
+are recorded in the top-level tracefs instance (from early boot with ``--boot-trace``:
+``trace_event=timer_migration:*`` on the kernel command line) and the guest ships only the text
+of the top-level ``trace`` file: no topology, no bring-up order, no metadata.
+
 Nothing is written under the output names unless the run succeeded: the tarball and the Parquet
 file are written to temporary names and renamed at the end.
 """
@@ -49,6 +54,8 @@ class LabRun:
     seconds: float
     marks: dict[str, float] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
+    text_only: bool = False  # `tarball` is then the text of the top-level trace file
+    tcg_threads: str = "single"
 
 
 def _tail(console: str, n: int = 4) -> str:
@@ -66,11 +73,12 @@ def _marks(console: str) -> dict[str, float]:
 
 
 def qemu_argv(img: kernels.KernelImage, topo: qemu.Topology, initrd: Path, console: Path, out: Path,
-              accel: str, buffer_kb: int, extra_cmdline: list[str] | None = None) -> list[str]:
+              accel: str, buffer_kb: int, extra_cmdline: list[str] | None = None,
+              tcg_threads: str = "single") -> list[str]:
     cmdline = ["console=ttyS0", "panic=-1", "loglevel=4", *topo.cmdline(), *(extra_cmdline or [])]
     return [
         qemu.find_qemu(), "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-        "-machine", "pc", *(qemu.KVM_ACCEL if accel == "kvm" else qemu.TCG_ACCEL),
+        "-machine", "pc", *(qemu.KVM_ACCEL if accel == "kvm" else qemu.tcg_accel(tcg_threads)),
         *topo.qemu_args(buffer_kb),
         "-kernel", str(img.vmlinuz), "-initrd", str(initrd),
         "-append", " ".join(x for x in cmdline if x),
@@ -92,30 +100,71 @@ def _probe_kvm(img: kernels.KernelImage, cache: Path) -> bool:
         return "LAB-BOOTED" in r.console
 
 
-def default_timeout(topo: qemu.Topology, duration: float, accel: str) -> float:
+def default_timeout(topo: qemu.Topology, duration: float, accel: str, tcg_threads: str = "single") -> float:
     # Measured under single-threaded TCG: 16 vCPUs boot+capture ~25 s, 64 vCPUs ~100 s; the
     # scenarios run ~2x slower than wall time there. Generous: a timeout only catches hangs.
     base = 120 + 4 * topo.cpus + 4 * duration
+    if accel == "tcg" and tcg_threads == "multi":
+        return base * 2  # one host thread per vCPU on few host cores: slower
     return base if accel == "tcg" else base / 2
+
+
+# What a kernel prints when it oopses (x86 die(), page faults, BUG()); printed on the console at
+# loglevel=4 (pr_emerg/pr_alert), and re-printed from dmesg by the guest init as "LAB-OOPS:".
+_OOPS_RE = re.compile(r"^(?:\[[\s\d.]+\]\s*)?((?:Oops|BUG|kernel BUG at [^:]*|general protection fault"
+                      r"|int3|invalid opcode|stack segment)(?::|\s+\[#)[^\n]*)", re.M)
+
+
+def find_oops(console: str) -> str | None:
+    """The first oops/BUG line of a guest console, or None."""
+    m = re.search(r"^LAB-OOPS: (.*)$", console, re.M)
+    if m:
+        return m.group(1).strip()
+    m = _OOPS_RE.search(console)
+    return m.group(1).strip() if m else None
+
+
+def boot_trace_cmdline(buffer_kb: int, trace_clock: str | None = None) -> list[str]:
+    """Kernel command line of boot-time tracing in the top-level instance: timer_migration:*
+    enabled from early boot (before the boot CPUs are brought up: their setup events are
+    recorded), a per-CPU ring buffer of buffer_kb, optionally the trace clock."""
+    out = ["trace_event=timer_migration:*", f"trace_buf_size={buffer_kb}K"]
+    if trace_clock:
+        out.append(f"trace_clock={trace_clock}")
+    return out
 
 
 def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, duration: float, cache: Path,
               buffer_kb: int = DEFAULT_BUFFER_KB, timeout: float | None = None, accel: str | None = None,
               env: dict[str, str] | None = None, extra_cmdline: list[str] | None = None,
-              online_delay: float = 0.0) -> LabRun:
-    """Boot the guest, run the scenario, and return the capture tarball (bytes) it shipped out."""
+              online_delay: float = 0.0, tcg_threads: str = "single", text_only: bool = False,
+              boot_trace: bool = False, trace_clock: str | None = None, hash_ptr: bool = False) -> LabRun:
+    """Boot the guest, run the scenario, and return the capture tarball (bytes) it shipped out
+    (text_only: the text of the top-level trace file)."""
     topo.check()
+    if tcg_threads not in qemu.TCG_THREADS:
+        raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
+    if boot_trace and not text_only:
+        raise TmigrError("--boot-trace records in the top-level instance: it needs the text-only mode (--text-out)")
+    if trace_clock is not None and not re.fullmatch(r"[a-z0-9_-]+", trace_clock):
+        raise TmigrError(f"--trace-clock {trace_clock!r}: a clock name like local, global, mono, boot, x86-tsc")
     if scenario not in initramfs.scenarios():
         raise TmigrError(f"unknown scenario {scenario!r} (known: {', '.join(initramfs.scenarios())})")
     if accel is None:
         accel = "kvm" if qemu.kvm_usable(cache, lambda: _probe_kvm(img, cache)) else "tcg"
     if timeout is None:
-        timeout = default_timeout(topo, duration, accel)
+        timeout = default_timeout(topo, duration, accel, tcg_threads)
     config: dict[str, object] = {
         "LAB_SCENARIO": scenario, "LAB_DURATION": f"{duration:g}", "LAB_CPUS": topo.cpus,
         "LAB_NODES": topo.nodes, "LAB_SMT": topo.smt, "LAB_BUFFER_KB": buffer_kb,
         "LAB_ONLINE_DELAY": f"{online_delay:g}",
     }
+    if text_only:
+        config.update({"LAB_MODE": "text", "LAB_BOOT_TRACE": int(boot_trace), "LAB_HASH_PTR": int(hash_ptr)})
+        if trace_clock and not boot_trace:
+            config["LAB_TRACE_CLOCK"] = trace_clock
+    if boot_trace:
+        extra_cmdline = [*boot_trace_cmdline(buffer_kb, trace_clock), *(extra_cmdline or [])]
     for k, v in (env or {}).items():
         config[k] = v
     runs = cache / "runs"
@@ -124,13 +173,17 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
     try:
         initrd = initramfs.build(d / "initrd.gz", config)
         console, out = d / "console.log", d / "out.tar"
-        argv = qemu_argv(img, topo, initrd, console, out, accel, buffer_kb, extra_cmdline)
+        argv = qemu_argv(img, topo, initrd, console, out, accel, buffer_kb, extra_cmdline, tcg_threads)
         r = qemu.boot(argv, console, timeout)
         text = r.console
-        where = f"kernel {img.release}"
+        where = f"kernel {img.release}" + (", TCG multi-threaded" if accel == "tcg" and tcg_threads == "multi" else "")
         fail = re.search(r"^LAB-FAIL: (.*)$", text, re.M)
         if fail:
             raise TmigrError(f"lab guest failed ({where}): {fail.group(1).strip()}; console tail: {_tail(text)}")
+        oops = find_oops(text)
+        if oops:
+            hint = " (known with --tcg-threads multi on 7.x; retry, or use single)" if tcg_threads == "multi" else ""
+            raise TmigrError(f"lab guest oopsed ({where}): {oops[:200]}{hint}")
         if "Kernel panic" in text:
             m = re.search(r"Kernel panic[^\n]*", text)
             raise TmigrError(f"lab guest panicked ({where}): {m.group(0).strip()}; console tail: {_tail(text)}")
@@ -146,7 +199,7 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             raise TmigrError(f"lab capture corrupted in transit ({len(data)} of {size} bytes arrived, {where})")
         return LabRun(img, topo, scenario, duration, accel, argv, data, text, r.seconds, _marks(text),
-                      {k: str(v) for k, v in (env or {}).items()})
+                      {k: str(v) for k, v in (env or {}).items()}, text_only, tcg_threads)
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -282,6 +335,7 @@ def lab_meta(run: LabRun, files: dict[str, bytes]) -> TraceMeta:
         "kernel": run.kernel.provenance(),
         "qemu_command": shlex.join(run.argv),
         "accel": run.accel,
+        "tcg_threads": run.tcg_threads if run.accel == "tcg" else None,
         "scenario": run.scenario,
         "duration_s": run.duration,
         "emulated_topology": run.topology.as_dict(),
@@ -362,11 +416,43 @@ def finish(run: LabRun, out: Path | None, tar_out: Path | None, force: bool, cac
             import gzip
 
             data = gzip.compress(data, 9, mtime=0)
-        elif tar_out.name.endswith(".xz"):
-            import lzma
-
-            data = lzma.compress(data, preset=9)
+        else:
+            data = compress_for(tar_out, data)
         write_atomic(tar_out, data)
+    return path, rows, meta
+
+
+def compress_for(path: Path, data: bytes) -> bytes:
+    """data compressed as the file name says (.gz, .xz; anything else: as is)."""
+    if path.name.endswith((".gz", ".tgz")):
+        import gzip
+
+        return gzip.compress(data, 9, mtime=0)
+    if path.name.endswith(".xz"):
+        import lzma
+
+        return lzma.compress(data, preset=9)
+    return data
+
+
+def finish_text(run: LabRun, text_out: Path | None, out: Path | None, force: bool) -> tuple[Path | None, int, TraceMeta | None]:
+    """Text-only run: write the top-level trace text (compressed by its name) and/or import it into
+    `out` exactly as `tmigr-trace import` would (no kernel release, no topology: what a user sends)."""
+    from tmigr_trace.importers import import_file
+
+    text = run.tarball
+    if not text.startswith(b"# tracer:"):
+        raise TmigrError(f"lab guest shipped no trace text (kernel {run.kernel.release}): starts {text[:40]!r}")
+    if b": tmigr_" not in text:
+        raise TmigrError(f"lab trace text from kernel {run.kernel.release} holds no timer_migration events")
+    if text_out is not None:
+        write_atomic(text_out, compress_for(text_out, text))
+    if out is None:
+        return None, 0, None
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "trace.txt"
+        src.write_bytes(text)
+        path, meta, rows = import_file(src, out, force=force)
     return path, rows, meta
 
 
@@ -380,12 +466,27 @@ def provenance_json(run: LabRun) -> str:
 def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, scenario: str, duration: float,
             out: str | None, tar_out: str | None = None, force: bool = False, cache_override: str | None = None,
             buffer_kb: int = DEFAULT_BUFFER_KB, timeout: float | None = None, accel: str | None = None,
-            env: dict[str, str] | None = None, online_delay: float = 0.0) -> tuple[LabRun, Path | None, int, TraceMeta]:
-    """The whole `tmigr-trace lab run`. Output names are checked before the (long) boot."""
+            env: dict[str, str] | None = None, online_delay: float = 0.0, tcg_threads: str = "single",
+            text_out: str | None = None, boot_trace: bool = False, trace_clock: str | None = None,
+            hash_ptr: bool = False) -> tuple[LabRun, Path | None, int, TraceMeta | None]:
+    """The whole `tmigr-trace lab run`. Output names are checked before the (long) boot.
+
+    With `text_out` the run is text-only: the capture is the text of the top-level trace file
+    (`boot_trace`: enabled from early boot on the kernel command line), written to `text_out`
+    (.xz/.gz by name); `out` then holds what `tmigr-trace import text_out` gives."""
+    if tcg_threads not in qemu.TCG_THREADS:
+        raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
     out_p = check_output_path(out, force) if out else None
     tar_p = check_output_path(tar_out, force) if tar_out else None
-    if out_p is None and tar_p is None:
-        raise TmigrError("give -o OUT.parquet and/or --tar OUT.tar[.gz]")
+    text_p = check_output_path(text_out, force) if text_out else None
+    if boot_trace and text_p is None:
+        raise TmigrError("--boot-trace records in the top-level instance and ships its text: give --text-out OUT.trace.txt.xz")
+    if text_p is not None and tar_p is not None:
+        raise TmigrError("--text-out and --tar exclude each other (a text-only run ships no capture tarball)")
+    if hash_ptr and text_p is None:
+        raise TmigrError("--hash-ptr applies to text-only runs (--text-out)")
+    if out_p is None and tar_p is None and text_p is None:
+        raise TmigrError("give -o OUT.parquet, --tar OUT.tar[.gz] and/or --text-out OUT.trace.txt.xz")
     cache = kernels.cache_dir(cache_override)
     if kernel_image:
         img = kernels.image_from_file(kernel_image)
@@ -396,7 +497,12 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
         iso = f"{hi - 1}-{hi}"
         topo.isolcpus, topo.nohz_full = f"domain,managed_irq,{iso}", iso
     t0 = time.monotonic()
-    run = run_guest(img, topo, scenario, duration, cache, buffer_kb, timeout, accel, env, online_delay=online_delay)
+    run = run_guest(img, topo, scenario, duration, cache, buffer_kb, timeout, accel, env, online_delay=online_delay,
+                    tcg_threads=tcg_threads, text_only=text_p is not None, boot_trace=boot_trace,
+                    trace_clock=trace_clock, hash_ptr=hash_ptr)
+    if text_p is not None:
+        path, rows, tmeta = finish_text(run, text_p, out_p, force)
+        return run, path, rows, tmeta
     path, rows, meta = finish(run, out_p, tar_p, force, cache)
     meta.extra["lab"]["total_seconds"] = round(time.monotonic() - t0, 1)
     return run, path, rows, meta

@@ -63,7 +63,13 @@ def run_cmd(
     maxcpus: Optional[int] = typer.Option(None, "--maxcpus", help="boot with maxcpus=N; the guest onlines the rest after tracing started (setup events)"),
     isolcpus: Optional[str] = typer.Option(None, "--isolcpus", help="kernel isolcpus= value"),
     nohz_full: Optional[str] = typer.Option(None, "--nohz-full", help="kernel nohz_full= value"),
-    online_order: Optional[str] = typer.Option(None, "--online-order", help="order of the late onlining (with --maxcpus): ascending (default), nodes (round-robin over the nodes, node 1 first) or a CPU list '16,17,1'"),
+    online_order: Optional[str] = typer.Option(None, "--online-order", help="order of the late onlining (with --maxcpus): ascending (default), nodes (round-robin over the nodes, node 1 first), glob (sysfs glob order: cpu1 cpu10 cpu11 ... cpu2 ...) or a CPU list '16,1-15,17-31'"),
+    hotplug_cpus: Optional[str] = typer.Option(None, "--hotplug-cpus", help="CPUs the hotplug scenarios offline and online again (hotplug-one: the first; migrator-hotplug: all)"),
+    text_out: Optional[Path] = typer.Option(None, "--text-out", help="text-only run: record in the top-level instance and write only the text of its trace file here (.xz/.gz by name), as a user outside the lab would send it"),
+    boot_trace: bool = typer.Option(False, "--boot-trace", help="text-only: trace_event=timer_migration:* and trace_buf_size= (--buffer-kb) on the kernel command line: events from early boot"),
+    trace_clock: Optional[str] = typer.Option(None, "--trace-clock", help="text-only: trace clock of the top-level instance (with --boot-trace: trace_clock= on the command line); default: the kernel's (local)"),
+    hash_ptr: bool = typer.Option(False, "--hash-ptr", help="text-only: keep the hash-ptr option on (pointers printed hashed); default off (raw pointers)"),
+    tcg_threads: str = typer.Option("single", "--tcg-threads", help="TCG: single (default, dependable) or multi (one host thread per vCPU: slower here, intermittently oopses 7.x)"),
     text: bool = typer.Option(True, "--text/--no-text", help="also ship trace.txt (the text of the same window) in the tarball"),
     scenario: str = typer.Option("idle-churn", "--scenario", help="guest scenario (tmigr-trace lab scenarios)"),
     duration: str = typer.Option("10s", "-d", "--duration", help="scenario duration (10s, 500ms, 2m)"),
@@ -86,15 +92,22 @@ def run_cmd(
         kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
         str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
         buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
-        env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"})} or None)
+        env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"}),
+             **({"LAB_HOTPLUG_CPUS": hotplug_cpus.replace(",", " ")} if hotplug_cpus else {})} or None,
+        tcg_threads=tcg_threads, text_out=str(text_out) if text_out else None, boot_trace=boot_trace,
+        trace_clock=trace_clock, hash_ptr=hash_ptr)
     if quiet:
         return
     marks = result.marks
     boot = marks.get("LAB-BOOTED")
-    what = f"{path}: {rows} events" if path else f"{tar}: capture saved"
+    if text_out is not None:
+        lines = result.tarball.count(b": tmigr_")
+        what = f"{text_out}: {lines} events of trace text" + (f", {path}: {rows} events" if path else "")
+    else:
+        what = f"{path}: {rows} events" if path else f"{tar}: capture saved"
     err_console.print(
         f"{what} (kernel {result.kernel.release}, {topo.cpus} vCPUs/{topo.nodes} nodes/smt {topo.smt}, "
-        f"{result.accel}, scenario {scenario}; guest booted in {boot:.1f} s, run {result.seconds:.0f} s wall)"
+        f"{result.accel}{' multi-threaded' if result.accel == 'tcg' and tcg_threads == 'multi' else ''}, scenario {scenario}; guest booted in {boot:.1f} s, run {result.seconds:.0f} s wall)"
         if boot is not None else f"{what} ({result.seconds:.0f} s)", markup=False)
 
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -160,15 +162,135 @@ def test_nine_cpus_masks_by_era():
         assert g["GRP1:0"].num_children == 2 and h.root is g["GRP1:0"]
 
 
-def test_june2026_boot_links_old_roots_without_activation():
-    """All prepares before any online: no available CPU, old roots linked without activation."""
+# -- June-2026 RFC: the old-root pass is keyed on `start` ----------------------------------------
+# "[PATCH 2/6] timers/migration: Defer initialization after capacity topology is setup"
+# (Weisbecker, 25 Jun 2026) passes `start` (non-NULL on the old-root pass) as the `root_up` flag of
+# tmigr_init_root()/tmigr_connect_child_parent(), where 6.19 passes `activate`: the old root takes
+# the reserved slot 0 whether or not the pass activates (reference §2.4).
+SETUP_EVENTS = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent")
+
+
+def _old_root_link(recs, child):
+    return [r[1] for r in recs if r[0] == "tmigr_connect_child_parent" and r[1]["child"].id == child]
+
+
+def test_june2026_boot_links_old_root_into_reserved_slot_without_activation():
+    """All prepares before any online: no CPU is available, the old-root pass does not activate,
+    yet the old root GRP0:0 gets the reserved 0x1 and the new root counts 2 children."""
     h = Hierarchy(Topology.simple(9), "june2026")
     g = h.group_by_id
-    # Without activation the old root takes the common path: next free bit after the new branch.
-    assert (g["GRP0:1"].groupmask, g["GRP0:0"].groupmask) == (2, 4)
+    assert (g["GRP0:0"].groupmask, g["GRP0:1"].groupmask) == (0x1, 0x2)
+    assert g["GRP0:0"].parent is g["GRP1:0"] and g["GRP1:0"].num_children == 2 and h.root is g["GRP1:0"]
+    link = _old_root_link(h.boot_records, "GRP0:0")
+    assert [(r["parent"].id, r["groupmask"], r["num_children"]) for r in link] == [("GRP1:0", 1, 2)]
+    # No tmigr_active_up walk on the old-root pass: nothing is activated before the first online,
+    # which comes after every setup event.
     names = [r[0] for r in h.boot_records]
-    assert names.index("tmigr_cpu_available") > max(i for i, n in enumerate(names) if n.startswith("tmigr_connect"))
-    assert not h.check_invariants()
+    first_available = names.index("tmigr_cpu_available")
+    assert first_available > max(i for i, n in enumerate(names) if n.startswith("tmigr_connect"))
+    assert "tmigr_group_set_cpu_active" not in names[:first_available]
+    # Same tree as 6.19 (activating pass on the control CPU), and consistent once all are online.
+    assert h.shape() == Hierarchy(Topology.simple(9), "6.19").shape()
+    assert g["GRP1:0"].active == 0x3 and not h.warnings and not h.check_invariants()
+
+
+def test_june2026_boot_65_cpus_fills_the_old_root():
+    """With the old root over-counted (0x4, num_children 3 in the 9-CPU step) GRP1:0 filled up one
+    child early and GRP0:7 went to a new GRP1:1; keyed on `start`, GRP1:0 holds GRP0:0..GRP0:7."""
+    h = Hierarchy(Topology.simple(65), "june2026")
+    g = h.group_by_id
+    assert sorted(c.id for c in g["GRP1:0"].children) == [f"GRP0:{i}" for i in range(8)]
+    assert sorted(c.groupmask for c in g["GRP1:0"].children) == [1 << i for i in range(8)]
+    assert g["GRP1:0"].num_children == 8 and g["GRP1:0"].groupmask == 0x1
+    assert [c.id for c in g["GRP1:1"].children] == ["GRP0:8"] and g["GRP1:1"].groupmask == 0x2
+    assert g["GRP2:0"].num_children == 2 and h.root is g["GRP2:0"]
+    assert h.shape() == Hierarchy(Topology.simple(65), "6.19").shape()
+    assert not h.warnings and not h.check_invariants()
+
+
+@pytest.mark.parametrize("on_cpu", [0, 8])
+def test_june2026_late_prepare_activating_old_root_pass(on_cpu):
+    """CPU8 prepared after CPU0-7 are online: the old root is linked into slot 0 with activation,
+    on the preparing CPU if it is available, else through work_on_cpu() on the first available
+    CPU; tmigr_active_up then walks from the old root into the new root."""
+    h = Hierarchy(Topology.simple(9, online=range(8)), "june2026")
+    recs = h.tmigr_cpu_prepare(8, on_cpu=on_cpu)
+    g = h.group_by_id
+    assert (g["GRP0:0"].groupmask, g["GRP0:1"].groupmask, g["GRP1:0"].num_children) == (0x1, 0x2, 2)
+    link = _old_root_link(recs, "GRP0:0")
+    assert [(r["cpu"], r["parent"].id, r["groupmask"], r["num_children"]) for r in link] == [(0, "GRP1:0", 1, 2)]
+    act = [r[1] for r in recs if r[0] == "tmigr_group_set_cpu_active"]
+    assert [(r["cpu"], r["group"].id, r["childmask"], r["active"]) for r in act] == [(0, "GRP1:0", 1, 1)]
+    h.tmigr_cpu_online(8)
+    assert g["GRP1:0"].active == 0x3 and not h.warnings and not h.check_invariants()
+
+
+def test_june2026_old_root_pass_without_available_cpu_only_warns():
+    """`start` set, no CPU available: the patch links the old root into slot 0, WARN_ON_ONCE()s
+    if it is active and does not walk tmigr_active_up (the new root stays inactive)."""
+    h = Hierarchy(Topology.simple(9, online=range(8)), "june2026")
+    for c in range(8):
+        h.resync_cpu(c, available=False)
+    assert not h.available_mask and h.group_by_id["GRP0:0"].active
+    recs = h.tmigr_cpu_prepare(8, on_cpu=0)
+    g = h.group_by_id
+    assert (g["GRP0:0"].groupmask, g["GRP1:0"].num_children) == (0x1, 2)
+    assert "tmigr_group_set_cpu_active" not in [r[0] for r in recs]
+    assert g["GRP1:0"].active == 0 and g["GRP1:0"].migrator == TMIGR_NONE
+    assert h.warnings == ["old root GRP0:0 active but linked without activation"]
+
+
+# Construction by every other profile, recorded from the model before the June-2026 `start` switch
+# (commit b65ca51): shapes and (active, migrator) after boot and after onlining every other CPU
+# late, WARN_ONs, and the setup records. A digest differs when any of them does; print
+# `_construction(profile, topology)` to see what.
+CONSTRUCTION_TOPOLOGIES = {
+    "9": lambda: Topology.simple(9),
+    "65": lambda: Topology.simple(65),
+    "48x2": lambda: Topology.simple(48, nodes=2),
+    "64x4": lambda: Topology.simple(64, nodes=4),
+    "32x2-late8": lambda: Topology.simple(32, nodes=2, online=range(8)),
+    "16x2-late4": lambda: Topology.simple(16, nodes=2, online=range(4)),
+    "cap20": lambda: Topology(possible=list(range(20)),
+                              capacity_of_cpu={c: (512 if c < 12 else 1024) for c in range(20)}),
+}
+CONSTRUCTION_DIGESTS = {
+    "6.11": {"16x2-late4": "e7b6de5bf7cc9994", "32x2-late8": "0304b2b27ee1b274", "48x2": "eeb8c398dcc351fd", "64x4": "19450f1d1483d667", "65": "877a19b81fcda2a4", "9": "eee7944edeb87eff", "cap20": "f3a1373dcc55a23e"},
+    "6.13": {"16x2-late4": "3619a0446bf367b1", "32x2-late8": "cbcb8cf309e8bf80", "48x2": "945423265008ce3c", "64x4": "cd6fe048bffc7d7b", "65": "91f0df1679c1145f", "9": "b2fca87024289a27", "cap20": "c42aaa83b748ced8"},
+    "6.14": {"16x2-late4": "561788842a14b51b", "32x2-late8": "135ac01a9f6f054c", "48x2": "d1084e0760145ccd", "64x4": "8dc1f72becc80a98", "65": "6394555886ae7137", "9": "05b43b6792878060", "cap20": "c3904934f29b6aaf"},
+    "6.18.y-numa": {"16x2-late4": "9389b1d421d44728", "32x2-late8": "983351ea33e1f607", "48x2": "426fb219d2b80310", "64x4": "7bb79361ca54f9ba", "65": "54e7b6f32760f17e", "9": "97a46b16a09b5624", "cap20": "3e99d0781c37dc9d"},
+    "6.19": {"16x2-late4": "9389b1d421d44728", "32x2-late8": "983351ea33e1f607", "48x2": "426fb219d2b80310", "64x4": "7bb79361ca54f9ba", "65": "54e7b6f32760f17e", "9": "97a46b16a09b5624", "cap20": "3e99d0781c37dc9d"},
+    "6.9": {"16x2-late4": "bb6100707945dff5", "32x2-late8": "5f1dbc764146b4ff", "48x2": "09360a389daa20d2", "64x4": "49d0b0ecc9160554", "65": "a7717a1269e6fbfe", "9": "757925b48f982a57", "cap20": "6785b5e7407ca499"},
+    "7.1": {"16x2-late4": "9389b1d421d44728", "32x2-late8": "983351ea33e1f607", "48x2": "426fb219d2b80310", "64x4": "7bb79361ca54f9ba", "65": "54e7b6f32760f17e", "9": "97a46b16a09b5624", "cap20": "3e99d0781c37dc9d"},
+    "7.2-capacity": {"16x2-late4": "d70e6a67c67e002c", "32x2-late8": "7414fbc4833b6814", "48x2": "7f574cc919df9432", "64x4": "a2e038850af8f4f4", "65": "815d3ca4fc2c6fab", "9": "e5eabde3679ecb06", "cap20": "ff1768cc656a9953"},
+}
+
+
+def _construction(profile, tname):
+    def state(h):
+        return {"groups": [list(g) for g in h.shape()["groups"]],
+                "cpus": {str(c): list(v) for c, v in h.shape()["cpus"].items()},
+                "active": [(g.id, g.active, g.migrator) for g in h.groups], "warnings": list(h.warnings)}
+
+    def setup(recs):
+        return [(n, {k: (v.id if hasattr(v, "id") else v) for k, v in r.items()})
+                for n, r in recs if n in SETUP_EVENTS]
+
+    t = CONSTRUCTION_TOPOLOGIES[tname]()
+    h = Hierarchy(t, profile)
+    obj = {"boot": state(h), "boot_setup": setup(h.boot_records)}
+    late = []
+    for c in sorted(set(t.possible) - set(h.cpu_online)):
+        late += setup(h.online_cpu(c))
+    obj.update(late=state(h), late_setup=late)
+    return json.loads(json.dumps(obj, default=str))
+
+
+def test_other_profiles_construction_unchanged():
+    assert set(CONSTRUCTION_DIGESTS) == set(PROFILES) - {"june2026"}
+    got = {p: {t: hashlib.sha1(json.dumps(_construction(p, t), sort_keys=True).encode()).hexdigest()[:16]
+               for t in CONSTRUCTION_TOPOLOGIES} for p in CONSTRUCTION_DIGESTS}
+    assert got == CONSTRUCTION_DIGESTS
 
 
 def test_isolation_6_19_excludes_domain_isolated_cpus():

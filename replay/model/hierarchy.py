@@ -944,7 +944,8 @@ class Hierarchy:
             self.tmigr_setup_groups(-1, old_root.numa_node, old_root, True)
             return
         # June-2026: the old root can only be activated from a CPU that is available in the
-        # hierarchy; at early boot (all prepares before any online) nobody is: link only.
+        # hierarchy; at early boot (all prepares before any online) nobody is: link only (still
+        # into the reserved slot 0: the pass is keyed on `start`, see _setup_groups_numa).
         if self._cur in self.available_mask:
             self.tmigr_setup_groups(-1, old_root.numa_node, old_root, True)
         elif self.available_mask:
@@ -1090,12 +1091,14 @@ class Hierarchy:
         # Active children must be active in the new parent too: one level (the new root).
         self.tmigr_active_up(parent, child, _Walk(childmask=child.groupmask))
 
-    def _tmigr_init_root(self, tree: TmigrTree, group: TmigrGroup, activate: bool) -> bool:
+    def _tmigr_init_root(self, tree: TmigrTree, group: TmigrGroup, root_up: bool) -> bool:
+        """`root_up`: this is the old-root pass (`activate` before the June-2026 RFC, see
+        `_setup_groups_numa`); no new top level may appear then."""
         if group.parent is None and group is not tree.root:
             # A new top level prepares its groupmask in advance.
             group.groupmask = 1
-            if activate:
-                self._warn(f"tmigr_init_root({group.id}) while activating")
+            if root_up:
+                self._warn(f"tmigr_init_root({group.id}) on the old-root pass")
             return True
         return False
 
@@ -1116,6 +1119,15 @@ class Hierarchy:
             stack[start.level] = start
             start_lvl = start.level + 1
         root_mismatch = tree.root is not None and tree.root.numa_node != node
+        # The flag of tmigr_init_root() and tmigr_connect_child_parent(): "this is the old-root
+        # pass, slot 0 of the new root is the old root's". 6.19 (and its backports) pass
+        # `activate`, which is true exactly on that pass. The June-2026 RFC ("[PATCH 2/6]
+        # timers/migration: Defer initialization after capacity topology is setup", Weisbecker,
+        # 25 Jun 2026) renames the flag `root_up` and passes `start` instead, because its
+        # old-root pass may run without activation (no CPU available yet: all prepares precede
+        # every online): the old root still takes the reserved BIT(0) and num_children stays 2.
+        # The same patch brought the connect through an available CPU, hence the switch.
+        root_up = (start is not None) if self.profile.old_root_via_available_cpu else activate
         top = 0
         i = start_lvl
         group: TmigrGroup | None
@@ -1137,14 +1149,14 @@ class Hierarchy:
             if i == 0:
                 tmc = self.cpus[cpu]
                 self._connect_cpu(tmc, group)
-                self._tmigr_init_root(tree, group, activate)
+                self._tmigr_init_root(tree, group, root_up)
             elif i == start_lvl and self.deferred_links is not None:
                 # The old root's own link (and its activation) happens at connect_deferred().
-                self.deferred_links[start] = (lambda t=tree, s=start, g=group, a=activate:
-                                              self._connect_old_root_numa(t, s, g, a))
+                self.deferred_links[start] = (lambda t=tree, s=start, g=group, r=root_up, a=activate:
+                                              self._connect_old_root_numa(t, s, g, r, a))
                 start = None
             else:
-                self._connect_child_parent_numa(tree, stack[i - 1], group, activate)
+                self._connect_child_parent_numa(tree, stack[i - 1], group, root_up)
             i -= 1
         if start is not None:
             self._old_root_linked(start, activate)
@@ -1158,8 +1170,8 @@ class Hierarchy:
             tree.root = g
 
     def _connect_old_root_numa(self, tree: TmigrTree, start: TmigrGroup, parent: TmigrGroup,
-                               activate: bool) -> None:
-        self._connect_child_parent_numa(tree, start, parent, activate)
+                               root_up: bool, activate: bool) -> None:
+        self._connect_child_parent_numa(tree, start, parent, root_up)
         self._old_root_linked(start, activate)
 
     def _old_root_linked(self, start: TmigrGroup, activate: bool) -> None:
@@ -1177,6 +1189,7 @@ class Hierarchy:
                 data = _Walk(childmask=start.groupmask)
                 self._walk_groups_from(self.tmigr_active_up, data, start, start.parent)
         elif start.active:
+            # June-2026 without an available CPU: WARN_ON_ONCE(old root active), no walk.
             self._warn(f"old root {start.id} active but linked without activation")
 
     def connect_deferred(self, child: TmigrGroup, cpu: int) -> list:
@@ -1188,11 +1201,12 @@ class Hierarchy:
         return out
 
     def _connect_child_parent_numa(self, tree: TmigrTree, child: TmigrGroup, parent: TmigrGroup,
-                                   activate: bool) -> None:
-        if self._tmigr_init_root(tree, parent, activate):
+                                   root_up: bool) -> None:
+        """`root_up`: old-root pass (`activate` in 6.19, `start` in June-2026)."""
+        if self._tmigr_init_root(tree, parent, root_up):
             # The previous top level prepared its groupmask already: account it as child 0.
             parent.num_children = 1
-        if parent.parent is None and activate:
+        if parent.parent is None and root_up:
             # The old root (or a group between it and the new root) takes reserved slot 0.
             if parent.num_children != 2:
                 self._warn(f"{parent.id}: num_children {parent.num_children} != 2 on old-root link")

@@ -67,6 +67,7 @@ class Profile:
     prepares_before_onlines: bool = False       # June-2026: all boot prepares, then onlines
     old_root_activation: str = "always"         # if_migrator (6.9) | always | if_active (7.1+)
     old_root_via_available_cpu: bool = False    # June-2026: connect old root on an available CPU
+                                                # (or unactivated), old-root pass keyed on start
     available_naming: bool = False              # tmigr_cpu_available/unavailable (6.19+)
     isolation: bool = False                     # domain-isolated CPUs excluded (6.19+)
     handoff: str = "online_but_self"            # online_but_self | first_available | same_tree

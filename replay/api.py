@@ -25,25 +25,14 @@ from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
                      Engine)
-from .identify import SCAN_COLUMNS, adopt, identify, scan
-from .model import FAULTS, PROFILES, Hierarchy, Topology, get_profile, select_profile
+from .engine import _same_cpu_links
+from .evidence import derive, start_of_setup
+from .program_order import missing_before
+from .identify import SCAN_COLUMNS, adopt, node_column, scan
+from .model import FAULTS, PROFILES, Hierarchy, get_profile, select_profile
 from .result import ReplayResult
 
 DEFAULT_BATCH = 65536
-
-
-def _topology(meta, tree) -> Topology:
-    topo = dict(meta.topology or {})
-    try:
-        t = Topology.from_metadata(topo) if topo else None
-    except (ValueError, TypeError) as exc:
-        raise TmigrError(f"trace metadata has an unusable topology ({exc})") from None
-    if t is None or not t.possible:
-        cpus = sorted(set(tree.cpus_seen) | set(tree.cpu_group))
-        if not cpus:
-            raise TmigrError("trace has no topology metadata and no CPU events to infer it from")
-        t = Topology(possible=list(range(max(cpus) + 1)))
-    return t
 
 
 def infer_tick(trace, max_rows: int = 400_000) -> tuple[int, int]:
@@ -85,7 +74,8 @@ def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         cols["code"] = np.array([EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()], dtype=np.int64)
     for names, fill, dtype in ((PTR_COLUMNS, UNKNOWN_PTR, np.uint64), (INT_COLUMNS, -1, np.int64)):
         for name in names:
-            cols[name] = _filled(batch.column(name), fill, dtype)
+            col = node_column(batch) if name == "numa_node" else batch.column(name)
+            cols[name] = _filled(col, fill, dtype)
     return cols
 
 
@@ -121,6 +111,12 @@ def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
     vals = np.frombuffer(data, dtype=np.dtype(a.type.to_pandas_dtype()), count=n + off)[off:]
     valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little", count=n + off)[off:]
     return np.where(valid.view(bool), vals.astype(dtype, copy=False), dtype(fill))
+
+
+def _missing(buf: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows before which their CPU's stream must have lost lines (`program_order`)."""
+    nxt, prv = _same_cpu_links(buf["cpu"])
+    return missing_before(buf["code"], buf["lvl"], nxt, prv)
 
 
 def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -184,21 +180,19 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
     """The replay proper (see `replay`): scan and identify, build the model, stream the rows."""
     meta = trace.meta
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))
-    topo = _topology(meta, tree)
     use_faults = (profile.default_faults | set(faults)) if faults else None
-    # The model's own construction from the topology: what the trace's tree is checked against.
-    ref = Hierarchy(topo, profile, faults=use_faults, trace=False)
-    ident = identify(tree, ref.cpus)
-    # The replay model: CPUs prepared before the capture are built now (in CPU order), those whose
-    # prepare is in the trace are built by the engine when it reaches it, and compared.
+    # What the trace proves about the machine (nodes, CPUs, prepare order), checked against the
+    # metadata; its reference model is the profile's own construction the setup checks compare with.
+    try:
+        ev = derive(tree, meta.topology, profile, use_faults)
+    except ValueError as exc:
+        raise TmigrError(str(exc)) from None
+    topo = ev.topology
+    ident = ev.ident
+    # The replay model: CPUs prepared before the capture are built now (in the order the masks
+    # prove), those whose prepare is in the trace are built by the engine when it reaches it.
     h = Hierarchy(topo, profile, faults=use_faults, boot=False, trace=True)
-    seen = set(tree.cpus_seen) | set(tree.cpu_group)
-    pre = sorted((set(topo.online or []) | seen) - set(tree.prepared_cpus))
-    pre = [c for c in pre if c in h.cpus]
-    for c in pre:
-        if not profile.setup_on_target:
-            h.tmigr_cpu_prepare(c, on_cpu=pre[0])
-        h.tmigr_cpu_online(c)
+    start_of_setup(h, ev.pre_order, ev.slot_holders)
     adopted = adopt(tree, ident, h.cpus, h.group_by_id)
     tick, phase = infer_tick(trace)
 
@@ -210,22 +204,25 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
         sorted(int(c) for c in (meta.lost_unknown_cpus or []))
     res.lost_event_cpus = sorted(set(lost))
     k = res.by_kind["setup"]
-    # Masks and slot counts follow the bring-up order; unless the capture recorded it, the model
-    # assumed CPU order, so a mask difference is not decidable (the replay uses the trace's masks).
-    order_known = bool((meta.topology or {}).get("order") or (meta.topology or {}).get("bringup_order"))
+    res.evidence = ev.summary()
+    for c in ev.contradictions:
+        res.notes.append(f"metadata contradicts the trace (the trace is used): {c}")
+    for c in ev.unresolved:
+        res.notes.append(f"not resolved from the trace: {c}")
+    # Masks and slot counts follow the prepare order, derived from the masks themselves: a mask
+    # no reading reproduces is a construction the profile does not make.
     for chk in ident.checks:
         k.checked += 1
         if chk.ok:
             k.agreed += 1
-        elif not order_known and chk.what.endswith(("groupmask", "num_children")):
-            k.undecidable += 1
         else:
             k.diverged += 1
             from .result import Divergence
             res.divergences.append(Divergence(index=-1, ts=0, cpu=-1, event="(hierarchy identification)",
                                               kind="setup", what=chk.what, expected=chk.expected,
                                               observed=chk.observed))
-    silent = sorted(c for c in (topo.online or topo.possible) if c not in tree.walk_cpus)
+    present = set(ev.pre_order) | set(tree.prepared_cpus)
+    silent = sorted(c for c in present if c not in tree.walk_cpus)
     res.hierarchy["silent_cpus"] = silent
     if silent:
         res.notes.append(f"CPUs {', '.join(map(str, silent))} never appear in their own activation/"
@@ -241,14 +238,15 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for rows, cols in _prefetched(trace.iter_batches(batch_rows, columns=list(ENGINE_COLUMNS))):
+        read = list(ENGINE_COLUMNS) + (["family"] if "family" in trace._pf.schema_arrow.names else [])
+        for rows, cols in _prefetched(trace.iter_batches(batch_rows, columns=read)):
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done = eng.feed_arrays(buf, final=False)
+            done = eng.feed_arrays(buf, final=False, gap=_missing(buf))
             tail = {k: v[done:] for k, v in buf.items()}
         if tail is not None and len(tail["code"]):
-            eng.feed_arrays(tail, final=True)
+            eng.feed_arrays(tail, final=True, gap=_missing(tail))
         eng.finish()
     finally:
         if gc_was_enabled:

@@ -454,17 +454,21 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Feeding
     # ------------------------------------------------------------------------------------------
-    def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool) -> int:
+    def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool, gap: Any = None) -> int:
         """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here
         with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
-        then every column becomes a plain list once and the rows are replayed one by one."""
+        then every column becomes a plain list once and the rows are replayed one by one.
+        ``gap``: rows before which lines of their CPU are missing although the sequence numbers run
+        on (text traces: `program_order.missing_before`); treated as a sequence gap."""
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
         nxt, prv = _same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
         seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
+        if gap is not None:
+            seq_ok &= ~gap
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
@@ -491,7 +495,7 @@ class Engine:
                 j = int(prv[i])
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
-                if ls >= 0 and s != ls + 1 and s >= 0:
+                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap is not None and bool(gap[i])):
                     # What closing the interrupted operation flags as warm-up does not count
                     # for this row (only its own handler's checks do).
                     warm = self.warm_rows, self._warm_last

@@ -36,7 +36,18 @@ _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmi
                "tmigr_handle_remote_cpu")
 _STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
 _SCAN_COLUMNS = ["event", "cpu", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
-                 "childmask", "groupmask", "num_children", "group_lvl"]
+                 "capacity", "childmask", "groupmask", "num_children", "group_lvl"]
+
+
+def node_column(batch: pa.RecordBatch | pa.Table) -> pa.Array | pa.ChunkedArray:
+    """The group's node as the trace gives it: ``numa=`` or, in the June-2026 series, ``family=``
+    (the same slot of the same events: patch 4/6 renames the field). One column for both."""
+    node = batch.column("numa_node")
+    if "family" in batch.schema.names:
+        fam = batch.column("family")
+        if fam.null_count < len(fam):
+            node = pc.coalesce(node, fam)
+    return node
 
 
 @dataclass
@@ -65,6 +76,8 @@ class TraceTree:
     # and queued events as unobservable.
     walk_cpus: set[int] = field(default_factory=set)
     prepared_cpus: list[int] = field(default_factory=list)   # connect_cpu_parent targets, in order
+    cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
+    cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
     has_setup: bool = False
     setup_rows: int = 0
     pointers: str = "none"           # "pointers" when group pointers are known, else "none"
@@ -105,6 +118,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
 
     for batch in batches:
         t = pa.Table.from_batches([batch])
+        t = t.set_column(t.schema.get_field_index("numa_node"), "numa_node", node_column(t))
         ev = batch.column("event")
         tree.cpus_seen.update(pc.unique(t.column("cpu")).to_pylist())
         cpu_rows += _unique(t, event_mask(ev, _CPU_EVENTS), ["target_cpu", "parent"])
@@ -117,7 +131,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             tree.setup_rows += st.num_rows
             st = st.set_column(0, "event", st.column("event").cast(pa.string()))
             setup_rows += st.select(["event", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
-                                     "num_children", "groupmask"]).to_pylist()
+                                     "capacity", "num_children", "groupmask"]).to_pylist()
     known_ptr = False
     for r in cpu_rows:
         c, p = r["target_cpu"], r["parent"]
@@ -168,6 +182,8 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             c = r["target_cpu"]
             if c not in tree.prepared_cpus:
                 tree.prepared_cpus.append(c)
+            if r["capacity"] is not None:
+                tree.cpu_capacity[c] = r["capacity"]
             tree.cpu_group[c] = r["parent"]
             tree.cpu_mask[c] = r["groupmask"]
             pg = tree.group(r["parent"])
@@ -184,6 +200,9 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     # the mask of the CPU's level-(L-1) ancestor.
     for r in state_rows:
         c, g, lvl, m = r["cpu"], r["group"], r["lvl"], r["childmask"]
+        if lvl == 0 and c is not None and r["numa_node"] is not None and r["numa_node"] >= 0 \
+                and (g is None or tree.cpu_group.get(c) == g):
+            tree.cpu_node.setdefault(c, r["numa_node"])   # the CPU's own level-0 group's node
         if g is None and lvl == 0 and c is not None:
             tree.walk_cpus.add(c)   # pointerless: a level-0 state event on a CPU is its own walk
         if not g or c is None or m is None:

@@ -98,6 +98,8 @@ class ReplayResult:
     resyncs: dict[str, int] = field(default_factory=lambda: {"divergence": 0, "lost_events": 0})
     lost_event_cpus: list[int] = field(default_factory=list)
     hierarchy: dict = field(default_factory=dict)
+    # What the trace proved about the machine and the profile, and from what (replay/evidence.py).
+    evidence: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # Surrounding rows of each divergence are not kept here (the engine is pure): --explain
     # re-reads them from the trace by step index.
@@ -139,6 +141,7 @@ class ReplayResult:
             "resyncs": dict(self.resyncs),
             "lost_event_cpus": list(self.lost_event_cpus),
             "hierarchy": self.hierarchy,
+            "evidence": self.evidence,
             "notes": list(self.notes),
             "divergences_total": len(self.divergences),
             "divergences": [d.to_dict() for d in divs],

@@ -1,0 +1,296 @@
+"""The machine a trace was recorded on, as the trace itself proves it (issue #10).
+
+A text trace from someone else's box carries no topology and no bring-up order, and metadata can be
+wrong. Before the model is built, this module derives from the scanned tree
+(:class:`~tmigr_trace.replay.identify.TraceTree`) everything the events prove:
+
+* **nodes**: every group's node (``numa=``/``family=`` of ``tmigr_group_set``, the connect and the
+  group-state events) and every CPU's level-0 group (``parent=`` of every CPU event) give each
+  CPU's node; CPUs the trace never shows get the node their id has in the layout the seen CPUs
+  follow (consecutive blocks, or interleaved), said as such;
+* **possible CPUs** (they size the hierarchy, ``tmigr_init()``): every CPU id seen, raised if the
+  trace's cross-node level needs more;
+* **prepare order**: the kernel hands out ``BIT(num_children++)`` in the order CPUs are first
+  prepared (``tmigr_setup_groups()``), so a mask is evidence of order. CPUs prepared before the
+  capture are ordered group by group (groups in the order their masks in the parent prove, CPUs by
+  their own mask); never-seen CPUs fill the gaps a group's masks leave (isolated or silent CPUs hold
+  slots too). Where the masks admit more than one reading (the v6.9-v6.12 root growth gives the new
+  branch 0x1 and the old root 0x2, later kernels the reverse), each reading is built with the
+  profile's own construction and the one that reproduces the proven masks is taken.
+
+Metadata (sysfs topology, a recorded bring-up order) is a cross-check: where it contradicts the
+trace, the trace wins and :attr:`Evidence.contradictions` says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from tmigr_trace.cpulist import format_cpulist
+
+from .identify import Identification, TraceTree, identify
+from .model import Hierarchy, Topology
+from .model.hierarchy import hierarchy_levels
+
+MAX_READINGS = 64   # mask readings tried (2 per parent that has both 0x1 and 0x2 children)
+
+
+@dataclass
+class Evidence:
+    """What the model is built from, and how each part was derived."""
+
+    topology: Topology
+    pre_order: list[int]                 # CPUs prepared before the capture, in prepare order
+    pre_online: list[int]                # of those, the ones that were up (not mere slot holders)
+    slot_holders: list[int]              # never-seen CPUs placed in the mask gaps they must fill
+    model: Hierarchy                     # the profile's own construction in that order (reference)
+    ident: Identification                # trace groups -> model groups, setup checks vs `model`
+    facts: dict[str, Any] = field(default_factory=dict)
+    contradictions: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {**self.facts, "contradictions": list(self.contradictions),
+                "unresolved": list(self.unresolved)}
+
+
+def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: Any,
+           faults: Any = None) -> Evidence:
+    """Topology and prepare order from the trace's evidence, checked against `meta_topology`."""
+    meta = _meta(meta_topology)
+    seen = set(tree.cpus_seen) | set(tree.cpu_group) | set(tree.prepared_cpus)
+    if not seen and meta is None:
+        raise ValueError("trace has no topology metadata and no CPU events to infer it from")
+    facts: dict[str, Any] = {}
+    contradictions: list[str] = []
+    unresolved: list[str] = []
+
+    node_of = _proven_nodes(tree)
+    nodes = sorted({n for n in node_of.values()} | {g.node for g in tree.groups.values()
+                                                    if g.node is not None and g.node >= 0})
+    if meta is not None:
+        for c, n in sorted(node_of.items()):
+            m = meta.node_of_cpu.get(c)
+            if m is not None and m != n and c in meta.possible:
+                contradictions.append(f"CPU{c}: metadata says node {m}, the trace proves node {n}")
+        if any(c not in meta.possible for c in seen):
+            contradictions.append("metadata lists possible CPUs "
+                                  f"{format_cpulist(meta.possible)}, the trace shows CPUs "
+                                  f"{format_cpulist(sorted(c for c in seen if c not in meta.possible))}")
+    if not nodes:
+        nodes = sorted(set(meta.node_of_cpu.values())) if meta is not None else [0]
+    ncpus = max(max(seen, default=0) + 1, len(meta.possible) if meta is not None else 0)
+    if meta is not None and meta.possible and max(meta.possible) + 1 > ncpus:
+        ncpus = max(meta.possible) + 1
+    ncpus, note = _fit_levels(tree, ncpus, len(nodes))
+    if note:
+        facts["possible_cpus_raised"] = note
+    possible = list(range(ncpus))
+
+    layout, fill = _layout(node_of, possible, nodes)
+    node_src = {c: "trace" for c in node_of}
+    for c in possible:
+        if c in node_of:
+            continue
+        if meta is not None and c in meta.node_of_cpu and meta.node_of_cpu[c] in nodes:
+            node_of[c], node_src[c] = meta.node_of_cpu[c], "metadata"
+        else:
+            node_of[c], node_src[c] = fill(c), layout
+    caps = {c: v for c, v in tree.cpu_capacity.items() if v}
+    if meta is not None:
+        for c, v in meta.capacity_of_cpu.items():
+            caps.setdefault(c, v)
+    facts.update({
+        "possible_cpus": format_cpulist(possible), "nodes": nodes,
+        "node_of_cpu_from_trace": format_cpulist(sorted(c for c, s in node_src.items() if s == "trace")),
+        "node_layout": layout if any(s == layout for s in node_src.values()) else None,
+    })
+
+    in_trace = [c for c in tree.prepared_cpus if c in node_of]
+    pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
+    readings = _readings(tree, pre_seen, node_of)
+    if meta is not None and meta.order:
+        mo = [c for c in meta.order if c in set(pre_seen)]
+        readings.insert(0, ("metadata", mo + [c for c in pre_seen if c not in set(mo)], []))
+    best: tuple[int, str, list[int], list[int], Hierarchy, Identification] | None = None
+    for name, order, holders in readings:
+        topo = Topology(possible=possible, node_of_cpu=node_of, online=[c for c in order if c not in holders],
+                        order=order + in_trace, capacity_of_cpu=caps, nodes=nodes,
+                        boot_cpu=order[0] if order else (in_trace[0] if in_trace else possible[0]))
+        h = build(topo, profile, faults, order, holders, in_trace)
+        ident = identify(tree, h.cpus)
+        bad = sum(not c.ok for c in ident.checks)
+        if best is None or bad < best[0]:
+            best = (bad, name, order, holders, h, ident)
+        if bad == 0:
+            break
+    assert best is not None
+    bad, name, order, holders, h, ident = best
+    if readings and readings[0][0] == "metadata" and name != "metadata":
+        contradictions.append("the recorded bring-up order does not reproduce the trace's masks; "
+                              f"the order the masks prove is used ({name})")
+    if bad:
+        unresolved.append(f"no prepare order tried ({len(readings)} readings of the masks) "
+                          f"reproduces every proven mask: {bad} setup facts differ")
+    facts["prepare_order"] = {"before_capture": order, "in_trace": in_trace, "from": name}
+    if holders:
+        facts["slot_holders"] = format_cpulist(holders)
+    topo = h.topology
+    return Evidence(topology=topo, pre_order=order, pre_online=[c for c in order if c not in set(holders)],
+                    slot_holders=holders, model=h, ident=ident, facts=facts,
+                    contradictions=contradictions, unresolved=unresolved)
+
+
+def build(topo: Topology, profile: Any, faults: Any, order: list[int], holders: list[int],
+          in_trace: list[int]) -> Hierarchy:
+    """The profile's own construction: `order` prepared (and, unless a slot holder, onlined) as at
+    boot, then the CPUs the trace prepares, in the trace's order."""
+    h = Hierarchy(topo, profile, faults=faults, boot=False, trace=False)
+    start_of_setup(h, order, holders)
+    for c in in_trace:
+        h.online_cpu(c, on_cpu=order[0] if order else None)
+    return h
+
+
+def start_of_setup(h: Hierarchy, order: list[int], holders: list[int]) -> None:
+    """Bring `order` up in `h` as the kernel brought those CPUs up before the capture."""
+    hold = set(holders)
+    for c in order:
+        if not h.profile.setup_on_target:
+            h.tmigr_cpu_prepare(c, on_cpu=order[0])
+        if c not in hold:
+            h.tmigr_cpu_online(c)
+
+
+# -- nodes ----------------------------------------------------------------------------------------
+def _proven_nodes(tree: TraceTree) -> dict[int, int]:
+    """CPU -> node from its level-0 group (pointers) or from its own level-0 walk (no pointers)."""
+    out: dict[int, int] = {}
+    for c, ptr in tree.cpu_group.items():
+        g = tree.groups.get(ptr)
+        if g is not None and g.node is not None and g.node >= 0:
+            out[c] = g.node
+    for c, n in tree.cpu_node.items():
+        out.setdefault(c, n)
+    return out
+
+
+def _layout(node_of: dict[int, int], possible: list[int], nodes: list[int]):
+    """The rule the seen CPUs' nodes follow, to place CPUs the trace never shows."""
+    nn = max(len(nodes), 1)
+    per = -(-len(possible) // nn)
+    if all(nodes[min(c // per, nn - 1)] == n for c, n in node_of.items()):
+        return "blocks", lambda c: nodes[min(c // per, nn - 1)]
+    if all(nodes[c % nn] == n for c, n in node_of.items()):
+        return "interleaved", lambda c: nodes[c % nn]
+    known = sorted(node_of)
+
+    def nearest(c: int) -> int:
+        below = [k for k in known if k < c]
+        return node_of[below[-1]] if below else node_of[known[0]] if known else nodes[0]
+    return "nearest seen CPU", nearest
+
+
+def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | None]:
+    """Raise the possible-CPU count when the trace's cross-node level (lowest level whose groups
+    are NUMA_NO_NODE) proves more CPUs per node than the seen ones (``tmigr_init()``)."""
+    if nnodes < 2:
+        return ncpus, None
+    cross = min((g.lvl for g in tree.groups.values()
+                 if g.lvl is not None and g.node is not None and g.node < 0), default=None)
+    if cross is None or hierarchy_levels(ncpus, nnodes)[1] >= cross:
+        return ncpus, None
+    n = ncpus
+    while hierarchy_levels(n, nnodes)[1] < cross and n < 1 << 16:
+        n += nnodes
+    return n, (f"{ncpus} -> {n}: the cross-node level {cross} needs more than "
+               f"{ncpus // nnodes} CPUs per node")
+
+
+# -- prepare order --------------------------------------------------------------------------------
+def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
+              ) -> list[tuple[str, list[int], list[int]]]:
+    """Candidate prepare orders of the CPUs prepared before the capture: group by group, the
+    children of each group ranked by their mask (and, per parent holding 0x1 and 0x2, the other
+    way round), each group's CPUs by their mask; never-seen CPUs fill the gaps."""
+    pre_set = set(pre)
+    groups = tree.groups
+    roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]
+    roots.sort(key=lambda p: (-(groups[p].lvl or 0), min(groups[p].cpus, default=1 << 30)))
+    swappable = sorted(p for p, g in groups.items()
+                       if {1, 2} <= {groups[ch].mask for ch in g.children if ch in groups})
+    variants = list(itertools.islice(itertools.product((False, True), repeat=len(swappable)),
+                                     MAX_READINGS))
+    unseen_by_node: dict[int, list[int]] = {}
+    for c, n in sorted(node_of.items()):
+        if c not in pre_set and c not in tree.cpus_seen and c not in tree.cpu_group \
+                and c not in tree.prepared_cpus:
+            unseen_by_node.setdefault(n, []).append(c)
+    out = []
+    for v in variants:
+        swapped = {p for p, s in zip(swappable, v) if s}
+        spare = {n: list(cs) for n, cs in unseen_by_node.items()}
+        order: list[int] = []
+        holders: list[int] = []
+        visited: set[int] = set()
+
+        def rank(ch: int, parent: int) -> tuple[int, int]:
+            m = groups[ch].mask
+            if parent in swapped and m in (1, 2):
+                m = 3 - m
+            return (m if m else 1 << 30, min(groups[ch].cpus, default=1 << 30))
+
+        def visit(p: int) -> None:
+            if p in visited:
+                return
+            visited.add(p)
+            g = groups[p]
+            if g.lvl == 0:
+                _level0(tree, p, pre_set, spare, node_of, order, holders)
+                return
+            for ch in sorted((c for c in g.children if c in groups), key=lambda c: rank(c, p)):
+                visit(ch)
+
+        for r in roots:
+            visit(r)
+        for p in sorted(groups, key=lambda p: min(groups[p].cpus, default=1 << 30)):
+            if groups[p].lvl == 0:
+                visit(p)
+        order += [c for c in pre if c not in set(order)]
+        name = "masks" + ("" if not swapped else f" (new branch 0x1 under {len(swapped)} parent(s))")
+        out.append((name, order, holders))
+    return out
+
+
+def _level0(tree: TraceTree, ptr: int, pre: set[int], spare: dict[int, list[int]],
+            node_of: dict[int, int], order: list[int], holders: list[int]) -> None:
+    """A level-0 group's pre-capture CPUs by mask; a gap below the highest mask is a slot held by a
+    CPU the trace never shows (it was prepared: isolated, or never active while traced)."""
+    members = [c for c, p in tree.cpu_group.items() if p == ptr]
+    by_bit = {tree.cpu_mask[c].bit_length() - 1: c for c in members if tree.cpu_mask.get(c)}
+    top = max(by_bit, default=-1)
+    node = tree.groups[ptr].node
+    for bit in range(top + 1):
+        c = by_bit.get(bit)
+        if c is None:
+            pool = spare.get(node if node is not None else -1) or []
+            if pool:
+                c = pool.pop(0)
+                holders.append(c)
+                order.append(c)
+            continue
+        if c in pre:
+            order.append(c)
+    order += sorted(c for c in members if c in pre and c not in set(order))
+
+
+def _meta(meta_topology: Mapping[str, Any] | None) -> Topology | None:
+    if not meta_topology:
+        return None
+    try:
+        t = Topology.from_metadata(meta_topology)
+    except (ValueError, TypeError):
+        return None
+    return t if t.possible else None

@@ -1,0 +1,79 @@
+"""Lines missing from a CPU's stream, found from the kernel's program order alone.
+
+A text trace has no per-CPU sequence numbers, and text that went through a serial console, a mail
+or a log collector loses lines without saying so. Some tracepoints, though, always come in a fixed
+order on one CPU, with interrupts off in between, so a stream that breaks that order lost lines.
+The rules (kernel/time/timer_migration.c, the same in every version from v6.9 to 7.x):
+
+* ``tmigr_cpu_active`` is traced in ``__tmigr_cpu_activate()``, which then walks
+  ``tmigr_active_up()`` from the CPU's level-0 group, and that traces
+  ``tmigr_group_set_cpu_active`` after its cmpxchg unconditionally: the CPU's next event is the
+  level-0 ``tmigr_group_set_cpu_active``.
+* ``tmigr_cpu_idle`` is traced at the end of ``tmigr_cpu_deactivate()``, after
+  ``__tmigr_cpu_deactivate()`` walked ``tmigr_inactive_up()`` from level 0, which traces
+  ``tmigr_group_set_cpu_inactive`` after each cmpxchg (and ``tmigr_update_events`` per level): the
+  events right before it on that CPU include the level-0 ``tmigr_group_set_cpu_inactive``.
+* An activation walk reaches level L > 0 only from level L-1 (``walk_groups()``): a level-L
+  ``tmigr_group_set_cpu_active`` follows the level L-1 one of the same walk, or a setup event (the
+  old root activated into a new root by ``tmigr_setup_groups()``).
+
+A row after which (or before which) such a line must be missing is flagged; the engine treats it
+like a sequence gap of a binary capture: that CPU's operation in flight is closed and its state is
+unknown until the trace shows it again. These rules read no model state, so they cannot hide a
+wrong decision: every decision the kernel makes in these walks is still traced by the events that
+are there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import E_CONN_CHILD, E_CONN_CPU, E_CPU_ACTIVE, E_CPU_IDLE, E_GROUP_SET, E_SET_ACTIVE, \
+    E_SET_INACTIVE, E_UPDATE
+
+MAX_WALK_ROWS = 16   # rows of one deactivation walk: 2 per level, at most 8 levels
+
+
+def missing_before(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.ndarray) -> np.ndarray:
+    """For each row, True if lines of its CPU must be missing right before it (see module doc).
+    `nxt`/`prv`: the next / previous row of the same CPU in this buffer (len / -1 if none); a rule
+    whose rows reach past the buffer says nothing."""
+    n = code.size
+    gap = np.zeros(n, dtype=bool)
+    if n == 0:
+        return gap
+    # tmigr_cpu_active: the next row of that CPU is the level-0 tmigr_group_set_cpu_active.
+    act = np.flatnonzero(code == E_CPU_ACTIVE)
+    k = nxt[act]
+    k = k[k < n]
+    bad = ~((code[k] == E_SET_ACTIVE) & (lvl[k] == 0))
+    gap[k[bad]] = True
+    # An activation walk's level L > 0 follows its level L-1 (or setup).
+    up = np.flatnonzero((code == E_SET_ACTIVE) & (lvl > 0))
+    p = prv[up]
+    has = p >= 0
+    up, p = up[has], p[has]
+    ok = ((code[p] == E_SET_ACTIVE) & (lvl[p] == lvl[up] - 1)) | np.isin(
+        code[p], (E_GROUP_SET, E_CONN_CHILD, E_CONN_CPU))
+    gap[up[~ok]] = True
+    # tmigr_cpu_idle: the run of tmigr_group_set_cpu_inactive / tmigr_update_events right before
+    # it holds the level-0 tmigr_group_set_cpu_inactive.
+    idle = np.flatnonzero(code == E_CPU_IDLE)
+    in_walk = (code == E_SET_INACTIVE) | (code == E_UPDATE)
+    first = idle.copy()                 # the walk's first row so far (the idle row if none)
+    found = np.zeros(idle.size, dtype=bool)
+    walking = np.ones(idle.size, dtype=bool)
+    p = prv[idle]
+    for _ in range(MAX_WALK_ROWS):
+        walking &= p >= 0               # the buffer starts inside the walk: undecided
+        pc = np.where(walking, p, 0)
+        run = walking & in_walk[pc]
+        found |= run & (code[pc] == E_SET_INACTIVE) & (lvl[pc] == 0)
+        first = np.where(run, pc, first)
+        ended = walking & ~run          # a row of another kind: the walk is complete
+        gap[first[ended & ~found]] = True
+        walking = run & ~found
+        p = np.where(walking, prv[pc], -1)
+        if not walking.any():
+            break
+    return gap

@@ -26,6 +26,7 @@ from tmigr_trace.schema import KTIME_MAX
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
                      Engine)
 from .engine import _same_cpu_links
+from .clock import clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_before
 from .identify import SCAN_COLUMNS, adopt, node_column, scan
@@ -33,6 +34,7 @@ from .model import FAULTS, PROFILES, Hierarchy, get_profile, select_profile
 from .result import ReplayResult
 
 DEFAULT_BATCH = 65536
+CLOCK_COLUMNS = ("ts", "event", "target_cpu", "nextevt")
 
 
 def infer_tick(trace, max_rows: int = 400_000) -> tuple[int, int]:
@@ -195,6 +197,8 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
     start_of_setup(h, ev.pre_order, ev.slot_holders)
     adopted = adopt(tree, ident, h.cpus, h.group_by_id)
     tick, phase = infer_tick(trace)
+    clk, clk_conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
+                                     getattr(meta, "clock", None))
 
     res = ReplayResult(model_profile=profile.name, faults=sorted(h.faults),
                        divergences=DivergenceLog(divergences_in_memory))
@@ -204,7 +208,14 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
         sorted(int(c) for c in (meta.lost_unknown_cpus or []))
     res.lost_event_cpus = sorted(set(lost))
     k = res.by_kind["setup"]
-    res.evidence = ev.summary()
+    res.evidence = {**ev.summary(), "clock": clk.summary()}
+    if clk_conflict:
+        res.evidence["contradictions"].append(clk_conflict)
+        res.notes.append(f"metadata contradicts the trace: {clk_conflict}")
+    if clk.offset_ns:
+        res.notes.append(f"trace clock is {clk.offset_ns / 1e6:.3f} ms behind CLOCK_MONOTONIC "
+                         f"(proven by {clk.proofs} remote expiries); `now` of remote handling "
+                         "is computed on that base")
     for c in ev.contradictions:
         res.notes.append(f"metadata contradicts the trace (the trace is used): {c}")
     for c in ev.unresolved:
@@ -229,6 +240,7 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
                          "deactivation walks: their state changes are not in the trace and the "
                          "decisions that depend on them count as not decidable")
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
+                 clock_offset_ns=clk.offset_ns,
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent))
     tail = None
     events = 0

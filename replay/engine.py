@@ -250,7 +250,7 @@ class Engine:
     def __init__(self, h: Hierarchy, by_ptr: dict[int, str], result: ReplayResult, *,
                  window_ns: int = 50_000, tick_ns: int = 4_000_000, phase_ns: int = 0,
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
-                 path_depth: int = 8) -> None:
+                 path_depth: int = 8, clock_offset_ns: int = 0) -> None:
         self.h = h
         self.ptr_ids = dict(by_ptr)        # trace pointer -> model group id
         self.by_ptr: dict[int, TmigrGroup] = {}
@@ -258,6 +258,8 @@ class Engine:
         self.window = window_ns
         self.tick = max(int(tick_ns), 1)
         self.phase = int(phase_ns) % self.tick
+        # Trace timestamp + clock_off = CLOCK_MONOTONIC, the base of expiries and `now` (clock.py).
+        self.clock_off = int(clock_offset_ns)
         self.lost_cpus = set(lost_cpus)
         self.ctx: dict[int, _Ctx] = {c: _Ctx() for c in h.cpus}
         self.kc = result.by_kind
@@ -1457,7 +1459,8 @@ class Engine:
             ctx.exp_upd.extend(out)
 
     def _now(self, ts: int) -> int:
-        return ts - ((ts - self.phase) % self.tick)
+        t = ts + self.clock_off
+        return t - ((t - self.phase) % self.tick)
 
     def _on_hr(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
@@ -1479,7 +1482,7 @@ class Engine:
             if op or ctx.exp_upd:
                 self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
-            ctx.now = ts - ((ts - self.phase) % self.tick)       # _now(ts)
+            ctx.now = self._now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
             # previous event: only what jiffies had provably reached by then counts.
             ctx.now_lb = 0

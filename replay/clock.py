@@ -1,0 +1,92 @@
+"""The trace clock against the kernel's time base of timer expiries (CLOCK_MONOTONIC).
+
+Every expiry in tmigr events is a CLOCK_MONOTONIC time on the jiffies grid, and the `now` of
+remote handling is ``last_jiffies_update`` (``tmigr_handle_remote()``, ``get_jiffies_update()``).
+A trace recorded with ``trace_clock=mono`` (our collectors, the lab) shares that base. The default
+clock of a tracefs instance is ``local`` (sched_clock), which a plain ``cat trace`` from another box
+uses: it runs at the same rate but from another origin, 50-60 ms apart on the Debian guests
+measured. Nothing in text output says which clock was used.
+
+The offset is proven by the trace itself: a CPU's timers are expired remotely
+(``tmigr_handle_remote_cpu``) only for an event that was due, ``expires <= now <= mono(ts)``, and
+that event's expiry is the CPU's own ``nextevt`` of its last ``tmigr_cpu_idle`` /
+``tmigr_cpu_new_timer_idle``. So ``mono(ts) - ts >= nextevt - ts`` for every such row; the
+smallest offset that satisfies all of them is the one taken. On a ``mono`` trace every bound is <= 0
+(the offset is 0, and a positive bound is a contradiction worth reporting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tmigr_trace.schema import KTIME_MAX
+
+_EVENTS = ("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_cpu_active", "tmigr_handle_remote_cpu")
+MONO_CLOCKS = ("mono", "mono_raw", "boot")   # same origin as CLOCK_MONOTONIC at boot
+
+
+@dataclass
+class ClockOffset:
+    """``offset_ns``: add to a trace timestamp to get CLOCK_MONOTONIC; how it was decided."""
+
+    offset_ns: int
+    bound_ns: int | None        # the largest proven lower bound (None: no remote expiry seen)
+    proofs: int                 # remote expiries that gave a bound
+    source: str
+
+    def summary(self) -> dict[str, Any]:
+        return {"offset_ns": self.offset_ns, "proven_lower_bound_ns": self.bound_ns,
+                "remote_expiries_used": self.proofs, "from": self.source}
+
+
+def proven_lower_bound(batches: Any, max_rows: int = 4_000_000) -> tuple[int | None, int]:
+    """(max over remote expiries of ``nextevt - ts``, how many) from streamed batches."""
+    frames = []
+    seen = 0
+    for batch in batches:
+        ev = batch.column("event")
+        if pa.types.is_dictionary(ev.type):
+            ev = ev.cast(pa.string())
+        keep = pc.is_in(ev, value_set=pa.array(list(_EVENTS)))
+        t = pa.table({"ts": batch.column("ts"), "event": ev, "target_cpu": batch.column("target_cpu"),
+                      "nextevt": batch.column("nextevt")}).filter(keep)
+        if t.num_rows:
+            frames.append(t.to_pandas())
+        seen += batch.num_rows
+        if seen >= max_rows:
+            break
+    if not frames:
+        return None, 0
+    df = pd.concat(frames, ignore_index=True)
+    # The CPU's own event: the nextevt of its last idle entry / new timer while idle; an
+    # activation makes it ignored (no remote expiry of that CPU until it is idle again).
+    own = df["nextevt"].where(df["event"].isin(_EVENTS[:2]))
+    own = own.where(df["event"] != "tmigr_cpu_active", KTIME_MAX)
+    df["own"] = own.groupby(df["target_cpu"]).ffill()
+    hit = df[(df["event"] == "tmigr_handle_remote_cpu") & df["own"].notna() & (df["own"] < KTIME_MAX)]
+    if hit.empty:
+        return None, 0
+    d = hit["own"].astype(np.int64).to_numpy() - hit["ts"].astype(np.int64).to_numpy()
+    return int(d.max()), int(d.size)
+
+
+def clock_offset(batches: Any, clock: str | None) -> tuple[ClockOffset, str | None]:
+    """The offset to apply, and a contradiction to report (a mono trace that needs one)."""
+    bound, n = proven_lower_bound(batches)
+    if clock in MONO_CLOCKS:
+        if bound is not None and bound > 0:
+            return (ClockOffset(0, bound, n, f"trace clock {clock}"),
+                    f"the trace clock is {clock}, but {n} remote expiries need the timestamps "
+                    f"{bound / 1e6:.3f} ms later to have been due")
+        return ClockOffset(0, bound, n, f"trace clock {clock}"), None
+    if bound is None or bound <= 0:
+        return ClockOffset(0, bound, n, "no remote expiry proves an offset" if bound is None
+                           else f"trace clock {clock or 'not recorded'}: remote expiries fit without one"), None
+    return ClockOffset(bound, bound, n, f"trace clock {clock or 'not recorded'}: smallest offset that "
+                       "makes every remote expiry due"), None

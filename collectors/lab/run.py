@@ -267,13 +267,50 @@ def _lab_file(files: dict[str, bytes], name: str) -> str | None:
     return None
 
 
+_TS = r"(?:\[\s*\d+\.\d+\]\s?)?"
+_NODE_LINE = re.compile(_TS + r"\.\.\.\. node\s+#\d+, CPUs:(.*)$")
+_CONT_LINE = re.compile(_TS + r"((?:\s*#\d+)+)\s*$")
+
+
+def boot_announced(dmesg: str) -> list[int]:
+    """The CPUs x86's announce_cpu() listed while the boot brought them up, in its order, from the
+    dmesg lines between ``smpboot: x86: Booting SMP configuration:`` and ``smp: Brought up``.
+
+    Each ``.... node #N, CPUs:  #2 #4`` line starts when the node changes; the CPUs are appended
+    with pr_cont(). Another message in between (``calibrate_delay_direct() ...`` from a CPU
+    coming up, the ``MDS CPU bug present and SMT on`` warning) ends that line, and the rest of the
+    list then follows as a line of bare ``#N`` tokens. On 2+ node guests every change of node
+    starts a new ``.... node`` line, so the split is rare; on 1-node SMT guests the siblings'
+    pass (v6.5+ kicks the primary threads first) usually lands on such a bare line."""
+    out: list[int] = []
+    inside = False
+    for line in dmesg.splitlines():
+        if not inside:
+            inside = "Booting SMP configuration:" in line
+            continue
+        if "smp: Brought up" in line or "smpboot: Total of" in line:
+            break
+        m = _NODE_LINE.search(line) or _CONT_LINE.match(line)
+        if m:
+            out += [int(x) for x in re.findall(r"#(\d+)", m.group(1))]
+    return out
+
+
+def glob_order(cpus) -> list[int]:
+    """CPUs in the order a shell glob ``/sys/devices/system/cpu/cpu[0-9]*`` lists their
+    directories (sorted as strings: cpu1 cpu10 cpu11 ... cpu19 cpu2 cpu20 ...), the order a user's
+    init that loops over sysfs onlines them in (``--online-order glob``)."""
+    return sorted(cpus, key=lambda c: f"cpu{c}")
+
+
 def bringup(files: dict[str, bytes]) -> dict | None:
     """The order in which the guest's kernel prepared its CPUs (the tmigr prepare callback runs
     once per CPU, on its first bring-up), from the lab files the guest added to its capture:
 
     * boot CPUs: the boot CPU, then the order of x86's ``Booting SMP configuration`` lines in
       ``lab/dmesg.txt`` (``announce_cpu()`` runs when a CPU is kicked, right after its prepare
-      states; since v6.5 x86 kicks the primary SMT threads first, then their siblings);
+      states; since v6.5 x86 kicks the primary SMT threads first, then their siblings;
+      `boot_announced` reads them, also when another message split the list);
     * late CPUs: the first onlining of each CPU the init/scenario did (``lab/onlined``), checked
       against the kernel's own ``Booting Node N Processor C`` lines.
 
@@ -283,12 +320,7 @@ def bringup(files: dict[str, bytes]) -> dict | None:
     if dmesg is None or boot_online is None:
         return None
     boot_set = set(parse_cpulist(boot_online.strip()))
-    announced: list[int] = []
-    m = re.search(r"Booting SMP configuration:\s*\n(.*?)(?:\n[^\n]*(?:smp: Brought up|Total of)|\Z)", dmesg, re.S)
-    if m:
-        for line in m.group(1).splitlines():
-            if re.search(r"\.\.\.\. node\s+#\d+, CPUs:", line):
-                announced += [int(x) for x in re.findall(r"#(\d+)", line.split("CPUs:", 1)[1])]
+    announced = boot_announced(dmesg)
     rest = sorted(boot_set - set(announced))
     if len(rest) != 1 or set(announced) - boot_set:
         return None  # the boot CPU is the one CPU not announced

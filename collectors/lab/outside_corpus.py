@@ -1,0 +1,220 @@
+"""A corpus of the "outside class" made with the lab: plain ftrace text of the top-level instance,
+what a kernel engineer outside the lab sends (no topology, no bring-up order, no metadata).
+
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --out /work/corpus-lab [--only NAME ...] [--list]
+
+Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
+QEMU options, kernel command lines, what the init did, events, sizes and measured times go to
+OUT/provenance.json and the table OUT/PROVENANCE.md (regenerated from the JSON after every run, so
+an interrupted corpus keeps what it made). A run whose guest oopses (known with multi-threaded TCG
+on 7.x) is retried once and the oops is recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tmigr_trace.errors import TmigrError
+
+from . import kernels, qemu, run
+
+
+@dataclass
+class Spec:
+    name: str  # <what>; the file is <kernel>-<cpus>cpu-<nodes>node-<what>.trace.txt.xz
+    kernel: str  # --kernel series
+    cpus: int = 16
+    nodes: int = 2
+    smt: int = 2
+    maxcpus: int | None = None
+    order: str | None = None  # --online-order
+    isolcpus: str | None = None
+    boot_trace: bool = True
+    scenario: str = "hotplug-one"
+    duration: float = 2.0
+    threads: str = "single"
+    hotplug: str | None = None
+    trace_clock: str | None = None
+    hash_ptr: bool = False
+    buffer_kb: int = 2048
+
+
+RUNS = [
+    # class (a): boot-time tracing, maxcpus=3, glob onlining, one offline/online, per series
+    Spec("boot-glob-hotplug", "7.3", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug", "7.2", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug", "7.1", maxcpus=3, order="glob"),
+    Spec("boot-glob-hotplug", "7.0", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug", "6.19", maxcpus=3, order="glob"),
+    Spec("boot-glob-hotplug", "6.18", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug", "6.12", maxcpus=3, order="glob"),
+    # class (b): isolcpus, all CPUs up at boot, events enabled after boot (no setup events)
+    Spec("isolcpus6-9-late", "7.3", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn", duration=3),
+    Spec("isolcpus6-9-late", "6.19", isolcpus="domain,6-9", boot_trace=False, scenario="isolated", duration=3,
+         threads="multi"),
+    Spec("isolcpus6-9-late", "6.18", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn", duration=3),
+    # class (c): 32 vCPUs, boot-time tracing, maxcpus=3, node 1's CPU 16 onlined first
+    Spec("boot-remote-node-first", "7.3", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle"),
+    Spec("boot-remote-node-first", "7.2", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle",
+         threads="multi"),
+    Spec("boot-remote-node-first", "6.12", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle"),
+    # other topologies
+    Spec("smt2-boot-glob-idle", "7.2", nodes=1, maxcpus=3, order="glob", scenario="all-idle"),
+    Spec("nosmt-boot-allup-idle", "6.18", cpus=8, nodes=1, smt=1, scenario="all-idle"),
+    Spec("nosmt-boot-glob-hotplug", "7.3", cpus=8, nodes=1, smt=1, maxcpus=2, order="glob"),
+    Spec("nosmt-late-churn", "7.1", nodes=4, smt=1, boot_trace=False, scenario="idle-churn", duration=3),
+    Spec("smt2-late-churn", "7.0", nodes=1, boot_trace=False, scenario="idle-churn", duration=3),
+    Spec("smt2-boot-glob-churn", "6.12", nodes=4, maxcpus=3, order="glob", scenario="idle-churn", duration=3),
+    Spec("smt2-boot-glob-churn", "7.3", nodes=4, maxcpus=3, order="glob", scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("smt2-boot-glob-churn", "7.0", cpus=32, maxcpus=3, order="glob", scenario="idle-churn", duration=3),
+    Spec("smt2-boot-allup-idle", "7.1", scenario="all-idle", trace_clock="global"),
+    Spec("boot-glob-migrator-hotplug", "7.3", cpus=32, nodes=4, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=4),
+    Spec("late-churn-hashptr", "6.19", boot_trace=False, scenario="idle-churn", duration=3, hash_ptr=True),
+    Spec("late-churn", "6.12", boot_trace=False, scenario="idle-churn", duration=3),
+]
+
+
+def init_did(s: Spec, topo: qemu.Topology) -> str:
+    parts = []
+    if s.boot_trace:
+        parts.append("events on from early boot")
+    else:
+        parts.append("all CPUs up at boot; events enabled by init after boot (no setup events)"
+                     if s.maxcpus is None else "events enabled by init after boot")
+    if s.maxcpus is not None:
+        order = {"glob": "in sysfs glob order (cpu1, cpu10, cpu11, ...)", None: "ascending"}.get(
+            s.order, f"in the order {s.order}")
+        parts.append(f"onlines the other CPUs {order}")
+    what = {
+        "hotplug-one": f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, sleeps {s.duration / 2:g} s",
+        "all-idle": f"sleeps {s.duration:g} s (idle)",
+        "idle-churn": f"{s.duration:g} s of pinned sleep loops + loopback HTTP on every online CPU",
+        "isolated": f"{s.duration:g} s: a busy loop on the first isolated CPU, churn on the others and one housekeeping CPU",
+        "migrator-hotplug": "per node, makes the second CPU the busy migrator of its group, offlines and onlines it",
+    }.get(s.scenario, s.scenario)
+    parts.append(what)
+    parts.append("stops tracing and dumps the top-level trace file")
+    return "; ".join(parts)
+
+
+def one(s: Spec, out: Path, cache: Path) -> dict:
+    img = kernels.fetch(s.kernel, cache)
+    fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
+    dest = out / fname
+    topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus)
+    env = {}
+    if s.order:
+        env["LAB_ONLINE_ORDER"] = s.order
+    if s.hotplug:
+        env["LAB_HOTPLUG_CPUS"] = s.hotplug
+    attempts = []
+    for attempt in (1, 2):
+        t0 = time.monotonic()
+        try:
+            r, _, _, _ = run.lab_run(img.release, None, topo, s.scenario, s.duration, None, force=True,
+                                     cache_override=str(cache), buffer_kb=s.buffer_kb, accel="tcg",
+                                     env=env or None, tcg_threads=s.threads, text_out=str(dest),
+                                     boot_trace=s.boot_trace, trace_clock=s.trace_clock, hash_ptr=s.hash_ptr)
+            break
+        except TmigrError as exc:
+            attempts.append({"attempt": attempt, "seconds": round(time.monotonic() - t0, 1), "error": str(exc)[:300]})
+            if "oopsed" not in str(exc) or attempt == 2:
+                return {"file": fname, "spec": asdict(s), "failed": attempts}
+    seconds = round(time.monotonic() - t0, 1)
+    text = lzma.decompress(dest.read_bytes())
+    cmdline = r.argv[r.argv.index("-append") + 1]
+    accel = r.argv[r.argv.index("-accel") + 1]
+    smp = r.argv[r.argv.index("-smp") + 1]
+    m = re.search(rb"entries-in-buffer/entries-written: (\d+)/(\d+)", text)
+    return {
+        "file": fname, "spec": asdict(s), "kernel": img.release, "package": img.version,
+        "qemu": f"-accel {accel} -cpu qemu64,vendor=GenuineIntel -smp {smp}"
+                + (" " + " ".join(f"-numa node,cpus={v}" for v in topo.as_dict()["node_cpus"].values())
+                   if s.nodes > 1 else ""),
+        "cmdline": cmdline, "init": init_did(s, topo), "events": text.count(b": tmigr_"),
+        "entries": m.group(0).decode() if m else None, "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
+        "bytes": dest.stat().st_size, "seconds": seconds, "guest_booted_s": r.marks.get("LAB-BOOTED"),
+        "retries": attempts,
+    }
+
+
+def markdown(records: list[dict]) -> str:
+    ok = [r for r in records if "failed" not in r]
+    bad = [r for r in records if "failed" in r]
+    lines = [
+        "# Lab captures of the outside class",
+        "",
+        "Plain ftrace text, as a kernel engineer outside the lab sends it: the `trace` file of the",
+        "top-level tracefs instance, xz-compressed. No kernel release, no sysfs topology, no bring-up",
+        "order: only the text (`tmigr-trace import X.trace.txt.xz -o X.parquet`, no `--kernel`). Made by",
+        "`python3 -m tmigr_trace.collectors.lab.outside_corpus` (tmigr-trace's kernel lab, docs/lab.md):",
+        "Debian kernel packages under QEMU 7.2 TCG (`thread=single` or `thread=multi` as listed),",
+        "`-cpu qemu64,vendor=GenuineIntel`, `-smp N,sockets=NODES,cores=N/(NODES*SMT),threads=SMT`, one",
+        "`-numa node` per socket, busybox init, `hash-ptr` 0 unless noted. Boot-time tracing is",
+        "`trace_event=timer_migration:*` + `trace_buf_size=` on the command line (setup events of the boot",
+        "CPUs from early boot); late enabling writes `events/timer_migration/enable` after boot. The text",
+        "is shipped through a virtio serial port (byte-exact, no carriage returns to strip). `entries` is",
+        "the trace header's entries-in-buffer/entries-written (equal: nothing was overwritten). Times are",
+        "wall seconds of the whole run on a 2-core host (boot, scenario, dump).",
+        "",
+        "| file | kernel (Debian package) | QEMU | kernel command line (lab part) | what init did | events | setup `connect_cpu_parent` | size | wall s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in ok:
+        cmd = r["cmdline"].replace("console=ttyS0 panic=-1 loglevel=4", "").strip() or "-"
+        note = " (pointers hashed: hash-ptr 1)" if r["spec"].get("hash_ptr") else ""
+        retry = f" (retried: {r['retries'][0]['error'][:80]})" if r.get("retries") else ""
+        lines.append(f"| `{r['file']}` | {r['kernel']} ({r['package']}) | `{r['qemu']}` | `{cmd}` | "
+                     f"{r['init']}{note} | {r['events']} | {r['setup_events']} | {r['bytes'] // 1024} KB | "
+                     f"{r['seconds']:.0f}{retry} |")
+    if bad:
+        lines += ["", "## Runs that failed", "", "| file | attempts |", "|---|---|"]
+        for r in bad:
+            errs = "; ".join(f"#{a['attempt']} after {a['seconds']} s: {a['error']}" for a in r["failed"])
+            lines.append(f"| `{r['file']}` | {errs.replace('|', '/')} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default="corpus-lab")
+    ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--cache")
+    a = ap.parse_args(argv)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = kernels.cache_dir(a.cache)
+    pj = out / "provenance.json"
+    records = json.loads(pj.read_text()) if pj.exists() else []
+    for s in RUNS:
+        label = f"{s.kernel}-{s.cpus}cpu-{s.nodes}node-{s.name}"
+        if a.only and not any(o in label for o in a.only):
+            continue
+        if a.list:
+            print(label, asdict(s))
+            continue
+        try:
+            rec = one(s, out, cache)
+        except TmigrError as exc:
+            rec = {"file": label, "spec": asdict(s), "failed": [{"attempt": 1, "seconds": 0, "error": str(exc)}]}
+        records = [r for r in records if r["file"] != rec["file"]] + [rec]
+        pj.write_text(json.dumps(records, indent=1) + "\n")
+        (out / "PROVENANCE.md").write_text(markdown(records))
+        print(f"{rec['file']}: " + (f"FAILED {rec['failed'][-1]['error']}" if "failed" in rec else
+                                    f"{rec['events']} events, {rec['bytes']} B, {rec['seconds']} s"), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

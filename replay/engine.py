@@ -283,6 +283,8 @@ class Engine:
         self.jiffies_lb = 0
         self.jlb_ts: list[int] = []      # when jiffies_lb rose (trace time), for bisection
         self.jlb_val: list[int] = []
+        # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
+        self.wakeup_reset: dict[int, tuple[int, int]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -1509,6 +1511,9 @@ class Engine:
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
                     self.res.reordered += 1
+                if not ok and self._wakeup_read_early(i, cpu):
+                    ok = True                   # read before a remote handler's reset of it
+                    self.res.reordered += 1
                 if not ok and ctx.wakeup_unsure:
                     # The previous walk's wakeup (kept or reset) is not decidable from the trace;
                     # this walk shows the kernel kept it.
@@ -1538,6 +1543,17 @@ class Engine:
         ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
+
+    def _wakeup_read_early(self, i: int, cpu: int) -> bool:
+        """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
+        remote handler resets it under tmc->lock (tmigr_handle_remote_cpu(), traced with the
+        value it overwrote). A reset traced after this CPU's previous event may have come after
+        the read, so the read may have seen the overwritten value."""
+        wp = self.wakeup_reset.get(cpu)
+        if wp is None or wp[1] == KTIME_MAX:
+            return False
+        prev = self._prev_ts(i, cpu)
+        return prev is None or wp[0] >= prev
 
     def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         """At level g: may this CPU handle it, and what is due now?"""
@@ -1650,6 +1666,7 @@ class Engine:
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
+        self.wakeup_reset[t] = (ts, c.wakeup[i])
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)
@@ -1761,6 +1778,13 @@ class Engine:
         if ctx.level is None:
             return
         g = ctx.level
+        m = g.migrator
+        if not interrupted and not ctx.stopped and m != TMIGR_NONE and m != ctx.walk.childmask:
+            # tmigr_handle_remote_up() re-checks tmigr_check_migrator() after each handled CPU
+            # (`goto again`), untraced, before this CPU's next event: another CPU that became
+            # this group's migrator in between (its activation is traced) ends the walk here.
+            ctx.stopped = True
+            ctx.due = None
         if ctx.due is not None and not interrupted:
             self._missed_due(i, cpu, ctx, g)
         if not ctx.stopped:

@@ -285,6 +285,8 @@ class Engine:
         self.jlb_val: list[int] = []
         # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
         self.wakeup_reset: dict[int, tuple[int, int]] = {}
+        # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
+        self.wakeup_late: dict[int, tuple[int, int, TmigrGroup]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -647,7 +649,7 @@ class Engine:
             return
         w = c.wakeup[i]
         if t in self.cpu_known:
-            if w == tmc.wakeup:
+            if self._wakeup_is(t, tmc, w):
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
@@ -1283,7 +1285,7 @@ class Engine:
             else:
                 self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} needs a walk",
                             "walk", "no walk", cpu=cpu)
-            if w == tmc.wakeup:
+            if self._wakeup_is(cpu, tmc, w):
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
@@ -1543,6 +1545,20 @@ class Engine:
         ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
+
+    def _wakeup_is(self, cpu: int, tmc: Any, w: int) -> bool:
+        """The traced wakeup `w` is the model's, or the one a remote walk's last lookup gives if
+        it ran after other CPUs' steps traced before this CPU's next event (`wakeup_late`); the
+        latter is then applied (the lookup prunes the ignored head, as tmigr_next_groupevt())."""
+        if w == tmc.wakeup:
+            return True
+        alt = self.wakeup_late.pop(cpu, None)
+        if alt is None or alt[0] != tmc.wakeup or alt[1] != w:
+            return False
+        self.h.tmigr_next_groupevt(alt[2])
+        tmc.wakeup = w
+        self.res.reordered += 1
+        return True
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
@@ -1804,6 +1820,14 @@ class Engine:
                 self.cpu_known.discard(cpu)
         else:
             tmc.wakeup = ctx.walk.firstexp
+            fx = ctx.fx_group
+            if fx is not None:
+                # The walk's last lookup of fx (under its lock, untraced) may have come after
+                # steps of other CPUs traced before this CPU's next event: an activation that
+                # marked fx's first event ignored. Its next_expiry then skips that event.
+                late = next((e.expires for e in fx.events if not e.ignore), KTIME_MAX)
+                if late != ctx.walk.firstexp:
+                    self.wakeup_late[cpu] = (ctx.walk.firstexp, late, fx)
             if ctx.fx_group is not None and self.qunk[ctx.fx_group]:
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).

@@ -30,7 +30,7 @@ from .clock import clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_before
 from .identify import SCAN_COLUMNS, adopt, node_column, scan
-from .model import FAULTS, PROFILES, Hierarchy, get_profile, select_profile
+from .model import FAULTS, PROFILES, Hierarchy, candidate_profiles, get_profile, parse_release
 from .result import ReplayResult
 
 DEFAULT_BATCH = 65536
@@ -128,23 +128,30 @@ def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> 
 
 
 def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | None = None, *,
-           window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH,
+           kernel: str | None = None, window_us: float = 50.0, batch_rows: int = DEFAULT_BATCH,
            divergences_in_memory: int = DEFAULT_MEMORY) -> ReplayResult:
     """Replay a trace (a :class:`tmigr_trace.Trace` or a path) through the model.
 
-    ``model``: profile name (default: chosen from the trace's formats and kernel release);
-    ``fault``: one or more historical bugs to switch on (see ``tmigr_trace.replay.model.FAULTS``);
-    ``divergences_in_memory``: how many divergences ``res.divergences`` (a
-    :class:`~tmigr_trace.divergence_log.DivergenceLog`) keeps in memory; the rest are spilled to a
-    temporary Parquet file, removed with the log. Readers see the same sequence either way.
+    ``model``: profile name (default: chosen from the trace's evidence: formats, printed fields,
+    kernel release; when the evidence admits several eras, each is replayed and the one that fits
+    is taken, ``res.evidence["profile"]`` says which fit); ``kernel``: the kernel release, for
+    traces that do not record it (text); ``fault``: one or more historical bugs to switch on (see
+    ``tmigr_trace.replay.model.FAULTS``); ``divergences_in_memory``: how many divergences
+    ``res.divergences`` (a :class:`~tmigr_trace.divergence_log.DivergenceLog`) keeps in memory;
+    the rest are spilled to a temporary Parquet file, removed with the log.
     """
     if isinstance(trace, (str, os.PathLike)):
         from tmigr_trace.trace import load
         trace = load(trace)
     meta = trace.meta
+    release = kernel or meta.kernel_release
+    if kernel is not None and parse_release(kernel) is None:
+        raise TmigrError(f"--kernel {kernel!r} is not a kernel release (e.g. 6.12.43, 7.3.4)")
     try:
-        profile = get_profile(model) if model else select_profile(
-            meta.formats, meta.observed_fields, meta.kernel_release)
+        if model:
+            profiles, why = [get_profile(model)], "given (--model)"
+        else:
+            profiles, why = candidate_profiles(meta.formats, meta.observed_fields, release)
     except KeyError as exc:
         raise TmigrError(str(exc).strip("'\"")) from None
     faults = [fault] if isinstance(fault, str) else list(fault or [])
@@ -156,8 +163,31 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         raise TmigrError(f"{trace.path}: missing columns {', '.join(missing)}")
     if divergences_in_memory < 0:
         raise TmigrError("divergences_in_memory must be >= 0")
+    results: list[ReplayResult] = []
     with _streaming_memory_pool():
-        return _replay(trace, profile, faults, window_us, batch_rows, divergences_in_memory)
+        for profile in profiles:
+            res = _replay(trace, profile, faults, window_us, batch_rows, divergences_in_memory)
+            results.append(res)
+            if len(profiles) > 1 and res.checked and not res.diverged and not res.undecidable:
+                break                   # nothing left for another era to explain better
+    best = min(results, key=lambda r: (r.diverged, r.undecidable))
+    fit = [r.model_profile for r in results if (r.diverged, r.undecidable) == (best.diverged, best.undecidable)]
+    best.evidence["profile"] = {
+        "chosen": best.model_profile, "evidence": why,
+        "candidates": {r.model_profile: {"diverged": r.diverged, "undecidable": r.undecidable}
+                       for r in results},
+        "fit": fit}
+    if len(results) > 1:
+        others = ", ".join(f"{r.model_profile}: {r.diverged} divergences" for r in results if r is not best)
+        best.notes.append(f"profile {best.model_profile} chosen by replay: the evidence ({why}) admits "
+                          f"{', '.join(p.name for p in profiles)}; "
+                          + (f"{' and '.join(fit)} fit equally" if len(fit) > 1 else f"others: {others}"))
+    for r in results:
+        if r is not best:
+            close = getattr(r.divergences, "close", None)
+            if close is not None:
+                close()
+    return best
 
 
 @contextmanager

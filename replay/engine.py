@@ -286,7 +286,7 @@ class Engine:
         # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
         self.wakeup_reset: dict[int, tuple[int, int]] = {}
         # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
-        self.wakeup_late: dict[int, tuple[int, int, TmigrGroup]] = {}
+        self.wakeup_late: dict[int, tuple[int, int, TmigrGroup | None]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -1555,7 +1555,8 @@ class Engine:
         alt = self.wakeup_late.pop(cpu, None)
         if alt is None or alt[0] != tmc.wakeup or alt[1] != w:
             return False
-        self.h.tmigr_next_groupevt(alt[2])
+        if alt[2] is not None:
+            self.h.tmigr_next_groupevt(alt[2])
         tmc.wakeup = w
         self.res.reordered += 1
         return True
@@ -1795,11 +1796,13 @@ class Engine:
             return
         g = ctx.level
         m = g.migrator
-        if not interrupted and not ctx.stopped and m != TMIGR_NONE and m != ctx.walk.childmask:
-            # tmigr_handle_remote_up() re-checks tmigr_check_migrator() after each handled CPU
-            # (`goto again`), untraced, before this CPU's next event: another CPU that became
-            # this group's migrator in between (its activation is traced) ends the walk here.
-            ctx.stopped = True
+        # tmigr_handle_remote_up() re-checks tmigr_check_migrator() after each handled CPU
+        # (`goto again`), untraced, at any time before this CPU's next event: if another CPU
+        # became this group's migrator in between (its activation is traced), the walk may have
+        # ended here before the lookup (firstexp not taken from g) or gone on: both are admissible.
+        raced = not interrupted and not ctx.stopped and m != TMIGR_NONE and m != ctx.walk.childmask
+        stop_firstexp = ctx.walk.firstexp
+        if raced:
             ctx.due = None
         if ctx.due is not None and not interrupted:
             self._missed_due(i, cpu, ctx, g)
@@ -1807,7 +1810,9 @@ class Engine:
             ctx.walk.firstexp = g.next_expiry
             ctx.fx_group = g
             if ctx.lparent is not None and not interrupted:
-                if ctx.decidable and not ctx.optional and g in self.group_known:
+                if raced:
+                    self._agr[K_WALK] += 1 if ctx.decidable and not ctx.optional else 0
+                elif ctx.decidable and not ctx.optional and g in self.group_known:
                     self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
                                 f"continue to {g.parent.id}", "stopped", cpu=cpu)
             elif ctx.decidable and not ctx.optional:
@@ -1828,6 +1833,8 @@ class Engine:
                 late = next((e.expires for e in fx.events if not e.ignore), KTIME_MAX)
                 if late != ctx.walk.firstexp:
                     self.wakeup_late[cpu] = (ctx.walk.firstexp, late, fx)
+            if raced and stop_firstexp != ctx.walk.firstexp:
+                self.wakeup_late[cpu] = (ctx.walk.firstexp, stop_firstexp, None)
             if ctx.fx_group is not None and self.qunk[ctx.fx_group]:
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).

@@ -14,7 +14,8 @@ Public API (documented in docs/model.md):
 """
 
 from .hierarchy import Hierarchy, ModelError, hierarchy_levels, order_base_2
-from .profiles import FAULTS, PROFILES, Profile, get_profile, parse_release, select_profile
+from .profiles import (FAULTS, PROFILES, Profile, candidate_profiles, get_profile, parse_release,
+                       select_profile)
 from .shape import shape_from_setup_events
 from .structs import (KTIME_MAX, NUMA_NO_NODE, TMIGR_CHILDREN_PER_GROUP, TMIGR_NONE, TmigrCpu,
                       TmigrEvent, TmigrGroup, TmigrTree)
@@ -22,7 +23,7 @@ from .topology import Topology
 
 __all__ = [
     "Hierarchy", "ModelError", "Topology", "Profile", "PROFILES", "FAULTS", "select_profile",
-    "get_profile", "parse_release", "shape_from_setup_events", "hierarchy_levels", "order_base_2",
+    "get_profile", "parse_release", "candidate_profiles", "shape_from_setup_events", "hierarchy_levels", "order_base_2",
     "TmigrGroup", "TmigrCpu", "TmigrEvent", "TmigrTree", "KTIME_MAX", "TMIGR_NONE",
     "NUMA_NO_NODE", "TMIGR_CHILDREN_PER_GROUP",
 ]

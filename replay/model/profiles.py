@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 __all__ = ["Profile", "PROFILES", "FAULTS", "select_profile", "get_profile", "parse_release",
-           "release_profile", "STABLE_BACKPORTS"]
+           "release_profile", "STABLE_BACKPORTS", "candidate_profiles"]
 
 
 # Fault name -> (reference §6 number, fixing commit, what the flag does in the model).
@@ -256,3 +256,46 @@ def release_profile(rel: tuple[int, int, int], formats_known: bool = False) -> P
     if major_minor >= (7, 1):
         return PROFILES["7.1"]
     return PROFILES["6.19"]
+
+
+def candidate_profiles(formats: Mapping[str, str] | None = None,
+                       observed_fields: Mapping[str, Sequence[str]] | None = None,
+                       kernel_release: str | None = None) -> tuple[list[Profile], str]:
+    """The profiles a trace's evidence admits, most likely first, and why.
+
+    One profile when the evidence decides (`select_profile`'s rules: tracefs formats, a known
+    release, or a field only one era prints); otherwise every era that prints what the trace
+    shows, for the replay to try: a text trace without setup or hotplug events and without a
+    release cannot tell 6.19 from 7.1 (both print ``tmigr_cpu_available``; 7.1 fixed the remote
+    livelock d486b4934a8e and the old-root race bd3c45dd0128) or from the 7.2-era trees (whose
+    only print difference is ``capacity=`` in connect events).
+    """
+    formats = formats or {}
+    observed = observed_fields or {}
+    chosen = select_profile(formats, observed, kernel_release)
+    if formats:
+        return [chosen], "tracefs formats"
+    if kernel_release and parse_release(kernel_release):
+        return [chosen], f"kernel release {kernel_release}"
+    events = {e.split("/")[-1].split(":")[-1] for e in observed}
+    connect = (_fields_of("tmigr_connect_child_parent", formats, observed)
+               | _fields_of("tmigr_connect_cpu_parent", formats, observed))
+    all_fields: set[str] = set()
+    for ev in events:
+        all_fields |= _fields_of(ev, formats, observed)
+    if "family" in all_fields:
+        return [chosen], "family= printed (June-2026 series)"
+    if "capacity" in connect:
+        return [chosen], "capacity= in connect events (7.2-era)"
+    if "childmask" in connect:
+        return [chosen], "childmask= in connect events (v6.9/v6.10)"
+    if {"tmigr_cpu_available", "tmigr_cpu_unavailable"} & events:
+        names = ["7.1", "6.19"] + ([] if connect else ["7.2-capacity"])
+        why = "tmigr_cpu_available/unavailable (6.19+); no release" + (
+            "" if connect else ", no connect events (capacity= unknown)")
+        return [PROFILES[n] for n in names], why
+    if {"tmigr_cpu_online", "tmigr_cpu_offline"} & events or connect:
+        return ([PROFILES[n] for n in ("6.18.y-numa", "6.14", "6.11")],
+                "groupmask= / tmigr_cpu_online (6.11 .. 6.18); no release")
+    return ([PROFILES[n] for n in ("7.1", "6.19", "6.18.y-numa", "6.14")],
+            "no naming event, no setup event and no release")

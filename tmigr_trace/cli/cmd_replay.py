@@ -48,7 +48,8 @@ def _rows_around(trace, index: int, radius: int = 8) -> list[dict]:
 
 def replay_cmd(
     trace: Path = typer.Argument(..., help="a tmigr-trace Parquet file"),
-    model: Optional[str] = typer.Option(None, "--model", help="model profile (default: from the trace's kernel)"),
+    model: Optional[str] = typer.Option(None, "--model", help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
+    kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release of a trace that does not record it (text), e.g. 7.3.4"),
     fault: list[str] = typer.Option([], "--fault", help="replay against a model with this historical bug (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (first 100 divergences)"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write all divergences to this Parquet file"),
@@ -72,7 +73,8 @@ def replay_cmd(
     if in_memory < 0:
         raise TmigrError("--divergences-in-memory must be >= 0")
     tr = load(trace)
-    res = replay(tr, model=model, fault=fault or None, window_us=window_us, divergences_in_memory=in_memory)
+    res = replay(tr, model=model, fault=fault or None, kernel=kernel, window_us=window_us,
+                 divergences_in_memory=in_memory)
     if out_path is not None:
         tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
         try:

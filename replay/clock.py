@@ -5,14 +5,17 @@ remote handling is ``last_jiffies_update`` (``tmigr_handle_remote()``, ``get_jif
 A trace recorded with ``trace_clock=mono`` (our collectors, the lab) shares that base. The default
 clock of a tracefs instance is ``local`` (sched_clock), which a plain ``cat trace`` from another box
 uses: it runs at the same rate but from another origin, 50-60 ms apart on the Debian guests
-measured. Nothing in text output says which clock was used.
+measured, in either direction (a guest's sched_clock can also run ahead of CLOCK_MONOTONIC by the
+seconds its boot took). Nothing in text output says which clock was used.
 
 The offset is proven by the trace itself: a CPU's timers are expired remotely
 (``tmigr_handle_remote_cpu``) only for an event that was due, ``expires <= now <= mono(ts)``, and
 that event's expiry is the CPU's own ``nextevt`` of its last ``tmigr_cpu_idle`` /
 ``tmigr_cpu_new_timer_idle``. So ``mono(ts) - ts >= nextevt - ts`` for every such row; the
-smallest offset that satisfies all of them is the one taken. On a ``mono`` trace every bound is <= 0
-(the offset is 0, and a positive bound is a contradiction worth reporting).
+smallest offset that satisfies all of them is the one taken (when the clock is not known to be
+mono): every remote expiry is then due, and `now` is never later than the kernel's can have been,
+so no decision is called wrong for want of a clock. On a ``mono`` trace every bound is <= 0 (the
+offset is 0, and a positive bound is a contradiction worth reporting).
 """
 
 from __future__ import annotations
@@ -85,8 +88,7 @@ def clock_offset(batches: Any, clock: str | None) -> tuple[ClockOffset, str | No
                     f"the trace clock is {clock}, but {n} remote expiries need the timestamps "
                     f"{bound / 1e6:.3f} ms later to have been due")
         return ClockOffset(0, bound, n, f"trace clock {clock}"), None
-    if bound is None or bound <= 0:
-        return ClockOffset(0, bound, n, "no remote expiry proves an offset" if bound is None
-                           else f"trace clock {clock or 'not recorded'}: remote expiries fit without one"), None
+    if bound is None:
+        return ClockOffset(0, bound, n, "no remote expiry proves an offset"), None
     return ClockOffset(bound, bound, n, f"trace clock {clock or 'not recorded'}: smallest offset that "
                        "makes every remote expiry due"), None

@@ -279,3 +279,19 @@ def test_kernel_without_linux_base_package_is_fetched():
     assert img.vmlinuz.stat().st_size > 5_000_000 and img.release.startswith("6.19.")
     assert any(p.startswith("linux-binary-") for p in info["packages"])
     assert any(p.startswith("linux-base-") for p in info["missing"])
+
+
+@pytest.mark.lab
+@needs_lab
+def test_bringup_order_recorded_on_a_1node_smt_guest(tmp_path):
+    """1 node, SMT 2, all CPUs online at boot: the order is recorded in the metadata (the sibling
+    pass of the x86 announcement often continues on a bare `#N` line on such guests)."""
+    import tmigr_trace
+    from tmigr_trace.collectors.lab import qemu, run
+
+    topo = qemu.Topology(cpus=16, nodes=1, smt=2)
+    out = tmp_path / "n1.parquet"
+    r, _, _, meta = run.lab_run(LAB_KERNEL, None, topo, "all-idle", 0.5, str(out), buffer_kb=512)
+    want = [*range(0, 16, 2), *range(1, 16, 2)]
+    assert meta.topology["bringup_order"] == want
+    assert tmigr_trace.load(out).meta.topology["bringup_order"] == want

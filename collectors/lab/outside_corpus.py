@@ -147,11 +147,11 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     }
 
 
-def markdown(records: list[dict]) -> str:
+def markdown(records: list[dict], title: str = "# Lab captures of the outside class") -> str:
     ok = [r for r in records if "failed" not in r]
     bad = [r for r in records if "failed" in r]
     lines = [
-        "# Lab captures of the outside class",
+        title,
         "",
         "Plain ftrace text, as a kernel engineer outside the lab sends it: the `trace` file of the",
         "top-level tracefs instance, xz-compressed. No kernel release, no sysfs topology, no bring-up",
@@ -185,14 +185,40 @@ def markdown(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+FIXTURE_TITLE = """# Outside-class fixtures (lab-made)
+
+Test fixtures: a few small captures of the corpus below, copied byte for byte. Regenerate them with
+`python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --only NAME` and
+`--fixtures fixtures/outside-class --pick NAME...` (the same run gives another text: timings differ)."""
+
+
+def write_fixtures(corpus: Path, dest: Path, picks: list[str]) -> list[str]:
+    """Copy the corpus files whose names contain one of `picks` to `dest` with a README.md table."""
+    import shutil
+
+    records = json.loads((corpus / "provenance.json").read_text())
+    chosen = [r for r in records if "failed" not in r and any(p in r["file"] for p in picks)]
+    dest.mkdir(parents=True, exist_ok=True)
+    for r in chosen:
+        shutil.copyfile(corpus / r["file"], dest / r["file"])
+    (dest / "README.md").write_text(markdown(chosen, FIXTURE_TITLE))
+    return [r["file"] for r in chosen]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default="corpus-lab")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")
+    ap.add_argument("--fixtures", help="copy the --pick files of the corpus --out to this folder (README.md)")
+    ap.add_argument("--pick", nargs="*", default=[])
     a = ap.parse_args(argv)
     out = Path(a.out)
+    if a.fixtures:
+        for f in write_fixtures(out, Path(a.fixtures), a.pick):
+            print(f)
+        return 0
     out.mkdir(parents=True, exist_ok=True)
     cache = kernels.cache_dir(a.cache)
     pj = out / "provenance.json"

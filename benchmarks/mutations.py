@@ -34,10 +34,13 @@ Rows where the baseline already diverges are not mutated. Outcomes, first match 
 HARMLESS is decided before the replay, from the kernel's code, not from the engine: the traced
 `wakeup` of `tmigr_cpu_active` and of `tmigr_cpu_new_timer` is a stale copy that no decision reads
 (`__tmigr_cpu_activate` overwrites `tmc->wakeup` with KTIME_MAX right after its tracepoint;
-`tmigr_new_timer` returns the walk's `firstexp`, which `tmigr_cpu_new_timer` stores over it). A
-replay may still report such a mutation (the copy contradicts the earlier trace): then it counts
-where it was reported. No other mutated field qualifies: every other one is either the result of a
-decision (group state, expiries, wakeups, the remote target, setup records) or an input of one.
+`tmigr_new_timer` returns the walk's `firstexp`, which `tmigr_cpu_new_timer` stores over it); so is
+the `wakeup` of `tmigr_cpu_online` / `tmigr_cpu_available` when the same CPU's next event is its
+`tmigr_cpu_active` (the online callback found the timer base not idle and activated it, which
+overwrites the value). A replay may still report such a mutation (the copy contradicts the earlier
+trace): then it counts where it was reported. No other mutated field qualifies: every other one is
+either the result of a decision (group state, expiries, wakeups, the remote target, setup records)
+or an input of one.
 
 Replays run in at most `--workers` processes (default 2). Prints the command, the date, the
 replay core, and one table per mutated (event, field, operation) and per field; `--json` writes
@@ -101,6 +104,15 @@ STRATA: list[tuple[str, str, str]] = (
 HARMLESS = {
     ("tmigr_cpu_active", "wakeup"): "stale copy: __tmigr_cpu_activate overwrites tmc->wakeup after the tracepoint",
     ("tmigr_cpu_new_timer", "wakeup"): "stale copy: tmigr_cpu_new_timer stores the walk's firstexp over it",
+}
+# Harmless only when the trace shows the overwrite: the online callback traces tmc->wakeup, then
+# (timer base not idle) __tmigr_cpu_activate sets it to KTIME_MAX, traced as the same CPU's next
+# event, its tmigr_cpu_active.
+HARMLESS_IF_ACTIVATED = {
+    ("tmigr_cpu_online", "wakeup"): "stale copy: the online callback activates the CPU (its next event, "
+                                    "tmigr_cpu_active) and __tmigr_cpu_activate overwrites tmc->wakeup",
+    ("tmigr_cpu_available", "wakeup"): "stale copy: the online callback activates the CPU (its next event, "
+                                       "tmigr_cpu_active) and __tmigr_cpu_activate overwrites tmc->wakeup",
 }
 
 
@@ -278,6 +290,14 @@ class Planner:
                         setup.add(d[f][i])
         self.setup_groups = sorted(setup)
 
+    def activated_next(self, row: int) -> bool:
+        """The next event of the same recording CPU is the activation of the same target CPU."""
+        d, c = self.d, self.d["cpu"][row]
+        for j in range(row + 1, self.n):
+            if d["cpu"][j] == c:
+                return d["event"][j] == "tmigr_cpu_active" and d["target_cpu"][j] == d["target_cpu"][row]
+        return False
+
     def new_value(self, rng: random.Random, ev: str, field: str, op: str, row: int, old):
         d = self.d
         if op == "delete":
@@ -356,8 +376,11 @@ def plan(name: str, path: str, table: pa.Table, base: dict, per: int, seed: int)
             new = p.new_value(rng, ev, field, op, r, old)
             if new == "skip" or (op != "delete" and new == old):
                 continue
+            harmless = HARMLESS.get((ev, field), "")
+            if (ev, field) in HARMLESS_IF_ACTIVATED and p.activated_next(r):
+                harmless = HARMLESS_IF_ACTIVATED[(ev, field)]
             out.append({"trace": name, "path": path, "row": r, "event": ev, "field": field, "op": op,
-                        "old": old, "new": new, "harmless": HARMLESS.get((ev, field), "")})
+                        "old": old, "new": new, "harmless": harmless})
             n += 1
     return out, excluded
 
@@ -485,7 +508,9 @@ def render(results: list[dict], header: list[str]) -> str:
                  f"(counted where reported)")
     rej = Counter((r["outcome"], r.get("error", "")[:160]) for r in results if r["outcome"] in ("rejected", "crashed"))
     for (o, e), n in rej.most_common(8):
-        lines.append(f"{o} x{n}: {e}")
+        ex = next(r for r in results if r["outcome"] == o and r.get("error", "")[:160] == e)
+        lines.append(f"{o} x{n}: {e} (e.g. {ex['trace']} row {ex['row']} {ex['event']}.{ex['field']} "
+                     f"{ex['old']} -> {ex['new']})")
     return "\n".join(lines)
 
 
@@ -521,6 +546,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "replay", "tmigr_trace"],
+                               capture_output=True, text=True).stdout.split("\n")
+        dirty = [x[3:] for x in dirty if x.strip()]
+        if dirty:
+            commit += f" + uncommitted {', '.join(dirty[:4])}{' ...' if len(dirty) > 4 else ''}"
     except OSError:
         commit = ""
 

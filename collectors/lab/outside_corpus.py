@@ -1,7 +1,8 @@
 """A corpus of the "outside class" made with the lab: plain ftrace text of the top-level instance,
 what a kernel engineer outside the lab sends (no topology, no bring-up order, no metadata).
 
-    python3 -m tmigr_trace.collectors.lab.outside_corpus --out /work/corpus-lab [--only NAME ...] [--list]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR [--only NAME ...] [--list]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
 QEMU options, kernel command lines, what the init did, events, sizes and measured times go to
@@ -80,10 +81,22 @@ RUNS = [
          scenario="migrator-hotplug", duration=4),
     Spec("late-churn-hashptr", "6.19", boot_trace=False, scenario="idle-churn", duration=3, hash_ptr=True),
     Spec("late-churn", "6.12", boot_trace=False, scenario="idle-churn", duration=3),
+    # more of the classes above on other series / with multi-threaded TCG
+    Spec("isolcpus6-9-late", "6.12", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn", duration=3),
+    Spec("isolcpus6-9-late", "7.0", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("boot-remote-node-first-hotplug", "7.3", cpus=32, maxcpus=3, order="16,1-15,17-31", threads="multi",
+         hotplug="20"),
+    Spec("boot-remote-node-first", "6.19", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle"),
+    Spec("boot-remote-node-first", "7.1", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle",
+         trace_clock="mono"),
+    Spec("smt2-boot-glob-hotplug", "6.18", cpus=32, nodes=4, maxcpus=3, order="glob"),
+    Spec("smt2-boot-glob-idle", "7.3", cpus=64, nodes=4, maxcpus=4, order="glob", scenario="all-idle",
+         buffer_kb=1024),
 ]
 
 
-def init_did(s: Spec, topo: qemu.Topology) -> str:
+def init_did(s: Spec) -> str:
     parts = []
     if s.boot_trace:
         parts.append("events on from early boot")
@@ -91,8 +104,9 @@ def init_did(s: Spec, topo: qemu.Topology) -> str:
         parts.append("all CPUs up at boot; events enabled by init after boot (no setup events)"
                      if s.maxcpus is None else "events enabled by init after boot")
     if s.maxcpus is not None:
-        order = {"glob": "in sysfs glob order (cpu1, cpu10, cpu11, ...)", None: "ascending"}.get(
-            s.order, f"in the order {s.order}")
+        glob = ("in sysfs glob order (cpu1, cpu10, cpu11, ...)" if s.cpus > 10
+                else "in sysfs glob order (ascending below 11 CPUs)")
+        order = {"glob": glob, None: "ascending"}.get(s.order, f"in the order {s.order}")
         parts.append(f"onlines the other CPUs {order}")
     what = {
         "hotplug-one": f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, sleeps {s.duration / 2:g} s",
@@ -140,11 +154,22 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
         "qemu": f"-accel {accel} -cpu qemu64,vendor=GenuineIntel -smp {smp}"
                 + (" " + " ".join(f"-numa node,cpus={v}" for v in topo.as_dict()["node_cpus"].values())
                    if s.nodes > 1 else ""),
-        "cmdline": cmdline, "init": init_did(s, topo), "events": text.count(b": tmigr_"),
+        "cmdline": cmdline, "init": init_did(s), "events": text.count(b": tmigr_"),
         "entries": m.group(0).decode() if m else None, "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
         "bytes": dest.stat().st_size, "seconds": seconds, "guest_booted_s": r.marks.get("LAB-BOOTED"),
-        "retries": attempts,
+        "retries": attempts, "pointers": pointer_form(text),
     }
+
+
+def pointer_form(text: bytes) -> str:
+    """How the pointers of a trace text are printed: raw, (____ptrval____) or hashed."""
+    m = re.search(rb" parent=(\S+)", text)
+    if not m:
+        return "?"
+    v = m.group(1)
+    if v == b"(____ptrval____)":
+        return "ptrval"
+    return "raw" if v.startswith(b"ffff") else "hashed"
 
 
 def markdown(records: list[dict], title: str = "# Lab captures of the outside class") -> str:
@@ -163,18 +188,20 @@ def markdown(records: list[dict], title: str = "# Lab captures of the outside cl
         "`trace_event=timer_migration:*` + `trace_buf_size=` on the command line (setup events of the boot",
         "CPUs from early boot); late enabling writes `events/timer_migration/enable` after boot. The text",
         "is shipped through a virtio serial port (byte-exact, no carriage returns to strip). `entries` is",
-        "the trace header's entries-in-buffer/entries-written (equal: nothing was overwritten). Times are",
-        "wall seconds of the whole run on a 2-core host (boot, scenario, dump).",
+        "the trace header's entries-in-buffer/entries-written (equal: the ring buffer overwrote nothing).",
+        "Times are wall seconds of the whole run on a 2-core host (boot, scenario, dump, compression).",
         "",
-        "| file | kernel (Debian package) | QEMU | kernel command line (lab part) | what init did | events | setup `connect_cpu_parent` | size | wall s |",
+        "| file | kernel (Debian package) | QEMU | kernel command line (lab part) | what init did | entries | setup `connect_cpu_parent` | size | wall s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in ok:
         cmd = r["cmdline"].replace("console=ttyS0 panic=-1 loglevel=4", "").strip() or "-"
-        note = " (pointers hashed: hash-ptr 1)" if r["spec"].get("hash_ptr") else ""
+        note = {"ptrval": "; hash-ptr 1 kept: pointers print as `(____ptrval____)` (the guest's CRNG was "
+                           "not ready: no RNG device, no RDRAND in qemu64, so the pointer-hash key was never set)",
+                "hashed": "; hash-ptr 1 kept: hashed pointers"}.get(r.get("pointers", "raw"), "")
         retry = f" (retried: {r['retries'][0]['error'][:80]})" if r.get("retries") else ""
         lines.append(f"| `{r['file']}` | {r['kernel']} ({r['package']}) | `{r['qemu']}` | `{cmd}` | "
-                     f"{r['init']}{note} | {r['events']} | {r['setup_events']} | {r['bytes'] // 1024} KB | "
+                     f"{r['init']}{note} | {(r.get('entries') or '?').split(': ')[-1]} | {r['setup_events']} | {r['bytes'] // 1024} KB | "
                      f"{r['seconds']:.0f}{retry} |")
     if bad:
         lines += ["", "## Runs that failed", "", "| file | attempts |", "|---|---|"]
@@ -192,11 +219,22 @@ Test fixtures: a few small captures of the corpus below, copied byte for byte. R
 `--fixtures fixtures/outside-class --pick NAME...` (the same run gives another text: timings differ)."""
 
 
+def load_records(out: Path) -> list[dict]:
+    """OUT/provenance.json (empty if none), with the pointer form of older records filled in."""
+    pj = out / "provenance.json"
+    records = json.loads(pj.read_text()) if pj.exists() else []
+    for r in records:
+        r["init"] = init_did(Spec(**r["spec"]))
+        if "pointers" not in r and "failed" not in r and (out / r["file"]).exists():
+            r["pointers"] = pointer_form(lzma.decompress((out / r["file"]).read_bytes()))
+    return records
+
+
 def write_fixtures(corpus: Path, dest: Path, picks: list[str]) -> list[str]:
     """Copy the corpus files whose names contain one of `picks` to `dest` with a README.md table."""
     import shutil
 
-    records = json.loads((corpus / "provenance.json").read_text())
+    records = load_records(corpus)
     chosen = [r for r in records if "failed" not in r and any(p in r["file"] for p in picks)]
     dest.mkdir(parents=True, exist_ok=True)
     for r in chosen:
@@ -213,8 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache")
     ap.add_argument("--fixtures", help="copy the --pick files of the corpus --out to this folder (README.md)")
     ap.add_argument("--pick", nargs="*", default=[])
+    ap.add_argument("--refresh", action="store_true", help="only rewrite OUT/PROVENANCE.md from OUT/provenance.json")
     a = ap.parse_args(argv)
     out = Path(a.out)
+    if a.refresh:
+        (out / "PROVENANCE.md").write_text(markdown(load_records(out)))
+        return 0
     if a.fixtures:
         for f in write_fixtures(out, Path(a.fixtures), a.pick):
             print(f)
@@ -222,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     cache = kernels.cache_dir(a.cache)
     pj = out / "provenance.json"
-    records = json.loads(pj.read_text()) if pj.exists() else []
+    records = load_records(out)
     for s in RUNS:
         label = f"{s.kernel}-{s.cpus}cpu-{s.nodes}node-{s.name}"
         if a.only and not any(o in label for o in a.only):

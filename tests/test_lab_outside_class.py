@@ -208,8 +208,15 @@ def test_outside_class_fixture_imports_as_plain_text(path, tmp_path):
     assert r.returncode == 0, r.stderr
     t = tmigr_trace.load(out)
     assert len(t.df) == int(m.group(1))
+    # per event, the same counts as an independent grep of the text
+    from collections import Counter
+
+    want = Counter(re.findall(r"^\s*\S.*?\[\d{3}\] \S+\s+[\d.]+: (tmigr_\w+):", text, re.M))
+    assert t.df["event"].astype(str).value_counts().to_dict() == dict(want)
     assert t.meta.kernel_release is None and not t.meta.topology.get("bringup_order")
     assert not t.meta.topology.get("nodes")
+    ptrval = "(____ptrval____)" in text
+    assert (t.meta.pointer_mode == "unavailable") == ptrval
 
 
 # --- one real guest (lab) ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUM
 from .engine import _same_cpu_links
 from .clock import clock_offset
 from .evidence import derive, start_of_setup
-from .program_order import missing_before
+from .program_order import missing_lines
 from .identify import SCAN_COLUMNS, adopt, node_column, scan
 from .model import FAULTS, PROFILES, Hierarchy, candidate_profiles, get_profile, parse_release
 from .result import ReplayResult
@@ -116,9 +116,9 @@ def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
 
 
 def _missing(buf: dict[str, np.ndarray]) -> np.ndarray:
-    """Rows before which their CPU's stream must have lost lines (`program_order`)."""
+    """Rows before / after which their CPU's stream must have lost lines (`program_order`)."""
     nxt, prv = _same_cpu_links(buf["cpu"])
-    return missing_before(buf["code"], buf["lvl"], nxt, prv)
+    return missing_lines(buf["code"], buf["lvl"], nxt, prv)
 
 
 def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

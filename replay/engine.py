@@ -285,6 +285,8 @@ class Engine:
         self.jlb_val: list[int] = []
         # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
         self.wakeup_reset: dict[int, tuple[int, int]] = {}
+        # target cpu -> (ts, handler cpu) of its last tmigr_handle_remote_cpu (_remote_busy).
+        self.remote_handled: dict[int, tuple[int, int]] = {}
         # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, int, TmigrGroup | None]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
@@ -465,16 +467,16 @@ class Engine:
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here
         with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
         then every column becomes a plain list once and the rows are replayed one by one.
-        ``gap``: rows before which lines of their CPU are missing although the sequence numbers run
-        on (text traces: `program_order.missing_before`); treated as a sequence gap."""
+        ``gap``: rows before (bit 1) / after (bit 2) which lines of their CPU are missing although
+        the sequence numbers run on (text traces: `program_order.missing_lines`); treated as a
+        sequence gap there."""
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
         nxt, prv = _same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
         seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
-        if gap is not None:
-            seq_ok &= ~gap
+        gap_l: list[int] | None = gap.tolist() if gap is not None else None
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
@@ -495,13 +497,13 @@ class Engine:
             ctx = ctxs.get(cpu)
             if ctx is None:
                 continue
-            if not ok_l[i]:
+            if not ok_l[i] or (gap_l is not None and gap_l[i] & 1):
                 # Not the successor of this CPU's previous row: a gap (lost events), this CPU's
                 # first row in the buffer (compare with the previous buffer) or no sequence.
                 j = int(prv[i])
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
-                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap is not None and bool(gap[i])):
+                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & 1):
                     # What closing the interrupted operation flags as warm-up does not count
                     # for this row (only its own handler's checks do).
                     warm = self.warm_rows, self._warm_last
@@ -545,6 +547,15 @@ class Engine:
                 self._on_setup(i, cpu, ctx, ts)
             else:
                 self._on_other(i, cpu, ctx, ts)
+            if gap_l is not None and gap_l[i] & 2:
+                # Lines of this CPU are missing right after this row (program_order): what it has
+                # in flight is closed, its state is unknown until the trace shows it again.
+                ctx = ctxs[cpu]
+                warm = self.warm_rows, self._warm_last
+                self._close(cpu, ctx, i, True)
+                self.warm_rows, self._warm_last = warm
+                self._forget_cpu(cpu)
+                self.res.resyncs["lost_events"] += 1
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
@@ -1561,6 +1572,14 @@ class Engine:
         self.res.reordered += 1
         return True
 
+    def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
+        """Another CPU traced tmigr_handle_remote_cpu(target) since this CPU's previous event."""
+        hr = self.remote_handled.get(target)
+        if hr is None or hr[1] == cpu:
+            return False
+        prev = self._prev_ts(i, cpu)
+        return prev is None or hr[0] >= prev
+
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
         remote handler resets it under tmc->lock (tmigr_handle_remote_cpu(), traced with the
@@ -1615,6 +1634,17 @@ class Engine:
         ctx.due = None
         h = self.h
         tmc = h.cpus.get(evt.cpu)
+        if tmc is not None and evt.queued_in is g and not tmc.cpuevt.ignore and self._remote_busy(i, cpu, evt.cpu):
+            # Another CPU traced tmigr_handle_remote_cpu() for that CPU during this walk: it set
+            # tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for the same
+            # CPU returns without a tracepoint while it is set; the lookup has dequeued the event.
+            h._timerqueue_del(g, evt)
+            h.tmigr_next_groupevt(g)
+            self._und[K_REMOTE] += 1
+            self._remote_eval(i, cpu, ctx, g)
+            if ctx.due is not None and ctx.due is not evt:
+                self._missed_due(i, cpu, ctx, g)
+            return
         if tmc is not None and tmc.cpuevt.ignore and evt.queued_in is g:
             # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at the
             # lookup) or took it as due and then skipped that CPU without a tracepoint
@@ -1684,6 +1714,7 @@ class Engine:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
         self.wakeup_reset[t] = (ts, c.wakeup[i])
+        self.remote_handled[t] = (ts, cpu)
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)

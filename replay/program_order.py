@@ -17,9 +17,10 @@ The rules (kernel/time/timer_migration.c, the same in every version from v6.9 to
   ``tmigr_group_set_cpu_active`` follows the level L-1 one of the same walk, or a setup event (the
   old root activated into a new root by ``tmigr_setup_groups()``).
 
-A row after which (or before which) such a line must be missing is flagged; the engine treats it
-like a sequence gap of a binary capture: that CPU's operation in flight is closed and its state is
-unknown until the trace shows it again. These rules read no model state, so they cannot hide a
+The row after which such a line must be missing is flagged; the engine treats it like a sequence
+gap of a binary capture right after that row: that CPU's operation in flight is closed and its
+state (and its path's) is unknown from there until the trace shows it again, so other CPUs'
+checks that read it in the meantime are not decided on a guess. These rules read no model state, so they cannot hide a
 wrong decision: every decision the kernel makes in these walks is still traced by the events that
 are there.
 """
@@ -34,20 +35,27 @@ from .engine import E_CONN_CHILD, E_CONN_CPU, E_CPU_ACTIVE, E_CPU_IDLE, E_GROUP_
 MAX_WALK_ROWS = 16   # rows of one deactivation walk: 2 per level, at most 8 levels
 
 
-def missing_before(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.ndarray) -> np.ndarray:
-    """For each row, True if lines of its CPU must be missing right before it (see module doc).
-    `nxt`/`prv`: the next / previous row of the same CPU in this buffer (len / -1 if none); a rule
-    whose rows reach past the buffer says nothing."""
+BEFORE = 1   # lines of the row's CPU are missing right before it
+AFTER = 2    # ... right after it
+
+
+def missing_lines(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.ndarray) -> np.ndarray:
+    """For each row, `BEFORE` / `AFTER` bits: lines of its CPU must be missing right before /
+    after it (see module doc). `nxt`/`prv`: the next / previous row of the same CPU in this buffer
+    (len / -1 if none); a rule whose rows reach past the buffer says nothing. An activation's
+    missing line is flagged after the row it follows (other CPUs' checks until the CPU shows
+    again read a state it changed unseen); a deactivation's before the first row that shows it
+    (its own rows re-anchor the CPU)."""
     n = code.size
-    gap = np.zeros(n, dtype=bool)
+    gap = np.zeros(n, dtype=np.int8)
     if n == 0:
         return gap
     # tmigr_cpu_active: the next row of that CPU is the level-0 tmigr_group_set_cpu_active.
     act = np.flatnonzero(code == E_CPU_ACTIVE)
     k = nxt[act]
-    k = k[k < n]
-    bad = ~((code[k] == E_SET_ACTIVE) & (lvl[k] == 0))
-    gap[k[bad]] = True
+    inside = k < n
+    act, k = act[inside], k[inside]
+    gap[act[~((code[k] == E_SET_ACTIVE) & (lvl[k] == 0))]] |= AFTER
     # An activation walk's level L > 0 follows its level L-1 (or setup).
     up = np.flatnonzero((code == E_SET_ACTIVE) & (lvl > 0))
     p = prv[up]
@@ -55,12 +63,12 @@ def missing_before(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.n
     up, p = up[has], p[has]
     ok = ((code[p] == E_SET_ACTIVE) & (lvl[p] == lvl[up] - 1)) | np.isin(
         code[p], (E_GROUP_SET, E_CONN_CHILD, E_CONN_CPU))
-    gap[up[~ok]] = True
+    gap[p[~ok]] |= AFTER
     # tmigr_cpu_idle: the run of tmigr_group_set_cpu_inactive / tmigr_update_events right before
-    # it holds the level-0 tmigr_group_set_cpu_inactive.
+    # it holds the level-0 tmigr_group_set_cpu_inactive; else lines are missing before that run.
     idle = np.flatnonzero(code == E_CPU_IDLE)
+    first = idle.copy()
     in_walk = (code == E_SET_INACTIVE) | (code == E_UPDATE)
-    first = idle.copy()                 # the walk's first row so far (the idle row if none)
     found = np.zeros(idle.size, dtype=bool)
     walking = np.ones(idle.size, dtype=bool)
     p = prv[idle]
@@ -71,7 +79,7 @@ def missing_before(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.n
         found |= run & (code[pc] == E_SET_INACTIVE) & (lvl[pc] == 0)
         first = np.where(run, pc, first)
         ended = walking & ~run          # a row of another kind: the walk is complete
-        gap[first[ended & ~found]] = True
+        gap[first[ended & ~found]] |= BEFORE
         walking = run & ~found
         p = np.where(walking, prv[pc], -1)
         if not walking.any():

@@ -481,6 +481,9 @@ def finish_text(run: LabRun, text_out: Path | None, out: Path | None, force: boo
         write_atomic(text_out, compress_for(text_out, text))
     if out is None:
         return None, 0, None
+    if text_out is not None:  # the file the user got, as `tmigr-trace import` would read it
+        path, meta, rows = import_file(text_out, out, force=force)
+        return path, rows, meta
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "trace.txt"
         src.write_bytes(text)

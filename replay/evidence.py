@@ -108,6 +108,10 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         "node_layout": layout if any(s == layout for s in node_src.values()) else None,
     })
 
+    if tree.pointers != "pointers" and tree.cpu_walk_masks:
+        _pointerless_groups(tree, node_of, hierarchy_levels(ncpus, len(nodes))[1])
+        unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
+                          "CPU's node and the masks of its own walks; parents above them not resolved")
     in_trace = [c for c in tree.prepared_cpus if c in node_of]
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
     readings = _readings(tree, pre_seen, node_of)
@@ -162,6 +166,26 @@ def start_of_setup(h: Hierarchy, order: list[int], holders: list[int]) -> None:
             h.tmigr_cpu_prepare(c, on_cpu=order[0])
         if c not in hold:
             h.tmigr_cpu_online(c)
+
+
+SYNTHETIC_PTR = 1 << 64   # above any real or hashed pointer: names a group rebuilt without pointers
+
+
+def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_level: int) -> None:
+    """Without pointers, a level-0 group is named by what its CPUs' own walks show: their node
+    and the masks of their groups on the levels below the cross-node level (a CPU's mask is its
+    level-0 childmask). Enough to order the prepares; `identify` still goes by CPU and level."""
+    keys: dict[tuple, int] = {}
+    for c, masks in sorted(tree.cpu_walk_masks.items()):
+        if 0 not in masks or c not in node_of:
+            continue
+        key = (node_of[c],) + tuple(masks.get(lv) for lv in range(1, max(crossnode_level, 1)))
+        ptr = keys.setdefault(key, SYNTHETIC_PTR + len(keys))
+        g = tree.group(ptr)
+        g.lvl, g.node, g.mask = 0, node_of[c], masks.get(1)
+        g.cpus.add(c)
+        tree.cpu_group.setdefault(c, ptr)
+        tree.cpu_mask.setdefault(c, masks[0])
 
 
 # -- nodes ----------------------------------------------------------------------------------------

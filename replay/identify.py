@@ -78,6 +78,7 @@ class TraceTree:
     prepared_cpus: list[int] = field(default_factory=list)   # connect_cpu_parent targets, in order
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
     cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
+    cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
     has_setup: bool = False
     setup_rows: int = 0
     pointers: str = "none"           # "pointers" when group pointers are known, else "none"
@@ -205,6 +206,10 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             tree.cpu_node.setdefault(c, r["numa_node"])   # the CPU's own level-0 group's node
         if g is None and lvl == 0 and c is not None:
             tree.walk_cpus.add(c)   # pointerless: a level-0 state event on a CPU is its own walk
+        if g is None and c is not None and lvl is not None and m:
+            # Pointerless: the childmask of a CPU's own walk at each level (its mask at level 0,
+            # its level-0 group's mask at level 1, ...); `evidence` rebuilds groups from them.
+            tree.cpu_walk_masks.setdefault(c, {}).setdefault(lvl, m)
         if not g or c is None or m is None:
             continue
         anc = _ancestors(tree, c)

@@ -166,6 +166,8 @@ def test_oops_lines_are_found():
     (["--text-out", "x.trace.txt.xz", "--tar", "x.tar"], "exclude"),
     (["--tcg-threads", "many", "--text-out", "x.trace.txt.xz"], "single or multi"),
     (["--hash-ptr", "-o", "x.parquet"], "text-only"),
+    (["--online-order", "random", "-o", "x.parquet"], "--online-order"),
+    (["--online-order", "16,1-15,17-31", "--cpus", "16", "-o", "x.parquet"], "does not exist"),
 ])
 def test_bad_text_mode_options_are_one_line_errors(tmp_path, args, msg):
     r = run_cli("lab", "run", "--cache", str(tmp_path / "cache"), *[str(tmp_path / a) if a.startswith("x.") else a for a in args])

@@ -146,6 +146,7 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
     if boot_trace and not text_only:
         raise TmigrError("--boot-trace records in the top-level instance: it needs the text-only mode (--text-out)")
+    check_online_order((env or {}).get("LAB_ONLINE_ORDER"), topo)
     if trace_clock is not None and not re.fullmatch(r"[a-z0-9_-]+", trace_clock):
         raise TmigrError(f"--trace-clock {trace_clock!r}: a clock name like local, global, mono, boot, x86-tsc")
     if scenario not in initramfs.scenarios():
@@ -294,6 +295,23 @@ def boot_announced(dmesg: str) -> list[int]:
         if m:
             out += [int(x) for x in re.findall(r"#(\d+)", m.group(1))]
     return out
+
+
+def check_online_order(order: str | None, topo: qemu.Topology) -> None:
+    """--online-order: ascending, nodes, glob, or a CPU list (ranges allowed) of existing CPUs."""
+    if order is None or order in ("ascending", "nodes", "glob"):
+        return
+    bad = TmigrError(f"--online-order {order!r}: ascending, nodes, glob or a CPU list like 16,1-15,17-31")
+    if not re.fullmatch(r"[\d\s,-]+", order):
+        raise bad
+    try:
+        cpus = parse_cpulist(",".join(order.replace(",", " ").split()))
+    except (ValueError, TmigrError):
+        raise bad from None
+    if not cpus:
+        raise bad
+    if any(c >= topo.cpus for c in cpus):
+        raise TmigrError(f"--online-order {order!r}: CPU {max(cpus)} does not exist (--cpus {topo.cpus})")
 
 
 def glob_order(cpus) -> list[int]:
@@ -522,6 +540,7 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
         raise TmigrError("--hash-ptr applies to text-only runs (--text-out)")
     if out_p is None and tar_p is None and text_p is None:
         raise TmigrError("give -o OUT.parquet, --tar OUT.tar[.gz] and/or --text-out OUT.trace.txt.xz")
+    check_online_order((env or {}).get("LAB_ONLINE_ORDER"), topo)
     cache = kernels.cache_dir(cache_override)
     if kernel_image:
         img = kernels.image_from_file(kernel_image)

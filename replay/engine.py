@@ -60,6 +60,11 @@ from .result import KINDS, MODEL_DISAGREES, Divergence, ReplayResult
 
 UNKNOWN_PTR: Final = 1
 NA: Final = -1
+# Reasons a check is not decidable (counted per kind and reason: ReplayResult.undecidable_reasons).
+R_QUEUE: Final = "queue not known since lost lines or a resync"
+R_CPU: Final = "CPU or group state not known since lost lines or a resync"
+R_SILENT: Final = "a silent CPU's untraced state change"
+R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
 
 # Event codes.
 E_GROUP_SET: Final = 0
@@ -285,6 +290,8 @@ class Engine:
         self.jlb_val: list[int] = []
         # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
         self.wakeup_reset: dict[int, tuple[int, int]] = {}
+        # (kind, reason) -> count of checks that were not decidable (folded into the result).
+        self.und_reasons: dict[tuple[str, str], int] = {}
         # target cpu -> (ts, handler cpu) of its last tmigr_handle_remote_cpu (_remote_busy).
         self.remote_handled: dict[int, tuple[int, int]] = {}
         # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
@@ -356,6 +363,8 @@ class Engine:
             return True
         if ok is None:
             k.undecidable += 1
+            key = (kind, note or "state not known")
+            self.und_reasons[key] = self.und_reasons.get(key, 0) + 1
             return True
         k.diverged += 1
         c = self._rows
@@ -370,6 +379,12 @@ class Engine:
             path=self._path(path_cpu) if len(self.res.divergences) < 1000 else [], note=note))
         self.res.resyncs["divergence"] += 1
         return False
+
+    def _undec(self, k: int, why: str) -> None:
+        """One check of kind index `k` not decidable, and why (reported per kind and reason)."""
+        self._und[k] += 1
+        key = (KIND_NAMES[k], why)
+        self.und_reasons[key] = self.und_reasons.get(key, 0) + 1
 
     def _agree(self, kind: str) -> None:
         k = self.kc[kind]
@@ -457,7 +472,7 @@ class Engine:
             self._wrm[k] += 1
             self._warm_row(i)
         else:
-            self._und[k] += 1
+            self._undec(k, R_QUEUE)
 
     # ------------------------------------------------------------------------------------------
     # Feeding
@@ -578,6 +593,10 @@ class Engine:
             kc.undecidable += self._und[k]
             kc.warmup += self._wrm[k]
             self._agr[k] = self._und[k] = self._wrm[k] = 0
+        for (kind, why), n in self.und_reasons.items():
+            per = self.res.undecidable_reasons.setdefault(kind, {})
+            per[why] = per.get(why, 0) + n
+        self.und_reasons = {}
 
     # ------------------------------------------------------------------------------------------
     # Closing an operation: what the model still expected and the kernel did not trace
@@ -596,12 +615,12 @@ class Engine:
                                 f"{'activation' if op == OP_ACT else 'deactivation'} walk of CPU{cpu} "
                                 f"stopped below {ctx.next.id}", f"continue to {ctx.next.id}", "stopped", cpu=cpu)
                 else:
-                    self._und[K_WALK] += 1
+                    self._undec(K_WALK, R_CPU)
             elif op == OP_ACT and not ctx.optional:
                 if ctx.decidable:
                     self._agr[K_WALK] += 1
                 else:
-                    self._und[K_WALK] += 1
+                    self._undec(K_WALK, R_CPU)
         elif op == OP_REMOTE:
             self._close_remote(cpu, ctx, i, interrupted)
         elif op == OP_SETUP:
@@ -641,7 +660,7 @@ class Engine:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
                             _upd_view(rec), None, cpu=cpu)
             else:
-                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g))
+                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=R_QUEUE)
 
     # ------------------------------------------------------------------------------------------
     # Activation
@@ -763,7 +782,7 @@ class Engine:
                     self._agr[K_GROUP_STATE] += 1
                     self.res.reordered += 1
                 elif S and not ((a ^ obs_a) & ~S):
-                    self._und[K_GROUP_STATE] += 1
+                    self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
                     ctx.optional = True
                 else:
@@ -1075,7 +1094,7 @@ class Engine:
                     self._agr[K_GROUP_STATE] += 1
                     self.res.reordered += 1
                 elif S and not ((a ^ obs_a) & ~S):
-                    self._und[K_GROUP_STATE] += 1
+                    self._undec(K_GROUP_STATE, R_SILENT)
                     done = obs_m != TMIGR_NONE
                 else:
                     self._check("group_state", False, i, _state_what(g, "deactivation", m, cpu),
@@ -1144,11 +1163,11 @@ class Engine:
                 self._check("walk_levels", False, i, f"deactivation walk of CPU{cpu} stopped below {ctx.next.id}",
                             f"continue to {ctx.next.id}", "stopped", cpu=cpu)
             else:
-                self._und[K_WALK] += 1
+                self._undec(K_WALK, R_CPU)
         elif decidable:
             self._agr[K_WALK] += 1
         else:
-            self._und[K_WALK] += 1
+            self._undec(K_WALK, R_CPU)
         if walk.nextexp != nextevt:
             # Lookahead failed (buffer edge): take the traced value.
             walk.nextexp = nextevt
@@ -1159,7 +1178,7 @@ class Engine:
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
-                            f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu)
+                            f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu, note=R_SILENT)
         else:
             self._unknown(K_WAKEUP, anc[-1], i)
         tmc.idle = True
@@ -1273,7 +1292,8 @@ class Engine:
                     self._agr[K_WAKEUP] += 1
                 else:
                     self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[anc[-1]]), i,
-                                f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w, cpu=cpu)
+                                f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w,
+                                cpu=cpu, note=R_SILENT)
             else:
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
@@ -1375,12 +1395,14 @@ class Engine:
             else:
                 sil = self.silent_below[g]
                 verdict: bool | None = True
+                stale = False
                 for n in range(3):
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
                                                        self._ignore_in_flight(g, obs[1])):
                         # A stale next_expiry from an event not in the trace, or from an
                         # activating CPU's event read before its untraced ignore store.
                         verdict = None
+                        stale = True
                         continue
                     v = _cmp_expiry(ev[n], obs[n], sil)
                     if v is False:
@@ -1393,7 +1415,7 @@ class Engine:
                 if verdict is True:
                     self._agr[K_EXPIRY] += 1
                 elif verdict is None:
-                    self._und[K_EXPIRY] += 1
+                    self._undec(K_EXPIRY, R_EXPIRY_STALE if stale else R_SILENT)
                 else:
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf)
@@ -1527,20 +1549,23 @@ class Engine:
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
+                why = ""
                 if not ok and ctx.wakeup_unsure:
                     # The previous walk's wakeup (kept or reset) is not decidable from the trace;
                     # this walk shows the kernel kept it.
                     ok = None
+                    why = "previous walk's wakeup rests on the untraced jiffies"
                 if not ok and l0.migrator & self.silent_mask[l0]:
                     # The migrator is a silent CPU: it went idle unseen and handed over.
                     ok = None
+                    why = R_SILENT
                     l0.active &= ~l0.migrator
                     l0.migrator = LOWEST_BIT[l0.active]
                 if ok:
                     self._agr[K_REMOTE] += 1
                 else:
                     self._check("remote", ok, i, f"CPU{cpu} runs tmigr_handle_remote",
-                                "bail out (not migrator, no wakeup)", "walked", cpu=cpu)
+                                "bail out (not migrator, no wakeup)", "walked", cpu=cpu, note=why)
             else:
                 self._wrm[K_REMOTE] += 1
                 self._warm_row(i)
@@ -1640,7 +1665,7 @@ class Engine:
             # CPU returns without a tracepoint while it is set; the lookup has dequeued the event.
             h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
-            self._und[K_REMOTE] += 1
+            self._undec(K_REMOTE, "due event's CPU being expired by another CPU (tmc->remote)")
             self._remote_eval(i, cpu, ctx, g)
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)
@@ -1655,7 +1680,7 @@ class Engine:
                 ctx.wakeup_unsure = True
             h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
-            self._und[K_REMOTE] += 1
+            self._undec(K_REMOTE, "due event's CPU became active during the walk")
             self._remote_eval(i, cpu, ctx, g)
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)
@@ -1671,7 +1696,8 @@ class Engine:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)
         else:
-            self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
+            self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g),
+                        note="due only after the proven jiffies (now is not traced)" if decidable else R_QUEUE)
 
     def _on_hr_cpu(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
@@ -1693,7 +1719,7 @@ class Engine:
             if decidable:
                 self._agr[K_REMOTE] += 1
             else:
-                self._und[K_REMOTE] += 1
+                self._undec(K_REMOTE, R_QUEUE if self.qunk[g] else R_CPU)
         else:
             # Which event did the kernel handle? The target's, if it is queued here.
             cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
@@ -1709,7 +1735,8 @@ class Engine:
                 if tt.tmgroup is not None:
                     self.qunk[tt.tmgroup].add(t)
             else:
-                self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g))
+                self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g),
+                        note="handled event within a tick of the untraced jiffies" if decidable else R_QUEUE)
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand

@@ -100,6 +100,8 @@ class ReplayResult:
     hierarchy: dict = field(default_factory=dict)
     # What the trace proved about the machine and the profile, and from what (replay/evidence.py).
     evidence: dict = field(default_factory=dict)
+    # kind -> {reason: count} of the checks that were not decidable (engine.R_* and notes).
+    undecidable_reasons: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # Surrounding rows of each divergence are not kept here (the engine is pure): --explain
     # re-reads them from the trace by step index.
@@ -134,6 +136,7 @@ class ReplayResult:
             "agreed": self.agreed,
             "diverged": self.diverged,
             "undecidable": self.undecidable,
+            "undecidable_reasons": self.undecidable_reasons,
             "by_kind": {k: asdict(v) for k, v in self.by_kind.items()},
             "model_profile": self.model_profile,
             "faults": list(self.faults),

@@ -243,7 +243,8 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
         res.evidence["contradictions"].append(clk_conflict)
         res.notes.append(f"metadata contradicts the trace: {clk_conflict}")
     if clk.offset_ns:
-        res.notes.append(f"trace clock is {clk.offset_ns / 1e6:.3f} ms behind CLOCK_MONOTONIC "
+        res.notes.append(f"trace clock is {abs(clk.offset_ns) / 1e6:.3f} ms "
+                         f"{'behind' if clk.offset_ns > 0 else 'ahead of'} CLOCK_MONOTONIC "
                          f"(proven by {clk.proofs} remote expiries); `now` of remote handling "
                          "is computed on that base")
     for c in ev.contradictions:
@@ -302,7 +303,7 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
         res.notes.append("no group pointers in this trace: groups identified by CPU and level")
     if res.resyncs["lost_events"]:
         res.notes.append(f"{res.resyncs['lost_events']} resyncs after lost events "
-                         f"(CPUs {', '.join(map(str, res.lost_event_cpus)) or 'by sequence gaps'})")
+                         f"(CPUs {', '.join(map(str, res.lost_event_cpus)) or 'found by sequence gaps or by lines the kernel program order requires'})")
     return res
 
 

@@ -56,6 +56,34 @@ def summary_table(res: ReplayResult) -> Table:
     return t
 
 
+def evidence_lines(res: ReplayResult) -> list[str]:
+    """What the replay built the model from (replay/evidence.py), and why checks were not
+    decidable, as plain lines under the summary."""
+    ev = res.evidence or {}
+    out: list[str] = []
+    prof = ev.get("profile") or {}
+    if prof:
+        fit = prof.get("fit") or []
+        out.append(f"profile: {prof.get('chosen')} (evidence: {prof.get('evidence')}"
+                   + (f"; fit: {', '.join(fit)}" if len(prof.get("candidates") or {}) > 1 else "") + ")")
+    if ev.get("nodes") is not None:
+        po = ev.get("prepare_order") or {}
+        out.append(f"machine: CPUs {ev.get('possible_cpus')}, nodes {ev.get('nodes')} (node of CPUs "
+                   f"{ev.get('node_of_cpu_from_trace') or 'none'} from the trace"
+                   + (f", others by {ev['node_layout']}" if ev.get("node_layout") else "") + ")"
+                   + (f"; slot holders {ev['slot_holders']}" if ev.get("slot_holders") else ""))
+        if po.get("before_capture") or po.get("in_trace"):
+            out.append(f"prepare order: before the capture {po.get('before_capture')} (from {po.get('from')}), "
+                       f"in the trace {po.get('in_trace')}")
+    clk = ev.get("clock") or {}
+    if clk:
+        out.append(f"clock: offset to CLOCK_MONOTONIC {clk.get('offset_ns', 0) / 1e6:+.3f} ms ({clk.get('from')})")
+    for kind, reasons in (res.undecidable_reasons or {}).items():
+        for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            out.append(f"not decidable: {kind}: {n} x {why}")
+    return out
+
+
 def divergence_table(res: ReplayResult, limit: int = 20) -> Table:
     t = Table(title=f"first {min(limit, len(res.divergences))} of {len(res.divergences)} divergences",
               title_justify="left")

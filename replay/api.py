@@ -34,6 +34,9 @@ from .model import FAULTS, PROFILES, Hierarchy, candidate_profiles, get_profile,
 from .result import ReplayResult
 
 DEFAULT_BATCH = 65536
+# Events each admitted era replays when the evidence does not pick one (the best then replays the
+# rest): enough for thousands of checks of every kind on the captures measured.
+PROFILE_TRIAL_ROWS = 262_144
 CLOCK_COLUMNS = ("ts", "event", "target_cpu", "nextevt")
 
 
@@ -163,31 +166,42 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         raise TmigrError(f"{trace.path}: missing columns {', '.join(missing)}")
     if divergences_in_memory < 0:
         raise TmigrError("divergences_in_memory must be >= 0")
-    results: list[ReplayResult] = []
     with _streaming_memory_pool():
-        for profile in profiles:
-            res = _replay(trace, profile, faults, window_us, batch_rows, divergences_in_memory)
-            results.append(res)
-            if len(profiles) > 1 and res.checked and not res.diverged and not res.undecidable:
-                break                   # nothing left for another era to explain better
-    best = min(results, key=lambda r: (r.diverged, r.undecidable))
-    fit = [r.model_profile for r in results if (r.diverged, r.undecidable) == (best.diverged, best.undecidable)]
+        if len(profiles) == 1:
+            res = _replay(trace, profiles[0], faults, window_us, batch_rows, divergences_in_memory)
+            res.evidence["profile"] = {"chosen": res.model_profile, "evidence": why,
+                                       "candidates": {res.model_profile: _score(res)},
+                                       "fit": [res.model_profile]}
+            return res
+        # Several eras fit what the trace prints: each replays a prefix, the best one the rest.
+        trials = [_replay(trace, p, faults, window_us, batch_rows, divergences_in_memory,
+                          limit_rows=PROFILE_TRIAL_ROWS) for p in profiles]
+        best = min(trials, key=lambda r: (r.diverged, r.undecidable))
+        fit = [r.model_profile for r in trials if (r.diverged, r.undecidable) == (best.diverged, best.undecidable)]
+        trial_rows = best.hierarchy.get("trial_rows")
+        if trial_rows is not None:
+            best = _replay(trace, get_profile(best.model_profile), faults, window_us, batch_rows,
+                           divergences_in_memory)
     best.evidence["profile"] = {
         "chosen": best.model_profile, "evidence": why,
-        "candidates": {r.model_profile: {"diverged": r.diverged, "undecidable": r.undecidable}
-                       for r in results},
-        "fit": fit}
-    if len(results) > 1:
-        others = ", ".join(f"{r.model_profile}: {r.diverged} divergences" for r in results if r is not best)
-        best.notes.append(f"profile {best.model_profile} chosen by replay: the evidence ({why}) admits "
-                          f"{', '.join(p.name for p in profiles)}; "
-                          + (f"{' and '.join(fit)} fit equally" if len(fit) > 1 else f"others: {others}"))
-    for r in results:
+        "candidates": {r.model_profile: _score(r) for r in trials}, "fit": fit,
+        "trial_rows": trial_rows}
+    on = f" on the first {trial_rows} events" if trial_rows is not None else ""
+    others = ", ".join(f"{r.model_profile}: {r.diverged} divergences" for r in trials
+                       if r.model_profile not in fit)
+    best.notes.append(f"profile {best.model_profile} chosen by replay: the evidence ({why}) admits "
+                      f"{', '.join(p.name for p in profiles)}; "
+                      + (f"{' and '.join(fit)} fit equally{on}" if len(fit) > 1 else f"others{on}: {others}"))
+    for r in trials:
         if r is not best:
             close = getattr(r.divergences, "close", None)
             if close is not None:
                 close()
     return best
+
+
+def _score(r: ReplayResult) -> dict[str, int]:
+    return {"checked": r.checked, "diverged": r.diverged, "undecidable": r.undecidable}
 
 
 @contextmanager
@@ -208,7 +222,7 @@ def _streaming_memory_pool() -> Iterator[None]:
 
 
 def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch_rows: int,
-            divergences_in_memory: int) -> ReplayResult:
+            divergences_in_memory: int, limit_rows: int | None = None) -> ReplayResult:
     """The replay proper (see `replay`): scan and identify, build the model, stream the rows."""
     meta = trace.meta
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))
@@ -288,6 +302,9 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
             buf = _buffer(tail, cols)
             done = eng.feed_arrays(buf, final=False, gap=_missing(buf))
             tail = {k: v[done:] for k, v in buf.items()}
+            if limit_rows is not None and events >= limit_rows:
+                res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
+                break
         if tail is not None and len(tail["code"]):
             eng.feed_arrays(tail, final=True, gap=_missing(tail))
         eng.finish()

@@ -5,7 +5,7 @@
     python benchmarks/mutations.py --json out.json [--seed N] [--per N] [--workers 2] [--trace SUBSTR ...]
 
 Sources: every real capture under fixtures/ (host-6.18/trace*.txt.gz, lab/, live-*/, regress/) and
-the outside-lab text traces in /work/shared/corpus/outside-lab/ (or $TMIGR_OUTSIDE_LAB), imported
+the outside-class text traces in fixtures/outside-class/ and, if present, $TMIGR_OUTSIDE_LAB, imported
 once with `tmigr-trace import` and cached in $TMPDIR/tmigr-mutations (key: source name, size, mtime
 and the importer's code).
 
@@ -73,6 +73,7 @@ import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "tmigr-mutations"
+# More plain-text traces of other boxes, when there are (a directory of *.trace.txt.xz).
 OUTSIDE_LAB = Path(os.environ.get("TMIGR_OUTSIDE_LAB", "/work/shared/corpus/outside-lab"))
 METADATA_KEY = b"tmigr_trace"
 KTIME_MAX = (1 << 63) - 1
@@ -126,7 +127,9 @@ def sources() -> list[Path]:
     out += sorted((f / "lab").glob("*.tar.gz"))
     out += sorted(f.glob("live-*/*.tar.gz"))
     out += sorted((f / "regress").glob("*.tar.gz"))
-    out += sorted(OUTSIDE_LAB.glob("*.xz"))
+    out += sorted((ROOT / "fixtures" / "outside-class").glob("*.xz"))
+    if OUTSIDE_LAB.is_dir():
+        out += sorted(OUTSIDE_LAB.glob("*.xz"))
     return out
 
 

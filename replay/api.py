@@ -26,7 +26,7 @@ from tmigr_trace.schema import KTIME_MAX
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
                      Engine)
 from .engine import _same_cpu_links
-from .clock import clock_offset
+from .clock import COHERENT_CLOCKS, clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
 from .identify import SCAN_COLUMNS, adopt, node_column, scan
@@ -116,6 +116,16 @@ def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
     vals = np.frombuffer(data, dtype=np.dtype(a.type.to_pandas_dtype()), count=n + off)[off:]
     valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little", count=n + off)[off:]
     return np.where(valid.view(bool), vals.astype(dtype, copy=False), dtype(fill))
+
+
+def _tie_ns(meta: Any, window_us: float) -> int:
+    """How close two CPUs' stamps may be without ordering them: a clock coherent across CPUs
+    (mono, global, ...) orders them down to its printed resolution (text: 1 us); `local` (the
+    tracefs default, per-CPU sched_clock) or an unknown clock only beyond the reordering window."""
+    clock = getattr(meta, "clock", None)
+    if clock in COHERENT_CLOCKS:
+        return 1000
+    return max(1000, int(window_us * 1000))
 
 
 def _missing(buf: dict[str, np.ndarray]) -> np.ndarray:
@@ -285,7 +295,7 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
                          "deactivation walks: their state changes are not in the trace and the "
                          "decisions that depend on them count as not decidable")
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
-                 clock_offset_ns=clk.offset_ns,
+                 clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent))
     tail = None
     events = 0

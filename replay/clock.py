@@ -32,6 +32,9 @@ from tmigr_trace.schema import KTIME_MAX
 
 _EVENTS = ("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_cpu_active", "tmigr_handle_remote_cpu")
 MONO_CLOCKS = ("mono", "mono_raw", "boot")   # same origin as CLOCK_MONOTONIC at boot
+# Trace clocks whose stamps order events of different CPUs (trace_clock.c: `local` is per-CPU
+# sched_clock and may drift between CPUs; `global` and the clocksource-based ones do not).
+COHERENT_CLOCKS = MONO_CLOCKS + ("global", "tai", "x86-tsc")
 
 
 @dataclass

@@ -65,8 +65,7 @@ R_QUEUE: Final = "queue not known since lost lines or a resync"
 R_CPU: Final = "CPU or group state not known since lost lines or a resync"
 R_SILENT: Final = "a silent CPU's untraced state change"
 R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
-R_TIE: Final = "another CPU's update of the group at the same timestamp (lock order not in the trace)"
-TIE_NS: Final = 1000    # text traces print microseconds: equal stamps do not order two CPUs
+R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
 
 # Event codes.
 E_GROUP_SET: Final = 0
@@ -259,7 +258,7 @@ class Engine:
     def __init__(self, h: Hierarchy, by_ptr: dict[int, str], result: ReplayResult, *,
                  window_ns: int = 50_000, tick_ns: int = 4_000_000, phase_ns: int = 0,
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
-                 path_depth: int = 8, clock_offset_ns: int = 0) -> None:
+                 path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000) -> None:
         self.h = h
         self.ptr_ids = dict(by_ptr)        # trace pointer -> model group id
         self.by_ptr: dict[int, TmigrGroup] = {}
@@ -269,6 +268,9 @@ class Engine:
         self.phase = int(phase_ns) % self.tick
         # Trace timestamp + clock_off = CLOCK_MONOTONIC, the base of expiries and `now` (clock.py).
         self.clock_off = int(clock_offset_ns)
+        # Stamps of two CPUs closer than this do not order them (text: microseconds; a clock
+        # that is not coherent across CPUs, such as `local`: the reordering window).
+        self.tie_ns = int(tie_ns)
         self.lost_cpus = set(lost_cpus)
         self.ctx: dict[int, _Ctx] = {c: _Ctx() for c in h.cpus}
         # Setup (tmigr_cpu_prepare) runs in task context on the control CPU, with softirqs on: a
@@ -397,14 +399,15 @@ class Engine:
         return False
 
     def _update_tie(self, i: int, g: TmigrGroup) -> bool:
-        """Another CPU traced tmigr_update_events of `g` within TIE_NS of row i: the two ran
+        """Another CPU traced tmigr_update_events of `g` within `tie_ns` of row i: the two ran
         under g's lock in an order the timestamps do not tell (text output breaks equal stamps
-        by CPU number), and the values each saw depend on it."""
+        by CPU number; a `local` clock is not coherent across CPUs), and the values each saw
+        depend on it."""
         c = self._rows
         ts0, cpu0 = c.ts[i], c.cpu[i]
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < self._n and abs(c.ts[j] - ts0) <= TIE_NS:
+            while 0 <= j < self._n and abs(c.ts[j] - ts0) <= self.tie_ns:
                 if self._codes[j] == E_UPDATE and c.cpu[j] != cpu0 and \
                         self._group(c.group[j], c.group_lvl[j], c.cpu[j]) is g:
                     return True

@@ -52,8 +52,11 @@ class ClockOffset:
 
 
 def proven_lower_bound(batches: Any, max_rows: int = 4_000_000) -> tuple[int | None, int]:
-    """(max over remote expiries of ``nextevt - ts``, how many) from streamed batches."""
-    frames = []
+    """(max over remote expiries of ``nextevt - ts``, how many) from streamed batches, one batch
+    in memory at a time (each CPU's own event is carried from batch to batch)."""
+    carry: dict[int, float] = {}        # CPU -> its own event's expiry at the end of the last batch
+    best: int | None = None
+    n = 0
     seen = 0
     for batch in batches:
         ev = batch.column("event")
@@ -62,24 +65,28 @@ def proven_lower_bound(batches: Any, max_rows: int = 4_000_000) -> tuple[int | N
         keep = pc.is_in(ev, value_set=pa.array(list(_EVENTS)))
         t = pa.table({"ts": batch.column("ts"), "event": ev, "target_cpu": batch.column("target_cpu"),
                       "nextevt": batch.column("nextevt")}).filter(keep)
-        if t.num_rows:
-            frames.append(t.to_pandas())
         seen += batch.num_rows
+        if t.num_rows:
+            df = t.to_pandas()
+            if carry:
+                head = pd.DataFrame({"ts": 0, "event": "carry", "target_cpu": list(carry),
+                                     "nextevt": list(carry.values())})
+                df = pd.concat([head, df], ignore_index=True)
+            # The CPU's own event: the nextevt of its last idle entry / new timer while idle; an
+            # activation makes it ignored (no remote expiry of that CPU until it is idle again).
+            own = df["nextevt"].where(df["event"].isin(_EVENTS[:2] + ("carry",)))
+            own = own.where(df["event"] != "tmigr_cpu_active", KTIME_MAX)
+            df["own"] = own.groupby(df["target_cpu"]).ffill()
+            hit = df[(df["event"] == "tmigr_handle_remote_cpu") & df["own"].notna() & (df["own"] < KTIME_MAX)]
+            if not hit.empty:
+                d = hit["own"].astype(np.int64).to_numpy() - hit["ts"].astype(np.int64).to_numpy()
+                best = int(d.max()) if best is None else max(best, int(d.max()))
+                n += int(d.size)
+            last = df.dropna(subset=["own"]).groupby("target_cpu")["own"].last()
+            carry = {int(c): float(v) for c, v in last.items()}
         if seen >= max_rows:
             break
-    if not frames:
-        return None, 0
-    df = pd.concat(frames, ignore_index=True)
-    # The CPU's own event: the nextevt of its last idle entry / new timer while idle; an
-    # activation makes it ignored (no remote expiry of that CPU until it is idle again).
-    own = df["nextevt"].where(df["event"].isin(_EVENTS[:2]))
-    own = own.where(df["event"] != "tmigr_cpu_active", KTIME_MAX)
-    df["own"] = own.groupby(df["target_cpu"]).ffill()
-    hit = df[(df["event"] == "tmigr_handle_remote_cpu") & df["own"].notna() & (df["own"] < KTIME_MAX)]
-    if hit.empty:
-        return None, 0
-    d = hit["own"].astype(np.int64).to_numpy() - hit["ts"].astype(np.int64).to_numpy()
-    return int(d.max()), int(d.size)
+    return best, n
 
 
 def clock_offset(batches: Any, clock: str | None) -> tuple[ClockOffset, str | None]:

@@ -1722,28 +1722,26 @@ class Engine:
         ctx.due = None
         h = self.h
         tmc = h.cpus.get(evt.cpu)
-        if tmc is not None and evt.queued_in is g and not tmc.cpuevt.ignore and self._remote_busy(i, cpu, evt.cpu):
-            # Another CPU traced tmigr_handle_remote_cpu() for that CPU during this walk: it set
-            # tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for the same
-            # CPU returns without a tracepoint while it is set; the lookup has dequeued the event.
+        why = ""
+        if tmc is not None and evt.queued_in is g:
+            if tmc.cpuevt.ignore:
+                # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at
+                # the lookup) or took it as due and then skipped that CPU without a tracepoint
+                # (tmigr_handle_remote_cpu: cpuevt.ignore) -- unless the walk ran before the
+                # activation and found the event not yet due for its untraced `now`.
+                why = "due event's CPU became active during the walk"
+                if evt.expires > ctx.now_lb:
+                    ctx.wakeup_unsure = True
+            elif self._remote_busy(i, cpu, evt.cpu):
+                # Another CPU traced tmigr_handle_remote_cpu() for that CPU during this walk: it
+                # set tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for
+                # the same CPU returns without a tracepoint while it is set.
+                why = "due event's CPU being expired by another CPU (tmc->remote)"
+        if why:
+            # Either way the lookup dequeued the event and the walk looked at the group again.
             h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
-            self._undec(K_REMOTE, "due event's CPU being expired by another CPU (tmc->remote)")
-            self._remote_eval(i, cpu, ctx, g)
-            if ctx.due is not None and ctx.due is not evt:
-                self._missed_due(i, cpu, ctx, g)
-            return
-        if tmc is not None and tmc.cpuevt.ignore and evt.queued_in is g:
-            # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at the
-            # lookup) or took it as due and then skipped that CPU without a tracepoint
-            # (tmigr_handle_remote_cpu: cpuevt.ignore). Either way it left the queue, and the
-            # walk looked at the group again -- unless the walk ran before the activation and
-            # found the event not yet due for its untraced `now`.
-            if evt.expires > ctx.now_lb:
-                ctx.wakeup_unsure = True
-            h._timerqueue_del(g, evt)
-            h.tmigr_next_groupevt(g)
-            self._undec(K_REMOTE, "due event's CPU became active during the walk")
+            self._undec(K_REMOTE, why)
             self._remote_eval(i, cpu, ctx, g)
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -70,6 +69,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixture_cache  # noqa: E402  (benchmarks/ is not a package)
+from fixture_cache import short_name  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "tmigr-mutations"
@@ -133,28 +136,8 @@ def sources() -> list[Path]:
     return out
 
 
-def short_name(src: Path) -> str:
-    n = src.name
-    for suf in (".tar.gz", ".trace.txt.xz", ".txt.xz", ".txt.gz"):
-        if n.endswith(suf):
-            n = n[: -len(suf)]
-            break
-    return f"host-{n}" if src.parent.name == "host-6.18" else n
-
-
 def to_parquet(src: Path, cache: Path = CACHE) -> Path | None:
-    cache.mkdir(parents=True, exist_ok=True)
-    st = src.stat()
-    code = b"".join(p.read_bytes() for p in sorted((ROOT / "tmigr_trace" / "importers").glob("*.py")))
-    key = hashlib.sha1(f"{src}:{st.st_size}:{st.st_mtime_ns}:".encode() + code).hexdigest()[:12]
-    out = cache / f"{short_name(src)}-{key}.parquet"
-    if not out.exists():
-        p = subprocess.run(["tmigr-trace", "import", str(src), "-o", str(out), "--force"],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            print(f"# {src}: import failed: {p.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
-            return None
-    return out
+    return fixture_cache.to_parquet(src, cache)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,10 +18,12 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixture_cache  # noqa: E402  (benchmarks/ is not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "tmigr-counts"
@@ -38,20 +40,7 @@ def sources() -> list[Path]:
 
 
 def to_parquet(src: Path) -> Path | None:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    st = src.stat()
-    # The importer's own code is part of the key: a Parquet made by an older importer is stale.
-    code = b"".join(p.read_bytes() for p in sorted((ROOT / "tmigr_trace" / "importers").glob("*.py")))
-    key = hashlib.sha1(f"{src}:{st.st_size}:{st.st_mtime_ns}:".encode() + code).hexdigest()[:12]
-    out = CACHE / f"{src.name.split('.')[0] if src.parent.name == 'host-6.18' else src.name[:-7]}-{key}.parquet"
-    if not out.exists():
-        p = subprocess.run(["tmigr-trace", "import", str(src), "-o", str(out), "--force"],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            print(f"# {src.relative_to(ROOT)}: import failed: {p.stderr.strip().splitlines()[-1:]}",
-                  file=sys.stderr)
-            return None
-    return out
+    return fixture_cache.to_parquet(src, CACHE)
 
 
 def counts(path: Path, fault: str | None = None) -> dict:

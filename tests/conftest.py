@@ -46,13 +46,18 @@ def imported(tmp_path_factory):
     return get
 
 
-@pytest.fixture(scope="session", autouse=True)
-def tracefs_mounted():
-    """Live tests need tracefs: mount it as root when a fresh machine has not, unmount after."""
+_MOUNTED_HERE: list[Path] = []
+
+
+def pytest_configure(config) -> None:
+    """Live tests need tracefs: mount it as root when a fresh machine has not, before collection
+    (the live modules' skip conditions look at tracefs when they are imported); unmounted after."""
     tracefs = Path("/sys/kernel/tracing")
-    mounted_here = False
     if os.geteuid() == 0 and tracefs.is_dir() and not (tracefs / "instances").is_dir():
-        mounted_here = subprocess.run(["mount", "-t", "tracefs", "nodev", str(tracefs)]).returncode == 0
-    yield
-    if mounted_here:
+        if subprocess.run(["mount", "-t", "tracefs", "nodev", str(tracefs)]).returncode == 0:
+            _MOUNTED_HERE.append(tracefs)
+
+
+def pytest_unconfigure(config) -> None:
+    for tracefs in _MOUNTED_HERE:
         subprocess.run(["umount", str(tracefs)])

@@ -301,8 +301,8 @@ class Engine:
         self.wakeup_reset: dict[int, tuple[int, int]] = {}
         # (kind, reason) -> count of checks that were not decidable (folded into the result).
         self.und_reasons: dict[tuple[str, str], int] = {}
-        # target cpu -> (ts, handler cpu) of its last tmigr_handle_remote_cpu (_remote_busy).
-        self.remote_handled: dict[int, tuple[int, int]] = {}
+        # target cpu -> (ts, handler cpu, row) of its last tmigr_handle_remote_cpu (_remote_busy).
+        self.remote_handled: dict[int, tuple[int, int, int]] = {}
         # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
@@ -1659,12 +1659,23 @@ class Engine:
         return False
 
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
-        """Another CPU traced tmigr_handle_remote_cpu(target) since this CPU's previous event."""
+        """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
+        set from its tmigr_handle_remote_cpu() (traced) until its update walk ends (untraced,
+        before that CPU's next event), and this walk's untraced steps lie between this CPU's
+        previous event and row i: the two intervals overlap."""
         hr = self.remote_handled.get(target)
         if hr is None or hr[1] == cpu:
             return False
+        c = self._rows
+        if hr[0] > c.ts[i]:
+            return False
+        j = hr[2] - self.index
+        end = hr[0] + self.window
+        if 0 <= j < self._n:
+            k = self._nxt[j]
+            end = c.ts[k] if k < self._n else 1 << 62      # still in its softirq
         prev = self._prev_ts(i, cpu)
-        return prev is None or hr[0] >= prev
+        return prev is None or end >= prev
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
@@ -1805,7 +1816,7 @@ class Engine:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
         self.wakeup_reset[t] = (ts, c.wakeup[i])
-        self.remote_handled[t] = (ts, cpu)
+        self.remote_handled[t] = (ts, cpu, self.index + i)
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)

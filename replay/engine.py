@@ -1734,8 +1734,8 @@ class Engine:
         h = self.h
         tmc = h.cpus.get(evt.cpu)
         why = ""
-        if tmc is not None and evt.queued_in is g:
-            if tmc.cpuevt.ignore:
+        if tmc is not None:
+            if tmc.cpuevt.ignore and evt.queued_in is g:
                 # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at
                 # the lookup) or took it as due and then skipped that CPU without a tracepoint
                 # (tmigr_handle_remote_cpu: cpuevt.ignore) -- unless the walk ran before the
@@ -1749,8 +1749,10 @@ class Engine:
                 # the same CPU returns without a tracepoint while it is set.
                 why = "due event's CPU being expired by another CPU (tmc->remote)"
         if why:
-            # Either way the lookup dequeued the event and the walk looked at the group again.
-            h._timerqueue_del(g, evt)
+            # Either way the lookup dequeued the event (unless another CPU's update has moved it
+            # meanwhile) and the walk looked at the group again.
+            if evt.queued_in is g:
+                h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
             self._undec(K_REMOTE, why)
             self._remote_eval(i, cpu, ctx, g)

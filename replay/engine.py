@@ -126,6 +126,8 @@ OP_REMOTE: Final = 4
 OP_SETUP: Final = 5
 
 LOOKAHEAD_ROWS: Final = 512
+MAX_CHAIN: Final = 4         # other CPUs' steps of one group a reorder may put first
+MAX_CANDIDATES: Final = 8    # ... chosen among that many of the next ones
 
 
 def _same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -903,15 +905,19 @@ class Engine:
     def _try_reorder(self, i: int, g: TmigrGroup, pre_a: int, pre_m: int, obs_a: int, obs_m: int,
                      m: int, is_active: bool, child_active: int | None,
                      want_done: bool | None = None) -> bool | None:
-        """Look ahead for another CPU's group-state event on `g` that, applied first, makes
-        this one a valid step (with walk_done `want_done` if given: what the kernel's walk
-        did next). Returns this event's walk_done, or None if none fits."""
+        """Look ahead for other CPUs' group-state events on `g` that, applied first (each a valid
+        step, in an order that keeps each CPU's program order), make this one a valid step (with
+        walk_done `want_done` if given: what the kernel's walk did next). The cmpxchg of each
+        came at some point before its tracepoint, so a group's steps may be traced in another
+        order than they happened; equal microsecond stamps are printed in CPU order. Returns this
+        event's walk_done, or None if no order of up to MAX_CHAIN others fits."""
         c = self._rows
         codes = self._codes
         ts0 = c.ts[i]
         cpu0 = c.cpu[i]
         limit = ts0 + self.window
         ts_l, grp_l, lvl_l, cpu_l = c.ts, c.group, c.lvl, c.cpu
+        cands: list[int] = []
         for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]
             if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
@@ -927,42 +933,69 @@ class Engine:
                 pj = self._prev_ts(j, cpu_l[j])
                 if pj is None or pj > ts0:
                     continue
-            mj = c.childmask[j]
-            if cj == E_SET_ACTIVE:
-                a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
-            else:
-                ch = self._child_of(cpu_l[j], g)
-                ca = ch.active if ch is not None else 0
-                if ch is not None:
-                    # That CPU's own walk changed the child before (program order): its traced
-                    # post-state, if it lies between this row and j, is what its step read.
-                    k = int(self._prv_a[j])
-                    while k > i:
-                        if codes[k] in (E_SET_ACTIVE, E_SET_INACTIVE) and \
-                                self._group(grp_l[k], lvl_l[k], cpu_l[k]) is ch:
-                            ca = c.active[k]
-                            break
-                        k = int(self._prv_a[k])
-                if ca and is_active:
-                    # This CPU's walk came up through that child and activated it: that CPU
-                    # read the child before, if its previous event is older than that step.
-                    lc = self.last_ev.get(ch)
-                    if lc is not None and lc[0] == cpu0 and lc[4] == E_SET_ACTIVE:
-                        pj = self._prev_ts(j, cpu_l[j])
-                        if pj is not None and pj <= lc[1]:
-                            ca = lc[2]
-                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ca)
-            if (a1, m1) != (c.active[j], c.migrator[j]):
-                continue
-            if is_active:
-                a2, m2, d2 = active_up_pure(a1, m1, m)
-            else:
-                a2, m2, d2 = inactive_up_pure(a1, m1, m, child_active or 0)
-            if (a2, m2) == (obs_a, obs_m) and (want_done is None or d2 == want_done):
-                self.reorder_done[self.index + j] = (a1, m1, dj)
-                return d2
+            cands.append(j)
+            if len(cands) >= MAX_CANDIDATES:
+                break
+        if not cands:
             return None
-        return None
+
+        def step_of(j: int, a: int, mg: int) -> tuple[int, int, bool]:
+            mj = c.childmask[j]
+            if codes[j] == E_SET_ACTIVE:
+                return active_up_pure(a, mg, mj)
+            ch = self._child_of(cpu_l[j], g)
+            ca = ch.active if ch is not None else 0
+            if ch is not None:
+                # That CPU's own walk changed the child before (program order): its traced
+                # post-state, if it lies between this row and j, is what its step read.
+                k = int(self._prv_a[j])
+                while k > i:
+                    if codes[k] in (E_SET_ACTIVE, E_SET_INACTIVE) and \
+                            self._group(grp_l[k], lvl_l[k], cpu_l[k]) is ch:
+                        ca = c.active[k]
+                        break
+                    k = int(self._prv_a[k])
+            if ca and is_active:
+                # This CPU's walk came up through that child and activated it: that CPU
+                # read the child before, if its previous event is older than that step.
+                lc = self.last_ev.get(ch)
+                if lc is not None and lc[0] == cpu0 and lc[4] == E_SET_ACTIVE:
+                    pj = self._prev_ts(j, cpu_l[j])
+                    if pj is not None and pj <= lc[1]:
+                        ca = lc[2]
+            return inactive_up_pure(a, mg, mj, ca)
+
+        def this_step(a: int, mg: int) -> tuple[int, int, bool]:
+            if is_active:
+                return active_up_pure(a, mg, m)
+            return inactive_up_pure(a, mg, m, child_active or 0)
+
+        def search(a: int, mg: int, chain: list) -> bool | None:
+            a2, m2, d2 = this_step(a, mg)
+            if chain and (a2, m2) == (obs_a, obs_m) and (want_done is None or d2 == want_done):
+                for j, a1, m1, dj in chain:
+                    self.reorder_done[self.index + j] = (a1, m1, dj)
+                return d2
+            if len(chain) >= MAX_CHAIN:
+                return None
+            used = {e[0] for e in chain}
+            blocked: set[int] = set()
+            for j in cands:
+                if j in used:
+                    continue
+                cj_cpu = cpu_l[j]
+                if cj_cpu in blocked:
+                    continue            # an earlier step of that CPU must come first
+                blocked.add(cj_cpu)
+                a1, m1, dj = step_of(j, a, mg)
+                if (a1, m1) != (c.active[j], c.migrator[j]):
+                    continue
+                r = search(a1, m1, chain + [(j, a1, m1, dj)])
+                if r is not None:
+                    return r
+            return None
+
+        return search(pre_a, pre_m, [])
 
     def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
         """`tmigr_check_migrator(g, mask)` (a lock-free read at row i) fails on the model's state:

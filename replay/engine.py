@@ -145,6 +145,12 @@ def _same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     return nxt, prv[:n]
 
 
+def op_walks_up(op: int) -> bool:
+    """Operations whose update walk goes up through the groups of the CPU's own path (a new
+    timer, a deactivation level); a remote update walk goes up a remote CPU's path."""
+    return op == OP_NT or op == OP_DEACT
+
+
 def active_up_pure(active: int, migrator: int, childmask: int) -> tuple[int, int, bool]:
     """tmigr_active_up on a state word: (active', migrator', walk_done)."""
     if migrator == TMIGR_NONE:
@@ -696,8 +702,21 @@ class Engine:
             ctx.rwalk = None             # a remote walk that was not traced this far ended
             if ctx.level is not None:
                 self._remote_eval(i, cpu, ctx, ctx.level)
+        raced = False
         for rec in recs:
             g = rec[0]
+            child = self._child_of(cpu, g) if g.level > 0 else None
+            if raced or (child is not None and child.active and op_walks_up(ctx.op)):
+                # tmigr_update_events() reads the child's state under the locks, at an untraced
+                # moment before this CPU's next event: a child that another CPU's activation
+                # (traced by now) made active ends the walk there without a tracepoint
+                # ("childstate.active: walk_done"). The model had gone on: that part of g's
+                # queue is not known now.
+                raced = True
+                self._agr[K_EXPIRY] += 1
+                if child is not None:
+                    self.qunk[g].add(child)
+                continue
             decidable = self._queue_known(g) and g in self.group_known
             if decidable:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",

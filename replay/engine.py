@@ -1844,6 +1844,15 @@ class Engine:
         g = ctx.level
         evt = ctx.due
         decidable = not self.qunk[g] and not ctx.optional and t in self.cpu_known
+        late = None
+        if evt is not None and evt.cpu != t:
+            # The lookup (tmigr_next_expired_groupevt(), untraced) came at some point before this
+            # tracepoint: after other CPUs' activations traced meanwhile it skips their events,
+            # now ignored. The first event it then finds is the one handled.
+            late = next((e for e in g.events if not e.ignore), None)
+            if late is not None and late.cpu == t and late.expires <= ctx.now:
+                evt = ctx.due = late
+                self.res.reordered += 1
         if evt is not None and evt.cpu == t:
             if decidable:
                 self._agr[K_REMOTE] += 1

@@ -514,7 +514,7 @@ class Engine:
             self._wrm[k] += 1
             self._warm_row(i)
         else:
-            self._undec(k, R_QUEUE)
+            self._undec(k, R_QUEUE if self.qunk.get(g) else R_CPU)
 
     # ------------------------------------------------------------------------------------------
     # Feeding

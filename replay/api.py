@@ -25,7 +25,7 @@ from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
                      Engine)
-from .engine import _same_cpu_links
+from .engine import same_cpu_links
 from .clock import COHERENT_CLOCKS, clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
@@ -130,7 +130,7 @@ def _tie_ns(meta: Any, window_us: float) -> int:
 
 def _missing(buf: dict[str, np.ndarray]) -> np.ndarray:
     """Rows before / after which their CPU's stream must have lost lines (`program_order`)."""
-    nxt, prv = _same_cpu_links(buf["cpu"])
+    nxt, prv = same_cpu_links(buf["cpu"])
     return missing_lines(buf["code"], buf["lvl"], nxt, prv)
 
 

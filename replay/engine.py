@@ -130,7 +130,7 @@ MAX_CHAIN: Final = 4         # other CPUs' steps of one group a reorder may put 
 MAX_CANDIDATES: Final = 8    # ... chosen among that many of the next ones
 
 
-def _same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
+def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     """(nxt, prv): for each row the next / previous row of the same CPU in this buffer (n / -1
     if none). A stable radix sort by CPU puts each CPU's rows in stored order."""
     cpu = np.asarray(cpu, dtype=np.int64)
@@ -473,6 +473,7 @@ class Engine:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
         self.cpu_known.discard(cpu)
+        self.wakeup_late.pop(cpu, None)
         self.ctx[cpu] = ctx = _Ctx()
         ctx.last_seq = -1
         if tmc is None or tmc.tmgroup is None:
@@ -530,7 +531,7 @@ class Engine:
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
-        nxt, prv = _same_cpu_links(cpu_a)
+        nxt, prv = same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
         seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
         gap_l: list[int] | None = gap.tolist() if gap is not None else None
@@ -713,7 +714,7 @@ class Engine:
                 # ("childstate.active: walk_done"). The model had gone on: that part of g's
                 # queue is not known now.
                 raced = True
-                self._agr[K_EXPIRY] += 1
+                self._undec(K_EXPIRY, "walk ended where another CPU's activation made the child active")
                 if child is not None:
                     self.qunk[g].add(child)
                 continue
@@ -752,6 +753,7 @@ class Engine:
         tmc.idle = False
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
+        self.wakeup_late.pop(t, None)
         self.cpu_known.add(t)
         g0 = tmc.tmgroup
         if self.qunk.get(g0):
@@ -1286,6 +1288,7 @@ class Engine:
             self._unknown(K_WAKEUP, anc[-1], i)
         tmc.idle = True
         tmc.wakeup = w
+        self.wakeup_late.pop(cpu, None)
         self.cpu_known.add(cpu)
         g0 = tmc.tmgroup
         if self.qunk.get(g0):
@@ -1361,6 +1364,7 @@ class Engine:
             self._wrm[K_WAKEUP] += 1
             self._warm_row(i)
         tmc.wakeup = w
+        self.wakeup_late.pop(cpu, None)
         j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
         nextexp = c.nextevt[j] if j is not None else KTIME_MAX
         evt = tmc.cpuevt
@@ -1403,6 +1407,7 @@ class Engine:
             else:
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
+            self.wakeup_late.pop(cpu, None)
             g0 = tmc.tmgroup
             if self.qunk.get(g0):
                 self._learn_child(g0, cpu)
@@ -1437,6 +1442,7 @@ class Engine:
                 self.cpu_known.add(cpu)
             self.h.resync_cpu(cpu, idle=True)
         tmc.wakeup = w
+        self.wakeup_late.pop(cpu, None)
 
     # ------------------------------------------------------------------------------------------
     # tmigr_update_events (all walks)
@@ -1706,6 +1712,7 @@ class Engine:
                 if group is not None:
                     self.h.tmigr_next_groupevt(group)
                 tmc.wakeup = w
+                self.wakeup_late.pop(cpu, None)
                 self.res.reordered += 1
                 return True
         return False
@@ -1725,7 +1732,8 @@ class Engine:
         end = hr[0] + self.window
         if 0 <= j < self._n:
             k = self._nxt[j]
-            end = c.ts[k] if k < self._n else 1 << 62      # still in its softirq
+            if k < self._n:
+                end = c.ts[k]
         prev = self._prev_ts(i, cpu)
         return prev is None or end >= prev
 
@@ -2007,7 +2015,8 @@ class Engine:
             ctx.fx_group = g
             if ctx.lparent is not None and not interrupted:
                 if raced:
-                    self._agr[K_WALK] += 1 if ctx.decidable and not ctx.optional else 0
+                    if ctx.decidable and not ctx.optional:
+                        self._undec(K_WALK, "migrator re-check raced with another CPU's activation")
                 elif ctx.decidable and not ctx.optional and g in self.group_known:
                     self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
                                 f"continue to {g.parent.id}", "stopped", cpu=cpu)

@@ -60,12 +60,16 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
            faults: Any = None) -> Evidence:
     """Topology and prepare order from the trace's evidence, checked against `meta_topology`."""
     meta = _meta(meta_topology)
+    unusable = bool(meta_topology) and meta is None
     seen = set(tree.cpus_seen) | set(tree.cpu_group) | set(tree.prepared_cpus)
     if not seen and meta is None:
         raise ValueError("trace has no topology metadata and no CPU events to infer it from")
     facts: dict[str, Any] = {}
     contradictions: list[str] = []
     unresolved: list[str] = []
+    if unusable:
+        unresolved.append("the metadata's topology is unusable (no possible CPUs or malformed): "
+                          "not used as a cross-check")
 
     node_of = _proven_nodes(tree)
     nodes = sorted({n for n in node_of.values()} | {g.node for g in tree.groups.values()
@@ -84,6 +88,8 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     ncpus = max(max(seen, default=0) + 1, len(meta.possible) if meta is not None else 0)
     if meta is not None and meta.possible and max(meta.possible) + 1 > ncpus:
         ncpus = max(meta.possible) + 1
+    # tmigr_init() does nothing on a one-CPU machine: any tmigr event proves a second CPU.
+    ncpus = max(ncpus, 2)
     ncpus, note = _fit_levels(tree, ncpus, len(nodes))
     if note:
         facts["possible_cpus_raised"] = note

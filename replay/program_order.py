@@ -2,7 +2,9 @@
 
 A text trace has no per-CPU sequence numbers, and text that went through a serial console, a mail
 or a log collector loses lines without saying so. Some tracepoints, though, always come in a fixed
-order on one CPU, with interrupts off in between, so a stream that breaks that order lost lines.
+order on one CPU (the idle-path walks run with interrupts off), so a stream that breaks that order
+lost lines. A rule looks at rows only as far back or ahead as the buffer in hand reaches (512 rows
+of lookahead): beyond that it says nothing, it never guesses.
 The rules (kernel/time/timer_migration.c, the same in every version from v6.9 to 7.x):
 
 * ``tmigr_cpu_active`` is traced in ``__tmigr_cpu_activate()``, which then walks
@@ -29,8 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import E_CONN_CHILD, E_CONN_CPU, E_CPU_ACTIVE, E_CPU_IDLE, E_GROUP_SET, E_SET_ACTIVE, \
-    E_SET_INACTIVE, E_UPDATE
+from .engine import E_CONN_CHILD, E_CONN_CPU, E_CPU_ACTIVE, E_CPU_IDLE, E_GROUP_SET, E_HR, E_HR_CPU, \
+    E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE
 
 MAX_WALK_ROWS = 16   # rows of one deactivation walk: 2 per level, at most 8 levels
 
@@ -56,9 +58,17 @@ def missing_lines(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.nd
     inside = k < n
     act, k = act[inside], k[inside]
     gap[act[~((code[k] == E_SET_ACTIVE) & (lvl[k] == 0))]] |= AFTER
-    # An activation walk's level L > 0 follows its level L-1 (or setup).
+    # An activation walk's level L > 0 follows its level L-1 (or setup). Setup runs in task
+    # context with interrupts on between tmigr_connect_child_parent() and the old root's
+    # tmigr_active_up(): a softirq's remote-handling rows may come between, and are skipped.
     up = np.flatnonzero((code == E_SET_ACTIVE) & (lvl > 0))
     p = prv[up]
+    for _ in range(MAX_WALK_ROWS):
+        pc = np.where(p >= 0, p, 0)
+        soft = (p >= 0) & np.isin(code[pc], (E_HR, E_HR_CPU, E_UPDATE))
+        if not soft.any():
+            break
+        p = np.where(soft, prv[pc], p)
     has = p >= 0
     up, p = up[has], p[has]
     ok = ((code[p] == E_SET_ACTIVE) & (lvl[p] == lvl[up] - 1)) | np.isin(

@@ -229,3 +229,22 @@ def test_outside_class_replays_without_divergence(path: Path, tmp_path: Path):
     assert ev["clock"]["offset_ns"] != 0 and ev["clock"]["remote_expiries_used"] > 20
     # Every reason a check was not decidable is named.
     assert sum(sum(r.values()) for r in res.undecidable_reasons.values()) == res.undecidable
+
+
+def test_a_trace_showing_one_cpu_still_has_a_two_cpu_machine(tmp_path: Path):
+    """Hand-written snippet (an edge case, marked as such): only CPU0's events. tmigr_init() does
+    nothing on a one-CPU machine, so the events prove a second possible CPU; no setup fact of
+    the trace is called a divergence for want of it."""
+    lines = [
+        "# tracer: nop",
+        "          <idle>-0       [000] d..2.   100.000100: tmigr_cpu_active: cpu=0 parent=ffff8f3b812c2980 wakeup=9223372036854775807",
+        "          <idle>-0       [000] d..2.   100.000110: tmigr_group_set_cpu_active: group=ffff8f3b812c2980 lvl=0 numa=0 active=1 migrator=1 parent=0000000000000000 childmask=1",
+        "          <idle>-0       [000] d..4.   100.001000: tmigr_group_set_cpu_inactive: group=ffff8f3b812c2980 lvl=0 numa=0 active=0 migrator=ff parent=0000000000000000 childmask=1",
+        "          <idle>-0       [000] d..5.   100.001010: tmigr_update_events: child=0000000000000000 group=ffff8f3b812c2980 group_lvl=0 child_active=0 group_active=0 nextevt=100008000000 next_expiry=100008000000 child_evt_expiry=0 child_evtcpu=0",
+        "          <idle>-0       [000] d..4.   100.001020: tmigr_cpu_idle: cpu=0 parent=ffff8f3b812c2980 nextevt=100008000000 wakeup=100008000000",
+    ]
+    (tmp_path / "one.txt").write_text("\n".join(lines) + "\n")
+    import_file(tmp_path / "one.txt", tmp_path / "one.parquet")
+    res = tmigr_trace.replay(tmp_path / "one.parquet")
+    assert res.evidence["possible_cpus"] == "0-1"
+    assert res.by_kind["setup"].diverged == 0 and res.diverged == 0

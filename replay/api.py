@@ -184,8 +184,16 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
                                        "fit": [res.model_profile]}
             return res
         # Several eras fit what the trace prints: each replays a prefix, the best one the rest.
-        trials = [_replay(trace, p, faults, window_us, batch_rows, divergences_in_memory,
-                          limit_rows=PROFILE_TRIAL_ROWS) for p in profiles]
+        trials = []
+        failed: dict[str, str] = {}
+        for p in profiles:
+            try:
+                trials.append(_replay(trace, p, faults, window_us, batch_rows, divergences_in_memory,
+                                      limit_rows=PROFILE_TRIAL_ROWS))
+            except TmigrError as exc:           # this era cannot build what the trace shows
+                failed[p.name] = str(exc)
+        if not trials:
+            raise TmigrError(next(iter(failed.values())))
         best = min(trials, key=lambda r: (r.diverged, r.undecidable))
         fit = [r.model_profile for r in trials if (r.diverged, r.undecidable) == (best.diverged, best.undecidable)]
         trial_rows = best.hierarchy.get("trial_rows")
@@ -195,7 +203,7 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
     best.evidence["profile"] = {
         "chosen": best.model_profile, "evidence": why,
         "candidates": {r.model_profile: _score(r) for r in trials}, "fit": fit,
-        "trial_rows": trial_rows}
+        "trial_rows": trial_rows, "failed": failed}
     on = f" on the first {trial_rows} events" if trial_rows is not None else ""
     others = ", ".join(f"{r.model_profile}: {r.diverged} divergences" for r in trials
                        if r.model_profile not in fit)

@@ -210,7 +210,7 @@ class _Ctx:
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
-                 "wakeup_unsure", "entry_nexp", "entry_group")
+                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -237,6 +237,7 @@ class _Ctx:
         self.pend: tuple | None = None            # a deactivation level's update: (group, child)
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
+        self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
         self.wakeup_unsure = False
@@ -1651,6 +1652,7 @@ class Engine:
             ctx.stopped = False
             ctx.due = None
             ctx.remote_target = -1
+            ctx.requeue_untraced = False
             ctx.decidable = cpu in self.cpu_known and tmc.tmgroup in self.group_known
             ctx.optional = not ctx.decidable
             # Entry: only the level-0 migrator (or NONE) walks, or an idle migrator whose wakeup
@@ -1964,8 +1966,11 @@ class Engine:
             if ctx.rwalk is not None:
                 return                  # the group is looked at again when the walk is done
         if not known_next and not ctx.exp_upd and not woke:
-            # No update traced: the target woke up or its new event is unknown.
+            # No update traced: the target woke up or its new event is unknown. A requeue at an
+            # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
+            # on it, even if the target's activation later makes its queue known again.
             self.qunk[tt.tmgroup].add(t)
+            ctx.requeue_untraced = True
             self.cpu_known.discard(t)
         self._remote_eval(i, cpu, ctx, g)
 
@@ -2047,7 +2052,7 @@ class Engine:
                 alts.append((stop_firstexp, None))
             if alts:
                 self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
-            if ctx.fx_group is not None and self.qunk[ctx.fx_group]:
+            if ctx.requeue_untraced or (ctx.fx_group is not None and self.qunk[ctx.fx_group]):
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).
                 self.cpu_known.discard(cpu)

@@ -8,6 +8,12 @@ out=tmigr-demo
 mkdir -p "$out"
 stamp=$(date +%Y%m%d-%H%M%S)
 trace="$out/trace-$stamp.parquet"
+# As root, mount tracefs for the capture if this (fresh) machine has not, and unmount it after:
+# the machine's tracing state is left as it was found.
+T=/sys/kernel/tracing
+if [ "$(id -u)" = 0 ] && [ -d $T ] && [ ! -d $T/instances ] && mount -t tracefs nodev $T 2>/dev/null; then
+  trap 'umount '$T' 2>/dev/null' EXIT
+fi
 if [ "$(id -u)" = 0 ] && python3 -m tmigr_trace doctor >/dev/null 2>&1; then
   echo "== capturing 5 s of timer_migration events on this machine ($(uname -r))"
   python3 -m tmigr_trace capture -d 5s -o "$trace" -- \

@@ -1498,7 +1498,14 @@ class Engine:
             else:
                 self._unknown(K_EXPIRY, g, i)
         elif decidable:
-            ev = exp[1:] if child is not None else (exp[1], exp[2], obs[2], obs[3])
+            if child is not None:
+                ev = exp[1:]
+            elif self._rows.child[i] == 0:
+                # A NULL child prints child_evt_expiry 0 and child_evtcpu 0 (TP_fast_assign:
+                # "child ? child->groupevt... : 0"); only `(____ptrval____)` hides which it was.
+                ev = (exp[1], exp[2], 0, 0)
+            else:
+                ev = (exp[1], exp[2], obs[2], obs[3])
             tainted = self.nexp_taint.get(g) if self.nexp_taint else None
             if tainted is not None and tainted != g.lookups:
                 del self.nexp_taint[g]

@@ -14,6 +14,7 @@ import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -24,12 +25,11 @@ from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
-                     Engine)
-from .engine import same_cpu_links
-from .clock import COHERENT_CLOCKS, clock_offset
+                     Engine, same_cpu_links)
+from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
-from .identify import SCAN_COLUMNS, adopt, node_column, scan
+from .identify import SCAN_COLUMNS, TraceTree, adopt, node_column, scan
 from .model import FAULTS, PROFILES, Hierarchy, candidate_profiles, get_profile, parse_release
 from .result import ReplayResult
 
@@ -128,10 +128,11 @@ def _tie_ns(meta: Any, window_us: float) -> int:
     return max(1000, int(window_us * 1000))
 
 
-def _missing(buf: dict[str, np.ndarray]) -> np.ndarray:
-    """Rows before / after which their CPU's stream must have lost lines (`program_order`)."""
-    nxt, prv = same_cpu_links(buf["cpu"])
-    return missing_lines(buf["code"], buf["lvl"], nxt, prv)
+def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool) -> int:
+    """One buffer to the engine, with the rows before / after which their CPU's stream must have
+    lost lines (`program_order`); the same-CPU links are computed once for both."""
+    links = same_cpu_links(buf["cpu"])
+    return eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links)
 
 
 def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -177,8 +178,9 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
     if divergences_in_memory < 0:
         raise TmigrError("divergences_in_memory must be >= 0")
     with _streaming_memory_pool():
+        pre = _prepass(trace, batch_rows)
         if len(profiles) == 1:
-            res = _replay(trace, profiles[0], faults, window_us, batch_rows, divergences_in_memory)
+            res = _replay(trace, pre, profiles[0], faults, window_us, batch_rows, divergences_in_memory)
             res.evidence["profile"] = {"chosen": res.model_profile, "evidence": why,
                                        "candidates": {res.model_profile: _score(res)},
                                        "fit": [res.model_profile]}
@@ -188,7 +190,7 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         failed: dict[str, str] = {}
         for p in profiles:
             try:
-                trials.append(_replay(trace, p, faults, window_us, batch_rows, divergences_in_memory,
+                trials.append(_replay(trace, pre, p, faults, window_us, batch_rows, divergences_in_memory,
                                       limit_rows=PROFILE_TRIAL_ROWS))
             except TmigrError as exc:           # this era cannot build what the trace shows
                 failed[p.name] = str(exc)
@@ -198,7 +200,7 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         fit = [r.model_profile for r in trials if (r.diverged, r.undecidable) == (best.diverged, best.undecidable)]
         trial_rows = best.hierarchy.get("trial_rows")
         if trial_rows is not None:
-            best = _replay(trace, get_profile(best.model_profile), faults, window_us, batch_rows,
+            best = _replay(trace, pre, get_profile(best.model_profile), faults, window_us, batch_rows,
                            divergences_in_memory)
     best.evidence["profile"] = {
         "chosen": best.model_profile, "evidence": why,
@@ -239,11 +241,31 @@ def _streaming_memory_pool() -> Iterator[None]:
         pa.set_memory_pool(pool)
 
 
-def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch_rows: int,
-            divergences_in_memory: int, limit_rows: int | None = None) -> ReplayResult:
-    """The replay proper (see `replay`): scan and identify, build the model, stream the rows."""
-    meta = trace.meta
+@dataclass
+class _Prepass:
+    """What the whole trace proves before any model is built, the same for every profile tried:
+    the tree relations, the jiffies grid, the trace clock's offset."""
+
+    tree: TraceTree
+    tick: int
+    phase: int
+    clock: ClockOffset
+    clock_conflict: str | None
+
+
+def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))
+    tick, phase = infer_tick(trace)
+    clk, conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
+                                 getattr(trace.meta, "clock", None))
+    return _Prepass(tree, tick, phase, clk, conflict)
+
+
+def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_us: float, batch_rows: int,
+            divergences_in_memory: int, limit_rows: int | None = None) -> ReplayResult:
+    """The replay proper (see `replay`): identify, build the model, stream the rows."""
+    meta = trace.meta
+    tree = pre.tree
     use_faults = (profile.default_faults | set(faults)) if faults else None
     # What the trace proves about the machine (nodes, CPUs, prepare order), checked against the
     # metadata; its reference model is the profile's own construction the setup checks compare with.
@@ -258,9 +280,7 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
     h = Hierarchy(topo, profile, faults=use_faults, boot=False, trace=True)
     start_of_setup(h, ev.pre_order, ev.slot_holders)
     adopted = adopt(tree, ident, h.cpus, h.group_by_id)
-    tick, phase = infer_tick(trace)
-    clk, clk_conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
-                                     getattr(meta, "clock", None))
+    tick, phase, clk, clk_conflict = pre.tick, pre.phase, pre.clock, pre.clock_conflict
 
     res = ReplayResult(model_profile=profile.name, faults=sorted(h.faults),
                        divergences=DivergenceLog(divergences_in_memory))
@@ -318,13 +338,13 @@ def _replay(trace: Any, profile: Any, faults: list[str], window_us: float, batch
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done = eng.feed_arrays(buf, final=False, gap=_missing(buf))
+            done = _feed(eng, buf, False)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            eng.feed_arrays(tail, final=True, gap=_missing(tail))
+            _feed(eng, tail, True)
         eng.finish()
     finally:
         if gc_was_enabled:

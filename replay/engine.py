@@ -126,6 +126,9 @@ OP_REMOTE: Final = 4
 OP_SETUP: Final = 5
 
 LOOKAHEAD_ROWS: Final = 512
+# program_order.missing_lines flags: lines of the row's CPU are missing right before / after it.
+GAP_BEFORE: Final = 1
+GAP_AFTER: Final = 2
 MAX_CHAIN: Final = 4         # other CPUs' steps of one group a reorder may put first
 MAX_CANDIDATES: Final = 8    # ... chosen among that many of the next ones
 
@@ -306,13 +309,13 @@ class Engine:
         self.jiffies_lb = 0
         self.jlb_ts: list[int] = []      # when jiffies_lb rose (trace time), for bisection
         self.jlb_val: list[int] = []
-        # cpu -> (ts, value) of the last remote reset of its wakeup (_wakeup_read_early).
-        self.wakeup_reset: dict[int, tuple[int, int]] = {}
         # (kind, reason) -> count of checks that were not decidable (folded into the result).
         self.und_reasons: dict[tuple[str, str], int] = {}
-        # target cpu -> (ts, handler cpu, row) of its last tmigr_handle_remote_cpu (_remote_busy).
-        self.remote_handled: dict[int, tuple[int, int, int]] = {}
-        # cpu -> (wakeup, later lookup's wakeup, group) of its last remote walk (_wakeup_is).
+        # target cpu -> (ts, handler cpu, row, the wakeup it overwrote) of its last
+        # tmigr_handle_remote_cpu (_remote_busy, _wakeup_read_early).
+        self.remote_handled: dict[int, tuple[int, int, int, int]] = {}
+        # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
+        # remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
@@ -470,6 +473,17 @@ class Engine:
                     self.ever_known.add(g)
                     self.nexp_taint[g] = g.lookups
 
+    def _lines_lost(self, cpu: int, i: int) -> _Ctx:
+        """Events or lines of `cpu` are missing at row i: what it had in flight is closed, its
+        state is unknown until the trace shows it again. What closing the interrupted operation
+        flags as warm-up does not count for the row (only its own handler's checks do)."""
+        warm = self.warm_rows, self._warm_last
+        self._close(cpu, self.ctx[cpu], i, True)
+        self.warm_rows, self._warm_last = warm
+        self._forget_cpu(cpu)
+        self.res.resyncs["lost_events"] += 1
+        return self.ctx[cpu]
+
     def _forget_cpu(self, cpu: int) -> None:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
@@ -521,21 +535,25 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Feeding
     # ------------------------------------------------------------------------------------------
-    def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool, gap: Any = None) -> int:
+    def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool, gap: Any = None,
+                    links: Any = None) -> int:
         """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here
         with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
         then every column becomes a plain list once and the rows are replayed one by one.
-        ``gap``: rows before (bit 1) / after (bit 2) which lines of their CPU are missing although
-        the sequence numbers run on (text traces: `program_order.missing_lines`); treated as a
-        sequence gap there."""
+        ``gap``: rows before (GAP_BEFORE) / after (GAP_AFTER) which lines of their CPU are missing
+        although the sequence numbers run on (text traces: `program_order.missing_lines`); treated
+        as a sequence gap there. ``links``: `same_cpu_links(arrays["cpu"])` if the caller has them."""
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
-        nxt, prv = same_cpu_links(cpu_a)
+        nxt, prv = links if links is not None else same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
         seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
-        gap_l: list[int] | None = gap.tolist() if gap is not None else None
+        gap_l: list[int] | None = None
+        if gap is not None:
+            seq_ok &= (gap & GAP_BEFORE) == 0   # lines missing before it: not its successor
+            gap_l = gap.tolist()
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
@@ -556,21 +574,14 @@ class Engine:
             ctx = ctxs.get(cpu)
             if ctx is None:
                 continue
-            if not ok_l[i] or (gap_l is not None and gap_l[i] & 1):
-                # Not the successor of this CPU's previous row: a gap (lost events), this CPU's
-                # first row in the buffer (compare with the previous buffer) or no sequence.
+            if not ok_l[i]:
+                # Not the successor of this CPU's previous row: a gap (lost events or lines), this
+                # CPU's first row in the buffer (compare with the previous buffer) or no sequence.
                 j = int(prv[i])
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
-                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & 1):
-                    # What closing the interrupted operation flags as warm-up does not count
-                    # for this row (only its own handler's checks do).
-                    warm = self.warm_rows, self._warm_last
-                    self._close(cpu, ctx, i, True)
-                    self.warm_rows, self._warm_last = warm
-                    self._forget_cpu(cpu)
-                    ctx = ctxs[cpu]
-                    self.res.resyncs["lost_events"] += 1
+                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
+                    ctx = self._lines_lost(cpu, i)
                 elif ls < 0 and cpu in self.lost_cpus:
                     self._forget_cpu(cpu)
                     ctx = ctxs[cpu]
@@ -610,15 +621,8 @@ class Engine:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
             else:
                 self._on_other(i, cpu, ctx, ts)
-            if gap_l is not None and gap_l[i] & 2:
-                # Lines of this CPU are missing right after this row (program_order): what it has
-                # in flight is closed, its state is unknown until the trace shows it again.
-                ctx = ctxs[cpu]
-                warm = self.warm_rows, self._warm_last
-                self._close(cpu, ctx, i, True)
-                self.warm_rows, self._warm_last = warm
-                self._forget_cpu(cpu)
-                self.res.resyncs["lost_events"] += 1
+            if gap_l is not None and gap_l[i] & GAP_AFTER:
+                self._lines_lost(cpu, i)        # missing right after this row (program_order)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
@@ -1743,19 +1747,21 @@ class Engine:
             k = self._nxt[j]
             if k < self._n:
                 end = c.ts[k]
-        prev = self._prev_ts(i, cpu)
-        return prev is None or end >= prev
+        return self._after_prev(i, cpu, end)
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
         remote handler resets it under tmc->lock (tmigr_handle_remote_cpu(), traced with the
         value it overwrote). A reset traced after this CPU's previous event may have come after
         the read, so the read may have seen the overwritten value."""
-        wp = self.wakeup_reset.get(cpu)
-        if wp is None or wp[1] == KTIME_MAX:
-            return False
+        hr = self.remote_handled.get(cpu)
+        return hr is not None and hr[3] != KTIME_MAX and self._after_prev(i, cpu, hr[0])
+
+    def _after_prev(self, i: int, cpu: int, t: int) -> bool:
+        """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that
+        row i reports (a read, a lookup) may have come after what happened at `t`."""
         prev = self._prev_ts(i, cpu)
-        return prev is None or wp[0] >= prev
+        return prev is None or t >= prev
 
     def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         """At level g: may this CPU handle it, and what is due now?"""
@@ -1895,8 +1901,7 @@ class Engine:
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
-        self.wakeup_reset[t] = (ts, c.wakeup[i])
-        self.remote_handled[t] = (ts, cpu, self.index + i)
+        self.remote_handled[t] = (ts, cpu, self.index + i, c.wakeup[i])
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)

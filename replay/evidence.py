@@ -115,7 +115,9 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     })
 
     if tree.pointers != "pointers" and tree.cpu_walk_masks:
-        _pointerless_groups(tree, node_of, hierarchy_levels(ncpus, len(nodes))[1])
+        # (the tree is shared by every profile tried: rebuilt once, the same each time)
+        if not any(p >= SYNTHETIC_PTR for p in tree.groups):
+            _pointerless_groups(tree, node_of, hierarchy_levels(ncpus, len(nodes))[1])
         unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
                           "CPU's node and the masks of its own walks; parents above them not resolved")
     in_trace = [c for c in tree.prepared_cpus if c in node_of]

@@ -32,13 +32,9 @@ from __future__ import annotations
 import numpy as np
 
 from .engine import E_CONN_CHILD, E_CONN_CPU, E_CPU_ACTIVE, E_CPU_IDLE, E_GROUP_SET, E_HR, E_HR_CPU, \
-    E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE
+    E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, GAP_AFTER as AFTER, GAP_BEFORE as BEFORE
 
 MAX_WALK_ROWS = 16   # rows of one deactivation walk: 2 per level, at most 8 levels
-
-
-BEFORE = 1   # lines of the row's CPU are missing right before it
-AFTER = 2    # ... right after it
 
 
 def missing_lines(code: np.ndarray, lvl: np.ndarray, nxt: np.ndarray, prv: np.ndarray) -> np.ndarray:

@@ -248,3 +248,35 @@ def test_a_trace_showing_one_cpu_still_has_a_two_cpu_machine(tmp_path: Path):
     res = tmigr_trace.replay(tmp_path / "one.parquet")
     assert res.evidence["possible_cpus"] == "0-1"
     assert res.by_kind["setup"].diverged == 0 and res.diverged == 0
+
+
+# The rest of the lab's outside-class corpus (fixtures/outside-class/corpus, provenance beside it):
+# the kernels are healthy, so every divergence is a false one. These seven captures still have a
+# few (interleavings of concurrent remote walks the engine does not admit yet, issue #11); no
+# capture may get more, and every other one must stay at zero.
+CORPUS = sorted((FIXTURES / "outside-class" / "corpus").glob("*.trace.txt.xz"))
+KNOWN_FALSE_DIVERGENCES = {
+    "6.19.14-32cpu-2node-boot-remote-node-first": 8,
+    "7.0.13-16cpu-2node-boot-glob-hotplug": 1,
+    "7.1.13-32cpu-2node-boot-remote-node-first": 1,
+    "7.2.13-16cpu-2node-boot-glob-hotplug": 1,
+    "7.2.13-32cpu-2node-boot-remote-node-first": 3,
+    "7.3.4-32cpu-2node-boot-remote-node-first-hotplug": 7,
+    "7.3.4-32cpu-4node-boot-glob-migrator-hotplug": 1,
+}
+
+
+def test_corpus_is_complete():
+    assert len(CORPUS) == 27 and set(KNOWN_FALSE_DIVERGENCES) <= {p.name.split(".trace")[0] for p in CORPUS}
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name.split(".trace")[0])
+def test_outside_class_corpus_replays(path: Path, tmp_path: Path):
+    """Each series 6.12.117 ... 7.3.4, 8-64 vCPUs, 1-4 nodes, from plain text alone."""
+    name = path.name.split(".trace")[0]
+    import_file(path, tmp_path / "t.parquet")
+    res = tmigr_trace.replay(tmp_path / "t.parquet")
+    assert res.diverged <= KNOWN_FALSE_DIVERGENCES.get(name, 0), [d.to_dict() for d in res.divergences[:3]]
+    assert res.checked > 2000 and res.undecidable <= 0.03 * res.checked
+    assert res.by_kind["group_state"].agreed > 100 and res.by_kind["wakeup"].agreed > 100
+    assert res.hierarchy["shape_mismatches"] == 0

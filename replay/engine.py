@@ -314,6 +314,8 @@ class Engine:
         # target cpu -> (ts, handler cpu, row, the wakeup it overwrote) of its last
         # tmigr_handle_remote_cpu (_remote_busy, _wakeup_read_early).
         self.remote_handled: dict[int, tuple[int, int, int, int]] = {}
+        # target cpu -> handler cpu of a remote update walk still in flight (`_Ctx.rwalk`).
+        self.rwalk_of: dict[int, int] = {}
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
         # remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
@@ -489,6 +491,9 @@ class Engine:
         tmc = self.h.cpus.get(cpu)
         self.cpu_known.discard(cpu)
         self.wakeup_late.pop(cpu, None)
+        old = self.ctx[cpu]
+        if old.rwalk is not None:
+            self._end_rwalk(old)
         self.ctx[cpu] = ctx = _Ctx()
         ctx.last_seq = -1
         if tmc is None or tmc.tmgroup is None:
@@ -588,8 +593,16 @@ class Engine:
                     self.res.resyncs["lost_events"] += 1
             if ctx.pend is not None:
                 self._run_pend(i, cpu, ctx)
-            # To the event's handler, most frequent events first.
             code = codes[i]
+            if self.rwalk_of and cpu in self.rwalk_of and code != E_HR and code != E_HR_CPU and \
+                    not (code == E_UPDATE and ctx.op == OP_REMOTE):
+                self._finish_rwalk_before_target(cpu)
+            if ctx.rwalk is not None and not (code == E_UPDATE and ctx.exp_upd):
+                # The remote update walk's next step happens before this CPU's next event: at
+                # its own tracepoint (tmigr_update_events is traced under the group's lock, so
+                # the row orders it among the other CPUs' steps on that group), else now.
+                self._remote_step(cpu, ctx)
+            # To the event's handler, most frequent events first.
             ts = ts_l[i]
             if code == E_SET_INACTIVE:
                 self._on_set_inactive(i, cpu, ctx, ts)
@@ -705,7 +718,7 @@ class Engine:
         recs = ctx.exp_upd
         ctx.exp_upd = []
         if ctx.rwalk is not None:
-            ctx.rwalk = None             # a remote walk that was not traced this far ended
+            self._end_rwalk(ctx)         # a remote walk that was not traced this far ended
             if ctx.level is not None:
                 self._remote_eval(i, cpu, ctx, ctx.level)
         raced = False
@@ -1571,7 +1584,9 @@ class Engine:
             if qunk.get(g):
                 self._learn_child(g, child)
         if ctx.rwalk is not None and not ctx.exp_upd:
-            self._remote_step(cpu, ctx)     # the remote update walk goes on to the next level
+            # The remote update walk goes on: its untraced levels right away, the next traced
+            # one at its row.
+            self._remote_step(cpu, ctx, untraced_only=True)
 
     def _ignore_in_flight(self, g: TmigrGroup, expiry: int) -> bool:
         """Is `expiry` the event of a CPU of `g` whose activation is in flight? __tmigr_cpu_activate
@@ -1780,12 +1795,17 @@ class Engine:
                 return
         ctx.stopped = False
         evt = self.h.tmigr_next_groupevt(g)
-        ctx.entry_nexp = g.next_expiry          # what a read right after the lookup sees
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
+            # A lookup right here dequeues the due events (tmigr_next_expired_groupevt()) and,
+            # where tmigr_handle_remote_cpu() returns untraced (target busy or active), looks
+            # again (`goto again`): the walk's firstexp is then the first event not yet due.
+            ctx.entry_nexp = next((e.expires for e in g.events if not e.ignore and e.expires > ctx.now),
+                                  KTIME_MAX)
         else:
             ctx.due = None
+            ctx.entry_nexp = g.next_expiry      # what a read right after the lookup sees
 
     def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """Leaving the current level: anything still due should have been handled."""
@@ -1905,6 +1925,12 @@ class Engine:
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)
+            if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.rwalk is not None \
+                    and tctx.level is not None:
+                # Its update walk, if the target's remote walk is over, ended before this read.
+                self.rwalk_of.pop(t, None)
+                while tctx.rwalk is not None:
+                    self._remote_step(t, tctx)
             if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
                     and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and tctx.due is None)):
                 # The target's own tmigr_handle_remote is over (no permission further up, or
@@ -1960,11 +1986,14 @@ class Engine:
                     break
         if woke:
             tt.idle = False
-        # tmigr_handle_remote_cpu; its update walk is stepped per level, each level when the
-        # previous one's tmigr_update_events is read (another CPU may change a group between
-        # them, e.g. activate the child: no tracepoint there).
+        # tmigr_handle_remote_cpu; its update walk is stepped per level (_remote_step). The
+        # target's tmc->remote stays set until the walk is over (`unlock:` at its end): a
+        # new timer of the target meanwhile gets no walk (tmigr_new_timer).
+        if t in self.rwalk_of:
+            # tmc->remote was clear again for this tracepoint: an earlier handler's walk is over.
+            self._finish_rwalk_before_target(t, True)
         w = h.handle_remote_cpu_begin(t, ctx.now, nextg)
-        tt.remote = False
+        tt.remote = w is not None
         if woke:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
@@ -1974,9 +2003,11 @@ class Engine:
         rwalk: tuple | None = (w, tt.tmgroup, None) if w is not None else None
         ctx.rwalk = rwalk
         if w is not None:
-            self._remote_step(cpu, ctx)
-            if ctx.rwalk is not None:
-                return                  # the group is looked at again when the walk is done
+            # Each level that traces is stepped at its row (feed_arrays), or before this CPU's
+            # next event; the untraced ones right after the step before them. The group is
+            # looked at again when the walk is done.
+            self.rwalk_of[t] = cpu
+            self._remote_step(cpu, ctx, untraced_only=True)
         if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
             # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
@@ -1984,14 +2015,21 @@ class Engine:
             self.qunk[tt.tmgroup].add(t)
             ctx.requeue_untraced = True
             self.cpu_known.discard(t)
-        self._remote_eval(i, cpu, ctx, g)
+        if w is None:
+            self._remote_eval(i, cpu, ctx, g)
 
-    def _remote_step(self, cpu: int, ctx: _Ctx) -> None:
+    def _remote_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False) -> None:
         """Step the remote update walk in flight (`ctx.rwalk`) up to the next level that traces
-        (its record joins `ctx.exp_upd`) or to its end (`tmigr_update_events` per level)."""
+        (its record joins `ctx.exp_upd`) or to its end (`tmigr_update_events` per level).
+        ``untraced_only``: stop before a level that will trace; that step is taken at its row."""
         w, group, child = ctx.rwalk
         h = self.h
         while group is not None:
+            if untraced_only and not ((child is not None and child.active) or
+                                      (group.parent is None and group.migrator == TMIGR_NONE)):
+                # tmigr_update_events() traces unless the child is active (walk done) or the
+                # group is an idle root reached by a remote walk (goto unlock): not here.
+                break
             out = h._begin(cpu)
             if h.tmigr_update_events(group, child, w):
                 group = None
@@ -2003,9 +2041,36 @@ class Engine:
                 ctx.exp_upd.extend(out)
                 break
         ctx.rwalk = (w, group, child) if group is not None else None
-        if group is None and ctx.level is not None:
-            # tmigr_handle_remote_up looks at its group again once the CPU is handled.
-            self._remote_eval(-1, cpu, ctx, ctx.level)
+        if group is None:
+            self._end_rwalk(ctx)
+            if ctx.level is not None:
+                # tmigr_handle_remote_up looks at its group again once the CPU is handled.
+                self._remote_eval(-1, cpu, ctx, ctx.level)
+
+    def _end_rwalk(self, ctx: _Ctx) -> None:
+        """The remote update walk is over: tmc->remote of its target is cleared."""
+        ctx.rwalk = None
+        t = ctx.remote_target
+        self.rwalk_of.pop(t, None)
+        tt = self.h.cpus.get(t)
+        if tt is not None:
+            tt.remote = False
+
+    def _finish_rwalk_before_target(self, target: int, begun: bool = False) -> None:
+        """The remote update walk for `target` runs in one section under its tmc->lock
+        (tmigr_handle_remote_cpu), like the target's own steps that trace under it (activation,
+        deactivation, new timer, hotplug). A walk that has begun ends before such a step of the
+        target; one that has not begun comes after it (and is stepped as usual)."""
+        handler = self.rwalk_of[target]
+        hctx = self.ctx.get(handler)
+        if hctx is None or hctx.remote_target != target or hctx.rwalk is None:
+            del self.rwalk_of[target]
+            return
+        if not begun and hctx.rwalk[2] is None and not hctx.exp_upd:
+            return                      # not begun
+        del self.rwalk_of[target]
+        while hctx.rwalk is not None:
+            self._remote_step(handler, hctx)
 
     def _next_of_cpu(self, i: int, cpu: int) -> int | None:
         """The next event of `cpu` (row i is one of its events) within 63 rows."""

@@ -49,7 +49,7 @@ The engine is pure: it gets column batches (plain lists) and a model, and fills 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 import numpy as np
 
@@ -258,6 +258,51 @@ class _Ctx:
         return w
 
 
+WALK_FIELDS: Final = ("nextexp", "firstexp", "evt", "childmask", "remote", "now", "check", "cpu",
+                      "next_global", "loops", "seen")
+
+
+def _snapshot_groups(g: TmigrGroup, child: TmigrGroup | None, w: Any, more: list) -> tuple:
+    """What one level of a walk (tmigr_update_events, with the deactivation's state change) may
+    change: the groups' state, queues and next_expiry, the events in them, the walk."""
+    groups = [g] if child is None else [g, child]
+    evts: dict[int, Any] = {}
+    for grp in groups:
+        for e in grp.events:
+            evts[id(e)] = e
+    if w.evt is not None:
+        evts[id(w.evt)] = w.evt
+    if child is not None:
+        evts[id(child.groupevt)] = child.groupevt
+    for e in more:
+        evts[id(e)] = e
+    return ([(grp, list(grp.events), grp.next_expiry, grp.lookups, grp.active, grp.migrator, grp.seq)
+             for grp in groups],
+            [(e, e.expires, e.ignore, e.queued_in, e.cpu) for e in evts.values()],
+            (w, [getattr(w, k) for k in WALK_FIELDS]))
+
+
+def _record_of(out: list, n0: int, g: TmigrGroup) -> tuple[int, int] | None:
+    """(nextevt, group_next_expiry) of g's tmigr_update_events among the records from n0 on."""
+    for rec in out[n0:]:
+        if rec[0] is g:
+            return rec[1], rec[2]
+    return None
+
+
+def _restore_groups(snap: tuple) -> None:
+    for grp, events, nexp, lookups, active, migrator, seq in snap[0]:
+        grp.events = events[:]
+        grp.next_expiry = nexp
+        grp.lookups = lookups
+        grp.active, grp.migrator, grp.seq = active, migrator, seq
+    for e, expires, ignore, queued_in, cpu in snap[1]:
+        e.expires, e.ignore, e.queued_in, e.cpu = expires, ignore, queued_in, cpu
+    w, values = snap[2]
+    for k, v in zip(WALK_FIELDS, values):
+        setattr(w, k, v)
+
+
 class Engine:
     """Replays column batches through a model `Hierarchy` and fills a `ReplayResult`.
 
@@ -314,6 +359,10 @@ class Engine:
         # target cpu -> (ts, handler cpu, row, the wakeup it overwrote) of its last
         # tmigr_handle_remote_cpu (_remote_busy, _wakeup_read_early).
         self.remote_handled: dict[int, tuple[int, int, int, int]] = {}
+        # group -> (handler cpu, its tmigr_handle_remote row, events its lookup pruned, the
+        # next_expiry before, the first pruned event whose ignore store may still have been in
+        # flight or -1): a remote walk's lookup of the group (`_update_or_lookup_first`).
+        self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # target cpu -> handler cpu of a remote update walk still in flight (`_Ctx.rwalk`).
         self.rwalk_of: dict[int, int] = {}
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
@@ -1238,7 +1287,12 @@ class Engine:
         h = self.h
         out = h._begin(cpu)
         if h._inactive_trace_after:
-            h.tmigr_inactive_up(g, child, walk)
+            j = self._nxt[i]
+            if g in self.lookup_at and j < self._n and self._codes[j] == E_UPDATE:
+                self._update_or_lookup_first(j, cpu, g, child, walk, out,
+                                             lambda: h.tmigr_inactive_up(g, child, walk))
+            else:
+                h.tmigr_inactive_up(g, child, walk)
         else:
             h.inactive_up_cmpxchg(g, child, walk)
             ctx.pend = (g, child)
@@ -1588,6 +1642,15 @@ class Engine:
             # one at its row.
             self._remote_step(cpu, ctx, untraced_only=True)
 
+    def _ignore_store_ahead(self, e: Any) -> bool:
+        """`e` is the event of a CPU whose activation is traced (tmigr_cpu_active) but whose walk
+        has not reached its level-0 group: its cpuevt.ignore store may still be ahead."""
+        tmc = self.h.cpus.get(e.cpu)
+        if tmc is None or tmc.cpuevt is not e:
+            return False
+        octx = self.ctx.get(e.cpu)
+        return octx is not None and octx.op == OP_ACT and octx.next is tmc.tmgroup
+
     def _ignore_in_flight(self, g: TmigrGroup, expiry: int) -> bool:
         """Is `expiry` the event of a CPU of `g` whose activation is in flight? __tmigr_cpu_activate
         sets ``cpuevt.ignore`` lock-free after its `tmigr_cpu_active` tracepoint, at an untraced
@@ -1630,13 +1693,64 @@ class Engine:
                 g.active, g.migrator = lg[2], lg[3]
         out = h._begin(cpu)
         w.remote = False
-        h.tmigr_update_events(g, child, w)
+        if i >= 0 and g in self.lookup_at and self._codes[i] == E_UPDATE:
+            self._update_or_lookup_first(i, cpu, g, child, w, out,
+                                         lambda: h.tmigr_update_events(g, child, w))
+        else:
+            h.tmigr_update_events(g, child, w)
         if saved is not None:
             child.active = saved
             if gsaved is not None:
                 g.active, g.migrator = gsaved
         if out:
             ctx.exp_upd.extend(out)
+
+    def _update_or_lookup_first(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
+                                w: Any, out: list, step: Callable[[], Any]) -> None:
+        """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
+        (tmigr_next_expired_groupevt, untraced, under g's lock) lies between that CPU's
+        tmigr_handle_remote row and its next row: the lookup came before this update or after
+        it. The model took it at its row; if the update's traced values say otherwise, the
+        lookup is moved after the update (its pruning of ignored events undone, then redone)."""
+        h = self.h
+        hcpu, hrow, pruned, pre_nexp, ahead = self.lookup_at[g]
+        j = hrow - self.index
+        later = hcpu != cpu and 0 <= j < self._n and self._nxt[j] > i
+        if not later:
+            pruned = pruned[ahead:] if ahead >= 0 else []
+        # (an event requeued since, e.g. by this very step, is where the model has it)
+        pruned = [e for e in pruned if e.queued_in is None and e.ignore]
+        if not pruned or (not later and pruned[0] is not self.lookup_at[g][2][ahead]):
+            step()
+            return
+        snap = _snapshot_groups(g, child, w, pruned)
+        n0 = len(out)
+        step()
+        c = self._rows
+        obs = (c.nextevt[i], c.group_next_expiry[i])
+        if _record_of(out, n0, g) == obs:
+            return
+        del out[n0:]
+        _restore_groups(snap)
+        for e in pruned:
+            h._timerqueue_add(g, e)
+        # The lookup after this update: g as before it. Before an ignore store: it stopped at
+        # that event and took it as next_expiry.
+        g.next_expiry = pre_nexp if later else pruned[0].expires
+        step()
+        if _record_of(out, n0, g) == obs:
+            del self.lookup_at[g]
+            self.res.reordered += 1
+            if later:
+                hctx = self.ctx.get(hcpu)
+                if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g:
+                    self._remote_eval(-1, hcpu, hctx, g)     # the lookup, now after the update
+                else:
+                    h.tmigr_next_groupevt(g)
+            return
+        del out[n0:]
+        _restore_groups(snap)
+        step()                                  # neither fits: the model's order stands
 
     def _now(self, ts: int) -> int:
         t = ts + self.clock_off
@@ -1794,6 +1908,20 @@ class Engine:
                 ctx.due = None
                 return
         ctx.stopped = False
+        if i >= 0:
+            if g.events and g.events[0].ignore:
+                pruned = []
+                for e in g.events:
+                    if not e.ignore:
+                        break
+                    pruned.append(e)
+                # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
+                # untraced, before its walk's first group-state event: an activation that has
+                # not reached g yet may store it after this lookup.
+                ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e)), -1)
+                self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
+            else:
+                self.lookup_at.pop(g, None)
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:

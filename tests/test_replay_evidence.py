@@ -251,16 +251,14 @@ def test_a_trace_showing_one_cpu_still_has_a_two_cpu_machine(tmp_path: Path):
 
 
 # The rest of the lab's outside-class corpus (fixtures/outside-class/corpus, provenance beside it):
-# the kernels are healthy, so every divergence is a false one. These five captures still have a
+# the kernels are healthy, so every divergence is a false one. These three captures still have a
 # few (interleavings of concurrent remote walks the engine does not admit yet, issue #11); no
 # capture may get more, and every other one must stay at zero.
 CORPUS = sorted((FIXTURES / "outside-class" / "corpus").glob("*.trace.txt.xz"))
 KNOWN_FALSE_DIVERGENCES = {
     "6.19.14-32cpu-2node-boot-remote-node-first": 8,
-    "7.2.13-16cpu-2node-boot-glob-hotplug": 1,
     "7.2.13-32cpu-2node-boot-remote-node-first": 3,
     "7.3.4-32cpu-2node-boot-remote-node-first-hotplug": 3,
-    "7.3.4-32cpu-4node-boot-glob-migrator-hotplug": 1,
 }
 
 

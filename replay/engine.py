@@ -102,7 +102,7 @@ EVENT_NAME[E_OTHER] = "other"
 PTR_COLUMNS = ("group", "parent", "child")
 INT_COLUMNS = ("ts", "cpu", "seq", "target_cpu", "lvl", "numa_node", "childmask", "active", "migrator", "wakeup",
                "nextevt", "group_next_expiry", "child_evt_expiry", "group_lvl", "child_evtcpu",
-               "groupmask", "num_children")
+               "groupmask", "num_children", "group_active")
 ENGINE_COLUMNS = ("event",) + PTR_COLUMNS + INT_COLUMNS
 
 # Check kinds as list indices for the hot counters (Engine._agr/_und/_wrm, folded into the
@@ -203,6 +203,7 @@ class _Rows:
         self.child_evtcpu: list[int] = cols["child_evtcpu"]
         self.groupmask: list[int] = cols["groupmask"]
         self.num_children: list[int] = cols["num_children"]
+        self.group_active: list[int] = cols["group_active"]
         self.code: list[int] = cols["code"]
         self.nxt: list[int] = cols["nxt"]
 
@@ -213,7 +214,7 @@ class _Ctx:
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
-                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced")
+                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -240,6 +241,7 @@ class _Ctx:
         self.pend: tuple | None = None            # a deactivation level's update: (group, child)
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
+        self.rw_ts = 0                            # remote update walk: stamp of its last row
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
@@ -650,7 +652,9 @@ class Engine:
                 # The remote update walk's next step happens before this CPU's next event: at
                 # its own tracepoint (tmigr_update_events is traced under the group's lock, so
                 # the row orders it among the other CPUs' steps on that group), else now.
-                self._remote_step(cpu, ctx)
+                self._remote_step(cpu, ctx, i=i if code == E_UPDATE else -1)
+            if ctx.rwalk is not None:
+                ctx.rw_ts = ts_l[i]
             # To the event's handler, most frequent events first.
             ts = ts_l[i]
             if code == E_SET_INACTIVE:
@@ -1691,6 +1695,18 @@ class Engine:
             if lc is not None and lg is not None and lc[4] == lg[4] == E_SET_ACTIVE and lc[0] == lg[0] != cpu:
                 gsaved = (g.active, g.migrator)
                 g.active, g.migrator = lg[2], lg[3]
+        if gsaved is None and i >= 0 and g.parent is None and self._codes[i] == E_UPDATE:
+            ga = self._rows.group_active[i]
+            if ga >= 0 and (ga == 0) != (g.active == 0) and \
+                    self._group(self._rows.group[i], self._rows.group_lvl[i], cpu) is g:
+                # The top level's first event goes to this CPU's wakeup only if the group state
+                # it read under the lock has no migrator (tmigr_update_events, `check_toplvl`);
+                # that read is traced (group_active). Another CPU's step on the root with the same
+                # stamp may have come first: the decision follows the traced read (the state's
+                # own order is checked on the group-state events).
+                gsaved = (g.active, g.migrator)
+                g.active = ga
+                g.migrator = TMIGR_NONE if ga == 0 else (g.migrator if g.migrator != TMIGR_NONE else LOWEST_BIT[ga])
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and g in self.lookup_at and self._codes[i] == E_UPDATE:
@@ -1700,13 +1716,13 @@ class Engine:
             h.tmigr_update_events(g, child, w)
         if saved is not None:
             child.active = saved
-            if gsaved is not None:
-                g.active, g.migrator = gsaved
+        if gsaved is not None:
+            g.active, g.migrator = gsaved
         if out:
             ctx.exp_upd.extend(out)
 
     def _update_or_lookup_first(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
-                                w: Any, out: list, step: Callable[[], Any]) -> None:
+                                w: Any, out: list, step: Callable[[], Any]) -> Any:
         """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
         (tmigr_next_expired_groupevt, untraced, under g's lock) lies between that CPU's
         tmigr_handle_remote row and its next row: the lookup came before this update or after
@@ -1721,15 +1737,14 @@ class Engine:
         # (an event requeued since, e.g. by this very step, is where the model has it)
         pruned = [e for e in pruned if e.queued_in is None and e.ignore]
         if not pruned or (not later and pruned[0] is not self.lookup_at[g][2][ahead]):
-            step()
-            return
+            return step()
         snap = _snapshot_groups(g, child, w, pruned)
         n0 = len(out)
-        step()
+        r = step()
         c = self._rows
         obs = (c.nextevt[i], c.group_next_expiry[i])
         if _record_of(out, n0, g) == obs:
-            return
+            return r
         del out[n0:]
         _restore_groups(snap)
         for e in pruned:
@@ -1737,7 +1752,7 @@ class Engine:
         # The lookup after this update: g as before it. Before an ignore store: it stopped at
         # that event and took it as next_expiry.
         g.next_expiry = pre_nexp if later else pruned[0].expires
-        step()
+        r = step()
         if _record_of(out, n0, g) == obs:
             del self.lookup_at[g]
             self.res.reordered += 1
@@ -1747,10 +1762,10 @@ class Engine:
                     self._remote_eval(-1, hcpu, hctx, g)     # the lookup, now after the update
                 else:
                     h.tmigr_next_groupevt(g)
-            return
+            return r
         del out[n0:]
         _restore_groups(snap)
-        step()                                  # neither fits: the model's order stands
+        return step()                           # neither fits: the model's order stands
 
     def _now(self, ts: int) -> int:
         t = ts + self.clock_off
@@ -1901,8 +1916,16 @@ class Engine:
         if sm and m == TMIGR_NONE:
             ctx.optional = True         # a silent child may have become migrator unseen
         if m != ctx.walk.childmask and m != TMIGR_NONE:          # !tmigr_check_migrator()
+            lg = self.last_ev.get(g)
             if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
+            elif lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and \
+                    (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE) and \
+                    lg[1] >= (self._ts[i] if i >= 0 else ctx.rw_ts):
+                # The migrator check is a lock-free read after this CPU's last row; another
+                # CPU's activation traced no earlier than that row may have made its cmpxchg
+                # after it: the walk may go on (if it stopped, `_close_remote` finds the race).
+                self.res.reordered += 1
             else:
                 ctx.stopped = True
                 ctx.due = None
@@ -2135,6 +2158,7 @@ class Engine:
             # next event; the untraced ones right after the step before them. The group is
             # looked at again when the walk is done.
             self.rwalk_of[t] = cpu
+            ctx.rw_ts = ts
             self._remote_step(cpu, ctx, untraced_only=True)
         if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
@@ -2146,20 +2170,44 @@ class Engine:
         if w is None:
             self._remote_eval(i, cpu, ctx, g)
 
-    def _remote_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False) -> None:
+    def _remote_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
         """Step the remote update walk in flight (`ctx.rwalk`) up to the next level that traces
         (its record joins `ctx.exp_upd`) or to its end (`tmigr_update_events` per level).
         ``untraced_only``: stop before a level that will trace; that step is taken at its row."""
         w, group, child = ctx.rwalk
         h = self.h
         while group is not None:
-            if untraced_only and not ((child is not None and child.active) or
-                                      (group.parent is None and group.migrator == TMIGR_NONE)):
+            act = self._activation_after_read(cpu, child) if child is not None and child.active else None
+            if untraced_only and (act is not None or not (
+                    (child is not None and child.active) or
+                    (group.parent is None and group.migrator == TMIGR_NONE))):
                 # tmigr_update_events() traces unless the child is active (walk done) or the
-                # group is an idle root reached by a remote walk (goto unlock): not here.
+                # group is an idle root reached by a remote walk (goto unlock): not here. A child
+                # made active by an activation no earlier than this walk's last row may have been
+                # read before it: its row tells.
                 break
             out = h._begin(cpu)
-            if h.tmigr_update_events(group, child, w):
+            saved: tuple | None = None
+            if act is not None and i >= 0 and self._codes[i] == E_UPDATE and \
+                    self._group(self._rows.group[i], self._rows.group_lvl[i], cpu) is group:
+                # The level traced: the walk read the child's state (lock-free) before that
+                # activation's cmpxchg, and the group's as before that activation's step on it.
+                saved = (child.active, child.migrator, group.active, group.migrator)
+                child.active, child.migrator = act[2], act[3]
+                lg = self.last_ev.get(group)
+                if lg is not None and lg[0] == act[0] and lg[4] == E_SET_ACTIVE:
+                    group.active, group.migrator = lg[2], lg[3]
+                self.res.reordered += 1
+            if i >= 0 and group in self.lookup_at:
+                # the level traced at row i: another CPU's lookup may come before or after it
+                grp, ch = group, child
+                done = self._update_or_lookup_first(i, cpu, group, child, w, out,
+                                                    lambda: h.tmigr_update_events(grp, ch, w))
+            else:
+                done = h.tmigr_update_events(group, child, w)
+            if saved is not None and child is not None:
+                child.active, child.migrator, group.active, group.migrator = saved
+            if done:
                 group = None
             else:
                 child = group
@@ -2174,6 +2222,16 @@ class Engine:
             if ctx.level is not None:
                 # tmigr_handle_remote_up looks at its group again once the CPU is handled.
                 self._remote_eval(-1, cpu, ctx, ctx.level)
+
+    def _activation_after_read(self, cpu: int, child: TmigrGroup) -> tuple | None:
+        """The last group-state event of `child` if it is another CPU's activation traced no
+        earlier than this CPU's last row (`ctx.rw_ts`): a lock-free read of the child's state by
+        this CPU's walk, after that row, may have come before its cmpxchg (equal stamps do not
+        order two CPUs). Else None."""
+        lc = self.last_ev.get(child)
+        if lc is None or lc[4] != E_SET_ACTIVE or lc[0] == cpu:
+            return None
+        return lc if lc[1] >= self.ctx[cpu].rw_ts else None
 
     def _end_rwalk(self, ctx: _Ctx) -> None:
         """The remote update walk is over: tmc->remote of its target is cleared."""

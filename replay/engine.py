@@ -365,6 +365,8 @@ class Engine:
         # next_expiry before, the first pruned event whose ignore store may still have been in
         # flight or -1): a remote walk's lookup of the group (`_update_or_lookup_first`).
         self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
+        # group -> the CPU whose remote walk last found a due event there (`_Ctx.due`).
+        self.due_at: dict[TmigrGroup, int] = {}
         # target cpu -> handler cpu of a remote update walk still in flight (`_Ctx.rwalk`).
         self.rwalk_of: dict[int, int] = {}
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
@@ -1292,7 +1294,7 @@ class Engine:
         out = h._begin(cpu)
         if h._inactive_trace_after:
             j = self._nxt[i]
-            if g in self.lookup_at and j < self._n and self._codes[j] == E_UPDATE:
+            if self._lookup_pending(g) and j < self._n and self._codes[j] == E_UPDATE:
                 self._update_or_lookup_first(j, cpu, g, child, walk, out,
                                              lambda: h.tmigr_inactive_up(g, child, walk))
             else:
@@ -1709,7 +1711,7 @@ class Engine:
                 g.migrator = TMIGR_NONE if ga == 0 else (g.migrator if g.migrator != TMIGR_NONE else LOWEST_BIT[ga])
         out = h._begin(cpu)
         w.remote = False
-        if i >= 0 and g in self.lookup_at and self._codes[i] == E_UPDATE:
+        if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
             self._update_or_lookup_first(i, cpu, g, child, w, out,
                                          lambda: h.tmigr_update_events(g, child, w))
         else:
@@ -1721,47 +1723,81 @@ class Engine:
         if out:
             ctx.exp_upd.extend(out)
 
+    def _lookup_pending(self, g: TmigrGroup) -> bool:
+        """Another CPU's remote lookup of g may lie on either side of an update of g
+        (`_update_or_lookup_first`)."""
+        if g in self.lookup_at:
+            return True
+        hcpu = self.due_at.get(g)
+        if hcpu is None:
+            return False
+        hctx = self.ctx[hcpu]
+        return hctx.op == OP_REMOTE and hctx.level is g and hctx.due is not None and hctx.due.queued_in is g
+
     def _update_or_lookup_first(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
         """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
         (tmigr_next_expired_groupevt, untraced, under g's lock) lies between that CPU's
         tmigr_handle_remote row and its next row: the lookup came before this update or after
-        it. The model took it at its row; if the update's traced values say otherwise, the
-        lookup is moved after the update (its pruning of ignored events undone, then redone)."""
+        it. The model's order is tried first; if the update's traced values say otherwise, the
+        other order is replayed and kept if they fit it: a lookup the model took at its row
+        moved after the update (its pruning of ignored events undone, then redone; or, before
+        an activation's ignore store, stopping at that event), or a due event the model
+        dequeues only when the walk's next row shows it unhandled dequeued before the update."""
         h = self.h
-        hcpu, hrow, pruned, pre_nexp, ahead = self.lookup_at[g]
-        j = hrow - self.index
-        later = hcpu != cpu and 0 <= j < self._n and self._nxt[j] > i
-        if not later:
-            pruned = pruned[ahead:] if ahead >= 0 else []
-        # (an event requeued since, e.g. by this very step, is where the model has it)
-        pruned = [e for e in pruned if e.queued_in is None and e.ignore]
-        if not pruned or (not later and pruned[0] is not self.lookup_at[g][2][ahead]):
+        others: list = []
+        rec = self.lookup_at.get(g)
+        pruned: list = []
+        later = False
+        if rec is not None:
+            hcpu, hrow, pruned, pre_nexp, ahead = rec
+            j = hrow - self.index
+            later = hcpu != cpu and 0 <= j < self._n and self._nxt[j] > i
+            first = pruned[ahead] if ahead >= 0 else None
+            if not later:
+                pruned = pruned[ahead:] if ahead >= 0 else []
+            # (an event queued again since, e.g. by this very step, is where the model has it)
+            pruned = [e for e in pruned if e.queued_in is None and e.ignore]
+            if pruned and (later or pruned[0] is first):
+                others.append("restore")
+        dcpu = self.due_at.get(g)
+        due = None
+        if dcpu is not None and dcpu != cpu:
+            dctx = self.ctx[dcpu]
+            if dctx.op == OP_REMOTE and dctx.level is g and dctx.due is not None and dctx.due.queued_in is g:
+                due = dctx.due
+                others.append("dequeue")
+        if not others:
             return step()
-        snap = _snapshot_groups(g, child, w, pruned)
+        snap = _snapshot_groups(g, child, w, pruned + ([due] if due is not None else []))
         n0 = len(out)
         r = step()
         c = self._rows
         obs = (c.nextevt[i], c.group_next_expiry[i])
         if _record_of(out, n0, g) == obs:
             return r
-        del out[n0:]
-        _restore_groups(snap)
-        for e in pruned:
-            h._timerqueue_add(g, e)
-        # The lookup after this update: g as before it. Before an ignore store: it stopped at
-        # that event and took it as next_expiry.
-        g.next_expiry = pre_nexp if later else pruned[0].expires
-        r = step()
-        if _record_of(out, n0, g) == obs:
-            del self.lookup_at[g]
+        for how in others:
+            del out[n0:]
+            _restore_groups(snap)
+            if how == "restore":
+                for e in pruned:
+                    h._timerqueue_add(g, e)
+                g.next_expiry = pre_nexp if later else pruned[0].expires
+            else:
+                h._timerqueue_del(g, due)
+                h.tmigr_next_groupevt(g)
+            r = step()
+            if _record_of(out, n0, g) != obs:
+                continue
             self.res.reordered += 1
-            if later:
-                hctx = self.ctx.get(hcpu)
-                if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g:
-                    self._remote_eval(-1, hcpu, hctx, g)     # the lookup, now after the update
-                else:
-                    h.tmigr_next_groupevt(g)
+            if how == "restore":
+                del self.lookup_at[g]
+                if later:
+                    hctx = self.ctx.get(hcpu)
+                    if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g:
+                        self._remote_eval(-1, hcpu, hctx, g)     # the lookup, now after the update
+                    else:
+                        h.tmigr_next_groupevt(g)
             return r
         del out[n0:]
         _restore_groups(snap)
@@ -1949,6 +1985,7 @@ class Engine:
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
+            self.due_at[g] = cpu
             # A lookup right here dequeues the due events (tmigr_next_expired_groupevt()) and,
             # where tmigr_handle_remote_cpu() returns untraced (target busy or active), looks
             # again (`goto again`): the walk's firstexp is then the first event not yet due.
@@ -1981,7 +2018,7 @@ class Engine:
         tmc = h.cpus.get(evt.cpu)
         why = ""
         if tmc is not None:
-            if tmc.cpuevt.ignore and evt.queued_in is g:
+            if tmc.cpuevt.ignore and (evt.queued_in is g or evt.queued_in is None):
                 # Its CPU became active meanwhile: the kernel's walk pruned the event (ignored at
                 # the lookup) or took it as due and then skipped that CPU without a tracepoint
                 # (tmigr_handle_remote_cpu: cpuevt.ignore) -- unless the walk ran before the
@@ -2198,7 +2235,7 @@ class Engine:
                 if lg is not None and lg[0] == act[0] and lg[4] == E_SET_ACTIVE:
                     group.active, group.migrator = lg[2], lg[3]
                 self.res.reordered += 1
-            if i >= 0 and group in self.lookup_at:
+            if i >= 0 and self._lookup_pending(group):
                 # the level traced at row i: another CPU's lookup may come before or after it
                 grp, ch = group, child
                 done = self._update_or_lookup_first(i, cpu, group, child, w, out,

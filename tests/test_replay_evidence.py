@@ -257,8 +257,8 @@ def test_a_trace_showing_one_cpu_still_has_a_two_cpu_machine(tmp_path: Path):
 CORPUS = sorted((FIXTURES / "outside-class" / "corpus").glob("*.trace.txt.xz"))
 KNOWN_FALSE_DIVERGENCES = {
     "6.19.14-32cpu-2node-boot-remote-node-first": 5,
-    "7.2.13-32cpu-2node-boot-remote-node-first": 3,
-    "7.3.4-32cpu-2node-boot-remote-node-first-hotplug": 3,
+    "7.2.13-32cpu-2node-boot-remote-node-first": 2,
+    "7.3.4-32cpu-2node-boot-remote-node-first-hotplug": 1,
 }
 
 

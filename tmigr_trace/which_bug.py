@@ -137,8 +137,10 @@ def _era(trace: Any, model: str | None, kernel: str | None) -> tuple[Any, str, b
 
 
 def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
-              window_us: float = 50.0) -> BugSearch:
-    """Replay `trace` with the fixed model of its era and with each historical fault; say which fit."""
+              window_us: float = 50.0, all_faults: bool = False) -> BugSearch:
+    """Replay `trace` with the fixed model of its era and with each historical fault; say which fit.
+
+    `all_faults`: try every fault of :data:`FAULTS` even when the era is known."""
     if isinstance(trace, str):
         from .trace import load
         trace = load(trace)
@@ -148,12 +150,13 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         profile, why, decided = _era(trace, model, kernel)
     except KeyError as exc:
         raise TmigrError(str(exc).strip("'\"")) from None
-    if decided:
+    if decided and not all_faults:
         names = faults_of_era(profile)
         tried = f"the faults of the {profile.name} era ({', '.join(profile.releases) or 'no release'})"
     else:
         names = [f for f in FAULTS if f not in profile.default_faults]
-        tried = "every historical fault (the release is unknown: --kernel R restricts them to R's era)"
+        tried = ("every historical fault" if decided else
+                 "every historical fault (the release is unknown: --kernel R restricts them to R's era)")
     base = _variant(trace, profile.name, None, kernel, window_us)
     if base.error:
         raise TmigrError(base.error)
@@ -173,6 +176,11 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
     fits = [c for c in cands if c.verdict == "fits"]
     fits.sort(key=lambda c: (c.diverged, c.number or 0))
     notes: list[str] = []
+    tied = [c.commit or "" for c in cands if c.verdict == "same"]
+    if tied and base.warmup_events:
+        notes.append(f"{base.warmup_events} of the trace's events were replayed as warm-up (the model's "
+                     "state before them is unknown): a decision that falls there is not compared, so a "
+                     "short fragment may not separate a fault from the fix")
     if fits:
         best = fits[0].diverged
         named = [f"{c.commit} (fixed in {c.fixed_in})" for c in fits if c.diverged == best]
@@ -181,13 +189,12 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         if more:
             verdict += f" (also fewer divergences: {', '.join(more)})"
     elif base.diverged == 0:
-        same = [c.commit for c in cands if c.verdict == "same"]
-        verdict = "fits the fixed kernel" + (f"; so do {', '.join(same)}: this trace cannot tell them apart"
-                                             if same else "")
-        if same and base.warmup_events:
-            notes.append(f"{base.warmup_events} of the trace's events were replayed as warm-up (the "
-                         "model's state before them is unknown): a bug whose decision falls there is "
-                         "agreed by default, so a short fragment may not separate a fault from the fix")
+        verdict = "fits the fixed kernel" + (f"; so do {', '.join(tied)}: this trace cannot tell them apart"
+                                             if tied else "")
+    elif tied and len(tied) == len([c for c in cands if not c.error]):
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(base.diverged_by_kind.items()))
+        verdict = (f"undecided: the fixed model and every fault diverge alike ({base.diverged}: {kinds}); "
+                   "this trace cannot tell them apart")
     else:
         verdict = (f"no historical fault fits: the fixed model diverges {base.diverged} times and no "
                    "fault removes them (a new bug, or a model gap: see --explain)")
@@ -205,10 +212,11 @@ def render(search: BugSearch, console: Any) -> None:
 
     console.print(f"which bug: {search.trace} ({search.events} events)", markup=False)
     console.print(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}", markup=False)
-    table = Table("variant", "fixed in", "checked", "diverged", "undecidable", "verdict")
+    table = Table("fault", "fixed by", "in", "checked", "diverged", "undecidable", "verdict")
     for v in [search.baseline, *search.candidates]:
-        table.add_row(v.label, v.fixed_in or "", str(v.checked), str(v.diverged), str(v.undecidable),
-                      v.verdict + (f": {v.error}" if v.error else ""))
+        name = f"#{v.number} {v.fault}" if v.fault else v.label
+        table.add_row(name, v.commit or "", v.fixed_in or "", str(v.checked), str(v.diverged),
+                      str(v.undecidable), v.verdict + (f": {v.error}" if v.error else ""))
     console.print(table)
     for c in search.candidates:
         if c.verdict == "fits" and c.title:

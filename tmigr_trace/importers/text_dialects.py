@@ -47,7 +47,7 @@ LATENCY_RE = re.compile(
 # (no [CPU] brackets either); the same expression reads it, with a seconds stamp.
 # printk level, dmesg time stamp and caller id, or a syslog/journal line of the kernel.
 CONSOLE_PREFIX_RE = re.compile(
-    r"^(?:<\d{1,2}>)?(?:\[[ \t]*\d+\.\d+\](?:\[[ \t]*[TC]\d+\])?[ \t]?"
+    r"^[ \t]*(?:<\d{1,2}>)?(?:\[[ \t]*\d+\.\d+\](?:\[[ \t]*[TC]\d+\])?[ \t]?"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: (?:\[[ \t]*\d+\.\d+\][ \t]?)?)"
 )
 QUOTE_RE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+")

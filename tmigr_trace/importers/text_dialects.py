@@ -303,6 +303,9 @@ class ExcerptTextParser(TextParser):
         return values
 
     def _skipped(self, raw: str) -> None:
+        # Counted as before in meta.malformed_lines too (every line that is not an event), so the
+        # "not a trace" message and the counters keep their meaning; the dialect says what they were.
+        self._malformed(raw)
         st = self.stats
         st.skipped_lines += 1
         if len(st.skipped_examples) < MAX_EXAMPLES:

@@ -19,7 +19,8 @@ wrapped by a mail client, with prose between the excerpts. This module recognise
 
 Routing keeps the fast C path for standard text: :func:`text_parser_for` looks at the first block
 and only when it holds something other than standard event lines, ``#`` comments, loss markers and
-trace-cmd's preamble does the import go through :class:`ExcerptTextParser` (per-line Python).
+trace-cmd's preamble does the import go through :class:`ExcerptTextParser`, which rewrites each line
+to the standard shape in Python and hands the result to the same parser (C fast path included).
 What each line was is counted into ``meta.extra["text_dialect"]`` (``tmigr-trace info`` shows it).
 """
 
@@ -32,7 +33,7 @@ import pyarrow as pa
 
 from ..metadata import TraceMeta
 from ..schema import EVENT_BY_NAME, print_keys
-from .text import _DEC_TEXT, _I32_MAX, _I64_MAX, HEADER_RE, IGNORED_RE, KV_RE, LOST_RE, TextParser, parse_ts
+from .text import HEADER_RE, IGNORED_RE, KV_RE, LOST_RE, TextParser
 
 # trace_print_lat_fmt: irqs-off (d D b X .), need-resched (n N p, and with lazy preemption L B l
 # b ...), hard/soft irq (z Z h H s .), preempt depth, then (newer kernels) migrate-disable: 4 to 6
@@ -141,22 +142,31 @@ def needs_excerpt_parser(sample: bytes) -> bool:
     return not all(_is_standard_line(ln.decode("utf-8", "replace")) for ln in lines)
 
 
-def text_parser_for(first_block: bytes, meta: TraceMeta) -> TextParser:
+def text_parser_for(first_block: bytes, meta: TraceMeta) -> "TextParser | ExcerptTextParser":
     """The parser for a text stream, chosen from its first block (see the module docstring)."""
     if needs_excerpt_parser(first_block):
         return ExcerptTextParser(meta)
     return TextParser(meta)
 
 
-class ExcerptTextParser(TextParser):
-    """Per-line parser for every dialect: console prefixes, quoting, wrapping, latency format."""
+class ExcerptTextParser:
+    """Normalises every dialect to the standard line shape and hands it to a :class:`TextParser`
+    (so the C fast path parses excerpts too): console prefixes and quoting taken off, wrapped lines
+    joined, latency-format headers rewritten (``comm-pid [CPU] flags secs.nanos: event: body``
+    with the stamp's value unchanged), lines a mail quotes a second time dropped."""
 
     def __init__(self, meta: TraceMeta):
-        super().__init__(meta, fast=False)
+        self.meta = meta
+        self.inner = TextParser(meta)
         self.stats = DialectStats(parser="excerpt")
+        self._tail = b""
         self._pending: list[str] = []   # raw lines held back: the last event line may continue
         self._seen: set[tuple] = set()
         self._latest = -1 << 63
+
+    @property
+    def events(self) -> int:
+        return self.inner.events
 
     def feed(self, chunk: bytes) -> pa.Table | None:
         data = self._tail + chunk
@@ -170,12 +180,11 @@ class ExcerptTextParser(TextParser):
     def finish(self) -> pa.Table | None:
         data, self._tail = self._tail, b""
         lines = data.decode("utf-8", "replace").split("\n") if data else []
-        table = self._lines(lines, final=True)
-        self.meta.pointer_mode = self.pointers.mode()
-        for ev, keys in sorted(self._observed.items()):
-            self.meta.observed_fields[ev] = sorted(keys, key=lambda k: (keys[k], k))
+        tables = [t for t in (self._lines(lines, final=True), self.inner.finish()) if t is not None]
         self.meta.extra["text_dialect"] = self.stats.to_meta()
-        return table
+        if len(tables) > 1:
+            return pa.concat_tables(tables).unify_dictionaries()
+        return tables[0] if tables else None
 
     def _lines(self, raw_lines: list[str], final: bool) -> pa.Table | None:
         raw_lines = self._pending + raw_lines
@@ -183,41 +192,28 @@ class ExcerptTextParser(TextParser):
         if not final:
             # Keep the lines from the last event line on: a continuation may be in the next block.
             for k in range(len(raw_lines) - 1, max(-1, len(raw_lines) - 4), -1):
-                if self._event_match(split_line(raw_lines[k]).text) is not None:
+                if _event_match(split_line(raw_lines[k]).text) is not None:
                     self._pending, raw_lines = raw_lines[k:], raw_lines[:k]
                     break
-        cols, n = self._parse(raw_lines)
-        return self.to_table(cols, n) if n else None
+        out = self._normalise(raw_lines)
+        return self.inner.feed(out.encode()) if out else None
 
-    @staticmethod
-    def _event_match(text: str) -> tuple[str, re.Match] | None:
-        m = LATENCY_RE.match(text)
-        if m is not None:
-            return "latency", m
-        m = HEADER_RE.match(text)
-        if m is not None:
-            return "standard", m
-        return None
-
-    def _parse(self, raw_lines: list[str]) -> tuple[dict[str, list], int]:
-        from .text import _Rows
-
-        rows = _Rows()
+    def _normalise(self, raw_lines: list[str]) -> str:
         st = self.stats
+        out: list[str] = []
         i = 0
         while i < len(raw_lines):
             line = split_line(raw_lines[i])
             i += 1
-            self.lines += 1
             if line.crlf:
                 st.saw("crlf")
             if not line.text.strip():
                 st.blank_lines += 1
                 continue
-            hit = self._event_match(line.text)
+            hit = _event_match(line.text)
             if hit is None:
                 if LOST_RE.match(line.text) is not None:
-                    self._non_event_line(line.text)
+                    out.append(line.text)
                 elif IGNORED_RE.match(line.text) is None:
                     self._skipped(raw_lines[i - 1])
                 continue
@@ -227,14 +223,13 @@ class ExcerptTextParser(TextParser):
             # that hold only fields the event has not printed yet.
             while i < len(raw_lines):
                 nxt = split_line(raw_lines[i])
-                if nxt.depth != line.depth or not self._continues(m, nxt.text):
+                if nxt.depth != line.depth or not _continues(m, nxt.text):
                     break
                 text = f"{text.rstrip()} {nxt.text.strip()}"
                 i += 1
-                self.lines += 1
                 st.wrapped_lines += 1
                 st.saw("wrapped")
-                hit = self._event_match(text)
+                hit = _event_match(text)
                 assert hit is not None
                 kind, m = hit
             if line.quoted:
@@ -242,74 +237,74 @@ class ExcerptTextParser(TextParser):
             if line.console:
                 st.saw("console-prefix")
             st.saw(kind)
-            values = self._values(kind, m, text)
-            if values is not None:
+            std = self._standard(kind, m, text)
+            if std is not None:
                 st.event_lines += 1
-                rows.add(values)
-        return rows.cols, rows.n
+                out.append(std)
+        return "\n".join(out) + "\n" if out else ""
 
-    @staticmethod
-    def _continues(m: re.Match, text: str) -> bool:
-        if not text.strip() or CONTINUATION_RE.match(text) is None:
-            return False
-        keys = print_keys(m["event"]) if m["event"] in EVENT_BY_NAME else {}
-        have = {k for k, _ in KV_RE.findall(m["body"])}
-        more = [k for k, _ in KV_RE.findall(text)]
-        return bool(keys) and all(k in keys and k not in have for k in more)
-
-    def _values(self, kind: str, m: re.Match, text: str) -> dict[str, object] | None:
-        meta = self.meta
-        event = m["event"]
-        if EVENT_BY_NAME.get(event) is None:
-            meta.unknown_events[event] = meta.unknown_events.get(event, 0) + 1
-            return None
-        body = m["body"]
-        if event == "timer_start":  # flags print as symbols (__print_flags): not a stored value
-            body = SYMBOLIC_FLAGS_RE.sub("", body)
-        values = self._parse_body(event, body)
-        if values is None:
-            self._malformed(text)
-            return None
+    def _standard(self, kind: str, m: re.Match, text: str) -> str | None:
+        """The line in the standard shape, or None for a line a mail quotes again."""
         if kind == "latency":
             if m["usint"] is not None:
-                ts = int(m["usint"]) * 1000 + int((m["usfrac"] or "").ljust(3, "0")[:3])
+                ns = int(m["usint"]) * 1000 + int((m["usfrac"] or "").ljust(3, "0")[:3])
+                stamp = f"{ns // 1_000_000_000}.{ns % 1_000_000_000:09d}"
                 self.stats.ts_kind("latency-us")
             elif m["sec"] is not None:
-                ts = parse_ts(m["sec"], m["frac"])
+                stamp = f"{m['sec']}.{m['frac']}"
                 self.stats.ts_kind("standard")
             else:
-                ts = int(m["count"])
+                stamp = m["count"]
                 self.stats.ts_kind("latency-count")
-            tgid = None
+            body = m["body"]
+            if m["event"] == "timer_start":  # flags print as symbols (__print_flags): no stored value
+                body = SYMBOLIC_FLAGS_RE.sub("", body)
+            comm = m["comm"].strip() or "<...>"
+            text = f"{comm}-{m['pid']} [{int(m['cpu']):03d}] {m['flags']} {stamp}: {m['event']}: {body}"
+            key = (m["cpu"], stamp, m["event"], m["body"])
         else:
-            ts = parse_ts(m["sec"], m["frac"])
             self.stats.ts_kind("standard")
-            tgid = m["tgid"]
-            tgid = int(tgid) if _DEC_TEXT.fullmatch(tgid or "") and abs(int(tgid)) <= _I32_MAX else None
-        cpu, pid = int(m["cpu"]), int(m["pid"])
-        if ts > _I64_MAX or cpu > _I32_MAX or pid > _I32_MAX:
-            self._malformed(text)
-            return None
+            stamp = f"{m['sec']}.{m['frac']}" if m["frac"] is not None else m["sec"]
+            key = (m["cpu"], stamp, m["event"], m["body"])
+        sec, _, frac = stamp.partition(".")
+        ts = int(sec) * 1_000_000_000 + int(frac.ljust(9, "0")[:9]) if frac else int(sec)
         # A mail quotes lines it showed before: the same event again after the excerpt had moved
         # on in time (identical events within one stamp, in order, are kept: a CPU can repeat one).
-        key = (cpu, ts, event, m["body"])
         if key in self._seen and ts < self._latest:
             self.stats.duplicate_lines += 1
             return None
         self._seen.add(key)
         self._latest = max(self._latest, ts)
-        values.update(ts=ts, cpu=cpu, pid=pid, tgid=tgid, comm=m["comm"].strip(), irq_flags=m["flags"],
-                      event=event)
-        return values
+        return text
 
     def _skipped(self, raw: str) -> None:
         # Counted as before in meta.malformed_lines too (every line that is not an event), so the
         # "not a trace" message and the counters keep their meaning; the dialect says what they were.
-        self._malformed(raw)
+        self.inner._malformed(raw)
         st = self.stats
         st.skipped_lines += 1
         if len(st.skipped_examples) < MAX_EXAMPLES:
             st.skipped_examples.append(raw[:200])
+
+
+def _event_match(text: str) -> tuple[str, re.Match] | None:
+    m = LATENCY_RE.match(text)
+    if m is not None:
+        return "latency", m
+    m = HEADER_RE.match(text)
+    if m is not None:
+        return "standard", m
+    return None
+
+
+def _continues(m: re.Match, text: str) -> bool:
+    """Is `text` the wrapped rest of the event line `m`: key=value fields of that event only?"""
+    if not text.strip() or CONTINUATION_RE.match(text) is None:
+        return False
+    keys = print_keys(m["event"]) if m["event"] in EVENT_BY_NAME else {}
+    have = {k for k, _ in KV_RE.findall(m["body"])}
+    more = [k for k, _ in KV_RE.findall(text)]
+    return bool(keys) and all(k in keys and k not in have for k in more)
 
 
 def standard_stats(parser: TextParser) -> dict:

@@ -51,6 +51,7 @@ CONSOLE_PREFIX_RE = re.compile(
     r"^[ \t]*(?:<\d{1,2}>)?(?:\[[ \t]*\d+\.\d+\](?:\[[ \t]*[TC]\d+\])?[ \t]?"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: (?:\[[ \t]*\d+\.\d+\][ \t]?)?)"
 )
+_PREFIX_STARTS = frozenset("><[")
 QUOTE_RE = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+")
 SYMBOLIC_FLAGS_RE = re.compile(r"\bflags=(?![0-9a-fA-F]+(?:\s|$))\S*")
 CONTINUATION_RE = re.compile(r"^[ \t]*(?:\w+=\S*[ \t]*)+$")
@@ -109,9 +110,13 @@ class Line:
 def split_line(raw: str) -> Line:
     """Strip CR, mail quoting and a console prefix (in either order: quoted console logs too)."""
     crlf = raw.endswith("\r")
-    text = raw.rstrip("\r")
+    text = raw.rstrip("\r") if crlf else raw
     depth = 0
     quoted = console = False
+    head = text.lstrip(" \t")[:2]
+    first = head[:1]
+    if (first not in _PREFIX_STARTS and not first.isupper()) or (first == "<" and not head[1:].isdigit()):
+        return Line(text, 0, False, False, crlf)   # the common case (also "<idle>-0"): nothing to take off
     for _ in range(2):
         q = QUOTE_RE.match(text)
         if q is not None and q.end():
@@ -201,9 +206,10 @@ class ExcerptTextParser:
     def _normalise(self, raw_lines: list[str]) -> str:
         st = self.stats
         out: list[str] = []
+        parts = [split_line(r) for r in raw_lines]
         i = 0
         while i < len(raw_lines):
-            line = split_line(raw_lines[i])
+            line = parts[i]
             i += 1
             if line.crlf:
                 st.saw("crlf")
@@ -222,7 +228,7 @@ class ExcerptTextParser:
             # A mail client may have wrapped the line: join continuations of the same quote depth
             # that hold only fields the event has not printed yet.
             while i < len(raw_lines):
-                nxt = split_line(raw_lines[i])
+                nxt = parts[i]
                 if nxt.depth != line.depth or not _continues(m, nxt.text):
                     break
                 text = f"{text.rstrip()} {nxt.text.strip()}"
@@ -299,7 +305,7 @@ def _event_match(text: str) -> tuple[str, re.Match] | None:
 
 def _continues(m: re.Match, text: str) -> bool:
     """Is `text` the wrapped rest of the event line `m`: key=value fields of that event only?"""
-    if not text.strip() or CONTINUATION_RE.match(text) is None:
+    if "=" not in text or ": " in text or CONTINUATION_RE.match(text) is None:
         return False
     keys = print_keys(m["event"]) if m["event"] in EVENT_BY_NAME else {}
     have = {k for k, _ in KV_RE.findall(m["body"])}

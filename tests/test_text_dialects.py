@@ -260,3 +260,16 @@ def test_standard_text_keeps_the_fast_path():
     assert needs_excerpt_parser(gzip.open(HOST_618 / "report-l.txt.gz").read())
     buf = io.BytesIO()
     assert not needs_excerpt_parser(buf.getvalue())
+
+
+def test_lab_latency_capture_still_imports_as_a_capture(tmp_path: Path):
+    """The extra lab/trace-latency.txt does not disturb the capture import (raw buffers)."""
+    proc = run_cli("lab", "import", LAB_LATENCY, "-o", tmp_path / "cap.parquet")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(run_cli("info", tmp_path / "cap.parquet", "--json", check=True).stdout)["events"] == 473
+
+
+def test_lab_latency_format_is_refused_with_text_out(tmp_path: Path):
+    proc = run_cli("lab", "run", "--latency-format", "--text-out", tmp_path / "x.trace.txt")
+    assert proc.returncode == 2 and "not with --text-out" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -273,3 +273,23 @@ def test_lab_latency_format_is_refused_with_text_out(tmp_path: Path):
     proc = run_cli("lab", "run", "--latency-format", "--text-out", tmp_path / "x.trace.txt")
     assert proc.returncode == 2 and "not with --text-out" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_real_serial_console_ftrace_dump(tmp_path: Path):
+    """A guest's serial console with sysrq-z's ftrace_dump: the dumped lines are the last events of
+    the same buffer's trace text, at the same stamps (time_start 0), minus what printk dropped."""
+    lab = FIXTURES / "lab-latency"
+    _, meta, n_con = import_file(lab / "lab-7.3.4+deb13-4cpu-ftrace-dump.console.log.xz", tmp_path / "c.parquet")
+    _, _, n_txt = import_file(lab / "lab-7.3.4+deb13-4cpu-ftrace-dump.trace.txt.xz", tmp_path / "t.parquet")
+    assert (n_con, n_txt) == (812, 1840)
+    d = meta.extra["text_dialect"]
+    assert d["dialects"] == ["console-prefix", "latency"] and d["skipped_lines"] == 12
+    assert d["skipped_examples"][:2] == ["[    0.028000] ..MP-BIOS bug: 8254 timer not connected to IO-APIC",
+                                         "LAB-BOOTED: 7.3.4+deb13-amd64 online=0-3 uptime=12.13"]
+    con, txt = rows(tmp_path / "c.parquet", False), rows(tmp_path / "t.parquet", False)[-n_con:]
+    pointers = {"group", "parent", "child"}
+    for c, t in zip(con, txt):
+        assert c["ts"] == t["ts"] and c["comm"] == t["comm"][:8]
+        for k in FIELDS:
+            if k != "comm" and c[k] != t[k]:
+                assert k in pointers and c[k] is None, (k, c, t)   # printed (____ptrval____)

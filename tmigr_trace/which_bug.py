@@ -10,6 +10,7 @@ half as often). Nothing of the engine is changed; each variant is an ordinary re
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -141,7 +142,7 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
     """Replay `trace` with the fixed model of its era and with each historical fault; say which fit.
 
     `all_faults`: try every fault of :data:`FAULTS` even when the era is known."""
-    if isinstance(trace, str):
+    if isinstance(trace, (str, os.PathLike)):
         from .trace import load
         trace = load(trace)
     if kernel is not None and parse_release(kernel) is None:

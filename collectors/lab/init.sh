@@ -96,7 +96,9 @@ if [ "${LAB_LATENCY_FORMAT:-0}" = 1 ] && [ "$LAB_MODE" != text ]; then
 	done
 	[ -s /tmp/trace-latency.txt ] || fail "--latency-format: no capture instance found"
 fi
-if [ "$LAB_MODE" = text ]; then
+if [ "$LAB_MODE" = text ] && [ -s /tmp/trace-before-dump.txt ]; then
+	cp /tmp/trace-before-dump.txt /tmp/capture.tar   # scenario ftrace-dump: the dump consumed the buffer
+elif [ "$LAB_MODE" = text ]; then
 	echo 0 > $T/tracing_on
 	cat $T/trace > /tmp/capture.tar || fail "reading $T/trace failed"
 elif [ -x /lab/tmigr-capture.sh ]; then

@@ -35,6 +35,8 @@ class TraceSummary:
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
     topology: dict = field(default_factory=dict)
+    # Text imports: which dialects, what ts holds, lines skipped (importers/text_dialects.py).
+    text_dialect: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,4 +77,5 @@ def summarize(trace: Trace) -> TraceSummary:
         duration_ns=(last - first) if first is not None else 0,
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
         malformed_lines=meta.malformed_lines, topology=meta.topology,
+        text_dialect=dict(meta.extra.get("text_dialect") or {}),
     )

@@ -84,7 +84,21 @@ echo "LAB-SCENARIO-DONE: uptime=$(cut -d' ' -f1 /proc/uptime)"
 oops=$(dmesg | grep -m 1 -E '(^|\] )(Oops|BUG|kernel BUG at [^:]*|general protection fault|int3|invalid opcode)(:| \[#)')
 [ -n "$oops" ] && echo "LAB-OOPS: ${oops#*\] }"
 
-if [ "$LAB_MODE" = text ]; then
+# --latency-format: the capture instance's buffer printed by the guest itself with
+# options/latency-format on (what ftrace_dump and latency tracers print), shipped as lab/trace-latency.txt.
+if [ "${LAB_LATENCY_FORMAT:-0}" = 1 ] && [ "$LAB_MODE" != text ]; then
+	for inst in $T/instances/*/; do
+		[ -f ${inst}trace ] || continue
+		echo 0 > ${inst}tracing_on
+		echo 1 > ${inst}options/latency-format || fail "options/latency-format refused"
+		cat ${inst}trace > /tmp/trace-latency.txt || fail "reading ${inst}trace failed"
+		echo 0 > ${inst}options/latency-format
+	done
+	[ -s /tmp/trace-latency.txt ] || fail "--latency-format: no capture instance found"
+fi
+if [ "$LAB_MODE" = text ] && [ -s /tmp/trace-before-dump.txt ]; then
+	cp /tmp/trace-before-dump.txt /tmp/capture.tar   # scenario ftrace-dump: the dump consumed the buffer
+elif [ "$LAB_MODE" = text ]; then
 	echo 0 > $T/tracing_on
 	cat $T/trace > /tmp/capture.tar || fail "reading $T/trace failed"
 elif [ -x /lab/tmigr-capture.sh ]; then
@@ -103,6 +117,7 @@ add_lab_files() {
 	cp /tmp/lab-boot-online $top/lab/boot_online
 	cp $LAB_ONLINED $top/lab/onlined
 	echo "${LAB_ONLINE_ORDER:-ascending}" > $top/lab/online_order
+	[ -f /tmp/trace-latency.txt ] && cp /tmp/trace-latency.txt $top/lab/trace-latency.txt
 	rm -f /tmp/capture.tar
 	(cd /tmp/ship && tar -cf /tmp/capture.tar *) || return 1
 	rm -rf /tmp/ship

@@ -25,7 +25,14 @@ def import_cmd(
         return
     lost = f", {meta.lost_total} lost" if meta.lost_total else ""
     extra = ""
-    if meta.malformed_lines:
+    dialect = meta.extra.get("text_dialect") or {}
+    if dialect.get("parser") == "excerpt":   # importers/text_dialects.py: what the lines were
+        extra += f", {'/'.join(dialect['dialects'])}: {dialect['skipped_lines']} non-event lines skipped"
+        if dialect["duplicate_lines"]:
+            extra += f", {dialect['duplicate_lines']} quoted again"
+        if meta.malformed_lines > dialect["skipped_lines"]:
+            extra += f", {meta.malformed_lines - dialect['skipped_lines']} malformed event lines"
+    elif meta.malformed_lines:
         extra += f", {meta.malformed_lines} malformed lines skipped"
     if meta.unknown_events:
         extra += f", {sum(meta.unknown_events.values())} events of other types skipped"

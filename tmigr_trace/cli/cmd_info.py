@@ -38,6 +38,15 @@ def info_cmd(
     head.add_row("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")
     if s.malformed_lines or s.unknown_events:
         head.add_row("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}")
+    d = s.text_dialect
+    if d.get("parser") == "excerpt":
+        head.add_row("text", f"{', '.join(d.get('dialects', []))}: {d.get('event_lines', 0)} event lines, "
+                     f"{d.get('skipped_lines', 0)} non-event lines and {d.get('blank_lines', 0)} blank "
+                     f"skipped, {d.get('wrapped_lines', 0)} wrapped joined, {d.get('duplicate_lines', 0)} "
+                     "quoted again dropped")
+    for kind, meaning in (d.get("ts_meaning") or {}).items():
+        if kind != "standard":
+            head.add_row("ts", meaning)
     out_console.print(head)
     table = Table("event", "count", title=f"{s.events} events")
     for name, count in s.by_event.items():

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
+from ..store import check_output_path
 from .common import err_console, out_console, parse_duration
 
 lab_app = typer.Typer(help="Boot real Debian kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
@@ -71,6 +72,8 @@ def run_cmd(
     hash_ptr: bool = typer.Option(False, "--hash-ptr", help="text-only: keep the hash-ptr option on (pointers printed hashed); default off (raw pointers)"),
     tcg_threads: str = typer.Option("single", "--tcg-threads", help="TCG: single (default, dependable) or multi (one host thread per vCPU: slower here, intermittently oopses 7.x)"),
     text: bool = typer.Option(True, "--text/--no-text", help="also ship trace.txt (the text of the same window) in the tarball"),
+    console_out: Optional[Path] = typer.Option(None, "--console-out", help="also save the guest's serial console log here (e.g. the ftrace_dump of scenario ftrace-dump)"),
+    latency_format: bool = typer.Option(False, "--latency-format", help="also ship lab/trace-latency.txt: the same window printed by the guest with options/latency-format on (not with --text-out)"),
     scenario: str = typer.Option("idle-churn", "--scenario", help="guest scenario (tmigr-trace lab scenarios)"),
     duration: str = typer.Option("10s", "-d", "--duration", help="scenario duration (10s, 500ms, 2m)"),
     buffer_kb: int = typer.Option(2048, "--buffer-kb", help="per-CPU ring buffer size in the guest"),
@@ -86,6 +89,9 @@ def run_cmd(
 
     if accel not in (None, "kvm", "tcg"):
         raise TmigrError("--accel: kvm or tcg")
+    if latency_format and text_out is not None:
+        raise TmigrError("--latency-format ships a second text beside a capture tarball: not with --text-out")
+    console_p = check_output_path(console_out, force) if console_out is not None else None
     topo = qemu.Topology(cpus=cpus, nodes=nodes, smt=smt, maxcpus=maxcpus, isolcpus=isolcpus,
                          nohz_full=nohz_full, mem_mb=mem)
     result, path, rows, meta = run.lab_run(
@@ -93,9 +99,12 @@ def run_cmd(
         str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
         buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
         env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"}),
+             **({"LAB_LATENCY_FORMAT": "1"} if latency_format else {}),
              **({"LAB_HOTPLUG_CPUS": hotplug_cpus.replace(",", " ")} if hotplug_cpus else {})} or None,
         tcg_threads=tcg_threads, text_out=str(text_out) if text_out else None, boot_trace=boot_trace,
         trace_clock=trace_clock, hash_ptr=hash_ptr)
+    if console_p is not None:
+        run.write_atomic(console_p, result.console.encode())
     if quiet:
         return
     marks = result.marks

@@ -60,6 +60,7 @@ def replay_cmd(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="summary only"),
     in_memory: int = typer.Option(DEFAULT_MEMORY, "--divergences-in-memory", metavar="N",
                                   help="divergences kept in memory; the rest go to a temporary file"),
+    which_bug: bool = typer.Option(False, "--which-bug", help="replay with the fixed model and with each historical fault of its era; say which fit (docs/which-bug.md)"),
 ) -> None:
     """Replay a trace through the model of the timer migration hierarchy, decision by decision."""
     from ..replay.api import replay
@@ -73,6 +74,17 @@ def replay_cmd(
     if in_memory < 0:
         raise TmigrError("--divergences-in-memory must be >= 0")
     tr = load(trace)
+    if which_bug:
+        from ..which_bug import render, which_bug as search_bugs
+
+        if fault or output is not None or explain is not None:
+            raise TmigrError("--which-bug tries every fault itself: not with --fault, -o or --explain")
+        found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us)
+        if as_json:
+            print(json.dumps(found.to_dict(), sort_keys=True))
+        else:
+            render(found, out_console)
+        raise typer.Exit(0 if found.fixed_fits else 1)
     res = replay(tr, model=model, fault=fault or None, kernel=kernel, window_us=window_us,
                  divergences_in_memory=in_memory)
     if out_path is not None:

@@ -9,6 +9,7 @@ Compressed inputs (.gz, .xz, .zst) are read directly.
 from __future__ import annotations
 
 import gzip
+import itertools
 import lzma
 import os
 import shutil
@@ -138,10 +139,12 @@ def _tracedat_blocks(src: Source) -> Iterator[bytes]:
 def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: TraceMeta,
                        progress: Callable[[int], None] | None = None) -> None:
     """Parse a stream of text blocks into the writer (shared by import and `capture --text`)."""
-    from .text import TextParser
+    from .text_dialects import ExcerptTextParser, standard_stats, text_parser_for
 
-    parser = TextParser(meta)
-    for block in blocks:
+    blocks = iter(blocks)
+    first = next(blocks, b"")
+    parser = text_parser_for(first, meta)  # the C fast path unless the text is an excerpt/dump
+    for block in itertools.chain([first] if first else [], blocks):
         table = parser.feed(block)
         if table is not None:
             writer.write(table)
@@ -150,6 +153,8 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
     table = parser.finish()
     if table is not None:
         writer.write(table)
+    if not isinstance(parser, ExcerptTextParser):
+        meta.extra["text_dialect"] = standard_stats(parser)
 
 
 def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: bool = False,

@@ -253,8 +253,8 @@ class TextParser:
                 if col != "function":
                     return None
                 value = None  # timer events print the callback as a symbol (%ps), not an address
-            if COLUMN_BY_NAME[col].kind is Kind.PTR:
-                self.pointers.observe(value)
+            if COLUMN_BY_NAME[col].kind is Kind.PTR and col != "function":  # as the C path: a
+                self.pointers.observe(value)  # callback symbol says nothing of the pointer mode
             values[col] = value
         if not keys:
             return None

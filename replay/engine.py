@@ -214,7 +214,7 @@ class _Ctx:
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
-                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts")
+                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -242,6 +242,8 @@ class _Ctx:
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
         self.rw_ts = 0                            # remote update walk: stamp of its last row
+        self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
+        self.entry_prev = KTIME_MAX               # remote walk: entry_nexp of the lookup before
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
@@ -1760,6 +1762,8 @@ class Engine:
             pruned = [e for e in pruned if e.queued_in is None and e.ignore]
             if pruned and (later or pruned[0] is first):
                 others.append("restore")
+            if later and g.events and g.events[0].ignore:
+                others.append("lookup_now")     # it came after activations that ignore the head
         dcpu = self.due_at.get(g)
         due = None
         if dcpu is not None and dcpu != cpu:
@@ -1783,6 +1787,8 @@ class Engine:
                 for e in pruned:
                     h._timerqueue_add(g, e)
                 g.next_expiry = pre_nexp if later else pruned[0].expires
+            elif how == "lookup_now":
+                h.tmigr_next_groupevt(g)
             else:
                 h._timerqueue_del(g, due)
                 h.tmigr_next_groupevt(g)
@@ -1790,7 +1796,9 @@ class Engine:
             if _record_of(out, n0, g) != obs:
                 continue
             self.res.reordered += 1
-            if how == "restore":
+            if how == "lookup_now":
+                del self.lookup_at[g]
+            elif how == "restore":
                 del self.lookup_at[g]
                 if later:
                     hctx = self.ctx.get(hcpu)
@@ -1827,6 +1835,7 @@ class Engine:
             if op or ctx.exp_upd:
                 self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
+            ctx.entry_prev = KTIME_MAX
             ctx.now = self._now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
             # previous event: only what jiffies had provably reached by then counts.
@@ -1968,23 +1977,21 @@ class Engine:
                 return
         ctx.stopped = False
         if i >= 0:
-            if g.events and g.events[0].ignore:
-                pruned = []
-                for e in g.events:
-                    if not e.ignore:
-                        break
-                    pruned.append(e)
-                # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
-                # untraced, before its walk's first group-state event: an activation that has
-                # not reached g yet may store it after this lookup.
-                ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e)), -1)
-                self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
-            else:
-                self.lookup_at.pop(g, None)
+            pruned = []
+            for e in g.events:
+                if not e.ignore:
+                    break
+                pruned.append(e)
+            # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
+            # untraced, before its walk's first group-state event: an activation that has not
+            # reached g yet may store it after this lookup.
+            ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e)), -1)
+            self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
+            ctx.due_exp = evt.expires
             self.due_at[g] = cpu
             # A lookup right here dequeues the due events (tmigr_next_expired_groupevt()) and,
             # where tmigr_handle_remote_cpu() returns untraced (target busy or active), looks
@@ -1998,6 +2005,7 @@ class Engine:
     def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """Leaving the current level: anything still due should have been handled."""
         g = ctx.level
+        ctx.entry_prev = KTIME_MAX
         if g is None:
             return
         if ctx.due is not None:
@@ -2032,12 +2040,15 @@ class Engine:
                 # the same CPU returns without a tracepoint while it is set.
                 why = "due event's CPU being expired by another CPU (tmc->remote)"
         if why:
-            # Either way the lookup dequeued the event (unless another CPU's update has moved it
-            # meanwhile) and the walk looked at the group again.
-            if evt.queued_in is g:
+            # Either way the lookup dequeued the event (unless another CPU's update has queued it
+            # again meanwhile, with its new expiry) and the walk looked at the group again.
+            if evt.queued_in is g and evt.expires == ctx.due_exp:
                 h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
             self._undec(K_REMOTE, why)
+            # The lookup again (`goto again`) came right after that untraced return, at some
+            # point up to now: what it saw at the first lookup stays admissible.
+            ctx.entry_prev = ctx.entry_nexp if ctx.entry_group is g else KTIME_MAX
             self._remote_eval(i, cpu, ctx, g)
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)
@@ -2348,6 +2359,8 @@ class Engine:
                     alts.append((late, fx))
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_nexp, None))
+                if ctx.entry_prev != KTIME_MAX and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
+                    alts.append((ctx.entry_prev, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
                 alts.append((stop_firstexp, None))
             if alts:

@@ -43,4 +43,4 @@ def info_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("info", epilog=exit_codes({0: "summary printed"}))(info_cmd)
+    app.command("info", short_help="Summarise a trace: kernel, CPUs, events, losses, groups.", epilog=exit_codes({0: "summary printed"}))(info_cmd)

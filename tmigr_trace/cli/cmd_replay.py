@@ -139,5 +139,5 @@ def _verdict(status: int) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("replay", short_help="Replay a trace through the model; report where kernel and model disagree.",
+    app.command("replay", short_help="Replay a trace through the model; list the divergences.",
                 epilog=exit_codes(EXIT_CODES))(replay_cmd)

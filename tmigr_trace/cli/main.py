@@ -7,8 +7,6 @@ import only typer at module level; pandas, pyarrow, rich and the replay load whe
 from __future__ import annotations
 
 import sys
-from typing import Optional
-
 import typer
 
 from ..errors import TmigrError
@@ -49,15 +47,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress, no summaries on stderr (results still on stdout)"),
-    verbose: int = typer.Option(0, "-v", "--verbose", count=True, help="timings and phases on stderr"),
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+    # Plain bool flags: typer coerces other types through pydantic, 0.15 s more for every command.
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="timings and phases on stderr"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                            help="print the version (tool, schemas, replay core) and exit"),
 ) -> None:
     """Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.
 
     Results go to stdout, diagnostics and progress to stderr; piped output is plain text.
     """
-    VERBOSITY.quiet, VERBOSITY.verbose = quiet, verbose
+    VERBOSITY.quiet, VERBOSITY.verbose = quiet, int(verbose)
 
 
 def _register() -> None:
@@ -72,9 +71,28 @@ def _register() -> None:
 _register()
 
 
+def click_command():
+    """The click command typer builds, with its flags defaulting to False instead of None: typer
+    coerces a value that is not a bool (None) through pydantic, which costs 0.15 s of start-up on
+    every command (benchmarks/cli_help.py)."""
+    from types import SimpleNamespace
+
+    names = SimpleNamespace(help_option_names=app.info.context_settings["help_option_names"])
+    root = typer.main.get_command(app)
+    todo = [root]
+    while todo:
+        cmd = todo.pop()
+        flags = [*cmd.params, cmd.get_help_option(names)]
+        for param in flags:
+            if param is not None and getattr(param, "is_flag", False) and param.default is None:
+                param.default = False
+        todo.extend(getattr(cmd, "commands", {}).values())
+    return root
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        click_command()(standalone_mode=True)
     except TmigrError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

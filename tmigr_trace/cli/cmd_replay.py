@@ -123,15 +123,22 @@ def replay_cmd(
             out(line)
         for note in res.notes:
             out(f"note: {note}")
-        if status == EXIT_NOTHING_CHECKED:
-            out(f"nothing checked: none of the {res.events} events gave a decision the model could compare "
-                "(no agreement either); exit status 3")
         if res.divergences and not quiet:
             print_rich_table(divergence_table(res, limit))
             diag("use --explain N for the story of divergence N")
+        out(_verdict_line(res, status))
     if out_path is not None:
         diag(f"{out_path}: {len(res.divergences)} divergences")
     raise typer.Exit(status)
+
+
+def _verdict_line(res, status: int) -> str:
+    if status == EXIT_NOTHING_CHECKED:
+        return (f"verdict: nothing checked: none of the {res.events} events gave a decision the model could "
+                f"compare, so this is not an agreement (exit status {status})")
+    if status == EXIT_DIVERGED:
+        return f"verdict: {res.diverged} divergences in {res.checked} checks (exit status {status})"
+    return f"verdict: agreement: {res.checked} checks, none diverged (exit status {status})"
 
 
 def _verdict(status: int) -> str:

@@ -60,4 +60,5 @@ def register(app: typer.Typer) -> None:
     app.command("capture", context_settings={"allow_interspersed_args": False},
                 short_help="Capture this machine's tmigr tracepoints into Parquet (root).",
                 epilog=exit_codes({0: "captured (also when stopped by Ctrl-C or SIGTERM: the capture is kept)",
-                                   2: "cannot capture here (see tmigr-trace doctor) or bad options"}))(capture_cmd)
+                                   2: "cannot capture here (see tmigr-trace doctor) or bad options",
+                                   130: "a second Ctrl-C: aborted, nothing written (the tracing state is still restored)"}))(capture_cmd)

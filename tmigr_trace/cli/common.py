@@ -138,5 +138,6 @@ def fail(message: str, code: int = 2) -> None:
 
 def exit_codes(codes: dict[int, str]) -> str:
     """The 'Exit status' epilog of a subcommand's --help (the README lists the same)."""
-    rows = {**codes, 2: codes.get(2, "bad input or usage: one line on stderr"), 130: "interrupted (Ctrl-C)"}
+    rows = {**codes, 2: codes.get(2, "bad input or usage: one line on stderr"),
+            130: codes.get(130, "interrupted (Ctrl-C)")}
     return "\b\nExit status:\n" + "\n".join(f"  {k:<4} {v}" for k, v in sorted(rows.items()))

@@ -21,12 +21,15 @@ def enabled(quiet: bool = False) -> bool:
 
 
 class Bar:
-    """One task of a live progress display; a no-op when progress is off."""
+    """One task of a live progress display (a no-op when progress is off); counts what it is
+    told, for ``-v``'s closing line."""
 
     def __init__(self, progress: Any = None, task: Any = None):
         self._progress, self._task = progress, task
+        self.count, self.passes = 0, 0
 
     def advance(self, n: int) -> None:
+        self.count += n
         if self._progress is not None:
             self._progress.advance(self._task, n)
 
@@ -36,13 +39,27 @@ class Bar:
 
     def restart(self, description: str, total: float | None) -> None:
         """Start over (a new pass over the same data)."""
+        self.passes += 1
         if self._progress is not None:
             self._progress.reset(self._task, total=total, description=description)
 
 
 @contextlib.contextmanager
 def bar(description: str, total: float | None = None, unit: str = "events", quiet: bool = False) -> Iterator[Bar]:
-    """A progress bar on stderr: ``unit`` "bytes" (size, transfer speed) or "events" (count, /s)."""
+    """A progress bar on stderr: ``unit`` "bytes" (size, transfer speed) or "events" (count, /s).
+    With ``-v``, one closing line says how much was read, how fast, in how many passes."""
+    t0 = time.monotonic()
+    with _bar(description, total, unit, quiet) as b:
+        yield b
+    if VERBOSITY.verbose and not (quiet or VERBOSITY.quiet):
+        secs = max(time.monotonic() - t0, 1e-9)
+        passes = f" in {b.passes} passes" if b.passes > 1 else ""
+        _console(True).print(f"{description}: {b.count:,} {unit}{passes}, {secs:.2f} s "
+                             f"({b.count / secs:,.0f} {unit}/s)", markup=False)
+
+
+@contextlib.contextmanager
+def _bar(description: str, total: float | None, unit: str, quiet: bool) -> Iterator[Bar]:
     if not enabled(quiet):
         yield Bar()
         return

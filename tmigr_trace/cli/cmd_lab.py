@@ -44,6 +44,8 @@ def kernels_cmd(
         mark = "yes" if hit is not None and hit.version == e.version else "-"
         out(f"{e.release:<28} {e.version:<22} {e.suite:<19} {mark:<7} {kernels.tracepoint_summary(e.release, c)}")
     diag(f"{shown} of {len(entries)} kernels in {', '.join(kernels.SUITES)}; cache {c}")
+    if series and kernels.version_tuple(series) < (6, 9):
+        diag(f"note: {series} has no tmigr tracepoints (they arrived in v6.9)")
 
 
 def in_series(upstream: str, series: str) -> bool:

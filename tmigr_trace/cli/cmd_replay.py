@@ -127,7 +127,7 @@ def replay_cmd(
             print_rich_table(divergence_table(res, limit))
             diag("use --explain N for the story of divergence N")
         out(_verdict_line(res, status))
-    if out_path is not None:
+    if out_path is not None and not quiet:
         diag(f"{out_path}: {len(res.divergences)} divergences")
     raise typer.Exit(status)
 

@@ -139,6 +139,10 @@ def test_import_and_replay_show_progress_on_a_terminal_only(tmp_path):
     assert "replaying" not in piped.stderr + piped.stdout and "\x1b[" not in piped.stdout
     status, screen = run_in_pty("-q", "replay", tmp_path / "a.parquet")
     assert status == 0 and "replaying (pass" not in screen
+    status, screen = run_in_pty("export", tmp_path / "a.parquet", "-o", tmp_path / "a.pftrace")
+    assert status == 0 and "exporting (pass 1)" in screen and "wrote " in screen, screen
+    piped = run_cli("export", tmp_path / "a.parquet", "-o", tmp_path / "b.pftrace", check=True)
+    assert "exporting (pass" not in piped.stderr and piped.stderr.startswith("wrote ")
 
 
 def test_lab_phases_are_reported_in_order():

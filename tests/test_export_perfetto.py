@@ -112,7 +112,8 @@ def _export(trace: Path, tmp_path: Path, *args: str, name: str | None = None) ->
     out = tmp_path / (name or trace.stem + ".pftrace")
     proc = run_cli("export", trace, "-o", out, *args)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"wrote {out}")
+    # The file is the product: its summary is a diagnostic (stderr), stdout stays empty.
+    assert proc.stderr.startswith(f"wrote {out}") and proc.stdout == ""
     return parse(out), out
 
 

@@ -141,8 +141,12 @@ def lab_capture(tmp_path_factory):
     d = tmp_path_factory.mktemp("lab")
     out, tar = d / "lab.parquet", d / "lab.tar.gz"
     topo = qemu.Topology(cpus=16, nodes=2, smt=2, maxcpus=2)
-    _, path, rows, _ = run.lab_run(LAB_KERNEL, None, topo, "idle-churn", 2.0, str(out), str(tar), buffer_kb=1024)
+    phases: list[str] = []
+    _, path, rows, _ = run.lab_run(LAB_KERNEL, None, topo, "idle-churn", 2.0, str(out), str(tar), buffer_kb=1024,
+                                   phase=phases.append)
     assert path == out and rows > 100
+    # The phases the CLI shows on a terminal, each once, in the order the guest reached them.
+    assert phases == ["fetch", "boot", "online", "capture", "shutdown", "import"], phases
     return out, tar
 
 

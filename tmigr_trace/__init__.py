@@ -2,16 +2,17 @@
 
 __version__ = "0.1.0"
 
-from .trace import Trace, load  # noqa: E402
-
 __all__ = ["Trace", "load", "replay", "__version__"]
 
 
 def __getattr__(name: str):
-    # Lazy: `tmigr_trace.replay(trace, model=...)` imports the replay engine and model on first use.
-    # The replay subpackage is itself callable (see replay/__init__.py).
-    if name == "replay":
-        import importlib
+    # Lazy, so that the CLI starts fast (pandas and pyarrow load on first use):
+    # `tmigr_trace.load` / `Trace` import the reader; `tmigr_trace.replay(trace, model=...)` the
+    # replay engine and model (the replay subpackage is itself callable, see replay/__init__.py).
+    import importlib
 
+    if name in ("Trace", "load"):
+        return getattr(importlib.import_module(".trace", __name__), name)
+    if name == "replay":
         return importlib.import_module(".replay", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -206,5 +206,18 @@ def schema_markdown() -> str:
     return "\n".join(lines)
 
 
+def event_columns_markdown() -> str:
+    """The columns ``Trace.df_event(name)`` gives for each event, with their meaning (used by the
+    reader API's docstring and docs/python-api.md; a test keeps the doc in sync)."""
+    common = ", ".join(f"`{c.name}`" for c in COMMON_COLUMNS)
+    lines = [f"Every event has the common columns {common}; its own fields follow.", "",
+             "| event | since | fields (column: meaning) |", "|---|---|---|"]
+    for ev in EVENTS:
+        fields = "; ".join(f"`{c}`: {COLUMN_BY_NAME[c].doc}" for c in ev.columns)
+        name = ev.name if ev.system == "timer_migration" else f"{ev.name} ({ev.system})"
+        lines.append(f"| `{name}` | {ev.since} | {fields} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     print(schema_markdown())

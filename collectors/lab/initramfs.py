@@ -34,15 +34,19 @@ def capture_script() -> Path | None:
 
 
 def scenarios() -> dict[str, str]:
-    """Scenario name -> first documentation line."""
+    """Scenario name -> its description: the script's leading comment, joined into one paragraph
+    (without the "name:" prefix and the "# online:" directive)."""
     out = {}
     for p in sorted(SCENARIO_DIR.glob("*.sh")):
-        doc = ""
+        lines: list[str] = []
         for line in p.read_text().splitlines():
-            if line.startswith("# ") and not line.startswith("# online:"):
-                doc = line[2:].split(":", 1)[-1].strip()
+            if line.startswith("# online:"):
+                continue
+            if not line.startswith("#"):
                 break
-        out[p.stem] = doc
+            lines.append(line[1:].strip())
+        doc = " ".join(x for x in lines if x)
+        out[p.stem] = doc.removeprefix(f"{p.stem}:").strip()
     return out
 
 

@@ -19,6 +19,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from tmigr_trace.errors import TmigrError
 
@@ -140,9 +141,10 @@ class BootResult:
     timed_out: bool
 
 
-def boot(argv: list[str], console: Path, timeout: float, watch: str | None = None) -> BootResult:
+def boot(argv: list[str], console: Path, timeout: float, watch: str | None = None,
+         on_console: Callable[[str], None] | None = None) -> BootResult:
     """Run QEMU to completion (or timeout). If `watch` is given, stop as soon as it appears on the
-    console (used by the KVM probe)."""
+    console (used by the KVM probe); `on_console` sees the console text as it grows (progress)."""
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timed_out = False
@@ -153,6 +155,8 @@ def boot(argv: list[str], console: Path, timeout: float, watch: str | None = Non
                 break
             except subprocess.TimeoutExpired:
                 pass
+            if on_console is not None and console.exists():
+                on_console(console.read_text(errors="replace"))
             if watch and console.exists() and watch in console.read_text(errors="replace"):
                 proc.kill()
                 proc.wait()

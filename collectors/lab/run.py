@@ -28,6 +28,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from tmigr_trace.cpulist import parse_cpulist
 from tmigr_trace.errors import TmigrError
@@ -37,6 +38,24 @@ from tmigr_trace.store import TraceWriter, check_output_path
 from . import initramfs, kernels, qemu
 
 DEFAULT_BUFFER_KB = 2048
+
+# The guest's console marks (init.sh) -> the phase that begins there, for progress callbacks.
+PHASE_MARKS = (("LAB-BOOTED:", "online"), ("LAB-SCENARIO:", "capture"), ("LAB-SCENARIO-DONE:", "shutdown"))
+
+
+def phase_watcher(phase: Callable[[str], None]) -> Callable[[str], None]:
+    """A console callback that reports each phase once, as its mark appears: online (the guest
+    is at init: tracing starts, late CPUs come online), capture (the scenario runs), shutdown
+    (the capture is packed and shipped, the guest powers off)."""
+    seen: set[str] = set()
+
+    def watch(console: str) -> None:
+        for mark, name in PHASE_MARKS:
+            if name not in seen and mark in console:
+                seen.add(name)
+                phase(name)
+
+    return watch
 
 
 @dataclass
@@ -138,9 +157,11 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
               buffer_kb: int = DEFAULT_BUFFER_KB, timeout: float | None = None, accel: str | None = None,
               env: dict[str, str] | None = None, extra_cmdline: list[str] | None = None,
               online_delay: float = 0.0, tcg_threads: str = "single", text_only: bool = False,
-              boot_trace: bool = False, trace_clock: str | None = None, hash_ptr: bool = False) -> LabRun:
+              boot_trace: bool = False, trace_clock: str | None = None, hash_ptr: bool = False,
+              phase: Callable[[str], None] | None = None) -> LabRun:
     """Boot the guest, run the scenario, and return the capture tarball (bytes) it shipped out
-    (text_only: the text of the top-level trace file)."""
+    (text_only: the text of the top-level trace file). `phase` is told boot, online, capture,
+    shutdown as the guest reaches them."""
     topo.check()
     if tcg_threads not in qemu.TCG_THREADS:
         raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
@@ -175,7 +196,9 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         initrd = initramfs.build(d / "initrd.gz", config)
         console, out = d / "console.log", d / "out.tar"
         argv = qemu_argv(img, topo, initrd, console, out, accel, buffer_kb, extra_cmdline, tcg_threads)
-        r = qemu.boot(argv, console, timeout)
+        if phase is not None:
+            phase("boot")
+        r = qemu.boot(argv, console, timeout, on_console=phase_watcher(phase) if phase is not None else None)
         text = r.console
         where = f"kernel {img.release}" + (", TCG multi-threaded" if accel == "tcg" and tcg_threads == "multi" else "")
         fail = re.search(r"^LAB-FAIL: (.*)$", text, re.M)
@@ -523,12 +546,14 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
             buffer_kb: int = DEFAULT_BUFFER_KB, timeout: float | None = None, accel: str | None = None,
             env: dict[str, str] | None = None, online_delay: float = 0.0, tcg_threads: str = "single",
             text_out: str | None = None, boot_trace: bool = False, trace_clock: str | None = None,
-            hash_ptr: bool = False) -> tuple[LabRun, Path | None, int, TraceMeta | None]:
+            hash_ptr: bool = False, phase: Callable[[str], None] | None = None
+            ) -> tuple[LabRun, Path | None, int, TraceMeta | None]:
     """The whole `tmigr-trace lab run`. Output names are checked before the (long) boot.
 
     With `text_out` the run is text-only: the capture is the text of the top-level trace file
     (`boot_trace`: enabled from early boot on the kernel command line), written to `text_out`
-    (.xz/.gz by name); `out` then holds what `tmigr-trace import text_out` gives."""
+    (.xz/.gz by name); `out` then holds what `tmigr-trace import text_out` gives. `phase` is told
+    each phase as it begins: fetch, boot, online, capture, shutdown, import."""
     if tcg_threads not in qemu.TCG_THREADS:
         raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
     out_p = check_output_path(out, force) if out else None
@@ -544,6 +569,8 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
         raise TmigrError("give -o OUT.parquet, --tar OUT.tar[.gz] and/or --text-out OUT.trace.txt.xz")
     check_online_order((env or {}).get("LAB_ONLINE_ORDER"), topo)
     cache = kernels.cache_dir(cache_override)
+    if phase is not None:
+        phase("fetch")
     if kernel_image:
         img = kernels.image_from_file(kernel_image)
     else:
@@ -555,7 +582,9 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
     t0 = time.monotonic()
     run = run_guest(img, topo, scenario, duration, cache, buffer_kb, timeout, accel, env, online_delay=online_delay,
                     tcg_threads=tcg_threads, text_only=text_p is not None, boot_trace=boot_trace,
-                    trace_clock=trace_clock, hash_ptr=hash_ptr)
+                    trace_clock=trace_clock, hash_ptr=hash_ptr, phase=phase)
+    if phase is not None:
+        phase("import")
     if text_p is not None:
         path, rows, tmeta = finish_text(run, text_p, out_p, force)
         return run, path, rows, tmeta

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import err_console, parse_duration
+from .common import exit_codes, parse_duration
 
 
 def capture_cmd(
@@ -29,6 +29,8 @@ def capture_cmd(
     """
     from ..collectors.live import capture, parse_cpu_list
     from ..errors import TmigrError
+    from . import progress
+    from .common import diag, err_console
 
     secs = parse_duration(duration) if duration else None
     if secs is None and not workload:
@@ -37,7 +39,7 @@ def capture_cmd(
     if buffer_kb < 4:
         raise TmigrError("--buffer-kb must be at least 4")
 
-    if quiet:
+    if not progress.enabled(quiet):
         res = capture(out, duration=secs, buffer_kb=buffer_kb, cpus=cpu_list, with_context=with_context,
                       workload=workload or None, text=text, force=force)
     else:
@@ -49,10 +51,14 @@ def capture_cmd(
                           workload=workload or None, text=text, force=force, status=show)
     if not quiet:
         c = res.meta.extra.get("capture", {})
-        err_console.print(f"{res.path}: {res.events} events in {res.seconds:.1f}s "
-                          f"({c.get('backend')}, clock {res.meta.clock}, pointers {res.meta.pointer_mode}, "
-                          f"lost {res.lost}; stopped: {c.get('stop')})", markup=False)
+        diag(f"{res.path}: {res.events} events in {res.seconds:.1f}s "
+             f"({c.get('backend')}, clock {res.meta.clock}, pointers {res.meta.pointer_mode}, "
+             f"lost {res.lost}; stopped: {c.get('stop')})")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("capture", context_settings={"allow_interspersed_args": False})(capture_cmd)
+    app.command("capture", context_settings={"allow_interspersed_args": False},
+                short_help="Capture this machine's tmigr tracepoints into Parquet (root).",
+                epilog=exit_codes({0: "captured (also when stopped by Ctrl-C or SIGTERM: the capture is kept)",
+                                   2: "cannot capture here (see tmigr-trace doctor) or bad options",
+                                   130: "a second Ctrl-C: aborted, nothing written (the tracing state is still restored)"}))(capture_cmd)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from .common import out_console
+from .common import exit_codes
 
 
 def _checks() -> list[tuple[str, bool | None, str]]:
@@ -64,6 +64,8 @@ def _checks() -> list[tuple[str, bool | None, str]]:
 
 def doctor_cmd() -> None:
     """Report what capturing needs (root, tracefs, tmigr events, pointer hashing, BCC, headers), which backends work and whether the replay core is compiled."""
+    from .common import out_console
+
     rows = _checks()
     for name, ok, detail in rows:
         mark = "ok  " if ok else ("??  " if ok is None else "FAIL")
@@ -82,4 +84,5 @@ def doctor_cmd() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("doctor")(doctor_cmd)
+    app.command("doctor", short_help="What capturing needs here; which backends and replay core work.",
+                epilog=exit_codes({0: "live capture possible here", 1: "live capture not possible (the FAIL lines say why)"}))(doctor_cmd)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from ..info import summarize
-from ..trace import load
-from .common import out_console
+from .common import exit_codes
 
 
 def _fmt_ns(ns: int) -> str:
@@ -19,40 +15,41 @@ def _fmt_ns(ns: int) -> str:
 
 def info_cmd(
     trace: Path = typer.Argument(..., help="a tmigr-trace Parquet file"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object (schema tmigr_trace/schemas/info.schema.json)"),
 ) -> None:
     """Summarise a trace: kernel, CPUs, duration, events per type, losses, pointer mode, groups."""
+    from ..cpulist import format_cpulist
+    from ..info import summarize
+    from ..jsonout import dumps
+    from ..trace import load
+    from .common import out, print_table
+
     s = summarize(load(trace))
     if as_json:
-        print(json.dumps(s.to_dict(), sort_keys=True))
+        print(dumps("info", s.to_dict()))
         return
-    head = Table.grid(padding=(0, 2))
-    head.add_row("trace", s.path)
-    head.add_row("kernel", s.kernel or "unknown")
-    head.add_row("source", f"{s.source_format} ({s.origin})")
-    head.add_row("cpus", ",".join(map(str, s.cpus)))
-    head.add_row("duration", _fmt_ns(s.duration_ns))
-    head.add_row("clock", s.clock or "unknown")
-    head.add_row("pointers", s.pointer_mode)
-    head.add_row("lost events", str(s.lost_events_total) + (f"  {s.lost_events}" if s.lost_events else ""))
-    head.add_row("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")
+    head = [("trace", s.path), ("kernel", s.kernel or "unknown"), ("source", f"{s.source_format} ({s.origin})"),
+            ("cpus", f"{format_cpulist(s.cpus)} ({len(s.cpus)})"), ("duration", _fmt_ns(s.duration_ns)),
+            ("clock", s.clock or "unknown"), ("pointers", s.pointer_mode),
+            ("lost events", str(s.lost_events_total) + (f"  {s.lost_events}" if s.lost_events else "")),
+            ("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")]
     if s.malformed_lines or s.unknown_events:
-        head.add_row("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}")
+        head.append(("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}"))
     d = s.text_dialect
     if d.get("parser") == "excerpt":
-        head.add_row("text", f"{', '.join(d.get('dialects', []))}: {d.get('event_lines', 0)} event lines, "
+        head.append(("text", f"{', '.join(d.get('dialects', []))}: {d.get('event_lines', 0)} event lines, "
                      f"{d.get('skipped_lines', 0)} non-event lines and {d.get('blank_lines', 0)} blank "
                      f"skipped, {d.get('wrapped_lines', 0)} wrapped joined, {d.get('duplicate_lines', 0)} "
-                     "quoted again dropped")
+                     "quoted again dropped"))
     for kind, meaning in (d.get("ts_meaning") or {}).items():
         if kind != "standard":
-            head.add_row("ts", meaning)
-    out_console.print(head)
-    table = Table("event", "count", title=f"{s.events} events")
-    for name, count in s.by_event.items():
-        table.add_row(name, str(count))
-    out_console.print(table)
+            head.append(("ts", meaning))
+    width = max(len(k) for k, _ in head)
+    for k, v in head:
+        out(f"{k:<{width}}  {v}")
+    out()
+    print_table(f"{s.events} events", ["event", "count"], list(s.by_event.items()), right=["count"])
 
 
 def register(app: typer.Typer) -> None:
-    app.command("info")(info_cmd)
+    app.command("info", short_help="Summarise a trace: kernel, CPUs, events, losses, groups.", epilog=exit_codes({0: "summary printed"}))(info_cmd)

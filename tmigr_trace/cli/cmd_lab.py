@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -9,22 +10,24 @@ import typer
 
 from ..errors import TmigrError
 from ..store import check_output_path
-from .common import err_console, out_console, parse_duration
+from .common import exit_codes, parse_duration
 
 lab_app = typer.Typer(help="Boot real Debian kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
+                      short_help="Debian kernels under QEMU, any NUMA/SMT topology: capture.",
                       no_args_is_help=True)
 
 _CACHE_HELP = "lab cache directory (default $TMIGR_LAB_CACHE or ~/.cache/tmigr-trace/lab)"
 
 
-@lab_app.command("kernels")
+@lab_app.command("kernels", epilog=exit_codes({0: "listed"}))
 def kernels_cmd(
     cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
     refresh: bool = typer.Option(False, "--refresh", help="re-download the package lists"),
-    series: Optional[str] = typer.Option(None, "--series", help="only this series, e.g. 7.3"),
+    series: Optional[str] = typer.Option(None, "--series", help="only this series (6.1 is 6.1.x, not 6.12), or a point release (6.12.43)"),
 ) -> None:
     """List the Debian amd64 kernels the lab can fetch, which are cached, and their tmigr tracepoints."""
     from ..collectors.lab import kernels
+    from .common import diag, out
 
     c = kernels.cache_dir(cache)
     apt = kernels.PrivateApt(c)
@@ -32,27 +35,56 @@ def kernels_cmd(
         apt.update(force=True)
     entries = apt.kernels()
     cached = {k.release: k for k in kernels.cached_kernels(c)}
-    out_console.print(f"{'release':<28} {'package version':<22} {'suite':<19} {'cached':<7} tmigr tracepoints", markup=False)
+    out(f"{'release':<28} {'package version':<22} {'suite':<19} {'cached':<7} tmigr tracepoints")
+    shown = 0
     for e in entries:
-        if series and not e.upstream.startswith(series):
+        if series and not in_series(e.upstream, series):
             continue
+        shown += 1
         hit = cached.get(e.release)
         mark = "yes" if hit is not None and hit.version == e.version else "-"
-        out_console.print(f"{e.release:<28} {e.version:<22} {e.suite:<19} {mark:<7} "
-                          f"{kernels.tracepoint_summary(e.release, c)}", markup=False)
-    err_console.print(f"{len(entries)} kernels in {', '.join(kernels.SUITES)}; cache {c}", markup=False)
+        out(f"{e.release:<28} {e.version:<22} {e.suite:<19} {mark:<7} {kernels.tracepoint_summary(e.release, c)}")
+    diag(f"{shown} of {len(entries)} kernels in {', '.join(kernels.SUITES)}; cache {c}")
+    if series and kernels.version_tuple(series) < (6, 9):
+        diag(f"note: {series} has no tmigr tracepoints (they arrived in v6.9)")
 
 
-@lab_app.command("scenarios")
+def in_series(upstream: str, series: str) -> bool:
+    """'6.1' matches 6.1 and 6.1.x, not 6.12: compared component by component."""
+    want = series.strip().split(".")
+    return upstream.split(".")[:len(want)] == want
+
+
+def check_tmigr_kernel(spec: str) -> None:
+    """A kernel before 6.9 has no timer_migration tracepoints: say so before fetching and booting it."""
+    from ..collectors.lab.kernels import version_tuple
+
+    spec = spec.strip().removeprefix("linux-image-")
+    if re.match(r"\d+\.\d+", spec) and version_tuple(spec) < (6, 9):
+        raise TmigrError(f"--kernel {spec}: no tmigr tracepoints before 6.9 (kernel/time/timer_migration.c "
+                         "and its timer_migration events arrived in v6.9); use 6.12 or later")
+
+
+@lab_app.command("scenarios", epilog=exit_codes({0: "listed"}))
 def scenarios_cmd() -> None:
-    """List the guest scenarios."""
+    """List the guest scenarios with their whole description."""
+    import shutil
+    import textwrap
+
     from ..collectors.lab import initramfs
+    from .common import out, stdout_is_terminal
 
-    for name, doc in initramfs.scenarios().items():
-        out_console.print(f"{name:<18} {doc}", markup=False)
+    docs = initramfs.scenarios()
+    width = max(map(len, docs)) + 2
+    for name, doc in docs.items():
+        if stdout_is_terminal():   # wrapped under a hanging indent; piped: one line each
+            cols = max(60, shutil.get_terminal_size().columns)
+            out(textwrap.fill(doc, cols, initial_indent=f"{name:<{width}}", subsequent_indent=" " * width))
+        else:
+            out(f"{name:<{width}}{doc}")
 
 
-@lab_app.command("run")
+@lab_app.command("run", epilog=exit_codes({0: "captured and written", 2: "bad options, a kernel without tmigr tracepoints (before 6.9), or the guest failed (one line: oops, panic, timeout, console tail)"}))
 def run_cmd(
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Parquet file to write"),
     tar: Optional[Path] = typer.Option(None, "--tar", help="also save the capture tarball (.tar, .tar.gz, .tar.xz)"),
@@ -86,7 +118,11 @@ def run_cmd(
 ) -> None:
     """Boot a kernel with the given topology, run a scenario, capture timer_migration:* and import it."""
     from ..collectors.lab import qemu, run
+    from . import progress
+    from .common import diag
 
+    if kernel_image is None:
+        check_tmigr_kernel(kernel)
     if accel not in (None, "kvm", "tcg"):
         raise TmigrError("--accel: kvm or tcg")
     if latency_format and text_out is not None:
@@ -94,15 +130,16 @@ def run_cmd(
     console_p = check_output_path(console_out, force) if console_out is not None else None
     topo = qemu.Topology(cpus=cpus, nodes=nodes, smt=smt, maxcpus=maxcpus, isolcpus=isolcpus,
                          nohz_full=nohz_full, mem_mb=mem)
-    result, path, rows, meta = run.lab_run(
-        kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
-        str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
-        buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
-        env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"}),
-             **({"LAB_LATENCY_FORMAT": "1"} if latency_format else {}),
-             **({"LAB_HOTPLUG_CPUS": hotplug_cpus.replace(",", " ")} if hotplug_cpus else {})} or None,
-        tcg_threads=tcg_threads, text_out=str(text_out) if text_out else None, boot_trace=boot_trace,
-        trace_clock=trace_clock, hash_ptr=hash_ptr)
+    with progress.phases(f"lab run {kernel_image or kernel}", quiet) as phase:
+        result, path, rows, meta = run.lab_run(
+            kernel, str(kernel_image) if kernel_image else None, topo, scenario, parse_duration(duration),
+            str(out) if out else None, str(tar) if tar else None, force=force, cache_override=cache,
+            buffer_kb=buffer_kb, timeout=parse_duration(timeout) if timeout else None, accel=accel,
+            env={**({"LAB_ONLINE_ORDER": online_order} if online_order else {}), **({} if text else {"LAB_TEXT": "0"}),
+                 **({"LAB_LATENCY_FORMAT": "1"} if latency_format else {}),
+                 **({"LAB_HOTPLUG_CPUS": hotplug_cpus.replace(",", " ")} if hotplug_cpus else {})} or None,
+            tcg_threads=tcg_threads, text_out=str(text_out) if text_out else None, boot_trace=boot_trace,
+            trace_clock=trace_clock, hash_ptr=hash_ptr, phase=phase)
     if console_p is not None:
         run.write_atomic(console_p, result.console.encode())
     if quiet:
@@ -114,27 +151,29 @@ def run_cmd(
         what = f"{text_out}: {lines} events of trace text" + (f", {path}: {rows} events" if path else "")
     else:
         what = f"{path}: {rows} events" if path else f"{tar}: capture saved"
-    err_console.print(
+    diag(
         f"{what} (kernel {result.kernel.release}, {topo.cpus} vCPUs/{topo.nodes} nodes/smt {topo.smt}, "
         f"{result.accel}{' multi-threaded' if result.accel == 'tcg' and tcg_threads == 'multi' else ''}, scenario {scenario}; guest booted in {boot:.1f} s, run {result.seconds:.0f} s wall)"
-        if boot is not None else f"{what} ({result.seconds:.0f} s)", markup=False)
+        if boot is not None else f"{what} ({result.seconds:.0f} s)")
 
 
-@lab_app.command("import")
+@lab_app.command("import", epilog=exit_codes({0: "imported"}))
 def import_cmd(
     tarball: Path = typer.Argument(..., help="lab capture tarball (lab run --tar, fixtures/lab/*.tar.gz)"),
     out: Path = typer.Option(..., "-o", "--output", help="Parquet file to write"),
     force: bool = typer.Option(False, "--force", "-f", help="overwrite the output"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="print nothing on success"),
 ) -> None:
     """Import a lab capture tarball with the lab's metadata (origin lab, bring-up order)."""
     from ..collectors.lab import run
+    from .common import diag
 
     if not tarball.exists():
         raise TmigrError(f"{tarball}: no such file")
     path, rows, meta = run.import_lab_tarball(tarball, out, force=force)
     order = meta.topology.get("bringup_order")
-    err_console.print(f"{path}: {rows} events (lab capture{', bring-up order ' + ','.join(map(str, order)) if order else ', no bring-up order recorded'})",
-                      markup=False)
+    if not quiet:
+        diag(f"{path}: {rows} events (lab capture{', bring-up order ' + ','.join(map(str, order)) if order else ', no bring-up order recorded'})")
 
 
 def register(app: typer.Typer) -> None:

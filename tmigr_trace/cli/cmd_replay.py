@@ -1,6 +1,7 @@
 """`tmigr-trace replay TRACE`: walk a trace through the model and report where they disagree.
 
-Exit status: 0 nothing diverged, 1 something diverged, 2 bad input.
+Exit status: 0 agreement (checks ran, none diverged), 1 something diverged, 2 bad input, 3 nothing
+was checked (no decision of the trace could be compared: not an agreement).
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from typing import Optional
 
 import typer
 
-from ..divergence_log import DEFAULT_MEMORY
 from ..errors import TmigrError
-from ..store import check_output_path
-from .common import out_console
+from .common import exit_codes
+
+# divergence_log.DEFAULT_MEMORY, spelled out so that --help does not import pyarrow (a test keeps
+# the two equal).
+DEFAULT_MEMORY = 10_000
+EXIT_AGREEMENT, EXIT_DIVERGED, EXIT_NOTHING_CHECKED = 0, 1, 3
+EXIT_CODES = {EXIT_AGREEMENT: "agreement: decisions were checked and none diverged",
+              EXIT_DIVERGED: "divergences found (listed; a result, not a failure of the tool)",
+              EXIT_NOTHING_CHECKED: "nothing checked: no decision in the trace could be compared (not an agreement)"}
 
 
 def _rows_around(trace, index: int, radius: int = 8) -> list[dict]:
@@ -51,23 +58,32 @@ def replay_cmd(
     model: Optional[str] = typer.Option(None, "--model", help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
     kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release of a trace that does not record it (text), e.g. 7.3.4"),
     fault: list[str] = typer.Option([], "--fault", help="replay against a model with this historical bug (repeatable)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object (first 100 divergences)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object (first 100 divergences; all with --all); schema tmigr_trace/schemas/replay.schema.json"),
+    jsonl: bool = typer.Option(False, "--jsonl", help="stream JSON lines: the summary, then every divergence (schema replay-record.schema.json)"),
+    all_divergences: bool = typer.Option(False, "--all", help="with --json: every divergence, not the first 100"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write all divergences to this Parquet file"),
-    force: bool = typer.Option(False, "--force", help="overwrite --output"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite --output"),
     explain: Optional[int] = typer.Option(None, "--explain", help="tell the story of divergence N"),
     window_us: float = typer.Option(50.0, "--window-us", help="cross-CPU reordering window (microseconds)"),
     limit: int = typer.Option(20, "--limit", help="divergences listed in the table"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="summary only"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="summary only, no progress"),
     in_memory: int = typer.Option(DEFAULT_MEMORY, "--divergences-in-memory", metavar="N",
                                   help="divergences kept in memory; the rest go to a temporary file"),
     which_bug: bool = typer.Option(False, "--which-bug", help="replay with the fixed model and with each historical fault of its era; say which fit (docs/which-bug.md)"),
 ) -> None:
     """Replay a trace through the model of the timer migration hierarchy, decision by decision."""
-    from ..replay.api import replay
     from ..divergence_log import write_divergences
+    from ..replay.api import replay
     from ..replay.report import divergence_table, evidence_lines, explain as explain_story, summary_table
+    from ..store import check_output_path
     from ..trace import load
+    from . import progress
+    from .common import diag, out, print_rich_table
 
+    if jsonl and (as_json or explain is not None):
+        raise TmigrError("--jsonl excludes --json and --explain")
+    if all_divergences and not as_json:
+        raise TmigrError("--all applies to --json (--jsonl always streams every divergence)")
     out_path = check_output_path(output, force) if output is not None else None
     if window_us < 0:
         raise TmigrError("--window-us must be >= 0")
@@ -76,6 +92,7 @@ def replay_cmd(
     tr = load(trace)
     if which_bug:
         from ..which_bug import render, which_bug as search_bugs
+        from .common import out_console
 
         if fault or output is not None or explain is not None:
             raise TmigrError("--which-bug tries every fault itself: not with --fault, -o or --explain")
@@ -85,8 +102,9 @@ def replay_cmd(
         else:
             render(found, out_console)
         raise typer.Exit(0 if found.fixed_fits else 1)
-    res = replay(tr, model=model, fault=fault or None, kernel=kernel, window_us=window_us,
-                 divergences_in_memory=in_memory)
+    with progress.bar("replaying", tr.num_events, quiet=quiet) as bar:
+        res = replay(progress.counting_trace(tr, bar, "replaying"), model=model, fault=fault or None,
+                     kernel=kernel, window_us=window_us, divergences_in_memory=in_memory)
     if out_path is not None:
         tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
         try:
@@ -94,24 +112,52 @@ def replay_cmd(
             os.replace(tmp, out_path)
         finally:
             tmp.unlink(missing_ok=True)
+    status = (EXIT_NOTHING_CHECKED if res.checked == 0 else EXIT_DIVERGED if res.diverged else EXIT_AGREEMENT)
     if explain is not None:
         if not 0 <= explain < len(res.divergences):
             raise TmigrError(f"--explain {explain}: there are {len(res.divergences)} divergences")
         d = res.divergences[explain]
-        out_console.print(explain_story(res, explain, _rows_around(tr, d.index)), markup=False)
-    elif as_json:
-        print(json.dumps(res.to_dict(100), sort_keys=True))
+        out(explain_story(res, explain, _rows_around(tr, d.index)))
+    elif as_json or jsonl:
+        from ..jsonout import dumps
+
+        summary = {**res.to_dict(None if all_divergences else 100), "verdict": _verdict(status),
+                   "exit_status": status, "trace": str(trace)}
+        if jsonl:
+            summary.pop("divergences")
+            print(dumps("replay-record", {"record": "summary", **summary}))
+            for n, d in enumerate(res.divergences):   # streamed: the spilled part from its file
+                print(dumps("replay-record", {"record": "divergence", "n": n, **d.to_dict()}))
+        else:
+            print(dumps("replay", summary))
     else:
-        out_console.print(summary_table(res))
+        print_rich_table(summary_table(res))
         for line in evidence_lines(res):
-            out_console.print(line, markup=False)
+            out(line)
         for note in res.notes:
-            out_console.print(f"note: {note}", markup=False)
+            out(f"note: {note}")
         if res.divergences and not quiet:
-            out_console.print(divergence_table(res, limit))
-            out_console.print("use --explain N for the story of divergence N", markup=False)
-    raise typer.Exit(1 if res.diverged else 0)
+            print_rich_table(divergence_table(res, limit))
+            diag("use --explain N for the story of divergence N")
+        out(_verdict_line(res, status))
+    if out_path is not None and not quiet:
+        diag(f"{out_path}: {len(res.divergences)} divergences")
+    raise typer.Exit(status)
+
+
+def _verdict_line(res, status: int) -> str:
+    if status == EXIT_NOTHING_CHECKED:
+        return (f"verdict: nothing checked: none of the {res.events} events gave a decision the model could "
+                f"compare, so this is not an agreement (exit status {status})")
+    if status == EXIT_DIVERGED:
+        return f"verdict: {res.diverged} divergences in {res.checked} checks (exit status {status})"
+    return f"verdict: agreement: {res.checked} checks, none diverged (exit status {status})"
+
+
+def _verdict(status: int) -> str:
+    return {EXIT_AGREEMENT: "agreement", EXIT_DIVERGED: "diverged", EXIT_NOTHING_CHECKED: "nothing_checked"}[status]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("replay")(replay_cmd)
+    app.command("replay", short_help="Replay a trace through the model; list the divergences.",
+                epilog=exit_codes(EXIT_CODES))(replay_cmd)

@@ -1,22 +1,62 @@
-"""Entry point: builds the typer app from the subcommand modules and turns errors into one line."""
+"""Entry point: builds the typer app from the subcommand modules and turns errors into one line.
+
+Startup is kept light (``--help`` < 0.3 s, ``benchmarks/cli_help.py``): the subcommand modules
+import only typer at module level; pandas, pyarrow, rich and the replay load when a command runs.
+"""
 
 from __future__ import annotations
 
 import sys
-
 import typer
 
 from ..errors import TmigrError
-from .common import fail
+from .common import VERBOSITY, fail
 
 app = typer.Typer(
     name="tmigr-trace",
     help="Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,           # --install-completion / --show-completion (bash, zsh, fish)
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,         # plain click help: no rich import, no box drawing
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+EXIT_STATUS = """Exit status: 0 success; 2 bad input or usage (one line on stderr); 130 interrupted."""
+
+
+def version_text() -> str:
+    """`--version`: the tool, the event and JSON schema versions, and which replay core runs."""
+    from .. import __version__
+    from ..replay import native_status
+    from ..schema import SCHEMA_VERSION
+    from ..jsonout import JSON_SCHEMA_VERSION
+
+    ns = native_status()
+    core = "compiled (mypyc)" if ns["compiled"] else f"pure Python ({ns['reason']})"
+    return (f"tmigr-trace {__version__}\nevent schema {SCHEMA_VERSION}, JSON output schema "
+            f"{JSON_SCHEMA_VERSION}\nreplay core: {core}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress, no summaries on stderr (results still on stdout)"),
+    # Plain bool flags: typer coerces other types through pydantic, 0.15 s more for every command.
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="timings and phases on stderr"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                           help="print the version (tool, schemas, replay core) and exit"),
+) -> None:
+    """Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.
+
+    Results go to stdout, diagnostics and progress to stderr; piped output is plain text.
+    """
+    VERBOSITY.quiet, VERBOSITY.verbose = quiet, int(verbose)
 
 
 def _register() -> None:
@@ -31,9 +71,28 @@ def _register() -> None:
 _register()
 
 
+def click_command():
+    """The click command typer builds, with its flags defaulting to False instead of None: typer
+    coerces a value that is not a bool (None) through pydantic, which costs 0.15 s of start-up on
+    every command (benchmarks/cli_help.py)."""
+    from types import SimpleNamespace
+
+    names = SimpleNamespace(help_option_names=app.info.context_settings["help_option_names"])
+    root = typer.main.get_command(app)
+    todo = [root]
+    while todo:
+        cmd = todo.pop()
+        flags = [*cmd.params, cmd.get_help_option(names)]
+        for param in flags:
+            if param is not None and getattr(param, "is_flag", False) and param.default is None:
+                param.default = False
+        todo.extend(getattr(cmd, "commands", {}).values())
+    return root
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        click_command()(standalone_mode=True)
     except TmigrError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

@@ -9,7 +9,6 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
-from ..store import check_output_path
 from .common import exit_codes, parse_duration
 
 lab_app = typer.Typer(help="Boot real Debian kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
@@ -127,6 +126,8 @@ def run_cmd(
         raise TmigrError("--accel: kvm or tcg")
     if latency_format and text_out is not None:
         raise TmigrError("--latency-format ships a second text beside a capture tarball: not with --text-out")
+    from ..store import check_output_path
+
     console_p = check_output_path(console_out, force) if console_out is not None else None
     topo = qemu.Topology(cpus=cpus, nodes=nodes, smt=smt, maxcpus=maxcpus, isolcpus=isolcpus,
                          nohz_full=nohz_full, mem_mb=mem)

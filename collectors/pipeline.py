@@ -44,6 +44,7 @@ class PageStreams:
         self.pending: list[pa.Table] = []
         self.last_ts: dict[int, int] = {}
         self.comms: dict[int, str] = {0: "<idle>"}
+        self.unknown_comm: str | None = None  # comm of a pid not in `comms` (trace.dat: "<...>")
         self.events = 0
 
     def feed(self, cpu: int, data: bytes) -> int:
@@ -102,7 +103,7 @@ class PageStreams:
     def _with_comm(self, t: pa.Table) -> pa.Table:
         pids = t.column("pid").to_numpy(zero_copy_only=False)
         uniq, inv = np.unique(pids, return_inverse=True)
-        names = [self.comms.get(int(p)) for p in uniq]
+        names = [self.comms.get(int(p), self.unknown_comm) for p in uniq]
         if all(n is None for n in names):
             return t
         comm = pa.DictionaryArray.from_arrays(pa.array(inv.astype(np.int32), pa.int32()), pa.array(names, pa.string()))

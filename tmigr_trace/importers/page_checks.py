@@ -1,0 +1,159 @@
+"""Damage checks of ring-buffer pages read from a file, before they are decoded.
+
+A trace.dat has no checksums, so damage is found from what an intact page must satisfy
+(``struct buffer_data_page``, kernel/trace/ring_buffer.c; ``rb_event_length`` and the time
+rules of ``rb_update_write_stamp``):
+
+* the header: the data length in ``commit`` (without the RB_MISSED_* flag bits 31 and 30) fits
+  the page, and the bits above it are zero;
+* the records: every event record ends inside the committed data, its ``common_type`` is one of
+  the file's event formats and its payload holds at least that event's fields;
+* time: within a page record times never go back; a page starts no earlier than the previous
+  intact page of the CPU ended, and its records end no later than where the next page starts
+  (unless that next page is itself out of order: then the next page is the damaged one).
+
+A page that fails is not decoded: its commit is zeroed in a copy of the chunk, its records are
+counted as damaged, and the first reasons are kept as examples. The last page of a CPU has no
+successor, so a too-large time delta there cannot be told from a long idle period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tmigr_trace.collectors.ringbuffer import RB_MISSED_EVENTS, RB_MISSED_STORED, Decoder, PageLayout
+
+MAX_EXAMPLES = 5
+_I64_MAX = (1 << 63) - 1
+
+
+@dataclass
+class CpuDamage:
+    """What was found damaged in one CPU's data."""
+
+    pages: int = 0          # pages not imported because they failed a check
+    records: int = 0        # records walked on those pages (an estimate when the walk itself is off)
+    missing_bytes: int = 0  # bytes the file should hold but does not (truncation, bad chunks)
+    reasons: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    def note(self, reason: str, example: str) -> None:
+        self.reasons[reason] += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(example)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.pages or self.missing_bytes)
+
+
+def min_payload_sizes(formats: dict[int, tuple[str, str]]) -> np.ndarray:
+    """common_type -> the smallest payload its format allows (-1: no such event in the file)."""
+    from tmigr_trace.collectors.ringbuffer import parse_format
+
+    sizes = np.full(1 << 16, -1, dtype=np.int64)
+    for eid, (system, text) in formats.items():
+        if 0 <= eid < 1 << 16:
+            try:
+                fmt = parse_format(text, system)
+            except ValueError:
+                continue
+            # dynamic arrays (__data_loc) live after the fixed fields: the fixed part is the minimum
+            sizes[eid] = max([8] + [f.offset + f.size for f in fmt.fields if "__data_loc" not in f.ctype])
+    return sizes
+
+
+class PageChecker:
+    """Checks one CPU's pages chunk by chunk, holding back one page to know its successor's time."""
+
+    def __init__(self, cpu: int, decoder: Decoder, layout: PageLayout, sizes: np.ndarray, damage: CpuDamage):
+        self.cpu = cpu
+        self.decoder = decoder
+        self.layout = layout
+        self.sizes = sizes
+        self.damage = damage
+        self.held = b""          # the last page of the previous chunk (its successor not yet seen)
+        self.prev_end: int | None = None  # time of the last record of the last intact page
+        self.page_no = 0         # pages of this CPU checked so far (for the examples)
+
+    def feed(self, data: bytes | memoryview, final: bool = False) -> bytes | memoryview:
+        """Whole pages in; the pages ready to decode out (damaged ones emptied)."""
+        P = self.layout.page_size
+        buf = self.held + bytes(data) if self.held else data
+        n = len(buf) // P
+        if n == 0:
+            return b""
+        ready = n if final else n - 1
+        self.held = b"" if final else bytes(buf[(n - 1) * P: n * P])
+        if ready == 0:
+            return b""
+        bad = self._check(buf, n, ready)
+        self.page_no += ready
+        out = buf[: ready * P]
+        if bad.any():
+            out = bytearray(out)
+            L = self.layout
+            for p in np.flatnonzero(bad):
+                o = int(p) * P + L.commit_offset
+                out[o: o + L.commit_size] = bytes(L.commit_size)
+        return out
+
+    def _check(self, buf, n: int, ready: int) -> np.ndarray:
+        L, P = self.layout, self.layout.page_size
+        pages = np.frombuffer(buf, dtype=np.uint8, count=n * P).reshape(n, P)
+        hdr_ts = pages[:, L.ts_offset: L.ts_offset + 8].copy().view("<u8").ravel()
+        commit = pages[:, L.commit_offset: L.commit_offset + L.commit_size].copy()
+        commit = commit.view("<u8" if L.commit_size == 8 else "<u4").ravel().astype(np.uint64)
+        length = commit & ~np.uint64(RB_MISSED_EVENTS | RB_MISSED_STORED)
+        reasons: dict[int, str] = {}
+        for p in np.flatnonzero(length[:ready] > L.data_size):
+            reasons[int(p)] = f"commit length {int(length[p])} > {L.data_size}"
+        ix = self.decoder.index_records(memoryview(buf)[: ready * P])
+        page_end = ix.page * P + L.data_offset + length[ix.page].astype(np.int64)
+        checks = (
+            (ix.offset + ix.length > page_end, "record runs past the committed data"),
+            (self.sizes[ix.type] < 0, "unknown event id"),
+            ((ix.length < self.sizes[ix.type]) | (ix.length < 8), "record shorter than its event"),
+            (ix.ts > np.uint64(_I64_MAX), "time stamp beyond 2^63"),
+        )
+        same_page = np.r_[False, ix.page[1:] == ix.page[:-1]]
+        back = same_page & np.r_[False, ix.ts[1:] < ix.ts[:-1]]
+        for mask, why in checks + ((back, "time goes back inside the page"),):
+            for i in np.flatnonzero(mask)[:64]:
+                reasons.setdefault(int(ix.page[i]), why)
+        counts = np.bincount(ix.page, minlength=ready)
+        first = np.full(ready, -1, dtype=np.int64)
+        last = np.full(ready, -1, dtype=np.int64)
+        if ix.page.size:
+            starts = np.flatnonzero(np.r_[True, ix.page[1:] != ix.page[:-1]])
+            ends = np.r_[starts[1:], ix.page.size] - 1
+            first[ix.page[starts]] = ix.ts[starts].astype(np.int64)
+            last[ix.page[ends]] = ix.ts[ends].astype(np.int64)
+        # time order across pages: one pass over the pages (a few per thousand records)
+        hts = hdr_ts.astype(object)
+        for p in range(ready):
+            if p in reasons or counts[p] == 0:
+                continue
+            if self.prev_end is not None and hts[p] < self.prev_end:
+                reasons[p] = "page starts before the previous page ended"
+                continue
+            if p + 1 < n and length[p + 1] <= L.data_size:
+                nxt = hts[p + 1]
+                plausible_next = self.prev_end is None or nxt >= self.prev_end
+                if plausible_next and nxt >= hts[p] and last[p] > nxt:
+                    reasons[p] = "page ends after the next page starts"
+                    continue
+                if plausible_next and nxt < hts[p]:
+                    reasons[p] = "page starts after the next page"
+                    continue
+            self.prev_end = int(last[p])
+        bad = np.zeros(ready, dtype=bool)
+        for p, why in sorted(reasons.items()):
+            bad[p] = True
+            self.damage.pages += 1
+            self.damage.records += int(counts[p])
+            self.damage.note(why, f"CPU {self.cpu} page {self.page_no + p}: {why}")
+        return bad

@@ -35,6 +35,11 @@ class TraceSummary:
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
     topology: dict = field(default_factory=dict)
+    # binary sources: data found damaged and not imported (per CPU: pages, records, missing_bytes)
+    damage: dict[str, dict[str, int]] = field(default_factory=dict)
+    damaged_pages: int = 0
+    damaged_records: int = 0
+    damage_examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,4 +80,6 @@ def summarize(trace: Trace) -> TraceSummary:
         duration_ns=(last - first) if first is not None else 0,
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
         malformed_lines=meta.malformed_lines, topology=meta.topology,
+        damage=dict(meta.damage), damaged_pages=meta.damaged_pages, damaged_records=meta.damaged_records,
+        damage_examples=list(meta.damage_examples),
     )

@@ -29,6 +29,10 @@ def import_cmd(
         extra += f", {meta.malformed_lines} malformed lines skipped"
     if meta.unknown_events:
         extra += f", {sum(meta.unknown_events.values())} events of other types skipped"
+    if meta.damage:
+        missing = f", {meta.missing_bytes} bytes missing" if meta.missing_bytes else ""
+        extra += (f"; DAMAGED: {meta.damaged_pages} pages ({meta.damaged_records} records) not imported{missing}"
+                  f" (tmigr-trace info shows where)")
     err_console.print(f"{path}: {rows} events ({meta.source_format}, pointers {meta.pointer_mode}{lost}{extra})",
                       markup=False)
 

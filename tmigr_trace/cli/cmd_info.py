@@ -36,6 +36,12 @@ def info_cmd(
     head.add_row("pointers", s.pointer_mode)
     head.add_row("lost events", str(s.lost_events_total) + (f"  {s.lost_events}" if s.lost_events else ""))
     head.add_row("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")
+    if s.damage:
+        missing = sum(d.get("missing_bytes", 0) for d in s.damage.values())
+        head.add_row("DAMAGED", f"{s.damaged_pages} pages ({s.damaged_records} records) not imported"
+                     + (f", {missing} bytes missing" if missing else "") + f"  {s.damage}")
+        for ex in s.damage_examples:
+            head.add_row("", ex)
     if s.malformed_lines or s.unknown_events:
         head.add_row("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}")
     out_console.print(head)

@@ -10,10 +10,13 @@ rules of ``rb_update_write_stamp``):
   the file's event formats and its payload holds at least that event's fields;
 * time: within a page record times never go back; a page starts no earlier than the previous
   intact page of the CPU ended, and its records end no later than where the next page starts
-  (unless that next page is itself out of order: then the next page is the damaged one).
+  (unless that next page is itself out of order: then the next page is the damaged one). When
+  two pages overlap in time, either the first one's deltas or the second one's start is off:
+  both are dropped.
 
-A page that fails is not decoded: its commit is zeroed in a copy of the chunk, its records are
-counted as damaged, and the first reasons are kept as examples. The last page of a CPU has no
+A page that fails is not decoded: its records of known event types are counted as damaged (and
+the CPU's ``seq`` skips that many, a gap as for a flagged loss), and the first reasons are kept
+as examples. The last page of a CPU has no
 successor, so a too-large time delta there cannot be told from a long idle period.
 """
 
@@ -35,7 +38,7 @@ class CpuDamage:
     """What was found damaged in one CPU's data."""
 
     pages: int = 0          # pages not imported because they failed a check
-    records: int = 0        # records walked on those pages (an estimate when the walk itself is off)
+    records: int = 0        # event records of known types found on those pages (an estimate when the walk is off)
     missing_bytes: int = 0  # bytes the file should hold but does not (truncation, bad chunks)
     reasons: Counter = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
@@ -50,11 +53,13 @@ class CpuDamage:
         return bool(self.pages or self.missing_bytes)
 
 
-def min_payload_sizes(formats: dict[int, tuple[str, str]]) -> np.ndarray:
-    """common_type -> the smallest payload its format allows (-1: no such event in the file)."""
+def payload_sizes(formats: dict[int, tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """common_type -> the smallest payload its format allows (-1: no such event in the file), and
+    the largest (events without dynamic fields: the fixed struct and its padding; else 2^62)."""
     from tmigr_trace.collectors.ringbuffer import parse_format
 
     sizes = np.full(1 << 16, -1, dtype=np.int64)
+    max_sizes = np.full(1 << 16, 1 << 62, dtype=np.int64)
     for eid, (system, text) in formats.items():
         if 0 <= eid < 1 << 16:
             try:
@@ -62,46 +67,53 @@ def min_payload_sizes(formats: dict[int, tuple[str, str]]) -> np.ndarray:
             except ValueError:
                 continue
             # dynamic arrays (__data_loc) live after the fixed fields: the fixed part is the minimum
-            sizes[eid] = max([8] + [f.offset + f.size for f in fmt.fields if "__data_loc" not in f.ctype])
-    return sizes
+            fixed = max([8] + [f.offset + f.size for f in fmt.fields if "__data_loc" not in f.ctype])
+            sizes[eid] = fixed
+            if not any("__data_loc" in f.ctype or f.ctype.endswith("[]") for f in fmt.fields):
+                # the struct is padded to 8 bytes and the record to the ring's alignment (4, or 8)
+                max_sizes[eid] = -(-fixed // 8) * 8 + 8
+    return sizes, max_sizes
 
 
 class PageChecker:
     """Checks one CPU's pages chunk by chunk, holding back one page to know its successor's time."""
 
-    def __init__(self, cpu: int, decoder: Decoder, layout: PageLayout, sizes: np.ndarray, damage: CpuDamage):
+    def __init__(self, cpu: int, decoder: Decoder, layout: PageLayout, sizes: tuple[np.ndarray, np.ndarray],
+                 damage: CpuDamage):
         self.cpu = cpu
         self.decoder = decoder
         self.layout = layout
-        self.sizes = sizes
+        self.sizes, self.max_sizes = sizes
+        self.suspect_next = False  # the previous page overlapped this one in time: one of them is off
         self.damage = damage
         self.held = b""          # the last page of the previous chunk (its successor not yet seen)
         self.prev_end: int | None = None  # time of the last record of the last intact page
         self.page_no = 0         # pages of this CPU checked so far (for the examples)
 
-    def feed(self, data: bytes | memoryview, final: bool = False) -> bytes | memoryview:
-        """Whole pages in; the pages ready to decode out (damaged ones emptied)."""
+    def feed(self, data: bytes | memoryview, final: bool = False) -> list[tuple[memoryview, int]]:
+        """Whole pages in; out, the runs of intact pages ready to decode, each with the number of
+        events estimated on the damaged pages right after it (the caller's ``seq`` skips them,
+        so the gap marks the loss as a flagged loss does)."""
         P = self.layout.page_size
-        buf = self.held + bytes(data) if self.held else data
+        buf = memoryview(self.held + bytes(data) if self.held else data)
         n = len(buf) // P
-        if n == 0:
-            return b""
-        ready = n if final else n - 1
-        self.held = b"" if final else bytes(buf[(n - 1) * P: n * P])
+        ready = n if final else max(0, n - 1)
+        self.held = b"" if final or n == 0 else bytes(buf[(n - 1) * P: n * P])
         if ready == 0:
-            return b""
-        bad = self._check(buf, n, ready)
+            return []
+        bad, events = self._check(buf, n, ready)
         self.page_no += ready
-        out = buf[: ready * P]
-        if bad.any():
-            out = bytearray(out)
-            L = self.layout
-            for p in np.flatnonzero(bad):
-                o = int(p) * P + L.commit_offset
-                out[o: o + L.commit_size] = bytes(L.commit_size)
-        return out
+        runs, start, skipped = [], 0, 0
+        for p in np.flatnonzero(bad).tolist():
+            if p > start or skipped:
+                runs.append((buf[start * P: p * P], 0))
+            runs[-1:] = [(runs[-1][0], runs[-1][1] + int(events[p]))] if runs else [(buf[:0], int(events[p]))]
+            start, skipped = p + 1, 1
+        if start < ready:
+            runs.append((buf[start * P: ready * P], 0))
+        return runs
 
-    def _check(self, buf, n: int, ready: int) -> np.ndarray:
+    def _check(self, buf, n: int, ready: int) -> tuple[np.ndarray, np.ndarray]:
         L, P = self.layout, self.layout.page_size
         pages = np.frombuffer(buf, dtype=np.uint8, count=n * P).reshape(n, P)
         hdr_ts = pages[:, L.ts_offset: L.ts_offset + 8].copy().view("<u8").ravel()
@@ -117,6 +129,7 @@ class PageChecker:
             (ix.offset + ix.length > page_end, "record runs past the committed data"),
             (self.sizes[ix.type] < 0, "unknown event id"),
             ((ix.length < self.sizes[ix.type]) | (ix.length < 8), "record shorter than its event"),
+            (ix.length > self.max_sizes[ix.type], "record longer than its event"),
             (ix.ts > np.uint64(_I64_MAX), "time stamp beyond 2^63"),
         )
         same_page = np.r_[False, ix.page[1:] == ix.page[:-1]]
@@ -125,6 +138,9 @@ class PageChecker:
             for i in np.flatnonzero(mask)[:64]:
                 reasons.setdefault(int(ix.page[i]), why)
         counts = np.bincount(ix.page, minlength=ready)
+        plausible = (self.sizes[ix.type] >= 0) & (ix.length >= self.sizes[ix.type]) & (
+            ix.length <= self.max_sizes[ix.type])
+        events = np.bincount(ix.page[plausible], minlength=ready)  # the estimate of a damaged page's events
         first = np.full(ready, -1, dtype=np.int64)
         last = np.full(ready, -1, dtype=np.int64)
         if ix.page.size:
@@ -135,6 +151,9 @@ class PageChecker:
         # time order across pages: one pass over the pages (a few per thousand records)
         hts = hdr_ts.astype(object)
         for p in range(ready):
+            if self.suspect_next and counts[p]:
+                self.suspect_next = False
+                reasons.setdefault(p, "overlaps the previous page in time")
             if p in reasons or counts[p] == 0:
                 continue
             if self.prev_end is not None and hts[p] < self.prev_end:
@@ -144,7 +163,9 @@ class PageChecker:
                 nxt = hts[p + 1]
                 plausible_next = self.prev_end is None or nxt >= self.prev_end
                 if plausible_next and nxt >= hts[p] and last[p] > nxt:
+                    # this page's deltas too large, or the next page's start too small: drop both
                     reasons[p] = "page ends after the next page starts"
+                    self.suspect_next = True
                     continue
                 if plausible_next and nxt < hts[p]:
                     reasons[p] = "page starts after the next page"
@@ -154,6 +175,6 @@ class PageChecker:
         for p, why in sorted(reasons.items()):
             bad[p] = True
             self.damage.pages += 1
-            self.damage.records += int(counts[p])
+            self.damage.records += int(events[p])
             self.damage.note(why, f"CPU {self.cpu} page {self.page_no + p}: {why}")
-        return bad
+        return bad, events

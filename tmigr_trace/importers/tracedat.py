@@ -34,7 +34,7 @@ from ..errors import TmigrError
 from ..metadata import TraceMeta
 from ..schema import EVENT_BY_NAME
 from ..store import TraceWriter
-from .page_checks import CpuDamage, PageChecker, min_payload_sizes
+from .page_checks import CpuDamage, PageChecker, payload_sizes
 from .tracedat_file import BufferInfo, CorruptTraceDat, TraceDat, iter_cpu_chunks, read_tracedat
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
         buffers = [b for b in dat.buffers if not b.latency and any(c.size for c in b.cpus)]
         if not buffers:
             raise TmigrError(f"{src.path}: no ring-buffer data in this trace.dat")
-        sizes = min_payload_sizes(dat.formats)
+        sizes = payload_sizes(dat.formats)
         damage: dict[int, CpuDamage] = {}
         used: list[str] = []
         summary = []
@@ -149,20 +149,23 @@ def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWri
         for cpu, (chunks, checker, dmg) in list(live.items()):
             chunk = next(chunks, None)
             if chunk is None:
-                streams.feed(cpu, checker.feed(b"", final=True))
+                _feed(streams, cpu, checker.feed(b"", final=True))
                 del live[cpu]
                 continue
             if chunk.problem:
                 dmg.missing_bytes += chunk.missing_bytes
                 dmg.note("missing data", f"CPU {cpu}: {chunk.problem}")
+                # the pages before the hole first, then a gap in seq (how many events: unknown)
+                _feed(streams, cpu, checker.feed(b"", final=True))
+                streams.seq[cpu] = streams.seq.get(cpu, 0) + 1
             body = chunk.data
             tail = len(body) % P
-            if tail:  # a page cut by the end of the file
-                dmg.missing_bytes += P - tail
-                dmg.note("missing data", f"CPU {cpu}: last page cut after {tail} of {P} bytes")
+            if tail:  # a page cut by the end of the file: not decoded
+                dmg.pages += 1
+                dmg.note("page cut", f"CPU {cpu}: last page cut after {tail} of {P} bytes")
                 body = body[: len(body) - tail]
             if len(body):
-                streams.feed(cpu, checker.feed(body))
+                _feed(streams, cpu, checker.feed(body))
         marks = [streams.last_ts.get(c) for c in live]
         if live and all(m is not None for m in marks):
             t = streams.emit(min(marks))
@@ -171,6 +174,15 @@ def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWri
     t = streams.emit(None)
     if t is not None:
         writer.write(t)
+
+
+def _feed(streams, cpu: int, runs) -> None:
+    """Decode runs of intact pages; the events of the damaged pages between them leave a seq gap."""
+    for pages, skipped in runs:
+        if len(pages):
+            streams.feed(cpu, pages)
+        if skipped:
+            streams.seq[cpu] = streams.seq.get(cpu, 0) + skipped
 
 
 def _fill_meta(meta: TraceMeta, dat: TraceDat, formats: dict[str, str], buffers: list[dict],

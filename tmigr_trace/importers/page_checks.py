@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tmigr_trace.collectors.ringbuffer import RB_MISSED_EVENTS, RB_MISSED_STORED, Decoder, PageLayout
+from tmigr_trace.collectors.ringbuffer import RB_MISSED_EVENTS, RB_MISSED_STORED, Decoder, PageLayout, parse_format
 
 MAX_EXAMPLES = 5
 _I64_MAX = (1 << 63) - 1
@@ -53,37 +53,47 @@ class CpuDamage:
         return bool(self.pages or self.missing_bytes)
 
 
-def payload_sizes(formats: dict[int, tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+class PayloadSizes:
     """common_type -> the smallest payload its format allows (-1: no such event in the file), and
-    the largest (events without dynamic fields: the fixed struct and its padding; else 2^62)."""
-    from tmigr_trace.collectors.ringbuffer import parse_format
+    the largest (events without dynamic fields: the fixed struct and its padding; else 2^62).
 
-    sizes = np.full(1 << 16, -1, dtype=np.int64)
-    max_sizes = np.full(1 << 16, 1 << 62, dtype=np.int64)
-    for eid, (system, text) in formats.items():
-        if 0 <= eid < 1 << 16:
+    A file stores the format of every event of its kernel (thousands): a format is parsed the
+    first time its id is met in a page, not before.
+    """
+
+    def __init__(self, formats: dict[int, tuple[str, str]]):
+        self.formats = formats
+        self.min = np.full(1 << 16, -1, dtype=np.int64)
+        self.max = np.full(1 << 16, 1 << 62, dtype=np.int64)
+        self._done = np.zeros(1 << 16, dtype=bool)
+
+    def ensure(self, types: np.ndarray) -> None:
+        new = np.unique(types[~self._done[types]]) if types.size else types
+        for eid in new.tolist():
+            self._done[eid] = True
+            if eid not in self.formats:
+                continue
+            system, text = self.formats[eid]
             try:
                 fmt = parse_format(text, system)
             except ValueError:
                 continue
             # dynamic arrays (__data_loc) live after the fixed fields: the fixed part is the minimum
             fixed = max([8] + [f.offset + f.size for f in fmt.fields if "__data_loc" not in f.ctype])
-            sizes[eid] = fixed
+            self.min[eid] = fixed
             if not any("__data_loc" in f.ctype or f.ctype.endswith("[]") for f in fmt.fields):
                 # the struct is padded to 8 bytes and the record to the ring's alignment (4, or 8)
-                max_sizes[eid] = -(-fixed // 8) * 8 + 8
-    return sizes, max_sizes
+                self.max[eid] = -(-fixed // 8) * 8 + 8
 
 
 class PageChecker:
     """Checks one CPU's pages chunk by chunk, holding back one page to know its successor's time."""
 
-    def __init__(self, cpu: int, decoder: Decoder, layout: PageLayout, sizes: tuple[np.ndarray, np.ndarray],
-                 damage: CpuDamage):
+    def __init__(self, cpu: int, decoder: Decoder, layout: PageLayout, sizes: PayloadSizes, damage: CpuDamage):
         self.cpu = cpu
         self.decoder = decoder
         self.layout = layout
-        self.sizes, self.max_sizes = sizes
+        self.payload = sizes
         self.suspect_next = False  # the previous page overlapped this one in time: one of them is off
         self.damage = damage
         self.held = b""          # the last page of the previous chunk (its successor not yet seen)
@@ -124,12 +134,14 @@ class PageChecker:
         for p in np.flatnonzero(length[:ready] > L.data_size):
             reasons[int(p)] = f"commit length {int(length[p])} > {L.data_size}"
         ix = self.decoder.index_records(memoryview(buf)[: ready * P])
+        self.payload.ensure(ix.type)
+        lo, hi = self.payload.min[ix.type], self.payload.max[ix.type]
         page_end = ix.page * P + L.data_offset + length[ix.page].astype(np.int64)
         checks = (
             (ix.offset + ix.length > page_end, "record runs past the committed data"),
-            (self.sizes[ix.type] < 0, "unknown event id"),
-            ((ix.length < self.sizes[ix.type]) | (ix.length < 8), "record shorter than its event"),
-            (ix.length > self.max_sizes[ix.type], "record longer than its event"),
+            (lo < 0, "unknown event id"),
+            ((ix.length < lo) | (ix.length < 8), "record shorter than its event"),
+            (ix.length > hi, "record longer than its event"),
             (ix.ts > np.uint64(_I64_MAX), "time stamp beyond 2^63"),
         )
         same_page = np.r_[False, ix.page[1:] == ix.page[:-1]]
@@ -138,8 +150,7 @@ class PageChecker:
             for i in np.flatnonzero(mask)[:64]:
                 reasons.setdefault(int(ix.page[i]), why)
         counts = np.bincount(ix.page, minlength=ready)
-        plausible = (self.sizes[ix.type] >= 0) & (ix.length >= self.sizes[ix.type]) & (
-            ix.length <= self.max_sizes[ix.type])
+        plausible = (lo >= 0) & (ix.length >= lo) & (ix.length <= hi)
         events = np.bincount(ix.page[plausible], minlength=ready)  # the estimate of a damaged page's events
         first = np.full(ready, -1, dtype=np.int64)
         last = np.full(ready, -1, dtype=np.int64)

@@ -23,6 +23,7 @@ damaged pages are skipped and counted.
 from __future__ import annotations
 
 import mmap
+import re
 import os
 import shutil
 import subprocess
@@ -34,14 +35,15 @@ from ..errors import TmigrError
 from ..metadata import TraceMeta
 from ..schema import EVENT_BY_NAME
 from ..store import TraceWriter
-from .page_checks import CpuDamage, PageChecker, payload_sizes
+from .page_checks import CpuDamage, PageChecker, PayloadSizes
 from .tracedat_file import BufferInfo, CorruptTraceDat, TraceDat, iter_cpu_chunks, read_tracedat
 
 if TYPE_CHECKING:
     from . import Source
 
 CHUNK_PAGES = 256  # pages per CPU per round, as for capture tarballs (importers/capture_dir.py)
-UNKNOWN_COMM = "<...>"  # libtraceevent's name for a pid without a saved command line
+UNKNOWN_COMM = "<...>"
+_NAME = re.compile(r"^name:\s*(\S+)", re.M)  # libtraceevent's name for a pid without a saved command line
 
 
 @contextmanager
@@ -69,13 +71,14 @@ def _mapped(src: "Source") -> Iterator[memoryview | mmap.mmap]:
 
 def _schema_formats(dat: TraceDat) -> dict[str, str]:
     """The formats of the events the store knows (timer_migration:*, and the context events)."""
+    from tmigr_trace.collectors.ringbuffer import parse_format
+
     out = {}
     for eid, (system, text) in sorted(dat.formats.items()):
-        from tmigr_trace.collectors.ringbuffer import parse_format
-
-        fmt = parse_format(text, system)
-        ev = EVENT_BY_NAME.get(fmt.name)
+        m = _NAME.search(text)
+        ev = EVENT_BY_NAME.get(m.group(1)) if m else None
         if ev is not None and ev.system == system:
+            fmt = parse_format(text, system)
             _check_format(fmt)
             out[fmt.name] = text
     return out
@@ -109,7 +112,7 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
         buffers = [b for b in dat.buffers if not b.latency and any(c.size for c in b.cpus)]
         if not buffers:
             raise TmigrError(f"{src.path}: no ring-buffer data in this trace.dat")
-        sizes = payload_sizes(dat.formats)
+        sizes = PayloadSizes(dat.formats)
         damage: dict[int, CpuDamage] = {}
         used: list[str] = []
         summary = []
@@ -187,13 +190,12 @@ def _feed(streams, cpu: int, runs) -> None:
 
 def _fill_meta(meta: TraceMeta, dat: TraceDat, formats: dict[str, str], buffers: list[dict],
                damage: dict[int, CpuDamage], clock: str | None) -> None:
-    names = {}
-    for eid, (system, text) in dat.formats.items():
-        for line in text.splitlines():
-            if line.startswith("name:"):
-                names[f"id{eid}"] = line.split(None, 1)[1].strip() if len(line.split()) > 1 else f"id{eid}"
-                break
-    meta.unknown_events = {names.get(k, k): v for k, v in meta.unknown_events.items()}
+    def name(key: str) -> str:
+        eid = int(key[2:]) if key.startswith("id") and key[2:].isdigit() else -1
+        m = _NAME.search(dat.formats[eid][1]) if eid in dat.formats else None
+        return m.group(1) if m else key
+
+    meta.unknown_events = {name(k): v for k, v in meta.unknown_events.items()}
     meta.formats = formats
     meta.kernel_release = meta.kernel_release or dat.kernel_release
     meta.clock = clock

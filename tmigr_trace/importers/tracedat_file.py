@@ -129,11 +129,11 @@ class _Cursor:
         return s.decode("utf-8", "replace")
 
 
-def decompress(algo: str | None, blob: bytes, size: int, what: str) -> bytes:
+def decompress(algo: str | None, blob, size: int, what: str, dctx=None) -> bytes:
     """One compressed block (section or chunk) of a v7 file; its size must be the stated one."""
     try:
         if algo == "zstd":
-            out = zstandard.ZstdDecompressor().decompress(blob, max_output_size=max(size, 1))
+            out = (dctx or zstandard.ZstdDecompressor()).decompress(blob, max_output_size=max(size, 1))
         elif algo == "zlib":
             out = zlib.decompress(blob)
         else:
@@ -412,12 +412,34 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         if avail < cpu.size:
             yield Chunk(b"", cpu.size - avail, f"file ends {cpu.size - avail} bytes before the end of CPU {cpu.cpu}'s data")
         return
+    # trace-cmd compresses a few pages per chunk: join them into runs of about chunk_bytes
+    run: list[bytes] = []
+    held = 0
+    for chunk in _compressed_chunks(data, dat, cpu):
+        if chunk.problem:
+            if run:
+                yield Chunk(b"".join(run))
+                run, held = [], 0
+            yield chunk
+            continue
+        run.append(bytes(chunk.data))
+        held += len(chunk.data)
+        if held >= chunk_bytes:
+            yield Chunk(b"".join(run))
+            run, held = [], 0
+    if run:
+        yield Chunk(b"".join(run))
+
+
+def _compressed_chunks(data, dat: TraceDat, cpu: CpuData):
+    """Each compressed chunk of one CPU, decompressed (or the damage in its place)."""
     cur = _Cursor(data, cpu.offset, "file")
     try:
         count = cur.u32(f"CPU {cpu.cpu} chunk count")
     except CorruptTraceDat as exc:
         yield Chunk(b"", 0, str(exc))
         return
+    dctx = zstandard.ZstdDecompressor() if dat.compression == "zstd" else None
     for i in range(count):
         what = f"CPU {cpu.cpu} chunk {i}"
         try:
@@ -428,9 +450,9 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         if cur.pos + zsize > len(data):
             yield Chunk(b"", size, f"{what}: truncated ({count - i} of {count} chunks unread)")
             return
-        blob = bytes(data[cur.pos: cur.pos + zsize])
+        blob = data[cur.pos: cur.pos + zsize]
         cur.pos += zsize
         try:
-            yield Chunk(decompress(dat.compression, blob, size, what))
+            yield Chunk(decompress(dat.compression, blob, size, what, dctx))
         except CorruptTraceDat as exc:
             yield Chunk(b"", size, str(exc))

@@ -410,7 +410,8 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
             yield Chunk(data[pos: pos + n])
             pos += n
         if avail < cpu.size:
-            yield Chunk(b"", cpu.size - avail, f"file ends {cpu.size - avail} bytes before the end of CPU {cpu.cpu}'s data")
+            missing = cpu.size - avail
+            yield Chunk(b"", missing, f"file ends {missing} bytes before the end of CPU {cpu.cpu}'s data")
         return
     # trace-cmd compresses a few pages per chunk: join them into runs of about chunk_bytes
     run: list[bytes] = []

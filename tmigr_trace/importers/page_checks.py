@@ -4,8 +4,8 @@ A trace.dat has no checksums, so damage is found from what an intact page must s
 (``struct buffer_data_page``, kernel/trace/ring_buffer.c; ``rb_event_length`` and the time
 rules of ``rb_update_write_stamp``):
 
-* the header: the data length in ``commit`` (without the RB_MISSED_* flag bits 31 and 30) fits
-  the page, and the bits above it are zero;
+* the header: the data length in ``commit`` (its low 27 bits) fits the page, and the other bits
+  are the RB_MISSED_* flags (31, 30), sign-extended into the upper half of a 64-bit ``local_t``;
 * the records: every event record ends inside the committed data, its ``common_type`` is one of
   the file's event formats and its payload holds at least that event's fields;
 * time: within a page record times never go back; a page starts no earlier than the previous
@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tmigr_trace.collectors.ringbuffer import RB_MISSED_EVENTS, RB_MISSED_STORED, Decoder, PageLayout, parse_format
+from tmigr_trace.collectors.ringbuffer import RB_MISSED_EVENTS, Decoder, PageLayout, parse_format
 
 MAX_EXAMPLES = 5
+COMMIT_MASK = (1 << 27) - 1
 _I64_MAX = (1 << 63) - 1
 
 
@@ -129,10 +130,17 @@ class PageChecker:
         hdr_ts = pages[:, L.ts_offset: L.ts_offset + 8].copy().view("<u8").ravel()
         commit = pages[:, L.commit_offset: L.commit_offset + L.commit_size].copy()
         commit = commit.view("<u8" if L.commit_size == 8 else "<u4").ravel().astype(np.uint64)
-        length = commit & ~np.uint64(RB_MISSED_EVENTS | RB_MISSED_STORED)
+        # local_t commit: the length in the low 27 bits (libtraceevent's COMMIT_MASK), the RB_MISSED
+        # flags in bits 31 and 30; a 64-bit local_t holds bit 31 sign-extended (local_add() of the
+        # int 1 << 31), so bits 32-63 are all ones exactly when bit 31 is set
+        length = commit & np.uint64(COMMIT_MASK)
+        high = commit >> np.uint64(32)
+        sign = (commit & np.uint64(RB_MISSED_EVENTS)) != 0
+        high_ok = (high == 0) | (sign & (high == np.uint64(0xFFFFFFFF)))
+        spare = (commit & np.uint64(0x38000000)) != 0  # bits 27-29: never set
         reasons: dict[int, str] = {}
-        for p in np.flatnonzero(length[:ready] > L.data_size):
-            reasons[int(p)] = f"commit length {int(length[p])} > {L.data_size}"
+        for p in np.flatnonzero((length[:ready] > L.data_size) | ~high_ok[:ready] | spare[:ready]):
+            reasons[int(p)] = f"bad commit word {int(commit[p]):#x} (data length {int(length[p])}, page holds {L.data_size})"
         ix = self.decoder.index_records(memoryview(buf)[: ready * P])
         self.payload.ensure(ix.type)
         lo, hi = self.payload.min[ix.type], self.payload.max[ix.type]
@@ -170,7 +178,7 @@ class PageChecker:
             if self.prev_end is not None and hts[p] < self.prev_end:
                 reasons[p] = "page starts before the previous page ended"
                 continue
-            if p + 1 < n and length[p + 1] <= L.data_size:
+            if p + 1 < n and length[p + 1] <= L.data_size and high_ok[p + 1]:
                 nxt = hts[p + 1]
                 plausible_next = self.prev_end is None or nxt >= self.prev_end
                 if plausible_next and nxt >= hts[p] and last[p] > nxt:

@@ -65,6 +65,8 @@ class BufferInfo:
     clock: str | None
     page_size: int
     cpus: list[CpuData]
+    # v6: where the buffer's "flyrecord" tag and CPU table are; v7: its BUFFER section
+    section_offset: int = 0
     compressed: bool = False
     latency: bool = False  # BUFFER_TEXT: the text of a latency tracer, no pages
 
@@ -245,19 +247,16 @@ def _buffer_option(opt: int, data: bytes, dat: TraceDat) -> BufferInfo:
     cur = _Cursor(data, 0, "BUFFER option")
     offset = cur.u64("buffer offset")
     name = cur.cstr("buffer name")
-    buf = BufferInfo(name, None, dat.page_size, [])
-    buf.cpus = [CpuData(-1, offset, 0)]  # v6: the CPU table is at `offset`, read later
+    buf = BufferInfo(name, None, dat.page_size, [], section_offset=offset)
     if dat.version < 7:
-        return buf
+        return buf  # the CPU table is at `offset`, read by _read_v6
     buf.clock = cur.cstr("buffer clock")
-    buf.cpus = []
     if opt == OPT_BUFFER_TEXT:
         buf.latency = True
         return buf
     buf.page_size = cur.u32("buffer page size")
     for _ in range(cur.u32("buffer CPU count")):
         buf.cpus.append(CpuData(cur.u32("CPU id"), cur.u64("CPU data offset"), cur.u64("CPU data size")))
-    buf.cpus.insert(0, CpuData(-1, offset, 0))  # the section itself, resolved by _v7_buffer_section
     return buf
 
 
@@ -280,7 +279,7 @@ def _read_v6(cur: _Cursor, dat: TraceDat) -> None:
         _read_options(cur, dat, None)
         kind = cur.take(10, "data type tag")
     count = dat.cpu_count or cpus  # a CPUCOUNT option overrides the header (trace-input.c)
-    named = [b for b in dat.buffers]
+    named = list(dat.buffers)
     if kind.startswith(b"flyrecord"):
         top = BufferInfo("", dat.trace_clock, dat.page_size, _cpu_table(cur, count))
         dat.buffers = [top] + named
@@ -289,7 +288,7 @@ def _read_v6(cur: _Cursor, dat: TraceDat) -> None:
     else:
         raise CorruptTraceDat(f"unknown data type {kind!r} at offset {cur.pos - 10}")
     for buf in named:  # BUFFER options point at their own "flyrecord" tag and CPU table
-        sub = _Cursor(cur.data, buf.cpus[0].offset, "file")
+        sub = _Cursor(cur.data, buf.section_offset, "file")
         tag = sub.take(10, f"buffer {buf.name!r} data type tag")
         if tag.startswith(b"options"):
             raise CorruptTraceDat(f"buffer {buf.name!r}: options inside a buffer are not supported")
@@ -343,10 +342,9 @@ def _read_v7(cur: _Cursor, dat: TraceDat) -> None:
         sub, _ = _section(cur.data, sections[sid], sid, dat, what)
         reader(sub, dat)
     for buf in dat.buffers:
-        section = buf.cpus.pop(0) if buf.cpus and buf.cpus[0].cpu == -1 else None
-        if buf.latency or section is None:
+        if buf.latency or not buf.cpus:
             continue
-        _, flags = _section(cur.data, section.offset, OPT_BUFFER, dat, f"buffer {buf.name!r}")
+        _, flags = _section(cur.data, buf.section_offset, OPT_BUFFER, dat, f"buffer {buf.name!r}")
         buf.compressed = bool(flags & SEC_FL_COMPRESS)
     if not dat.trace_clock:
         top = [b for b in dat.buffers if b.name == ""]

@@ -11,6 +11,7 @@ the margin, whatever the length of the capture.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -22,6 +23,13 @@ from .ringbuffer import Decoder, PageLayout, PageStats
 
 def _sorted(ts: np.ndarray) -> bool:
     return ts.size < 2 or bool((ts[1:] >= ts[:-1]).all())
+
+
+def _take(t: pa.Table, order: np.ndarray) -> pa.Table:
+    """``t.take(order)``, skipping the columns that are all null (most of the schema's, per batch)."""
+    idx = pa.array(order)
+    cols = [c if c.null_count == len(c) else pc.take(c, idx) for c in t.columns]
+    return pa.Table.from_arrays(cols, schema=t.schema)
 
 
 def parse_saved_cmdlines(text: str) -> dict[int, str]:
@@ -44,6 +52,7 @@ class PageStreams:
         self.pending: list[pa.Table] = []
         self.last_ts: dict[int, int] = {}
         self.comms: dict[int, str] = {0: "<idle>"}
+        self.unknown_comm: str | None = None  # comm of a pid not in `comms` (trace.dat: "<...>")
         self.events = 0
 
     def feed(self, cpu: int, data: bytes) -> int:
@@ -93,22 +102,28 @@ class PageStreams:
         self.pending = keep
         if not ready:
             return None
+        # In (cpu, chunk) order the rows are in (cpu, seq) order, so a stable sort on ts alone gives
+        # (ts, cpu, seq); each CPU's rows are one sorted run, which the stable sort merges in O(n).
+        ready.sort(key=lambda part: part.column("cpu")[0].as_py())
         t = pa.concat_tables(ready).unify_dictionaries().combine_chunks() if len(ready) > 1 else ready[0]
-        order = np.lexsort((t.column("seq").to_numpy(), t.column("cpu").to_numpy(), t.column("ts").to_numpy()))
+        order = np.argsort(t.column("ts").to_numpy(), kind="stable")
         if not np.array_equal(order, np.arange(order.size)):
-            t = t.take(pa.array(order))
+            t = _take(t, order)
         return self._with_comm(t)
 
     def _with_comm(self, t: pa.Table) -> pa.Table:
         pids = t.column("pid").to_numpy(zero_copy_only=False)
-        uniq, inv = np.unique(pids, return_inverse=True)
-        names = [self.comms.get(int(p)) for p in uniq]
+        codes, uniq = pd.factorize(pids, sort=False)
+        names = [self.comms.get(int(p), self.unknown_comm) for p in uniq]
         if all(n is None for n in names):
             return t
-        comm = pa.DictionaryArray.from_arrays(pa.array(inv.astype(np.int32), pa.int32()), pa.array(names, pa.string()))
-        # null where unknown: a dictionary value None makes the row null
-        comm = pc.cast(comm.dictionary_decode(), pa.string()).dictionary_encode()
-        comm = comm.cast(pa.dictionary(pa.int32(), pa.string()))
+        # a row whose pid has no name is null: indices into the dictionary of the known names
+        known = np.array([n is not None for n in names], dtype=bool)
+        remap = np.cumsum(known, dtype=np.int32) - 1
+        idx = remap[codes]
+        mask = None if known.all() else ~known[codes]
+        comm = pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32(), mask=mask),
+                                              pa.array([n for n in names if n is not None], pa.string()))
         return t.set_column(t.schema.get_field_index("comm"), "comm", comm)
 
     def finish_meta(self, meta: TraceMeta, buffer_stats: dict[str, dict] | None = None) -> None:

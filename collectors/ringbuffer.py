@@ -267,6 +267,20 @@ def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
 # event decode
 
 
+@dataclass
+class RecordIndex:
+    """The event records of a run of pages (:meth:`Decoder.index_records`), in page order."""
+
+    page: np.ndarray    # page index of each record
+    offset: np.ndarray  # byte offset of its payload in the buffer
+    length: np.ndarray  # payload bytes
+    ts: np.ndarray      # uint64 time
+    type: np.ndarray    # uint16 common_type (the payload's first two bytes)
+
+
+_ONE_QWORD = bytes([1]) * (1 << 16)  # index_records: only the first payload qword of each record
+
+
 class _EventPlan:
     """How to pull one event type's columns out of its payloads."""
 
@@ -349,6 +363,30 @@ class Decoder:
         if straddles or shared or self.width > 4096:  # (packed layouts do not fit the qword slots): use the reference
             self.fast = False
 
+    def index_records(self, buf) -> "RecordIndex":
+        """Every event record of whole pages, whatever its type: where it is, its length, time
+        and ``common_type`` (the same walk as :meth:`decode`, for callers that check pages before
+        decoding them, e.g. the trace.dat importer's damage checks)."""
+        L = self.layout
+        if self.fast:
+            args = (buf, L.page_size, L.ts_offset, L.commit_offset, L.commit_size, L.data_offset, L.data_size, 8,
+                    _ONE_QWORD)
+            n, needed = _ringbuffer.walk(*args, None)
+            out = np.empty(needed, dtype=np.uint8)
+            _ringbuffer.walk(*args, out)
+            npages = memoryview(buf).nbytes // L.page_size
+            o = npages * 8
+            return RecordIndex(page=out[o + n * 16: o + n * 20].view(np.int32).astype(np.int64),
+                               offset=out[o + n * 8: o + n * 16].view(np.int64),
+                               length=out[o + n * 20: o + n * 24].view(np.int32).astype(np.int64),
+                               ts=out[o: o + n * 8].view(np.uint64),
+                               type=(out[o + n * 24: o + n * 32].view("<u8") & np.uint64(0xFFFF)).astype(np.uint16))
+        page_idx, off, plen, ts, _, raw = walk_pages(buf, L)
+        lo = raw[np.minimum(off, raw.size - 1)].astype(np.uint16)
+        hi = raw[np.minimum(off + 1, raw.size - 1)].astype(np.uint16)
+        return RecordIndex(page=page_idx.astype(np.int64), offset=off.astype(np.int64), length=plen.astype(np.int64),
+                           ts=ts, type=lo | (hi << np.uint16(8)))
+
     def _flag_codes_cached(self, key: np.ndarray) -> tuple[np.ndarray, pa.Array]:
         """Like :meth:`_flag_codes`, against one dictionary that grows over the Decoder's life."""
         codes = self._flag_lut[key]
@@ -374,8 +412,9 @@ class Decoder:
         """Decode whole pages of CPU ``cpu``.
 
         Returns ``(columns, n_events, next_seq)``; ``columns`` maps store column names to arrays.
-        Lost events flagged in a page advance ``seq`` by their count before that page's events,
-        so a gap in ``seq`` marks where the stream lost events.
+        ``seq`` numbers the decoded events (records of event types without a format here are
+        skipped without a gap); lost events flagged in a page advance it by their count before
+        that page's events, so a gap in ``seq`` marks where the stream lost events.
         """
         if self.fast:
             return self._decode_fast(buf, cpu, seq_start, stats)
@@ -415,9 +454,9 @@ class Decoder:
         hdr = q[0].view(self._hdr_dtype)
         etype = hdr["type"]
         gap_cum = self._page_stats(missed, stats)
-        next_seq = int(seq_start + n + (gap_cum[-1] if npages else 0))
         known = self._known[etype] & (plen >= 8)
         m = int(np.count_nonzero(known))
+        next_seq = int(seq_start + m + (gap_cum[-1] if npages else 0))
         if stats is not None:
             stats.events += m
             if m < n:
@@ -429,7 +468,8 @@ class Decoder:
         else:
             sel = np.flatnonzero(known)
             take = lambda a: a[sel]  # noqa: E731
-        seq = seq_start + np.arange(n, dtype=np.int64)
+        # seq counts the decoded events only: a record of another event type leaves no gap
+        seq = seq_start + (np.arange(n, dtype=np.int64) if sel is None else np.cumsum(known, dtype=np.int64) - 1)
         if npages and n and gap_cum[-1]:
             seq += gap_cum[page_idx]
         et = take(etype)
@@ -494,9 +534,9 @@ class Decoder:
         cflags = hdr[:, 2]
         cpc = hdr[:, 3]
         pid = hdr[:, 4:8].copy().view("<i4").ravel()
-        seq_all = seq_start + np.arange(n, dtype=np.int64) + (gap_cum[page_idx] if n else 0)
-        next_seq = int(seq_start + n + (gap_cum[-1] if npages else 0))
         known = ok & np.isin(etype, np.fromiter(self.plans, dtype=np.uint16, count=len(self.plans)))
+        seq_all = seq_start + np.cumsum(known, dtype=np.int64) - 1 + (gap_cum[page_idx] if n else 0)
+        next_seq = int(seq_start + int(known.sum()) + (gap_cum[-1] if npages else 0))
         if stats is not None:
             stats.events += int(known.sum())
             for t, c in zip(*np.unique(etype[~known], return_counts=True)):

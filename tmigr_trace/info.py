@@ -37,6 +37,11 @@ class TraceSummary:
     topology: dict = field(default_factory=dict)
     # Text imports: which dialects, what ts holds, lines skipped (importers/text_dialects.py).
     text_dialect: dict = field(default_factory=dict)
+    # binary sources: data found damaged and not imported (per CPU: pages, records, missing_bytes)
+    damage: dict[str, dict[str, int]] = field(default_factory=dict)
+    damaged_pages: int = 0
+    damaged_records: int = 0
+    damage_examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -78,4 +83,6 @@ def summarize(trace: Trace) -> TraceSummary:
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
         malformed_lines=meta.malformed_lines, topology=meta.topology,
         text_dialect=dict(meta.extra.get("text_dialect") or {}),
+        damage=dict(meta.damage), damaged_pages=meta.damaged_pages, damaged_records=meta.damaged_records,
+        damage_examples=list(meta.damage_examples),
     )

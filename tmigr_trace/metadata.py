@@ -42,12 +42,29 @@ class TraceMeta:
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
     malformed_examples: list[str] = field(default_factory=list)
+    # Damage found in a binary source (trace.dat: bad page headers, truncated data, impossible
+    # times), per recording CPU: {"pages": n, "records": m, "missing_bytes": b}. That data is not
+    # imported; `records` counts the records walked on the damaged pages.
+    damage: dict[str, dict[str, int]] = field(default_factory=dict)
+    damage_examples: list[str] = field(default_factory=list)
     # Free-form provenance (lab: kernel package, QEMU command line, scenario, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lost_total(self) -> int:
         return sum(self.lost_events.values())
+
+    @property
+    def damaged_pages(self) -> int:
+        return sum(d.get("pages", 0) for d in self.damage.values())
+
+    @property
+    def damaged_records(self) -> int:
+        return sum(d.get("records", 0) for d in self.damage.values())
+
+    @property
+    def missing_bytes(self) -> int:
+        return sum(d.get("missing_bytes", 0) for d in self.damage.values())
 
     def add_lost(self, cpu: int, count: int) -> None:
         key = str(cpu)

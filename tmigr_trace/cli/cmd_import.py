@@ -44,6 +44,12 @@ def import_cmd(
         extra += f", {meta.malformed_lines} malformed lines skipped"
     if meta.unknown_events:
         extra += f", {sum(meta.unknown_events.values())} events of other types skipped"
+    if meta.lost_unknown_cpus:
+        extra += f", events lost (count unknown) on CPU {','.join(map(str, meta.lost_unknown_cpus))}"
+    if meta.damage:
+        missing = f", {meta.missing_bytes} bytes missing" if meta.missing_bytes else ""
+        extra += (f"; DAMAGED: {meta.damaged_pages} pages ({meta.damaged_records} records) not imported{missing}"
+                  f" (tmigr-trace info shows where)")
     diag(f"{path}: {rows} events ({meta.source_format}, pointers {meta.pointer_mode}{lost}{extra})")
 
 

@@ -33,6 +33,12 @@ def info_cmd(
             ("clock", s.clock or "unknown"), ("pointers", s.pointer_mode),
             ("lost events", str(s.lost_events_total) + (f"  {s.lost_events}" if s.lost_events else "")),
             ("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")]
+    if s.damage:
+        missing = sum(d.get("missing_bytes", 0) for d in s.damage.values())
+        head.append(("DAMAGED", f"{s.damaged_pages} pages ({s.damaged_records} records) not imported"
+                     + (f", {missing} bytes missing" if missing else "") + f"  {s.damage}"))
+        for ex in s.damage_examples:
+            head.append(("", ex))
     if s.malformed_lines or s.unknown_events:
         head.append(("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}"))
     d = s.text_dialect

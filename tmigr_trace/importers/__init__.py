@@ -1,8 +1,8 @@
 """Importers: turn a trace in any supported format into the Parquet store.
 
 Formats are detected from content, never from the file name: ftrace text (``trace``,
-``trace_pipe``, ``trace-cmd report``), trace-cmd's binary ``trace.dat`` (through ``trace-cmd
-report``), and the capture tarball / directory of the shell collector and the kernel lab.
+``trace_pipe``, ``trace-cmd report``), trace-cmd's binary ``trace.dat`` (read natively,
+:mod:`.tracedat`), and the capture tarball / directory of the shell collector and the kernel lab.
 Compressed inputs (.gz, .xz, .zst) are read directly.
 """
 
@@ -12,10 +12,8 @@ import gzip
 import itertools
 import lzma
 import os
-import shutil
 import struct
 import tarfile
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -115,27 +113,6 @@ def _read_blocks(src: Source) -> Iterator[bytes]:
         raise TmigrError(f"{src.path}: truncated or corrupt {what} ({exc})") from None
 
 
-def _tracedat_blocks(src: Source) -> Iterator[bytes]:
-    """trace.dat -> text through Debian's trace-cmd (`report -t` keeps nanoseconds)."""
-    exe = shutil.which("trace-cmd")
-    if exe is None:
-        raise TmigrError(f"{src.path}: trace.dat needs trace-cmd (apt-get install trace-cmd)")
-    if src.compression:
-        raise TmigrError(f"{src.path}: decompress a trace.dat before importing it")
-    proc = subprocess.Popen([exe, "report", "-t", "-i", str(src.path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdout is not None
-    while True:
-        block = proc.stdout.read(BLOCK)
-        if not block:
-            break
-        yield block
-    err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
-    if proc.wait() != 0:
-        last = err.splitlines()[-1] if err else f"exit status {proc.returncode}"
-        raise TmigrError(f"{src.path}: trace-cmd report failed: {last}")
-
-
 def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: TraceMeta,
                        progress: Callable[[int], None] | None = None) -> None:
     """Parse a stream of text blocks into the writer (shared by import and `capture --text`)."""
@@ -176,9 +153,12 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
                 raise
             except (ValueError, KeyError, IndexError, OSError, EOFError, tarfile.TarError, struct.error) as exc:
                 raise TmigrError(f"{src.path}: not a valid capture ({type(exc).__name__}: {exc})") from None
+        elif src.format == "tracedat":
+            from .tracedat import import_tracedat
+
+            import_tracedat(src, writer, meta)
         else:
-            blocks = _tracedat_blocks(src) if src.format == "tracedat" else _read_blocks(src)
-            import_text_blocks(blocks, writer, meta, progress)
+            import_text_blocks(_read_blocks(src), writer, meta, progress)
         if writer.rows == 0:
             raise TmigrError(_no_events_message(src, meta))
         if kernel:

@@ -12,7 +12,7 @@ from .common import err_console
 
 
 def import_cmd(
-    src: Path = typer.Argument(..., help="trace, trace_pipe or trace-cmd report text (optionally .gz/.xz/.zst), trace.dat, or a capture tarball/directory"),
+    src: Path = typer.Argument(..., help="trace, trace_pipe or trace-cmd report text (optionally .gz/.xz/.zst), trace.dat, a capture tarball/directory, or a Perfetto trace (ftrace data source)"),
     out: Path = typer.Option(..., "-o", "--output", help="Parquet file to write"),
     fmt: Optional[str] = typer.Option(None, "--format", help=f"force the input format: {', '.join(FORMATS)}"),
     kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release to record (text traces do not carry it)"),

@@ -1,15 +1,20 @@
 """Export a stored trace (and optionally its replay divergences) as a Perfetto trace (.pftrace).
 
-The output is a stream of TrackEvent packets built with the ``perfetto`` package's trace builder
-(``perfetto.trace_builder.proto_builder.TraceProtoBuilder``, one builder per chunk of packets, the
-serialized chunks concatenated: a valid ``Trace`` message), so it opens in ui.perfetto.dev
-without a trace processor binary. See docs/perfetto.md for the tracks.
+The file is a ``Trace`` message: a stream of TrackEvent packets on one trusted sequence, opened in
+ui.perfetto.dev without a trace processor binary. See docs/perfetto.md for the tracks.
 
-Two streaming passes over the Parquet file keep memory bounded by the hierarchy, not by the trace
-length: pass 1 reads the pointer columns and learns the tree (which CPUs sit below which group,
-so groups can be named ``GRP<lvl>:<idx>`` as in the kernel's comments); pass 2 emits the events.
-Timestamps are written exactly as stored (ns of the trace's clock) into Perfetto's default
-timeline; nothing is shifted or rebased.
+* The track descriptors, the interning packet and the divergences are built with the ``perfetto``
+  package's trace builder (``perfetto.trace_builder.proto_builder.TraceProtoBuilder``).
+* The events (millions) are encoded columnar: each Parquet batch becomes numpy columns, and the
+  TracePackets of the whole batch are written at once in protobuf's wire format
+  (:mod:`tmigr_trace.pbcolumns`) with the field numbers of the perfetto package's generated
+  protos; a test decodes the result with those protos. The only per-event Python is the idle /
+  offline state machine over the CPUs' state events.
+
+Two streaming passes over the Parquet file keep memory bounded by the hierarchy and one batch:
+pass 1 learns the tree from the distinct pointer tuples of each batch (which CPUs sit below which
+group, so groups are named ``GRP<lvl>:<idx>`` as in the kernel's comments); pass 2 emits. The
+timestamps are written exactly as stored (ns of the trace's clock); nothing is rebased.
 """
 
 from __future__ import annotations
@@ -17,17 +22,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from . import pbcolumns as pbc
 from .cpulist import format_cpulist
 from .errors import TmigrError
-from .schema import KTIME_MAX
+from .schema import COLUMN_BY_NAME, EVENTS, KTIME_MAX, Kind
 from .store import check_output_path
-
-# Imported lazily in _builder(): the generated protos need protobuf >= 6.31.1.
-_pb = None
 
 DEFAULT_BATCH = 65536
 CHUNK_PACKETS = 2048
@@ -46,26 +51,48 @@ OFFLINE_EVENTS = ("tmigr_cpu_offline", "tmigr_cpu_unavailable")
 ONLINE_EVENTS = ("tmigr_cpu_online", "tmigr_cpu_available")
 CPU_INSTANT_EVENTS = ("tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle", "tmigr_handle_remote_cpu",
                       "tmigr_handle_remote")
+REMOTE_EXPIRY_NAME = "timers expired by the migrator"  # flow end on the CPU whose timers were expired
 
-# Columns per pass (event fields come from schema.EVENTS through _EVENT_FIELDS below).
-_SCAN_COLUMNS = ["ts", "cpu", "event", "group", "parent", "child", "target_cpu", "lvl", "numa_node",
-                 "family", "group_lvl"]
 _MASK_FIELDS = frozenset(("childmask", "active", "migrator", "groupmask", "child_active", "group_active",
                           "flags"))
 _PTR_FIELDS = frozenset(("group", "parent", "child", "timer", "function"))
+_CPU_PARENT_EVENTS = ("tmigr_connect_cpu_parent", "tmigr_cpu_idle", "tmigr_cpu_active", "tmigr_cpu_new_timer",
+                      "tmigr_cpu_new_timer_idle", "tmigr_handle_remote_cpu") + ONLINE_EVENTS + OFFLINE_EVENTS
+_SCAN_COLUMNS = ["ts", "cpu", "event", "group", "parent", "child", "target_cpu", "lvl", "numa_node",
+                 "family", "group_lvl"]
+
+# Event categories (what a row becomes).
+C_IDLE, C_ACTIVE, C_OFFLINE, C_ONLINE, C_CPU, C_GROUP, C_UPDATE, C_SETUP, C_OTHER = range(9)
+# Row kinds decided in pass 2.
+K_SKIP, K_BEGIN_IDLE, K_END_IDLE, K_BEGIN_OFF, K_END_OFF, K_CPU, K_GROUP, K_SETUP, K_OTHER = range(9)
+_WITH_FIELDS = (K_BEGIN_IDLE, K_BEGIN_OFF, K_CPU, K_GROUP, K_SETUP, K_OTHER)
+
+FIELD_COLUMNS = [c.name for c in COLUMN_BY_NAME.values()
+                 if c.kind is not None and any(c.name in e.columns for e in EVENTS)]
 
 
-def _event_fields() -> dict[str, tuple[str, ...]]:
-    from .schema import EVENTS
+def _category(name: str) -> int:
+    if name == "tmigr_cpu_idle":
+        return C_IDLE
+    if name == "tmigr_cpu_active":
+        return C_ACTIVE
+    if name in OFFLINE_EVENTS:
+        return C_OFFLINE
+    if name in ONLINE_EVENTS:
+        return C_ONLINE
+    if name in CPU_INSTANT_EVENTS:
+        return C_CPU
+    if name in GROUP_STATE_EVENTS:
+        return C_GROUP
+    if name == "tmigr_update_events":
+        return C_UPDATE
+    if name in SETUP_EVENTS:
+        return C_SETUP
+    return C_OTHER
 
-    return {e.name: e.columns for e in EVENTS}
 
-
-def _emit_columns() -> list[str]:
-    from .schema import COLUMNS, EVENTS
-
-    used = {c for e in EVENTS for c in e.columns} | {"ts", "cpu", "event"}
-    return [c.name for c in COLUMNS if c.name in used]
+def _ann_name(column: str) -> str:
+    return "cpu" if column == "target_cpu" else column  # the tracepoint's own name for it
 
 
 @dataclass
@@ -90,7 +117,8 @@ class ExportStats:
     """What an export wrote."""
 
     path: Path
-    events: int = 0
+    events: int = 0             # rows read
+    exported: int = 0           # rows written as packets (after --from/--to/--cpus)
     packets: int = 0
     tracks: int = 0
     cpus: int = 0
@@ -101,20 +129,24 @@ class ExportStats:
     counters: int = 0
     instants: int = 0
     setup_events: int = 0
+    flows: int = 0              # migrator -> remote CPU flows
     divergences: int | None = None
+    divergence_flows: int = 0
     model_profile: str | None = None
     skipped_no_pointer: int = 0  # group events without a group pointer ((____ptrval____))
     notes: list[str] = field(default_factory=list)
 
 
-def _intern(table: dict[str, int], interned: Any, name: str) -> int:
-    """Interning id of `name`; its first use adds the (iid, name) entry to this packet."""
-    iid = table.get(name)
-    if iid is None:
-        iid = table[name] = len(table) + 1
-        entry = interned.add()
-        entry.iid, entry.name = iid, name
-    return iid
+@dataclass(frozen=True)
+class Window:
+    """What to export: a half-open time window [start, end) in stored ns and a set of CPUs.
+
+    A bound may also be given as text (:func:`parse_time`: ns as stored, or ``1.5s`` after the
+    trace's first event); export_perfetto resolves it once it knows the first event."""
+
+    start: int | str | None = None
+    end: int | str | None = None
+    cpus: frozenset[int] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,9 +158,9 @@ class _Tree:
         self.groups: dict[int, GroupInfo] = {}
         self.cpu_parent: dict[int, set[int]] = {}
         self.cpus: set[int] = set()
+        self.other_cpus: set[int] = set()
         self.first_ts: int | None = None
         self.events = 0
-        self.has_other = False
 
     def group(self, ptr: int) -> GroupInfo:
         g = self.groups.get(ptr)
@@ -137,73 +169,86 @@ class _Tree:
         return g
 
     def feed(self, batch: pa.RecordBatch) -> None:
-        c = {name: batch.column(name).to_pylist() for name in _SCAN_COLUMNS}
         n = batch.num_rows
         ts_col = batch.column("ts")
         if ts_col.null_count:
             raise TmigrError(f"trace has {ts_col.null_count} events without a timestamp")
         if n and self.first_ts is None:
-            self.first_ts = c["ts"][0]
+            self.first_ts = ts_col[0].as_py()
+        if n and pc.min(ts_col).as_py() < 0:
+            i = int(np.argmax(ts_col.to_numpy() < 0))
+            raise TmigrError(f"event {self.events + i} has a negative timestamp ({ts_col[i].as_py()})")
         self.events += n
-        for name in ("group", "parent", "child"):
-            # NULL pointers (the root's parent, update_events' child at the CPU level) are 0.
-            col = c[name]
-            if 0 in col:
-                c[name] = [None if v == 0 else v for v in col]
-        for i in range(n):
-            ev = c["event"][i]
-            if c["ts"][i] < 0:
-                raise TmigrError(f"event {self.events - n + i} has a negative timestamp ({c['ts'][i]})")
-            if c["cpu"][i] is not None:
-                self.cpus.add(c["cpu"][i])
-            if ev is None or not ev.startswith("tmigr_"):
-                continue
-            grp, parent = c["group"][i], c["parent"][i]
-            node = c["numa_node"][i]
-            label = "node"
-            if node is None and c["family"][i] is not None:
-                node, label = c["family"][i], "family"
-            if ev in GROUP_STATE_EVENTS or ev == "tmigr_group_set":
-                if grp is not None:
-                    g = self.group(grp)
-                    g.lvl = c["lvl"][i] if c["lvl"][i] is not None else g.lvl
-                    if node is not None:
-                        g.node, g.node_label = node, label
-                    if parent is not None:
-                        g.parents.add(parent)
-                        self.group(parent)
-            elif ev == "tmigr_update_events":
-                if grp is not None:
-                    g = self.group(grp)
-                    if c["group_lvl"][i] is not None:
-                        g.lvl = c["group_lvl"][i]
-                    if c["child"][i] is not None:
-                        self.group(c["child"][i]).parents.add(grp)
-            elif ev == "tmigr_connect_child_parent":
+        cpu = batch.column("cpu")
+        self.cpus.update(x for x in pc.unique(cpu).to_pylist() if x is not None)
+        ev = batch.column("event")
+        if not pa.types.is_dictionary(ev.type):
+            ev = pc.dictionary_encode(ev)
+        names = ev.dictionary.to_pylist()
+        other = [i for i, nm in enumerate(names) if nm is not None and _category(nm) == C_OTHER]
+        if other:
+            mask = pc.is_in(ev.indices, pa.array(other, ev.indices.type))
+            self.other_cpus.update(x for x in pc.unique(pc.filter(cpu, mask)).to_pylist() if x is not None)
+        # The distinct pointer tuples, in order of first appearance: a few per group and CPU.
+        cols = [c for c in _SCAN_COLUMNS if c not in ("ts", "cpu")]
+        t = pa.table({c: batch.column(c) for c in cols})
+        t = t.append_column("_row", pa.array(np.arange(n, dtype=np.int64)))
+        keys = [c for c in cols]
+        first = t.group_by(keys, use_threads=False).aggregate([("_row", "min")])
+        first = first.sort_by("_row_min")
+        for r in first.to_pylist():
+            self._learn(r)
+
+    def _learn(self, c: dict) -> None:
+        ev = c["event"]
+        if ev is None or not ev.startswith("tmigr_"):
+            return
+        grp = c["group"] or None
+        parent = c["parent"] or None   # NULL pointers (the root's parent) are 0
+        child = c["child"] or None
+        node = c["numa_node"]
+        label = "node"
+        if node is None and c["family"] is not None:
+            node, label = c["family"], "family"
+        if ev in GROUP_STATE_EVENTS or ev == "tmigr_group_set":
+            if grp is not None:
+                g = self.group(grp)
+                g.lvl = c["lvl"] if c["lvl"] is not None else g.lvl
+                if node is not None:
+                    g.node, g.node_label = node, label
                 if parent is not None:
-                    p = self.group(parent)
-                    p.lvl = c["lvl"][i] if c["lvl"][i] is not None else p.lvl
+                    g.parents.add(parent)
+                    self.group(parent)
+        elif ev == "tmigr_update_events":
+            if grp is not None:
+                g = self.group(grp)
+                if c["group_lvl"] is not None:
+                    g.lvl = c["group_lvl"]
+                if child is not None:
+                    self.group(child).parents.add(grp)
+        elif ev == "tmigr_connect_child_parent":
+            if parent is not None:
+                p = self.group(parent)
+                p.lvl = c["lvl"] if c["lvl"] is not None else p.lvl
+                if node is not None:
+                    p.node, p.node_label = node, label
+                if child is not None:
+                    ch = self.group(child)
+                    ch.parents.add(parent)
+                    if ch.lvl is None and p.lvl is not None:
+                        ch.lvl = p.lvl - 1
+        elif ev in _CPU_PARENT_EVENTS:
+            tc = c["target_cpu"]
+            if parent is not None and tc is not None:
+                self.cpu_parent.setdefault(tc, set()).add(parent)
+                p = self.group(parent)
+                if ev == "tmigr_connect_cpu_parent":
+                    if c["lvl"] is not None:
+                        p.lvl = c["lvl"]
                     if node is not None:
                         p.node, p.node_label = node, label
-                    if c["child"][i] is not None:
-                        ch = self.group(c["child"][i])
-                        ch.parents.add(parent)
-                        if ch.lvl is None and p.lvl is not None:
-                            ch.lvl = p.lvl - 1
-            elif ev == "tmigr_connect_cpu_parent" or ev in ("tmigr_cpu_idle", "tmigr_cpu_active",
-                                                           "tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle",
-                                                           "tmigr_handle_remote_cpu") + ONLINE_EVENTS + OFFLINE_EVENTS:
-                tc = c["target_cpu"][i]
-                if parent is not None and tc is not None:
-                    self.cpu_parent.setdefault(tc, set()).add(parent)
-                    p = self.group(parent)
-                    if ev == "tmigr_connect_cpu_parent":
-                        if c["lvl"][i] is not None:
-                            p.lvl = c["lvl"][i]
-                        if node is not None:
-                            p.node, p.node_label = node, label
-                    elif p.lvl is None:
-                        p.lvl = 0
+                elif p.lvl is None:
+                    p.lvl = 0
 
     def finish(self) -> None:
         """CPUs below each group, then the index of each group within its level."""
@@ -225,111 +270,14 @@ class _Tree:
             for i, g in enumerate(gs):
                 g.idx = i
 
+    def ordered_groups(self) -> list[GroupInfo]:
+        """Top level first; within a level by node (NUMA_NO_NODE -1 first, unknown last), then index."""
+        return sorted(self.groups.values(), key=lambda g: (-(g.lvl if g.lvl is not None else -1),
+                                                           g.node if g.node is not None else 1 << 30, g.idx))
+
 
 # ---------------------------------------------------------------------------------------------
-# Pass 2: packets.
-
-
-class _Writer:
-    """Packets through the perfetto trace builder, flushed in chunks to a binary file."""
-
-    def __init__(self, f: BinaryIO, chunk: int = CHUNK_PACKETS):
-        global _pb
-        try:
-            from perfetto.protos.perfetto.trace import perfetto_trace_pb2
-            from perfetto.trace_builder.proto_builder import TraceProtoBuilder
-        except Exception as exc:  # pragma: no cover - depends on the installation
-            raise TmigrError(f"the perfetto trace builder is not usable here ({type(exc).__name__}: {exc}); "
-                             "needs the 'perfetto' package and protobuf >= 6.31.1") from None
-        _pb = perfetto_trace_pb2
-        self._Builder = TraceProtoBuilder
-        self.f = f
-        self.chunk = chunk
-        self.builder = TraceProtoBuilder()
-        self.pending = 0
-        self.packets = 0
-        self.names: dict[str, int] = {}
-        self.ann_names: dict[str, int] = {}
-        self._first = True
-        self.TE = _pb.TrackEvent
-
-    def _packet(self):
-        pkt = self.builder.add_packet()
-        pkt.trusted_packet_sequence_id = SEQ_ID
-        if self._first:
-            pkt.sequence_flags = _pb.TracePacket.SEQ_INCREMENTAL_STATE_CLEARED
-            self._first = False
-        self.pending += 1
-        self.packets += 1
-        return pkt
-
-    def flush(self, force: bool = False) -> None:
-        if self.pending and (force or self.pending >= self.chunk):
-            self.f.write(self.builder.serialize())
-            self.builder = self._Builder()
-            self.pending = 0
-
-    def track(self, uuid: int, name: str, parent: int | None = None, *, description: str = "",
-              rank: int | None = None, explicit_children: bool = False, counter_unit: str | None = None) -> None:
-        pkt = self._packet()
-        td = pkt.track_descriptor
-        td.uuid = uuid
-        td.name = name
-        if parent is not None:
-            td.parent_uuid = parent
-        if description:
-            td.description = description
-        if rank is not None:
-            td.sibling_order_rank = rank
-        if explicit_children:
-            td.child_ordering = _pb.TrackDescriptor.EXPLICIT
-        if counter_unit is not None:
-            td.counter.SetInParent()
-            if counter_unit == "ns":
-                td.counter.unit = _pb.CounterDescriptor.UNIT_TIME_NS
-            elif counter_unit:
-                td.counter.unit_name = counter_unit
-        self.flush()
-
-    def _event(self, ts: int, track: int, typ: int, name: str | None, ann: dict[str, Any] | None):
-        pkt = self._packet()
-        pkt.timestamp = ts
-        pkt.sequence_flags = _pb.TracePacket.SEQ_NEEDS_INCREMENTAL_STATE
-        te = pkt.track_event
-        te.type = typ
-        te.track_uuid = track
-        if name is not None:
-            te.name_iid = _intern(self.names, pkt.interned_data.event_names, name)
-        if ann:
-            for key, value in ann.items():
-                if value is None:
-                    continue
-                da = te.debug_annotations.add()
-                da.name_iid = _intern(self.ann_names, pkt.interned_data.debug_annotation_names, key)
-                _set_value(da, value)
-        return pkt
-
-    def instant(self, ts: int, track: int, name: str, ann: dict[str, Any] | None = None) -> None:
-        self._event(ts, track, self.TE.TYPE_INSTANT, name, ann)
-        self.flush()
-
-    def begin(self, ts: int, track: int, name: str, ann: dict[str, Any] | None = None) -> None:
-        self._event(ts, track, self.TE.TYPE_SLICE_BEGIN, name, ann)
-        self.flush()
-
-    def end(self, ts: int, track: int, ann: dict[str, Any] | None = None) -> None:
-        self._event(ts, track, self.TE.TYPE_SLICE_END, None, ann)
-        self.flush()
-
-    def counter(self, ts: int, track: int, value: int) -> None:
-        pkt = self._packet()
-        pkt.timestamp = ts
-        pkt.sequence_flags = _pb.TracePacket.SEQ_NEEDS_INCREMENTAL_STATE
-        te = pkt.track_event
-        te.type = self.TE.TYPE_COUNTER
-        te.track_uuid = track
-        te.counter_value = value
-        self.flush()
+# The builder side: descriptors, interning, divergences.
 
 
 class Hex(int):
@@ -338,6 +286,16 @@ class Hex(int):
 
 class Ptr(int):
     """A pointer: written as a pointer annotation (the UI shows hex)."""
+
+
+def _load_pb():
+    try:
+        from perfetto.protos.perfetto.trace import perfetto_trace_pb2
+        from perfetto.trace_builder.proto_builder import TraceProtoBuilder
+    except Exception as exc:  # pragma: no cover - depends on the installation
+        raise TmigrError(f"the perfetto trace builder is not usable here ({type(exc).__name__}: {exc}); "
+                         "needs the 'perfetto' package and protobuf >= 6.31.1") from None
+    return perfetto_trace_pb2, TraceProtoBuilder
 
 
 def _set_value(da, value: Any) -> None:
@@ -362,8 +320,6 @@ def _set_value(da, value: Any) -> None:
             da.int_value = value
     elif isinstance(value, float):
         da.double_value = value
-    elif isinstance(value, str):
-        da.string_value = value
     elif isinstance(value, dict):
         for k, v in value.items():
             e = da.dict_entries.add()
@@ -376,51 +332,210 @@ def _set_value(da, value: Any) -> None:
         da.string_value = str(value)
 
 
-def _field_spec(names: Iterable[str]) -> tuple[tuple[str, str, type | None], ...]:
-    """(column, annotation name, wrapper) for an event's fields, in schema order."""
-    out = []
-    for n in names:
-        wrap = Hex if n in _MASK_FIELDS else Ptr if n in _PTR_FIELDS else None
-        out.append((n, "cpu" if n == "target_cpu" else n, wrap))  # the tracepoint's own name for it
-    return tuple(out)
+class _Writer:
+    """Packets through the perfetto trace builder, flushed in chunks to a binary file."""
+
+    def __init__(self, f: BinaryIO, chunk: int = CHUNK_PACKETS):
+        self.pb, self._Builder = _load_pb()
+        self.f = f
+        self.chunk = chunk
+        self.builder = self._Builder()
+        self.pending = 0
+        self.packets = 0
+        self.names: dict[str, int] = {}
+        self.ann_names: dict[str, int] = {}
+        self._first = True
+
+    def _packet(self):
+        pkt = self.builder.add_packet()
+        pkt.trusted_packet_sequence_id = SEQ_ID
+        if self._first:
+            pkt.sequence_flags = self.pb.TracePacket.SEQ_INCREMENTAL_STATE_CLEARED
+            self._first = False
+        self.pending += 1
+        self.packets += 1
+        return pkt
+
+    def flush(self, force: bool = False) -> None:
+        if self.pending and (force or self.pending >= self.chunk):
+            self.f.write(self.builder.serialize())
+            self.builder = self._Builder()
+            self.pending = 0
+
+    def write_raw(self, data: bytes, packets: int) -> None:
+        """Packets encoded elsewhere (already `Trace.packet` fields), after what the builder holds."""
+        self.flush(force=True)
+        self.f.write(data)
+        self.packets += packets
+
+    def intern(self, event_names: Iterable[str], ann_names: Iterable[str]) -> None:
+        """One packet that interns every name the events use (the columnar packets refer to them)."""
+        pkt = self._packet()
+        for name in event_names:
+            if name not in self.names:
+                e = pkt.interned_data.event_names.add()
+                e.iid = self.names[name] = len(self.names) + 1
+                e.name = name
+        for name in ann_names:
+            if name not in self.ann_names:
+                e = pkt.interned_data.debug_annotation_names.add()
+                e.iid = self.ann_names[name] = len(self.ann_names) + 1
+                e.name = name
+        self.flush()
+
+    def track(self, uuid: int, name: str, parent: int | None = None, *, description: str = "",
+              rank: int | None = None, explicit_children: bool = False, counter_unit: str | None = None) -> None:
+        pkt = self._packet()
+        td = pkt.track_descriptor
+        td.uuid = uuid
+        td.name = name
+        if parent is not None:
+            td.parent_uuid = parent
+        if description:
+            td.description = description
+        if rank is not None:
+            td.sibling_order_rank = rank
+        if explicit_children:
+            td.child_ordering = self.pb.TrackDescriptor.EXPLICIT
+        if counter_unit is not None:
+            td.counter.SetInParent()
+            if counter_unit == "ns":
+                td.counter.unit = self.pb.CounterDescriptor.UNIT_TIME_NS
+            elif counter_unit:
+                td.counter.unit_name = counter_unit
+        self.flush()
+
+    def _iid(self, table: dict[str, int], interned: Any, name: str) -> int:
+        iid = table.get(name)
+        if iid is None:
+            iid = table[name] = len(table) + 1
+            entry = interned.add()
+            entry.iid, entry.name = iid, name
+        return iid
+
+    def instant(self, ts: int, track: int, name: str, ann: dict[str, Any] | None = None,
+                terminating_flows: Iterable[int] = ()) -> None:
+        pkt = self._packet()
+        pkt.timestamp = ts
+        pkt.sequence_flags = self.pb.TracePacket.SEQ_NEEDS_INCREMENTAL_STATE
+        te = pkt.track_event
+        te.type = self.pb.TrackEvent.TYPE_INSTANT
+        te.track_uuid = track
+        te.name_iid = self._iid(self.names, pkt.interned_data.event_names, name)
+        for key, value in (ann or {}).items():
+            if value is None:
+                continue
+            da = te.debug_annotations.add()
+            da.name_iid = self._iid(self.ann_names, pkt.interned_data.debug_annotation_names, key)
+            _set_value(da, value)
+        te.terminating_flow_ids.extend(terminating_flows)
+        self.flush()
 
 
-def _expiry_counter(v: int) -> int:
-    """next_expiry as a counter value: KTIME_MAX (nothing queued) is shown as 0."""
-    return 0 if v == KTIME_MAX else v
+# ---------------------------------------------------------------------------------------------
+# Pass 2: the events, columnar.
+
+
+@dataclass
+class _Cols:
+    """One batch as numpy: values (nulls filled with 0) and validity per column."""
+
+    row: np.ndarray                  # global row number in stored order
+    ts: np.ndarray
+    cpu: np.ndarray
+    code: np.ndarray                 # index into _Emitter.names
+    kind: np.ndarray
+    vals: dict[str, np.ndarray]
+    valid: dict[str, np.ndarray]
+
+    def take(self, idx: np.ndarray) -> "_Cols":
+        return _Cols(self.row[idx], self.ts[idx], self.cpu[idx], self.code[idx], self.kind[idx],
+                     {k: v[idx] for k, v in self.vals.items()}, {k: v[idx] for k, v in self.valid.items()})
+
+    @staticmethod
+    def cat(parts: list["_Cols"]) -> "_Cols":
+        return _Cols(*(np.concatenate([getattr(p, a) for p in parts]) for a in ("row", "ts", "cpu", "code", "kind")),
+                     {k: np.concatenate([p.vals[k] for p in parts]) for k in parts[0].vals},
+                     {k: np.concatenate([p.valid[k] for p in parts]) for k in parts[0].valid})
+
+
+def _numpy(col: pa.Array, dtype) -> tuple[np.ndarray, np.ndarray]:
+    if pa.types.is_dictionary(col.type):
+        col = col.dictionary_decode()
+    valid = col.is_valid().to_numpy(zero_copy_only=False)
+    vals = col.fill_null(0).to_numpy(zero_copy_only=False).astype(dtype, copy=False) if col.null_count \
+        else col.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    return vals, valid
 
 
 class _Emitter:
-    def __init__(self, w: _Writer, tree: _Tree, stats: ExportStats):
-        self.w = w
-        self.tree = tree
-        self.stats = stats
-        self.spec = {ev: _field_spec(cols) for ev, cols in _event_fields().items()}
+    def __init__(self, w: _Writer, tree: _Tree, stats: ExportStats, window: Window,
+                 flow_rows: np.ndarray | None):
+        self.w, self.tree, self.stats, self.win = w, tree, stats, window
+        self.pb = w.pb
+        self.names: list[str] = []
+        self.code_of: dict[str, int] = {}
+        self.cat: list[int] = []
+        self.uses: list[np.ndarray] = []
+        for e in EVENTS:
+            self._code(e.name)
         self.next_uuid = _UUID_BASE
         self.cpu_track: dict[int, int] = {}
         self.cpu_other: dict[int, int] = {}
-        self.idle_open: dict[int, int] = {}     # cpu -> ts of the open idle slice
+        self.group_uuids: dict[int, dict[str, int]] = {}
+        self.idle_open: dict[int, int] = {}      # cpu -> global row of the open idle slice's begin
         self.offline_open: dict[int, int] = {}
-        self.gtrack: dict[int, dict[str, int]] = {}
+        self.saved_begins: dict[int, _Cols] = {}  # begins before --from, kept while open
+        self.flow_rows = flow_rows               # rows a divergence is about (sorted), or None
+        self.rows_done = 0
+        self.linked_rows: set[int] = set()       # rows given a flow to their divergence
+        self.reached_window = window.start is None
+        self._init_wire()
+
+    def _code(self, name: str) -> int:
+        c = self.code_of.get(name)
+        if c is None:
+            c = self.code_of[name] = len(self.names)
+            self.names.append(name)
+            self.cat.append(_category(name))
+            ev = next((e for e in EVENTS if e.name == name), None)
+            self.uses.append(np.array([ev is not None and col in ev.columns for col in FIELD_COLUMNS]))
+        return c
 
     def uuid(self) -> int:
         self.next_uuid += 1
         return self.next_uuid
 
+    # -- descriptors ---------------------------------------------------------------------------
     def tracks(self, meta, with_divergences: bool, profile: str | None) -> None:
-        w, t = self.w, self.tree
+        w, t, win = self.w, self.tree, self.win
         about = (f"kernel {meta.kernel_release or 'unknown'}, trace clock {meta.clock or 'unknown'} "
                  f"(timestamps as stored, ns), source {meta.source_format or '?'} ({meta.origin}), "
                  f"pointers {meta.pointer_mode}")
+        if win.start is not None or win.end is not None or win.cpus is not None:
+            about += (f"; exported window [{win.start if win.start is not None else 'start'}, "
+                      f"{win.end if win.end is not None else 'end'}) ns"
+                      + (f", CPUs {format_cpulist(win.cpus)}" if win.cpus is not None else ""))
+        w.intern(["idle", "offline", REMOTE_EXPIRY_NAME] + self.names,
+                 ["event", "by CPU", "wakeup at active", "online event", "group name", "parent name",
+                  "child name"] + [_ann_name(c) for c in FIELD_COLUMNS])
         w.track(UUID_CPUS, "tmigr CPUs", description="per recording CPU: idle (tmigr_cpu_idle -> "
-                "tmigr_cpu_active), offline, and the CPU's tmigr events; " + about, explicit_children=True, rank=1)
+                "tmigr_cpu_active), offline, and the CPU's tmigr events; flows from the migrator's "
+                "tmigr_handle_remote_cpu to the CPU whose timers it expired; " + about,
+                explicit_children=True, rank=1)
         for cpu in sorted(t.cpus):
+            if win.cpus is not None and cpu not in win.cpus:
+                continue
             u = self.cpu_track[cpu] = self.uuid()
             w.track(u, f"CPU {cpu}", UUID_CPUS, rank=cpu)
-        groups = sorted(t.groups.values(), key=lambda g: (-(g.lvl if g.lvl is not None else -1), g.idx))
+            if cpu in t.other_cpus:
+                o = self.cpu_other[cpu] = self.uuid()
+                w.track(o, f"CPU {cpu} other events", u, rank=0)
+        groups = [g for g in t.ordered_groups()
+                  if win.cpus is None or not g.cpus or g.cpus & win.cpus]
         w.track(UUID_HIERARCHY, "tmigr hierarchy", description="one entry per struct tmigr_group seen in the "
-                "trace, top level first: active mask and migrator (tmigr_group_set_cpu_*), next_expiry "
-                "(tmigr_update_events); " + about, explicit_children=True, rank=2)
+                "trace, ordered by level (top first) and node: active mask and migrator (tmigr_group_set_cpu_*), "
+                "next_expiry (tmigr_update_events); " + about, explicit_children=True, rank=2)
         for rank, g in enumerate(groups):
             g.uuid = self.uuid()
             node = f" {g.node_label} {g.node}" if g.node is not None else ""
@@ -430,112 +545,330 @@ class _Emitter:
                     explicit_children=True,
                     description=f"struct tmigr_group {g.ptr:#x}: level {g.lvl}, {g.node_label} {g.node}, "
                                 f"parent {parents}, CPUs below {format_cpulist(g.cpus) or 'unknown'}")
-            tr = self.gtrack[g.ptr] = {}
-            for r, (key, name, unit) in enumerate((("active", "active", ""), ("migrator", "migrator", ""),
-                                                   ("next_expiry", "next_expiry", "ns"))):
+            tr = self.group_uuids[g.ptr] = {}
+            for r, (key, unit) in enumerate((("active", ""), ("migrator", ""), ("next_expiry", "ns"))):
                 tr[key] = self.uuid()
-                w.track(tr[key], f"{g.short} {name}", g.uuid, rank=r, counter_unit=unit)
+                w.track(tr[key], f"{g.short} {key}", g.uuid, rank=r, counter_unit=unit)
             tr["events"] = self.uuid()
             w.track(tr["events"], f"{g.short} events", g.uuid, rank=3)
         w.track(UUID_SETUP, "setup", description="hierarchy setup tracepoints: tmigr_group_set, "
                 "tmigr_connect_child_parent, tmigr_connect_cpu_parent", rank=3)
         if with_divergences:
             w.track(UUID_DIVERGENCES, "divergences", description=f"kernel vs model (tmigr-trace replay, "
-                    f"profile {profile}): one instant per divergence", rank=0)
-        self.stats.tracks = w.packets
-        self.stats.cpus = len(t.cpus)
+                    f"profile {profile}): one instant per divergence, with a flow from the kernel event "
+                    "it is about", rank=0)
+        self.stats.tracks = w.packets - 1
+        self.stats.cpus = len(self.cpu_track)
         self.stats.groups = len(groups)
+        # Lookups for the columnar side.
+        ncpu = max(t.cpus) + 1 if t.cpus else 1
+        self.cpu_uuid = np.zeros(ncpu, np.int64)
+        self.other_uuid = np.zeros(ncpu, np.int64)
+        for c, u in self.cpu_track.items():
+            self.cpu_uuid[c] = u
+        for c, u in self.cpu_other.items():
+            self.other_uuid[c] = u
+        self.group_ptrs = np.array(sorted(self.group_uuids), np.uint64)
+        self.group_cols = {k: np.array([self.group_uuids[p][k] for p in sorted(self.group_uuids)], np.int64)
+                           for k in ("active", "migrator", "next_expiry", "events")}
+        self.group_short = {g.ptr: g.short for g in t.groups.values()}
 
-    def other_track(self, cpu: int) -> int:
-        u = self.cpu_other.get(cpu)
-        if u is None:
-            u = self.cpu_other[cpu] = self.uuid()
-            self.w.track(u, f"CPU {cpu} other events", self.cpu_track[cpu], rank=0)
-            self.stats.tracks += 1
-        return u
+    # -- wire constants ----------------------------------------------------------------------------
+    def _init_wire(self) -> None:
+        pb = self.pb
+        P, T, D = pb.TracePacket.DESCRIPTOR, pb.TrackEvent.DESCRIPTOR, pb.DebugAnnotation.DESCRIPTOR
+        self.f_ts = P.fields_by_name["timestamp"].number
+        self.f_te = P.fields_by_name["track_event"].number
+        seq = pbc.tag(P.fields_by_name["trusted_packet_sequence_id"].number, pbc.VARINT) + pbc.varint_bytes(SEQ_ID)
+        flags = pbc.tag(P.fields_by_name["sequence_flags"].number, pbc.VARINT) + \
+            pbc.varint_bytes(pb.TracePacket.SEQ_NEEDS_INCREMENTAL_STATE)
+        self.pkt_const = seq + flags
+        self.f_type = T.fields_by_name["type"].number
+        self.f_track = T.fields_by_name["track_uuid"].number
+        self.f_name = T.fields_by_name["name_iid"].number
+        self.f_counter = T.fields_by_name["counter_value"].number
+        self.f_ann = T.fields_by_name["debug_annotations"].number
+        self.f_flow = T.fields_by_name["flow_ids"].number
+        self.f_tflow = T.fields_by_name["terminating_flow_ids"].number
+        self.d_name = D.fields_by_name["name_iid"].number
+        self.d_int = D.fields_by_name["int_value"].number
+        self.d_ptr = D.fields_by_name["pointer_value"].number
+        TE = pb.TrackEvent
+        self.types = (TE.TYPE_INSTANT, TE.TYPE_SLICE_BEGIN, TE.TYPE_SLICE_END, TE.TYPE_COUNTER)
+
+    def _ann_varint(self, name: str, value_field: int, values: np.ndarray, present: np.ndarray) -> list[pbc.Pieces]:
+        """DebugAnnotation{name_iid, <value_field>: value} as a TrackEvent.debug_annotations field."""
+        head = pbc.tag(self.d_name, pbc.VARINT) + pbc.varint_bytes(self.w.ann_names[name]) + \
+            pbc.tag(value_field, pbc.VARINT)
+        body = pbc.varints(values, present)
+        inner_len = np.where(present, len(head) + body.lens, 0)
+        n = values.size
+        return [pbc.const(pbc.tag(self.f_ann, pbc.LEN), n, present), pbc.varints(inner_len, present),
+                pbc.const(head, n, present), body]
+
+    def _ann_string(self, name: str, strings: list[str], codes: np.ndarray, present: np.ndarray) -> pbc.Pieces:
+        entries = []
+        for s in strings:
+            da = self.pb.DebugAnnotation(name_iid=self.w.ann_names[name], string_value=s)
+            b = da.SerializeToString()
+            entries.append(pbc.tag(self.f_ann, pbc.LEN) + pbc.varint_bytes(len(b)) + b)
+        return pbc.table(entries, codes, present)
+
+    def _packets(self, c: _Cols, typ: np.ndarray, track: np.ndarray, te_parts: list[pbc.Pieces]) -> pbc.Pieces:
+        """Trace.packet fields: TracePacket{timestamp, seq id, flags, track_event{type, track, parts}}."""
+        n = c.ts.size
+        parts = [pbc.varint_field(self.f_type, typ), pbc.varint_field(self.f_track, track)] + te_parts
+        te_len = np.zeros(n, np.int64)
+        for p in parts:
+            te_len += p.lens
+        ts_f = pbc.varint_field(self.f_ts, c.ts)
+        te_tag = pbc.const(pbc.tag(self.f_te, pbc.LEN), n)
+        te_n = pbc.varints(te_len)
+        pkt_len = ts_f.lens + len(self.pkt_const) + te_tag.lens + te_n.lens + te_len
+        return pbc.concat([pbc.const(pbc.tag(1, pbc.LEN), n), pbc.varints(pkt_len), ts_f,
+                           pbc.const(self.pkt_const, n), te_tag, te_n] + parts)
+
+    # -- per batch -------------------------------------------------------------------------------
+    def _columns(self, batch: pa.RecordBatch) -> _Cols:
+        n = batch.num_rows
+        ev = batch.column("event")
+        if not pa.types.is_dictionary(ev.type):
+            ev = pc.dictionary_encode(ev)
+        dict_codes = np.array([self._code(x) if x is not None else -1 for x in ev.dictionary.to_pylist()] + [-1],
+                              np.int64)
+        idx = ev.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        code = dict_codes[idx]
+        missing = [nm for nm in self.names if nm not in self.w.names]
+        if missing:  # an event name newer than this exporter: interned before its first use
+            self.w.intern(missing, [])
+        ts = batch.column("ts").to_numpy(zero_copy_only=False).astype(np.int64)
+        cpu_v, cpu_ok = _numpy(batch.column("cpu"), np.int64)
+        code = np.where(cpu_ok, code, -1)
+        vals, valid = {}, {}
+        for col in FIELD_COLUMNS:
+            t = COLUMN_BY_NAME[col].type
+            dtype = np.uint64 if pa.types.is_unsigned_integer(t) else np.int64
+            vals[col], valid[col] = _numpy(batch.column(col), dtype)
+        row = np.arange(self.rows_done, self.rows_done + n, dtype=np.int64)
+        self.rows_done += n
+        return _Cols(row, ts, cpu_v, code, np.zeros(n, np.int8), vals, valid)
+
+    def _states(self, c: _Cols, cats: np.ndarray, selected: np.ndarray) -> list[int]:
+        """Idle/offline slices: the per-CPU state machine over the state events (the only loop).
+
+        Returns the batch positions of begins made before --from whose slice ends inside the
+        window (they are emitted too)."""
+        win_start = self.win.start
+        pos = np.flatnonzero(selected & (cats <= C_ONLINE) & (c.code >= 0))
+        kinds = c.kind
+        idle_open, off_open = self.idle_open, self.offline_open
+        base = int(c.row[0]) if c.row.size else 0
+        revive: list[int] = []
+        out = []
+        for i, cat, cpu, ts in zip(pos.tolist(), cats[pos].tolist(), c.cpu[pos].tolist(), c.ts[pos].tolist()):
+            if cat == C_IDLE:
+                if cpu in idle_open or cpu in off_open:
+                    k = K_CPU   # already idle (lost events): an instant, the open slice stays
+                else:
+                    k = K_BEGIN_IDLE
+                    idle_open[cpu] = base + i
+            elif cat == C_ACTIVE:
+                b = idle_open.pop(cpu, None)
+                k = K_CPU if b is None else K_END_IDLE
+                if b is not None and win_start is not None and ts >= win_start:
+                    revive.append(b)
+            elif cat == C_OFFLINE:
+                if cpu in idle_open or cpu in off_open:
+                    k = K_CPU
+                else:
+                    k = K_BEGIN_OFF
+                    off_open[cpu] = base + i
+            else:
+                b = off_open.pop(cpu, None)
+                k = K_CPU if b is None else K_END_OFF
+                if b is not None and win_start is not None and ts >= win_start:
+                    revive.append(b)
+            out.append(k)
+        kinds[pos] = out
+        return revive
 
     def feed(self, batch: pa.RecordBatch) -> None:
-        cols = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-        evs, tss, cpus = cols["event"], cols["ts"], cols["cpu"]
-        w, st, spec = self.w, self.stats, self.spec
-        st.events += batch.num_rows
+        c = self._columns(batch)
+        n = c.ts.size
+        self.stats.events += n
+        cats_table = np.array(self.cat + [C_OTHER], np.int8)
+        cats = cats_table[c.code]
+        win = self.win
+        if win.cpus is not None:
+            selected = np.isin(c.cpu, np.fromiter(win.cpus, np.int64))
+        else:
+            selected = np.ones(n, bool)
+        selected &= c.code >= 0
+        revive = self._states(c, cats, selected)
+        k = c.kind
+        k[selected & (cats == C_CPU)] = K_CPU
+        k[selected & (cats == C_OTHER) & (c.code >= 0)] = K_OTHER
+        k[(cats == C_GROUP) | (cats == C_UPDATE)] = K_GROUP
+        k[(cats == C_SETUP) & (c.code >= 0)] = K_SETUP
+        inwin = np.ones(n, bool)
+        if win.start is not None:
+            inwin &= c.ts >= win.start
+        if win.end is not None:
+            inwin &= c.ts < win.end
+        emit = inwin & (k != K_SKIP)
+        # Begins before the window whose slice is still open inside it.
+        extra: list[_Cols] = []
+        if revive:
+            in_batch = [r - int(c.row[0]) for r in revive if r >= c.row[0]]
+            emit[in_batch] = True
+            for r in revive:
+                if r < c.row[0]:
+                    for cpu, saved in list(self.saved_begins.items()):
+                        if int(saved.row[0]) == r:
+                            extra.append(saved)
+                            del self.saved_begins[cpu]
+        if n and not self.reached_window and c.ts.max() >= win.start:
+            self.reached_window = True
+        if win.start is not None and n and c.ts.min() < win.start:
+            for d in (self.idle_open, self.offline_open):
+                for cpu, r in d.items():
+                    i = r - int(c.row[0])
+                    if 0 <= i < n and c.ts[i] < win.start:
+                        self.saved_begins[cpu] = c.take(np.array([i]))
+        sel = c.take(np.flatnonzero(emit))
+        if extra:
+            sel = _Cols.cat(extra + [sel])
+        if sel.ts.size:
+            self._emit(sel)
 
-        def fields(ev: str, i: int) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for col, name, wrap in spec.get(ev, ()):
-                v = cols[col][i]
-                if v is not None:
-                    out[name] = wrap(v) if wrap is not None else v
-            return out
+    def finish_window(self) -> None:
+        """Begins before --from whose slice never ended: written (the UI shows 'did not end')."""
+        still_open = set(self.idle_open.values()) | set(self.offline_open.values())
+        keep = [s for s in self.saved_begins.values() if int(s.row[0]) in still_open]
+        if keep and self.reached_window:
+            self._emit(_Cols.cat(sorted(keep, key=lambda s: int(s.row[0]))))
+        self.saved_begins.clear()
 
-        for i in range(batch.num_rows):
-            ev, ts, cpu = evs[i], tss[i], cpus[i]
-            if ev is None or cpu is None:
+    # -- encoding --------------------------------------------------------------------------------
+    def _emit(self, c: _Cols) -> None:
+        st = self.stats
+        n = c.ts.size
+        k = c.kind.astype(np.int64)
+        st.exported += n
+        TI, TB, TE_, TC = self.types
+        # Group events: their group's tracks (none for unknown or null pointers).
+        grp_ok = np.zeros(n, bool)
+        gi = np.zeros(n, np.int64)
+        isg = k == K_GROUP
+        if isg.any() and self.group_ptrs.size:
+            gptr = c.vals["group"].astype(np.uint64)
+            gi = np.clip(np.searchsorted(self.group_ptrs, gptr), 0, self.group_ptrs.size - 1)
+            grp_ok = isg & c.valid["group"] & (self.group_ptrs[gi] == gptr)
+        st.skipped_no_pointer += int(np.count_nonzero(isg & (~c.valid["group"] | (c.vals["group"] == 0))))
+        main = (k != K_GROUP) | grp_ok
+        cats = np.array(self.cat + [C_OTHER], np.int8)[c.code]
+        cpu = np.clip(c.cpu, 0, self.cpu_uuid.size - 1)
+
+        track = np.select([np.isin(k, (K_BEGIN_IDLE, K_END_IDLE, K_BEGIN_OFF, K_END_OFF, K_CPU)), k == K_OTHER,
+                           k == K_GROUP, k == K_SETUP],
+                          [self.cpu_uuid[cpu], self.other_uuid[cpu], self.group_cols["events"][gi], UUID_SETUP])
+        typ = np.select([np.isin(k, (K_BEGIN_IDLE, K_BEGIN_OFF)), np.isin(k, (K_END_IDLE, K_END_OFF))],
+                        [TB, TE_], TI)
+        name_codes = np.array([self.w.names[nm] for nm in self.names] + [0], np.int64)[c.code]
+        name = np.select([k == K_BEGIN_IDLE, k == K_BEGIN_OFF], [self.w.names["idle"], self.w.names["offline"]],
+                         name_codes)
+        has_name = ~np.isin(k, (K_END_IDLE, K_END_OFF))
+        parts = [pbc.varint_field(self.f_name, name, has_name)]
+        # Annotations, in a fixed order.
+        ev_codes = c.code
+        parts.append(self._ann_string("event", self.names, ev_codes, k == K_BEGIN_OFF))
+        parts += self._ann_varint("by CPU", self.d_int, c.cpu, np.isin(k, (K_GROUP, K_SETUP)))
+        with_fields = np.isin(k, _WITH_FIELDS)
+        uses = np.array(self.uses + [np.zeros(len(FIELD_COLUMNS), bool)])[ev_codes]
+        for j, col in enumerate(FIELD_COLUMNS):
+            present = with_fields & uses[:, j] & c.valid[col]
+            if not present.any():
                 continue
-            ctrack = self.cpu_track[cpu]
-            if ev == "tmigr_cpu_idle":
-                ann = fields(ev, i)
-                if cpu in self.idle_open or cpu in self.offline_open:
-                    w.instant(ts, ctrack, ev, ann)  # already idle (lost events): keep the open slice
-                    st.instants += 1
-                else:
-                    w.begin(ts, ctrack, "idle", ann)
-                    self.idle_open[cpu] = ts
-            elif ev == "tmigr_cpu_active":
-                if cpu in self.idle_open:
-                    del self.idle_open[cpu]
-                    w.end(ts, ctrack, {"wakeup at active": cols["wakeup"][i]})
-                    st.idle_slices += 1
-                else:
-                    w.instant(ts, ctrack, ev, fields(ev, i))
-                    st.instants += 1
-            elif ev in OFFLINE_EVENTS:
-                if cpu in self.idle_open or cpu in self.offline_open:
-                    w.instant(ts, ctrack, ev, fields(ev, i))
-                    st.instants += 1
-                else:
-                    w.begin(ts, ctrack, "offline", {"event": ev, **fields(ev, i)})
-                    self.offline_open[cpu] = ts
-            elif ev in ONLINE_EVENTS:
-                if cpu in self.offline_open:
-                    del self.offline_open[cpu]
-                    w.end(ts, ctrack, {"online event": ev})
-                    st.offline_slices += 1
-                else:
-                    w.instant(ts, ctrack, ev, fields(ev, i))
-                    st.instants += 1
-            elif ev in CPU_INSTANT_EVENTS:
-                w.instant(ts, ctrack, ev, fields(ev, i))
-                st.instants += 1
-            elif ev in GROUP_STATE_EVENTS or ev == "tmigr_update_events":
-                g = cols["group"][i]
-                tr = self.gtrack.get(g) if g is not None else None
-                if tr is None:
-                    st.skipped_no_pointer += 1
-                    continue
-                if ev == "tmigr_update_events":
-                    if cols["group_next_expiry"][i] is not None:
-                        w.counter(ts, tr["next_expiry"], _expiry_counter(cols["group_next_expiry"][i]))
-                        st.counters += 1
-                else:
-                    for key in ("active", "migrator"):
-                        if cols[key][i] is not None:
-                            w.counter(ts, tr[key], cols[key][i])
-                            st.counters += 1
-                w.instant(ts, tr["events"], ev, {"by CPU": cpu, **fields(ev, i)})
-                st.instants += 1
-            elif ev in SETUP_EVENTS:
-                ann = {"by CPU": cpu, **fields(ev, i)}
-                for key in ("group", "parent", "child"):
-                    gi = self.tree.groups.get(cols[key][i]) if cols[key][i] else None
-                    if gi is not None:
-                        ann[f"{key} name"] = gi.short
-                w.instant(ts, UUID_SETUP, ev, ann)
-                st.setup_events += 1
+            v = c.vals[col]
+            ann = _ann_name(col)
+            if col in _MASK_FIELDS:
+                uniq, inv = np.unique(v[present], return_inverse=True)
+                codes = np.zeros(n, np.int64)
+                codes[present] = inv
+                parts.append(self._ann_string(ann, [f"{int(x):#x}" for x in uniq], codes, present))
+            elif col in _PTR_FIELDS:
+                parts += self._ann_varint(ann, self.d_ptr, v, present)
             else:
-                # Context events (power:cpu_idle, timer:*) and anything newer than this exporter.
-                w.instant(ts, self.other_track(cpu), ev, fields(ev, i))
-                st.instants += 1
+                parts += self._ann_varint(ann, self.d_int, v, present)
+        end_idle = k == K_END_IDLE
+        parts += self._ann_varint("wakeup at active", self.d_int, c.vals["wakeup"], end_idle & c.valid["wakeup"])
+        parts.append(self._ann_string("online event", self.names, ev_codes, k == K_END_OFF))
+        setup = k == K_SETUP
+        if setup.any():
+            shorts = sorted(set(self.group_short.values()))
+            sidx = {s: i for i, s in enumerate(shorts)}
+            for key in ("group", "parent", "child"):
+                ptrs = c.vals[key].astype(np.uint64)
+                codes = np.array([sidx.get(self.group_short.get(int(p)), -1) if s else -1
+                                  for p, s in zip(ptrs.tolist(), setup.tolist())], np.int64)
+                present = setup & c.valid[key] & (codes >= 0)
+                parts.append(self._ann_string(f"{key} name", shorts, np.maximum(codes, 0), present))
+        # Flows: migrator -> remote CPU, and kernel event -> divergence.
+        remote = (k == K_CPU) & (c.code == self.code_of["tmigr_handle_remote_cpu"]) & c.valid["target_cpu"]
+        tc = np.clip(c.vals["target_cpu"], 0, self.cpu_uuid.size - 1)
+        remote &= (c.vals["target_cpu"] >= 0) & (c.vals["target_cpu"] < self.cpu_uuid.size)
+        remote &= self.cpu_uuid[tc] != 0
+        parts.append(pbc.fixed64_field(self.f_flow, c.row * 2 + 1, remote))
+        if self.flow_rows is not None and self.flow_rows.size:
+            pos = np.clip(np.searchsorted(self.flow_rows, c.row), 0, self.flow_rows.size - 1)
+            div = (self.flow_rows[pos] == c.row) & main
+            if div.any():
+                parts.append(pbc.fixed64_field(self.f_flow, c.row * 2 + 2, div))
+                self.linked_rows.update(c.row[div].tolist())
+        main_pk = pbc.gather(self._packets(c, typ, track, parts), np.arange(n), main)
+        # Extra packets: group counters before the group's instant, the flow's end after the migrator's.
+        streams = [(main_pk, c.row * 8 + 4)]
+        gs = grp_ok & (cats == C_GROUP)
+        for sub, key in ((0, "active"), (1, "migrator")):
+            m = gs & c.valid[key]
+            if m.any():
+                idx = np.flatnonzero(m)
+                cc = c.take(idx)
+                pk = self._packets(cc, np.full(idx.size, TC), self.group_cols[key][gi[idx]],
+                                   [pbc.varint_field(self.f_counter, cc.vals[key].astype(np.int64))])
+                streams.append((pk, cc.row * 8 + sub))
+                st.counters += idx.size
+        m = grp_ok & (cats == C_UPDATE) & c.valid["group_next_expiry"]
+        if m.any():
+            idx = np.flatnonzero(m)
+            cc = c.take(idx)
+            v = cc.vals["group_next_expiry"]
+            pk = self._packets(cc, np.full(idx.size, TC), self.group_cols["next_expiry"][gi[idx]],
+                               [pbc.varint_field(self.f_counter, np.where(v == KTIME_MAX, 0, v))])
+            streams.append((pk, cc.row * 8 + 2))
+            st.counters += idx.size
+        if remote.any():
+            idx = np.flatnonzero(remote)
+            cc = c.take(idx)
+            parts = [pbc.varint_field(self.f_name, np.full(idx.size, self.w.names[REMOTE_EXPIRY_NAME]))]
+            parts += self._ann_varint("by CPU", self.d_int, cc.cpu, np.ones(idx.size, bool))
+            parts.append(pbc.fixed64_field(self.f_tflow, cc.row * 2 + 1))
+            pk = self._packets(cc, np.full(idx.size, TI), self.cpu_uuid[tc[idx]], parts)
+            streams.append((pk, cc.row * 8 + 5))
+            st.flows += idx.size
+        st.idle_slices += int(np.count_nonzero(k == K_END_IDLE))
+        st.offline_slices += int(np.count_nonzero(k == K_END_OFF))
+        st.setup_events += int(np.count_nonzero(setup))
+        st.instants += int(np.count_nonzero(main & np.isin(k, (K_CPU, K_OTHER, K_GROUP))))
+        packets = int(np.count_nonzero(main)) + sum(s[0].rows for s in streams[1:])
+        if len(streams) > 1:
+            allp = pbc.stack([s[0] for s in streams])
+            keys = np.concatenate([s[1] for s in streams])
+            order = np.argsort(keys, kind="stable")
+            allp = pbc.gather(allp, order)
+        else:
+            allp = main_pk
+        self.w.write_raw(allp.data.tobytes(), packets)
 
     def finish(self) -> None:
         # Idle/offline slices still open at the end stay open: Perfetto shows them as "did not end".
@@ -544,10 +877,15 @@ class _Emitter:
             self.stats.notes.append(f"{len(self.idle_open)} CPUs still idle at the end of the trace "
                                     f"(CPUs {format_cpulist(self.idle_open)}): their idle slices do not end")
 
-    def divergences(self, res, first_ts: int) -> None:
+    def divergences(self, res, first_ts: int, linked: set[int]) -> None:
+        win = self.win
         for n, d in enumerate(res.divergences):
             dd = d.to_dict()
             ts = d.ts if d.index >= 0 else first_ts
+            if (win.start is not None and ts < win.start) or (win.end is not None and ts >= win.end):
+                continue
+            if win.cpus is not None and d.index >= 0 and d.cpu not in win.cpus:
+                continue
             ann = {
                 "divergence": n,
                 "kind": d.kind,
@@ -561,7 +899,11 @@ class _Emitter:
                 "note": d.note or None,
                 "model path": dd["path"] or None,
             }
-            self.w.instant(ts, UUID_DIVERGENCES, f"{d.kind}: {d.what}", ann)
+            flows = [d.index * 2 + 2] if d.index >= 0 and d.index in linked else []
+            self.w.instant(ts, UUID_DIVERGENCES, f"{d.kind}: {d.what}", ann, terminating_flows=flows)
+            if flows:
+                linked.discard(d.index)  # one flow per kernel event, to its first divergence
+                self.stats.divergence_flows += 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -569,12 +911,14 @@ class _Emitter:
 
 def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False, model: str | None = None,
                     force: bool = False, batch_rows: int = DEFAULT_BATCH,
-                    chunk_packets: int = CHUNK_PACKETS) -> ExportStats:
+                    chunk_packets: int = CHUNK_PACKETS, window: Window | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ExportStats:
     """Write `trace` (a :class:`tmigr_trace.Trace` or a path) as a Perfetto trace at `out`.
 
     ``replay=True`` also replays the trace (``model`` = profile, default automatic) and adds a
-    "divergences" track. The file appears under its name only when complete; an existing file is
-    an error unless ``force``.
+    "divergences" track. ``window`` limits the export to a time window and a set of CPUs.
+    ``progress(rows_done, rows_total)`` is called after each batch. The file appears under its
+    name only when complete; an existing file is an error unless ``force``.
     """
     from .trace import Trace, load
 
@@ -582,6 +926,10 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
         raise TmigrError("--model only applies with --replay")
     if batch_rows < 1:
         raise TmigrError("batch_rows must be >= 1")
+    win = window or Window()
+    for bound in (win.start, win.end):
+        if isinstance(bound, str):
+            parse_time(bound, 0)  # bad text is refused before any work
     tr = trace if isinstance(trace, Trace) else load(trace)
     out_path = check_output_path(out, force)
     if out_path.exists() and out_path.resolve() == Path(tr.path).resolve():
@@ -589,29 +937,43 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
     if tr.num_events == 0:
         raise TmigrError(f"{tr.path}: trace has no events")
 
+    total = tr.num_events
     tree = _Tree()
     for batch in tr.iter_batches(batch_rows, columns=_SCAN_COLUMNS):
         tree.feed(batch)
     tree.finish()
+    win = Window(*(parse_time(b, tree.first_ts) if isinstance(b, str) else b for b in (win.start, win.end)),
+                 win.cpus)
+    if win.start is not None and win.end is not None and win.end <= win.start:
+        raise TmigrError(f"empty time window: --to ({win.end}) is not after --from ({win.start})")
+    if win.cpus is not None and not (win.cpus & tree.cpus):
+        raise TmigrError(f"--cpus {format_cpulist(win.cpus)}: the trace has events of CPUs "
+                         f"{format_cpulist(tree.cpus)} only")
 
     res = None
+    flow_rows = None
     if replay:
         from .replay.api import replay as run_replay
 
         res = run_replay(tr, model=model)
+        flow_rows = np.unique(np.array([d.index for d in res.divergences if d.index >= 0], np.int64))
 
     stats = ExportStats(path=out_path)
     tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
+    columns = ["ts", "cpu", "event"] + FIELD_COLUMNS
     try:
         with open(tmp, "wb") as f:
             w = _Writer(f, chunk_packets)
-            em = _Emitter(w, tree, stats)
+            em = _Emitter(w, tree, stats, win, flow_rows)
             em.tracks(tr.meta, res is not None, res.model_profile if res is not None else None)
-            for batch in tr.iter_batches(batch_rows, columns=_emit_columns()):
+            for batch in tr.iter_batches(batch_rows, columns=columns):
                 em.feed(batch)
+                if progress is not None:
+                    progress(em.rows_done, total)
+            em.finish_window()
             em.finish()
             if res is not None:
-                em.divergences(res, tree.first_ts or 0)
+                em.divergences(res, tree.first_ts or 0, em.linked_rows)
                 stats.divergences = len(res.divergences)
                 stats.model_profile = res.model_profile
             w.flush(force=True)
@@ -625,4 +987,25 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
     return stats
 
 
-__all__ = ["export_perfetto", "ExportStats"]
+def parse_time(text: str, first_ts: int | None = None) -> int:
+    """A --from/--to bound: plain digits = absolute ns as stored; with a unit (s, ms, us, ns) =
+    an offset from the trace's first event (``+`` optional)."""
+    import re
+
+    m = re.fullmatch(r"\s*\+?(\d+(?:\.\d+)?)\s*(s|ms|us|ns)?\s*", text)
+    if not m:
+        raise TmigrError(f"bad time {text!r} (examples: 1234567890 = ns as stored, 1.5s, 200ms, 10us "
+                         "= from the first event)")
+    num, unit = m.group(1), m.group(2)
+    if unit is None:
+        if "." in num:
+            raise TmigrError(f"bad time {text!r}: a plain number is ns as stored (no fraction); "
+                             "add a unit (s, ms, us) for an offset from the first event")
+        return int(num)
+    from decimal import Decimal
+
+    scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[unit]
+    return int(first_ts or 0) + int(Decimal(num) * scale)
+
+
+__all__ = ["export_perfetto", "ExportStats", "Window", "parse_time"]

@@ -1,4 +1,5 @@
-"""`tmigr-trace export TRACE -o OUT.pftrace [--replay]`: a Perfetto trace for ui.perfetto.dev."""
+"""`tmigr-trace export TRACE -o OUT.pftrace [--replay] [--from T] [--to T] [--cpus LIST]`: a Perfetto
+trace for ui.perfetto.dev (docs/perfetto.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .common import out_console
+from .common import err_console, out_console
 
 
 def export_cmd(
@@ -15,20 +16,61 @@ def export_cmd(
     output: Path = typer.Option(..., "-o", "--output", help="the Perfetto trace to write (.pftrace)"),
     replay: bool = typer.Option(False, "--replay", help="replay the trace and add a 'divergences' track"),
     model: Optional[str] = typer.Option(None, "--model", help="model profile for --replay (default: from the trace's kernel)"),
+    start: Optional[str] = typer.Option(None, "--from", help="export events at or after T: ns as stored, or 1.5s / 200ms / 10us after the first event"),
+    end: Optional[str] = typer.Option(None, "--to", help="export events before T (same forms as --from)"),
+    cpus: Optional[str] = typer.Option(None, "--cpus", help="only these recording CPUs (e.g. 0-3,8) and the groups above them"),
     force: bool = typer.Option(False, "--force", help="overwrite OUTPUT"),
 ) -> None:
     """Export a trace (and with --replay the kernel-vs-model divergences) as a Perfetto trace."""
-    from ..export_perfetto import export_perfetto
+    from ..cpulist import parse_cpulist
+    from ..errors import TmigrError
+    from ..export_perfetto import Window, export_perfetto
 
-    st = export_perfetto(trace, output, replay=replay, model=model, force=force)
+    window = None
+    if start is not None or end is not None or cpus is not None:
+        try:
+            sel = frozenset(parse_cpulist(cpus)) if cpus is not None else None
+        except ValueError:
+            raise TmigrError(f"--cpus {cpus!r}: not a CPU list (examples: 0-3,8)") from None
+        window = Window(start, end, sel)  # relative times are resolved against the first event
+    with _progress() as progress:
+        st = export_perfetto(trace, output, replay=replay, model=model, force=force, window=window,
+                             progress=progress)
     line = (f"wrote {st.path}: {st.events} events, {st.cpus} CPUs, {st.groups} groups, "
-            f"{st.idle_slices} idle slices, {st.counters} counter values, {st.setup_events} setup events")
+            f"{st.idle_slices} idle slices, {st.counters} counter values, {st.setup_events} setup events, "
+            f"{st.flows} migrator flows")
+    if window is not None:
+        line += f" ({st.exported} events in the window)"
     if st.divergences is not None:
         line += f", {st.divergences} divergences (model {st.model_profile})"
     out_console.print(line, markup=False)
     for note in st.notes:
         out_console.print(f"note: {note}", markup=False)
     out_console.print("open it in https://ui.perfetto.dev (Open trace file)", markup=False)
+
+
+class _progress:
+    """A rich progress bar on a terminal (stderr); nothing when stderr is piped or redirected."""
+
+    def __enter__(self):
+        self.bar = None
+        if not err_console.is_terminal:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("export"), BarColumn(), MofNCompleteColumn(), TextColumn("events"),
+                            TimeRemainingColumn(), console=err_console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("export", total=None)
+
+        def update(done: int, total: int) -> None:
+            self.bar.update(self.task, completed=done, total=total)
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def register(app: typer.Typer) -> None:

@@ -362,10 +362,10 @@ class _Writer:
             self.builder = self._Builder()
             self.pending = 0
 
-    def write_raw(self, data: bytes, packets: int) -> None:
-        """Packets encoded elsewhere (already `Trace.packet` fields), after what the builder holds."""
+    def write_packets(self, frag: pbc.Frag | pbc.Rows, packets: int) -> None:
+        """Packets encoded columnar (`Trace.packet` fields), after what the builder holds."""
         self.flush(force=True)
-        self.f.write(data)
+        pbc.write(frag, self.f)
         self.packets += packets
 
     def intern(self, event_names: Iterable[str], ann_names: Iterable[str]) -> None:
@@ -459,13 +459,39 @@ class _Cols:
                      {k: np.concatenate([p.valid[k] for p in parts]) for k in parts[0].valid})
 
 
+class _Lazy:
+    """The rows `idx` of a batch, each column taken when first used."""
+
+    def __init__(self, c: _Cols, idx: np.ndarray):
+        self._c, self._idx = c, idx
+        self.row, self.ts, self.cpu = c.row[idx], c.ts[idx], c.cpu[idx]
+        self.vals = _LazyDict(c.vals, idx)
+        self.valid = _LazyDict(c.valid, idx)
+
+
+class _LazyDict(dict):
+    def __init__(self, src: dict[str, np.ndarray], idx: np.ndarray):
+        super().__init__()
+        self._src, self._idx = src, idx
+
+    def __missing__(self, key: str) -> np.ndarray:
+        v = self[key] = self._src[key][self._idx]
+        return v
+
+
 def _numpy(col: pa.Array, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Values (zero-copy where possible; nulls hold whatever the buffer has) and validity."""
     if pa.types.is_dictionary(col.type):
         col = col.dictionary_decode()
-    valid = col.is_valid().to_numpy(zero_copy_only=False)
-    vals = col.fill_null(0).to_numpy(zero_copy_only=False).astype(dtype, copy=False) if col.null_count \
-        else col.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
-    return vals, valid
+    n, off = len(col), col.offset
+    bufs = col.buffers()
+    width = col.type.bit_width // 8
+    vals = np.frombuffer(bufs[1], dtype=np.dtype(f"{'u' if pa.types.is_unsigned_integer(col.type) else 'i'}{width}"),
+                         count=n, offset=off * width).astype(dtype, copy=False)
+    if col.null_count == 0 or bufs[0] is None:
+        return vals, np.ones(n, bool)
+    bits = np.unpackbits(np.frombuffer(bufs[0], np.uint8), bitorder="little")[off:off + n].astype(bool)
+    return vals, bits
 
 
 class _Emitter:
@@ -489,6 +515,7 @@ class _Emitter:
         self.flow_rows = flow_rows               # rows a divergence is about (sorted), or None
         self.rows_done = 0
         self.linked_rows: set[int] = set()       # rows given a flow to their divergence
+        self._count = 0                          # packets encoded, not yet written
         self.reached_window = window.start is None
         self._init_wire()
 
@@ -596,37 +623,31 @@ class _Emitter:
         TE = pb.TrackEvent
         self.types = (TE.TYPE_INSTANT, TE.TYPE_SLICE_BEGIN, TE.TYPE_SLICE_END, TE.TYPE_COUNTER)
 
-    def _ann_varint(self, name: str, value_field: int, values: np.ndarray, present: np.ndarray) -> list[pbc.Pieces]:
-        """DebugAnnotation{name_iid, <value_field>: value} as a TrackEvent.debug_annotations field."""
+    def _ann_varint(self, name: str, value_field: int, values: np.ndarray, present: np.ndarray) -> list[pbc.Frag]:
+        """DebugAnnotation{name_iid, <value_field>: value} as a TrackEvent.debug_annotations field
+        (the annotation is at most 1 + 3 + 1 + 10 bytes: its length is one byte)."""
         head = pbc.tag(self.d_name, pbc.VARINT) + pbc.varint_bytes(self.w.ann_names[name]) + \
             pbc.tag(value_field, pbc.VARINT)
         body = pbc.varints(values, present)
-        inner_len = np.where(present, len(head) + body.lens, 0)
-        n = values.size
-        return [pbc.const(pbc.tag(self.f_ann, pbc.LEN), n, present), pbc.varints(inner_len, present),
-                pbc.const(head, n, present), body]
+        return [pbc.prefixed(pbc.tag(self.f_ann, pbc.LEN) + b"\0" + head, 1, len(head) + body.lens, present), body]
 
-    def _ann_string(self, name: str, strings: list[str], codes: np.ndarray, present: np.ndarray) -> pbc.Pieces:
-        entries = []
-        for s in strings:
-            da = self.pb.DebugAnnotation(name_iid=self.w.ann_names[name], string_value=s)
-            b = da.SerializeToString()
-            entries.append(pbc.tag(self.f_ann, pbc.LEN) + pbc.varint_bytes(len(b)) + b)
-        return pbc.table(entries, codes, present)
+    def _ann_bytes(self, name: str, text: str) -> bytes:
+        b = self.pb.DebugAnnotation(name_iid=self.w.ann_names[name], string_value=text).SerializeToString()
+        return pbc.tag(self.f_ann, pbc.LEN) + pbc.varint_bytes(len(b)) + b
 
-    def _packets(self, c: _Cols, typ: np.ndarray, track: np.ndarray, te_parts: list[pbc.Pieces]) -> pbc.Pieces:
-        """Trace.packet fields: TracePacket{timestamp, seq id, flags, track_event{type, track, parts}}."""
-        n = c.ts.size
-        parts = [pbc.varint_field(self.f_type, typ), pbc.varint_field(self.f_track, track)] + te_parts
-        te_len = np.zeros(n, np.int64)
-        for p in parts:
-            te_len += p.lens
-        ts_f = pbc.varint_field(self.f_ts, c.ts)
-        te_tag = pbc.const(pbc.tag(self.f_te, pbc.LEN), n)
-        te_n = pbc.varints(te_len)
-        pkt_len = ts_f.lens + len(self.pkt_const) + te_tag.lens + te_n.lens + te_len
-        return pbc.concat([pbc.const(pbc.tag(1, pbc.LEN), n), pbc.varints(pkt_len), ts_f,
-                           pbc.const(self.pkt_const, n), te_tag, te_n] + parts)
+    def _ann_string(self, name: str, strings: list[str], codes: np.ndarray, present: np.ndarray) -> list[pbc.Frag]:
+        return [pbc.table([self._ann_bytes(name, t) for t in strings], codes, present)]
+
+    def _packet(self, ts: np.ndarray, typ: int, track: np.ndarray, te_parts: list[pbc.Frag],
+                present: np.ndarray | None = None) -> list[pbc.Frag]:
+        """A Trace.packet field per row: TracePacket{timestamp, seq id, flags, track_event{type,
+        track, parts}}; the parts must be absent where `present` is False."""
+        n = ts.size
+        te = pbc.length_delimited(self.f_te, [pbc.const(pbc.tag(self.f_type, pbc.VARINT) + pbc.varint_bytes(typ),
+                                                        n, present)]
+                                  + pbc.varint_field(self.f_track, track, present) + te_parts, present)
+        return pbc.length_delimited(1, pbc.varint_field(self.f_ts, ts, present)
+                                    + [pbc.const(self.pkt_const, n, present)] + te, present)
 
     # -- per batch -------------------------------------------------------------------------------
     def _columns(self, batch: pa.RecordBatch) -> _Cols:
@@ -654,18 +675,80 @@ class _Emitter:
         return _Cols(row, ts, cpu_v, code, np.zeros(n, np.int8), vals, valid)
 
     def _states(self, c: _Cols, cats: np.ndarray, selected: np.ndarray) -> list[int]:
-        """Idle/offline slices: the per-CPU state machine over the state events (the only loop).
+        """Idle/offline slices: the per-CPU state machine over the CPUs' state events.
 
-        Returns the batch positions of begins made before --from whose slice ends inside the
-        window (they are emitted too)."""
-        win_start = self.win.start
+        A CPU is in none, idle or offline (at most one slice open). Without offline/online events
+        the state after an event is the event's own (idle -> idle, active -> none), so whether an
+        event begins, ends or is an instant only depends on the CPU's previous state event: that
+        is vectorized. CPUs with offline/online events in the batch (or offline when it starts)
+        go through the loop. Returns the rows of begins made before --from whose slice ends inside
+        the window (they are emitted too)."""
         pos = np.flatnonzero(selected & (cats <= C_ONLINE) & (c.code >= 0))
+        if not pos.size:
+            return []
         kinds = c.kind
+        cpu = c.cpu[pos]
+        order = np.argsort(cpu, kind="stable")
+        pos, cpu = pos[order], cpu[order]
+        cat = cats[pos]
+        starts = np.flatnonzero(np.r_[True, cpu[1:] != cpu[:-1]])
+        ends = np.r_[starts[1:], pos.size]
+        slow = np.zeros(pos.size, bool)
+        revive: list[int] = []
+        fast_seg = []
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            cp = int(cpu[a])
+            if cp in self.offline_open or ((cat[a:b] == C_OFFLINE) | (cat[a:b] == C_ONLINE)).any():
+                slow[a:b] = True
+            else:
+                fast_seg.append((a, b, cp))
+        if fast_seg:
+            fast = ~slow
+            p, ct = pos[fast], cat[fast]
+            idle = ct == C_IDLE
+            first = np.zeros(p.size, bool)
+            prev_idle = np.r_[False, idle[:-1]]
+            prev_row = np.r_[-1, c.row[p[:-1]]]
+            k0 = 0
+            for a, b, cp in fast_seg:  # the first event of each CPU continues the previous batch
+                first[k0] = True
+                open_row = self.idle_open.get(cp)
+                prev_idle[k0] = open_row is not None
+                prev_row[k0] = open_row if open_row is not None else -1
+                k0 += b - a
+            kinds[p] = np.where(idle, np.where(prev_idle, K_CPU, K_BEGIN_IDLE),
+                                np.where(prev_idle, K_END_IDLE, K_CPU))
+            # The begin of each idle slice: the first idle of a run of idles.
+            begin = np.where(idle & ~prev_idle, c.row[p], -1)
+            begin = np.where(first & idle & prev_idle, prev_row, begin)
+            at = np.maximum.accumulate(np.where(begin >= 0, np.arange(p.size), -1))  # within the CPU's run
+            run_begin = np.where(at >= 0, begin[np.maximum(at, 0)], -1)
+            is_end = ~idle & prev_idle
+            if self.win.start is not None:
+                # the slice an end closes began at the run's begin (the previous batch's when first)
+                closed = np.where(first, prev_row, np.r_[-1, run_begin[:-1]])
+                m = is_end & (c.ts[p] >= self.win.start)
+                revive += closed[m].tolist()
+            k0 = 0
+            for a, b, cp in fast_seg:
+                last = k0 + (b - a) - 1
+                if idle[last]:
+                    self.idle_open[cp] = int(run_begin[last])
+                else:
+                    self.idle_open.pop(cp, None)
+                k0 += b - a
+        if slow.any():
+            revive += self._states_loop(c, pos[slow], cat[slow], kinds)
+        return revive
+
+    def _states_loop(self, c: _Cols, pos: np.ndarray, cats: np.ndarray, kinds: np.ndarray) -> list[int]:
+        """The state machine one event at a time (CPUs going offline/online in this batch)."""
+        win_start = self.win.start
         idle_open, off_open = self.idle_open, self.offline_open
-        base = int(c.row[0]) if c.row.size else 0
+        base = int(c.row[0])
         revive: list[int] = []
         out = []
-        for i, cat, cpu, ts in zip(pos.tolist(), cats[pos].tolist(), c.cpu[pos].tolist(), c.ts[pos].tolist()):
+        for i, cat, cpu, ts in zip(pos.tolist(), cats.tolist(), c.cpu[pos].tolist(), c.ts[pos].tolist()):
             if cat == C_IDLE:
                 if cpu in idle_open or cpu in off_open:
                     k = K_CPU   # already idle (lost events): an instant, the open slice stays
@@ -751,124 +834,136 @@ class _Emitter:
 
     # -- encoding --------------------------------------------------------------------------------
     def _emit(self, c: _Cols) -> None:
+        """Encode the rows to emit: one partition per (event, kind), each a padded byte matrix
+        whose row holds all the packets of that event (group counters, the event, a flow's end),
+        stacked back into stored order and compacted once."""
         st = self.stats
-        n = c.ts.size
         k = c.kind.astype(np.int64)
-        st.exported += n
-        TI, TB, TE_, TC = self.types
-        # Group events: their group's tracks (none for unknown or null pointers).
-        grp_ok = np.zeros(n, bool)
-        gi = np.zeros(n, np.int64)
+        # Group events go to their group's tracks (none for unknown, hidden or null pointers).
         isg = k == K_GROUP
+        gi = np.zeros(k.size, np.int64)
+        grp_ok = np.zeros(k.size, bool)
         if isg.any() and self.group_ptrs.size:
             gptr = c.vals["group"].astype(np.uint64)
             gi = np.clip(np.searchsorted(self.group_ptrs, gptr), 0, self.group_ptrs.size - 1)
             grp_ok = isg & c.valid["group"] & (self.group_ptrs[gi] == gptr)
         st.skipped_no_pointer += int(np.count_nonzero(isg & (~c.valid["group"] | (c.vals["group"] == 0))))
-        main = (k != K_GROUP) | grp_ok
-        cats = np.array(self.cat + [C_OTHER], np.int8)[c.code]
-        cpu = np.clip(c.cpu, 0, self.cpu_uuid.size - 1)
-
-        track = np.select([np.isin(k, (K_BEGIN_IDLE, K_END_IDLE, K_BEGIN_OFF, K_END_OFF, K_CPU)), k == K_OTHER,
-                           k == K_GROUP, k == K_SETUP],
-                          [self.cpu_uuid[cpu], self.other_uuid[cpu], self.group_cols["events"][gi], UUID_SETUP])
-        typ = np.select([np.isin(k, (K_BEGIN_IDLE, K_BEGIN_OFF)), np.isin(k, (K_END_IDLE, K_END_OFF))],
-                        [TB, TE_], TI)
-        name_codes = np.array([self.w.names[nm] for nm in self.names] + [0], np.int64)[c.code]
-        name = np.select([k == K_BEGIN_IDLE, k == K_BEGIN_OFF], [self.w.names["idle"], self.w.names["offline"]],
-                         name_codes)
-        has_name = ~np.isin(k, (K_END_IDLE, K_END_OFF))
-        parts = [pbc.varint_field(self.f_name, name, has_name)]
-        # Annotations, in a fixed order.
-        ev_codes = c.code
-        parts.append(self._ann_string("event", self.names, ev_codes, k == K_BEGIN_OFF))
-        parts += self._ann_varint("by CPU", self.d_int, c.cpu, np.isin(k, (K_GROUP, K_SETUP)))
-        with_fields = np.isin(k, _WITH_FIELDS)
-        uses = np.array(self.uses + [np.zeros(len(FIELD_COLUMNS), bool)])[ev_codes]
-        for j, col in enumerate(FIELD_COLUMNS):
-            present = with_fields & uses[:, j] & c.valid[col]
-            if not present.any():
-                continue
-            v = c.vals[col]
-            ann = _ann_name(col)
-            if col in _MASK_FIELDS:
-                uniq, inv = np.unique(v[present], return_inverse=True)
-                codes = np.zeros(n, np.int64)
-                codes[present] = inv
-                parts.append(self._ann_string(ann, [f"{int(x):#x}" for x in uniq], codes, present))
-            elif col in _PTR_FIELDS:
-                parts += self._ann_varint(ann, self.d_ptr, v, present)
-            else:
-                parts += self._ann_varint(ann, self.d_int, v, present)
-        end_idle = k == K_END_IDLE
-        parts += self._ann_varint("wakeup at active", self.d_int, c.vals["wakeup"], end_idle & c.valid["wakeup"])
-        parts.append(self._ann_string("online event", self.names, ev_codes, k == K_END_OFF))
-        setup = k == K_SETUP
-        if setup.any():
-            shorts = sorted(set(self.group_short.values()))
-            sidx = {s: i for i, s in enumerate(shorts)}
-            for key in ("group", "parent", "child"):
-                ptrs = c.vals[key].astype(np.uint64)
-                codes = np.array([sidx.get(self.group_short.get(int(p)), -1) if s else -1
-                                  for p, s in zip(ptrs.tolist(), setup.tolist())], np.int64)
-                present = setup & c.valid[key] & (codes >= 0)
-                parts.append(self._ann_string(f"{key} name", shorts, np.maximum(codes, 0), present))
-        # Flows: migrator -> remote CPU, and kernel event -> divergence.
-        remote = (k == K_CPU) & (c.code == self.code_of["tmigr_handle_remote_cpu"]) & c.valid["target_cpu"]
-        tc = np.clip(c.vals["target_cpu"], 0, self.cpu_uuid.size - 1)
-        remote &= (c.vals["target_cpu"] >= 0) & (c.vals["target_cpu"] < self.cpu_uuid.size)
-        remote &= self.cpu_uuid[tc] != 0
-        parts.append(pbc.fixed64_field(self.f_flow, c.row * 2 + 1, remote))
-        if self.flow_rows is not None and self.flow_rows.size:
-            pos = np.clip(np.searchsorted(self.flow_rows, c.row), 0, self.flow_rows.size - 1)
-            div = (self.flow_rows[pos] == c.row) & main
-            if div.any():
-                parts.append(pbc.fixed64_field(self.f_flow, c.row * 2 + 2, div))
-                self.linked_rows.update(c.row[div].tolist())
-        main_pk = pbc.gather(self._packets(c, typ, track, parts), np.arange(n), main)
-        # Extra packets: group counters before the group's instant, the flow's end after the migrator's.
-        streams = [(main_pk, c.row * 8 + 4)]
-        gs = grp_ok & (cats == C_GROUP)
-        for sub, key in ((0, "active"), (1, "migrator")):
-            m = gs & c.valid[key]
-            if m.any():
-                idx = np.flatnonzero(m)
-                cc = c.take(idx)
-                pk = self._packets(cc, np.full(idx.size, TC), self.group_cols[key][gi[idx]],
-                                   [pbc.varint_field(self.f_counter, cc.vals[key].astype(np.int64))])
-                streams.append((pk, cc.row * 8 + sub))
-                st.counters += idx.size
-        m = grp_ok & (cats == C_UPDATE) & c.valid["group_next_expiry"]
-        if m.any():
-            idx = np.flatnonzero(m)
-            cc = c.take(idx)
-            v = cc.vals["group_next_expiry"]
-            pk = self._packets(cc, np.full(idx.size, TC), self.group_cols["next_expiry"][gi[idx]],
-                               [pbc.varint_field(self.f_counter, np.where(v == KTIME_MAX, 0, v))])
-            streams.append((pk, cc.row * 8 + 2))
-            st.counters += idx.size
-        if remote.any():
-            idx = np.flatnonzero(remote)
-            cc = c.take(idx)
-            parts = [pbc.varint_field(self.f_name, np.full(idx.size, self.w.names[REMOTE_EXPIRY_NAME]))]
-            parts += self._ann_varint("by CPU", self.d_int, cc.cpu, np.ones(idx.size, bool))
-            parts.append(pbc.fixed64_field(self.f_tflow, cc.row * 2 + 1))
-            pk = self._packets(cc, np.full(idx.size, TI), self.cpu_uuid[tc[idx]], parts)
-            streams.append((pk, cc.row * 8 + 5))
-            st.flows += idx.size
+        keep = np.flatnonzero(~isg | grp_ok)
+        if keep.size != k.size:
+            c, k, gi = c.take(keep), k[keep], gi[keep]
+        n = k.size
+        if not n:
+            return
+        st.exported += n
         st.idle_slices += int(np.count_nonzero(k == K_END_IDLE))
         st.offline_slices += int(np.count_nonzero(k == K_END_OFF))
-        st.setup_events += int(np.count_nonzero(setup))
-        st.instants += int(np.count_nonzero(main & np.isin(k, (K_CPU, K_OTHER, K_GROUP))))
-        packets = int(np.count_nonzero(main)) + sum(s[0].rows for s in streams[1:])
-        if len(streams) > 1:
-            allp = pbc.stack([s[0] for s in streams])
-            keys = np.concatenate([s[1] for s in streams])
-            order = np.argsort(keys, kind="stable")
-            allp = pbc.gather(allp, order)
+        st.setup_events += int(np.count_nonzero(k == K_SETUP))
+        st.instants += int(np.count_nonzero((k == K_CPU) | (k == K_OTHER) | (k == K_GROUP)))
+        part_key = c.code.astype(np.int64) * 16 + k
+        order = np.argsort(part_key, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, part_key[order][1:] != part_key[order][:-1], True])
+        frags = []
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            idx = order[a:b]
+            frags.append(pbc.concat(self._partition(_Lazy(c, idx), int(k[idx[0]]), int(c.code[idx[0]]), gi[idx])))
+        rows_of = [order[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+        allp = pbc.interleave(frags, rows_of, n)  # back to stored order
+        self.w.write_packets(allp, self._count)
+        self._count = 0
+
+    def _partition(self, c: _Cols, kind: int, code: int, gi: np.ndarray) -> list[pbc.Frag]:
+        """The packets of rows of one event and kind, in the order they are written."""
+        st = self.stats
+        n = c.ts.size
+        TI, TB, TE_, TC = self.types
+        ev = self.names[code] if code >= 0 else None
+        cat = self.cat[code]
+        out: list[pbc.Frag] = []
+        cpu = np.clip(c.cpu, 0, self.cpu_uuid.size - 1)
+        if kind == K_GROUP:  # counters first (the group's state after this event)
+            for key in (("active", "migrator") if cat == C_GROUP else ("group_next_expiry",)):
+                m = c.valid[key]
+                if not m.any():
+                    continue
+                v = c.vals[key].astype(np.int64)
+                if key == "group_next_expiry":
+                    v = np.where(v == KTIME_MAX, 0, v)
+                    track = self.group_cols["next_expiry"][gi]
+                else:
+                    track = self.group_cols[key][gi]
+                out += self._packet(c.ts, TC, track, pbc.varint_field(self.f_counter, v, m), m)
+                st.counters += int(np.count_nonzero(m))
+                self._count += int(np.count_nonzero(m))
+        if kind in (K_BEGIN_IDLE, K_END_IDLE, K_BEGIN_OFF, K_END_OFF, K_CPU):
+            track = self.cpu_uuid[cpu]
+        elif kind == K_OTHER:
+            track = self.other_uuid[cpu]
+        elif kind == K_GROUP:
+            track = self.group_cols["events"][gi]
         else:
-            allp = main_pk
-        self.w.write_raw(allp.data.tobytes(), packets)
+            track = np.full(n, UUID_SETUP)
+        typ = TB if kind in (K_BEGIN_IDLE, K_BEGIN_OFF) else TE_ if kind in (K_END_IDLE, K_END_OFF) else TI
+        parts: list[pbc.Frag] = []
+        if typ != TE_:
+            name = "idle" if kind == K_BEGIN_IDLE else "offline" if kind == K_BEGIN_OFF else ev
+            parts += [pbc.const(pbc.tag(self.f_name, pbc.VARINT) + pbc.varint_bytes(self.w.names[name]), n)]
+        if kind == K_BEGIN_OFF:
+            parts.append(pbc.const(self._ann_bytes("event", ev), n))
+        if kind in (K_GROUP, K_SETUP):
+            parts += self._ann_varint("by CPU", self.d_int, c.cpu, np.ones(n, bool))
+        if kind in _WITH_FIELDS:
+            for col in FIELD_COLUMNS:
+                if not self.uses[code][FIELD_COLUMNS.index(col)]:
+                    continue
+                present = c.valid[col]
+                if not present.any():
+                    continue
+                v = c.vals[col]
+                ann = _ann_name(col)
+                if col in _MASK_FIELDS:
+                    uniq, inv = np.unique(v, return_inverse=True)
+                    parts += self._ann_string(ann, [f"{int(x):#x}" for x in uniq], inv.reshape(-1), present)
+                else:
+                    parts += self._ann_varint(ann, self.d_ptr if col in _PTR_FIELDS else self.d_int, v, present)
+        if kind == K_END_IDLE and c.valid["wakeup"].any():
+            parts += self._ann_varint("wakeup at active", self.d_int, c.vals["wakeup"], c.valid["wakeup"])
+        if kind == K_END_OFF:
+            parts.append(pbc.const(self._ann_bytes("online event", ev), n))
+        if kind == K_SETUP:
+            shorts = sorted(set(self.group_short.values()))
+            sidx = {sh: i for i, sh in enumerate(shorts)}
+            for key in ("group", "parent", "child"):
+                codes = np.array([sidx.get(self.group_short.get(int(p)), -1) for p in c.vals[key].tolist()],
+                                 np.int64)
+                parts += self._ann_string(f"{key} name", shorts, codes, c.valid[key] & (codes >= 0))
+        # Flows: the migrator's tmigr_handle_remote_cpu -> the CPU whose timers it expired, and the
+        # kernel event a divergence is about -> that divergence.
+        remote = None
+        if kind == K_CPU and ev == "tmigr_handle_remote_cpu":
+            tcpu = c.vals["target_cpu"]
+            tc = np.clip(tcpu, 0, self.cpu_uuid.size - 1)
+            remote = c.valid["target_cpu"] & (tcpu >= 0) & (tcpu < self.cpu_uuid.size) & (self.cpu_uuid[tc] != 0)
+            if remote.any():
+                parts += pbc.fixed64_field(self.f_flow, c.row * 2 + 1, remote)
+            else:
+                remote = None
+        if self.flow_rows is not None and self.flow_rows.size:
+            at = np.clip(np.searchsorted(self.flow_rows, c.row), 0, self.flow_rows.size - 1)
+            div = self.flow_rows[at] == c.row
+            if div.any():
+                parts += pbc.fixed64_field(self.f_flow, c.row * 2 + 2, div)
+                self.linked_rows.update(c.row[div].tolist())
+        out += self._packet(c.ts, typ, track, parts)
+        self._count += n
+        if remote is not None:
+            dest = pbc.varint_field(self.f_name, np.full(n, self.w.names[REMOTE_EXPIRY_NAME]), remote)
+            dest += self._ann_varint("by CPU", self.d_int, c.cpu, remote)
+            dest += pbc.fixed64_field(self.f_tflow, c.row * 2 + 1, remote)
+            out += self._packet(c.ts, TI, self.cpu_uuid[tc], dest, remote)
+            st.flows += int(np.count_nonzero(remote))
+            self._count += int(np.count_nonzero(remote))
+        return out
+
 
     def finish(self) -> None:
         # Idle/offline slices still open at the end stay open: Perfetto shows them as "did not end".

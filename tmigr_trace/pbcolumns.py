@@ -1,18 +1,23 @@
 """Columnar protobuf wire encoding: one message per row, built for a whole column at once with numpy.
 
-A column of messages is a :class:`Pieces`: the byte length of each row's piece and all pieces
-concatenated in row order. Fields are encoded per column (varints, constant tags, strings from a
-small table), then joined row by row (:func:`concat`) and wrapped as length-delimited fields, so
-the per-event cost is a handful of numpy passes instead of one Python protobuf object per event.
-The field numbers come from the caller (from the generated protos' descriptors), never from here.
-The encoding is the protobuf wire format (https://protobuf.dev/programming-guides/encoding/):
-a tag is ``field_number << 3 | wire_type`` as a varint, varints are little-endian base-128, and
-negative int64 values are their two's complement (ten bytes).
+A column of message fragments is a :class:`Frag`: a padded byte matrix stored column-major
+(``mat[j, i]`` = byte j of row i's fragment, left-aligned) and the mask of its real bytes. Fields
+are encoded per column (varints, constant tags, strings from a small table); fragments are joined
+side by side (:func:`concat`: one contiguous ``concatenate``); a length-delimited field only needs
+the sum of its parts' lengths; and the messages come out of one boolean-mask compaction
+(:func:`to_bytes`) read row by row, so each row's pieces land one after the other. The per-event
+cost is a few contiguous numpy passes instead of one Python protobuf object per event.
+
+The wire format is protobuf's (https://protobuf.dev/programming-guides/encoding/): a tag is
+``field_number << 3 | wire_type`` as a varint, varints are little-endian base-128, negative int64
+values are their two's complement (ten bytes). Field numbers come from the caller (from the
+generated protos' descriptors), never from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
@@ -20,23 +25,20 @@ VARINT, FIXED64, LEN = 0, 1, 2
 
 
 @dataclass
-class Pieces:
-    """One protobuf fragment per row: `lens[i]` bytes of `data` belong to row i (row order)."""
+class Frag:
+    """One protobuf fragment per row: row i is ``mat[:, i][mask[:, i]]`` (``lens[i]`` bytes)."""
 
-    lens: np.ndarray  # int64, one per row (0 = absent)
-    data: np.ndarray  # uint8
+    mat: np.ndarray   # (width, rows) uint8
+    mask: np.ndarray  # (width, rows) bool
+    lens: np.ndarray  # (rows,) int64
 
     @property
     def rows(self) -> int:
         return int(self.lens.size)
 
-
-def _starts(lens: np.ndarray) -> np.ndarray:
-    out = np.empty_like(lens)
-    if lens.size:
-        out[0] = 0
-        np.cumsum(lens[:-1], out=out[1:])
-    return out
+    @property
+    def width(self) -> int:
+        return int(self.mat.shape[0])
 
 
 def varint_bytes(value: int) -> bytes:
@@ -54,100 +56,133 @@ def tag(number: int, wire_type: int) -> bytes:
     return varint_bytes(number << 3 | wire_type)
 
 
-def varint_len(values: np.ndarray) -> np.ndarray:
-    """Bytes of each varint of `values` (uint64)."""
-    v = values.astype(np.uint64, copy=False)
-    n = np.ones(v.size, np.int64)
-    for k in range(1, 10):
-        n += v >= np.uint64(1 << (7 * k))
-    return n
-
-
-def varints(values: np.ndarray, present: np.ndarray | None = None) -> Pieces:
-    """Varint of each value (int64 values are taken as their uint64 bits); absent rows are empty."""
-    v = values.astype(np.int64, copy=False).view(np.uint64) if values.dtype.kind == "i" else \
-        values.astype(np.uint64, copy=False)
-    n = varint_len(v)
-    if present is not None:
-        n = np.where(present, n, 0)
-    width = int(n.max()) if n.size else 0
-    if width == 0:
-        return Pieces(n, np.empty(0, np.uint8))
-    m = np.empty((v.size, width), np.uint8)
-    for k in range(width):
-        byte = ((v >> np.uint64(7 * k)) & np.uint64(0x7F)).astype(np.uint8)
-        m[:, k] = byte | np.where(n > k + 1, np.uint8(0x80), np.uint8(0))
-    keep = np.arange(width) < n[:, None]
-    return Pieces(n, m[keep])
-
-
-def const(b: bytes, rows: int, present: np.ndarray | None = None) -> Pieces:
-    """The same bytes on every (present) row."""
+def _present(present: np.ndarray | None, width: int, rows: int) -> np.ndarray:
     if present is None:
-        return Pieces(np.full(rows, len(b), np.int64), np.tile(np.frombuffer(b, np.uint8), rows))
-    k = int(np.count_nonzero(present))
-    return Pieces(np.where(present, len(b), 0).astype(np.int64), np.tile(np.frombuffer(b, np.uint8), k))
+        return np.broadcast_to(True, (width, rows))
+    return np.broadcast_to(present, (width, rows))
 
 
-def table(entries: list[bytes], codes: np.ndarray, present: np.ndarray | None = None) -> Pieces:
+def _lens(width: int, rows: int, present: np.ndarray | None) -> np.ndarray:
+    if present is None:
+        return np.full(rows, width, np.int64)
+    return np.where(present, width, 0).astype(np.int64)
+
+
+def varints(values: np.ndarray, present: np.ndarray | None = None) -> Frag:
+    """Varint of each value (int64 values as their uint64 bits); absent rows are empty."""
+    x = values.astype(np.int64).view(np.uint64) if values.dtype.kind in "ib" else values.astype(np.uint64)
+    if present is not None:
+        x[~present] = 0
+    rows = x.size
+    top = int(x.max()) if rows else 0
+    width = 1
+    while width < 10 and top >= 1 << (7 * width):
+        width += 1
+    m = np.empty((width, rows), np.uint8)
+    n = np.ones(rows, np.int64)
+    seven, mask7 = np.uint64(7), np.uint64(0x7F)
+    for k in range(width):
+        m[k] = x & mask7
+        np.right_shift(x, seven, out=x)
+        if k + 1 < width:
+            more = x != 0
+            m[k] |= more.view(np.uint8) << 7
+            n += more
+    if present is not None:
+        n[~present] = 0
+    return Frag(m, np.arange(width)[:, None] < n, n)
+
+
+def const(b: bytes, rows: int, present: np.ndarray | None = None) -> Frag:
+    """The same bytes on every (present) row (read-only broadcast views: concat copies them)."""
+    w = len(b)
+    return Frag(np.broadcast_to(np.frombuffer(b, np.uint8)[:, None], (w, rows)), _present(present, w, rows),
+                _lens(w, rows, present))
+
+
+def prefixed(b: bytes, at: int, values: np.ndarray, present: np.ndarray | None = None) -> Frag:
+    """Constant bytes `b` whose byte `at` is replaced by each row's value (< 128: a one-byte
+    varint, e.g. a short message's length)."""
+    rows, w = values.size, len(b)
+    mat = np.empty((w, rows), np.uint8)
+    mat[:] = np.frombuffer(b, np.uint8)[:, None]
+    mat[at] = values
+    return Frag(mat, _present(present, w, rows), _lens(w, rows, present))
+
+
+def table(entries: list[bytes], codes: np.ndarray, present: np.ndarray | None = None) -> Frag:
     """Row i gets entries[codes[i]] (a small table of ready-made fragments)."""
-    tl = np.array([len(e) for e in entries], np.int64)
-    tdata = np.frombuffer(b"".join(entries), np.uint8) if entries else np.empty(0, np.uint8)
-    return gather(Pieces(tl, tdata), codes, present)
-
-
-def gather(p: Pieces, idx: np.ndarray, present: np.ndarray | None = None) -> Pieces:
-    """Rows idx of `p` (absent rows empty)."""
-    lens = p.lens[idx]
+    width = max((len(e) for e in entries), default=0)
+    t = np.zeros((width, max(len(entries), 1)), np.uint8)
+    for i, e in enumerate(entries):
+        t[:len(e), i] = np.frombuffer(e, np.uint8)
+    tl = np.array([len(e) for e in entries] or [0], np.int64)
+    codes = np.clip(codes, 0, len(tl) - 1)
+    lens = tl[codes]
     if present is not None:
         lens = np.where(present, lens, 0)
-    total = int(lens.sum())
-    if total == 0:
-        return Pieces(lens, np.empty(0, np.uint8))
-    src = np.repeat(_starts(p.lens)[idx] - _starts(lens), lens) + np.arange(total)
-    return Pieces(lens, p.data[src])
+    return Frag(t[:, codes], np.arange(width)[:, None] < lens, lens)
 
 
-def concat(parts: list[Pieces]) -> Pieces:
+def concat(parts: list[Frag]) -> Frag:
     """Join the parts row by row (row i = parts[0][i] + parts[1][i] + ...)."""
     lens = np.zeros(parts[0].rows, np.int64)
     for p in parts:
         lens += p.lens
-    out = np.empty(int(lens.sum()), np.uint8)
-    off = _starts(lens)
-    for p in parts:
-        if p.data.size:
-            dest = np.repeat(off - _starts(p.lens), p.lens) + np.arange(p.data.size)
-            out[dest] = p.data
-        off += p.lens
-    return Pieces(lens, out)
+    return Frag(np.concatenate([p.mat for p in parts]), np.concatenate([p.mask for p in parts]), lens)
 
 
-def stack(parts: list[Pieces]) -> Pieces:
-    """Rows of all parts, one after the other."""
-    return Pieces(np.concatenate([p.lens for p in parts]), np.concatenate([p.data for p in parts]))
+@dataclass
+class Rows:
+    """Finished messages row-major: row i is ``mat[i][mask[i]]``."""
+
+    mat: np.ndarray   # (rows, width) uint8
+    mask: np.ndarray  # (rows, width) bool
 
 
-def length_delimited(number: int, inner: Pieces, present: np.ndarray | None = None) -> Pieces:
-    """Field `number` holding each row's `inner` message (absent where `present` is False)."""
-    rows = inner.rows
-    t = const(tag(number, LEN), rows, present)
-    n = varints(inner.lens, present)
-    if present is not None and not present.all():
-        inner = gather(inner, np.arange(rows), present)
-    return concat([t, n, inner])
+def interleave(parts: list[Frag], rows_of: list[np.ndarray], rows: int) -> Rows:
+    """The rows of all parts in one row-major matrix: parts[i] supplies the rows rows_of[i]."""
+    width = max(p.width for p in parts)
+    mat = np.zeros((rows, width), np.uint8)
+    mask = np.zeros((rows, width), bool)
+    for p, r in zip(parts, rows_of):
+        mat[r, :p.width] = p.mat.T
+        mask[r, :p.width] = p.mask.T
+    return Rows(mat, mask)
 
 
-def varint_field(number: int, values: np.ndarray, present: np.ndarray | None = None) -> Pieces:
-    return concat([const(tag(number, VARINT), values.size, present), varints(values, present)])
+def write(r: Rows | Frag, out: BinaryIO) -> int:
+    """Write all rows' messages, one after the other; returns the bytes written."""
+    data = r.mat[r.mask] if isinstance(r, Rows) else np.ascontiguousarray(r.mat.T)[np.ascontiguousarray(r.mask.T)]
+    out.write(memoryview(data))
+    return int(data.size)
 
 
-def fixed64_field(number: int, values: np.ndarray, present: np.ndarray | None = None) -> Pieces:
+def to_bytes(r: Rows | Frag) -> bytes:
+    import io
+
+    b = io.BytesIO()
+    write(r, b)
+    return b.getvalue()
+
+
+# Fields are lists of fragments: joined once, by the caller's concat of the whole message.
+
+def varint_field(number: int, values: np.ndarray, present: np.ndarray | None = None) -> list[Frag]:
+    return [const(tag(number, VARINT), values.size, present), varints(values, present)]
+
+
+def fixed64_field(number: int, values: np.ndarray, present: np.ndarray | None = None) -> list[Frag]:
     rows = values.size
-    t = const(tag(number, FIXED64), rows, present)
-    v = values.astype(np.uint64).view(np.uint8).reshape(rows, 8)
-    if present is None:
-        body = Pieces(np.full(rows, 8, np.int64), v.ravel())
-    else:
-        body = Pieces(np.where(present, 8, 0).astype(np.int64), v[present].ravel())
-    return concat([t, body])
+    body = np.ascontiguousarray(np.ascontiguousarray(values.astype(np.uint64)).view(np.uint8).reshape(rows, 8).T)
+    return [const(tag(number, FIXED64), rows, present), Frag(body, _present(present, 8, rows), _lens(8, rows, present))]
+
+
+def length_delimited(number: int, inner: list[Frag], present: np.ndarray | None = None) -> list[Frag]:
+    """Field `number` holding each row's message made of the `inner` parts (absent rows: their
+    inner parts must be absent too)."""
+    rows = inner[0].rows
+    n = np.zeros(rows, np.int64)
+    for p in inner:
+        n += p.lens
+    return [const(tag(number, LEN), rows, present), varints(n, present)] + inner

@@ -511,7 +511,7 @@ class _Emitter:
         self.group_uuids: dict[int, dict[str, int]] = {}
         self.idle_open: dict[int, int] = {}      # cpu -> global row of the open idle slice's begin
         self.offline_open: dict[int, int] = {}
-        self.saved_begins: dict[int, _Cols] = {}  # begins before --from, kept while open
+        self.saved_begins: dict[int, _Cols] = {}  # row -> begin before --from, kept while open
         self.flow_rows = flow_rows               # rows a divergence is about (sorted), or None
         self.rows_done = 0
         self.linked_rows: set[int] = set()       # rows given a flow to their divergence
@@ -674,18 +674,17 @@ class _Emitter:
         self.rows_done += n
         return _Cols(row, ts, cpu_v, code, np.zeros(n, np.int8), vals, valid)
 
-    def _states(self, c: _Cols, cats: np.ndarray, selected: np.ndarray) -> list[int]:
+    def _states(self, c: _Cols, cats: np.ndarray, selected: np.ndarray) -> None:
         """Idle/offline slices: the per-CPU state machine over the CPUs' state events.
 
         A CPU is in none, idle or offline (at most one slice open). Without offline/online events
         the state after an event is the event's own (idle -> idle, active -> none), so whether an
         event begins, ends or is an instant only depends on the CPU's previous state event: that
         is vectorized. CPUs with offline/online events in the batch (or offline when it starts)
-        go through the loop. Returns the rows of begins made before --from whose slice ends inside
-        the window (they are emitted too)."""
+        go through the loop."""
         pos = np.flatnonzero(selected & (cats <= C_ONLINE) & (c.code >= 0))
         if not pos.size:
-            return []
+            return
         kinds = c.kind
         cpu = c.cpu[pos]
         order = np.argsort(cpu, kind="stable")
@@ -694,7 +693,6 @@ class _Emitter:
         starts = np.flatnonzero(np.r_[True, cpu[1:] != cpu[:-1]])
         ends = np.r_[starts[1:], pos.size]
         slow = np.zeros(pos.size, bool)
-        revive: list[int] = []
         fast_seg = []
         for a, b in zip(starts.tolist(), ends.tolist()):
             cp = int(cpu[a])
@@ -723,12 +721,6 @@ class _Emitter:
             begin = np.where(first & idle & prev_idle, prev_row, begin)
             at = np.maximum.accumulate(np.where(begin >= 0, np.arange(p.size), -1))  # within the CPU's run
             run_begin = np.where(at >= 0, begin[np.maximum(at, 0)], -1)
-            is_end = ~idle & prev_idle
-            if self.win.start is not None:
-                # the slice an end closes began at the run's begin (the previous batch's when first)
-                closed = np.where(first, prev_row, np.r_[-1, run_begin[:-1]])
-                m = is_end & (c.ts[p] >= self.win.start)
-                revive += closed[m].tolist()
             k0 = 0
             for a, b, cp in fast_seg:
                 last = k0 + (b - a) - 1
@@ -738,99 +730,91 @@ class _Emitter:
                     self.idle_open.pop(cp, None)
                 k0 += b - a
         if slow.any():
-            revive += self._states_loop(c, pos[slow], cat[slow], kinds)
-        return revive
+            self._states_loop(c, pos[slow], cat[slow], kinds)
 
-    def _states_loop(self, c: _Cols, pos: np.ndarray, cats: np.ndarray, kinds: np.ndarray) -> list[int]:
+    def _states_loop(self, c: _Cols, pos: np.ndarray, cats: np.ndarray, kinds: np.ndarray) -> None:
         """The state machine one event at a time (CPUs going offline/online in this batch)."""
-        win_start = self.win.start
         idle_open, off_open = self.idle_open, self.offline_open
-        base = int(c.row[0])
-        revive: list[int] = []
         out = []
-        for i, cat, cpu, ts in zip(pos.tolist(), cats.tolist(), c.cpu[pos].tolist(), c.ts[pos].tolist()):
+        for row, cat, cpu in zip(c.row[pos].tolist(), cats.tolist(), c.cpu[pos].tolist()):
             if cat == C_IDLE:
                 if cpu in idle_open or cpu in off_open:
                     k = K_CPU   # already idle (lost events): an instant, the open slice stays
                 else:
                     k = K_BEGIN_IDLE
-                    idle_open[cpu] = base + i
+                    idle_open[cpu] = row
             elif cat == C_ACTIVE:
-                b = idle_open.pop(cpu, None)
-                k = K_CPU if b is None else K_END_IDLE
-                if b is not None and win_start is not None and ts >= win_start:
-                    revive.append(b)
+                k = K_CPU if idle_open.pop(cpu, None) is None else K_END_IDLE
             elif cat == C_OFFLINE:
                 if cpu in idle_open or cpu in off_open:
                     k = K_CPU
                 else:
                     k = K_BEGIN_OFF
-                    off_open[cpu] = base + i
+                    off_open[cpu] = row
             else:
-                b = off_open.pop(cpu, None)
-                k = K_CPU if b is None else K_END_OFF
-                if b is not None and win_start is not None and ts >= win_start:
-                    revive.append(b)
+                k = K_CPU if off_open.pop(cpu, None) is None else K_END_OFF
             out.append(k)
         kinds[pos] = out
-        return revive
 
     def feed(self, batch: pa.RecordBatch) -> None:
         c = self._columns(batch)
+        self.stats.events += c.ts.size
+        if not self.reached_window:
+            over = np.flatnonzero(c.ts >= self.win.start)
+            if not over.size:
+                self._feed(c)
+                self._save_open(c)
+                return
+            # The stream reaches --from: the slices open here begin before the window; their
+            # begins are written here, before the window's first event (the UI shows the slice).
+            x = int(over[0])
+            before = c.take(np.arange(x))
+            self._feed(before)
+            self._begins_open_at_start(before)
+            self.reached_window = True
+            c = c.take(np.arange(x, c.ts.size))
+        self._feed(c)
+
+    def _feed(self, c: _Cols) -> None:
         n = c.ts.size
-        self.stats.events += n
-        cats_table = np.array(self.cat + [C_OTHER], np.int8)
-        cats = cats_table[c.code]
+        if not n:
+            return
+        cats = np.array(self.cat + [C_OTHER], np.int8)[c.code]
         win = self.win
         if win.cpus is not None:
             selected = np.isin(c.cpu, np.fromiter(win.cpus, np.int64))
         else:
             selected = np.ones(n, bool)
         selected &= c.code >= 0
-        revive = self._states(c, cats, selected)
+        self._states(c, cats, selected)
         k = c.kind
         k[selected & (cats == C_CPU)] = K_CPU
-        k[selected & (cats == C_OTHER) & (c.code >= 0)] = K_OTHER
+        k[selected & (cats == C_OTHER)] = K_OTHER
         k[(cats == C_GROUP) | (cats == C_UPDATE)] = K_GROUP
         k[(cats == C_SETUP) & (c.code >= 0)] = K_SETUP
-        inwin = np.ones(n, bool)
+        emit = k != K_SKIP
         if win.start is not None:
-            inwin &= c.ts >= win.start
+            emit &= c.ts >= win.start
         if win.end is not None:
-            inwin &= c.ts < win.end
-        emit = inwin & (k != K_SKIP)
-        # Begins before the window whose slice is still open inside it.
-        extra: list[_Cols] = []
-        if revive:
-            in_batch = [r - int(c.row[0]) for r in revive if r >= c.row[0]]
-            emit[in_batch] = True
-            for r in revive:
-                if r < c.row[0]:
-                    for cpu, saved in list(self.saved_begins.items()):
-                        if int(saved.row[0]) == r:
-                            extra.append(saved)
-                            del self.saved_begins[cpu]
-        if n and not self.reached_window and c.ts.max() >= win.start:
-            self.reached_window = True
-        if win.start is not None and n and c.ts.min() < win.start:
-            for d in (self.idle_open, self.offline_open):
-                for cpu, r in d.items():
-                    i = r - int(c.row[0])
-                    if 0 <= i < n and c.ts[i] < win.start:
-                        self.saved_begins[cpu] = c.take(np.array([i]))
-        sel = c.take(np.flatnonzero(emit))
-        if extra:
-            sel = _Cols.cat(extra + [sel])
-        if sel.ts.size:
-            self._emit(sel)
+            emit &= c.ts < win.end
+        if emit.any():
+            self._emit(c.take(np.flatnonzero(emit)))
 
-    def finish_window(self) -> None:
-        """Begins before --from whose slice never ended: written (the UI shows 'did not end')."""
-        still_open = set(self.idle_open.values()) | set(self.offline_open.values())
-        keep = [s for s in self.saved_begins.values() if int(s.row[0]) in still_open]
-        if keep and self.reached_window:
-            self._emit(_Cols.cat(sorted(keep, key=lambda s: int(s.row[0]))))
-        self.saved_begins.clear()
+    def _save_open(self, c: _Cols) -> None:
+        """Before the window: keep the rows of the open slices' begins (one per CPU at most)."""
+        open_rows = set(self.idle_open.values()) | set(self.offline_open.values())
+        self.saved_begins = {r: v for r, v in self.saved_begins.items() if r in open_rows}
+        row0 = int(c.row[0]) if c.row.size else 0
+        for r in open_rows:
+            if r not in self.saved_begins and row0 <= r < row0 + c.row.size:
+                self.saved_begins[r] = c.take(np.array([r - row0]))
+
+    def _begins_open_at_start(self, before: _Cols) -> None:
+        self._save_open(before)
+        rows = sorted(set(self.idle_open.values()) | set(self.offline_open.values()))
+        if rows and (self.win.end is None or self.win.start < self.win.end):
+            self._emit(_Cols.cat([self.saved_begins[r] for r in rows]))
+        self.saved_begins = {}
 
     # -- encoding --------------------------------------------------------------------------------
     def _emit(self, c: _Cols) -> None:
@@ -1065,7 +1049,6 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
                 em.feed(batch)
                 if progress is not None:
                     progress(em.rows_done, total)
-            em.finish_window()
             em.finish()
             if res is not None:
                 em.divergences(res, tree.first_ts or 0, em.linked_rows)

@@ -991,12 +991,13 @@ class _Emitter:
 def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False, model: str | None = None,
                     force: bool = False, batch_rows: int = DEFAULT_BATCH,
                     chunk_packets: int = CHUNK_PACKETS, window: Window | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ExportStats:
+                    progress: Callable[[str, int, int | None], None] | None = None) -> ExportStats:
     """Write `trace` (a :class:`tmigr_trace.Trace` or a path) as a Perfetto trace at `out`.
 
     ``replay=True`` also replays the trace (``model`` = profile, default automatic) and adds a
     "divergences" track. ``window`` limits the export to a time window and a set of CPUs.
-    ``progress(rows_done, rows_total)`` is called after each batch. The file appears under its
+    ``progress(phase, rows_done, rows_total)`` is called after each batch of each phase ("scan":
+    pass 1, "replay": rows_total None, "write": pass 2). The file appears under its
     name only when complete; an existing file is an error unless ``force``.
     """
     from .trace import Trace, load
@@ -1020,6 +1021,8 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
     tree = _Tree()
     for batch in tr.iter_batches(batch_rows, columns=_SCAN_COLUMNS):
         tree.feed(batch)
+        if progress is not None:
+            progress("scan", tree.events, total)
     tree.finish()
     win = Window(*(parse_time(b, tree.first_ts) if isinstance(b, str) else b for b in (win.start, win.end)),
                  win.cpus)
@@ -1034,6 +1037,8 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
     if replay:
         from .replay.api import replay as run_replay
 
+        if progress is not None:
+            progress("replay", 0, None)
         res = run_replay(tr, model=model)
         flow_rows = np.unique(np.array([d.index for d in res.divergences if d.index >= 0], np.int64))
 
@@ -1048,7 +1053,7 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
             for batch in tr.iter_batches(batch_rows, columns=columns):
                 em.feed(batch)
                 if progress is not None:
-                    progress(em.rows_done, total)
+                    progress("write", em.rows_done, total)
             em.finish()
             if res is not None:
                 em.divergences(res, tree.first_ts or 0, em.linked_rows)

@@ -58,13 +58,18 @@ class _progress:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("export"), BarColumn(), MofNCompleteColumn(), TextColumn("events"),
-                            TimeRemainingColumn(), console=err_console, transient=True)
+        self.bar = Progress(TextColumn("export: {task.description:<6}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("events"), TimeRemainingColumn(), console=err_console, transient=True)
         self.bar.start()
-        self.task = self.bar.add_task("export", total=None)
+        self.task = self.bar.add_task("scan", total=None)
 
-        def update(done: int, total: int) -> None:
-            self.bar.update(self.task, completed=done, total=total)
+        phase_now = ["scan"]
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            if phase != phase_now[0]:  # a new phase: the replay has no count (a pulsing bar)
+                phase_now[0] = phase
+                self.bar.reset(self.task, total=total, description=phase)
+            self.bar.update(self.task, completed=done)
 
         return update
 

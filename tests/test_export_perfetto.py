@@ -505,3 +505,50 @@ def test_no_progress_output_when_piped(imported, tmp_path):
     trace = imported(LATE)
     proc = run_cli("export", trace, "-o", tmp_path / "x.pftrace")
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+PREVIOUS_EXPORTER = "3833c62"  # the per-event TraceProtoBuilder exporter, before the columnar one
+
+
+def _previous_exporter():
+    """tmigr_trace/export_perfetto.py as it was at PREVIOUS_EXPORTER (from git history), or skip."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    p = subprocess.run(["git", "-C", str(root), "show", f"{PREVIOUS_EXPORTER}:tmigr_trace/export_perfetto.py"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"git history with {PREVIOUS_EXPORTER} not available")
+    spec = importlib.util.spec_from_loader("tmigr_trace._export_previous", loader=None)
+    mod = importlib.util.module_from_spec(spec)
+    mod.__package__ = "tmigr_trace"
+    sys.modules[spec.name] = mod
+    exec(compile(p.stdout, "previous export_perfetto.py", "exec"), mod.__dict__)
+    return mod.export_perfetto
+
+
+@pytest.mark.parametrize("src", [HOST_618 / "trace.txt.gz", LATE_612,
+                                 FIXTURES / "outside-class" / "6.19.14-16cpu-2node-late-churn-hashptr.trace.txt.xz"],
+                         ids=lambda p: p.name)
+def test_same_content_as_the_previous_exporter(src, imported, tmp_path):
+    """The columnar encoder writes what the per-event builder wrote (every event, track name, type,
+    name, argument and counter value), plus the flows and their end instants."""
+    from collections import Counter
+
+    from tmigr_trace.export_perfetto import REMOTE_EXPIRY_NAME
+
+    previous = _previous_exporter()
+    trace = imported(src)
+    previous(trace, tmp_path / "a.pftrace")
+    export_perfetto(trace, tmp_path / "b.pftrace")
+
+    def content(p: Parsed) -> Counter:
+        return Counter((e.ts, p.tracks[e.track].name, e.type, e.name, repr(sorted(e.ann.items())), e.counter)
+                       for e in p.events if e.name != REMOTE_EXPIRY_NAME)
+
+    a, b = parse(tmp_path / "a.pftrace"), parse(tmp_path / "b.pftrace")
+    assert content(a) == content(b)
+    assert len(a.events) > 1000
+    assert {t.name for t in a.tracks.values()} == {t.name for t in b.tracks.values()}

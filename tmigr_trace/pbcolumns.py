@@ -56,10 +56,15 @@ def tag(number: int, wire_type: int) -> bytes:
     return varint_bytes(number << 3 | wire_type)
 
 
+_TRUE = np.ones(1, bool)
+
+
 def _present(present: np.ndarray | None, width: int, rows: int) -> np.ndarray:
+    """A read-only (width, rows) mask view: all true, or each row's presence (zero strides)."""
     if present is None:
-        return np.broadcast_to(True, (width, rows))
-    return np.broadcast_to(present, (width, rows))
+        return np.ndarray((width, rows), bool, buffer=_TRUE, strides=(0, 0))
+    present = np.ascontiguousarray(present, bool)
+    return np.ndarray((width, rows), bool, buffer=present, strides=(0, 1))
 
 
 def _lens(width: int, rows: int, present: np.ndarray | None) -> np.ndarray:
@@ -96,7 +101,7 @@ def varints(values: np.ndarray, present: np.ndarray | None = None) -> Frag:
 def const(b: bytes, rows: int, present: np.ndarray | None = None) -> Frag:
     """The same bytes on every (present) row (read-only broadcast views: concat copies them)."""
     w = len(b)
-    return Frag(np.broadcast_to(np.frombuffer(b, np.uint8)[:, None], (w, rows)), _present(present, w, rows),
+    return Frag(np.ndarray((w, rows), np.uint8, buffer=b, strides=(1, 0)), _present(present, w, rows),
                 _lens(w, rows, present))
 
 
@@ -146,8 +151,8 @@ def interleave(parts: list[Frag], rows_of: list[np.ndarray], rows: int) -> Rows:
     mat = np.zeros((rows, width), np.uint8)
     mask = np.zeros((rows, width), bool)
     for p, r in zip(parts, rows_of):
-        mat[r, :p.width] = p.mat.T
-        mask[r, :p.width] = p.mask.T
+        mat[r, :p.width] = np.ascontiguousarray(p.mat.T)
+        mask[r, :p.width] = np.ascontiguousarray(p.mask.T)
     return Rows(mat, mask)
 
 

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from . import pbcolumns as pbc
 from .cpulist import format_cpulist
 from .errors import TmigrError
-from .schema import COLUMN_BY_NAME, EVENTS, KTIME_MAX, Kind
+from .schema import COLUMN_BY_NAME, EVENTS, KTIME_MAX
 from .store import check_output_path
 
 DEFAULT_BATCH = 65536
@@ -280,14 +280,6 @@ class _Tree:
 # The builder side: descriptors, interning, divergences.
 
 
-class Hex(int):
-    """A mask: written as the kernel prints it (hex string)."""
-
-
-class Ptr(int):
-    """A pointer: written as a pointer annotation (the UI shows hex)."""
-
-
 def _load_pb():
     try:
         from perfetto.protos.perfetto.trace import perfetto_trace_pb2
@@ -307,10 +299,6 @@ def _set_value(da, value: Any) -> None:
             da.int_value = value
     elif t is str:
         da.string_value = value
-    elif isinstance(value, Hex):
-        da.string_value = f"{int(value):#x}"
-    elif isinstance(value, Ptr):
-        da.pointer_value = int(value)
     elif isinstance(value, bool):
         da.bool_value = value
     elif isinstance(value, int):
@@ -362,7 +350,7 @@ class _Writer:
             self.builder = self._Builder()
             self.pending = 0
 
-    def write_packets(self, frag: pbc.Frag | pbc.Rows, packets: int) -> None:
+    def write_packets(self, frag: pbc.Rows, packets: int) -> None:
         """Packets encoded columnar (`Trace.packet` fields), after what the builder holds."""
         self.flush(force=True)
         pbc.write(frag, self.f)

@@ -5,7 +5,7 @@ A column of message fragments is a :class:`Frag`: a padded byte matrix stored co
 are encoded per column (varints, constant tags, strings from a small table); fragments are joined
 side by side (:func:`concat`: one contiguous ``concatenate``); a length-delimited field only needs
 the sum of its parts' lengths; and the messages come out of one boolean-mask compaction
-(:func:`to_bytes`) read row by row, so each row's pieces land one after the other. The per-event
+(:func:`interleave` then :func:`write`) read row by row, so each row's pieces land one after the other. The per-event
 cost is a few contiguous numpy passes instead of one Python protobuf object per event.
 
 The wire format is protobuf's (https://protobuf.dev/programming-guides/encoding/): a tag is
@@ -156,19 +156,11 @@ def interleave(parts: list[Frag], rows_of: list[np.ndarray], rows: int) -> Rows:
     return Rows(mat, mask)
 
 
-def write(r: Rows | Frag, out: BinaryIO) -> int:
+def write(r: Rows, out: BinaryIO) -> int:
     """Write all rows' messages, one after the other; returns the bytes written."""
-    data = r.mat[r.mask] if isinstance(r, Rows) else np.ascontiguousarray(r.mat.T)[np.ascontiguousarray(r.mask.T)]
+    data = r.mat[r.mask]
     out.write(memoryview(data))
     return int(data.size)
-
-
-def to_bytes(r: Rows | Frag) -> bytes:
-    import io
-
-    b = io.BytesIO()
-    write(r, b)
-    return b.getvalue()
 
 
 # Fields are lists of fragments: joined once, by the caller's concat of the whole message.

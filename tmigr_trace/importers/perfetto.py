@@ -244,6 +244,11 @@ class PerfettoDecoder:
                 self.lost_bundles[cpu] = self.lost_bundles.get(cpu, 0) + 1
             for ev in b.event:
                 self._event(cpu, ev)
+            if b.HasField("compact_sched"):  # sched_switch / sched_waking: not tmigr, counted
+                cs = b.compact_sched
+                for name, n in (("sched_switch", len(cs.switch_timestamp)), ("sched_waking", len(cs.waking_timestamp))):
+                    if n:
+                        self.meta.unknown_events[name] = self.meta.unknown_events.get(name, 0) + n
         elif which == "system_info":
             u = pkt.system_info.utsname
             if u.release:

@@ -504,6 +504,8 @@ class _Emitter:
         self.rows_done = 0
         self.linked_rows: set[int] = set()       # rows given a flow to their divergence
         self._count = 0                          # packets encoded, not yet written
+        self._rowbuf = pbc.RowBuffer()
+        self._hex_tables: dict[str, pbc.Table] = {}
         self.reached_window = window.start is None
         self._init_wire()
 
@@ -622,6 +624,17 @@ class _Emitter:
     def _ann_bytes(self, name: str, text: str) -> bytes:
         b = self.pb.DebugAnnotation(name_iid=self.w.ann_names[name], string_value=text).SerializeToString()
         return pbc.tag(self.f_ann, pbc.LEN) + pbc.varint_bytes(len(b)) + b
+
+    def _hex(self, name: str, v: np.ndarray, present: np.ndarray) -> pbc.Frag:
+        """A mask as the kernel prints it ("0x3"): a table lookup for values below 256."""
+        top = int(v[present].max()) if present.any() else 0
+        if top < 256:
+            table = self._hex_tables.get(name)
+            if table is None:
+                table = self._hex_tables[name] = pbc.Table([self._ann_bytes(name, f"{x:#x}") for x in range(256)])
+            return pbc.table(table, np.where(present, v, 0).astype(np.int64), present)
+        uniq, inv = np.unique(v, return_inverse=True)
+        return pbc.table([self._ann_bytes(name, f"{int(x):#x}") for x in uniq], inv.reshape(-1), present)
 
     def _ann_string(self, name: str, strings: list[str], codes: np.ndarray, present: np.ndarray) -> list[pbc.Frag]:
         return [pbc.table([self._ann_bytes(name, t) for t in strings], codes, present)]
@@ -839,7 +852,7 @@ class _Emitter:
             idx = order[a:b]
             frags.append(pbc.concat(self._partition(_Lazy(c, idx), int(k[idx[0]]), int(c.code[idx[0]]), gi[idx])))
         rows_of = [order[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
-        allp = pbc.interleave(frags, rows_of, n)  # back to stored order
+        allp = pbc.interleave(frags, rows_of, n, self._rowbuf)  # back to stored order
         self.w.write_packets(allp, self._count)
         self._count = 0
 
@@ -893,8 +906,7 @@ class _Emitter:
                 v = c.vals[col]
                 ann = _ann_name(col)
                 if col in _MASK_FIELDS:
-                    uniq, inv = np.unique(v, return_inverse=True)
-                    parts += self._ann_string(ann, [f"{int(x):#x}" for x in uniq], inv.reshape(-1), present)
+                    parts.append(self._hex(ann, v, present))
                 else:
                     parts += self._ann_varint(ann, self.d_ptr if col in _PTR_FIELDS else self.d_int, v, present)
         if kind == K_END_IDLE and c.valid["wakeup"].any():

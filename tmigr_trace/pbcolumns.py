@@ -115,18 +115,25 @@ def prefixed(b: bytes, at: int, values: np.ndarray, present: np.ndarray | None =
     return Frag(mat, _present(present, w, rows), _lens(w, rows, present))
 
 
-def table(entries: list[bytes], codes: np.ndarray, present: np.ndarray | None = None) -> Frag:
-    """Row i gets entries[codes[i]] (a small table of ready-made fragments)."""
-    width = max((len(e) for e in entries), default=0)
-    t = np.zeros((width, max(len(entries), 1)), np.uint8)
-    for i, e in enumerate(entries):
-        t[:len(e), i] = np.frombuffer(e, np.uint8)
-    tl = np.array([len(e) for e in entries] or [0], np.int64)
-    codes = np.clip(codes, 0, len(tl) - 1)
-    lens = tl[codes]
+class Table:
+    """Ready-made fragments (e.g. whole annotations for each value of a small set), padded."""
+
+    def __init__(self, entries: list[bytes]):
+        self.width = max((len(e) for e in entries), default=0)
+        self.mat = np.zeros((self.width, max(len(entries), 1)), np.uint8)
+        for i, e in enumerate(entries):
+            self.mat[:len(e), i] = np.frombuffer(e, np.uint8)
+        self.lens = np.array([len(e) for e in entries] or [0], np.int64)
+
+
+def table(entries: list[bytes] | Table, codes: np.ndarray, present: np.ndarray | None = None) -> Frag:
+    """Row i gets entries[codes[i]]."""
+    t = entries if isinstance(entries, Table) else Table(entries)
+    codes = np.clip(codes, 0, t.lens.size - 1)
+    lens = t.lens[codes]
     if present is not None:
         lens = np.where(present, lens, 0)
-    return Frag(t[:, codes], np.arange(width)[:, None] < lens, lens)
+    return Frag(t.mat[:, codes], np.arange(t.width)[:, None] < lens, lens)
 
 
 def concat(parts: list[Frag]) -> Frag:
@@ -145,14 +152,30 @@ class Rows:
     mask: np.ndarray  # (rows, width) bool
 
 
-def interleave(parts: list[Frag], rows_of: list[np.ndarray], rows: int) -> Rows:
+class RowBuffer:
+    """Reused row-major buffers for :func:`interleave` (fresh ones per batch cost page faults)."""
+
+    def __init__(self) -> None:
+        self.mat = np.empty((0, 0), np.uint8)
+        self.mask = np.empty((0, 0), bool)
+
+    def get(self, rows: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.mat.shape[0] < rows or self.mat.shape[1] < width:
+            shape = (max(rows, self.mat.shape[0]), max(width, self.mat.shape[1]))
+            self.mat, self.mask = np.empty(shape, np.uint8), np.empty(shape, bool)
+        mat, mask = self.mat[:rows, :width], self.mask[:rows, :width]
+        return mat, mask
+
+
+def interleave(parts: list[Frag], rows_of: list[np.ndarray], rows: int, buf: RowBuffer | None = None) -> Rows:
     """The rows of all parts in one row-major matrix: parts[i] supplies the rows rows_of[i]."""
     width = max(p.width for p in parts)
-    mat = np.zeros((rows, width), np.uint8)
-    mask = np.zeros((rows, width), bool)
+    mat, mask = (buf or RowBuffer()).get(rows, width)
     for p, r in zip(parts, rows_of):
         mat[r, :p.width] = np.ascontiguousarray(p.mat.T)
-        mask[r, :p.width] = np.ascontiguousarray(p.mask.T)
+        m = np.zeros((r.size, width), bool)
+        m[:, :p.width] = p.mask.T
+        mask[r] = m
     return Rows(mat, mask)
 
 

@@ -4,7 +4,8 @@ The file is a ``Trace`` message: a stream of TrackEvent packets on one trusted s
 ui.perfetto.dev without a trace processor binary. See docs/perfetto.md for the tracks.
 
 * The track descriptors, the interning packet and the divergences are built with the ``perfetto``
-  package's trace builder (``perfetto.trace_builder.proto_builder.TraceProtoBuilder``).
+  package's trace builder (``TraceProtoBuilder``, :mod:`tmigr_trace.export_builder`); pass 1 (the
+  group tree) is :mod:`tmigr_trace.export_hierarchy`.
 * The events (millions) are encoded columnar: each Parquet batch becomes numpy columns, and the
   TracePackets of the whole batch are written at once in protobuf's wire format
   (:mod:`tmigr_trace.pbcolumns`) with the field numbers of the perfetto package's generated
@@ -22,7 +23,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -32,11 +33,12 @@ from . import pbcolumns as pbc
 from .cpulist import format_cpulist
 from .errors import TmigrError
 from .schema import COLUMN_BY_NAME, EVENTS, KTIME_MAX
+from .export_builder import CHUNK_PACKETS, SEQ_ID, Writer as _Writer
+from .export_hierarchy import (CPU_INSTANT_EVENTS, GROUP_STATE_EVENTS, OFFLINE_EVENTS, ONLINE_EVENTS,
+                               SCAN_COLUMNS as _SCAN_COLUMNS, SETUP_EVENTS, Tree as _Tree)
 from .store import check_output_path
 
 DEFAULT_BATCH = 65536
-CHUNK_PACKETS = 2048
-SEQ_ID = 1  # one trusted packet sequence for every packet we write
 
 # Fixed track uuids for the top-level tracks; the others are allocated from _UUID_BASE upwards.
 UUID_CPUS = 1
@@ -45,22 +47,11 @@ UUID_SETUP = 3
 UUID_DIVERGENCES = 4
 _UUID_BASE = 100
 
-SETUP_EVENTS = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent")
-GROUP_STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
-OFFLINE_EVENTS = ("tmigr_cpu_offline", "tmigr_cpu_unavailable")
-ONLINE_EVENTS = ("tmigr_cpu_online", "tmigr_cpu_available")
-CPU_INSTANT_EVENTS = ("tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle", "tmigr_handle_remote_cpu",
-                      "tmigr_handle_remote")
 REMOTE_EXPIRY_NAME = "timers expired by the migrator"  # flow end on the CPU whose timers were expired
 
 _MASK_FIELDS = frozenset(("childmask", "active", "migrator", "groupmask", "child_active", "group_active",
                           "flags"))
 _PTR_FIELDS = frozenset(("group", "parent", "child", "timer", "function"))
-_CPU_PARENT_EVENTS = ("tmigr_connect_cpu_parent", "tmigr_cpu_idle", "tmigr_cpu_active", "tmigr_cpu_new_timer",
-                      "tmigr_cpu_new_timer_idle", "tmigr_handle_remote_cpu") + ONLINE_EVENTS + OFFLINE_EVENTS
-_SCAN_COLUMNS = ["ts", "cpu", "event", "group", "parent", "child", "target_cpu", "lvl", "numa_node",
-                 "family", "group_lvl"]
-
 # Event categories (what a row becomes).
 C_IDLE, C_ACTIVE, C_OFFLINE, C_ONLINE, C_CPU, C_GROUP, C_UPDATE, C_SETUP, C_OTHER = range(9)
 # Row kinds decided in pass 2.
@@ -93,23 +84,6 @@ def _category(name: str) -> int:
 
 def _ann_name(column: str) -> str:
     return "cpu" if column == "target_cpu" else column  # the tracepoint's own name for it
-
-
-@dataclass
-class GroupInfo:
-    ptr: int
-    lvl: int | None = None
-    node: int | None = None
-    node_label: str = "node"   # "family" on the June-2026 series
-    parents: set[int] = field(default_factory=set)
-    cpus: set[int] = field(default_factory=set)
-    first: int = 0            # order of first appearance (tie-break for the index)
-    idx: int = 0
-    uuid: int = 0
-
-    @property
-    def short(self) -> str:
-        return f"GRP{self.lvl if self.lvl is not None else '?'}:{self.idx}"
 
 
 @dataclass
@@ -147,277 +121,6 @@ class Window:
     start: int | str | None = None
     end: int | str | None = None
     cpus: frozenset[int] | None = None
-
-
-# ---------------------------------------------------------------------------------------------
-# Pass 1: the tree.
-
-
-class _Tree:
-    def __init__(self) -> None:
-        self.groups: dict[int, GroupInfo] = {}
-        self.cpu_parent: dict[int, set[int]] = {}
-        self.cpus: set[int] = set()
-        self.other_cpus: set[int] = set()
-        self.first_ts: int | None = None
-        self.events = 0
-
-    def group(self, ptr: int) -> GroupInfo:
-        g = self.groups.get(ptr)
-        if g is None:
-            g = self.groups[ptr] = GroupInfo(ptr, first=len(self.groups))
-        return g
-
-    def feed(self, batch: pa.RecordBatch) -> None:
-        n = batch.num_rows
-        ts_col = batch.column("ts")
-        if ts_col.null_count:
-            raise TmigrError(f"trace has {ts_col.null_count} events without a timestamp")
-        if n and self.first_ts is None:
-            self.first_ts = ts_col[0].as_py()
-        if n and pc.min(ts_col).as_py() < 0:
-            i = int(np.argmax(ts_col.to_numpy() < 0))
-            raise TmigrError(f"event {self.events + i} has a negative timestamp ({ts_col[i].as_py()})")
-        self.events += n
-        cpu = batch.column("cpu")
-        self.cpus.update(x for x in pc.unique(cpu).to_pylist() if x is not None)
-        ev = batch.column("event")
-        if not pa.types.is_dictionary(ev.type):
-            ev = pc.dictionary_encode(ev)
-        names = ev.dictionary.to_pylist()
-        other = [i for i, nm in enumerate(names) if nm is not None and _category(nm) == C_OTHER]
-        if other:
-            mask = pc.is_in(ev.indices, pa.array(other, ev.indices.type))
-            self.other_cpus.update(x for x in pc.unique(pc.filter(cpu, mask)).to_pylist() if x is not None)
-        # The distinct pointer tuples, in order of first appearance: a few per group and CPU.
-        cols = [c for c in _SCAN_COLUMNS if c not in ("ts", "cpu")]
-        t = pa.table({c: batch.column(c) for c in cols})
-        t = t.append_column("_row", pa.array(np.arange(n, dtype=np.int64)))
-        keys = [c for c in cols]
-        first = t.group_by(keys, use_threads=False).aggregate([("_row", "min")])
-        first = first.sort_by("_row_min")
-        for r in first.to_pylist():
-            self._learn(r)
-
-    def _learn(self, c: dict) -> None:
-        ev = c["event"]
-        if ev is None or not ev.startswith("tmigr_"):
-            return
-        grp = c["group"] or None
-        parent = c["parent"] or None   # NULL pointers (the root's parent) are 0
-        child = c["child"] or None
-        node = c["numa_node"]
-        label = "node"
-        if node is None and c["family"] is not None:
-            node, label = c["family"], "family"
-        if ev in GROUP_STATE_EVENTS or ev == "tmigr_group_set":
-            if grp is not None:
-                g = self.group(grp)
-                g.lvl = c["lvl"] if c["lvl"] is not None else g.lvl
-                if node is not None:
-                    g.node, g.node_label = node, label
-                if parent is not None:
-                    g.parents.add(parent)
-                    self.group(parent)
-        elif ev == "tmigr_update_events":
-            if grp is not None:
-                g = self.group(grp)
-                if c["group_lvl"] is not None:
-                    g.lvl = c["group_lvl"]
-                if child is not None:
-                    self.group(child).parents.add(grp)
-        elif ev == "tmigr_connect_child_parent":
-            if parent is not None:
-                p = self.group(parent)
-                p.lvl = c["lvl"] if c["lvl"] is not None else p.lvl
-                if node is not None:
-                    p.node, p.node_label = node, label
-                if child is not None:
-                    ch = self.group(child)
-                    ch.parents.add(parent)
-                    if ch.lvl is None and p.lvl is not None:
-                        ch.lvl = p.lvl - 1
-        elif ev in _CPU_PARENT_EVENTS:
-            tc = c["target_cpu"]
-            if parent is not None and tc is not None:
-                self.cpu_parent.setdefault(tc, set()).add(parent)
-                p = self.group(parent)
-                if ev == "tmigr_connect_cpu_parent":
-                    if c["lvl"] is not None:
-                        p.lvl = c["lvl"]
-                    if node is not None:
-                        p.node, p.node_label = node, label
-                elif p.lvl is None:
-                    p.lvl = 0
-
-    def finish(self) -> None:
-        """CPUs below each group, then the index of each group within its level."""
-        for cpu, parents in self.cpu_parent.items():
-            todo, seen = list(parents), set()
-            while todo:
-                ptr = todo.pop()
-                if ptr in seen:
-                    continue
-                seen.add(ptr)
-                g = self.groups[ptr]
-                g.cpus.add(cpu)
-                todo.extend(g.parents)
-        levels: dict[int | None, list[GroupInfo]] = {}
-        for g in self.groups.values():
-            levels.setdefault(g.lvl, []).append(g)
-        for gs in levels.values():
-            gs.sort(key=lambda g: (min(g.cpus) if g.cpus else 1 << 30, g.first))
-            for i, g in enumerate(gs):
-                g.idx = i
-
-    def ordered_groups(self) -> list[GroupInfo]:
-        """Top level first; within a level by node (NUMA_NO_NODE -1 first, unknown last), then index."""
-        return sorted(self.groups.values(), key=lambda g: (-(g.lvl if g.lvl is not None else -1),
-                                                           g.node if g.node is not None else 1 << 30, g.idx))
-
-
-# ---------------------------------------------------------------------------------------------
-# The builder side: descriptors, interning, divergences.
-
-
-def _load_pb():
-    try:
-        from perfetto.protos.perfetto.trace import perfetto_trace_pb2
-        from perfetto.trace_builder.proto_builder import TraceProtoBuilder
-    except Exception as exc:  # pragma: no cover - depends on the installation
-        raise TmigrError(f"the perfetto trace builder is not usable here ({type(exc).__name__}: {exc}); "
-                         "needs the 'perfetto' package and protobuf >= 6.31.1") from None
-    return perfetto_trace_pb2, TraceProtoBuilder
-
-
-def _set_value(da, value: Any) -> None:
-    t = type(value)
-    if t is int:
-        if value > (1 << 63) - 1:
-            da.uint_value = value
-        else:
-            da.int_value = value
-    elif t is str:
-        da.string_value = value
-    elif isinstance(value, bool):
-        da.bool_value = value
-    elif isinstance(value, int):
-        if value > (1 << 63) - 1:
-            da.uint_value = value
-        else:
-            da.int_value = value
-    elif isinstance(value, float):
-        da.double_value = value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            e = da.dict_entries.add()
-            e.name = str(k)
-            _set_value(e, v if v is not None else "null")
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _set_value(da.array_values.add(), v if v is not None else "null")
-    else:
-        da.string_value = str(value)
-
-
-class _Writer:
-    """Packets through the perfetto trace builder, flushed in chunks to a binary file."""
-
-    def __init__(self, f: BinaryIO, chunk: int = CHUNK_PACKETS):
-        self.pb, self._Builder = _load_pb()
-        self.f = f
-        self.chunk = chunk
-        self.builder = self._Builder()
-        self.pending = 0
-        self.packets = 0
-        self.names: dict[str, int] = {}
-        self.ann_names: dict[str, int] = {}
-        self._first = True
-
-    def _packet(self):
-        pkt = self.builder.add_packet()
-        pkt.trusted_packet_sequence_id = SEQ_ID
-        if self._first:
-            pkt.sequence_flags = self.pb.TracePacket.SEQ_INCREMENTAL_STATE_CLEARED
-            self._first = False
-        self.pending += 1
-        self.packets += 1
-        return pkt
-
-    def flush(self, force: bool = False) -> None:
-        if self.pending and (force or self.pending >= self.chunk):
-            self.f.write(self.builder.serialize())
-            self.builder = self._Builder()
-            self.pending = 0
-
-    def write_packets(self, frag: pbc.Rows, packets: int) -> None:
-        """Packets encoded columnar (`Trace.packet` fields), after what the builder holds."""
-        self.flush(force=True)
-        pbc.write(frag, self.f)
-        self.packets += packets
-
-    def intern(self, event_names: Iterable[str], ann_names: Iterable[str]) -> None:
-        """One packet that interns every name the events use (the columnar packets refer to them)."""
-        pkt = self._packet()
-        for name in event_names:
-            if name not in self.names:
-                e = pkt.interned_data.event_names.add()
-                e.iid = self.names[name] = len(self.names) + 1
-                e.name = name
-        for name in ann_names:
-            if name not in self.ann_names:
-                e = pkt.interned_data.debug_annotation_names.add()
-                e.iid = self.ann_names[name] = len(self.ann_names) + 1
-                e.name = name
-        self.flush()
-
-    def track(self, uuid: int, name: str, parent: int | None = None, *, description: str = "",
-              rank: int | None = None, explicit_children: bool = False, counter_unit: str | None = None) -> None:
-        pkt = self._packet()
-        td = pkt.track_descriptor
-        td.uuid = uuid
-        td.name = name
-        if parent is not None:
-            td.parent_uuid = parent
-        if description:
-            td.description = description
-        if rank is not None:
-            td.sibling_order_rank = rank
-        if explicit_children:
-            td.child_ordering = self.pb.TrackDescriptor.EXPLICIT
-        if counter_unit is not None:
-            td.counter.SetInParent()
-            if counter_unit == "ns":
-                td.counter.unit = self.pb.CounterDescriptor.UNIT_TIME_NS
-            elif counter_unit:
-                td.counter.unit_name = counter_unit
-        self.flush()
-
-    def _iid(self, table: dict[str, int], interned: Any, name: str) -> int:
-        iid = table.get(name)
-        if iid is None:
-            iid = table[name] = len(table) + 1
-            entry = interned.add()
-            entry.iid, entry.name = iid, name
-        return iid
-
-    def instant(self, ts: int, track: int, name: str, ann: dict[str, Any] | None = None,
-                terminating_flows: Iterable[int] = ()) -> None:
-        pkt = self._packet()
-        pkt.timestamp = ts
-        pkt.sequence_flags = self.pb.TracePacket.SEQ_NEEDS_INCREMENTAL_STATE
-        te = pkt.track_event
-        te.type = self.pb.TrackEvent.TYPE_INSTANT
-        te.track_uuid = track
-        te.name_iid = self._iid(self.names, pkt.interned_data.event_names, name)
-        for key, value in (ann or {}).items():
-            if value is None:
-                continue
-            da = te.debug_annotations.add()
-            da.name_iid = self._iid(self.ann_names, pkt.interned_data.debug_annotation_names, key)
-            _set_value(da, value)
-        te.terminating_flow_ids.extend(terminating_flows)
-        self.flush()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ class Ev:
     name: str | None
     ann: dict
     counter: int | None = None
+    flows: tuple = ()            # TrackEvent.flow_ids
+    ends_flows: tuple = ()       # TrackEvent.terminating_flow_ids
 
 
 @dataclass
@@ -97,7 +99,8 @@ def parse(path: Path) -> Parsed:
             name = names[te.name_iid] if te.name_iid else (te.name or None)
             ann = {ann_names[d.name_iid] if d.name_iid else d.name: _value(d) for d in te.debug_annotations}
             out.events.append(Ev(pkt.timestamp, te.track_uuid, te.type, name, ann,
-                                 te.counter_value if te.type == TE.TYPE_COUNTER else None))
+                                 te.counter_value if te.type == TE.TYPE_COUNTER else None,
+                                 tuple(te.flow_ids), tuple(te.terminating_flow_ids)))
     return out
 
 
@@ -366,3 +369,187 @@ def test_refuses_overwrite_and_bad_input(imported, tmp_path):
     assert not [x for x in tmp_path.iterdir() if x.name.startswith(".")]
     with pytest.raises(TmigrError):
         export_perfetto(bad, tmp_path / "o.pftrace")
+
+
+# --- flows, window, CPU filter, group order (issue 14) ----------------------------------------------
+
+def _cpu_of_track(p: Parsed, uuid: int) -> int:
+    return int(p.tracks[uuid].name.split()[1])
+
+
+@pytest.mark.parametrize("src", [LATE, HOST_618 / "trace.txt.gz"], ids=lambda p: p.name)
+def test_flows_from_the_migrator_to_the_remote_cpu(src, imported, tmp_path):
+    """Each tmigr_handle_remote_cpu starts a flow on the migrator's track that ends on the track of
+    the CPU whose timers it expired, at the same timestamp."""
+    trace = imported(src)
+    df = _df(trace)
+    p, _ = _export(trace, tmp_path)
+    TE = pb.TrackEvent
+    rem = df[df["event"].astype(str) == "tmigr_handle_remote_cpu"]
+    assert len(rem) >= 15
+    starts = {e.flows[0]: e for e in p.events if e.name == "tmigr_handle_remote_cpu" and e.flows}
+    ends = {e.ends_flows[0]: e for e in p.events if e.ends_flows}
+    assert len(starts) == len(ends) == len(rem)
+    got = sorted((s.ts, _cpu_of_track(p, s.track), _cpu_of_track(p, ends[f].track), ends[f].ann["by CPU"])
+                 for f, s in starts.items())
+    want = sorted((int(r.ts), int(r.cpu), int(r.target_cpu), int(r.cpu)) for r in rem.itertuples())
+    assert got == want
+    assert all(ends[f].ts == s.ts and ends[f].type == TE.TYPE_INSTANT for f, s in starts.items())
+    assert "tmigr_handle_remote_cpu" not in {e.name for e in ends.values()}
+
+
+def test_divergences_linked_to_their_kernel_event(imported, tmp_path):
+    trace = imported(LATE)
+    mutated = tmp_path / "mutated.parquet"
+    ts = _mutate_one_migrator(trace, mutated)
+    res = tmigr_trace.replay(mutated)
+    df = _df(mutated)
+    p, _ = _export(mutated, tmp_path, "--replay")
+    divs = _divergence_instants(p)
+    stepped = [d for d in res.divergences if d.index >= 0]
+    assert stepped and any(d.ts == ts for d in stepped)
+    linked = [e for e in divs if e.ends_flows]
+    # one flow per kernel event, to its first divergence
+    assert len(linked) == len({d.index for d in stepped})
+    for e in linked:
+        d = res.divergences[e.ann["divergence"]]
+        src = [x for x in p.events if e.ends_flows[0] in x.flows]
+        assert len(src) == 1
+        row = df.iloc[d.index]
+        assert (src[0].ts, src[0].name) == (int(row["ts"]), str(row["event"])) == (d.ts, d.event)
+
+
+def _window_expectation(df: pd.DataFrame, cpus: set[int], lo: int, hi: int):
+    pairs = _idle_pairs(df)
+    begins = {c: [b for b, e in pairs.get(c, []) if lo <= b < hi or (b < lo and e >= lo)] for c in cpus}
+    ends = {c: [e for b, e in pairs.get(c, []) if lo <= e < hi] for c in cpus}
+    return begins, ends
+
+
+@pytest.mark.parametrize("batch_rows", [65536, 97])
+def test_window_and_cpus(batch_rows, imported, tmp_path):
+    trace = imported(LATE)
+    df = _df(trace)
+    t0 = int(df["ts"].iloc[0])
+    lo, hi = t0 + 1_500_000_000, t0 + 3_500_000_000
+    from tmigr_trace.export_perfetto import Window
+
+    full, _ = _export(trace, tmp_path, name="full.pftrace")
+    out = tmp_path / "w.pftrace"
+    st = export_perfetto(trace, out, window=Window("1.5s", "3.5s", frozenset({0, 1, 2, 3, 8})), batch_rows=batch_rows)
+    p = parse(out)
+    TE = pb.TrackEvent
+    cpu_tracks = p.children(p.uuid("tmigr CPUs"))
+    assert set(cpu_tracks) == {"CPU 0", "CPU 1", "CPU 2", "CPU 3", "CPU 8"}
+    begins, ends = _window_expectation(df, {0, 1, 2, 3, 8}, lo, hi)
+    for cpu in (0, 1, 2, 3, 8):
+        evs = p.on(cpu_tracks[f"CPU {cpu}"])
+        assert [e.ts for e in evs if e.type == TE.TYPE_SLICE_BEGIN and e.name == "idle"] == begins[cpu]
+        assert [e.ts for e in evs if e.type == TE.TYPE_SLICE_END] == ends[cpu]
+        # the instants are the whole export's, cut to the window (flow ends only from shown CPUs)
+        inst = [(e.ts, e.name, e.ann.get("by CPU")) for e in evs if e.type == TE.TYPE_INSTANT]
+        full_cpu = full.children(full.uuid("tmigr CPUs"))[f"CPU {cpu}"]
+        want = [(e.ts, e.name, e.ann.get("by CPU")) for e in full.on(full_cpu, TE.TYPE_INSTANT)
+                if lo <= e.ts < hi and e.ann.get("by CPU", cpu) in (0, 1, 2, 3, 8)]
+        assert inst == want
+        assert sum(e.name == "tmigr_cpu_new_timer_idle" for e in evs) == \
+            len(df[(df["cpu"] == cpu) & (df["ts"] >= lo) & (df["ts"] < hi)
+                   & (df["event"].astype(str) == "tmigr_cpu_new_timer_idle")])
+    assert sum(map(len, ends.values())) > 20 and any(b < lo for bs in begins.values() for b in bs)
+    # every other event is inside the window; group counters are complete for the groups shown
+    assert all(lo <= e.ts < hi for e in p.events if e.type != TE.TYPE_SLICE_BEGIN)
+    groups = _group_tracks(p)
+    state = df[df["event"].astype(str).isin(["tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive"])
+               & (df["ts"] >= lo) & (df["ts"] < hi)]
+    for ptr, g in state.groupby("group"):
+        assert [(e.ts, e.counter) for e in p.on(groups[int(ptr)]["active"])] == \
+            list(zip(g["ts"].astype(int), g["active"].astype(int)))
+    assert st.exported < st.events == len(df)
+
+
+def test_window_streaming_gives_the_same_file(imported, tmp_path):
+    from tmigr_trace.export_perfetto import Window
+
+    trace = imported(HOTPLUG)
+    w = Window("1s", "3s", frozenset(range(0, 16, 3)))
+    a = export_perfetto(trace, tmp_path / "a.pftrace", window=w).path.read_bytes()
+    b = export_perfetto(trace, tmp_path / "b.pftrace", window=w, batch_rows=61).path.read_bytes()
+    assert a == b
+
+
+def test_window_cli_forms_and_bad_values(imported, tmp_path):
+    trace = imported(LATE)
+    t0 = int(_df(trace)["ts"].iloc[0])
+    p1, _ = _export(trace, tmp_path, "--from", "2s", "--to", "3500ms", name="rel.pftrace")
+    p2, _ = _export(trace, tmp_path, "--from", str(t0 + 2_000_000_000), "--to", str(t0 + 3_500_000_000),
+                    name="abs.pftrace")
+    assert [(e.ts, e.name, e.track) for e in p1.events] == [(e.ts, e.name, e.track) for e in p2.events]
+    for args, msg in ((["--from", "2x"], "bad time"), (["--from", "3s", "--to", "2s"], "empty time window"),
+                      (["--cpus", "99"], "--cpus 99"), (["--cpus", "a-b"], "not a CPU list")):
+        proc = run_cli("export", trace, "-o", tmp_path / "bad.pftrace", *args)
+        assert proc.returncode == 2 and msg in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "bad.pftrace").exists()
+
+
+def test_group_tracks_ordered_by_level_and_node(imported, tmp_path):
+    trace = imported(LAB / "lab-7.3.4+deb13-64cpu-4node-smt2-late-nodes.tar.gz")
+    p, _ = _export(trace, tmp_path)
+    kids = p.children(p.uuid("tmigr hierarchy"))
+    ranked = sorted(kids, key=lambda n: p.tracks[kids[n]].sibling_order_rank)
+    keys = [(int(n.split(":")[0][3:]), int(n.split(" node ")[1].split()[0])) for n in ranked]
+    assert keys == sorted(keys, key=lambda k: (-k[0], k[1]))
+    assert len({lvl for lvl, _ in keys}) >= 2 and len({node for _, node in keys}) >= 4
+    assert p.tracks[p.uuid("tmigr hierarchy")].child_ordering == pb.TrackDescriptor.EXPLICIT
+
+
+def test_no_progress_output_when_piped(imported, tmp_path):
+    trace = imported(LATE)
+    proc = run_cli("export", trace, "-o", tmp_path / "x.pftrace")
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
+PREVIOUS_EXPORTER = "3833c62"  # the per-event TraceProtoBuilder exporter, before the columnar one
+
+
+def _previous_exporter():
+    """tmigr_trace/export_perfetto.py as it was at PREVIOUS_EXPORTER (from git history), or skip."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    p = subprocess.run(["git", "-C", str(root), "show", f"{PREVIOUS_EXPORTER}:tmigr_trace/export_perfetto.py"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"git history with {PREVIOUS_EXPORTER} not available")
+    spec = importlib.util.spec_from_loader("tmigr_trace._export_previous", loader=None)
+    mod = importlib.util.module_from_spec(spec)
+    mod.__package__ = "tmigr_trace"
+    sys.modules[spec.name] = mod
+    exec(compile(p.stdout, "previous export_perfetto.py", "exec"), mod.__dict__)
+    return mod.export_perfetto
+
+
+@pytest.mark.parametrize("src", [HOST_618 / "trace.txt.gz", LATE_612,
+                                 FIXTURES / "outside-class" / "6.19.14-16cpu-2node-late-churn-hashptr.trace.txt.xz"],
+                         ids=lambda p: p.name)
+def test_same_content_as_the_previous_exporter(src, imported, tmp_path):
+    """The columnar encoder writes what the per-event builder wrote (every event, track name, type,
+    name, argument and counter value), plus the flows and their end instants."""
+    from collections import Counter
+
+    from tmigr_trace.export_perfetto import REMOTE_EXPIRY_NAME
+
+    previous = _previous_exporter()
+    trace = imported(src)
+    previous(trace, tmp_path / "a.pftrace")
+    export_perfetto(trace, tmp_path / "b.pftrace")
+
+    def content(p: Parsed) -> Counter:
+        return Counter((e.ts, p.tracks[e.track].name, e.type, e.name, repr(sorted(e.ann.items())), e.counter)
+                       for e in p.events if e.name != REMOTE_EXPIRY_NAME)
+
+    a, b = parse(tmp_path / "a.pftrace"), parse(tmp_path / "b.pftrace")
+    assert content(a) == content(b)
+    assert len(a.events) > 1000
+    assert {t.name for t in a.tracks.values()} == {t.name for t in b.tracks.values()}

@@ -10,11 +10,11 @@ import typer
 from .common import exit_codes
 
 # The importers' FORMATS, spelled out so that --help does not import them (pyarrow: 0.3 s).
-_FORMATS_HELP = "text, tracedat, capture"
+_FORMATS_HELP = "text, tracedat, capture, perfetto"
 
 
 def import_cmd(
-    src: Path = typer.Argument(..., help="trace, trace_pipe or trace-cmd report text (optionally .gz/.xz/.zst), trace.dat, or a capture tarball/directory"),
+    src: Path = typer.Argument(..., help="trace, trace_pipe or trace-cmd report text (optionally .gz/.xz/.zst), trace.dat, a capture tarball/directory, or a Perfetto trace (ftrace data source)"),
     out: Path = typer.Option(..., "-o", "--output", help="Parquet file to write"),
     fmt: Optional[str] = typer.Option(None, "--format", help=f"force the input format: {_FORMATS_HELP}"),
     kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release to record (text traces do not carry it)"),

@@ -24,7 +24,7 @@ from ..errors import TmigrError
 from ..metadata import TraceMeta
 from ..store import TraceWriter, check_output_path
 
-FORMATS = ("text", "tracedat", "capture")
+FORMATS = ("text", "tracedat", "capture", "perfetto")
 BLOCK = 4 << 20  # bytes read at a time: bounds memory (a few blocks are in flight)
 
 _GZIP, _XZ, _ZSTD = b"\x1f\x8b", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd"
@@ -95,6 +95,10 @@ def detect(path: str | os.PathLike, forced: str | None = None) -> Source:
         return Source(p, compression, "tracedat")
     if len(head) >= 262 and head[257:262] == b"ustar":
         return Source(p, compression, "capture")
+    from .perfetto import looks_like_perfetto
+
+    if looks_like_perfetto(head):
+        return Source(p, compression, "perfetto")
     if b"\x00" in head:
         raise TmigrError(f"{p}: not a trace (binary data of an unknown format)")
     return Source(p, compression, "text")
@@ -157,6 +161,14 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
             from .tracedat import import_tracedat
 
             import_tracedat(src, writer, meta)
+        elif src.format == "perfetto":
+            from .perfetto import import_perfetto
+
+            try:
+                with _open_raw(src.path, src.compression) as f:
+                    import_perfetto(f, str(src.path), writer, meta)
+            except _CORRUPT as exc:
+                raise TmigrError(f"{src.path}: truncated or corrupt {src.compression or 'file'} ({exc})") from None
         else:
             import_text_blocks(_read_blocks(src), writer, meta, progress)
         if writer.rows == 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from .common import out_console
@@ -20,7 +21,7 @@ from .report_common import check_faults, check_outdir, parse_gate, run
 
 
 def _f(v) -> str:
-    return "-" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+    return "-" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
 def diff_cmd(
@@ -28,6 +29,7 @@ def diff_cmd(
     b: Path = typer.Argument(..., help="candidate: capture, directory or dataset"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
+    gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
     fault: list[str] = typer.Option([], "--fault", help="replay B with this historical bug"),
     show_all: bool = typer.Option(False, "--all", help="list every statistic, not only the significant ones"),
     as_json: bool = typer.Option(False, "--json", help="print report.json's comparison and gate as JSON"),
@@ -48,7 +50,7 @@ def diff_cmd(
     items = resolve([a], "baseline") + resolve([b], "candidate", check_faults(fault))
     rep = build(run(items, workers, scheduler, quiet))
     if rules is not None:
-        apply_gate(rep, fail_on, rules)
+        apply_gate(rep, fail_on, rules, raw=gate_raw)
     if output is not None:
         write(rep, output)
     if as_json:
@@ -63,13 +65,13 @@ def diff_cmd(
                     f"B = {b} ({len(rep.sides['candidate'].captures)})", title_justify="left")
     for col in ("statistic", "unit", "mean A", "mean B", "p99 A", "p99 B", "B-A mean [95% CI]", "MWU p (Holm)",
                 "KS p", "Cliff's d", "effect"):
-        t.add_column(col, justify="left" if col in ("statistic", "effect") else "right")
+        t.add_column(col, justify="left" if col in ("statistic", "effect") else "right", no_wrap=True)
     for c in shown:
         ci = "-" if c.mean_diff is None else f"{c.mean_diff:.4g} [{_f(c.ci_low)}, {_f(c.ci_high)}]"
         t.add_row(c.statistic, c.unit, _f(c.mean_a), _f(c.mean_b), _f(c.p99_a), _f(c.p99_b), ci, _f(c.mwu_p_holm),
                   _f(c.ks_p), _f(c.cliffs_delta), c.magnitude or c.note, style="bold" if c.significant else None)
     if shown:
-        out_console.print(t)
+        Console(highlight=False, width=max(out_console.width, 150)).print(t)
     for v in rep.verdicts or []:
         out_console.print(f"  {v.status.upper():7} {v.why}", markup=False)
     raise typer.Exit(rep.exit_code)

@@ -46,6 +46,7 @@ def report_cmd(
     force: bool = typer.Option(False, "--force", help="overwrite the report files in DIR"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
+    gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
     fault: list[str] = typer.Option([], "--fault", help="replay the candidate (or every capture of one set) with this historical bug"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default: one per core; 0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler (tcp://host:8786)"),
@@ -68,7 +69,7 @@ def report_cmd(
         items += resolve(paths, side, faults if side in ("captures", "candidate") else ())
     rep = build(run(items, workers, scheduler, quiet))
     if rules is not None:
-        apply_gate(rep, fail_on, rules)
+        apply_gate(rep, fail_on, rules, raw=gate_raw)
     paths = write(rep, output)
     from ..report.render import headline
 

@@ -19,12 +19,13 @@ from .render import render_html, render_md
 __all__ = ["Report", "build", "apply_gate", "write", "to_json"]
 
 
-def apply_gate(rep: Report, spec: str, rules: list[Rule]) -> None:
+def apply_gate(rep: Report, spec: str, rules: list[Rule], raw: bool = False) -> None:
     """Evaluate `--fail-on` rules on the candidate (or the only side) against the baseline."""
     cand = "candidate" if rep.compare_mode else next(iter(rep.sides))
     base = rep.metrics("baseline") if rep.compare_mode else None
+    samples = {s: {k: d.samples for k, d in p.dists.items()} for s, p in rep.sides.items()}
     rep.gate_spec = spec
-    rep.verdicts = evaluate(rules, rep.metrics(cand), base)
+    rep.verdicts = evaluate(rules, rep.metrics(cand), base, samples[cand], samples.get("baseline"), raw=raw)
 
 
 def _atomic_write(path: Path, text: str) -> None:

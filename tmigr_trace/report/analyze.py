@@ -48,6 +48,7 @@ class CaptureAnalysis:
     divergence_kinds: list[str]
     stats: CaptureStats
     seconds: float
+    faults: tuple[str, ...] = ()          # historical bugs switched on for this replay (--fault)
 
 
 def _host_of(meta: Any, given: str | None, path: str) -> str:
@@ -96,4 +97,5 @@ def analyze_capture(item: CaptureInput) -> CaptureAnalysis:
         path=item.path, name=os.path.basename(item.path).removesuffix(".parquet"), side=item.side,
         host=_host_of(tr.meta, item.host, item.path), kernel=tr.meta.kernel_release or item.labels.get("kernel"),
         info=info, replay=summary, divergences=divs, stories=stories, divergence_ts_s=ts,
-        divergence_kinds=kinds, stats=st, seconds=time.perf_counter() - started)
+        divergence_kinds=kinds, stats=st, seconds=time.perf_counter() - started,
+        faults=tuple(item.faults))

@@ -2,8 +2,14 @@
 
 A rule is METRIC OP VALUE with OP one of > >= < <=. A plain VALUE is an absolute threshold on the
 candidate (or on the only set of a one-set report); a VALUE written +N% / -N% is relative to the
-baseline: `lateness_p99>+20%` fails when candidate > baseline x 1.20. Metric names are those of
+baseline: `lateness_p99>+20%` asks whether candidate > baseline x 1.20. Metric names are those of
 `aggregate.metrics` (report.json's `metrics`).
+
+A relative rule on a statistic of a distribution (mean, p50, p90, p99, max of `lateness`,
+`handoffs_per_s`, ...) fails only when the data show the threshold crossed: the 95 % bootstrap
+confidence interval of candidate - baseline x (1 + N/100) lies entirely beyond zero. Tail quantiles
+of a few hundred samples move by tens of percent between two captures of the same kernel; a gate
+on the point estimates would fail healthy kernels at random (`raw=True`, `--gate-raw`, does that).
 
 Exit codes (documented in docs/report.md): 0 no rule crossed, 1 a rule crossed, 3 a rule's metric
 could not be computed (no samples: the gate cannot say), 2 bad input (including a bad rule).
@@ -14,6 +20,9 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats as sps
 
 from ..errors import TmigrError
 
@@ -63,7 +72,38 @@ def parse(spec: str, known: set[str] | None = None) -> list[Rule]:
     return rules
 
 
-def evaluate(rules: list[Rule], candidate: dict, baseline: dict | None) -> list[Verdict]:
+_STAT = {"mean": np.mean, "p50": lambda a, axis: np.percentile(a, 50, axis=axis),
+         "p90": lambda a, axis: np.percentile(a, 90, axis=axis),
+         "p99": lambda a, axis: np.percentile(a, 99, axis=axis), "max": np.max}
+BOOTSTRAP_MAX = 4000
+
+
+def _dist_stat(metric: str, dists: dict) -> tuple[str, str] | None:
+    """(distribution, statistic) a metric reads, if it is a statistic of a distribution."""
+    if metric in dists:
+        return metric, "mean"
+    base, _, stat = metric.rpartition("_")
+    if base in dists and stat in _STAT:
+        return base, stat
+    return None
+
+
+def crossing_ci(a: np.ndarray, b: np.ndarray, stat: str, factor: float, seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap CI of stat(b) - factor x stat(a) (seeded; at most BOOTSTRAP_MAX samples a side)."""
+    rng = np.random.default_rng(seed)
+    a = a if a.size <= BOOTSTRAP_MAX else rng.choice(a, BOOTSTRAP_MAX, replace=False)
+    b = b if b.size <= BOOTSTRAP_MAX else rng.choice(b, BOOTSTRAP_MAX, replace=False)
+    f = _STAT[stat]
+    res = sps.bootstrap((a, b), lambda x, y, axis: f(y, axis=axis) - factor * f(x, axis=axis), paired=False,
+                        vectorized=True, n_resamples=999, confidence_level=0.95, method="percentile",
+                        random_state=rng)
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def evaluate(rules: list[Rule], candidate: dict, baseline: dict | None, cand_dists: dict | None = None,
+             base_dists: dict | None = None, raw: bool = False) -> list[Verdict]:
+    """Each rule on the candidate's metrics (and the baseline's, for relative rules); `*_dists`:
+    name -> samples, for the confidence test of relative rules on distributions."""
     out = []
     for r in rules:
         cur = candidate.get(r.metric)
@@ -80,6 +120,15 @@ def evaluate(rules: list[Rule], candidate: dict, baseline: dict | None) -> list[
         how = f"{r.metric} = {cur:.6g} {'' if crossed else 'not '}{r.op} {limit:.6g}"
         if r.relative:
             how += f" (baseline {base:.6g} {r.value:+g}%)"
+        ds = _dist_stat(r.metric, cand_dists or {}) if r.relative and not raw else None
+        if crossed and ds is not None and ds[0] in (base_dists or {}):
+            a, b = base_dists[ds[0]], cand_dists[ds[0]]
+            if a.size >= 3 and b.size >= 3:
+                lo, hi = crossing_ci(a, b, ds[1], 1 + r.value / 100.0)
+                sure = lo > 0 if r.op in (">", ">=") else hi < 0
+                how += (f"; 95% CI of the excess [{lo:.4g}, {hi:.4g}] "
+                        + ("excludes 0" if sure else "includes 0: not shown by the data"))
+                crossed = sure
         out.append(Verdict(r.text, r.metric, base, cur, limit, "fail" if crossed else "pass", how))
     return out
 

@@ -84,7 +84,7 @@ def _capture_dict(c: CaptureAnalysis) -> dict[str, Any]:
         "name": c.name, "path": c.path, "side": c.side, "host": c.host, "kernel": c.kernel,
         "profile": {"chosen": prof.get("chosen") or c.replay.get("model_profile"), "evidence": prof.get("evidence"),
                     "fit": prof.get("fit"), "candidates": prof.get("candidates")},
-        "faults": c.replay.get("faults"),
+        "faults": list(c.faults), "model_faults": c.replay.get("faults"),
         "topology": {"cpus": h.get("cpus"), "nodes": ev.get("nodes"), "levels": h.get("levels"),
                      "groups": h.get("groups"), "possible_cpus": ev.get("possible_cpus")},
         "duration_s": c.stats.duration_s, "events": c.info["events"], "lost_events": c.info["lost_events_total"],

@@ -29,7 +29,9 @@ def _svg(fig) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    a, b = text.find("<metadata>"), text.find("</metadata>")
+    return text[:a] + text[b + len("</metadata>"):] if a >= 0 < b else text
 
 
 def _colour(side: str, i: int = 0) -> str:
@@ -46,13 +48,14 @@ def ecdf(sides: Sequence[Pooled], stat: str, xlabel: str, title: str, log: bool 
         y = np.arange(1, x.size + 1) / x.size
         ax1.step(x, y, where="post", color=_colour(p.name, i), label=f"{p.name} (n={x.size})")
         bins = np.logspace(np.log10(max(x.min(), 1e-3)), np.log10(max(x.max(), 1e-2)), 30) if log else 30
-        ax2.hist(x, bins=bins, histtype="step", color=_colour(p.name, i), density=True, label=p.name)
+        ax2.hist(x, bins=bins, histtype="step", color=_colour(p.name, i), weights=np.full(x.size, 1 / x.size),
+                 label=p.name)
     for ax in (ax1, ax2):
         ax.set_xlabel(xlabel)
         if log:
             ax.set_xscale("log")
     ax1.set_ylabel("fraction of samples <= x")
-    ax2.set_ylabel("density")
+    ax2.set_ylabel("fraction of samples per bin")
     ax1.legend(loc="lower right", frameon=False)
     fig.suptitle(title)
     return _svg(fig)
@@ -111,7 +114,7 @@ def remote_nodes(groups: Sequence[tuple[str, Pooled]]) -> str:
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("remote expiries per second (tmigr_handle_remote_cpu)")
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title("Who handled remote expiries")
     return _svg(fig)
 
@@ -159,6 +162,5 @@ def timeline(cap: CaptureAnalysis) -> str:
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the capture's first event")
     ax.set_title(f"Migrator per group: {cap.side} {cap.name} ({cap.kernel or 'kernel unknown'})")
-    ax.legend(frameon=False, fontsize=7, ncol=min(len(bits) + 1, 9), loc="upper center",
-              bbox_to_anchor=(0.5, -0.18))
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _svg(fig)

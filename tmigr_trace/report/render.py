@@ -17,7 +17,8 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 .bad{background:#fde2e1;color:#9b1c1c;font-weight:bold}.good{background:#e3f6e5;color:#1b5e20}
 .banner{padding:.7em 1em;border-radius:4px;font-size:1.1em;margin:.6em 0}
 .sig{font-weight:bold}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em}
-figure{margin:1em 0}figcaption{font-size:.85em;color:#555}
+figure{margin:1em 0}td.t{text-align:left}.scroll{overflow-x:auto}
+tr.sig td{background:#fff4c2;font-weight:bold}figcaption{font-size:.85em;color:#555}
 """
 
 
@@ -31,13 +32,17 @@ def _f(v: Any, digits: int = 4) -> str:
     return str(v)
 
 
+def _align(v: Any) -> str:
+    return "" if isinstance(v, (int, float)) and not isinstance(v, bool) else ' class="t"'
+
+
 def _table(tid: str, head: Iterable[str], rows: Iterable[Iterable[Any]], row_class=None) -> str:
     out = [f'<table id="{tid}"><thead><tr>' + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for i, r in enumerate(rows):
         cls = row_class(i) if row_class else ""
         out.append(f'<tr{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>'
-                   + "".join(f"<td>{html.escape(_f(c))}</td>" for c in r) + "</tr>")
-    return "\n".join(out) + "</tbody></table>"
+                   + "".join(f"<td{_align(c)}>{html.escape(_f(c))}</td>" for c in r) + "</tr>")
+    return '<div class="scroll">' + "\n".join(out) + "</tbody></table></div>"
 
 
 def capture_rows(rep: Report) -> list[list[Any]]:
@@ -48,7 +53,7 @@ def capture_rows(rep: Report) -> list[list[Any]]:
         ev = c.replay.get("evidence") or {}
         rows.append([c.side, c.name, c.host, c.kernel or "?",
                      f"{prof.get('chosen') or c.replay.get('model_profile')} ({prof.get('evidence', '')})"
-                     + (f" + faults {','.join(c.replay.get('faults') or [])}" if c.replay.get("faults") else ""),
+                     + (f" + FAULT {','.join(c.faults)}" if c.faults else ""),
                      f"{h.get('cpus')} CPUs, {len(ev.get('nodes') or [])} nodes, {h.get('levels')} levels",
                      round(c.stats.duration_s, 3), c.info["events"], c.info["lost_events_total"],
                      c.replay["checked"], c.replay["diverged"], round(100 * c.replay["not_decidable_fraction"], 2)])
@@ -176,7 +181,7 @@ def render_html(rep: Report) -> str:
         for c in divcaps:
             for n, story in enumerate(c.stories):
                 out.append(f"<details{' open' if n == 0 else ''}><summary>{html.escape(c.name)}: story of divergence {n} "
-                           f"(tmigr-trace replay {html.escape(c.path)} --explain {n})</summary><pre class=\"story\">"
+                           f"(tmigr-trace replay {html.escape(c.path)}{''.join(' --fault ' + f for f in c.faults)} --explain {n})</summary><pre class=\"story\">"
                            f"{html.escape(story)}</pre></details>")
     if rep.compare_mode:
         out += ["<h2>What changed (baseline A vs candidate B)</h2>",
@@ -184,7 +189,7 @@ def render_html(rep: Report) -> str:
                 "(P(B&gt;A)-P(B&lt;A)), bootstrap 95% CI of the difference of means. Bold: significant (p&lt;0.05, effect "
                 "not negligible).</p>",
                 _table("comparison", COMPARE_HEAD, compare_rows(rep),
-                       lambda i: "sig bad" if rep.comparisons[i].significant else "")]
+                       lambda i: "sig" if rep.comparisons[i].significant else "")]
     out.append("<h2>Statistics</h2>")
     for s, p in rep.sides.items():
         out += [f"<h3>{html.escape(s)} (pooled over {len(p.captures)} captures)</h3>", _table(f"stats-{s}", STAT_HEAD, stat_rows(p))]

@@ -32,6 +32,19 @@ def _f(v: Any, digits: int = 4) -> str:
     return str(v)
 
 
+HTML_DIVERGENCES = 10      # per capture in the page (report.json keeps analyze.FIRST_DIVERGENCES)
+KTIME_MAX = 2**63 - 1
+
+
+def value(v: Any) -> str:
+    """An expected / observed value as the replay prints it (KTIME_MAX by name, dicts as k=v)."""
+    if isinstance(v, int) and v == KTIME_MAX:
+        return "KTIME_MAX"
+    if isinstance(v, dict):
+        return " ".join(f"{k}={value(x)}" for k, x in v.items())
+    return str(v)
+
+
 def _align(v: Any) -> str:
     return "" if isinstance(v, (int, float)) and not isinstance(v, bool) else ' class="t"'
 
@@ -174,7 +187,8 @@ def render_html(rep: Report) -> str:
     if not divcaps:
         out.append('<p id="no-divergences">None: every decidable check agreed.</p>')
     rows = [[c.side, c.name, n, d["index"], f"{d['ts'] / 1e9:.6f}" if d["ts"] else "-", d["cpu"], d["kind"], d["what"],
-             str(d["expected"]), str(d["observed"])] for c in divcaps for n, d in enumerate(c.divergences)]
+             value(d["expected"]), value(d["observed"])]
+            for c in divcaps for n, d in enumerate(c.divergences[:HTML_DIVERGENCES])]
     if rows:
         out.append(_table("divergences", ["side", "capture", "#", "step", "time", "cpu", "kind", "what", "expected", "observed"],
                           rows, lambda i: "bad"))
@@ -234,7 +248,7 @@ def render_md(rep: Report) -> str:
         out += ["## Divergences (first of each capture)", "",
                 _md_table(["capture", "#", "time", "cpu", "kind", "what", "expected", "observed"],
                           [[c.name, n, f"{d['ts'] / 1e9:.6f}" if d["ts"] else "-", d["cpu"], d["kind"], d["what"],
-                            d["expected"], d["observed"]] for c, n, d in divs[:40]]), ""]
+                            value(d["expected"]), value(d["observed"])] for c, n, d in divs[:40]]), ""]
         first = next(c for c in rep.captures if c.stories)
         out += ["```", first.stories[0], "```", ""]
     if rep.compare_mode:

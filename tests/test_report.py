@@ -302,3 +302,18 @@ def test_bad_input_is_one_line(sides, tmp_path, args, message):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert (taken / "report.json").read_text() == "mine"
+
+
+def test_existing_dask_scheduler(sides, tmp_path):
+    """--scheduler: the replays run on an already running cluster (here one on 127.0.0.1)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, host="127.0.0.1", protocol="tcp",
+                      dashboard_address=None) as cluster:
+        proc = run_cli("diff", sides["baseline"][1], sides["candidate"][2], "--scheduler", cluster.scheduler_address,
+                       "--json", "-q", "--fail-on", "divergences>0")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["divergences"] == {"baseline": 0, "candidate": 0} and doc["gate"]["exit_code"] == 0
+    assert any(c["statistic"] == "lateness" and c["n_a"] == expected_numbers(sides["baseline"][1])["lateness"].size
+               for c in doc["comparison"])

@@ -22,6 +22,16 @@ HELP = """Report on captures: `report T1.parquet T2.parquet -o DIR/` for one set
 (each a file, a directory of *.parquet, or a host=/kernel= partitioned dataset)."""
 
 
+def parse_window(text: str) -> tuple[float, float]:
+    try:
+        a, b = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise TmigrError(f"--timeline {text!r}: expected START:END in seconds, e.g. 1.5:3.5") from None
+    if not 0 <= a < b:
+        raise TmigrError(f"--timeline {text!r}: need 0 <= START < END")
+    return a, b
+
+
 def split_sides(tokens: list[str]) -> dict[str, list[str]]:
     """Positional paths, switched to a side by the --baseline / --candidate markers before them."""
     sides: dict[str, list[str]] = {"captures": [], "baseline": [], "candidate": []}
@@ -48,6 +58,8 @@ def report_cmd(
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
     fault: list[str] = typer.Option([], "--fault", help="replay the candidate (or every capture of one set) with this historical bug"),
+    timeline: Optional[str] = typer.Option(None, "--timeline", metavar="START:END",
+                                           help="migrator timeline window, seconds since each capture's first event (default 0:2)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default: one per core; 0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler (tcp://host:8786)"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),
@@ -64,9 +76,12 @@ def report_cmd(
     rules = parse_gate(fail_on)
     check_outdir(output, force)
     faults = check_faults(fault)
+    window = parse_window(timeline) if timeline is not None else None
     items = []
     for side, paths in sides.items():
         items += resolve(paths, side, faults if side in ("captures", "candidate") else ())
+    for it in items:
+        it.timeline_s = window
     rep = build(run(items, workers, scheduler, quiet))
     if rules is not None:
         apply_gate(rep, fail_on, rules, raw=gate_raw)
@@ -82,4 +97,5 @@ def report_cmd(
 
 def register(app: typer.Typer) -> None:
     app.command("report", help=HELP + "\n\n" + (report_cmd.__doc__ or ""),
+                options_metavar="[OPTIONS] (TRACE... | --baseline A... --candidate B...)",
                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(report_cmd)

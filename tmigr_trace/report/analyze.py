@@ -29,6 +29,7 @@ class CaptureInput:
     host: str | None = None              # from a host=... partition, else from the metadata
     labels: dict[str, str] = field(default_factory=dict)
     faults: tuple[str, ...] = ()
+    timeline_s: tuple[float, float] | None = None   # migrator timeline window (s since the first event)
 
 
 @dataclass
@@ -91,7 +92,8 @@ def analyze_capture(item: CaptureInput) -> CaptureAnalysis:
         if close is not None:
             close()
     clock = (res.evidence or {}).get("clock") or {}
-    st = compute(events_frame(tr), clock_offset_ns=int(clock.get("offset_ns") or 0), topology=tr.meta.topology)
+    st = compute(events_frame(tr), clock_offset_ns=int(clock.get("offset_ns") or 0), topology=tr.meta.topology,
+                 timeline_s=item.timeline_s)
     st.scalars["clock_offset_inferred"] = tr.meta.clock not in MONO_CLOCKS
     return CaptureAnalysis(
         path=item.path, name=os.path.basename(item.path).removesuffix(".parquet"), side=item.side,

@@ -165,6 +165,8 @@ def timeline(cap: CaptureAnalysis) -> str:
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("seconds since the capture's first event")
+    if not segs:
+        ax.text(0.5, 0.5, "no group state events in this window", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(f"Migrator per group: {cap.side} {cap.name} ({cap.kernel or 'kernel unknown'})")
     ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     return _svg(fig)

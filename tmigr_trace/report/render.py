@@ -128,7 +128,8 @@ def headline(rep: Report) -> tuple[str, bool]:
         parts.append(f"{div} DIVERGENCES in {len(bad_caps)} of {len(rep.captures)} captures "
                      f"({', '.join(c.name for c in bad_caps[:4])}{' ...' if len(bad_caps) > 4 else ''})")
     else:
-        parts.append(f"no divergences in {len(rep.captures)} captures")
+        n = len(rep.captures)
+        parts.append(f"no divergences in {n} capture{'' if n == 1 else 's'}")
     if rep.verdicts is not None:
         failed = [v for v in rep.verdicts if v.status != "pass"]
         parts.append("gate FAILED: " + "; ".join(v.why for v in failed) if failed else "gate passed")
@@ -149,8 +150,11 @@ def figures(rep: Report) -> list[tuple[str, str, str]]:
              "Divergences over time per capture (colour: check kind). Empty rows: kernel and model agree.")]
     for p in sides:
         if p.captures:
-            figs.append((f"fig-timeline-{p.name}", plots.timeline(p.captures[0]),
-                         f"Migrator of each group over the first 2 s of {p.captures[0].name} (grey: TMIGR_NONE)."))
+            c = p.captures[0]
+            a, b = c.stats.timeline_s
+            figs.append((f"fig-timeline-{p.name}", plots.timeline(c),
+                         f"Migrator of each group from {a:g} s to {b:g} s of {c.name} (grey: TMIGR_NONE; "
+                         "--timeline START:END chooses the window)."))
     figs += [
         ("fig-lateness", plots.ecdf(sides, "lateness", "lateness (us)", "Lateness of global timers expired remotely", log=True),
          "ECDF and histogram of the lateness of remote expiries (handling time minus published expiry)."),

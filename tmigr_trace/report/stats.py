@@ -22,6 +22,7 @@ import pyarrow as pa
 from ..schema import KTIME_MAX
 
 WINDOW_NS = 100_000_000
+DEFAULT_TIMELINE_S = 2.0        # the migrator timeline shows the first 2 s unless told otherwise
 TMIGR_NONE = 0xFF
 NO_PTR = np.uint64(2**64 - 1)           # a pointer the trace does not print ((____ptrval____))
 COLUMNS = ("ts", "cpu", "event", "group", "parent", "lvl", "numa_node", "childmask", "active",
@@ -64,6 +65,7 @@ class CaptureStats:
     scalars: dict[str, float | int | None] = field(default_factory=dict)
     # migrator segments for the timeline plot: (group label, lvl, start_s, end_s, migrator or -1)
     segments: list[tuple[str, int, float, float, int]] = field(default_factory=list)
+    timeline_s: tuple[float, float] = (0.0, 0.0)     # the window `segments` covers
     notes: list[str] = field(default_factory=list)
 
 
@@ -147,6 +149,7 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
     if not have_ptrs and len(gs):
         st.notes.append("group pointers not printed: hand-offs and idle time per group not computed")
     handoff_ts = {lvl: np.zeros(0, dtype=np.int64) for lvl in st.levels}
+    win = st.timeline_s = timeline_s or (0.0, min(st.duration_s, DEFAULT_TIMELINE_S))
     idle_durs: list[np.ndarray] = []
     idle_frac: list[float] = []
     if have_ptrs:
@@ -156,7 +159,6 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
                 & (g["migrator"] != TMIGR_NONE))
         for lvl, sub in g[hand].groupby("lvl"):
             handoff_ts[int(lvl)] = sub["ts"].to_numpy()
-        win = timeline_s or (0.0, min(st.duration_s, 2.0))
         for ptr, sub in g.groupby("group", sort=False):
             ts = sub["ts"].to_numpy()
             idle = sub["active"].to_numpy() == 0

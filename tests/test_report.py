@@ -292,13 +292,18 @@ def test_one_set_report_and_partitioned_dataset(sides, tmp_path):
     (["report", "--baseline", "{a}", "-o", "{out}"], "--baseline and --candidate go together"),
     (["diff", "{a}", "{a}", "--fault", "nope"], "unknown fault 'nope'"),
     (["report", "{a}", "-o", "{taken}"], "already has report.json (use --force to overwrite)"),
+    (["diff", "{a}", "{notparquet}", "--workers", "2"], "not a readable Parquet file"),   # before any worker starts
+    (["report", "{a}", "-o", "{out}", "--timeline", "3"], "expected START:END"),
 ])
 def test_bad_input_is_one_line(sides, tmp_path, args, message):
     taken = tmp_path / "taken"
     taken.mkdir()
     (taken / "report.json").write_text("mine")
-    fill = {"a": str(sides["candidate"][2]), "out": str(tmp_path / "o"), "taken": str(taken)}
-    proc = run_cli(*[x.format(**fill) for x in args], "--workers", "0", "-q")
+    (tmp_path / "text.parquet").write_text("not parquet (hand-written)")
+    fill = {"a": str(sides["candidate"][2]), "out": str(tmp_path / "o"), "taken": str(taken),
+            "notparquet": str(tmp_path / "text.parquet")}
+    extra = [] if "--workers" in args else ["--workers", "0"]
+    proc = run_cli(*[x.format(**fill) for x in args], *extra, "-q")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert (taken / "report.json").read_text() == "mine"

@@ -29,7 +29,7 @@ def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler:
     from dask.distributed import Client, LocalCluster, as_completed
 
     for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)   # a failed capture is reported once, below
     cluster = None
     try:
         if scheduler is not None:
@@ -40,7 +40,7 @@ def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler:
         else:
             n = workers or os.cpu_count() or 1
             cluster = LocalCluster(n_workers=min(n, len(items)), threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
         with client:
             futures = client.map(analyze_capture, items, pure=False)
@@ -50,7 +50,8 @@ def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler:
                 try:
                     res = fut.result()
                 except TmigrError as exc:
-                    raise TmigrError(f"{items[index[fut.key]].path}: {exc}") from None
+                    path = items[index[fut.key]].path
+                    raise TmigrError(str(exc) if str(exc).startswith(path) else f"{path}: {exc}") from None
                 results[index[fut.key]] = res
                 if progress:
                     progress(res)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import TmigrError
+from ..store import open_parquet
 from .analyze import CaptureInput
 
 
@@ -41,4 +42,6 @@ def resolve(paths: list[str | Path], side: str, faults: tuple[str, ...] = ()) ->
             items.append(CaptureInput(str(p), side, None, {}, faults))
         else:
             raise TmigrError(f"{p}: no such file or directory")
+    for it in items:        # footer and metadata only: a bad file stops the report before any work
+        open_parquet(it.path)
     return items

@@ -76,13 +76,15 @@ def events_frame(trace: Any) -> pd.DataFrame:
     cols = [c for c in COLUMNS if c in names]
     batches = list(trace.iter_batches(1 << 20, columns=cols))
     table = pa.Table.from_batches(batches) if batches else trace._pf.schema_arrow.empty_table().select(cols)
+    table = table.unify_dictionaries()      # one `event` dictionary across row groups
     out: dict[str, np.ndarray] = {}
     for name in cols:
         col = table.column(name).combine_chunks()
         if name == "event":
-            if pa.types.is_dictionary(col.type):
-                col = col.dictionary_decode()
-            out[name] = np.asarray(col.to_pylist(), dtype=object)
+            if not pa.types.is_dictionary(col.type):
+                col = col.dictionary_encode()
+            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            out[name] = pd.Categorical.from_codes(codes, categories=col.dictionary.to_pylist())
         elif name in _PTR:
             out[name] = col.fill_null(NO_PTR).to_numpy(zero_copy_only=False).astype(np.uint64)
         else:
@@ -91,9 +93,7 @@ def events_frame(trace: Any) -> pd.DataFrame:
         fam = trace._pf.read(columns=["family"]).column("family").combine_chunks().cast(pa.int64()).fill_null(-1)
         fam = fam.to_numpy(zero_copy_only=False).astype(np.int64)
         out["numa_node"] = np.where(out["numa_node"] >= 0, out["numa_node"], fam)
-    df = pd.DataFrame(out)
-    df["event"] = df["event"].astype("category")
-    return df
+    return pd.DataFrame(out)
 
 
 def node_of_cpu(df: pd.DataFrame, topology: dict | None) -> dict[int, int]:
@@ -188,29 +188,11 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
     st.scalars["handoffs"] = int(all_hand.size)
 
     # --- idle walks: how far tmigr_cpu_deactivate's walk went --------------------------------------
-    walk_rows = df[ev.isin(STATE_EVENTS + CPU_EVENTS)]
-    depth: list[int] = []
-    root: list[bool] = []
-    top = max(st.levels) if st.levels else -1
-    for cpu, sub in walk_rows.groupby("cpu", sort=False):
-        names = sub["event"].to_numpy()
-        lvls = sub["lvl"].to_numpy()
-        parents = sub["parent"].to_numpy()
-        is_cpu = np.isin(names, CPU_EVENTS)
-        walk_id = np.cumsum(is_cpu)            # a walk's rows share the count of CPU rows before them
-        inactive = names == "tmigr_group_set_cpu_inactive"
-        idle_at = np.flatnonzero(names == "tmigr_cpu_idle")
-        for i in idle_at:
-            rows = np.flatnonzero(inactive & (walk_id == walk_id[i] - 1) & (np.arange(len(names)) < i))
-            if not rows.size:
-                continue
-            depth.append(int(lvls[rows].max()) + 1)
-            p = parents[rows]
-            root.append(bool((p == 0).any()) if (p != NO_PTR).all() else int(lvls[rows].max()) == top)
-    st.dists["idle_walk_levels"] = Distribution("idle_walk_levels", "levels", np.asarray(depth, dtype=float),
+    depth, root = _idle_walks(df[ev.isin(STATE_EVENTS + CPU_EVENTS)], max(st.levels) if st.levels else -1)
+    st.dists["idle_walk_levels"] = Distribution("idle_walk_levels", "levels", depth,
                                                 "levels an idle walk changed (tmigr_group_set_cpu_inactive rows before tmigr_cpu_idle)")
     st.scalars["idle_walks"] = len(depth)
-    st.scalars["root_reached_fraction"] = float(np.mean(root)) if root else None
+    st.scalars["root_reached_fraction"] = float(np.mean(root)) if len(root) else None
 
     # --- remote expiries: who handled them, how late -----------------------------------------------
     nodes = node_of_cpu(df, topology)
@@ -257,6 +239,26 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
         "remote_only_wakeups_per_s", "1/s", rates(_remote_only_wakeups(df)),
         "idle periods in which the CPU expired other CPUs' timers remotely and stayed idle, per second")
     return st
+
+
+def _idle_walks(rows: pd.DataFrame, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Levels each idle walk changed, and whether it changed a root, for every tmigr_cpu_idle
+    preceded (on its CPU, since the CPU's previous tmigr_cpu_* row) by tmigr_group_set_cpu_inactive
+    rows. Vectorized: a walk is identified by (cpu, number of CPU rows of that CPU before it)."""
+    is_cpu = rows["event"].isin(CPU_EVENTS).to_numpy()
+    walk = pd.Series(is_cpu.astype(np.int64), index=rows.index).groupby(rows["cpu"].to_numpy()).cumsum().to_numpy()
+    names = rows["event"].to_numpy()
+    sel = names == "tmigr_group_set_cpu_inactive"
+    inact = rows[sel]
+    inact = pd.DataFrame({"cpu": inact["cpu"].to_numpy(), "walk": walk[sel], "lvl": inact["lvl"].to_numpy(),
+                          "root": inact["parent"].to_numpy() == 0, "ptr": inact["parent"].to_numpy() != NO_PTR})
+    per_walk = inact.groupby(["cpu", "walk"]).agg(top_lvl=("lvl", "max"), has_root=("root", "max"), ptrs=("ptr", "min"))
+    idle_mask = names == "tmigr_cpu_idle"
+    idle = pd.DataFrame({"cpu": rows["cpu"].to_numpy()[idle_mask], "walk": walk[idle_mask] - 1})
+    m = idle.merge(per_walk, left_on=["cpu", "walk"], right_index=True, how="inner")
+    depth = m["top_lvl"].to_numpy(dtype=float) + 1
+    root = np.where(m["ptrs"].to_numpy(dtype=bool), m["has_root"].to_numpy(dtype=bool), m["top_lvl"].to_numpy() == top)
+    return depth, root
 
 
 def _lateness(df: pd.DataFrame, clock_offset_ns: int) -> np.ndarray:

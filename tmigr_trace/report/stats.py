@@ -126,32 +126,58 @@ def _group_label(ptr: int, lvl: int, node: int) -> str:
     return f"L{lvl} n{node} {ptr & 0xffffff:06x}" if ptr != int(NO_PTR) else f"L{lvl} n{node}"
 
 
+@dataclass
+class _Windows:
+    """The capture's time base: first / last stamp and the whole 100 ms windows rates are taken in."""
+
+    t0: int
+    t1: int
+    count: int
+    ns: int
+
+    def rates(self, ts: np.ndarray) -> np.ndarray:
+        return _window_rates(np.asarray(ts, dtype=np.int64), self.t0, self.count, self.ns)
+
+
 def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None = None,
             timeline_s: tuple[float, float] | None = None) -> CaptureStats:
     """All statistics of one capture (`df` from `events_frame`). `clock_offset_ns`: trace clock +
     offset = CLOCK_MONOTONIC (the replay's clock evidence), the base of the printed expiries."""
-    ev = df["event"]
     if len(df) == 0:
         return CaptureStats(0.0, 0, [], notes=["no events"])
     t0, t1 = int(df["ts"].min()), int(df["ts"].max())
-    span = t1 - t0
-    windows = span // WINDOW_NS
-    window_ns = WINDOW_NS
-    if windows == 0:
-        windows, window_ns = 1, max(span, 1)
-    st = CaptureStats(duration_s=span / 1e9, windows=int(windows), levels=[])
-    rates = lambda ts: _window_rates(np.asarray(ts, dtype=np.int64), t0, int(windows), window_ns)  # noqa: E731
+    count, ns = (t1 - t0) // WINDOW_NS, WINDOW_NS
+    if count == 0:
+        count, ns = 1, max(t1 - t0, 1)
+    w = _Windows(t0, t1, int(count), ns)
+    st = CaptureStats(duration_s=(t1 - t0) / 1e9, windows=w.count, levels=[])
+    st.timeline_s = timeline_s or (0.0, min(st.duration_s, DEFAULT_TIMELINE_S))
+    _group_state(st, df[df["event"].isin(STATE_EVENTS)], w)
+    depth, root = _idle_walks(df[df["event"].isin(STATE_EVENTS + CPU_EVENTS)], max(st.levels) if st.levels else -1)
+    st.dists["idle_walk_levels"] = Distribution("idle_walk_levels", "levels", depth,
+                                                "levels an idle walk changed (tmigr_group_set_cpu_inactive rows before tmigr_cpu_idle)")
+    st.scalars["idle_walks"] = len(depth)
+    st.scalars["root_reached_fraction"] = float(np.mean(root)) if len(root) else None
+    _remote(st, df, node_of_cpu(df, topology), w)
+    st.dists["lateness"] = Distribution("lateness", "us", _lateness(df, clock_offset_ns) / 1e3,
+                                        "handling time of a remote expiry minus the expiry the idle CPU published")
+    _last_idle_wakeups(st, df, clock_offset_ns, w)
+    st.dists["remote_only_wakeups_per_s"] = Distribution(
+        "remote_only_wakeups_per_s", "1/s", w.rates(_remote_only_wakeups(df)),
+        "idle periods in which the CPU expired other CPUs' timers remotely and stayed idle, per second")
+    return st
 
-    # --- group state: migrator hand-offs, time with no active child -----------------------------
-    gs = df[ev.isin(STATE_EVENTS)]
+
+def _group_state(st: CaptureStats, gs: pd.DataFrame, w: _Windows) -> None:
+    """Migrator hand-offs per level, intervals with no active child, the migrator timeline."""
     st.levels = sorted(int(x) for x in gs["lvl"].unique() if x >= 0)
     have_ptrs = bool(len(gs)) and bool((gs["group"] != NO_PTR).all())
     if not have_ptrs and len(gs):
         st.notes.append("group pointers not printed: hand-offs and idle time per group not computed")
     handoff_ts = {lvl: np.zeros(0, dtype=np.int64) for lvl in st.levels}
-    win = st.timeline_s = timeline_s or (0.0, min(st.duration_s, DEFAULT_TIMELINE_S))
     idle_durs: list[np.ndarray] = []
     idle_frac: list[float] = []
+    span = w.t1 - w.t0
     if have_ptrs:
         g = gs[["ts", "group", "lvl", "numa_node", "active", "migrator"]]
         prev_mig = g.groupby("group", sort=False)["migrator"].shift()
@@ -161,25 +187,16 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
             handoff_ts[int(lvl)] = sub["ts"].to_numpy()
         for ptr, sub in g.groupby("group", sort=False):
             ts = sub["ts"].to_numpy()
+            ends = np.append(ts[1:], w.t1)
             idle = sub["active"].to_numpy() == 0
-            ends = np.append(ts[1:], t1)
-            d = (ends - ts)[idle]
-            idle_frac.append(float(d.sum()) / span if span else 0.0)
-            closed = idle[:-1]                     # the last interval is cut by the capture's end
-            idle_durs.append(((ts[1:] - ts[:-1])[closed]) / 1e3)
-            lvl, node = int(sub["lvl"].iat[0]), int(sub["numa_node"].iat[0])
-            label = _group_label(int(ptr), lvl, node)
-            mig = sub["migrator"].to_numpy()
-            for a, b, m in zip(ts, ends, mig):
-                sa, sb = (a - t0) / 1e9, (b - t0) / 1e9
-                if sb >= win[0] and sa <= win[1]:
-                    st.segments.append((label, lvl, max(sa, win[0]), min(sb, win[1]),
-                                        -1 if m == TMIGR_NONE else int(m)))
+            idle_frac.append(float((ends - ts)[idle].sum()) / span if span else 0.0)
+            idle_durs.append((ts[1:] - ts[:-1])[idle[:-1]] / 1e3)   # the last interval is cut by the end
+            _timeline(st, sub, ts, ends, int(ptr), w.t0)
     all_hand = np.concatenate(list(handoff_ts.values())) if handoff_ts else np.zeros(0, dtype=np.int64)
-    st.dists["handoffs_per_s"] = Distribution("handoffs_per_s", "1/s", rates(all_hand),
+    st.dists["handoffs_per_s"] = Distribution("handoffs_per_s", "1/s", w.rates(all_hand),
                                               "migrator hand-offs per second, all levels (per 100 ms window)")
     for lvl, ts in handoff_ts.items():
-        st.dists[f"handoffs_per_s_L{lvl}"] = Distribution(f"handoffs_per_s_L{lvl}", "1/s", rates(ts),
+        st.dists[f"handoffs_per_s_L{lvl}"] = Distribution(f"handoffs_per_s_L{lvl}", "1/s", w.rates(ts),
                                                          f"migrator hand-offs per second at level {lvl}")
     st.dists["group_idle"] = Distribution(
         "group_idle", "us", np.concatenate(idle_durs) if idle_durs else np.zeros(0),
@@ -187,29 +204,34 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
     st.scalars["group_idle_fraction"] = float(np.mean(idle_frac)) if idle_frac else None
     st.scalars["handoffs"] = int(all_hand.size)
 
-    # --- idle walks: how far tmigr_cpu_deactivate's walk went --------------------------------------
-    depth, root = _idle_walks(df[ev.isin(STATE_EVENTS + CPU_EVENTS)], max(st.levels) if st.levels else -1)
-    st.dists["idle_walk_levels"] = Distribution("idle_walk_levels", "levels", depth,
-                                                "levels an idle walk changed (tmigr_group_set_cpu_inactive rows before tmigr_cpu_idle)")
-    st.scalars["idle_walks"] = len(depth)
-    st.scalars["root_reached_fraction"] = float(np.mean(root)) if len(root) else None
 
-    # --- remote expiries: who handled them, how late -----------------------------------------------
-    nodes = node_of_cpu(df, topology)
-    rem = df[ev == "tmigr_handle_remote_cpu"]
+def _timeline(st: CaptureStats, sub: pd.DataFrame, ts: np.ndarray, ends: np.ndarray, ptr: int, t0: int) -> None:
+    """The migrator segments of one group that overlap the timeline window."""
+    a, b = st.timeline_s
+    start, end = (ts - t0) / 1e9, (ends - t0) / 1e9
+    keep = (end >= a) & (start <= b)
+    lvl, node = int(sub["lvl"].iat[0]), int(sub["numa_node"].iat[0])
+    label = _group_label(ptr, lvl, node)
+    for sa, sb, m in zip(start[keep], end[keep], sub["migrator"].to_numpy()[keep]):
+        st.segments.append((label, lvl, max(sa, a), min(sb, b), -1 if m == TMIGR_NONE else int(m)))
+
+
+def _remote(st: CaptureStats, df: pd.DataFrame, nodes: dict[int, int], w: _Windows) -> None:
+    """Remote expiries per second, split by whether the handler is on the expired CPU's node."""
+    rem = df[df["event"] == "tmigr_handle_remote_cpu"]
     handler = rem["cpu"].to_numpy()
     target = rem["target_cpu"].to_numpy()
-    hn = np.array([nodes.get(int(c), -1) for c in handler])
-    tn = np.array([nodes.get(int(c), -1) for c in target])
+    hn = np.array([nodes.get(int(c), -1) for c in handler], dtype=np.int64)
+    tn = np.array([nodes.get(int(c), -1) for c in target], dtype=np.int64)
     known = (hn >= 0) & (tn >= 0)
     same = known & (hn == tn)
     cross = known & (hn != tn)
     rts = rem["ts"].to_numpy()
-    st.dists["remote_per_s"] = Distribution("remote_per_s", "1/s", rates(rts),
+    st.dists["remote_per_s"] = Distribution("remote_per_s", "1/s", w.rates(rts),
                                             "remote expiries (tmigr_handle_remote_cpu) per second")
-    st.dists["remote_same_node_per_s"] = Distribution("remote_same_node_per_s", "1/s", rates(rts[same]),
+    st.dists["remote_same_node_per_s"] = Distribution("remote_same_node_per_s", "1/s", w.rates(rts[same]),
                                                       "remote expiries handled by a CPU of the same node")
-    st.dists["remote_cross_node_per_s"] = Distribution("remote_cross_node_per_s", "1/s", rates(rts[cross]),
+    st.dists["remote_cross_node_per_s"] = Distribution("remote_cross_node_per_s", "1/s", w.rates(rts[cross]),
                                                        "remote expiries handled by a CPU of another node")
     st.scalars["remote_expiries"] = int(len(rem))
     st.scalars["remote_same_node"] = int(same.sum())
@@ -218,27 +240,20 @@ def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None
     st.scalars["cross_node_fraction"] = float(cross.sum() / known.sum()) if known.sum() else None
     st.scalars["remote_self"] = int((handler == target).sum())
 
-    st.dists["lateness"] = Distribution("lateness", "us", _lateness(df, clock_offset_ns) / 1e3,
-                                           "handling time of a remote expiry minus the expiry the idle CPU published")
 
-    # --- wakeups armed by the last idle CPU --------------------------------------------------------
-    armed = df[ev.isin(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle")) & (df["wakeup"] >= 0)
+def _last_idle_wakeups(st: CaptureStats, df: pd.DataFrame, clock_offset_ns: int, w: _Windows) -> None:
+    """Idle transitions that armed a hierarchy wakeup (the last idle CPU), and how far ahead."""
+    armed = df[df["event"].isin(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle")) & (df["wakeup"] >= 0)
                & (df["wakeup"] != KTIME_MAX)]
+    wake = armed["wakeup"].to_numpy()
     st.dists["last_idle_wakeups_per_s"] = Distribution(
-        "last_idle_wakeups_per_s", "1/s", rates(armed["ts"].to_numpy()),
+        "last_idle_wakeups_per_s", "1/s", w.rates(armed["ts"].to_numpy()),
         "idle transitions that returned a hierarchy wakeup (wakeup != KTIME_MAX) per second")
-    lead = (armed["wakeup"].to_numpy() - (armed["ts"].to_numpy() + clock_offset_ns)) / 1e3
-    st.dists["wakeup_lead"] = Distribution("wakeup_lead", "us", lead,
-                                                        "how far ahead the armed wakeup lies")
+    st.dists["wakeup_lead"] = Distribution("wakeup_lead", "us", (wake - (armed["ts"].to_numpy() + clock_offset_ns)) / 1e3,
+                                           "how far ahead the armed wakeup lies")
     own = armed["nextevt"].to_numpy()
     st.scalars["last_idle_wakeups"] = int(len(armed))
-    st.scalars["last_idle_wakeups_for_others"] = int(((own < 0) | (armed["wakeup"].to_numpy() < own)).sum())
-
-    # --- CPUs woken only to handle remote timers ---------------------------------------------------
-    st.dists["remote_only_wakeups_per_s"] = Distribution(
-        "remote_only_wakeups_per_s", "1/s", rates(_remote_only_wakeups(df)),
-        "idle periods in which the CPU expired other CPUs' timers remotely and stayed idle, per second")
-    return st
+    st.scalars["last_idle_wakeups_for_others"] = int(((own < 0) | (wake < own)).sum())
 
 
 def _idle_walks(rows: pd.DataFrame, top: int) -> tuple[np.ndarray, np.ndarray]:

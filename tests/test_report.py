@@ -322,3 +322,19 @@ def test_existing_dask_scheduler(sides, tmp_path):
     assert doc["divergences"] == {"baseline": 0, "candidate": 0} and doc["gate"]["exit_code"] == 0
     assert any(c["statistic"] == "lateness" and c["n_a"] == expected_numbers(sides["baseline"][1])["lateness"].size
                for c in doc["comparison"])
+
+
+def test_gate_cannot_decide_without_group_pointers(tmp_path):
+    """A text trace printed with hash-ptr on and an unseeded CRNG has `(____ptrval____)` pointers:
+    hand-offs are unknown, not zero, and a gate on them exits 3 (lateness is still measured)."""
+    from tmigr_trace.importers import import_file
+
+    path = tmp_path / "hashptr.parquet"
+    import_file(FIXTURES / "outside-class" / "6.19.14-16cpu-2node-late-churn-hashptr.trace.txt.xz", path)
+    proc = run_cli("report", path, "-o", tmp_path / "r", "--workers", "0", "-q",
+                   "--fail-on", "handoffs_per_s>5,lateness_p99>1000000000")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "UNKNOWN handoffs_per_s has no value" in proc.stdout and "gate UNDECIDED" in proc.stdout
+    cap = json.loads((tmp_path / "r" / "report.json").read_text())["sides"]["captures"]["captures"][0]
+    assert cap["scalars"]["handoffs"] is None and "handoffs_per_s" not in cap["statistics"]
+    assert cap["statistics"]["lateness"]["n"] == sum(1 for r in _rows(path) if r["event"] == "tmigr_handle_remote_cpu")

@@ -61,7 +61,7 @@ def pool(name: str, caps: list[CaptureAnalysis]) -> Pooled:
         "divergences": sum(c.replay["diverged"] for c in caps),
         "not_decidable": undecidable,
         "not_decidable_fraction": undecidable / checked if checked else 0.0,
-        "handoffs": total("handoffs"),
+        "handoffs": total("handoffs") if any(c.stats.scalars.get("handoffs") is not None for c in caps) else None,
         "remote_expiries": total("remote_expiries"),
         "remote_same_node": total("remote_same_node"),
         "remote_cross_node": total("remote_cross_node"),

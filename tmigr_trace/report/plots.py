@@ -62,7 +62,10 @@ def ecdf(sides: Sequence[Pooled], stat: str, xlabel: str, title: str, log: bool 
             ax.xaxis.set_minor_locator(NullLocator())
     ax1.set_ylabel("fraction of samples <= x")
     ax2.set_ylabel("fraction of samples per bin")
-    ax1.legend(loc="lower right", frameon=False)
+    if ax1.get_lines():
+        ax1.legend(loc="lower right", frameon=False)
+    else:
+        ax1.text(0.5, 0.5, "no samples", ha="center", va="center", transform=ax1.transAxes)
     fig.suptitle(title)
     return _svg(fig)
 
@@ -71,6 +74,11 @@ def per_level(sides: Sequence[Pooled], title: str) -> str:
     """Hand-offs per second per level: box plots of the 100 ms window rates, sides side by side."""
     levels = sorted({int(k.rsplit("_L", 1)[1]) for p in sides for k in p.dists if k.startswith("handoffs_per_s_L")})
     fig, ax = plt.subplots(figsize=(9, 3.2))
+    ax.set_title(title)
+    if not levels:
+        ax.text(0.5, 0.5, "no hand-off samples (no group state events, or group pointers not printed)",
+                ha="center", va="center", transform=ax.transAxes)
+        return _svg(fig)
     width = 0.8 / max(len(sides), 1)
     for i, p in enumerate(sides):
         data = [p.dists.get(f"handoffs_per_s_L{lv}").samples if f"handoffs_per_s_L{lv}" in p.dists else np.zeros(0)
@@ -85,7 +93,6 @@ def per_level(sides: Sequence[Pooled], title: str) -> str:
     ax.set_xticks(levels, [f"level {lv}" for lv in levels])
     ax.set_ylabel("hand-offs per second (100 ms windows)")
     ax.legend(frameon=False)
-    ax.set_title(title)
     return _svg(fig)
 
 

@@ -131,8 +131,14 @@ def headline(rep: Report) -> tuple[str, bool]:
         n = len(rep.captures)
         parts.append(f"no divergences in {n} capture{'' if n == 1 else 's'}")
     if rep.verdicts is not None:
-        failed = [v for v in rep.verdicts if v.status != "pass"]
-        parts.append("gate FAILED: " + "; ".join(v.why for v in failed) if failed else "gate passed")
+        failed = [v for v in rep.verdicts if v.status == "fail"]
+        unknown = [v for v in rep.verdicts if v.status == "unknown"]
+        if failed:
+            parts.append("gate FAILED: " + "; ".join(v.why for v in failed))
+        elif unknown:
+            parts.append("gate UNDECIDED: " + "; ".join(v.why for v in unknown))
+        else:
+            parts.append("gate passed")
     sig = [c.statistic for c in rep.comparisons if c.significant]
     if rep.compare_mode:
         parts.append(f"significant changes: {', '.join(sig)}" if sig else "no significant change")

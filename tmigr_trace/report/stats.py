@@ -192,16 +192,19 @@ def _group_state(st: CaptureStats, gs: pd.DataFrame, w: _Windows) -> None:
             idle_frac.append(float((ends - ts)[idle].sum()) / span if span else 0.0)
             idle_durs.append((ts[1:] - ts[:-1])[idle[:-1]] / 1e3)   # the last interval is cut by the end
             _timeline(st, sub, ts, ends, int(ptr), w.t0)
+    st.dists["group_idle"] = Distribution(
+        "group_idle", "us", np.concatenate(idle_durs) if idle_durs else np.zeros(0),
+        "length of each interval with no active child in a group (active=0 until the next state event)")
+    st.scalars["group_idle_fraction"] = float(np.mean(idle_frac)) if idle_frac else None
+    if not have_ptrs:          # unknown, not zero: no sample (a gate on it says it cannot decide)
+        st.scalars["handoffs"] = None
+        return
     all_hand = np.concatenate(list(handoff_ts.values())) if handoff_ts else np.zeros(0, dtype=np.int64)
     st.dists["handoffs_per_s"] = Distribution("handoffs_per_s", "1/s", w.rates(all_hand),
                                               "migrator hand-offs per second, all levels (per 100 ms window)")
     for lvl, ts in handoff_ts.items():
         st.dists[f"handoffs_per_s_L{lvl}"] = Distribution(f"handoffs_per_s_L{lvl}", "1/s", w.rates(ts),
                                                          f"migrator hand-offs per second at level {lvl}")
-    st.dists["group_idle"] = Distribution(
-        "group_idle", "us", np.concatenate(idle_durs) if idle_durs else np.zeros(0),
-        "length of each interval with no active child in a group (active=0 until the next state event)")
-    st.scalars["group_idle_fraction"] = float(np.mean(idle_frac)) if idle_frac else None
     st.scalars["handoffs"] = int(all_hand.size)
 
 

@@ -45,6 +45,10 @@ def value(v: Any) -> str:
     return str(v)
 
 
+def _captures(n: int) -> str:
+    return f"{n} capture{'' if n == 1 else 's'}"
+
+
 def _align(v: Any) -> str:
     return "" if isinstance(v, (int, float)) and not isinstance(v, bool) else ' class="t"'
 
@@ -125,11 +129,10 @@ def headline(rep: Report) -> tuple[str, bool]:
     bad_caps = [c for c in rep.captures if c.replay["diverged"]]
     parts = []
     if div:
-        parts.append(f"{div} DIVERGENCES in {len(bad_caps)} of {len(rep.captures)} captures "
+        parts.append(f"{div} DIVERGENCES in {len(bad_caps)} of {_captures(len(rep.captures))} "
                      f"({', '.join(c.name for c in bad_caps[:4])}{' ...' if len(bad_caps) > 4 else ''})")
     else:
-        n = len(rep.captures)
-        parts.append(f"no divergences in {n} capture{'' if n == 1 else 's'}")
+        parts.append(f"no divergences in {_captures(len(rep.captures))}")
     if rep.verdicts is not None:
         failed = [v for v in rep.verdicts if v.status == "fail"]
         unknown = [v for v in rep.verdicts if v.status == "unknown"]
@@ -181,7 +184,7 @@ def render_html(rep: Report) -> str:
     line, bad = headline(rep)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            "<title>tmigr-trace report</title>", f"<style>{CSS}</style></head><body>",
-           "<h1>tmigr-trace report: " + html.escape(" vs ".join(f"{s} ({len(p.captures)} captures)" for s, p in rep.sides.items())) + "</h1>",
+           "<h1>tmigr-trace report: " + html.escape(" vs ".join(f"{s} ({_captures(len(p.captures))})" for s, p in rep.sides.items())) + "</h1>",
            f'<div id="headline" class="banner {"bad" if bad else "good"}">{html.escape(line)}</div>']
     if rep.verdicts is not None:
         out += [f"<h2>Gate <code>--fail-on {html.escape(rep.gate_spec or '')}</code>: exit {rep.exit_code}</h2>",
@@ -216,7 +219,7 @@ def render_html(rep: Report) -> str:
                        lambda i: "sig" if rep.comparisons[i].significant else "")]
     out.append("<h2>Statistics</h2>")
     for s, p in rep.sides.items():
-        out += [f"<h3>{html.escape(s)} (pooled over {len(p.captures)} captures)</h3>", _table(f"stats-{s}", STAT_HEAD, stat_rows(p))]
+        out += [f"<h3>{html.escape(s)} (pooled over {_captures(len(p.captures))})</h3>", _table(f"stats-{s}", STAT_HEAD, stat_rows(p))]
         tot = p.totals
         out.append(f"<p>remote expiries {tot['remote_expiries']} (same node {tot['remote_same_node']}, cross node "
                    f"{tot['remote_cross_node']}); idle walks {tot['idle_walks']}, root reached "
@@ -224,7 +227,7 @@ def render_html(rep: Report) -> str:
                    f"{_f(tot['group_idle_fraction'])}</p>")
         for h, hp in rep.hosts[s].items():
             if len(rep.hosts[s]) > 1:
-                out += [f"<h4>{html.escape(s)} host {html.escape(h)} ({len(hp.captures)} captures)</h4>",
+                out += [f"<h4>{html.escape(s)} host {html.escape(h)} ({_captures(len(hp.captures))})</h4>",
                         _table(f"stats-{s}-{h}", STAT_HEAD, stat_rows(hp))]
     out.append("<h2>Plots</h2>")
     for fid, svg, cap in figures(rep):
@@ -264,7 +267,7 @@ def render_md(rep: Report) -> str:
     if rep.compare_mode:
         out += ["## What changed (baseline A vs candidate B)", "", _md_table(COMPARE_HEAD, compare_rows(rep)), ""]
     for s, p in rep.sides.items():
-        out += [f"## Statistics: {s} (pooled over {len(p.captures)} captures)", "", _md_table(STAT_HEAD, stat_rows(p)), ""]
+        out += [f"## Statistics: {s} (pooled over {_captures(len(p.captures))})", "", _md_table(STAT_HEAD, stat_rows(p)), ""]
     if rep.notes:
         out += ["## Notes", ""] + [f"- {n}" for n in rep.notes] + [""]
     return "\n".join(out)

@@ -8,6 +8,11 @@ command -v qemu-system-x86_64 >/dev/null || need_apt+=(qemu-system-x86)
 dpkg -s busybox-static >/dev/null 2>&1 || need_apt+=(busybox-static)
 command -v trace-cmd >/dev/null || need_apt+=(trace-cmd)
 command -v cpio >/dev/null || need_apt+=(cpio)
+# tests/test_report.py opens report.html in Debian's headless Chromium
+command -v chromium >/dev/null || need_apt+=(chromium fonts-liberation)
+if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
+  echo "setup: not root, not installing ${need_apt[*]} (tests that need them are skipped with the reason)" >&2
+fi
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null

@@ -62,9 +62,9 @@ def _main(
 def _register() -> None:
     # One module per subcommand; each exposes register(app). Imported here so that `--help`
     # lists them in workflow order.
-    from . import cmd_capture, cmd_doctor, cmd_export, cmd_import, cmd_info, cmd_lab, cmd_replay
+    from . import cmd_capture, cmd_diff, cmd_doctor, cmd_export, cmd_import, cmd_info, cmd_lab, cmd_replay, cmd_report
 
-    for mod in (cmd_capture, cmd_import, cmd_info, cmd_replay, cmd_export, cmd_lab, cmd_doctor):
+    for mod in (cmd_capture, cmd_import, cmd_info, cmd_replay, cmd_report, cmd_diff, cmd_export, cmd_lab, cmd_doctor):
         mod.register(app)
 
 

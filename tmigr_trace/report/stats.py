@@ -1,0 +1,327 @@
+"""Decision statistics of one capture, computed from its Parquet events with pandas.
+
+Each statistic is a *distribution* (an array of samples) plus the scalars derived from it; the
+definitions, tied to the tracepoints and the kernel lines that emit them, are in docs/report.md
+(kernel/time/timer_migration.c and include/trace/events/timer_migration.h of Linux 6.12.118).
+Nothing here replays the model: these are the kernel's own decisions as the trace prints them.
+
+Rates are sampled in fixed windows (`WINDOW_NS`, 100 ms) so that "hand-offs per second" is a
+distribution over the capture, not one mean; only whole windows count (a capture shorter than one
+window gives one sample over its whole length).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..schema import KTIME_MAX
+
+WINDOW_NS = 100_000_000
+DEFAULT_TIMELINE_S = 2.0        # the migrator timeline shows the first 2 s unless told otherwise
+TMIGR_NONE = 0xFF
+NO_PTR = np.uint64(2**64 - 1)           # a pointer the trace does not print ((____ptrval____))
+COLUMNS = ("ts", "cpu", "event", "group", "parent", "lvl", "numa_node", "childmask", "active",
+           "migrator", "target_cpu", "nextevt", "wakeup")
+_PTR = ("group", "parent")
+# Events of a CPU's own state (recorded on that CPU): they end a walk of group events.
+CPU_EVENTS = ("tmigr_cpu_idle", "tmigr_cpu_active", "tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle",
+              "tmigr_cpu_online", "tmigr_cpu_offline", "tmigr_cpu_available", "tmigr_cpu_unavailable")
+IDLE_END = ("tmigr_cpu_active", "tmigr_cpu_offline", "tmigr_cpu_unavailable",
+            "tmigr_cpu_online", "tmigr_cpu_available")
+STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
+
+
+@dataclass
+class Distribution:
+    """Samples of one statistic (unit in `unit`) and what they are."""
+
+    name: str
+    unit: str
+    samples: np.ndarray
+    what: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        a = self.samples
+        if a.size == 0:
+            return {"n": 0, "unit": self.unit}
+        q = np.percentile(a, [50, 90, 99])
+        return {"n": int(a.size), "unit": self.unit, "mean": float(a.mean()), "p50": float(q[0]),
+                "p90": float(q[1]), "p99": float(q[2]), "min": float(a.min()), "max": float(a.max())}
+
+
+@dataclass
+class CaptureStats:
+    """Everything `report` shows about the kernel's decisions in one capture."""
+
+    duration_s: float
+    windows: int
+    levels: list[int]
+    dists: dict[str, Distribution] = field(default_factory=dict)
+    scalars: dict[str, float | int | None] = field(default_factory=dict)
+    # migrator segments for the timeline plot: (group label, lvl, start_s, end_s, migrator or -1)
+    segments: list[tuple[str, int, float, float, int]] = field(default_factory=list)
+    timeline_s: tuple[float, float] = (0.0, 0.0)     # the window `segments` covers
+    notes: list[str] = field(default_factory=list)
+
+
+def events_frame(trace: Any) -> pd.DataFrame:
+    """The tmigr columns of a trace as a DataFrame in stored order; integers filled with -1,
+    pointers kept exact as uint64 (not printed: `NO_PTR`), `event` as plain strings."""
+    names = trace._pf.schema_arrow.names
+    cols = [c for c in COLUMNS if c in names]
+    batches = list(trace.iter_batches(1 << 20, columns=cols))
+    table = pa.Table.from_batches(batches) if batches else trace._pf.schema_arrow.empty_table().select(cols)
+    table = table.unify_dictionaries()      # one `event` dictionary across row groups
+    out: dict[str, np.ndarray] = {}
+    for name in cols:
+        col = table.column(name).combine_chunks()
+        if name == "event":
+            if not pa.types.is_dictionary(col.type):
+                col = col.dictionary_encode()
+            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            out[name] = pd.Categorical.from_codes(codes, categories=col.dictionary.to_pylist())
+        elif name in _PTR:
+            out[name] = col.fill_null(NO_PTR).to_numpy(zero_copy_only=False).astype(np.uint64)
+        else:
+            out[name] = col.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    if "family" in names and "numa_node" in out:       # June-2026 series: family replaces numa_node
+        fam = trace._pf.read(columns=["family"]).column("family").combine_chunks().cast(pa.int64()).fill_null(-1)
+        fam = fam.to_numpy(zero_copy_only=False).astype(np.int64)
+        out["numa_node"] = np.where(out["numa_node"] >= 0, out["numa_node"], fam)
+    return pd.DataFrame(out)
+
+
+def node_of_cpu(df: pd.DataFrame, topology: dict | None) -> dict[int, int]:
+    """CPU -> NUMA node: the metadata's topology, else the level-0 group a CPU's own state events
+    name (`numa=` of tmigr_group_set_cpu_* at lvl 0 recorded on that CPU), else the connect events."""
+    nodes: dict[int, int] = {}
+    for c, n in ((topology or {}).get("node_of_cpu") or {}).items():
+        nodes[int(c)] = int(n)
+    if nodes:
+        return nodes
+    lvl0 = df[df["event"].isin(STATE_EVENTS) & (df["lvl"] == 0) & (df["numa_node"] >= 0)]
+    for c, n in lvl0.groupby("cpu")["numa_node"].agg(lambda s: s.mode().iat[0]).items():
+        nodes[int(c)] = int(n)
+    conn = df[(df["event"] == "tmigr_connect_cpu_parent") & (df["numa_node"] >= 0)]
+    for c, n in zip(conn["target_cpu"], conn["numa_node"]):
+        nodes.setdefault(int(c), int(n))
+    return nodes
+
+
+def _window_rates(ts: np.ndarray, t0: int, windows: int, window_ns: int) -> np.ndarray:
+    """Events per second in each whole window of the capture."""
+    if windows <= 0:
+        return np.zeros(0)
+    idx = (ts - t0) // window_ns
+    idx = idx[(idx >= 0) & (idx < windows)]
+    return np.bincount(idx.astype(np.int64), minlength=windows).astype(float) / (window_ns / 1e9)
+
+
+def _group_label(ptr: int, lvl: int, node: int) -> str:
+    return f"L{lvl} n{node} {ptr & 0xffffff:06x}" if ptr != int(NO_PTR) else f"L{lvl} n{node}"
+
+
+@dataclass
+class _Windows:
+    """The capture's time base: first / last stamp and the whole 100 ms windows rates are taken in."""
+
+    t0: int
+    t1: int
+    count: int
+    ns: int
+
+    def rates(self, ts: np.ndarray) -> np.ndarray:
+        return _window_rates(np.asarray(ts, dtype=np.int64), self.t0, self.count, self.ns)
+
+
+def compute(df: pd.DataFrame, *, clock_offset_ns: int = 0, topology: dict | None = None,
+            timeline_s: tuple[float, float] | None = None) -> CaptureStats:
+    """All statistics of one capture (`df` from `events_frame`). `clock_offset_ns`: trace clock +
+    offset = CLOCK_MONOTONIC (the replay's clock evidence), the base of the printed expiries."""
+    if len(df) == 0:
+        return CaptureStats(0.0, 0, [], notes=["no events"])
+    t0, t1 = int(df["ts"].min()), int(df["ts"].max())
+    count, ns = (t1 - t0) // WINDOW_NS, WINDOW_NS
+    if count == 0:
+        count, ns = 1, max(t1 - t0, 1)
+    w = _Windows(t0, t1, int(count), ns)
+    st = CaptureStats(duration_s=(t1 - t0) / 1e9, windows=w.count, levels=[])
+    st.timeline_s = timeline_s or (0.0, min(st.duration_s, DEFAULT_TIMELINE_S))
+    _group_state(st, df[df["event"].isin(STATE_EVENTS)], w)
+    depth, root = _idle_walks(df[df["event"].isin(STATE_EVENTS + CPU_EVENTS)], max(st.levels) if st.levels else -1)
+    st.dists["idle_walk_levels"] = Distribution("idle_walk_levels", "levels", depth,
+                                                "levels an idle walk changed (tmigr_group_set_cpu_inactive rows before tmigr_cpu_idle)")
+    st.scalars["idle_walks"] = len(depth)
+    st.scalars["root_reached_fraction"] = float(np.mean(root)) if len(root) else None
+    _remote(st, df, node_of_cpu(df, topology), w)
+    st.dists["lateness"] = Distribution("lateness", "us", _lateness(df, clock_offset_ns) / 1e3,
+                                        "handling time of a remote expiry minus the expiry the idle CPU published")
+    _last_idle_wakeups(st, df, clock_offset_ns, w)
+    st.dists["remote_only_wakeups_per_s"] = Distribution(
+        "remote_only_wakeups_per_s", "1/s", w.rates(_remote_only_wakeups(df)),
+        "idle periods in which the CPU expired other CPUs' timers remotely and stayed idle, per second")
+    return st
+
+
+def _group_state(st: CaptureStats, gs: pd.DataFrame, w: _Windows) -> None:
+    """Migrator hand-offs per level, intervals with no active child, the migrator timeline."""
+    st.levels = sorted(int(x) for x in gs["lvl"].unique() if x >= 0)
+    have_ptrs = bool(len(gs)) and bool((gs["group"] != NO_PTR).all())
+    if not have_ptrs and len(gs):
+        st.notes.append("group pointers not printed: hand-offs and idle time per group not computed")
+    handoff_ts = {lvl: np.zeros(0, dtype=np.int64) for lvl in st.levels}
+    idle_durs: list[np.ndarray] = []
+    idle_frac: list[float] = []
+    span = w.t1 - w.t0
+    if have_ptrs:
+        g = gs[["ts", "group", "lvl", "numa_node", "active", "migrator"]]
+        prev_mig = g.groupby("group", sort=False)["migrator"].shift()
+        hand = (prev_mig.notna() & (prev_mig != g["migrator"]) & (prev_mig != TMIGR_NONE)
+                & (g["migrator"] != TMIGR_NONE))
+        for lvl, sub in g[hand].groupby("lvl"):
+            handoff_ts[int(lvl)] = sub["ts"].to_numpy()
+        for ptr, sub in g.groupby("group", sort=False):
+            ts = sub["ts"].to_numpy()
+            ends = np.append(ts[1:], w.t1)
+            idle = sub["active"].to_numpy() == 0
+            idle_frac.append(float((ends - ts)[idle].sum()) / span if span else 0.0)
+            idle_durs.append((ts[1:] - ts[:-1])[idle[:-1]] / 1e3)   # the last interval is cut by the end
+            _timeline(st, sub, ts, ends, int(ptr), w.t0)
+    st.dists["group_idle"] = Distribution(
+        "group_idle", "us", np.concatenate(idle_durs) if idle_durs else np.zeros(0),
+        "length of each interval with no active child in a group (active=0 until the next state event)")
+    st.scalars["group_idle_fraction"] = float(np.mean(idle_frac)) if idle_frac else None
+    if not have_ptrs:          # unknown, not zero: no sample (a gate on it says it cannot decide)
+        st.scalars["handoffs"] = None
+        return
+    all_hand = np.concatenate(list(handoff_ts.values())) if handoff_ts else np.zeros(0, dtype=np.int64)
+    st.dists["handoffs_per_s"] = Distribution("handoffs_per_s", "1/s", w.rates(all_hand),
+                                              "migrator hand-offs per second, all levels (per 100 ms window)")
+    for lvl, ts in handoff_ts.items():
+        st.dists[f"handoffs_per_s_L{lvl}"] = Distribution(f"handoffs_per_s_L{lvl}", "1/s", w.rates(ts),
+                                                         f"migrator hand-offs per second at level {lvl}")
+    st.scalars["handoffs"] = int(all_hand.size)
+
+
+def _timeline(st: CaptureStats, sub: pd.DataFrame, ts: np.ndarray, ends: np.ndarray, ptr: int, t0: int) -> None:
+    """The migrator segments of one group that overlap the timeline window."""
+    a, b = st.timeline_s
+    start, end = (ts - t0) / 1e9, (ends - t0) / 1e9
+    keep = (end >= a) & (start <= b)
+    lvl, node = int(sub["lvl"].iat[0]), int(sub["numa_node"].iat[0])
+    label = _group_label(ptr, lvl, node)
+    for sa, sb, m in zip(start[keep], end[keep], sub["migrator"].to_numpy()[keep]):
+        st.segments.append((label, lvl, max(sa, a), min(sb, b), -1 if m == TMIGR_NONE else int(m)))
+
+
+def _remote(st: CaptureStats, df: pd.DataFrame, nodes: dict[int, int], w: _Windows) -> None:
+    """Remote expiries per second, split by whether the handler is on the expired CPU's node."""
+    rem = df[df["event"] == "tmigr_handle_remote_cpu"]
+    handler = rem["cpu"].to_numpy()
+    target = rem["target_cpu"].to_numpy()
+    hn = np.array([nodes.get(int(c), -1) for c in handler], dtype=np.int64)
+    tn = np.array([nodes.get(int(c), -1) for c in target], dtype=np.int64)
+    known = (hn >= 0) & (tn >= 0)
+    same = known & (hn == tn)
+    cross = known & (hn != tn)
+    rts = rem["ts"].to_numpy()
+    st.dists["remote_per_s"] = Distribution("remote_per_s", "1/s", w.rates(rts),
+                                            "remote expiries (tmigr_handle_remote_cpu) per second")
+    st.dists["remote_same_node_per_s"] = Distribution("remote_same_node_per_s", "1/s", w.rates(rts[same]),
+                                                      "remote expiries handled by a CPU of the same node")
+    st.dists["remote_cross_node_per_s"] = Distribution("remote_cross_node_per_s", "1/s", w.rates(rts[cross]),
+                                                       "remote expiries handled by a CPU of another node")
+    st.scalars["remote_expiries"] = int(len(rem))
+    st.scalars["remote_same_node"] = int(same.sum())
+    st.scalars["remote_cross_node"] = int(cross.sum())
+    st.scalars["remote_node_unknown"] = int((~known).sum())
+    st.scalars["cross_node_fraction"] = float(cross.sum() / known.sum()) if known.sum() else None
+    st.scalars["remote_self"] = int((handler == target).sum())
+
+
+def _last_idle_wakeups(st: CaptureStats, df: pd.DataFrame, clock_offset_ns: int, w: _Windows) -> None:
+    """Idle transitions that armed a hierarchy wakeup (the last idle CPU), and how far ahead."""
+    armed = df[df["event"].isin(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle")) & (df["wakeup"] >= 0)
+               & (df["wakeup"] != KTIME_MAX)]
+    wake = armed["wakeup"].to_numpy()
+    st.dists["last_idle_wakeups_per_s"] = Distribution(
+        "last_idle_wakeups_per_s", "1/s", w.rates(armed["ts"].to_numpy()),
+        "idle transitions that returned a hierarchy wakeup (wakeup != KTIME_MAX) per second")
+    st.dists["wakeup_lead"] = Distribution("wakeup_lead", "us", (wake - (armed["ts"].to_numpy() + clock_offset_ns)) / 1e3,
+                                           "how far ahead the armed wakeup lies")
+    own = armed["nextevt"].to_numpy()
+    st.scalars["last_idle_wakeups"] = int(len(armed))
+    st.scalars["last_idle_wakeups_for_others"] = int(((own < 0) | (wake < own)).sum())
+
+
+def _idle_walks(rows: pd.DataFrame, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Levels each idle walk changed, and whether it changed a root, for every tmigr_cpu_idle
+    preceded (on its CPU, since the CPU's previous tmigr_cpu_* row) by tmigr_group_set_cpu_inactive
+    rows. Vectorized: a walk is identified by (cpu, number of CPU rows of that CPU before it)."""
+    is_cpu = rows["event"].isin(CPU_EVENTS).to_numpy()
+    walk = pd.Series(is_cpu.astype(np.int64), index=rows.index).groupby(rows["cpu"].to_numpy()).cumsum().to_numpy()
+    names = rows["event"].to_numpy()
+    sel = names == "tmigr_group_set_cpu_inactive"
+    inact = rows[sel]
+    inact = pd.DataFrame({"cpu": inact["cpu"].to_numpy(), "walk": walk[sel], "lvl": inact["lvl"].to_numpy(),
+                          "root": inact["parent"].to_numpy() == 0, "ptr": inact["parent"].to_numpy() != NO_PTR})
+    per_walk = inact.groupby(["cpu", "walk"]).agg(top_lvl=("lvl", "max"), has_root=("root", "max"), ptrs=("ptr", "min"))
+    idle_mask = names == "tmigr_cpu_idle"
+    idle = pd.DataFrame({"cpu": rows["cpu"].to_numpy()[idle_mask], "walk": walk[idle_mask] - 1})
+    m = idle.merge(per_walk, left_on=["cpu", "walk"], right_index=True, how="inner")
+    depth = m["top_lvl"].to_numpy(dtype=float) + 1
+    root = np.where(m["ptrs"].to_numpy(dtype=bool), m["has_root"].to_numpy(dtype=bool), m["top_lvl"].to_numpy() == top)
+    return depth, root
+
+
+def _lateness(df: pd.DataFrame, clock_offset_ns: int) -> np.ndarray:
+    """ns between each remote expiry (mono time of tmigr_handle_remote_cpu) and the expiry its
+    target last published (nextevt of its own tmigr_cpu_idle / tmigr_cpu_new_timer_idle); a
+    second remote expiry before the target publishes again has no known expiry and is skipped."""
+    sel = df[df["event"].isin(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_handle_remote_cpu",
+                               "tmigr_cpu_active"))]
+    names = sel["event"].to_numpy()
+    ts = sel["ts"].to_numpy()
+    rec = sel["cpu"].to_numpy()
+    tgt = sel["target_cpu"].to_numpy()
+    nxt = sel["nextevt"].to_numpy()
+    published: dict[int, int] = {}
+    out: list[int] = []
+    for name, t, c, tc, n in zip(names, ts, rec, tgt, nxt):
+        if name == "tmigr_handle_remote_cpu":
+            e = published.pop(int(tc), None)
+            if e is not None:
+                out.append(int(t) + clock_offset_ns - e)
+        elif name == "tmigr_cpu_active":
+            published.pop(int(c), None)
+        elif n >= 0 and n != KTIME_MAX:
+            published[int(c)] = int(n)
+        elif name == "tmigr_cpu_idle":
+            published.pop(int(c), None)
+    return np.asarray(out, dtype=float)
+
+
+def _remote_only_wakeups(df: pd.DataFrame) -> np.ndarray:
+    """Timestamps of the first remote expiry of another CPU in each idle period of the handler
+    (between its tmigr_cpu_idle and its next tmigr_cpu_active / offline / unavailable)."""
+    sel = df[df["event"].isin(("tmigr_cpu_idle", "tmigr_handle_remote_cpu") + IDLE_END)]
+    idle: dict[int, bool] = {}
+    counted: dict[int, bool] = {}
+    out: list[int] = []
+    for name, t, c, tc in zip(sel["event"].to_numpy(), sel["ts"].to_numpy(), sel["cpu"].to_numpy(),
+                              sel["target_cpu"].to_numpy()):
+        c = int(c)
+        if name == "tmigr_cpu_idle":
+            idle[c], counted[c] = True, False
+        elif name == "tmigr_handle_remote_cpu":
+            if idle.get(c) and not counted.get(c) and int(tc) != c:
+                counted[c] = True
+                out.append(int(t))
+        else:
+            idle[c] = False
+    return np.asarray(out, dtype=np.int64)

@@ -78,7 +78,7 @@ def test_help_is_lazy_and_documents_exit_codes():
     assert "--jsonl" in r.stdout and not BOX & set(r.stdout)
     readme = (ROOT / "README.md").read_text()
     table = readme[readme.index("<!-- exit-codes:begin -->"):readme.index("<!-- exit-codes:end -->")]
-    for cmd in (["capture"], ["import"], ["info"], ["replay"], ["export"], ["doctor"], ["lab", "run"],
+    for cmd in (["capture"], ["import"], ["info"], ["replay"], ["export"], ["report"], ["diff"], ["doctor"], ["lab", "run"],
                 ["lab", "kernels"], ["lab", "scenarios"], ["lab", "import"]):
         h = run_cli(*cmd, "--help", check=True).stdout
         codes = re.findall(r"^\s+(\d+)\s{2,}", h[h.index("Exit status:"):], re.M)

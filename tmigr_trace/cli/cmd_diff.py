@@ -13,10 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from .common import out_console
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 
@@ -59,7 +56,11 @@ def diff_cmd(
                          | {"divergences": {s: v["totals"]["divergences"] for s, v in doc["sides"].items()}},
                          default=str))
         raise typer.Exit(rep.exit_code)
-    out_console.print(headline(rep)[0], markup=False)
+    from rich.table import Table
+
+    from .common import out, print_rich_table
+
+    out(headline(rep)[0])
     shown = [c for c in rep.comparisons if c.significant or show_all]
     t = Table(title=f"{'all statistics' if show_all else 'significant changes'}: A = {a} ({len(rep.sides['baseline'].captures)}), "
                     f"B = {b} ({len(rep.sides['candidate'].captures)})", title_justify="left")
@@ -71,11 +72,15 @@ def diff_cmd(
         t.add_row(c.statistic, c.unit, _f(c.mean_a), _f(c.mean_b), _f(c.p99_a), _f(c.p99_b), ci, _f(c.mwu_p_holm),
                   _f(c.ks_p), _f(c.cliffs_delta), c.magnitude or c.note, style="bold" if c.significant else None)
     if shown:
-        Console(highlight=False, width=max(out_console.width, 150)).print(t)
+        print_rich_table(t)
     for v in rep.verdicts or []:
-        out_console.print(f"  {v.status.upper():7} {v.why}", markup=False)
+        out(f"  {v.status.upper():7} {v.why}")
     raise typer.Exit(rep.exit_code)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("diff")(diff_cmd)
+    from .common import exit_codes
+
+    app.command("diff", short_help="What changed significantly from A to B; a CI gate (--fail-on).",
+                epilog=exit_codes({0: "printed (and the --fail-on gate passed)", 1: "a --fail-on rule was crossed",
+                                   3: "a --fail-on rule's metric has no value in these captures"}))(diff_cmd)

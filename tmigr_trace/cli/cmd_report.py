@@ -13,7 +13,6 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
-from .common import out_console
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 HELP = """Report on captures: `report T1.parquet T2.parquet -o DIR/` for one set, or
@@ -87,14 +86,21 @@ def report_cmd(
     paths = write(rep, output)
     from ..report.render import headline
 
-    out_console.print(headline(rep)[0], markup=False)
+    from .common import diag, out
+
+    out(headline(rep)[0])
     for v in rep.verdicts or []:
-        out_console.print(f"  {v.status.upper():7} {v.why}", markup=False)
-    out_console.print(f"wrote {paths['html']}, {paths['md']}, {paths['json']}", markup=False)
+        out(f"  {v.status.upper():7} {v.why}")
+    diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
     raise typer.Exit(rep.exit_code)
 
 
 def register(app: typer.Typer) -> None:
+    from .common import exit_codes
+
     app.command("report", help=HELP + "\n\n" + (report_cmd.__doc__ or ""),
+                short_help="A regression report of captures, or of two sets side by side (html, md, json).",
+                epilog=exit_codes({0: "written (and the --fail-on gate passed)", 1: "a --fail-on rule was crossed",
+                                   3: "a --fail-on rule's metric has no value in these captures"}),
                 options_metavar="[OPTIONS] (TRACE... | --baseline A... --candidate B...)",
                 context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(report_cmd)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import TmigrError
-from .common import err_console
 
 REPORT_FILES = ("report.html", "report.md", "report.json")
 
@@ -39,6 +38,8 @@ def run(items, workers, scheduler, quiet: bool):
     def progress(a) -> None:
         done.append(a)
         if not quiet:
+            from .common import err_console
+
             err_console.print(f"[{len(done)}/{n}] {a.side} {a.name}: {a.replay['checked']} checks, "
                               f"{a.replay['diverged']} divergences ({a.seconds:.1f} s)", markup=False)
 

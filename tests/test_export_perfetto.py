@@ -505,7 +505,10 @@ def test_group_tracks_ordered_by_level_and_node(imported, tmp_path):
 def test_no_progress_output_when_piped(imported, tmp_path):
     trace = imported(LATE)
     proc = run_cli("export", trace, "-o", tmp_path / "x.pftrace")
-    assert proc.returncode == 0 and proc.stderr == ""
+    # piped: no progress drawing, only the summary (a diagnostic: on stderr); -q: nothing at all
+    assert proc.returncode == 0 and proc.stderr.startswith("wrote ") and "\x1b[" not in proc.stderr
+    quiet = run_cli("export", trace, "-o", tmp_path / "y.pftrace", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 
 PREVIOUS_EXPORTER = "3833c62"  # the per-event TraceProtoBuilder exporter, before the columnar one

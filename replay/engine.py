@@ -1650,9 +1650,16 @@ class Engine:
             # one at its row.
             self._remote_step(cpu, ctx, untraced_only=True)
 
-    def _ignore_store_ahead(self, e: Any) -> bool:
-        """`e` is the event of a CPU whose activation is traced (tmigr_cpu_active) but whose walk
-        has not reached its level-0 group: its cpuevt.ignore store may still be ahead."""
+    def _ignore_store_ahead(self, e: Any, cpu: int, ref_ts: int) -> bool:
+        """The ignore flag of `e` may be set after a lookup by `cpu` that follows its row at
+        `ref_ts`: `e` is the event of a CPU whose activation is traced (tmigr_cpu_active) but whose
+        walk has not reached its level-0 group (cpuevt.ignore, __tmigr_cpu_activate), or the
+        event of a group another CPU's activation set active at a stamp no earlier than `ref_ts`
+        (groupevt.ignore, stored lock-free right after that tracepoint in tmigr_active_up)."""
+        owner = e.owner
+        if isinstance(owner, TmigrGroup):
+            lg = self.last_ev.get(owner)
+            return lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[1] >= ref_ts
         tmc = self.h.cpus.get(e.cpu)
         if tmc is None or tmc.cpuevt is not e:
             return False
@@ -1985,7 +1992,7 @@ class Engine:
             # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
             # untraced, before its walk's first group-state event: an activation that has not
             # reached g yet may store it after this lookup.
-            ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e)), -1)
+            ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e, cpu, self._ts[i])), -1)
             self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
@@ -2361,6 +2368,11 @@ class Engine:
                     alts.append((ctx.entry_nexp, None))
                 if ctx.entry_prev != KTIME_MAX and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_prev, None))
+                la = self.lookup_at.get(fx)
+                if la is not None and la[0] == cpu and la[4] >= 0:
+                    # its lookup came before an ignore store (`_ignore_store_ahead`): it stopped
+                    # at that event
+                    alts.append((la[2][la[4]].expires, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
                 alts.append((stop_firstexp, None))
             if alts:

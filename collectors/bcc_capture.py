@@ -1,0 +1,356 @@
+"""Live capture through BCC: BPF programs on every ``timer_migration:*`` tracepoint, into Parquet.
+
+The tracepoints are discovered from tracefs (``events/timer_migration/*/format``: the set differs
+by kernel version), the BPF C is generated from those format files (:mod:`.bcc_program`), compiled
+by BCC and attached with ``attach_tracepoint``. Records arrive in one BPF ring buffer (per-CPU perf
+buffers where the kernel lacks ring buffers, or with ``buffer="perf"``), are decoded in batches
+into store columns, merged into time order across CPUs below a watermark (records of different
+CPUs reach the ring in reservation order, not time order) and streamed to the
+:class:`~tmigr_trace.store.TraceWriter`: the same schema, metadata and loss accounting as the
+ftrace path, with ``clock = mono`` (``bpf_ktime_get_ns``).
+
+Nothing of it outlives the process: BPF programs and their tracepoint links are held by file
+descriptors, so even a SIGKILL detaches them. The capture detaches explicitly on every other exit
+(duration, workload exit, Ctrl-C, SIGTERM, SIGHUP, an exception) before it writes the file.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pyarrow as pa
+
+from tmigr_trace.errors import TmigrError
+from tmigr_trace.metadata import TraceMeta
+from tmigr_trace.schema import CONTEXT_EVENTS
+from tmigr_trace.store import TraceWriter, conform
+
+from .bcc_loader import import_bcc, use_kernel_source
+from .bcc_program import RecordDecoder, generate
+from .live import CaptureResult, require_tracefs
+from .ringbuffer import EventFormat, parse_format
+from .topology import snapshot
+
+POLL_S = 0.1
+MERGE_MARGIN_NS = 500_000_000
+CLOCK_SOURCE = "bpf_ktime_get_ns (CLOCK_MONOTONIC, ktime_get_mono_fast_ns: the clock of trace_clock=mono)"
+
+
+def discover_formats(tracefs: Path, with_context: bool = False) -> list[EventFormat]:
+    """Every ``timer_migration:*`` tracepoint this kernel has (plus the context events)."""
+    paths = sorted((tracefs / "events/timer_migration").glob("*/format"))
+    if with_context:
+        for ev in CONTEXT_EVENTS:
+            sys_, _, name = ev.partition(":")
+            p = tracefs / "events" / sys_ / name / "format"
+            if p.exists():
+                paths.append(p)
+    out = []
+    for p in paths:
+        try:
+            out.append(parse_format(p.read_text(), system=p.parent.parent.name))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+class TimeMerger:
+    """Decoded batches -> rows in (ts, cpu, seq) order, released once below a watermark."""
+
+    def __init__(self) -> None:
+        self.pending: list[pa.Table] = []
+
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.pending.append(table)
+
+    def emit(self, watermark: int | None) -> pa.Table | None:
+        if not self.pending:
+            return None
+        t = pa.concat_tables(self.pending).unify_dictionaries().combine_chunks() if len(self.pending) > 1 \
+            else self.pending[0]
+        ts = t.column("ts").to_numpy()
+        order = np.lexsort((t.column("seq").to_numpy(), t.column("cpu").to_numpy(), ts))
+        k = ts.size if watermark is None else int(np.searchsorted(ts[order], watermark, side="left"))
+        self.pending = [t.take(pa.array(order[k:]))] if k < ts.size else []
+        if k == 0:
+            return None
+        return t.take(pa.array(order[:k]))
+
+
+@dataclass
+class BccProbe:
+    """The loaded BPF object and what it is attached to; :meth:`detach` undoes :meth:`attach`."""
+
+    formats: list[EventFormat]
+    buffer: str                      # "ringbuf" or "perf"
+    bpf: object = None
+    attached: list[str] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+    perf_lost: int = 0
+
+    def load(self, buffer_kb: int, cpus: list[int] | None) -> None:
+        bcc = import_bcc()
+        ncpu = len(_online_cpus())
+        # one shared ring: all CPUs' buffer_kb, in a power of two of pages (a ring buffer rule)
+        ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu // 4) - 1).bit_length())
+        text = generate(self.formats, ring_pages, perf=self.buffer == "perf")
+        if cpus is not None:
+            text = _with_cpu_filter(text, len(self.formats))
+        try:
+            self.bpf = bcc.BPF(text=text, cflags=["-w"])
+        except Exception as exc:
+            raise TmigrError(f"BCC could not compile/load the BPF program: {str(exc).strip().splitlines()[-1]}"
+                             " (tmigr-trace doctor says what is missing)") from None
+        if cpus is not None:
+            allowed = self.bpf["allowed"]
+            for c in cpus:
+                if c < len(allowed):
+                    allowed[ctypes.c_int(c)] = ctypes.c_uint8(1)
+        self._open_buffer(buffer_kb)
+
+    def _open_buffer(self, buffer_kb: int) -> None:
+        chunks = self.chunks
+
+        if self.buffer == "perf":
+            def on_event(cpu, data, size):
+                chunks.append(ctypes.string_at(data, size))
+
+            def on_lost(lost):
+                self.perf_lost += lost
+
+            pages = 1 << max(0, (max(1, buffer_kb // 4) - 1).bit_length())
+            self.bpf["events"].open_perf_buffer(on_event, page_cnt=pages, lost_cb=on_lost)
+        else:
+            def on_record(ctx, data, size):
+                chunks.append(ctypes.string_at(data, size))
+                return 0
+
+            self.bpf["events"].open_ring_buffer(on_record)
+
+    def attach(self) -> None:
+        for i, fmt in enumerate(self.formats):
+            tp = f"{fmt.system}:{fmt.name}"
+            try:
+                self.bpf.attach_tracepoint(tp=tp.encode(), fn_name=f"tp_{i}".encode())
+            except Exception as exc:
+                raise TmigrError(f"BCC could not attach to {tp}: {exc}") from None
+            self.attached.append(tp)
+
+    def record(self, on: bool) -> None:
+        """Open or close the recording window of every handler at once."""
+        self.bpf["control"][ctypes.c_int(0)] = ctypes.c_uint32(1 if on else 0)
+
+    def consume(self) -> bytes:
+        """Everything the buffer holds now, as one run of records."""
+        if self.buffer == "perf":
+            self.bpf.perf_buffer_poll(timeout=0)
+        else:
+            self.bpf.ring_buffer_consume()
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+    def counts(self) -> dict[int, tuple[int, int]]:
+        """CPU -> (events seen, events dropped) from the per-CPU counters."""
+        vals = self.bpf["counts"].getvalue(ctypes.c_int(0))
+        cpus = _possible_cpus()
+        return {c: (int(vals[c].seq), int(vals[c].drops)) for c in cpus if c < len(vals)}
+
+    def detach(self) -> None:
+        if self.bpf is not None and self.attached:
+            try:
+                self.record(False)
+            except Exception:
+                pass
+        for tp in reversed(self.attached):
+            try:
+                self.bpf.detach_tracepoint(tp=tp.encode())
+            except Exception:
+                pass
+        self.attached.clear()
+
+    def close(self) -> None:
+        if self.bpf is not None:
+            self.detach()
+            try:
+                self.bpf.cleanup()
+            except Exception:
+                pass
+            self.bpf = None
+
+
+def _with_cpu_filter(text: str, n: int) -> str:
+    """Handlers return at once on a CPU not in the ``allowed`` map (capture --cpus)."""
+    text = text.replace("BPF_PERCPU_ARRAY(counts", "BPF_ARRAY(allowed, u8, 4096);\nBPF_PERCPU_ARRAY(counts", 1)
+    for i in range(n):
+        text = text.replace(f"int tp_{i}(struct tp_{i}_args *args) {{\n",
+                            f"int tp_{i}(struct tp_{i}_args *args) {{\n"
+                            "    int cpu_ = bpf_get_smp_processor_id();\n"
+                            "    u8 *ok_ = allowed.lookup(&cpu_);\n"
+                            "    if (!ok_ || !*ok_)\n        return 0;\n", 1)
+    return text
+
+
+def _cpulist(path: str) -> list[int]:
+    from .topology import parse_cpulist
+
+    try:
+        return parse_cpulist(Path(path).read_text().strip())
+    except (OSError, ValueError):
+        return list(range(os.cpu_count() or 1))
+
+
+def _online_cpus() -> list[int]:
+    return _cpulist("/sys/devices/system/cpu/online")
+
+
+def _possible_cpus() -> list[int]:
+    return _cpulist("/sys/devices/system/cpu/possible")
+
+
+def ring_buffer_supported() -> bool:
+    """BPF_MAP_TYPE_RINGBUF exists from v5.8 on."""
+    from .lab.kernels import version_tuple
+
+    return version_tuple(os.uname().release) >= (5, 8)
+
+
+def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: list[int] | None = None,
+                with_context: bool = False, workload: list[str] | None = None, text: bool = False,
+                force: bool = False, buffer: str = "auto", status: Callable[[dict], None] | None = None) -> CaptureResult:
+    """Record this machine's tmigr events through BCC into ``out`` (see module docstring)."""
+    if text:
+        raise TmigrError("--text reads ftrace's trace_pipe: not with --backend bcc")
+    tracefs = require_tracefs()
+    if not (tracefs / "events/timer_migration").is_dir():
+        raise TmigrError("this kernel has no timer_migration events (needs v6.9+, SMP and NO_HZ_COMMON)")
+    formats = discover_formats(tracefs, with_context)
+    if not formats:
+        raise TmigrError(f"no readable format file under {tracefs}/events/timer_migration")
+    if buffer not in ("auto", "ringbuf", "perf"):
+        raise TmigrError(f"--bcc-buffer {buffer!r}: use auto, ringbuf or perf")
+    if buffer == "auto":
+        buffer = "ringbuf" if ring_buffer_supported() else "perf"
+    import_bcc()
+    headers = use_kernel_source()
+    writer = TraceWriter(out, force=force)
+    meta = TraceMeta(origin="live", source_format="bcc")
+    probe = BccProbe(formats, buffer)
+    decoder = RecordDecoder(formats)
+    merger = TimeMerger()
+    stop = {"why": None}
+    old_handlers = {}
+
+    def on_signal(signum, frame):
+        if stop["why"] is not None:  # second signal: abort now (cleanup still runs)
+            raise KeyboardInterrupt
+        stop["why"] = signal.Signals(signum).name
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        old_handlers[sig] = signal.signal(sig, on_signal)
+    proc = None
+    ok = False
+    rows = 0
+    t0 = time.monotonic()
+    counts: dict[int, tuple[int, int]] = {}
+    partial = b""
+    t_stop = t0
+
+    def drain(final: bool) -> None:
+        nonlocal rows, partial
+        data = partial + probe.consume()
+        whole = len(data) - len(data) % decoder.record_size
+        partial = data[whole:]
+        if whole:
+            cols = decoder.decode(data[:whole])
+            merger.add(conform(cols, whole // decoder.record_size))
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        t = merger.emit(None if final else now - MERGE_MARGIN_NS)
+        if t is not None:
+            writer.write(t)
+            rows += t.num_rows
+
+    try:
+        if status:
+            status({"phase": "compiling BPF", "elapsed": 0.0, "events": 0, "lost": 0, "rate": 0.0})
+        probe.load(buffer_kb, cpus)
+        probe.attach()
+        probe.record(True)
+        t0 = time.monotonic()
+        if workload:
+            try:
+                proc = subprocess.Popen(workload)
+            except OSError as exc:
+                raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
+        while True:
+            elapsed = time.monotonic() - t0
+            if stop["why"] is not None:
+                break
+            if duration is not None and elapsed >= duration:
+                stop["why"] = "duration"
+                break
+            if proc is not None and proc.poll() is not None:
+                stop["why"] = f"workload exited ({proc.returncode})"
+                break
+            start = time.monotonic()
+            drain(False)
+            if status:
+                lost = sum(d for _, d in probe.counts().values())
+                status({"phase": "capturing", "elapsed": elapsed, "events": rows, "lost": lost,
+                        "rate": rows / elapsed if elapsed > 0 else 0.0})
+            time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
+        probe.record(False)  # nothing new arrives; what the buffer holds is read below
+        t_stop = time.monotonic()
+        probe.detach()
+        drain(True)
+        counts = probe.counts()
+        ok = True
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        probe.close()
+        if not ok:
+            try:
+                if writer.rows:
+                    meta.extra["capture_error"] = True
+                    writer.close(meta)
+                else:
+                    writer.abort()
+            except Exception:
+                writer.abort()
+    seconds = (t_stop if ok else time.monotonic()) - t0
+    bcc = import_bcc()
+    topo = snapshot("/")
+    meta.topology = topo
+    meta.formats = {f.name: f.text for f in formats}
+    meta.kernel_release = topo.get("release")
+    meta.clock = "mono"
+    meta.pointer_mode = "raw"
+    for cpu, (_, drops) in sorted(counts.items()):
+        if drops:
+            meta.add_lost(cpu, drops)
+    meta.extra["capture"] = {
+        "backend": f"bcc-{buffer}", "events": [f"{f.system}:{f.name}" for f in formats], "buffer_kb": buffer_kb,
+        "cpus": cpus, "stop": stop["why"], "seconds": round(seconds, 3), "workload": workload,
+        "clock_source": CLOCK_SOURCE, "bcc_version": getattr(bcc, "__version__", None), "kernel_headers": headers,
+        "per_cpu": {str(c): {"events": s, "dropped": d} for c, (s, d) in sorted(counts.items()) if s or d},
+        "perf_lost_callbacks": probe.perf_lost if buffer == "perf" else None,
+        "irq_flags": "not recorded (a BPF program cannot read a tracepoint's common_flags)",
+    }
+    path = writer.close(meta)
+    return CaptureResult(path, writer.rows, meta.lost_total, seconds, meta)

@@ -20,6 +20,7 @@ import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,7 @@ class BccProbe:
 
     formats: list[EventFormat]
     buffer: str                      # "ringbuf" or "perf"
+    record_size: int = 0             # perf samples come padded to 8 bytes after a u32 size
     bpf: object = None
     attached: list[str] = field(default_factory=list)
     chunks: list[bytes] = field(default_factory=list)
@@ -105,11 +107,16 @@ class BccProbe:
         text = generate(self.formats, ring_pages, perf=self.buffer == "perf")
         if cpus is not None:
             text = _with_cpu_filter(text, len(self.formats))
-        try:
-            self.bpf = bcc.BPF(text=text, cflags=["-w"])
-        except Exception as exc:
-            raise TmigrError(f"BCC could not compile/load the BPF program: {str(exc).strip().splitlines()[-1]}"
-                             " (tmigr-trace doctor says what is missing)") from None
+        with _stderr_captured() as errors:
+            try:
+                self.bpf = bcc.BPF(text=text.encode(), cflags=["-w"])
+            except Exception as exc:
+                failed = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            else:
+                failed = None
+        if failed is not None:
+            detail = next((ln.strip() for ln in errors() if "error" in ln.lower()), failed)
+            raise TmigrError(f"BCC could not compile/load the BPF program: {detail}") from None
         if cpus is not None:
             allowed = self.bpf["allowed"]
             for c in cpus:
@@ -121,8 +128,10 @@ class BccProbe:
         chunks = self.chunks
 
         if self.buffer == "perf":
+            n = self.record_size
+
             def on_event(cpu, data, size):
-                chunks.append(ctypes.string_at(data, size))
+                chunks.append(ctypes.string_at(data, min(size, n)))
 
             def on_lost(lost):
                 self.perf_lost += lost
@@ -165,6 +174,28 @@ class BccProbe:
         cpus = _possible_cpus()
         return {c: (int(vals[c].seq), int(vals[c].drops)) for c in cpus if c < len(vals)}
 
+    def recursion_misses(self) -> dict[str, int]:
+        """Tracepoint -> events its program did not run for (``bpf_prog_info.recursion_misses``)."""
+        out = {}
+        for i, fmt in enumerate(self.formats):
+            fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
+            if fn is not None:
+                n = prog_recursion_misses(fn.fd)
+                if n:
+                    out[fmt.name] = n
+        return out
+
+    def run_stats(self) -> dict[str, int]:
+        """Runs and ns spent in the handlers (kernel.bpf_stats_enabled=1 only; else zeros)."""
+        runs = ns = 0
+        for i in range(len(self.formats)):
+            fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
+            info = prog_info(fn.fd) if fn is not None else None
+            if info is not None and len(info) >= _RUN_CNT_OFFSET + 8:
+                ns += int.from_bytes(info[_RUN_TIME_NS_OFFSET:_RUN_TIME_NS_OFFSET + 8], "little")
+                runs += int.from_bytes(info[_RUN_CNT_OFFSET:_RUN_CNT_OFFSET + 8], "little")
+        return {"runs": runs, "run_time_ns": ns}
+
     def detach(self) -> None:
         if self.bpf is not None and self.attached:
             try:
@@ -186,6 +217,78 @@ class BccProbe:
             except Exception:
                 pass
             self.bpf = None
+
+
+_SYS_BPF = {"x86_64": 321, "aarch64": 280, "riscv64": 280}
+_BPF_OBJ_GET_INFO_BY_FD = 15
+_PROG_INFO_SIZE = 232            # sizeof(struct bpf_prog_info), v6.x uapi/linux/bpf.h
+_RECURSION_MISSES_OFFSET = 208   # offsetof(struct bpf_prog_info, recursion_misses), v5.12+
+_RUN_TIME_NS_OFFSET, _RUN_CNT_OFFSET = 192, 200  # counted while sysctl kernel.bpf_stats_enabled=1
+
+
+def prog_info(fd: int) -> bytes | None:
+    """``struct bpf_prog_info`` of a loaded program (BPF_OBJ_GET_INFO_BY_FD), or None."""
+    nr = _SYS_BPF.get(os.uname().machine)
+    if nr is None:
+        return None
+    info = ctypes.create_string_buffer(_PROG_INFO_SIZE)
+
+    class Attr(ctypes.Structure):
+        _fields_ = [("bpf_fd", ctypes.c_uint32), ("info_len", ctypes.c_uint32), ("info", ctypes.c_uint64)]
+
+    attr = Attr(fd, _PROG_INFO_SIZE, ctypes.addressof(info))
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(nr, _BPF_OBJ_GET_INFO_BY_FD, ctypes.byref(attr), ctypes.sizeof(attr)) != 0:
+        return None
+    return info.raw[:attr.info_len]
+
+
+def prog_recursion_misses(fd: int) -> int:
+    """How often the kernel skipped this program because a BPF program was already running on
+    that CPU (``trace_call_bpf``'s ``bpf_prog_active`` guard: e.g. a softirq's event while one of
+    our handlers ran, or while a bpf() map syscall ran there). 0 where the kernel cannot say."""
+    info = prog_info(fd)
+    if info is None or len(info) < _RECURSION_MISSES_OFFSET + 8:
+        return 0
+    return int.from_bytes(info[_RECURSION_MISSES_OFFSET:_RECURSION_MISSES_OFFSET + 8], "little")
+
+
+class _stderr_captured:
+    """Collects what libbcc/clang write to fd 2 (compile errors, warnings) instead of the terminal."""
+
+    def __enter__(self):
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(mode="w+b")
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        return self.lines
+
+    def lines(self) -> list[str]:
+        self._file.seek(0)
+        return self._file.read().decode("utf-8", "replace").splitlines()
+
+    def __exit__(self, *exc) -> None:
+        sys.stderr.flush()
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+
+
+def load_check() -> str:
+    """Compile, load and attach one handler, then detach: what `doctor` runs to prove BCC works."""
+    tracefs = require_tracefs()
+    formats = discover_formats(tracefs)[:1]
+    if not formats:
+        raise TmigrError("no timer_migration tracepoints to attach to")
+    how = use_kernel_source()
+    probe = BccProbe(formats, "ringbuf" if ring_buffer_supported() else "perf", RecordDecoder(formats).record_size)
+    try:
+        probe.load(64, None)
+        probe.attach()
+    finally:
+        probe.close()
+    return f"compiled, loaded and attached one handler ({probe.buffer})"
 
 
 def _with_cpu_filter(text: str, n: int) -> str:
@@ -244,8 +347,8 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     headers = use_kernel_source()
     writer = TraceWriter(out, force=force)
     meta = TraceMeta(origin="live", source_format="bcc")
-    probe = BccProbe(formats, buffer)
     decoder = RecordDecoder(formats)
+    probe = BccProbe(formats, buffer, decoder.record_size)
     merger = TimeMerger()
     stop = {"why": None}
     old_handlers = {}
@@ -264,6 +367,8 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     counts: dict[int, tuple[int, int]] = {}
     partial = b""
     t_stop = t0
+    misses: dict[str, int] = {}
+    prog_stats: dict[str, int] = {}
 
     def drain(final: bool) -> None:
         nonlocal rows, partial
@@ -313,6 +418,8 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         probe.detach()
         drain(True)
         counts = probe.counts()
+        misses = probe.recursion_misses()
+        prog_stats = probe.run_stats()
         ok = True
     finally:
         for sig, h in old_handlers.items():
@@ -344,11 +451,16 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     for cpu, (_, drops) in sorted(counts.items()):
         if drops:
             meta.add_lost(cpu, drops)
+    if misses:
+        # the kernel counts these per program, not per CPU: every CPU may have lost some
+        meta.lost_unknown_cpus = sorted(c for c, (seen, _) in counts.items() if seen)
     meta.extra["capture"] = {
         "backend": f"bcc-{buffer}", "events": [f"{f.system}:{f.name}" for f in formats], "buffer_kb": buffer_kb,
         "cpus": cpus, "stop": stop["why"], "seconds": round(seconds, 3), "workload": workload,
         "clock_source": CLOCK_SOURCE, "bcc_version": getattr(bcc, "__version__", None), "kernel_headers": headers,
         "per_cpu": {str(c): {"events": s, "dropped": d} for c, (s, d) in sorted(counts.items()) if s or d},
+        "recursion_misses": misses,
+        "bpf_prog_stats": prog_stats,
         "perf_lost_callbacks": probe.perf_lost if buffer == "perf" else None,
         "irq_flags": "not recorded (a BPF program cannot read a tracepoint's common_flags)",
     }

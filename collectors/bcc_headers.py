@@ -43,7 +43,9 @@ def bcc_cache(release: str | None = None) -> Path:
 
 
 def kernel_source(release: str | None = None) -> tuple[Path | None, str]:
-    """Where BCC finds headers for this kernel, and how it was found (for doctor and errors)."""
+    """Where BCC finds headers for this kernel, and how it was found (for doctor and errors).
+    The path is None when there are none, and also for kheaders (BCC unpacks those itself):
+    :func:`headers_found` tells the two apart."""
     release = release or os.uname().release
     env = os.environ.get("BCC_KERNEL_SOURCE")
     if env:
@@ -52,14 +54,23 @@ def kernel_source(release: str | None = None) -> tuple[Path | None, str]:
     build = Path(f"/lib/modules/{release}/build")
     if (build / "include/linux/kconfig.h").exists() or (build / "include/generated/autoconf.h").exists():
         return build, str(build)
-    if Path("/sys/kernel/kheaders.tar.xz").exists():
-        return None, "/sys/kernel/kheaders.tar.xz (CONFIG_IKHEADERS: BCC unpacks it itself)"
+    if Path(KHEADERS).exists():
+        return None, f"{KHEADERS} (CONFIG_IKHEADERS: BCC unpacks it itself)"
     prepared = bcc_cache(release)
     if (prepared / STAMP).exists():
         info = json.loads((prepared / STAMP).read_text())
         return prepared, f"{prepared} (Debian {info.get('headers')}, config of {release})"
     return None, (f"none: no /lib/modules/{release}/build, no BCC_KERNEL_SOURCE, no kheaders; "
                   f"prepare them with: python3 -m tmigr_trace.collectors.bcc_headers")
+
+
+KHEADERS = "/sys/kernel/kheaders.tar.xz"
+
+
+def headers_found(release: str | None = None) -> tuple[bool, str]:
+    """(BCC has headers for this kernel, where or what is missing)."""
+    src, how = kernel_source(release)
+    return src is not None or how.startswith(KHEADERS), how
 
 
 def kernel_config_text() -> tuple[str, str]:
@@ -191,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         if src is not None and not str(src).startswith(str(bcc_cache().parent)):
             print(f"BCC headers: {how}")
             return 0
-        if "kheaders" in how:
+        if how.startswith(KHEADERS):
             print(f"BCC headers: {how}")
             return 0
     try:

@@ -49,10 +49,10 @@ def import_bcc():
 
 def use_kernel_source() -> str:
     """Point BCC at headers it can compile against (env BCC_KERNEL_SOURCE); returns where."""
-    from .bcc_headers import kernel_source
+    from .bcc_headers import headers_found, kernel_source
 
     src, how = kernel_source()
-    if src is None and "kheaders" not in how:
+    if not headers_found()[0]:
         raise TmigrError(f"BCC has no kernel headers for {os.uname().release}: {how}")
     if src is not None and not os.environ.get("BCC_KERNEL_SOURCE") and not str(src).startswith("/lib/modules/"):
         os.environ["BCC_KERNEL_SOURCE"] = str(src)

@@ -4,7 +4,8 @@
                                           [--buffer-kb 4096] [--rounds 2]
 
 For each round, back to back on the same workload (started beside the collector, not as its
-child, see benchmarks/capture_loss.py): ``tmigr-trace capture`` (ftrace, binary pages) and
+child, once the collector records: on a loaded box the start-up, BCC's compile included, can take
+seconds; stopped with SIGINT when the workload is done): ``tmigr-trace capture`` (ftrace, binary pages) and
 ``tmigr-trace capture --backend bcc`` (ring buffer). Printed per run: events recorded and per
 second, lost events (``meta.lost_events``; BCC also its recursion misses), the collector's CPU
 time (user + system) and per event. A collector has a fixed cost (Python start-up; BCC also the
@@ -19,6 +20,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,8 +41,42 @@ def collector(backend: str, out: Path, seconds: float, kb: int, ctx: list[str]) 
     return cmd + (["--backend", "bcc"] if backend == "bcc" else [])
 
 
+def recording(pid: int, backend: str) -> bool:
+    """ftrace: the capture's instance has tracing on; bcc: its programs are loaded (+0.5 s)."""
+    if backend == "ftrace":
+        p = Path(f"/sys/kernel/tracing/instances/tmigr-trace-{pid}/tracing_on")
+        return p.exists() and p.read_text().strip() == "1"
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    if sum("bpf-prog" in x for x in links) >= 9:
+        time.sleep(0.5)
+        return True
+    return False
+
+
+def run_beside(cmd: list[str], backend: str, workload: list[str] | None) -> tuple[float, float]:
+    """(box idle share, collector CPU seconds) of a capture with the workload run beside it."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if workload:
+        while not recording(p.pid, backend):
+            if p.poll() is not None:
+                sys.exit(f"{backend} capture exited early: {p.stderr.read().strip()}")
+            time.sleep(0.1)
+    i0, t0 = capture_loss.idle_share()
+    if workload:
+        subprocess.run(workload)
+        p.send_signal(signal.SIGINT)
+    _, status, ru = os.wait4(p.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"{backend} capture: exit {os.waitstatus_to_exitcode(status)}: {p.stderr.read().strip()}")
+    i1, t1 = capture_loss.idle_share()
+    return (i1 - i0) / max(1, t1 - t0), ru.ru_utime + ru.ru_stime
+
+
 def measure(backend: str, out: Path, a, wl: list[str] | None, ctx: list[str]) -> dict:
-    idle, cpu_s = capture_loss.run(collector(backend, out, a.duration + 1 if wl else 0.5, a.buffer_kb, ctx), wl)
+    idle, cpu_s = run_beside(collector(backend, out, a.duration + 120 if wl else 0.5, a.buffer_kb, ctx), backend, wl)
     import tmigr_trace
 
     t = tmigr_trace.load(out)

@@ -17,6 +17,7 @@ descriptors, so even a SIGKILL detaches them. The capture detaches explicitly on
 from __future__ import annotations
 
 import ctypes
+import mmap
 import os
 import signal
 import subprocess
@@ -36,11 +37,13 @@ from tmigr_trace.store import TraceWriter, conform
 
 from .bcc_loader import import_bcc, use_kernel_source
 from .bcc_program import RecordDecoder, generate
+from .bpf_ringbuf import FixedRingReader
 from .live import CaptureResult, require_tracefs
 from .ringbuffer import EventFormat, parse_format
 from .topology import snapshot
 
 POLL_S = 0.1
+RING_SCALE = 4
 MERGE_MARGIN_NS = 500_000_000
 CLOCK_SOURCE = "bpf_ktime_get_ns (CLOCK_MONOTONIC, ktime_get_mono_fast_ns: the clock of trace_clock=mono)"
 
@@ -98,12 +101,17 @@ class BccProbe:
     attached: list[str] = field(default_factory=list)
     chunks: list[bytes] = field(default_factory=list)
     perf_lost: int = 0
+    ring_bytes: int = 0
+    reader: object = None            # FixedRingReader over the ring buffer's mmap
 
     def load(self, buffer_kb: int, cpus: list[int] | None) -> None:
         bcc = import_bcc()
         ncpu = len(_online_cpus())
-        # one shared ring: all CPUs' buffer_kb, in a power of two of pages (a ring buffer rule)
-        ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu // 4) - 1).bit_length())
+        # one shared ring for all CPUs, holding about as many events as ftrace's per-CPU buffers of
+        # the same --buffer-kb (a record here is ~3x an ftrace entry: RING_SCALE), in a power of
+        # two of pages (a ring buffer rule)
+        ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu * RING_SCALE // 4) - 1).bit_length())
+        self.ring_bytes = ring_pages * mmap.PAGESIZE
         text = generate(self.formats, ring_pages, perf=self.buffer == "perf")
         if cpus is not None:
             text = _with_cpu_filter(text, len(self.formats))
@@ -138,12 +146,8 @@ class BccProbe:
 
             pages = 1 << max(0, (max(1, buffer_kb // 4) - 1).bit_length())
             self.bpf["events"].open_perf_buffer(on_event, page_cnt=pages, lost_cb=on_lost)
-        else:
-            def on_record(ctx, data, size):
-                chunks.append(ctypes.string_at(data, size))
-                return 0
-
-            self.bpf["events"].open_ring_buffer(on_record)
+        else:  # read the ring's memory in batches (collectors/bpf_ringbuf.py), no callback per record
+            self.reader = FixedRingReader(self.bpf["events"].map_fd, self.ring_bytes, self.record_size)
 
     def attach(self) -> None:
         for i, fmt in enumerate(self.formats):
@@ -160,10 +164,9 @@ class BccProbe:
 
     def consume(self) -> bytes:
         """Everything the buffer holds now, as one run of records."""
-        if self.buffer == "perf":
-            self.bpf.perf_buffer_poll(timeout=0)
-        else:
-            self.bpf.ring_buffer_consume()
+        if self.buffer != "perf":
+            return self.reader.consume()
+        self.bpf.perf_buffer_poll(timeout=0)
         data = b"".join(self.chunks)
         self.chunks.clear()
         return data
@@ -210,6 +213,9 @@ class BccProbe:
         self.attached.clear()
 
     def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
         if self.bpf is not None:
             self.detach()
             try:
@@ -370,9 +376,11 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     misses: dict[str, int] = {}
     prog_stats: dict[str, int] = {}
 
-    def drain(final: bool) -> None:
+    def drain(final: bool) -> int:
+        """Reads and stores what the buffer holds; returns the bytes read."""
         nonlocal rows, partial
-        data = partial + probe.consume()
+        got = probe.consume()
+        data = partial + got
         whole = len(data) - len(data) % decoder.record_size
         partial = data[whole:]
         if whole:
@@ -383,6 +391,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         if t is not None:
             writer.write(t)
             rows += t.num_rows
+        return len(got)
 
     try:
         if status:
@@ -407,12 +416,14 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
                 stop["why"] = f"workload exited ({proc.returncode})"
                 break
             start = time.monotonic()
-            drain(False)
+            got = drain(False)
             if status:
                 lost = sum(d for _, d in probe.counts().values())
                 status({"phase": "capturing", "elapsed": elapsed, "events": rows, "lost": lost,
                         "rate": rows / elapsed if elapsed > 0 else 0.0})
-            time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
+            # a poll that found an eighth of the ring filled: poll again at once
+            if probe.buffer == "perf" or got * 8 < probe.ring_bytes:
+                time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
         probe.record(False)  # nothing new arrives; what the buffer holds is read below
         t_stop = time.monotonic()
         probe.detach()

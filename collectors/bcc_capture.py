@@ -112,9 +112,7 @@ class BccProbe:
         # two of pages (a ring buffer rule)
         ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu * RING_SCALE // 4) - 1).bit_length())
         self.ring_bytes = ring_pages * mmap.PAGESIZE
-        text = generate(self.formats, ring_pages, perf=self.buffer == "perf")
-        if cpus is not None:
-            text = _with_cpu_filter(text, len(self.formats))
+        text = generate(self.formats, ring_pages, perf=self.buffer == "perf", cpu_filter=cpus is not None)
         with _stderr_captured() as errors:
             try:
                 self.bpf = bcc.BPF(text=text.encode(), cflags=["-w"])
@@ -295,18 +293,6 @@ def load_check() -> str:
     finally:
         probe.close()
     return f"compiled, loaded and attached one handler ({probe.buffer})"
-
-
-def _with_cpu_filter(text: str, n: int) -> str:
-    """Handlers return at once on a CPU not in the ``allowed`` map (capture --cpus)."""
-    text = text.replace("BPF_PERCPU_ARRAY(counts", "BPF_ARRAY(allowed, u8, 4096);\nBPF_PERCPU_ARRAY(counts", 1)
-    for i in range(n):
-        text = text.replace(f"int tp_{i}(struct tp_{i}_args *args) {{\n",
-                            f"int tp_{i}(struct tp_{i}_args *args) {{\n"
-                            "    int cpu_ = bpf_get_smp_processor_id();\n"
-                            "    u8 *ok_ = allowed.lookup(&cpu_);\n"
-                            "    if (!ok_ || !*ok_)\n        return 0;\n", 1)
-    return text
 
 
 def _cpulist(path: str) -> list[int]:

@@ -93,8 +93,9 @@ def _args_struct(fmt: EventFormat, ident: str) -> str:
     return "\n".join(lines + checks)
 
 
-def generate(formats: list[EventFormat], ring_pages: int, perf: bool) -> str:
-    """The whole BPF C program: maps, record struct, one handler per tracepoint (``tp_<i>``)."""
+def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter: bool = False) -> str:
+    """The whole BPF C program: maps, record struct, one handler per tracepoint (``tp_<i>``).
+    ``cpu_filter``: handlers return at once on a CPU whose ``allowed`` entry is not 1 (--cpus)."""
     nbytes = data_bytes(formats)
     out = [
         f"struct tmigr_rec {{ u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad; char comm[16];"
@@ -102,6 +103,7 @@ def generate(formats: list[EventFormat], ring_pages: int, perf: bool) -> str:
         "struct cpu_count { u64 seq; u64 drops; };",
         "BPF_PERCPU_ARRAY(counts, struct cpu_count, 1);",
         "BPF_ARRAY(control, u32, 1);  /* [0]: 1 = record (set once every handler is attached) */",
+        "BPF_ARRAY(allowed, u8, 4096);" if cpu_filter else "",
         "BPF_PERF_OUTPUT(events);" if perf else f"BPF_RINGBUF_OUTPUT(events, {ring_pages});",
     ]
     for i, fmt in enumerate(formats):
@@ -116,10 +118,12 @@ def generate(formats: list[EventFormat], ring_pages: int, perf: bool) -> str:
             reserve = ("    struct tmigr_rec *r = events.ringbuf_reserve(sizeof(struct tmigr_rec));\n"
                        "    if (!r) {\n        c->drops++;\n        return 0;\n    }")
             submit = f"    events.ringbuf_submit(r, {BPF_RB_NO_WAKEUP});"
+        filt = ("\n    int cpu_ = bpf_get_smp_processor_id();\n    u8 *ok_ = allowed.lookup(&cpu_);\n"
+                "    if (!ok_ || !*ok_)\n        return 0;") if cpu_filter else ""
         out.append(f"""/* {fmt.system}:{fmt.name} */
 int {ident}(struct {ident}_args *args) {{
     u64 ts = bpf_ktime_get_ns();
-    u32 zero = 0;
+    u32 zero = 0;{filt}
     u32 *on = control.lookup(&zero);
     if (!on || !*on)
         return 0;

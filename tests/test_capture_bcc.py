@@ -140,13 +140,23 @@ def _window(f, b, margin_ns=20_000_000):
     return lo, hi
 
 
+FIELDS = ["pid", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "num_children", "groupmask",
+          "childmask", "active", "migrator", "wakeup", "nextevt", "group_next_expiry", "child_evt_expiry",
+          "group_lvl", "child_evtcpu", "child_active", "group_active", "state", "cpu_id", "timer", "function",
+          "now", "baseclk", "expires", "flags"]
+
+
 def _matched_rows(fx, bx):
-    """Per CPU: (ftrace rows, BCC rows) that are the same events (difflib over the event names,
-    then the two stamps within 2 ms), and the ftrace rows BCC does not have."""
+    """One CPU's rows of both captures paired as the same events: the longest common subsequence
+    (difflib) of the rows' event name and every field value (null where the event has none), so
+    a pair is equal in all of them; returns (ftrace rows, BCC rows, ftrace rows left unpaired)."""
     import difflib
 
-    fe, be = list(fx.event.astype(str)), list(bx.event.astype(str))
-    sm = difflib.SequenceMatcher(None, fe, be, autojunk=False)
+    def keys(df):
+        cols = [df.event.astype(str)] + [df[c].astype(object).where(df[c].notna(), None) for c in FIELDS]
+        return list(zip(*cols))
+
+    sm = difflib.SequenceMatcher(None, keys(fx), keys(bx), autojunk=False)
     fi, bi, missing = [], [], []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
@@ -154,9 +164,7 @@ def _matched_rows(fx, bx):
             bi += range(j1, j2)
         elif op in ("delete", "replace"):
             missing += range(i1, i2)
-    f, b = fx.iloc[fi].reset_index(drop=True), bx.iloc[bi].reset_index(drop=True)
-    close = np.abs(b.ts.to_numpy() - f.ts.to_numpy()) < 2_000_000
-    return f[close].reset_index(drop=True), b[close].reset_index(drop=True), fx.iloc[missing]
+    return fx.iloc[fi].reset_index(drop=True), bx.iloc[bi].reset_index(drop=True), fx.iloc[missing]
 
 
 ATTEMPTS = 3
@@ -232,23 +240,17 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
     bc = bd[(bd.ts >= lo) & (bd.ts < hi)].event.astype(str).value_counts()
     for ev, n in fc.items():
         assert n - n // 50 - 3 <= bc.get(ev, 0) <= n + 3, (ev, n, bc.get(ev, 0))
-    fields = ["pid", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "num_children", "groupmask",
-              "childmask", "active", "migrator", "wakeup", "nextevt", "group_next_expiry", "child_evt_expiry",
-              "group_lvl", "child_evtcpu", "child_active", "group_active", "state", "cpu_id", "timer", "function",
-              "now", "baseclk", "expires", "flags"]
     for cpu in sorted(fw.cpu.unique()):
         fx = fw[fw.cpu == cpu].reset_index(drop=True)
         bx = bw[bw.cpu == cpu].reset_index(drop=True)
         fm, bm, missing = _matched_rows(fx, bx)
+        # all but the few rows BCC did not get pair up with a BCC row equal in every field
         assert len(fm) >= len(fx) - len(fx) // 50 - 3, (cpu, len(fx), len(fm), missing.event.value_counts())
-        for col in fields:  # exactly equal where both record them (null where the event has none)
-            a, c = fm[col], bm[col]
-            assert (a.isna() == c.isna()).all(), (cpu, col)
-            assert (a[a.notna()].to_numpy() == c[c.notna()].to_numpy()).all(), (cpu, col)
         # both stamps are CLOCK_MONOTONIC taken in the same tracepoint call (ftrace's probe runs
         # first, then the BPF one): the BCC stamp is the later, by microseconds
         skew = bm.ts.to_numpy() - fm.ts.to_numpy()
         assert 0 <= np.median(skew) < 100_000, (cpu, np.median(skew))
+        assert (np.abs(skew) < 5_000_000).mean() > 0.99, (cpu, np.percentile(np.abs(skew), [50, 99, 100]))
 
 
 def test_bcc_capture_replays_without_divergence(both_at_once):

@@ -360,6 +360,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     partial = b""
     t_stop = t0
     misses: dict[str, int] = {}
+    shown = {"at": 0.0, "lost": 0}
     prog_stats: dict[str, int] = {}
 
     def drain(final: bool) -> int:
@@ -404,8 +405,12 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             start = time.monotonic()
             got = drain(False)
             if status:
-                lost = sum(d for _, d in probe.counts().values())
-                status({"phase": "capturing", "elapsed": elapsed, "events": rows, "lost": lost,
+                # reading the drop counters is a bpf() syscall, during which the kernel skips BPF
+                # programs on this CPU (bpf_disable_instrumentation): once a second, not per poll
+                if time.monotonic() - shown["at"] >= 1.0:
+                    shown["lost"] = sum(d for _, d in probe.counts().values())
+                    shown["at"] = time.monotonic()
+                status({"phase": "capturing", "elapsed": elapsed, "events": rows, "lost": shown["lost"],
                         "rate": rows / elapsed if elapsed > 0 else 0.0})
             # a poll that found an eighth of the ring filled: poll again at once
             if probe.buffer == "perf" or got * 8 < probe.ring_bytes:

@@ -40,6 +40,8 @@ def capture_cmd(
         raise TmigrError("--buffer-kb must be at least 4")
     if backend not in ("ftrace", "bcc"):
         raise TmigrError(f"--backend {backend!r}: use ftrace or bcc")
+    if backend == "ftrace" and bcc_buffer != "auto":
+        raise TmigrError("--bcc-buffer is for --backend bcc")
     if backend == "bcc":
         from functools import partial
 

@@ -394,3 +394,21 @@ def test_doctor_proves_bcc_loads(cli):
     line = next(x for x in r.stdout.splitlines() if "BCC load" in x)
     assert line.startswith("ok") and "attached" in line
     assert "yes capture --backend bcc" in r.stdout
+
+
+def test_prepared_headers_are_found_and_preparing_again_is_a_no_op(capsys):
+    """setup.sh runs `python -m tmigr_trace.collectors.bcc_headers --if-missing` on every install."""
+    prepared = bcc_headers.bcc_cache()
+    if not (prepared / bcc_headers.STAMP).exists():
+        pytest.skip(f"headers not prepared on this box ({prepared})")
+    stamp = json.loads((prepared / bcc_headers.STAMP).read_text())
+    before = (prepared / "include/generated/autoconf.h").stat().st_mtime_ns
+    assert bcc_headers.main(["--if-missing"]) == 0
+    out = capsys.readouterr().out
+    assert "cached" in out or "BCC_KERNEL_SOURCE" in out or "/lib/modules" in out
+    assert (prepared / "include/generated/autoconf.h").stat().st_mtime_ns == before
+    text, _ = bcc_headers.kernel_config_text()
+    assert (prepared / "include/generated/autoconf.h").read_text() == bcc_headers.autoconf_h(text)
+    assert stamp["release"] == os.uname().release and (prepared / "include/linux/kconfig.h").exists()
+    found, how = bcc_headers.headers_found()
+    assert found and (str(prepared) in how or "BCC_KERNEL_SOURCE" in how or "/lib/modules" in how)

@@ -412,3 +412,15 @@ def test_prepared_headers_are_found_and_preparing_again_is_a_no_op(capsys):
     assert stamp["release"] == os.uname().release and (prepared / "include/linux/kconfig.h").exists()
     found, how = bcc_headers.headers_found()
     assert found and (str(prepared) in how or "BCC_KERNEL_SOURCE" in how or "/lib/modules" in how)
+
+
+def test_missing_bcc_module_is_named_with_its_debian_package(tmp_path, monkeypatch):
+    """Where python3-bpfcc is absent (simulated: an empty dist-packages, no bcc imported yet)."""
+    from tmigr_trace.collectors import bcc_loader
+    from tmigr_trace.errors import TmigrError
+
+    monkeypatch.setattr(bcc_loader, "DEBIAN_DIST", tmp_path)
+    monkeypatch.delitem(sys.modules, "bcc", raising=False)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if "dist-packages" not in p])
+    with pytest.raises(TmigrError, match="apt install python3-bpfcc"):
+        bcc_loader.import_bcc()

@@ -37,6 +37,7 @@ from tmigr_trace.store import TraceWriter, conform
 
 from .bcc_loader import import_bcc, use_kernel_source
 from .bcc_program import RecordDecoder, generate
+from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
 from .bpf_ringbuf import FixedRingReader
 from .live import CaptureResult, require_tracefs
 from .ringbuffer import EventFormat, parse_format
@@ -192,9 +193,9 @@ class BccProbe:
         for i in range(len(self.formats)):
             fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
             info = prog_info(fn.fd) if fn is not None else None
-            if info is not None and len(info) >= _RUN_CNT_OFFSET + 8:
-                ns += int.from_bytes(info[_RUN_TIME_NS_OFFSET:_RUN_TIME_NS_OFFSET + 8], "little")
-                runs += int.from_bytes(info[_RUN_CNT_OFFSET:_RUN_CNT_OFFSET + 8], "little")
+            if info is not None and len(info) >= RUN_CNT_OFFSET + 8:
+                ns += int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
+                runs += int.from_bytes(info[RUN_CNT_OFFSET:RUN_CNT_OFFSET + 8], "little")
         return {"runs": runs, "run_time_ns": ns}
 
     def detach(self) -> None:
@@ -221,40 +222,6 @@ class BccProbe:
             except Exception:
                 pass
             self.bpf = None
-
-
-_SYS_BPF = {"x86_64": 321, "aarch64": 280, "riscv64": 280}
-_BPF_OBJ_GET_INFO_BY_FD = 15
-_PROG_INFO_SIZE = 232            # sizeof(struct bpf_prog_info), v6.x uapi/linux/bpf.h
-_RECURSION_MISSES_OFFSET = 208   # offsetof(struct bpf_prog_info, recursion_misses), v5.12+
-_RUN_TIME_NS_OFFSET, _RUN_CNT_OFFSET = 192, 200  # counted while sysctl kernel.bpf_stats_enabled=1
-
-
-def prog_info(fd: int) -> bytes | None:
-    """``struct bpf_prog_info`` of a loaded program (BPF_OBJ_GET_INFO_BY_FD), or None."""
-    nr = _SYS_BPF.get(os.uname().machine)
-    if nr is None:
-        return None
-    info = ctypes.create_string_buffer(_PROG_INFO_SIZE)
-
-    class Attr(ctypes.Structure):
-        _fields_ = [("bpf_fd", ctypes.c_uint32), ("info_len", ctypes.c_uint32), ("info", ctypes.c_uint64)]
-
-    attr = Attr(fd, _PROG_INFO_SIZE, ctypes.addressof(info))
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.syscall(nr, _BPF_OBJ_GET_INFO_BY_FD, ctypes.byref(attr), ctypes.sizeof(attr)) != 0:
-        return None
-    return info.raw[:attr.info_len]
-
-
-def prog_recursion_misses(fd: int) -> int:
-    """How often the kernel skipped this program because a BPF program was already running on
-    that CPU (``trace_call_bpf``'s ``bpf_prog_active`` guard: e.g. a softirq's event while one of
-    our handlers ran, or while a bpf() map syscall ran there). 0 where the kernel cannot say."""
-    info = prog_info(fd)
-    if info is None or len(info) < _RECURSION_MISSES_OFFSET + 8:
-        return 0
-    return int.from_bytes(info[_RECURSION_MISSES_OFFSET:_RECURSION_MISSES_OFFSET + 8], "little")
 
 
 class _stderr_captured:

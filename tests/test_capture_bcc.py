@@ -286,10 +286,10 @@ def _prog_ids_held_by(pid: int) -> set[int]:
 
 def _loaded_prog_ids() -> set[int]:
     """IDs of loaded BPF programs named tp_<N> (the collector's), by walking BPF_PROG_GET_NEXT_ID."""
-    from tmigr_trace.collectors.bcc_capture import _SYS_BPF, prog_info
+    from tmigr_trace.collectors.bpf_proginfo import SYS_BPF, prog_info
 
     libc = ctypes.CDLL(None, use_errno=True)
-    nr = _SYS_BPF[os.uname().machine]
+    nr = SYS_BPF[os.uname().machine]
 
     class IdAttr(ctypes.Structure):
         _fields_ = [("start_id", ctypes.c_uint32), ("next_id", ctypes.c_uint32), ("open_flags", ctypes.c_uint32)]

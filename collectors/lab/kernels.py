@@ -201,6 +201,12 @@ class PrivateApt:
         out = sorted(entries.values(), key=lambda e: (version_tuple(e.release), _debver_key(e.version)))
         return out
 
+    def search_names(self, regex: str) -> list[str]:
+        """Package names matching ``regex`` in the private lists."""
+        self.update()
+        return [line.split(" - ")[0].strip() for line in
+                self._run("apt-cache", "search", "--names-only", regex).splitlines()]
+
     def show(self, package: str) -> dict[str, str]:
         text = self._run("apt-cache", "show", package)
         stanza = text.split("\n\n")[0]
@@ -220,11 +226,11 @@ class PrivateApt:
 
     def download(self, package: str, version: str, dest: Path) -> Path:
         dest.mkdir(parents=True, exist_ok=True)
-        found = list(dest.glob(f"{package}_{_quote_ver(version)}_amd64.deb"))
+        found = list(dest.glob(f"{package}_{_quote_ver(version)}_*.deb"))
         if found:
             return found[0]
         self._run("apt-get", "-q", "download", f"{package}={version}", cwd=dest)
-        found = list(dest.glob(f"{package}_{_quote_ver(version)}_amd64.deb"))
+        found = list(dest.glob(f"{package}_{_quote_ver(version)}_*.deb"))
         if not found:
             raise TmigrError(f"apt-get download {package}={version}: no .deb appeared in {dest}")
         return found[0]

@@ -17,6 +17,8 @@ def capture_cmd(
     cpus: Optional[str] = typer.Option(None, "-c", "--cpus", help="record only these CPUs, e.g. 0,2-3"),
     with_context: bool = typer.Option(False, "--with-context", help="also record power:cpu_idle, timer:timer_expire_entry, timer:timer_start, ..."),
     text: bool = typer.Option(False, "--text", help="read the text trace_pipe instead of the binary pages (fallback)"),
+    backend: str = typer.Option("ftrace", "--backend", help="ftrace (tracefs instance, default) or bcc (BPF programs, docs/bcc.md)"),
+    bcc_buffer: str = typer.Option("auto", "--bcc-buffer", help="bcc: ringbuf (one BPF ring buffer), perf (per-CPU perf buffers) or auto"),
     force: bool = typer.Option(False, "--force", "-f", help="overwrite OUT if it exists"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no live status line, no summary"),
     workload: Optional[List[str]] = typer.Argument(None, help="command to run during the capture (after --)"),
@@ -38,13 +40,26 @@ def capture_cmd(
     cpu_list = parse_cpu_list(cpus) if cpus else None
     if buffer_kb < 4:
         raise TmigrError("--buffer-kb must be at least 4")
+    if backend not in ("ftrace", "bcc"):
+        raise TmigrError(f"--backend {backend!r}: use ftrace or bcc")
+    if backend == "ftrace" and bcc_buffer != "auto":
+        raise TmigrError("--bcc-buffer is for --backend bcc")
+    if backend == "bcc":
+        from functools import partial
+
+        from ..collectors.bcc_capture import capture_bcc
+
+        capture = partial(capture_bcc, buffer=bcc_buffer)
 
     if not progress.enabled(quiet):
         res = capture(out, duration=secs, buffer_kb=buffer_kb, cpus=cpu_list, with_context=with_context,
-                      workload=workload or None, text=text, force=force)
+                      workload=workload or None, force=force, text=text)
     else:
         with err_console.status("starting capture ...") as st:
             def show(s: dict) -> None:
+                if s.get("phase") == "compiling BPF":
+                    st.update("compiling and loading the BPF programs (BCC) ...")
+                    return
                 st.update(f"capturing  {s['elapsed']:6.1f}s  {s['events']:>10,} events  "
                           f"{s['rate']:>9,.0f}/s  lost {s['lost']:,}  (Ctrl-C stops)")
             res = capture(out, duration=secs, buffer_kb=buffer_kb, cpus=cpu_list, with_context=with_context,

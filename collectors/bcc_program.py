@@ -1,0 +1,218 @@
+"""The BPF side of the BCC collector, generated from the running kernel's tracepoint format files.
+
+For every tracepoint, :func:`generate` writes the C struct of its record exactly as its tracefs
+``format`` file lays it out (offsets checked with ``_Static_assert``) and a handler that copies
+the fields the store keeps into one fixed-size record::
+
+    struct tmigr_rec { u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad;
+                       char comm[16]; u8 data[N]; }   // data: the record bytes from offset 8 on
+
+``ts`` is ``bpf_ktime_get_ns()`` (CLOCK_MONOTONIC, ``ktime_get_mono_fast_ns``: the clock of
+``trace_clock=mono``); ``seq`` a per-CPU counter that also counts the events that found the buffer
+full (a gap in ``seq`` is where events were lost, as in the ftrace path), counted per CPU in the
+``drops`` map. Handlers record only while ``control[0]`` is 1: attaching and detaching a dozen
+tracepoints takes hundreds of milliseconds, and a window where some are attached and others not
+would look like lost events; the flag opens and closes the window for all of them at once (the
+``tracing_on`` of this path). Records go to one BPF ring buffer (``BPF_RINGBUF_OUTPUT``, v5.8+) or, where the
+kernel lacks one, per-CPU perf buffers. The first 8 bytes of a tracepoint record (``common_*``)
+are not readable by a BPF program (``tp_prog_is_valid_access``), so ``pid``/``tgid`` come from
+``bpf_get_current_pid_tgid()`` and the latency flags are not recorded.
+
+:class:`RecordDecoder` turns a run of such records into store columns with numpy, per event type
+and field, using the same format-field -> column mapping as the ring-buffer page decoder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
+
+from .ringbuffer import EventFormat, FieldFormat
+
+HEADER_BYTES = 48  # ts, seq, pid, tgid, event, cpu, pad, comm[16]
+COMMON_BYTES = 8   # struct trace_entry at the start of every tracepoint record
+BPF_RB_NO_WAKEUP = 1
+
+
+@dataclass(frozen=True)
+class KeptField:
+    """A format field the store keeps: its column and where it sits in the record's data."""
+
+    column: str
+    field: FieldFormat
+
+    @property
+    def data_offset(self) -> int:
+        return self.field.offset - COMMON_BYTES
+
+
+def kept_fields(fmt: EventFormat) -> list[KeptField]:
+    """Fields of ``fmt`` that map to a store column (scalars of 1, 2, 4 or 8 bytes)."""
+    out = []
+    for f in fmt.fields:
+        if f.name.startswith("common_") or f.size not in (1, 2, 4, 8) or "[" in f.ctype or "__data_loc" in f.ctype:
+            continue
+        col = column_for_key(fmt.name, f.name)
+        if col is not None:
+            out.append(KeptField(col, f))
+    return out
+
+
+def data_bytes(formats: list[EventFormat]) -> int:
+    """Bytes of ``data`` every record carries: the largest kept field end, rounded up to 8."""
+    end = max([COMMON_BYTES] + [k.field.offset + k.field.size for f in formats for k in kept_fields(f)])
+    return max(8, -(-(end - COMMON_BYTES) // 8) * 8)
+
+
+def _ctype(f: FieldFormat) -> str:
+    return f"{'s' if f.signed else 'u'}{f.size * 8}"
+
+
+def _args_struct(fmt: EventFormat, ident: str) -> str:
+    """The tracepoint record as C, every field at its format offset (gaps padded)."""
+    lines = [f"struct {ident}_args {{", "    u64 __common;"]
+    pos = COMMON_BYTES
+    checks = []
+    for f in sorted(fmt.fields, key=lambda f: f.offset):
+        if f.offset < COMMON_BYTES:
+            continue
+        if f.offset > pos:
+            lines.append(f"    u8 __pad{pos}[{f.offset - pos}];")
+        if f.size in (1, 2, 4, 8) and "[" not in f.ctype and "__data_loc" not in f.ctype:
+            lines.append(f"    {_ctype(f)} {f.name};")
+            checks.append(f"_Static_assert(__builtin_offsetof(struct {ident}_args, {f.name}) == {f.offset}, "
+                          f"\"{fmt.name}.{f.name}\");")
+        else:
+            lines.append(f"    u8 __skip{f.offset}[{f.size}];")
+        pos = f.offset + f.size
+    lines.append("} __attribute__((packed));")
+    return "\n".join(lines + checks)
+
+
+def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter: bool = False) -> str:
+    """The whole BPF C program: maps, record struct, one handler per tracepoint (``tp_<i>``).
+    ``cpu_filter``: handlers return at once on a CPU whose ``allowed`` entry is not 1 (--cpus)."""
+    nbytes = data_bytes(formats)
+    out = [
+        f"struct tmigr_rec {{ u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad; char comm[16];"
+        f" u8 data[{nbytes}]; }};",
+        "struct cpu_count { u64 seq; u64 drops; };",
+        "BPF_PERCPU_ARRAY(counts, struct cpu_count, 1);",
+        "BPF_ARRAY(control, u32, 1);  /* [0]: 1 = record (set once every handler is attached) */",
+        "BPF_ARRAY(allowed, u8, 4096);" if cpu_filter else "",
+        "BPF_PERF_OUTPUT(events);" if perf else f"BPF_RINGBUF_OUTPUT(events, {ring_pages});",
+    ]
+    for i, fmt in enumerate(formats):
+        ident = f"tp_{i}"
+        out.append(_args_struct(fmt, ident))
+        copies = "\n".join(f"    *({_ctype(k.field)} *)&r->data[{k.data_offset}] = args->{k.field.name};"
+                           for k in kept_fields(fmt))
+        if perf:
+            reserve = "    struct tmigr_rec rec = {};\n    struct tmigr_rec *r = &rec;"
+            submit = "    if (events.perf_submit(args, r, sizeof(*r)) < 0)\n        c->drops++;"
+        else:
+            reserve = ("    struct tmigr_rec *r = events.ringbuf_reserve(sizeof(struct tmigr_rec));\n"
+                       "    if (!r) {\n        c->drops++;\n        return 0;\n    }")
+            submit = f"    events.ringbuf_submit(r, {BPF_RB_NO_WAKEUP});"
+        filt = ("\n    int cpu_ = bpf_get_smp_processor_id();\n    u8 *ok_ = allowed.lookup(&cpu_);\n"
+                "    if (!ok_ || !*ok_)\n        return 0;") if cpu_filter else ""
+        out.append(f"""/* {fmt.system}:{fmt.name} */
+int {ident}(struct {ident}_args *args) {{
+    u64 ts = bpf_ktime_get_ns();
+    u32 zero = 0;{filt}
+    u32 *on = control.lookup(&zero);
+    if (!on || !*on)
+        return 0;
+    struct cpu_count *c = counts.lookup(&zero);
+    if (!c)
+        return 0;
+    u64 seq = c->seq++;
+{reserve}
+    u64 id = bpf_get_current_pid_tgid();
+    r->ts = ts;
+    r->seq = seq;
+    r->pid = (u32)id;
+    r->tgid = id >> 32;
+    r->event = {i};
+    r->cpu = bpf_get_smp_processor_id();
+    r->pad = 0;
+    bpf_get_current_comm(&r->comm, sizeof(r->comm));
+{copies}
+{submit}
+    return 0;
+}}""")
+    return "\n".join(out) + "\n"
+
+
+def record_dtype(formats: list[EventFormat]) -> np.dtype:
+    """numpy view of ``struct tmigr_rec`` (little-endian, no padding: 48 + data bytes)."""
+    return np.dtype([("ts", "<u8"), ("seq", "<u8"), ("pid", "<i4"), ("tgid", "<i4"), ("event", "<u2"),
+                     ("cpu", "<u2"), ("pad", "<u4"), ("comm", "S16"), ("data", "u1", (data_bytes(formats),))])
+
+
+class RecordDecoder:
+    """Fixed-size records (bytes, any number) -> store-schema column arrays."""
+
+    def __init__(self, formats: list[EventFormat]):
+        self.formats = formats
+        self.dtype = record_dtype(formats)
+        self.names = pa.array([f.name for f in formats], pa.string())
+        self.plans = []
+        for fmt in formats:
+            plan = []
+            for k in kept_fields(fmt):
+                src = np.dtype(f"<{'i' if k.field.signed else 'u'}{k.field.size}")
+                dst = np.dtype(COLUMN_BY_NAME[k.column].type.to_pandas_dtype())
+                plan.append((k.column, k.data_offset, src, dst))
+            self.plans.append(plan)
+        self._comm_cache: dict[bytes, str] = {}
+
+    @property
+    def record_size(self) -> int:
+        return self.dtype.itemsize
+
+    def decode(self, buf: bytes) -> dict[str, object]:
+        """Columns of the records in ``buf`` (a whole number of records), in buffer order."""
+        rec = np.frombuffer(buf, dtype=self.dtype)
+        n = rec.size
+        code = rec["event"].astype(np.int16)
+        cols: dict[str, object] = {
+            "ts": rec["ts"].astype(np.int64), "cpu": rec["cpu"].astype(np.int32), "seq": rec["seq"].astype(np.int64),
+            "pid": rec["pid"].copy(), "tgid": rec["tgid"].copy(),
+            "event": pa.DictionaryArray.from_arrays(pa.array(code, pa.int16()), self.names),
+        }
+        comm = rec["comm"]
+        idle = rec["pid"] == 0
+        if idle.any():  # pid 0 is the idle task on every CPU (swapper/N); ftrace prints <idle>
+            comm = comm.copy()
+            comm[idle] = b"<idle>"
+        uniq, inv = np.unique(comm, return_inverse=True)
+        names = [self._comm(bytes(u)) for u in uniq]
+        cols["comm"] = pa.DictionaryArray.from_arrays(pa.array(inv.astype(np.int32), pa.int32()),
+                                                      pa.array(names, pa.string()))
+        data = rec["data"]
+        values: dict[str, np.ndarray] = {}
+        valid: dict[str, np.ndarray] = {}
+        for k in np.unique(code):
+            rows = np.flatnonzero(code == k)
+            for col, off, src, dst in self.plans[int(k)]:
+                v = np.ascontiguousarray(data[rows, off: off + src.itemsize]).view(src).ravel().astype(dst)
+                if col not in values:
+                    values[col] = np.zeros(n, dtype=dst)
+                    valid[col] = np.zeros(n, dtype=bool)
+                values[col][rows] = v
+                valid[col][rows] = True
+        for col, arr in values.items():
+            ok = valid[col]
+            cols[col] = pa.array(arr, type=COLUMN_BY_NAME[col].type, mask=None if ok.all() else ~ok)
+        return cols
+
+    def _comm(self, raw: bytes) -> str:
+        s = self._comm_cache.get(raw)
+        if s is None:
+            s = self._comm_cache[raw] = raw.split(b"\0")[0].decode("utf-8", "replace")
+        return s

@@ -601,8 +601,9 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
         res = run_replay(tr, model=model)
 
     stats = ExportStats(path=out_path)
-    tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
-    try:
+    from .cleanup import atomic_output
+
+    with atomic_output(out_path) as tmp:
         with open(tmp, "wb") as f:
             w = _Writer(f, chunk_packets)
             em = _Emitter(w, tree, stats)
@@ -616,9 +617,6 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
                 stats.model_profile = res.model_profile
             w.flush(force=True)
             stats.packets = w.packets
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
     if stats.skipped_no_pointer:
         stats.notes.append(f"{stats.skipped_no_pointer} group events without a group pointer "
                            "((____ptrval____)) are not on any group track")

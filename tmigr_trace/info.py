@@ -34,6 +34,7 @@ class TraceSummary:
     groups_per_level: dict[str, int]
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
+    damaged: dict[str, int] = field(default_factory=dict)
     topology: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -74,5 +75,5 @@ def summarize(trace: Trace) -> TraceSummary:
         origin=meta.origin, first_ts=first, last_ts=last,
         duration_ns=(last - first) if first is not None else 0,
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
-        malformed_lines=meta.malformed_lines, topology=meta.topology,
+        malformed_lines=meta.malformed_lines, damaged=dict(meta.damaged), topology=meta.topology,
     )

@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 
 from .errors import TmigrError
 from .schema import COMMON_COLUMNS, EVENT_BY_NAME
-from .store import iter_batches, open_parquet
+from .limits import ROW_BOUNDS, first_out_of_range
+from .store import iter_batches, open_parquet, read_error
 
 
 class Trace:
@@ -34,7 +35,10 @@ class Trace:
     @cached_property
     def table(self) -> pa.Table:
         """All events as one pyarrow Table (loads the whole file)."""
-        return self._pf.read()
+        try:
+            return self._pf.read()
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
 
     @cached_property
     def df(self) -> pd.DataFrame:
@@ -47,7 +51,11 @@ class Trace:
 
     @property
     def available_events(self) -> list[str]:
-        return sorted(pc.unique(self._pf.read(columns=["event"]).column("event").combine_chunks().dictionary_decode()).to_pylist())
+        try:
+            col = self._pf.read(columns=["event"]).column("event").combine_chunks()
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
+        return sorted(v for v in pc.unique(col.dictionary_decode()).to_pylist() if v is not None)
 
     def df_event(self, event: str) -> pd.DataFrame:
         """Events of one type, with the common columns and that event's own fields only.
@@ -59,11 +67,25 @@ class Trace:
         if ev is None:
             raise TmigrError(f"unknown event {event!r}")
         cols = [c.name for c in COMMON_COLUMNS] + list(ev.columns)
-        table = pq.read_table(self.path, columns=cols, filters=[("event", "=", event)])
+        try:
+            table = pq.read_table(self.path, columns=cols, filters=[("event", "=", event)])
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
         df = table.to_pandas()
         # Drop era-specific columns this trace's kernel does not have (e.g. family on 6.x).
         keep = [c for c in df.columns if c in {x.name for x in COMMON_COLUMNS} or df[c].notna().any() or df.empty]
         return df[keep].reset_index(drop=True)
+
+    def check_values(self) -> None:
+        """Refuse a file whose rows hold values no kernel produces (damage: a CPU id of 2e9, a
+        negative level), read in one streaming pass over the few columns concerned. Every other
+        column, and the pages themselves, are checked by the page checksums on reading."""
+        for batch in self.iter_batches(1 << 20, columns=list(ROW_BOUNDS)):
+            bad = first_out_of_range(pa.Table.from_batches([batch]))
+            if bad is not None:
+                raise TmigrError(f"{self.path}: damaged trace ({bad} is out of range)")
+        if self.num_events < 0:
+            raise TmigrError(f"{self.path}: damaged trace (negative row count)")
 
     def __repr__(self) -> str:
         return f"Trace({self.path!r}, events={self.num_events}, kernel={self.meta.kernel_release!r})"

@@ -19,8 +19,11 @@ def export_cmd(
 ) -> None:
     """Export a trace (and with --replay the kernel-vs-model divergences) as a Perfetto trace."""
     from ..export_perfetto import export_perfetto
+    from ..trace import load
 
-    st = export_perfetto(trace, output, replay=replay, model=model, force=force)
+    tr = load(trace)
+    tr.check_values()
+    st = export_perfetto(tr, output, replay=replay, model=model, force=force)
     line = (f"wrote {st.path}: {st.events} events, {st.cpus} CPUs, {st.groups} groups, "
             f"{st.idle_slices} idle slices, {st.counters} counter values, {st.setup_events} setup events")
     if st.divergences is not None:

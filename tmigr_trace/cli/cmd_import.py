@@ -29,6 +29,8 @@ def import_cmd(
         extra += f", {meta.malformed_lines} malformed lines skipped"
     if meta.unknown_events:
         extra += f", {sum(meta.unknown_events.values())} events of other types skipped"
+    if meta.damaged:
+        extra += ", damaged input skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(meta.damaged.items()))
     err_console.print(f"{path}: {rows} events ({meta.source_format}, pointers {meta.pointer_mode}{lost}{extra})",
                       markup=False)
 

@@ -38,6 +38,8 @@ def info_cmd(
     head.add_row("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")
     if s.malformed_lines or s.unknown_events:
         head.add_row("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}")
+    if s.damaged:
+        head.add_row("damaged", ", ".join(f"{k}: {v}" for k, v in sorted(s.damaged.items())))
     out_console.print(head)
     table = Table("event", "count", title=f"{s.events} events")
     for name, count in s.by_event.items():

@@ -6,7 +6,6 @@ Exit status: 0 nothing diverged, 1 something diverged, 2 bad input.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -73,15 +72,14 @@ def replay_cmd(
     if in_memory < 0:
         raise TmigrError("--divergences-in-memory must be >= 0")
     tr = load(trace)
+    tr.check_values()
     res = replay(tr, model=model, fault=fault or None, kernel=kernel, window_us=window_us,
                  divergences_in_memory=in_memory)
     if out_path is not None:
-        tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
-        try:
+        from ..cleanup import atomic_output
+
+        with atomic_output(out_path) as tmp:
             write_divergences(res.divergences, tmp)   # streamed: the spilled part row group by row group
-            os.replace(tmp, out_path)
-        finally:
-            tmp.unlink(missing_ok=True)
     if explain is not None:
         if not 0 <= explain < len(res.divergences):
             raise TmigrError(f"--explain {explain}: there are {len(res.divergences)} divergences")

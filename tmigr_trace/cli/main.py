@@ -32,12 +32,35 @@ _register()
 
 
 def main() -> None:
+    from .. import cleanup
+
+    cleanup.install_signal_handlers()
     try:
+        if sys.argv[1:2] != ["doctor"]:  # doctor reports leftovers (and removes them with --clean)
+            cleanup.clean_stale()
+            cleanup.clean_stale_instances()
         app(standalone_mode=True)
     except TmigrError as exc:
         fail(str(exc), exc.exit_code)
+    except cleanup.Interrupted as exc:
+        fail(f"interrupted ({exc})", 128 + exc.signum)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except Exception as exc:  # a bug: one line, the traceback in a file to attach to a report
+        fail(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''} "
+             f"(traceback in {_save_traceback()}; please report it)", 70)
+    finally:
+        cleanup.remove_own()
+
+
+def _save_traceback() -> str:
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="tmigr-trace-crash-", suffix=".txt")
+    with open(fd, "w") as f:
+        f.write(traceback.format_exc())
+    return path

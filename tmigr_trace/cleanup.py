@@ -132,8 +132,27 @@ def unregister(path: Path) -> None:
         _save_record()
 
 
-def _remove(path: str) -> bool:
-    """Remove one recorded path if it still is one of ours (by its name); True when removed."""
+def make_private_dir(prefix: str) -> Path:
+    """A new mode-700 directory in the temporary directory, recorded before it exists (a signal
+    between its creation and its record would otherwise leave it behind)."""
+    import secrets
+    import tempfile
+
+    base = Path(tempfile.gettempdir())
+    for _ in range(100):
+        d = base / f"{prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        register(d)
+        try:
+            d.mkdir(mode=0o700)
+            return d
+        except FileExistsError:
+            unregister(d)
+    raise TmigrError(f"{base}: cannot make a private directory")
+
+
+def _remove(path: str, own: bool = False) -> bool:
+    """Remove one recorded path if it still is one of ours (by its name); True when removed.
+    A lock file of another (dead) process is removed only if nobody holds it."""
     p = Path(path)
     name = p.name
     if not (PARTIAL_RE.match(name) or name.startswith(EXTRACT_PREFIX) or name.endswith(".lock")
@@ -142,7 +161,7 @@ def _remove(path: str) -> bool:
     try:
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
-        elif name.endswith(".lock"):
+        elif name.endswith(".lock") and not own:
             return _remove_stale_lock(p)
         else:
             p.unlink()
@@ -157,7 +176,7 @@ def remove_own() -> None:
     """Remove everything this process registered (the last step of every command)."""
     with signals_blocked():
         for path in list(_OWN):
-            _remove(path)
+            _remove(path, own=True)
         _OWN.clear()
         _save_record()
 
@@ -264,8 +283,19 @@ class OutputLock:
     def __init__(self, out: Path):
         self.path = out.with_name(f".{out.name}.lock")
         self.fd: int | None = None
+        register(self.path)  # before it exists: a signal at any point leaves it recorded
+        try:
+            self._acquire(out)
+        except BaseException:
+            unregister(self.path)
+            raise
+
+    def _acquire(self, out: Path) -> None:
         for _ in range(5):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise output_error(out, exc) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -283,7 +313,6 @@ class OutputLock:
                 self.fd = fd
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-                register(self.path)
                 return
             os.close(fd)
         raise TmigrError(f"{out}: cannot lock the output (its lock file keeps changing)")

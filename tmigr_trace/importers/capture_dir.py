@@ -11,7 +11,6 @@ import os
 import shutil
 import stat
 import tarfile
-import tempfile
 from pathlib import Path
 
 from .. import cleanup, limits
@@ -65,12 +64,17 @@ def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta) -> None:
                 tf = tarfile.open(path, "r:*")
             except (tarfile.TarError, OSError) as exc:
                 raise TmigrError(f"{path}: not a capture tarball ({exc})") from None
-            tmp = Path(tempfile.mkdtemp(prefix=f"{cleanup.EXTRACT_PREFIX}{os.getpid()}-"))
-            cleanup.register(tmp)  # removed on any signal, and by the next run after a SIGKILL
+            tmp = cleanup.make_private_dir(cleanup.EXTRACT_PREFIX)  # removed on any signal, and by the next run after a SIGKILL
             with tf:
                 _extract(tf, path, tmp, meta)
             root = tmp
-        import_capture_dir(_find_top(root), writer, meta)
+        try:
+            import_capture_dir(_find_top(root), writer, meta)
+        except TmigrError as exc:
+            if tmp is None:
+                raise
+            # name the tarball, not the temporary directory it was extracted into
+            raise TmigrError(str(exc).replace(str(tmp), str(path))) from None
     finally:
         if tmp:
             with cleanup.signals_blocked():

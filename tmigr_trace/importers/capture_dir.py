@@ -112,13 +112,17 @@ def _extract(tf: tarfile.TarFile, path: Path, dest: Path, meta: TraceMeta) -> No
     fileobj = tf.fileobj
     if fileobj is not None:
         fileobj.seek(tf.offset)
+        zeros = 0
         while block := fileobj.read(1 << 20):
             total += len(block)
             if block.count(0) != len(block):
                 meta.add_damaged("tar_unreadable_tail")
-                break
+                return
+            zeros += len(block)
             if total > budget:
                 break
+        if zeros < tarfile.BLOCKSIZE:  # no end-of-archive marker: cut short after a whole member
+            meta.add_damaged("tar_truncated")
 
 
 def check_tree(root: Path) -> None:

@@ -28,8 +28,8 @@ import tmigr_trace  # noqa: E402
 from fuzz_inputs import damaged, run_case, seeds  # noqa: E402
 
 
-def _run_seed(sd, counts, failures, per, args, work, reference) -> None:
-    @hyp_seed(args.seed)
+def _run_seed(sd, counts, failures, per, args, work, reference, rnd: int = 0) -> None:
+    @hyp_seed(args.seed * 1000 + rnd)
     @settings(max_examples=per, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(damaged(sd))
@@ -60,23 +60,40 @@ def main() -> int:
         ref_path = work / "ref.parquet"
         ref_path.write_bytes(next(s for s in all_seeds if s.kind == "parquet").data)
         reference = tmigr_trace.load(ref_path).table
-        for sd in all_seeds:
-            counts = results.setdefault(sd.name, collections.Counter())
-            _run_seed(sd, counts, failures, per, args, work, reference)
-            total = sum(counts.values())
-            print(f"{sd.name:18} {total:6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
-                  flush=True)
+        # in rounds over all seeds (each round its own hypothesis seed), so that a run stopped
+        # early has covered every format; the JSON is rewritten after every round
+        rounds = max(1, per // ROUND)
+        for rnd in range(rounds):
+            for sd in all_seeds:
+                counts = results.setdefault(sd.name, collections.Counter())
+                _run_seed(sd, counts, failures, min(ROUND, per), args, work, reference, rnd)
+            _report(results, failures, args, t0, final=rnd == rounds - 1)
+    agg = _report(results, failures, args, t0, final=True, quiet=True)
+    return 1 if any(agg[k] for k in ("traceback", "hang", "silent")) else 0
+
+
+ROUND = 50
+
+
+def _report(results, failures, args, t0, final: bool, quiet: bool = False) -> collections.Counter:
     agg = collections.Counter()
     for c in results.values():
         agg.update(c)
     n = sum(agg.values())
-    print(f"{'all':18} {n:6d} cases in {time.monotonic() - t0:.0f} s: " + ", ".join(f"{k} {v}" for k, v in sorted(agg.items())))
-    for f in failures[:50]:
-        print(f"FAIL {f['seed']}: {f['outcome']}: {f['what']}\n    {f['detail']}")
+    if not quiet:
+        if final:
+            for name, counts in results.items():
+                print(f"{name:18} {sum(counts.values()):6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(f"{'all' if final else 'so far':18} {n:6d} cases in {time.monotonic() - t0:.0f} s: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(agg.items())), flush=True)
+        if final:
+            for f in failures[:50]:
+                print(f"FAIL {f['seed']}: {f['outcome']}: {f['what']}\n    {f['detail']}")
     if args.json:
         args.json.write_text(json.dumps({"cases": n, "outcomes": dict(agg), "by_seed": {k: dict(v) for k, v in results.items()},
-                                         "failures": failures, "seed": args.seed, "timeout_s": args.timeout}, indent=1))
-    return 1 if any(agg[k] for k in ("traceback", "hang", "silent")) else 0
+                                         "failures": failures, "seed": args.seed, "timeout_s": args.timeout,
+                                         "seconds": round(time.monotonic() - t0)}, indent=1))
+    return agg
 
 
 if __name__ == "__main__":

@@ -108,7 +108,11 @@ def tracing_state() -> dict[str, str]:
         p = TRACEFS / f
         if p.exists():
             out[f] = p.read_text()
-    out["instances"] = " ".join(sorted(p.name for p in (TRACEFS / "instances").iterdir()))
+    # leftover capture instances (their process is gone); other instances of this shared box
+    # (other users' captures, running right now) come and go and are not ours to compare
+    from tmigr_trace.cleanup import stale_instances
+
+    out["instances"] = " ".join(sorted(p.name for p in stale_instances(TRACEFS)))
     enabled = []
     for p in sorted((TRACEFS / "events").glob("*/enable")):
         enabled.append(f"{p.parent.name}={p.read_text().strip()}")

@@ -2,16 +2,18 @@
 
 __version__ = "0.1.0"
 
-from .trace import Trace, load  # noqa: E402
-
 __all__ = ["Trace", "load", "replay", "__version__"]
 
 
 def __getattr__(name: str):
     # Lazy: `tmigr_trace.replay(trace, model=...)` imports the replay engine and model on first use.
     # The replay subpackage is itself callable (see replay/__init__.py).
-    if name == "replay":
-        import importlib
+    import importlib
 
+    if name == "replay":
         return importlib.import_module(".replay", __name__)
+    if name in ("Trace", "load"):
+        # Lazy too, so that `import tmigr_trace` (the CLI's first step) is quick and a Ctrl-C
+        # during the start-up of `tmigr-trace` finds the CLI's handlers already in place.
+        return getattr(importlib.import_module(".trace", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 
-import typer
 
-from ..errors import TmigrError
-from .common import fail
+def _startup_signal(signum, frame) -> None:
+    """A signal while the CLI is still importing: nothing exists yet to clean; one line, then exit."""
+    os.write(2, f"tmigr-trace: error: interrupted while starting ({signal.Signals(signum).name})\n".encode())
+    os._exit(128 + signum)
+
+
+for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, _startup_signal)
+
+import typer  # noqa: E402
+
+from ..errors import TmigrError  # noqa: E402
+from .common import fail  # noqa: E402
 
 app = typer.Typer(
     name="tmigr-trace",
@@ -50,10 +62,26 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except Exception as exc:  # a bug: one line, the traceback in a file to attach to a report
+        cause = _interrupt_in_chain(exc)
+        if cause is not None:  # a signal raised inside code that wraps exceptions (class creation)
+            fail(f"interrupted ({cause})", 128 + cause.signum)
         fail(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''} "
              f"(traceback in {_save_traceback()}; please report it)", 70)
     finally:
         cleanup.remove_own()
+
+
+def _interrupt_in_chain(exc: BaseException):
+    from ..cleanup import Interrupted
+
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 20:
+        if isinstance(e, Interrupted):
+            return e
+        e = e.__cause__ or e.__context__
+        seen += 1
+    return None
 
 
 def _save_traceback() -> str:

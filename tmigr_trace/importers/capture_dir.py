@@ -90,6 +90,7 @@ def _extract(tf: tarfile.TarFile, path: Path, dest: Path, meta: TraceMeta) -> No
     expands without end is refused)."""
     budget = limits.max_decompressed(path.stat().st_size)
     total = members = 0
+    names: set[str] = set()
     for m in tf:
         members += 1
         if members > limits.MAX_MEMBERS:
@@ -97,6 +98,11 @@ def _extract(tf: tarfile.TarFile, path: Path, dest: Path, meta: TraceMeta) -> No
         if not (m.isreg() or m.isdir()):
             meta.add_damaged("tar_members")
             continue
+        if m.isreg():
+            if m.name in names:  # a capture has each file once: the first one is kept
+                meta.add_damaged("tar_members")
+                continue
+            names.add(m.name)
         if m.size > limits.MAX_MEMBER_BYTES:
             raise TmigrError(f"{path}: member {m.name[:80]} is {m.size} bytes (at most {limits.MAX_MEMBER_BYTES})")
         total += m.size
@@ -197,6 +203,8 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
         t = streams.emit(None)
         if t is not None:
             writer.write(t)
+        # a raw buffer is whole pages: a remainder is a page cut short (its events are lost)
+        meta.add_damaged("partial_pages", sum(1 for rest in streams.partial.values() if rest))
     finally:
         for f in files.values():
             f.close()

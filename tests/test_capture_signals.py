@@ -60,3 +60,24 @@ def test_capture_signal_at_a_random_point_leaves_tracing_as_it_was(tmp_path: Pat
         assert tmigr_trace.load(out).num_events >= 0
     left = [q.name for q in tmp_path.iterdir() if ".partial-" in q.name or q.name.endswith(".lock")]
     assert left == []
+
+
+def test_full_disk_during_capture_is_one_line_and_leaves_tracing_as_it_was(tmp_path: Path):
+    """A full disk during capture gave a traceback. A 16 KiB tmpfs fills with the first row group
+    or the footer (the tracepoint formats alone are larger)."""
+    d = tmp_path / "full"
+    d.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(d)]).returncode != 0:
+        pytest.skip("mount -t tmpfs failed here")
+    try:
+        before = tracing_state()
+        p = subprocess.run([sys.executable, "-m", "tmigr_trace", "capture", "-q", "-d", "2s", "--with-context",
+                            "-o", str(d / "cap.parquet")], capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "TMIGR_TRACE_STATE_DIR": str(tmp_path / "state")})
+        assert p.returncode == 2, p.stderr
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and "No space left on device" in lines[0] and "Traceback" not in p.stderr
+        assert list(d.iterdir()) == []
+        assert tracing_state() == before
+    finally:
+        subprocess.run(["umount", str(d)])

@@ -163,6 +163,16 @@ def test_line_without_end_costs_bounded_time_and_is_counted(tmp_path: Path):
     assert trace.num_events == tmigr_trace.load(_import(tmp_path, HOST_618 / "trace.txt.gz")).num_events + 1
 
 
+def test_damaged_tracedat_is_one_line(tmp_path: Path):
+    """trace.dat through the generic entry (format detected from its magic): a damaged one is one
+    line (the reader itself is another module's; only the entry is checked here)."""
+    src = tmp_path / "trace.dat"
+    src.write_bytes(b"\x17\x08\x44tracing6\x00" + bytes(range(256)) * 16)  # hand-made: magic, then garbage
+    proc = cli("import", src, "-o", tmp_path / "o.parquet", timeout=120)
+    assert_clean_failure(proc, mentions=str(src))
+    assert leftovers(tmp_path) == [] and not (tmp_path / "o.parquet").exists()
+
+
 def _import(tmp_path: Path, src: Path) -> Path:
     out = tmp_path / f"ref-{src.name}.parquet"
     if not out.exists():

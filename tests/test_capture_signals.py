@@ -63,11 +63,11 @@ def test_capture_signal_at_a_random_point_leaves_tracing_as_it_was(tmp_path: Pat
 
 
 def test_full_disk_during_capture_is_one_line_and_leaves_tracing_as_it_was(tmp_path: Path):
-    """A full disk during capture gave a traceback. A 16 KiB tmpfs fills with the first row group
+    """A full disk during capture gave a traceback. A one-page (4 KiB) tmpfs fills with the first row group
     or the footer (the tracepoint formats alone are larger)."""
     d = tmp_path / "full"
     d.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(d)]).returncode != 0:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(d)]).returncode != 0:
         pytest.skip("mount -t tmpfs failed here")
     try:
         before = tracing_state()

@@ -78,7 +78,7 @@ def lab_hotplug(tmp_mod) -> Path:
 
 @pytest.fixture(scope="module")
 def lab_612_late(tmp_mod) -> Path:
-    return _lab("lab-6.12.117+deb13-16cpu-2node-smt2-late", tmp_mod)
+    return _lab("lab-6.12.107+deb13-16cpu-2node-smt2-late", tmp_mod)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_lab_73_hotplug_no_divergence(lab_hotplug):
 
 
 def test_lab_612_late_growth_checked(lab_612_late):
-    """6.12.117 grows its tree during the capture (CPUs onlined one by one, node 1 last): the
+    """6.12.107 grows its tree during the capture (CPUs onlined one by one, node 1 last): the
     setup events are replayed through the model's own prepare and compared. The automatic
     profile is 6.14: 6.12.14+ carry b729cc1ec21a and 868c9037df62 (R8)."""
     res = replay(lab_612_late)
@@ -155,7 +155,7 @@ def test_lab_612_late_growth_checked(lab_612_late):
 # Every lab capture of a correct kernel, automatic profile: no divergence, every kind checked.
 LAB_TRACES = {
     "lab-6.12.107+deb13-16cpu-2node-smt2-boot": "6.14",
-    "lab-6.12.117+deb13-16cpu-2node-smt2-late": "6.14",
+    "lab-6.12.107+deb13-16cpu-2node-smt2-late": "6.14",
     "lab-6.12.43+deb12-16cpu-2node-smt2-late": "6.14",
     "lab-7.2.13+deb14-16cpu-2node-smt2-late": "7.2-capacity",
     "lab-7.3.4+deb13-16cpu-2node-smt2-boot": "7.2-capacity",
@@ -290,14 +290,14 @@ def test_fault_early_return_always(lab_612_late):
 # state, which is not traced, tells whether the skipped expiry matters: the trace shows the next
 # timer the kernel found, and the model takes it).
 FAULT_CASES = [
-    ("early_return_always", "expiry", ["lab-6.12.117+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
+    ("early_return_always", "expiry", ["lab-6.12.107+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
                                        "lab-7.2.13+deb14-16cpu-2node-smt2-late", "lab-7.3.4+deb13-16cpu-2node-smt2-late"]),
-    ("no_stale_wakeup_reset", "remote", ["lab-6.12.117+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
+    ("no_stale_wakeup_reset", "remote", ["lab-6.12.107+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
                                          "lab-7.2.13+deb14-16cpu-2node-smt2-late", "lab-7.3.4+deb13-16cpu-2node-smt2-boot",
                                          "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug"]),
-    ("unpublished_groupmask", "setup", ["lab-6.12.117+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
+    ("unpublished_groupmask", "setup", ["lab-6.12.107+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late",
                                         "lab-7.2.13+deb14-16cpu-2node-smt2-late", "lab-7.3.4+deb13-16cpu-2node-smt2-late"]),
-    ("root_test_off_by_one", "setup", ["lab-6.12.117+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late"]),
+    ("root_test_off_by_one", "setup", ["lab-6.12.107+deb13-16cpu-2node-smt2-late", "lab-6.12.43+deb12-16cpu-2node-smt2-late"]),
 ]
 
 

@@ -18,10 +18,20 @@ import pytest
 
 import tmigr_trace
 
-from capture_helpers import TRACEFS, live_ok, tracing_state
+from capture_helpers import TRACEFS, live_ok
+from capture_helpers import tracing_state as _tracing_state
 from conftest import HOST_618
 
 pytestmark = [pytest.mark.live, pytest.mark.skipif(not live_ok(), reason="needs root, tracefs and tmigr events")]
+
+def tracing_state() -> dict:
+    """The tracing state the capture could change. The top-level ``tracing_on`` is left out: the
+    capture never writes it (collectors/live.py writes only inside its own instance), and other
+    users of this shared box toggle it while these tests run."""
+    state = _tracing_state()
+    state.pop("tracing_on", None)
+    return state
+
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL)
 _rng = random.Random(12)

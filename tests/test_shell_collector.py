@@ -200,6 +200,8 @@ def test_tarball_rows_equal_live_rows_on_the_same_window(tmp_path):
     if compared <= 50:
         pytest.skip(f"the window held {compared} tmigr events on the CPUs without loss (no idle time on this box)")
     assert resched_diff <= max(2, compared // 50)  # a race, not a pattern
-    assert named_l >= 0.9 * named_s and named_s >= 0.9 * compared  # the live path names its rows too
+    # the live path names its rows too; both read the kernel's saved_cmdlines ring (128 tasks) at
+    # their own times, and on a loaded box other tasks push entries out in between
+    assert named_l >= 0.75 * named_s and named_s >= 0.75 * compared
     assert same >= 0.95 * both  # a pid renamed (exec, prctl) between the two reads may differ
     assert s.meta.topology == {**l.meta.topology, "buffer_stats": s.meta.topology["buffer_stats"]}

@@ -22,7 +22,9 @@
  * n = number of event records, needed = bytes of output. When `out` (a writable buffer, reused
  * by the caller across calls so that no fresh memory is faulted in per chunk) holds at least
  * `needed` bytes, it receives, in this order (npages = len(buf) // page_size):
- *   missed   int64[npages]  -1 no loss flagged, -2 flagged without count, else the stored count
+ *   missed   int64[npages]  -1 no loss flagged, -2 flagged without count, -3 damaged page (its
+ *                           length beyond the data area, or a record running past the
+ *                           commit: the page is read up to there), else the stored count
  *   ts       uint64[n]      time of each record
  *   offset   int64[n]       payload offset in buf
  *   page_idx int32[n]
@@ -86,6 +88,7 @@ static Py_ssize_t walk_all(const unsigned char *raw, Py_ssize_t rawlen, const la
         uint64_t ts = rd_u64(pg + L->ts_off);
         uint64_t commit = L->commit_size == 8 ? rd_u64(pg + L->commit_off) : rd_u32(pg + L->commit_off);
         int64_t length = (int64_t)(commit & 0xFFFFF);
+        int damaged = length > L->data_size;
         if (length > L->data_size)
             length = L->data_size;
         if (missed) {
@@ -135,6 +138,10 @@ static Py_ssize_t walk_all(const unsigned char *raw, Py_ssize_t rawlen, const la
                     plen = (int64_t)tl * 4;
                 }
             }
+            if (pos + size > end) { /* a record past the commit: the page is damaged */
+                damaged = 1;
+                break;
+            }
             if (is_event) {
                 if (out) {
                     int64_t off = (int64_t)p * P + L->data_off + poff * 4;
@@ -162,6 +169,8 @@ static Py_ssize_t walk_all(const unsigned char *raw, Py_ssize_t rawlen, const la
             }
             pos += size;
         }
+        if (damaged && missed)
+            missed[p] = -3;
     }
     return n;
 }

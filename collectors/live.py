@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from tmigr_trace.cleanup import Interrupted, signals_blocked
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.schema import CONTEXT_EVENTS
@@ -70,21 +71,9 @@ def _pid_alive(pid: int) -> bool:
 
 def cleanup_stale(tracefs: Path) -> list[str]:
     """Remove ``instances/tmigr-trace-<pid>`` whose pid is gone; returns the names removed."""
-    removed = []
-    for inst in sorted((tracefs / "instances").glob(f"{PREFIX}*")):
-        m = re.fullmatch(rf"{PREFIX}(\d+)", inst.name)
-        if not m or _pid_alive(int(m.group(1))):
-            continue
-        try:
-            (inst / "tracing_on").write_text("0")
-        except OSError:
-            pass
-        try:
-            os.rmdir(inst)
-            removed.append(inst.name)
-        except OSError:
-            pass
-    return removed
+    from tmigr_trace.cleanup import clean_stale_instances
+
+    return clean_stale_instances(tracefs)
 
 
 def _write(path: Path, value: str) -> None:
@@ -212,10 +201,13 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
 
     def on_signal(signum, frame):
         if stop_reason["why"] is not None:  # second signal: abort now (cleanup still runs)
-            raise KeyboardInterrupt
+            raise Interrupted(signum)
         stop_reason["why"] = signal.Signals(signum).name
+        stop_reason["signum"] = signum
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP (the terminal or ssh session went away) stops like Ctrl-C and SIGTERM: the instance
+    # must not keep recording after its reader is gone.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         old_handlers[sig] = signal.signal(sig, on_signal)
     fds: dict[int, int] = {}
     proc = None
@@ -251,6 +243,8 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                     fds[cpu] = os.open(d / "trace_pipe_raw", os.O_RDONLY | os.O_NONBLOCK)
                 except OSError:
                     pass
+        if stop_reason["why"] is not None:  # interrupted while starting: nothing was recorded
+            raise Interrupted(stop_reason["signum"])
         _write(inst.path / "tracing_on", "1")
         t0 = time.monotonic()
         if workload:
@@ -352,35 +346,36 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
             writer.write(t)
         ok = True
     finally:
+        with signals_blocked():  # a signal during the cleanup waits until the instance is gone
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            bstats = {}
+            try:
+                for d in (inst.path / "per_cpu").glob("cpu[0-9]*"):
+                    bstats[d.name[3:]] = parse_stats((d / "stats").read_text())
+                _read_comms(tracefs, streams)
+                clock = inst.clock
+            except (OSError, NameError, UnboundLocalError):
+                clock = None
+            for fd in fds.values():
+                os.close(fd)
+            inst.remove()
+            if not ok:
+                # an error: keep what was captured (a valid file) only if anything was
+                try:
+                    if writer.rows:
+                        meta.extra["capture_error"] = True
+                        writer.close(meta)
+                    else:
+                        writer.abort()
+                except Exception:
+                    writer.abort()
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        bstats = {}
-        try:
-            for d in (inst.path / "per_cpu").glob("cpu[0-9]*"):
-                bstats[d.name[3:]] = parse_stats((d / "stats").read_text())
-            _read_comms(tracefs, streams)
-            clock = inst.clock
-        except (OSError, NameError, UnboundLocalError):
-            clock = None
-        for fd in fds.values():
-            os.close(fd)
-        inst.remove()
-        if not ok:
-            # an error: keep what was captured (a valid file) only if anything was
-            try:
-                if writer.rows:
-                    meta.extra["capture_error"] = True
-                    writer.close(meta)
-                else:
-                    writer.abort()
-            except Exception:
-                writer.abort()
     seconds = time.monotonic() - t0
     topo = snapshot("/")
     topo["buffer_stats"] = bstats

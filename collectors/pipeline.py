@@ -145,7 +145,8 @@ class PageStreams:
                     meta.lost_events[str(cpu)] = n
         for k, v in unknown.items():
             meta.unknown_events[k] = meta.unknown_events.get(k, 0) + v
+        meta.add_damaged("corrupt_pages", sum(st.bad_pages for st in self.stats.values()))
         meta.extra.setdefault("pages", {})
         for cpu, st in sorted(self.stats.items()):
             meta.extra["pages"][str(cpu)] = {"pages": st.pages, "events": st.events, "missed_pages": st.missed_pages,
-                                             "missed_counted": st.missed_counted}
+                                             "missed_counted": st.missed_counted, "corrupt_pages": st.bad_pages}

@@ -191,6 +191,7 @@ def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
     commit = commit.view("<u8" if layout.commit_size == 8 else "<u4").ravel().astype(np.uint64)
     flags = commit & np.uint64(RB_MISSED_EVENTS | RB_MISSED_STORED)
     length = (commit & np.uint64(0xFFFFF)).astype(np.int64)
+    damaged = length > layout.data_size  # and below: a record running past the commit
     length = np.minimum(length, layout.data_size)
     missed = np.full(n, -1, dtype=np.int64)
     has_missed = (flags & np.uint64(RB_MISSED_EVENTS)) != 0
@@ -235,7 +236,11 @@ def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
         size = np.where(is_big, 1 + (a0.astype(np.int64) + 3) // 4, size)
         size = np.where(is_pad, 1 + (a0.astype(np.int64) + 3) // 4, size)
         size = np.where(is_ext | is_abs, 2, size)
-        ev = is_small | is_big
+        done_pad = is_pad & (delta == 0)
+        past = ~done_pad & (pos + size > endr)
+        if past.any():
+            damaged[rows[past]] = True
+        ev = (is_small | is_big) & ~past
         if ev.any():
             r = rows[ev]
             off = np.where(is_big[ev], pos[ev] + 2, pos[ev] + 1)
@@ -244,7 +249,7 @@ def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
             out_off.append(r * P + layout.data_offset + off * 4)
             out_len.append(plen)
             out_ts.append(ts[ev])
-        done = (is_pad & (delta == 0)) | (size <= 0)
+        done = done_pad | past | (size <= 0)
         pos = pos + size
         keep = ~done & (pos < endr)
         if not keep.all():
@@ -260,6 +265,7 @@ def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
     else:
         page_idx = off = plen = np.zeros(0, dtype=np.int64)
         ets = np.zeros(0, dtype=np.uint64)
+    missed[damaged] = -3
     return page_idx, off, plen, ets, missed, raw
 
 
@@ -425,11 +431,14 @@ class Decoder:
         """Counts the flagged pages; returns the cumulative lost events up to each page."""
         if stats is not None:
             stats.pages += missed.size
-            stats.missed_pages += int((missed != -1).sum())
+            bad = int((missed == -3).sum())
+            stats.bad_pages += bad
+            stats.missed_pages += int((missed != -1).sum()) - bad
             stats.missed_counted += int(missed[missed >= 0].sum())
             stats.missed_uncounted += int((missed == -2).sum())
         # seq: event rank + lost events flagged up to and including its page
-        gap = np.where(missed >= 0, missed, np.where(missed == -2, 1, 0))
+        # a damaged page lost an unknown number of events, like a flagged page without a count
+        gap = np.where(missed >= 0, missed, np.where(missed <= -2, 1, 0))
         return np.cumsum(gap)
 
     def _decode_fast(self, buf, cpu: int, seq_start: int, stats: PageStats | None) -> tuple[dict, int, int]:

@@ -100,6 +100,28 @@ def live_ok() -> bool:
     return os.geteuid() == 0 and (TRACEFS / "instances").is_dir() and (TRACEFS / "events/timer_migration").is_dir()
 
 
+class Leftovers(frozenset):
+    """Leftover capture instances (their process is gone) at one moment. Two snapshots are equal
+    when the later one holds no instance the earlier one did not: every tmigr-trace command
+    removes the leftovers of killed runs, so another user's leftover may vanish in between."""
+
+    _clock = 0
+
+    def __new__(cls, names=()):
+        obj = super().__new__(cls, names)
+        Leftovers._clock += 1
+        obj.taken = Leftovers._clock
+        return obj
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Leftovers):
+            return NotImplemented
+        earlier, later = (self, other) if self.taken <= other.taken else (other, self)
+        return frozenset(later) <= frozenset(earlier)
+
+    __hash__ = frozenset.__hash__
+
+
 def tracing_state() -> dict[str, str]:
     """The top-level tracing state a capture must leave byte-identical."""
     out = {}
@@ -108,7 +130,11 @@ def tracing_state() -> dict[str, str]:
         p = TRACEFS / f
         if p.exists():
             out[f] = p.read_text()
-    out["instances"] = " ".join(sorted(p.name for p in (TRACEFS / "instances").iterdir()))
+    # leftover capture instances (their process is gone); other instances of this shared box
+    # (other users' captures, running right now) come and go and are not ours to compare
+    from tmigr_trace.cleanup import stale_instances
+
+    out["instances"] = Leftovers(p.name for p in stale_instances(TRACEFS))
     enabled = []
     for p in sorted((TRACEFS / "events").glob("*/enable")):
         enabled.append(f"{p.parent.name}={p.read_text().strip()}")

@@ -15,4 +15,8 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(".trace", __name__), name)
     if name == "replay":
         return importlib.import_module(".replay", __name__)
+    if name in ("Trace", "load"):
+        # Lazy too, so that `import tmigr_trace` (the CLI's first step) is quick and a Ctrl-C
+        # during the start-up of `tmigr-trace` finds the CLI's handlers already in place.
+        return getattr(importlib.import_module(".trace", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

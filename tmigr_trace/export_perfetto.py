@@ -746,9 +746,10 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
         flow_rows = np.unique(np.array([d.index for d in res.divergences if d.index >= 0], np.int64))
 
     stats = ExportStats(path=out_path)
-    tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
     columns = ["ts", "cpu", "event"] + FIELD_COLUMNS
-    try:
+    from .cleanup import atomic_output
+
+    with atomic_output(out_path) as tmp:
         with open(tmp, "wb") as f:
             w = _Writer(f, chunk_packets)
             em = _Emitter(w, tree, stats, win, flow_rows)
@@ -764,9 +765,6 @@ def export_perfetto(trace: Any, out: str | os.PathLike, *, replay: bool = False,
                 stats.model_profile = res.model_profile
             w.flush(force=True)
             stats.packets = w.packets
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
     if stats.skipped_no_pointer:
         stats.notes.append(f"{stats.skipped_no_pointer} group events without a group pointer "
                            "((____ptrval____)) are not on any group track")

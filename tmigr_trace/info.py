@@ -34,6 +34,7 @@ class TraceSummary:
     groups_per_level: dict[str, int]
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
+    damaged: dict[str, int] = field(default_factory=dict)
     topology: dict = field(default_factory=dict)
     # Text imports: which dialects, what ts holds, lines skipped (importers/text_dialects.py).
     text_dialect: dict = field(default_factory=dict)
@@ -81,7 +82,7 @@ def summarize(trace: Trace) -> TraceSummary:
         origin=meta.origin, first_ts=first, last_ts=last,
         duration_ns=(last - first) if first is not None else 0,
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
-        malformed_lines=meta.malformed_lines, topology=meta.topology,
+        malformed_lines=meta.malformed_lines, damaged=dict(meta.damaged), topology=meta.topology,
         text_dialect=dict(meta.extra.get("text_dialect") or {}),
         damage=dict(meta.damage), damaged_pages=meta.damaged_pages, damaged_records=meta.damaged_records,
         damage_examples=list(meta.damage_examples),

@@ -47,6 +47,9 @@ class TraceMeta:
     # imported; `records` counts the records walked on the damaged pages.
     damage: dict[str, dict[str, int]] = field(default_factory=dict)
     damage_examples: list[str] = field(default_factory=list)
+    # What an importer skipped as damaged, by kind (tmigr_trace/limits.py): "corrupt_pages",
+    # "lines_too_long", "cpu" (rows with a CPU id no kernel has), "lvl", "tar_members", ...
+    damaged: dict[str, int] = field(default_factory=dict)
     # Free-form provenance (lab: kernel package, QEMU command line, scenario, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -69,6 +72,10 @@ class TraceMeta:
     def add_lost(self, cpu: int, count: int) -> None:
         key = str(cpu)
         self.lost_events[key] = self.lost_events.get(key, 0) + count
+
+    def add_damaged(self, kind: str, count: int = 1) -> None:
+        if count:
+            self.damaged[kind] = self.damaged.get(kind, 0) + count
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

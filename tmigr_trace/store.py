@@ -17,7 +17,9 @@ from typing import Iterator, Mapping
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import cleanup
 from .errors import TmigrError
+from .limits import MAX_METADATA_BYTES, RowCheck
 from .metadata import TraceMeta
 from .schema import ARROW_SCHEMA, COLUMN_BY_NAME, METADATA_KEY
 
@@ -68,12 +70,22 @@ class TraceWriter:
 
     def __init__(self, out: str | os.PathLike, force: bool = False, row_group_rows: int = ROW_GROUP_ROWS):
         self.path = check_output_path(out, force)
-        self.tmp_path = self.path.with_name(f".{self.path.name}.partial-{os.getpid()}")
-        self._writer = pq.ParquetWriter(
-            self.tmp_path, ARROW_SCHEMA, compression="zstd", compression_level=1,
-            write_statistics=["ts", "cpu", "seq"], use_dictionary=DICTIONARY_COLUMNS,
-        )
+        cleanup.clean_stale_partials(self.path)
+        self._lock = cleanup.OutputLock(self.path)  # a second writer of the same output is refused
+        self.tmp_path = cleanup.partial_path(self.path)
+        cleanup.register(self.tmp_path)
+        try:
+            # Page checksums: a damaged data page is a clear error on reading, never wrong values.
+            self._writer = pq.ParquetWriter(
+                self.tmp_path, ARROW_SCHEMA, compression="zstd", compression_level=1,
+                write_statistics=["ts", "cpu", "seq"], use_dictionary=DICTIONARY_COLUMNS,
+                write_page_checksum=True,
+            )
+        except OSError as exc:
+            self._release()
+            raise cleanup.output_error(self.path, exc) from None
         self.row_group_rows = row_group_rows
+        self.row_check = RowCheck()  # rows no kernel can produce are dropped and counted
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self.rows = 0
@@ -82,8 +94,23 @@ class TraceWriter:
         self._thread = threading.Thread(target=self._drain, name="parquet-writer", daemon=True)
         self._thread.start()
 
+    def _release(self) -> None:
+        with cleanup.signals_blocked():
+            self.tmp_path.unlink(missing_ok=True)
+            cleanup.unregister(self.tmp_path)
+            self._lock.release()
+
+    def _raise_error(self) -> None:
+        exc = self._error
+        if isinstance(exc, OSError):
+            raise cleanup.output_error(self.path, exc) from None
+        raise exc
+
     def write(self, table: pa.Table) -> None:
         """Queue a batch (already in the store schema); full row groups go to the writer thread."""
+        if table.num_rows == 0:
+            return
+        table = self.row_check.apply(table)
         if table.num_rows == 0:
             return
         self._pending.append(table)
@@ -94,7 +121,7 @@ class TraceWriter:
 
     def _flush(self) -> None:
         if self._error is not None:
-            raise self._error
+            self._raise_error()
         if self._pending:
             self._queue.put(pa.concat_tables(self._pending))
             self._pending, self._pending_rows = [], 0
@@ -118,10 +145,18 @@ class TraceWriter:
         self._flush()
         self._stop()
         if self._error is not None:
-            raise self._error
-        self._writer.add_key_value_metadata({METADATA_KEY: meta.to_json()})
-        self._writer.close()
-        os.replace(self.tmp_path, self.path)
+            self._raise_error()
+        for column, count in self.row_check.counts.items():
+            meta.add_damaged(column, count)
+        text = meta.to_json()
+        try:
+            self._writer.add_key_value_metadata({METADATA_KEY: text, METADATA_KEY + b"_sha256": _digest(text)})
+            self._writer.close()
+            os.replace(self.tmp_path, self.path)
+        except OSError as exc:
+            self.abort()
+            raise cleanup.output_error(self.path, exc) from None
+        self._release()
         return self.path
 
     def abort(self) -> None:
@@ -131,7 +166,7 @@ class TraceWriter:
             self._writer.close()
         except Exception:
             pass
-        self.tmp_path.unlink(missing_ok=True)
+        self._release()
 
     def __enter__(self) -> "TraceWriter":
         return self
@@ -141,23 +176,128 @@ class TraceWriter:
             self.abort()
 
 
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def open_parquet(path: str | os.PathLike) -> tuple[pq.ParquetFile, TraceMeta]:
-    """Open a tmigr-trace Parquet file; a file of any other schema is a clear error."""
+    """Open a tmigr-trace Parquet file; a file of any other schema, or a damaged one, is a clear error."""
     p = Path(path)
     if not p.exists():
         raise TmigrError(f"{p}: no such file")
+    from .limits import require_regular_file
+
+    require_regular_file(p)
+    if p.is_dir():
+        raise TmigrError(f"{p}: is a directory, not a Parquet file")
     try:
-        pf = pq.ParquetFile(p)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise TmigrError(f"{p}: not a readable Parquet file ({exc})") from None
-    # add_key_value_metadata() lands in the file footer, not in the serialized Arrow schema.
-    kv = {**(pf.schema_arrow.metadata or {}), **(pf.metadata.metadata or {})}
+        pf = pq.ParquetFile(p, page_checksum_verification=True)
+        schema = pf.schema_arrow
+        # add_key_value_metadata() lands in the file footer, not in the serialized Arrow schema.
+        kv = {**(schema.metadata or {}), **(pf.metadata.metadata or {})}
+    except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError, MemoryError) as exc:
+        raise TmigrError(f"{p}: not a readable Parquet file ({_one_line(exc)})") from None
     if METADATA_KEY not in kv:
         raise TmigrError(f"{p}: Parquet file of another schema (no tmigr_trace metadata)")
-    missing = [f.name for f in ARROW_SCHEMA if f.name not in pf.schema_arrow.names]
+    missing = [f.name for f in ARROW_SCHEMA if f.name not in schema.names]
     if missing:
         raise TmigrError(f"{p}: Parquet file of another schema (missing columns {', '.join(missing[:5])})")
-    return pf, TraceMeta.from_json(kv[METADATA_KEY])
+    wrong = [f.name for f in ARROW_SCHEMA if schema.field(f.name).type != f.type]
+    if wrong:
+        raise TmigrError(f"{p}: damaged Parquet file (columns of the wrong type: {', '.join(wrong[:5])})")
+    pf._tmigr_path = str(p)  # named in read errors
+    return pf, _read_meta(p, kv)
+
+
+def _read_meta(p: Path, kv: dict) -> TraceMeta:
+    """The trace metadata, checked: its digest (files since checksums were added) and its types."""
+    raw = kv[METADATA_KEY]
+    if len(raw) > MAX_METADATA_BYTES:
+        raise TmigrError(f"{p}: damaged tmigr_trace metadata (larger than {MAX_METADATA_BYTES} bytes)")
+    digest = kv.get(METADATA_KEY + b"_sha256")
+    if digest is not None:
+        import hashlib
+
+        if hashlib.sha256(raw).hexdigest().encode() != digest:
+            # edited since it was written (pyarrow in a notebook) or damaged: said, not refused;
+            # the types and ranges below still refuse what no writer produces
+            import sys
+
+            print(f"tmigr-trace: warning: {p}: the tmigr_trace metadata differs from the digest written "
+                  f"with it (edited or damaged since)", file=sys.stderr)
+    try:
+        meta = TraceMeta.from_json(raw)
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        raise TmigrError(f"{p}: damaged tmigr_trace metadata ({_one_line(exc)})") from None
+    problem = _meta_type_problem(meta)
+    if problem:
+        raise TmigrError(f"{p}: damaged tmigr_trace metadata ({problem})")
+    return meta
+
+
+def _meta_type_problem(meta: TraceMeta) -> str | None:
+    """The first metadata field whose type no writer produces, or None."""
+    import dataclasses
+
+    for f in dataclasses.fields(TraceMeta):
+        v = getattr(meta, f.name)
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default  # type: ignore[misc]
+        if default is None:
+            ok = v is None or isinstance(v, str)
+        elif isinstance(default, bool):
+            ok = isinstance(v, bool)
+        else:
+            ok = isinstance(v, type(default)) and not (isinstance(v, bool) and not isinstance(default, bool))
+        if not ok:
+            return f"{f.name} is a {type(v).__name__}"
+    for name in ("lost_events", "unknown_events", "damaged"):
+        d = getattr(meta, name)
+        if not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 62
+                   for k, v in d.items()):
+            return f"{name} holds a value that is not a count"
+    if not all(isinstance(c, int) and 0 <= c < (1 << 31) for c in meta.lost_unknown_cpus):
+        return "lost_unknown_cpus holds a value that is not a CPU"
+    if not all(isinstance(v, str) for v in meta.formats.values()):
+        return "formats holds a value that is not text"
+    if not all(isinstance(v, list) and all(isinstance(k, str) for k in v) for v in meta.observed_fields.values()):
+        return "observed_fields holds a value that is not a list of names"
+    if meta.pointer_mode not in ("raw", "hashed", "unavailable", "unknown", "mixed"):
+        return f"pointer_mode {meta.pointer_mode!r}"
+    return _topology_problem(meta.topology)
+
+
+def _topology_problem(topo: dict) -> str | None:
+    from .limits import MAX_CPUS
+
+    for key in ("possible", "present", "online", "isolated", "nohz_full", "bringup_order"):
+        v = topo.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(c, int) and not isinstance(c, bool)
+                                                                and 0 <= c < MAX_CPUS for c in v)):
+            return f"topology.{key} is not a list of CPUs"
+    for key in ("node_of_cpu", "smt_siblings", "buffer_stats", "emulated", "config"):
+        v = topo.get(key)
+        if v is not None and not isinstance(v, dict):
+            return f"topology.{key} is not a mapping"
+    noc = topo.get("node_of_cpu") or {}
+    if not all(str(k).isdigit() and int(k) < MAX_CPUS and isinstance(v, int) and -1 <= v < 1 << 10
+               for k, v in noc.items()):
+        return "topology.node_of_cpu holds a value that is not a node"
+    hz = topo.get("hz")
+    if hz is not None and not (isinstance(hz, int) and 0 < hz <= 100_000):
+        return "topology.hz is not a tick rate"
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def read_error(path: str | os.PathLike, exc: BaseException) -> TmigrError:
+    """A damaged data page or column found while reading: one line."""
+    return TmigrError(f"{path}: damaged Parquet data ({_one_line(exc)})")
 
 
 def iter_batches(pf: pq.ParquetFile, batch_rows: int = 65536, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
@@ -165,4 +305,7 @@ def iter_batches(pf: pq.ParquetFile, batch_rows: int = 65536, columns: list[str]
     over a whole file, pyarrow reads ahead across row groups and its memory grows with the file
     (110 MiB at 10M events against 28 MiB this way)."""
     for rg in range(pf.num_row_groups):
-        yield from pf.iter_batches(batch_size=batch_rows, row_groups=[rg], columns=columns)
+        try:
+            yield from pf.iter_batches(batch_size=batch_rows, row_groups=[rg], columns=columns)
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(getattr(pf, "_tmigr_path", "trace"), exc) from None

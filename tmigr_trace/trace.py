@@ -28,7 +28,8 @@ import pyarrow.parquet as pq
 
 from .errors import TmigrError
 from .schema import COMMON_COLUMNS, EVENT_BY_NAME, EVENTS, TMIGR_NONE, event_columns_markdown
-from .store import iter_batches, open_parquet
+from .limits import ROW_BOUNDS, first_out_of_range
+from .store import iter_batches, open_parquet, read_error
 
 _COMMON_NAMES = [c.name for c in COMMON_COLUMNS]
 
@@ -96,7 +97,10 @@ class Trace:
     @cached_property
     def table(self) -> pa.Table:
         """All events (of the window) as one pyarrow Table (loads the whole file)."""
-        return self._filter(self._pf.read())
+        try:
+            return self._filter(self._pf.read())
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
 
     @cached_property
     def df(self) -> pd.DataFrame:
@@ -119,8 +123,12 @@ class Trace:
     @cached_property
     def available_events(self) -> list[str]:
         """The event types this trace holds (sorted)."""
-        col = self._pf.read(columns=["event"]).column("event").combine_chunks()
-        return sorted(pc.unique(col.dictionary_decode() if pa.types.is_dictionary(col.type) else col).to_pylist())
+        try:
+            col = self._pf.read(columns=["event"]).column("event").combine_chunks()
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
+        col = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
+        return sorted(v for v in pc.unique(col).to_pylist() if v is not None)
 
     @cached_property
     def cpus(self) -> list[int]:
@@ -136,10 +144,24 @@ class Trace:
         if ev is None:
             raise TmigrError(f"unknown event {event!r} (known: {', '.join(e.name for e in EVENTS)})")
         cols = _COMMON_NAMES + list(ev.columns)
-        table = self._filter(pq.read_table(self.path, columns=cols, filters=[("event", "=", event)]))
+        try:
+            table = self._filter(pq.read_table(self.path, columns=cols, filters=[("event", "=", event)]))
+        except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
+            raise read_error(self.path, exc) from None
         df = to_pandas(table)
         keep = [c for c in df.columns if c in _COMMON_NAMES or df.empty or df[c].notna().any()]
         return df[keep].reset_index(drop=True)
+
+    def check_values(self) -> None:
+        """Refuse a file whose rows hold values no kernel produces (damage: a CPU id of 2e9, a
+        negative level), read in one streaming pass over the few columns concerned. Every other
+        column, and the pages themselves, are checked by the page checksums on reading."""
+        for batch in self.iter_batches(1 << 20, columns=list(ROW_BOUNDS)):
+            bad = first_out_of_range(pa.Table.from_batches([batch]))
+            if bad is not None:
+                raise TmigrError(f"{self.path}: damaged trace ({bad} is out of range)")
+        if self.num_events < 0:
+            raise TmigrError(f"{self.path}: damaged trace (negative row count)")
 
     def window(self, start: int | None = None, end: int | None = None) -> "Trace":
         """The same trace restricted to ``start <= ts < end`` (trace-clock ns, as in ``ts``;

@@ -88,15 +88,40 @@ def _bcc_checks(can_load: bool) -> list[tuple[str, bool | None, str]]:
     return rows
 
 
-def doctor_cmd() -> None:
+def _leftovers(clean: bool) -> list[tuple[str, bool | None, str]]:
+    """tracefs instances and temporary files of tmigr-trace processes that were killed."""
+    from .. import cleanup
+
+    if os.geteuid() != 0:
+        return []
+    stale = cleanup.stale_instances()
+    rows: list[tuple[str, bool | None, str]] = []
+    if not stale:
+        rows.append(("leftover instances", True, "none"))
+    for inst in stale:
+        if clean:
+            done = cleanup.remove_instance(inst)
+            rows.append(("leftover instance", done, f"{inst}: {'removed' if done else 'could not remove it'}"))
+        else:
+            rows.append(("leftover instance", False, f"{inst}: left by a killed capture (its pid is gone) "
+                         f"(tmigr-trace doctor --clean removes it)"))
+    if clean:
+        for path in cleanup.clean_stale():
+            rows.append(("leftover file", True, f"{path}: removed"))
+    return rows
+
+
+def doctor_cmd(
+    clean: bool = typer.Option(False, "--clean", help="remove the tracefs instances and temporary files of killed tmigr-trace runs"),
+) -> None:
     """Report what capturing needs (root, tracefs, tmigr events, pointer hashing, BCC, headers), which backends work and whether the replay core is compiled."""
     from .common import out_console
 
-    rows = _checks()
+    rows = _checks() + _leftovers(clean)
     for name, ok, detail in rows:
         mark = "ok  " if ok else ("??  " if ok is None else "FAIL")
         out_console.print(f"{mark} {name:18} {detail}", markup=False)
-    d = {n: ok for n, ok, _ in rows}
+    d = {n: ok for n, ok, _ in rows if not n.startswith("leftover")}
     live = bool(d.get("root") and d.get("tracefs") and d.get("tmigr events") and d.get("instances"))
     out_console.print("", markup=False)
     out_console.print("backends:", markup=False)

@@ -28,6 +28,9 @@ def export_cmd(
     from ..export_perfetto import Window, export_perfetto
     from .common import diag
 
+    from ..trace import load
+
+    load(trace).check_values()          # refuse values no kernel produces (damage), in one line
     window = None
     if start is not None or end is not None or cpus is not None:
         try:

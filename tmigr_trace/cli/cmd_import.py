@@ -50,6 +50,8 @@ def import_cmd(
         missing = f", {meta.missing_bytes} bytes missing" if meta.missing_bytes else ""
         extra += (f"; DAMAGED: {meta.damaged_pages} pages ({meta.damaged_records} records) not imported{missing}"
                   f" (tmigr-trace info shows where)")
+    if meta.damaged:
+        extra += ", damaged input skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(meta.damaged.items()))
     diag(f"{path}: {rows} events ({meta.source_format}, pointers {meta.pointer_mode}{lost}{extra})")
 
 

@@ -50,6 +50,8 @@ def info_cmd(
     for kind, meaning in (d.get("ts_meaning") or {}).items():
         if kind != "standard":
             head.append(("ts", meaning))
+    if s.damaged:
+        head.append(("damaged", ", ".join(f"{k}: {v}" for k, v in sorted(s.damaged.items()))))
     width = max(len(k) for k, _ in head)
     for k, v in head:
         out(f"{k:<{width}}  {v}")

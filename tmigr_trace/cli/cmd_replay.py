@@ -7,7 +7,6 @@ was checked (no decision of the trace could be compared: not an agreement).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Optional
 
@@ -102,16 +101,15 @@ def replay_cmd(
         else:
             render(found, out_console)
         raise typer.Exit(0 if found.fixed_fits else 1)
+    tr.check_values()
     with progress.bar("replaying", tr.num_events, quiet=quiet) as bar:
         res = replay(progress.counting_trace(tr, bar, "replaying"), model=model, fault=fault or None,
                      kernel=kernel, window_us=window_us, divergences_in_memory=in_memory)
     if out_path is not None:
-        tmp = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
-        try:
+        from ..cleanup import atomic_output
+
+        with atomic_output(out_path) as tmp:
             write_divergences(res.divergences, tmp)   # streamed: the spilled part row group by row group
-            os.replace(tmp, out_path)
-        finally:
-            tmp.unlink(missing_ok=True)
     status = (EXIT_NOTHING_CHECKED if res.checked == 0 else EXIT_DIVERGED if res.diverged else EXIT_AGREEMENT)
     if explain is not None:
         if not 0 <= explain < len(res.divergences):

@@ -14,12 +14,15 @@ import lzma
 import os
 import struct
 import tarfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
+import numpy as np
 import zstandard
 
+from .. import limits
 from ..errors import TmigrError
 from ..metadata import TraceMeta
 from ..store import TraceWriter, check_output_path
@@ -58,12 +61,13 @@ def _compression_of(head: bytes) -> str | None:
     return None
 
 
-_CORRUPT = (EOFError, OSError, lzma.LZMAError, zstandard.ZstdError)
+_CORRUPT = (EOFError, OSError, lzma.LZMAError, zstandard.ZstdError, zlib.error)
 
 
 def detect(path: str | os.PathLike, forced: str | None = None) -> Source:
     """Identify an input: missing, empty, compressed, and which format (unless forced)."""
     p = Path(path)
+    limits.require_regular_file(p)  # a FIFO or device is refused before anything opens it
     if p.is_dir():
         if forced not in (None, "capture"):
             raise TmigrError(f"{p}: is a directory (only a capture directory can be imported)")
@@ -105,12 +109,18 @@ def detect(path: str | os.PathLike, forced: str | None = None) -> Source:
 
 
 def _read_blocks(src: Source) -> Iterator[bytes]:
+    limit = limits.max_decompressed(src.path.stat().st_size) if src.compression else None
+    total = 0
     try:
         with _open_raw(src.path, src.compression) as f:
             while True:
                 block = f.read(BLOCK)
                 if not block:
                     return
+                total += len(block)
+                if limit is not None and total > limit:
+                    raise TmigrError(f"{src.path}: decompresses to more than {limit} bytes (a compression bomb? "
+                                     f"raise the limit with TMIGR_TRACE_MAX_DECOMPRESSED=BYTES)")
                 yield block
     except _CORRUPT as exc:
         what = f"{src.compression} data" if src.compression else "file"
@@ -125,7 +135,7 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
     blocks = iter(blocks)
     first = next(blocks, b"")
     parser = text_parser_for(first, meta)  # the C fast path unless the text is an excerpt/dump
-    for block in itertools.chain([first] if first else [], blocks):
+    for block in bounded_lines(itertools.chain([first] if first else [], blocks), meta):
         table = parser.feed(block)
         if table is not None:
             writer.write(table)
@@ -136,6 +146,45 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
         writer.write(table)
     if not isinstance(parser, ExcerptTextParser):
         meta.extra["text_dialect"] = standard_stats(parser)
+
+
+def bounded_lines(blocks: Iterator[bytes], meta: TraceMeta, max_line: int = limits.MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Blocks of whole lines; a line longer than ``max_line`` is dropped and counted
+    (``damaged["lines_too_long"]``), so a file without newlines costs bounded memory and time."""
+    tail = b""
+    skipping = False
+    for block in blocks:
+        if skipping:
+            nl = block.find(b"\n")
+            if nl < 0:
+                continue
+            block, skipping = block[nl + 1:], False
+        data = tail + block if tail else block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            tail = data
+        else:
+            body, tail = data[: cut + 1], data[cut + 1:]
+            yield _drop_long_lines(body, meta, max_line)
+        if len(tail) > max_line:
+            meta.add_damaged("lines_too_long")
+            tail, skipping = b"", True
+    if tail:
+        yield tail
+
+
+def _drop_long_lines(body: bytes, meta: TraceMeta, max_line: int) -> bytes:
+    """``body`` (whole lines) without the lines longer than ``max_line`` (vectorised check)."""
+    if len(body) <= max_line:
+        return body
+    nl = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+    lengths = np.diff(np.r_[-1, nl]) - 1
+    if not (lengths > max_line).any():
+        return body
+    lines = body.split(b"\n")
+    keep = [ln for ln in lines if len(ln) <= max_line]
+    meta.add_damaged("lines_too_long", len(lines) - len(keep))
+    return b"\n".join(keep)
 
 
 def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: bool = False,
@@ -155,7 +204,8 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
                 import_capture(src.path, writer, meta)
             except TmigrError:
                 raise
-            except (ValueError, KeyError, IndexError, OSError, EOFError, tarfile.TarError, struct.error) as exc:
+            except (ValueError, KeyError, IndexError, OSError, EOFError, OverflowError, MemoryError, zlib.error,
+                    lzma.LZMAError, tarfile.TarError, struct.error) as exc:
                 raise TmigrError(f"{src.path}: not a valid capture ({type(exc).__name__}: {exc})") from None
         elif src.format == "tracedat":
             from .tracedat import import_tracedat
@@ -172,6 +222,9 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
         else:
             import_text_blocks(_read_blocks(src), writer, meta, progress)
         if writer.rows == 0:
+            if writer.row_check.total:
+                what = ", ".join(f"{k} {v}" for k, v in sorted(writer.row_check.counts.items()))
+                raise TmigrError(f"{src.path}: no valid events (values out of range: {what})")
             raise TmigrError(_no_events_message(src, meta))
         if kernel:
             meta.kernel_release = kernel

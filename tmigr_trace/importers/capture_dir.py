@@ -7,11 +7,13 @@ a tarball and a live capture of the same window give the same rows.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tarfile
-import tempfile
 from pathlib import Path
 
+from .. import cleanup, limits
 from ..errors import TmigrError
 from ..metadata import TraceMeta
 from ..store import TraceWriter
@@ -20,6 +22,8 @@ from ..store import TraceWriter
 # ~60 events x 256 pages) are recycled by the allocator instead of faulted in fresh each time
 # (benchmarks/decode_raw.py: 2048-page chunks decode ~30 % slower on this VM).
 CHUNK_PAGES = 256
+CHUNK_BYTES = 4 << 20  # and at most this many bytes (a sub-buffer can be up to 1 MiB)
+MAX_PAGE_BYTES = 1 << 23  # ring_buffer_subbuf_order_set(): at most order MAX_PAGE_ORDER (4 MiB on x86)
 
 
 def _find_top(root: Path) -> Path:
@@ -54,22 +58,94 @@ def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta) -> None:
     try:
         if path.is_dir():
             root = path
+            check_tree(root)
         else:
             try:
                 tf = tarfile.open(path, "r:*")
             except (tarfile.TarError, OSError) as exc:
                 raise TmigrError(f"{path}: not a capture tarball ({exc})") from None
-            tmp = tempfile.mkdtemp(prefix="tmigr-import-")
+            tmp = cleanup.make_private_dir(cleanup.EXTRACT_PREFIX)  # removed on any signal, and by the next run after a SIGKILL
             with tf:
-                try:
-                    tf.extractall(tmp, filter="data")
-                except TypeError:  # Python without extraction filters
-                    tf.extractall(tmp)
-            root = Path(tmp)
-        import_capture_dir(_find_top(root), writer, meta)
+                _extract(tf, path, tmp, meta)
+            root = tmp
+        try:
+            import_capture_dir(_find_top(root), writer, meta)
+        except TmigrError as exc:
+            if tmp is None:
+                raise
+            # name the tarball, not the temporary directory it was extracted into
+            raise TmigrError(str(exc).replace(str(tmp), str(path))) from None
     finally:
         if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+            with cleanup.signals_blocked():
+                shutil.rmtree(tmp, ignore_errors=True)
+                cleanup.unregister(tmp)
+
+
+def _extract(tf: tarfile.TarFile, path: Path, dest: Path, meta: TraceMeta) -> None:
+    """Extract the regular files and directories of a capture tarball, within the limits.
+
+    Links, devices and FIFOs are never part of a capture: they are skipped and counted
+    (``damaged["tar_members"]``). Sizes are bounded per member and in total (a tarball that
+    expands without end is refused)."""
+    budget = limits.max_decompressed(path.stat().st_size)
+    total = members = 0
+    names: set[str] = set()
+    for m in tf:
+        members += 1
+        if members > limits.MAX_MEMBERS:
+            raise TmigrError(f"{path}: more than {limits.MAX_MEMBERS} members: not a capture tarball")
+        if not (m.isreg() or m.isdir()):
+            meta.add_damaged("tar_members")
+            continue
+        if m.isreg():
+            if m.name in names:  # a capture has each file once: the first one is kept
+                meta.add_damaged("tar_members")
+                continue
+            names.add(m.name)
+        if m.size > limits.MAX_MEMBER_BYTES:
+            raise TmigrError(f"{path}: member {m.name[:80]} is {m.size} bytes (at most {limits.MAX_MEMBER_BYTES})")
+        total += m.size
+        if total > budget:
+            raise TmigrError(f"{path}: expands to more than {budget} bytes (raise the limit with "
+                             f"TMIGR_TRACE_MAX_DECOMPRESSED=BYTES)")
+        try:
+            tf.extract(m, dest, filter="data")
+        except tarfile.FilterError:  # absolute paths, .. components: skipped
+            meta.add_damaged("tar_members")
+    # tarfile ends its iteration quietly at a damaged header: whatever follows would be lost
+    # without a word. Past the last member there may only be the zero blocks of the end marker.
+    fileobj = tf.fileobj
+    if fileobj is not None:
+        fileobj.seek(tf.offset)
+        zeros = 0
+        while block := fileobj.read(1 << 20):
+            total += len(block)
+            if block.count(0) != len(block):
+                meta.add_damaged("tar_unreadable_tail")
+                return
+            zeros += len(block)
+            if total > budget:
+                break
+        if zeros < tarfile.BLOCKSIZE:  # no end-of-archive marker: cut short after a whole member
+            meta.add_damaged("tar_truncated")
+
+
+def check_tree(root: Path) -> None:
+    """Refuse a capture directory holding FIFOs, sockets or devices (reading one blocks or never ends)."""
+    n = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in filenames:
+            n += 1
+            if n > limits.MAX_MEMBERS:
+                raise TmigrError(f"{root}: more than {limits.MAX_MEMBERS} files: not a capture")
+            p = Path(dirpath) / name
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue  # a dangling link: read as absent
+            if not stat.S_ISREG(st.st_mode):
+                raise TmigrError(f"{p}: is not a regular file (a FIFO, socket or device has no place in a capture)")
 
 
 def _lab_bringup(top: Path) -> dict | None:
@@ -100,11 +176,14 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
     if (top / "saved_cmdlines").exists():
         streams.comms.update(parse_saved_cmdlines((top / "saved_cmdlines").read_text(errors="replace")))
 
+    if not 64 <= layout.page_size <= MAX_PAGE_BYTES:
+        raise TmigrError(f"{top}: events/header_page gives a page of {layout.page_size} bytes")
+    cpu_dirs = {limits.cpu_id(d.name[3:], str(d)): d for d in (top / "per_cpu").glob("cpu[0-9]*")}
     files = {}
-    for d in sorted((top / "per_cpu").glob("cpu[0-9]*"), key=lambda p: int(p.name[3:])):
-        if (d / "raw").exists() and (d / "raw").stat().st_size:
-            files[int(d.name[3:])] = open(d / "raw", "rb")
-    chunk = CHUNK_PAGES * layout.page_size
+    for cpu, d in sorted(cpu_dirs.items()):
+        if (d / "raw").is_file() and (d / "raw").stat().st_size:
+            files[cpu] = open(d / "raw", "rb")
+    chunk = max(1, min(CHUNK_PAGES, CHUNK_BYTES // layout.page_size)) * layout.page_size
     try:
         # Round-robin over the CPUs; a row is final once every CPU that still has pages has
         # decoded past it.
@@ -124,15 +203,17 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
         t = streams.emit(None)
         if t is not None:
             writer.write(t)
+        # a raw buffer is whole pages: a remainder is a page cut short (its events are lost)
+        meta.add_damaged("partial_pages", sum(1 for rest in streams.partial.values() if rest))
     finally:
         for f in files.values():
             f.close()
 
     topo = snapshot(top / "topology") if (top / "topology").is_dir() else {}
     bstats = {}
-    for d in (top / "per_cpu").glob("cpu[0-9]*"):
-        if (d / "stats").exists():
-            bstats[d.name[3:]] = parse_stats((d / "stats").read_text(errors="replace"))
+    for cpu, d in cpu_dirs.items():
+        if (d / "stats").is_file():
+            bstats[str(cpu)] = parse_stats((d / "stats").read_text(errors="replace"))
     if topo:
         topo["buffer_stats"] = bstats
     lab = _lab_bringup(top)

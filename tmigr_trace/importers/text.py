@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from ..limits import MAX_CPUS
 from ..metadata import TraceMeta
 from ..schema import COLUMN_BY_NAME, EVENT_BY_NAME, Kind, column_for_key, value_bounds
 from ..store import conform
@@ -289,6 +290,8 @@ class TextParser:
         """Per-CPU running sequence numbers for the rows of one batch, in batch order."""
         if cpu.size == 0:
             return np.zeros(0, dtype=np.int64)
+        # ids no kernel has (dropped and counted by the writer's row check) share one spare slot
+        cpu = np.where((cpu < 0) | (cpu >= MAX_CPUS), MAX_CPUS, cpu)
         top = int(cpu.max()) + 1
         if top > self._seq.size:
             self._seq = np.concatenate([self._seq, np.zeros(top - self._seq.size, dtype=np.int64)])

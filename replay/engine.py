@@ -2135,8 +2135,7 @@ class Engine:
                     and tctx.level is not None:
                 # Its update walk, if the target's remote walk is over, ended before this read.
                 self.rwalk_of.pop(t, None)
-                while tctx.rwalk is not None:
-                    self._remote_step(t, tctx)
+                self._drain_rwalk(t, tctx)
             if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
                     and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and tctx.due is None)):
                 # The target's own tmigr_handle_remote is over (no permission further up, or
@@ -2304,14 +2303,24 @@ class Engine:
         target; one that has not begun comes after it (and is stepped as usual)."""
         handler = self.rwalk_of[target]
         hctx = self.ctx.get(handler)
-        if hctx is None or hctx.remote_target != target or hctx.rwalk is None:
+        rw: tuple | None = hctx.rwalk if hctx is not None else None
+        if hctx is None or hctx.remote_target != target or rw is None:
             del self.rwalk_of[target]
             return
-        if not begun and hctx.rwalk[2] is None and not hctx.exp_upd:
+        if not begun and rw[2] is None and not hctx.exp_upd:
             return                      # not begun
         del self.rwalk_of[target]
-        while hctx.rwalk is not None:
-            self._remote_step(handler, hctx)
+        self._drain_rwalk(handler, hctx)
+
+    def _drain_rwalk(self, cpu: int, ctx: _Ctx) -> None:
+        """Step the remote update walk in flight to its end. (`ctx.rwalk` is read into a fresh
+        `tuple | None` local each time: `_remote_step` changes it, and a compiled build would keep
+        a narrowing of the attribute across that call.)"""
+        while True:
+            rw: tuple | None = ctx.rwalk
+            if rw is None:
+                return
+            self._remote_step(cpu, ctx)
 
     def _next_of_cpu(self, i: int, cpu: int) -> int | None:
         """The next event of `cpu` (row i is one of its events) within 63 rows."""

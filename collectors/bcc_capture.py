@@ -39,7 +39,7 @@ from .bcc_loader import import_bcc, use_kernel_source
 from .bcc_program import RecordDecoder, generate
 from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
 from .bpf_ringbuf import FixedRingReader
-from .live import CaptureResult, require_tracefs
+from .live import CaptureResult, keep_partial, require_tracefs, should_stop
 from .ringbuffer import EventFormat, parse_format
 from .topology import snapshot
 
@@ -361,13 +361,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
                 raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
         while True:
             elapsed = time.monotonic() - t0
-            if stop["why"] is not None:
-                break
-            if duration is not None and elapsed >= duration:
-                stop["why"] = "duration"
-                break
-            if proc is not None and proc.poll() is not None:
-                stop["why"] = f"workload exited ({proc.returncode})"
+            if should_stop(stop, elapsed, duration, proc):
                 break
             start = time.monotonic()
             got = drain(False)
@@ -401,14 +395,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
                 proc.kill()
         probe.close()
         if not ok:
-            try:
-                if writer.rows:
-                    meta.extra["capture_error"] = True
-                    writer.close(meta)
-                else:
-                    writer.abort()
-            except Exception:
-                writer.abort()
+            keep_partial(writer, meta)
     seconds = (t_stop if ok else time.monotonic()) - t0
     bcc = import_bcc()
     topo = snapshot("/")

@@ -41,6 +41,31 @@ FEED_PAGES = 256
 MERGE_MARGIN_NS = 500_000_000
 
 
+def should_stop(stop: dict, elapsed: float, duration: float | None, proc: subprocess.Popen | None) -> bool:
+    """A capture's loop ends on a signal (``stop["why"]`` already set by its handler), at its
+    duration, or when its workload exits; the reason is left in ``stop["why"]``."""
+    if stop["why"] is not None:
+        return True
+    if duration is not None and elapsed >= duration:
+        stop["why"] = "duration"
+    elif proc is not None and proc.poll() is not None:
+        stop["why"] = f"workload exited ({proc.returncode})"
+    return stop["why"] is not None
+
+
+def keep_partial(writer: TraceWriter, meta: TraceMeta) -> None:
+    """A capture that failed keeps what it wrote (a valid file, marked ``capture_error``) only
+    if anything was written; else nothing is left."""
+    try:
+        if writer.rows:
+            meta.extra["capture_error"] = True
+            writer.close(meta)
+        else:
+            writer.abort()
+    except Exception:
+        writer.abort()
+
+
 def find_tracefs() -> Path | None:
     for d in TRACEFS_CANDIDATES:
         if os.path.exists(f"{d}/trace_clock"):
@@ -315,13 +340,7 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
 
         while True:
             elapsed = time.monotonic() - t0
-            if stop_reason["why"] is not None:
-                break
-            if duration is not None and elapsed >= duration:
-                stop_reason["why"] = "duration"
-                break
-            if proc is not None and proc.poll() is not None:
-                stop_reason["why"] = f"workload exited ({proc.returncode})"
+            if should_stop(stop_reason, elapsed, duration, proc):
                 break
             start = time.monotonic()
             poll(False)
@@ -365,15 +384,7 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
                 os.close(fd)
             inst.remove()
             if not ok:
-                # an error: keep what was captured (a valid file) only if anything was
-                try:
-                    if writer.rows:
-                        meta.extra["capture_error"] = True
-                        writer.close(meta)
-                    else:
-                        writer.abort()
-                except Exception:
-                    writer.abort()
+                keep_partial(writer, meta)
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
     seconds = time.monotonic() - t0

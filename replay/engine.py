@@ -365,7 +365,7 @@ class Engine:
         self.remote_handled: dict[int, tuple[int, int, int, int]] = {}
         # group -> (handler cpu, its tmigr_handle_remote row, events its lookup pruned, the
         # next_expiry before, the first pruned event whose ignore store may still have been in
-        # flight or -1): a remote walk's lookup of the group (`_update_or_lookup_first`).
+        # flight or -1): a remote walk's lookup of the group (`_update_in_either_order`).
         self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # group -> the CPU whose remote walk last found a due event there (`_Ctx.due`).
         self.due_at: dict[TmigrGroup, int] = {}
@@ -1297,7 +1297,7 @@ class Engine:
         if h._inactive_trace_after:
             j = self._nxt[i]
             if self._lookup_pending(g) and j < self._n and self._codes[j] == E_UPDATE:
-                self._update_or_lookup_first(j, cpu, g, child, walk, out,
+                self._update_in_either_order(j, cpu, g, child, walk, out,
                                              lambda: h.tmigr_inactive_up(g, child, walk))
             else:
                 h.tmigr_inactive_up(g, child, walk)
@@ -1721,7 +1721,7 @@ class Engine:
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
-            self._update_or_lookup_first(i, cpu, g, child, w, out,
+            self._update_in_either_order(i, cpu, g, child, w, out,
                                          lambda: h.tmigr_update_events(g, child, w))
         else:
             h.tmigr_update_events(g, child, w)
@@ -1734,7 +1734,7 @@ class Engine:
 
     def _lookup_pending(self, g: TmigrGroup) -> bool:
         """Another CPU's remote lookup of g may lie on either side of an update of g
-        (`_update_or_lookup_first`)."""
+        (`_update_in_either_order`)."""
         if g in self.lookup_at:
             return True
         hcpu = self.due_at.get(g)
@@ -1743,7 +1743,7 @@ class Engine:
         hctx = self.ctx[hcpu]
         return hctx.op == OP_REMOTE and hctx.level is g and hctx.due is not None and hctx.due.queued_in is g
 
-    def _update_or_lookup_first(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
+    def _update_in_either_order(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
         """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
         (tmigr_next_expired_groupevt, untraced, under g's lock) lies between that CPU's
@@ -1803,10 +1803,9 @@ class Engine:
             if _record_of(out, n0, g) != obs:
                 continue
             self.res.reordered += 1
-            if how == "lookup_now":
+            if how != "dequeue":
                 del self.lookup_at[g]
-            elif how == "restore":
-                del self.lookup_at[g]
+            if how == "restore":
                 if later:
                     hctx = self.ctx.get(hcpu)
                     if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g:
@@ -2255,7 +2254,7 @@ class Engine:
             if i >= 0 and self._lookup_pending(group):
                 # the level traced at row i: another CPU's lookup may come before or after it
                 grp, ch = group, child
-                done = self._update_or_lookup_first(i, cpu, group, child, w, out,
+                done = self._update_in_either_order(i, cpu, group, child, w, out,
                                                     lambda: h.tmigr_update_events(grp, ch, w))
             else:
                 done = h.tmigr_update_events(group, child, w)

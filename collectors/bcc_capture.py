@@ -39,7 +39,7 @@ from .bcc_loader import import_bcc, use_kernel_source
 from .bcc_program import RecordDecoder, generate
 from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
 from .bpf_ringbuf import FixedRingReader
-from .live import CaptureResult, keep_partial, require_tracefs, should_stop
+from .live import CaptureResult, keep_partial, require_tracefs, should_stop, start_workload
 from .ringbuffer import EventFormat, parse_format
 from .topology import snapshot
 
@@ -252,7 +252,7 @@ def load_check() -> str:
     formats = discover_formats(tracefs)[:1]
     if not formats:
         raise TmigrError("no timer_migration tracepoints to attach to")
-    how = use_kernel_source()
+    use_kernel_source()            # points BCC at the prepared headers (BCC_KERNEL_SOURCE)
     probe = BccProbe(formats, "ringbuf" if ring_buffer_supported() else "perf", RecordDecoder(formats).record_size)
     try:
         probe.load(64, None)
@@ -355,10 +355,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         probe.record(True)
         t0 = time.monotonic()
         if workload:
-            try:
-                proc = subprocess.Popen(workload)
-            except OSError as exc:
-                raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
+            proc = start_workload(workload)
         while True:
             elapsed = time.monotonic() - t0
             if should_stop(stop, elapsed, duration, proc):

@@ -53,6 +53,14 @@ def should_stop(stop: dict, elapsed: float, duration: float | None, proc: subpro
     return stop["why"] is not None
 
 
+def start_workload(workload: list[str]) -> subprocess.Popen:
+    """The command a capture records while it runs (one line if it cannot start)."""
+    try:
+        return subprocess.Popen(workload)
+    except OSError as exc:
+        raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
+
+
 def keep_partial(writer: TraceWriter, meta: TraceMeta) -> None:
     """A capture that failed keeps what it wrote (a valid file, marked ``capture_error``) only
     if anything was written; else nothing is left."""
@@ -82,16 +90,6 @@ def require_tracefs() -> Path:
     if not (t / "instances").is_dir():
         raise TmigrError(f"{t} has no instances/ directory (kernel too old for a private buffer)")
     return t
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def cleanup_stale(tracefs: Path) -> list[str]:
@@ -273,10 +271,7 @@ def capture(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: l
         _write(inst.path / "tracing_on", "1")
         t0 = time.monotonic()
         if workload:
-            try:
-                proc = subprocess.Popen(workload)
-            except OSError as exc:
-                raise TmigrError(f"cannot run the workload {workload[0]!r}: {exc.strerror}") from None
+            proc = start_workload(workload)
         page = layout.page_size
         rows = 0
 

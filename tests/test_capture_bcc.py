@@ -250,25 +250,9 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
         assert (np.abs(skew) < 5_000_000).mean() > 0.99, (cpu, np.percentile(np.abs(skew), [50, 99, 100]))
 
 
-def _tmigr_rows_in(t, lo: int, hi: int) -> int:
-    df = t.df
-    ev = df.event.astype(str)
-    return int(((df.ts >= lo) & (df.ts <= hi) & ev.str.startswith("tmigr_")).sum())
-
-
 def test_bcc_capture_replays_without_divergence(both_at_once, cli):
-    f, b, idle = both_at_once
+    _, b, idle = both_at_once
     _need_idle(idle)
-    # The ftrace capture of the same window is the reference: a loaded box can make the kernel
-    # skip BPF programs without counting it (docs/bcc.md, "Events the kernel drops"), and a trace
-    # with silent holes cannot replay cleanly. Replay only a BCC capture as complete as ftrace's.
-    lo, hi = int(b.df.ts.min()), int(b.df.ts.max())
-    if b.meta.lost_total == 0 and f.meta.lost_total == 0:
-        ff = _tmigr_rows_in(f, lo + 10**9, hi - 10**9)
-        inner = _tmigr_rows_in(b, lo + 10**9, hi - 10**9)
-        if inner < ff:
-            pytest.skip(f"the BCC capture misses {ff - inner} of {ff} tmigr events ftrace recorded in the "
-                        "same window, uncounted (the box was loaded)")
     d = json.loads(cli("replay", b.path, "--json").stdout)
     assert d["tmigr_events"] > 1000 and d["checked"] > 1000
     load = os.getloadavg()[0]

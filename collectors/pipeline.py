@@ -72,6 +72,15 @@ class PageStreams:
             self.events += n
         return n
 
+    def write_ready(self, writer, cpus) -> None:
+        """Write what every CPU in ``cpus`` has passed: the merge is complete up to the slowest
+        one's last time stamp (readers that walk the CPUs' pages in turn)."""
+        marks = [self.last_ts.get(c) for c in cpus]
+        if cpus and all(m is not None for m in marks):
+            t = self.emit(min(marks))
+            if t is not None:
+                writer.write(t)
+
     def emit(self, watermark: int | None) -> pa.Table | None:
         """Rows with ts < watermark (all rows when None), sorted by (ts, cpu, seq).
 

@@ -195,11 +195,7 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
                     del live[cpu]
                     continue
                 streams.feed(cpu, data)
-            marks = [streams.last_ts.get(c) for c in live]
-            if live and all(m is not None for m in marks):
-                t = streams.emit(min(marks))
-                if t is not None:
-                    writer.write(t)
+            streams.write_ready(writer, live)
         t = streams.emit(None)
         if t is not None:
             writer.write(t)

@@ -169,11 +169,7 @@ def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWri
                 body = body[: len(body) - tail]
             if len(body):
                 _feed(streams, cpu, checker.feed(body))
-        marks = [streams.last_ts.get(c) for c in live]
-        if live and all(m is not None for m in marks):
-            t = streams.emit(min(marks))
-            if t is not None:
-                writer.write(t)
+        streams.write_ready(writer, live)
     t = streams.emit(None)
     if t is not None:
         writer.write(t)

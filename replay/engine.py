@@ -237,7 +237,7 @@ class _Ctx:
         self.lparent: TmigrGroup | None = None   # parent of `level` when the walk was there
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
-        self.rwalk: tuple | None = None           # remote update walk in flight: (walk, group, child)
+        self.rwalk: tuple | None = None           # update walk in flight (remote, new timer): (walk, group, child)
         self.pend: tuple | None = None            # a deactivation level's update: (group, child)
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
@@ -653,10 +653,10 @@ class Engine:
                     not (code == E_UPDATE and ctx.op == OP_REMOTE):
                 self._finish_rwalk_before_target(cpu)
             if ctx.rwalk is not None and not (code == E_UPDATE and ctx.exp_upd):
-                # The remote update walk's next step happens before this CPU's next event: at
+                # The update walk's next step happens before this CPU's next event: at
                 # its own tracepoint (tmigr_update_events is traced under the group's lock, so
                 # the row orders it among the other CPUs' steps on that group), else now.
-                self._remote_step(cpu, ctx, i=i if code == E_UPDATE else -1)
+                self._walk_step(cpu, ctx, i=i if code == E_UPDATE else -1)
             if ctx.rwalk is not None:
                 ctx.rw_ts = ts_l[i]
             # To the event's handler, most frequent events first.
@@ -1449,14 +1449,16 @@ class Engine:
         nextexp = c.nextevt[j] if j is not None else KTIME_MAX
         evt = tmc.cpuevt
         ctx.nt_old = (evt.expires, evt.ignore, known)
-        h = self.h
-        out = h._begin(cpu)
         evt.ignore = False
         walk = ctx.new_walk(nextexp, evt, tmc.groupmask)
-        h._walk_groups(h.tmigr_new_timer_up, walk, tmc)
         ctx.op = OP_NT
         ctx.decidable = known and j is not None
-        ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
+        ctx.exp_upd = []                 # the walk's tmigr_update_events (compact records)
+        # tmigr_new_timer_up() is tmigr_update_events() per level, each a step under the group's
+        # lock that traces there: stepped at its row like any update walk (`_walk_step`).
+        rwalk: tuple | None = (walk, tmc.tmgroup, None)
+        ctx.rwalk = rwalk
+        ctx.rw_ts = ts
         self.cpu_known.add(cpu)
 
     def _on_nt_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
@@ -1465,6 +1467,8 @@ class Engine:
         if tmc is None or tmc.tmgroup is None:
             return
         nextevt, w = c.nextevt[i], c.wakeup[i]
+        if ctx.op == OP_NT:
+            self._drain_rwalk(cpu, ctx)  # the walk ended before this tracepoint (tmc->lock)
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op == OP_NT:
@@ -1648,7 +1652,7 @@ class Engine:
         if ctx.rwalk is not None and not ctx.exp_upd:
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
-            self._remote_step(cpu, ctx, untraced_only=True)
+            self._walk_step(cpu, ctx, untraced_only=True)
 
     def _ignore_store_ahead(self, e: Any, cpu: int, ref_ts: int) -> bool:
         """The ignore flag of `e` may be set after a lookup by `cpu` that follows its row at
@@ -2190,7 +2194,7 @@ class Engine:
                     break
         if woke:
             tt.idle = False
-        # tmigr_handle_remote_cpu; its update walk is stepped per level (_remote_step). The
+        # tmigr_handle_remote_cpu; its update walk is stepped per level (_walk_step). The
         # target's tmc->remote stays set until the walk is over (`unlock:` at its end): a
         # new timer of the target meanwhile gets no walk (tmigr_new_timer).
         if t in self.rwalk_of:
@@ -2203,7 +2207,7 @@ class Engine:
         ctx.remote_target = t
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         # Through a `tuple | None` local: narrowing `ctx.rwalk` to this tuple's exact type would
-        # outlive the `_remote_step` call below, which changes it (a compiled build checks it).
+        # outlive the `_walk_step` call below, which changes it (a compiled build checks it).
         rwalk: tuple | None = (w, tt.tmgroup, None) if w is not None else None
         ctx.rwalk = rwalk
         if w is not None:
@@ -2212,7 +2216,7 @@ class Engine:
             # looked at again when the walk is done.
             self.rwalk_of[t] = cpu
             ctx.rw_ts = ts
-            self._remote_step(cpu, ctx, untraced_only=True)
+            self._walk_step(cpu, ctx, untraced_only=True)
         if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
             # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
@@ -2223,9 +2227,10 @@ class Engine:
         if w is None:
             self._remote_eval(i, cpu, ctx, g)
 
-    def _remote_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
-        """Step the remote update walk in flight (`ctx.rwalk`) up to the next level that traces
-        (its record joins `ctx.exp_upd`) or to its end (`tmigr_update_events` per level).
+    def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
+        """Step the update walk in flight (`ctx.rwalk`: a remote expiry's or a new timer's) up to
+        the next level that traces (its record joins `ctx.exp_upd`) or to its end
+        (`tmigr_update_events` per level, each one step under the group's lock).
         ``untraced_only``: stop before a level that will trace; that step is taken at its row."""
         w, group, child = ctx.rwalk
         h = self.h
@@ -2233,7 +2238,7 @@ class Engine:
             act = self._activation_after_read(cpu, child) if child is not None and child.active else None
             if untraced_only and (act is not None or not (
                     (child is not None and child.active) or
-                    (group.parent is None and group.migrator == TMIGR_NONE))):
+                    (w.remote and group.parent is None and group.migrator == TMIGR_NONE))):
                 # tmigr_update_events() traces unless the child is active (walk done) or the
                 # group is an idle root reached by a remote walk (goto unlock): not here. A child
                 # made active by an activation no earlier than this walk's last row may have been
@@ -2269,10 +2274,11 @@ class Engine:
             if out:
                 ctx.exp_upd.extend(out)
                 break
-        ctx.rwalk = (w, group, child) if group is not None else None
-        if group is None:
+        if group is not None:
+            ctx.rwalk = (w, group, child)
+        else:
             self._end_rwalk(ctx)
-            if ctx.level is not None:
+            if w.remote and ctx.level is not None:
                 # tmigr_handle_remote_up looks at its group again once the CPU is handled.
                 self._remote_eval(-1, cpu, ctx, ctx.level)
 
@@ -2287,8 +2293,12 @@ class Engine:
         return lc if lc[1] >= self.ctx[cpu].rw_ts else None
 
     def _end_rwalk(self, ctx: _Ctx) -> None:
-        """The remote update walk is over: tmc->remote of its target is cleared."""
+        """The update walk in flight is over; for a remote one, tmc->remote of its target is
+        cleared."""
+        rw: tuple | None = ctx.rwalk
         ctx.rwalk = None
+        if rw is None or not rw[0].remote:
+            return
         t = ctx.remote_target
         self.rwalk_of.pop(t, None)
         tt = self.h.cpus.get(t)
@@ -2303,7 +2313,7 @@ class Engine:
         handler = self.rwalk_of[target]
         hctx = self.ctx.get(handler)
         rw: tuple | None = hctx.rwalk if hctx is not None else None
-        if hctx is None or hctx.remote_target != target or rw is None:
+        if hctx is None or hctx.remote_target != target or rw is None or not rw[0].remote:
             del self.rwalk_of[target]
             return
         if not begun and rw[2] is None and not hctx.exp_upd:
@@ -2312,14 +2322,14 @@ class Engine:
         self._drain_rwalk(handler, hctx)
 
     def _drain_rwalk(self, cpu: int, ctx: _Ctx) -> None:
-        """Step the remote update walk in flight to its end. (`ctx.rwalk` is read into a fresh
-        `tuple | None` local each time: `_remote_step` changes it, and a compiled build would keep
+        """Step the update walk in flight to its end. (`ctx.rwalk` is read into a fresh
+        `tuple | None` local each time: `_walk_step` changes it, and a compiled build would keep
         a narrowing of the attribute across that call.)"""
         while True:
             rw: tuple | None = ctx.rwalk
             if rw is None:
                 return
-            self._remote_step(cpu, ctx)
+            self._walk_step(cpu, ctx)
 
     def _next_of_cpu(self, i: int, cpu: int) -> int | None:
         """The next event of `cpu` (row i is one of its events) within 63 rows."""

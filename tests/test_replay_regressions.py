@@ -34,3 +34,16 @@ def test_former_divergence_replays_cleanly(run: str, tmp_path: Path):
     assert result.checked > 5000 and result.agreed > 0.99 * result.checked
     for kind in ("group_state", "walk_levels", "expiry", "wakeup", "remote", "setup"):
         assert result.by_kind[kind].agreed > 10, kind
+
+
+def test_new_timer_update_is_stepped_at_its_own_row():
+    """`make demo` on this box (6.18.44, 2 CPUs, one group): CPU0's deactivation update and CPU1's
+    new-timer update of the root are traced in the same microsecond, CPU0's first (rows 135-136).
+    Each is a step under the group's lock; CPU0's wakeup (18471592000000) is what its own update
+    read. Once the new-timer walk ran at its tmigr_cpu_new_timer row (134), before CPU0's update:
+    a false wakeup divergence (expected 18471516000000)."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "demo-20261206-072753-wakeup-tie.parquet")
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked == 3448
+    assert result.by_kind["wakeup"].agreed > 900 and result.by_kind["expiry"].agreed > 400

@@ -24,8 +24,9 @@ from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
-from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, PTR_COLUMNS, UNKNOWN_PTR,
-                     Engine, same_cpu_links)
+from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, LOOKAHEAD_ROWS, PTR_COLUMNS,
+                     UNKNOWN_PTR, Engine, same_cpu_links)
+from .tie_order import TieOrder
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
@@ -128,11 +129,21 @@ def _tie_ns(meta: Any, window_us: float) -> int:
     return max(1000, int(window_us * 1000))
 
 
-def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool) -> int:
+def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool,
+          ties: TieOrder | None = None) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
-    lost lines (`program_order`); the same-CPU links are computed once for both."""
+    lost lines (`program_order`); the same-CPU links are computed once for both. ``ties``: one
+    stamp's rows of several CPUs are put in the order the groups' state chains prove
+    (`tie_order`). Returns the rows consumed and the buffer as fed."""
+    perm = None
+    if ties is not None:
+        perm = ties.order(buf, len(buf["code"]) if final else max(0, len(buf["code"]) - LOOKAHEAD_ROWS))
+        if perm is not None:
+            buf = {k: v[perm] for k, v in buf.items()}
     links = same_cpu_links(buf["cpu"])
-    return eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links)
+    done = eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
+                           orig=perm)
+    return done, buf
 
 
 def _buffer(tail: dict[str, np.ndarray] | None, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -325,6 +336,9 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent))
+    # One stamp's rows of several CPUs in the order the state chains prove (only with group
+    # pointers: without them the groups of the chains are not known).
+    ties = TieOrder() if ident.mode == "pointers" else None
     tail = None
     events = 0
     tmigr_events = 0
@@ -338,19 +352,22 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done = _feed(eng, buf, False)
+            done, buf = _feed(eng, buf, False, ties)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            _feed(eng, tail, True)
+            _feed(eng, tail, True, ties)
         eng.finish()
     finally:
         if gc_was_enabled:
             gc.enable()
     res.events = events
     res.tmigr_events = tmigr_events
+    if ties is not None and ties.reordered_stamps:
+        res.notes.append(f"{ties.reordered_stamps} stamps shared by several CPUs replayed in the order "
+                         "their groups' state chains prove (not the printed CPU order)")
     if adopted:
         res.notes.append("the model's construction was corrected to the masks the trace proves: "
                          + "; ".join(adopted[:8]) + (" ..." if len(adopted) > 8 else ""))

@@ -379,6 +379,7 @@ class Engine:
         # lookup, reference §3.10): group -> its lookup count at that moment.
         self.nexp_taint: dict[TmigrGroup, int] = {}
         self.index = 0
+        self._orig: list[int] | None = None    # printed positions of this buffer's rows (tie_order)
         self.warm_rows = 0
         self._warm_last = -1            # stream index of the last row counted as warm-up
         self._rows = _Rows({k: [] for k in ENGINE_COLUMNS[1:] + ("code", "nxt")})
@@ -449,7 +450,8 @@ class Engine:
         row_cpu = c.cpu[i]
         path_cpu = cpu if cpu is not None else row_cpu
         self.res.divergences.append(Divergence(
-            index=self.index + i, ts=c.ts[i], cpu=row_cpu, event=EVENT_NAME[self._codes[i]],
+            index=self.index + (i if self._orig is None else self._orig[i]), ts=c.ts[i], cpu=row_cpu,
+            event=EVENT_NAME[self._codes[i]],
             kind=kind, what=what, expected=expected, observed=observed,
             classification=MODEL_DISAGREES,
             # Paths (the bulky part) for the first ones only: memory must not grow with a trace
@@ -596,14 +598,16 @@ class Engine:
     # Feeding
     # ------------------------------------------------------------------------------------------
     def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool, gap: Any = None,
-                    links: Any = None) -> int:
+                    links: Any = None, orig: Any = None) -> int:
         """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here
         with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
         then every column becomes a plain list once and the rows are replayed one by one.
         ``gap``: rows before (GAP_BEFORE) / after (GAP_AFTER) which lines of their CPU are missing
         although the sequence numbers run on (text traces: `program_order.missing_lines`); treated
-        as a sequence gap there. ``links``: `same_cpu_links(arrays["cpu"])` if the caller has them."""
+        as a sequence gap there. ``links``: `same_cpu_links(arrays["cpu"])` if the caller has them.
+        ``orig``: the printed position of each row when the caller reordered one stamp's rows
+        (`tie_order`); divergences report the printed position."""
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
@@ -620,6 +624,7 @@ class Engine:
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
         cols["nxt"] = nxt.tolist()
         rows = self._rows = _Rows(cols)
+        self._orig = orig.tolist() if orig is not None else None
         codes = self._codes = rows.code
         self._nxt = rows.nxt
         self._prv_a = prv

@@ -1,0 +1,249 @@
+"""The order of one stamp's rows across CPUs, from the groups' state chains.
+
+Rows of several CPUs with the same stamp are not ordered by the trace: ftrace merges its per-CPU
+buffers by stamp and breaks ties by CPU number, and a clock that stalls or prints at 1 us
+resolution gives whole walks of several CPUs one stamp. Each group's state word is changed only by
+a successful cmpxchg (`tmigr_active_up`, `tmigr_inactive_up` in kernel/time/timer_migration.c),
+and the tracepoint after it prints the new state: the state events of one group form a chain in
+which each value is the previous one with one child's bit set or cleared. That chain is the
+kernel's own order of the steps on that group (a linearization, per object, as Porcupine and
+Knossos check it).
+
+When a stamp's rows, in the printed order, break a chain, this module searches the orders of that
+stamp's rows that keep each CPU's program order for one in which every chain holds, up to the
+next state event of each group after the stamp, and takes the one closest to the printed order
+(depth first, printed order preferred, bounded). A stamp whose printed order keeps every chain is
+left as printed; one where no order does (lost events, a state written without a tracepoint) is
+left as printed too, and the engine's checks judge it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine import E_SET_ACTIVE, E_SET_INACTIVE, UNKNOWN_PTR, active_up_pure, inactive_up_pure
+
+# Nodes the search of one stamp may visit: a stamp with more orders than that keeps its printed
+# order (measured: the blocks that need a new order take under 100).
+SEARCH_BUDGET = 20_000
+
+
+def state_after(code: int, active: int, migrator: int, childmask: int) -> tuple[tuple[int, int], ...]:
+    """The states a group can have after a state step on (active, migrator): an activation sets
+    the child's bit (and makes it migrator of a group without one); a deactivation clears it and
+    hands the migrator on, unless it read the child active again (the state is then unchanged)."""
+    if code == E_SET_ACTIVE:
+        a, m, _ = active_up_pure(active, migrator, childmask)
+        return ((a, m),)
+    a, m, _ = inactive_up_pure(active, migrator, childmask, 0)
+    return ((a, m), (active, migrator))
+
+
+@dataclass
+class TieOrder:
+    """Per-group state as of the rows already given to the engine, and the reorders made."""
+    last_state: dict[int, tuple[int, int]] = field(default_factory=dict)
+    reordered_stamps: int = 0
+    unresolved_stamps: int = 0
+
+    def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
+        """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
+        end before `stop` (the rows the engine consumes now) are reordered; rows from `stop` on
+        serve as the successors of the chains."""
+        code = buf["code"]
+        is_state = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
+        srows = np.flatnonzero(is_state)
+        if srows.size == 0:
+            return None
+        grp = buf["group"][srows]
+        broken = self._broken(buf, srows, grp)
+        perm: np.ndarray | None = None
+        if broken:
+            ts = buf["ts"]
+            done_blocks: set[int] = set()
+            for r in broken:
+                start, end = _block(ts, r)
+                if end > stop or start in done_blocks:
+                    continue
+                done_blocks.add(start)
+                cpus = buf["cpu"][start:end]
+                if np.unique(cpus).size < 2:
+                    continue
+                new = self._search(buf, start, end)
+                if new is None:
+                    self.unresolved_stamps += 1
+                    continue
+                if perm is None:
+                    perm = np.arange(len(code))
+                perm[start:end] = new
+                self.reordered_stamps += 1
+        self._advance(buf, perm, stop)
+        return perm
+
+    def _broken(self, buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray) -> list[int]:
+        """Rows (positions) of state events that do not follow from their group's previous state
+        in the printed order, and the rows of those previous states."""
+        act, mig, cm, code = buf["active"], buf["migrator"], buf["childmask"], buf["code"]
+        prev: dict[int, int] = {}
+        out: list[int] = []
+        last = self.last_state
+        for r, g in zip(srows.tolist(), grp.tolist()):
+            if g == UNKNOWN_PTR:
+                continue
+            p = prev.get(g)
+            before = (int(act[p]), int(mig[p])) if p is not None else last.get(g)
+            prev[g] = r
+            if before is None:
+                continue
+            if (int(act[r]), int(mig[r])) not in state_after(int(code[r]), before[0], before[1], int(cm[r])):
+                out.append(r)
+                if p is not None:
+                    out.append(p)
+        return sorted(set(out))
+
+    def _search(self, buf: dict[str, np.ndarray], start: int, end: int) -> np.ndarray | None:
+        """Depth-first search of the orders of rows [start, end) that keep each CPU's order, for
+        one that keeps every group's chain up to its next state event after the stamp."""
+        code, grp = buf["code"], buf["group"]
+        act, mig, cm, cpu = buf["active"], buf["migrator"], buf["childmask"], buf["cpu"]
+        rows = list(range(start, end))
+        per_cpu: dict[int, list[int]] = {}
+        for r in rows:
+            per_cpu.setdefault(int(cpu[r]), []).append(r)
+        is_state = {r for r in rows if (code[r] == E_SET_ACTIVE or code[r] == E_SET_INACTIVE)
+                    and int(grp[r]) != UNKNOWN_PTR}
+        left: dict[int, int] = {}
+        for r in is_state:
+            g = int(grp[r])
+            left[g] = left.get(g, 0) + 1
+        # each group's state before the stamp (None: not known) and its next state event after it
+        state0: dict[int, tuple[int, int] | None] = {}
+        succ: dict[int, int] = {}
+        n = len(code)
+        for g in left:
+            before = None
+            for p in range(start - 1, -1, -1):
+                if int(grp[p]) == g and (code[p] == E_SET_ACTIVE or code[p] == E_SET_INACTIVE):
+                    before = (int(act[p]), int(mig[p]))
+                    break
+            state0[g] = before if before is not None else self.last_state.get(g)
+            for q in range(end, n):
+                if int(grp[q]) == g and (code[q] == E_SET_ACTIVE or code[q] == E_SET_INACTIVE):
+                    succ[g] = q
+                    break
+        # A deactivation above level 0 clears the child's bit only if it read the child group
+        # inactive (tmigr_inactive_up reads child->migr_state before its cmpxchg): the child is
+        # the group of the same walk's step before it on that CPU.
+        child_of: dict[int, int] = {}
+        for seq in per_cpu.values():
+            prev_r = -1
+            for r in seq:
+                if r not in is_state:
+                    continue
+                if prev_r >= 0 and code[r] == E_SET_INACTIVE and code[prev_r] == E_SET_INACTIVE:
+                    child_of[r] = int(grp[prev_r])
+                prev_r = r
+        heads = {c: 0 for c in per_cpu}
+        state = dict(state0)
+        order: list[int] = []
+        budget = [SEARCH_BUDGET]
+
+        def fits(r: int, s: tuple[int, int] | None) -> bool:
+            if s is None:
+                return True
+            after = (int(act[r]), int(mig[r]))
+            options = state_after(int(code[r]), s[0], s[1], int(cm[r]))
+            if after not in options:
+                return False
+            cg = child_of.get(r) if use_child else None
+            if cg is None or options[0] == options[1]:
+                return True
+            child = state.get(cg)
+            if child is None:
+                return True
+            # cleared: the child was read inactive; kept: read active
+            return (child[0] == 0) == (after == options[0])
+
+        def dfs() -> bool:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            if len(order) == len(rows):
+                return True
+            cands = sorted((per_cpu[c][h], c) for c, h in heads.items() if h < len(per_cpu[c]))
+            for r, c in cands:
+                if r not in is_state:
+                    heads[c] += 1
+                    order.append(r)
+                    if dfs():
+                        return True
+                    order.pop()
+                    heads[c] -= 1
+                    if budget[0] < 0:
+                        return False
+                    continue
+                g = int(grp[r])
+                if not fits(r, state[g]):
+                    continue
+                saved = state[g]
+                state[g] = (int(act[r]), int(mig[r]))
+                left[g] -= 1
+                ok = True
+                if left[g] == 0 and g in succ:
+                    ok = fits(succ[g], state[g])
+                if ok:
+                    heads[c] += 1
+                    order.append(r)
+                    if dfs():
+                        return True
+                    order.pop()
+                    heads[c] -= 1
+                left[g] += 1
+                state[g] = saved
+                if budget[0] < 0:
+                    return False
+            return False
+
+        use_child = True
+        if not dfs():
+            # No order with the child reads at the cmpxchg: a read may be older than that (any
+            # moment after the walk's previous step); the chains alone then.
+            use_child = False
+            budget[0] = SEARCH_BUDGET
+            heads = {c: 0 for c in per_cpu}
+            state.clear()
+            state.update(state0)
+            order.clear()
+            if not dfs():
+                return None
+        return np.asarray(order, dtype=np.int64)
+
+    def _advance(self, buf: dict[str, np.ndarray], perm: np.ndarray | None, stop: int) -> None:
+        """Remember each group's last state among the rows the engine consumes now."""
+        code = buf["code"][:stop] if perm is None else buf["code"][perm[:stop]]
+        rows = np.arange(stop) if perm is None else perm[:stop]
+        state = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
+        srows = rows[state]
+        if srows.size == 0:
+            return
+        g = buf["group"][srows]
+        uniq, last_rev = np.unique(g[::-1], return_index=True)
+        last = srows[srows.size - 1 - last_rev]
+        act, mig = buf["active"][last], buf["migrator"][last]
+        for k, a, m in zip(uniq.tolist(), act.tolist(), mig.tolist()):
+            self.last_state[k] = (a, m)
+
+
+def _block(ts: np.ndarray, r: int) -> tuple[int, int]:
+    """[start, end) of the rows with row r's stamp around it."""
+    t = ts[r]
+    start = r
+    while start > 0 and ts[start - 1] == t:
+        start -= 1
+    end = r + 1
+    n = len(ts)
+    while end < n and ts[end] == t:
+        end += 1
+    return start, end

@@ -26,7 +26,7 @@ from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, LOOKAHEAD_ROWS, PTR_COLUMNS,
                      UNKNOWN_PTR, Engine, same_cpu_links)
-from .tie_order import TieOrder
+from .tie_order import TieOrder, state_before_update
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
@@ -129,17 +129,23 @@ def _tie_ns(meta: Any, window_us: float) -> int:
     return max(1000, int(window_us * 1000))
 
 
-def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool,
-          ties: TieOrder | None = None) -> tuple[int, dict[str, np.ndarray]]:
+def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder | None = None,
+          state_first: bool = False) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
     lost lines (`program_order`); the same-CPU links are computed once for both. ``ties``: one
     stamp's rows of several CPUs are put in the order the groups' state chains prove
-    (`tie_order`). Returns the rows consumed and the buffer as fed."""
+    (`tie_order`). ``state_first``: the profile traces a deactivation's state after its update
+    (`state_before_update`). Returns the rows consumed and the buffer as fed."""
     perm = None
-    if ties is not None:
-        perm = ties.order(buf, len(buf["code"]) if final else max(0, len(buf["code"]) - LOOKAHEAD_ROWS))
+    if state_first:
+        perm = state_before_update(buf, *same_cpu_links(buf["cpu"]))
         if perm is not None:
             buf = {k: v[perm] for k, v in buf.items()}
+    if ties is not None:
+        p2 = ties.order(buf, len(buf["code"]) if final else max(0, len(buf["code"]) - LOOKAHEAD_ROWS))
+        if p2 is not None:
+            buf = {k: v[p2] for k, v in buf.items()}
+            perm = p2 if perm is None else perm[p2]
     links = same_cpu_links(buf["cpu"])
     done = eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
                            orig=perm)
@@ -352,13 +358,13 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done, buf = _feed(eng, buf, False, ties)
+            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            _feed(eng, tail, True, ties)
+            _feed(eng, tail, True, ties, profile.inactive_trace_after_update)
         eng.finish()
     finally:
         if gc_was_enabled:

@@ -214,7 +214,8 @@ class _Ctx:
     __slots__ = ("op", "next", "child", "walk", "decidable", "optional", "exp_upd", "now",
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
-                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev")
+                 "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
+                 "nexp_known", "first_known")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -245,6 +246,10 @@ class _Ctx:
         self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
         self.entry_prev = KTIME_MAX               # remote walk: entry_nexp of the lookup before
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
+        self.nexp_known = False                   # deactivation: the CPU's next event is traced
+        # deactivation reaching an idle root: the first event of the root's queue among the events
+        # whose value the trace proves, when the walk looked the root up (KTIME_MAX: none)
+        self.first_known = KTIME_MAX
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
         self.wakeup_unsure = False
@@ -566,6 +571,19 @@ class Engine:
     def _queue_known(self, g: TmigrGroup | None) -> bool:
         return g is not None and not self.qunk[g]
 
+    def _known_first(self, g: TmigrGroup) -> int:
+        """The first expiry in g's queue among the events whose value the trace proves (their
+        child is not in ``qunk[g]``); KTIME_MAX if none. The kernel's first event of g is no
+        later: the events not known can only come earlier."""
+        unk = self.qunk[g]
+        for e in g.events:
+            if e.ignore:
+                continue
+            o = e.owner
+            if (o if isinstance(o, TmigrGroup) else e.cpu) not in unk:
+                return e.expires
+        return KTIME_MAX
+
     def _path_known(self, anc: list[TmigrGroup]) -> bool:
         """Every queue on this path is known (`_queue_known` of each)."""
         qunk = self.qunk
@@ -799,6 +817,12 @@ class Engine:
                     self.qunk[g].add(child)
                 continue
             decidable = self._queue_known(g) and g in self.group_known
+            if not decidable and ctx.op == OP_DEACT and g in self.group_known:
+                # Whether a deactivation's update traces does not depend on the queue: level 0
+                # returns early only for an ignored event below a parent (the CPU's ignore flag
+                # follows from its next event), a level above only for an active child
+                # (tmigr_update_events).
+                decidable = ctx.nexp_known if child is None else child in self.group_known
             if decidable:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
                             _upd_view(rec), None, cpu=cpu)
@@ -1237,6 +1261,12 @@ class Engine:
                 ctx.decidable = False
             if nextexp != KTIME_MAX:
                 tmc.cpuevt.ignore = False
+            elif cpu not in self.cpu_known:
+                # A CPU that deactivates was active, and an active CPU's event is ignored
+                # (__tmigr_cpu_activate); only a next event clears that (__tmigr_cpu_deactivate).
+                tmc.cpuevt.ignore = True
+            ctx.nexp_known = j < n
+            ctx.first_known = KTIME_MAX
             ctx.op = OP_DEACT
             ctx.new_walk(nextexp, tmc.cpuevt, tmc.groupmask)
             ctx.next = tmc.tmgroup
@@ -1306,6 +1336,8 @@ class Engine:
                                              lambda: h.tmigr_inactive_up(g, child, walk))
             else:
                 h.tmigr_inactive_up(g, child, walk)
+            if g.parent is None and walk.firstexp != KTIME_MAX:
+                ctx.first_known = self._known_first(g)
         else:
             h.inactive_up_cmpxchg(g, child, walk)
             ctx.pend = (g, child)
@@ -1369,6 +1401,11 @@ class Engine:
             else:
                 self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu, note=R_SILENT)
+        elif ctx.first_known < w:
+            # Not all of the root's queue is known, but an event the trace proves was in it when
+            # the walk looked it up: the wakeup can be no later than that event.
+            self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} going idle: later than a "
+                        "queued event the trace proves", ctx.first_known, w, cpu=cpu)
         else:
             self._unknown(K_WAKEUP, anc[-1], i)
         tmc.idle = True
@@ -1738,6 +1775,8 @@ class Engine:
             child.active = saved
         if gsaved is not None:
             g.active, g.migrator = gsaved
+        if g.parent is None and w.firstexp != KTIME_MAX:
+            ctx.first_known = self._known_first(g)
         if out:
             ctx.exp_upd.extend(out)
 

@@ -167,11 +167,15 @@ def build(topo: Topology, profile: Any, faults: Any, order: list[int], holders: 
 
 
 def start_of_setup(h: Hierarchy, order: list[int], holders: list[int]) -> None:
-    """Bring `order` up in `h` as the kernel brought those CPUs up before the capture."""
+    """Bring `order` up in `h` as the kernel brought those CPUs up before the capture. A slot
+    holder took its slot without being seen: at prepare, or on v6.9/v6.10 (setup in the online
+    callback, on the CPU itself) at a first online the trace does not show."""
     hold = set(holders)
     for c in order:
         if not h.profile.setup_on_target:
             h.tmigr_cpu_prepare(c, on_cpu=order[0])
+        elif c in hold:
+            h.tmigr_cpu_prepare(c, on_cpu=c)
         if c not in hold:
             h.tmigr_cpu_online(c)
 
@@ -256,14 +260,18 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
     variants = list(itertools.islice(itertools.product((False, True), repeat=len(swappable)),
                                      MAX_READINGS))
     unseen_by_node: dict[int, list[int]] = {}
+    maskless_by_node: dict[int, list[int]] = {}   # seen (other events), level-0 group not shown
     for c, n in sorted(node_of.items()):
         if c not in pre_set and c not in tree.cpus_seen and c not in tree.cpu_group \
                 and c not in tree.prepared_cpus:
             unseen_by_node.setdefault(n, []).append(c)
+        elif c in pre_set and c not in tree.cpu_group:
+            maskless_by_node.setdefault(n, []).append(c)
     out = []
     for v in variants:
         swapped = {p for p, s in zip(swappable, v) if s}
         spare = {n: list(cs) for n, cs in unseen_by_node.items()}
+        maskless = {n: list(cs) for n, cs in maskless_by_node.items()}
         order: list[int] = []
         holders: list[int] = []
         visited: set[int] = set()
@@ -280,7 +288,7 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
             visited.add(p)
             g = groups[p]
             if g.lvl == 0:
-                _level0(tree, p, pre_set, spare, node_of, order, holders)
+                _level0(tree, p, pre_set, spare, maskless, order, holders)
                 return
             for ch in sorted((c for c in g.children if c in groups), key=lambda c: rank(c, p)):
                 visit(ch)
@@ -297,9 +305,11 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
 
 
 def _level0(tree: TraceTree, ptr: int, pre: set[int], spare: dict[int, list[int]],
-            node_of: dict[int, int], order: list[int], holders: list[int]) -> None:
+            maskless: dict[int, list[int]], order: list[int], holders: list[int]) -> None:
     """A level-0 group's pre-capture CPUs by mask; a gap below the highest mask is a slot held by a
-    CPU the trace never shows (it was prepared: isolated, or never active while traced)."""
+    CPU of the group's node whose tmigr events the trace does not show: one seen in other events
+    (it is up), else one never seen (a slot holder: prepared, isolated or never active while
+    traced)."""
     members = [c for c, p in tree.cpu_group.items() if p == ptr]
     by_bit = {tree.cpu_mask[c].bit_length() - 1: c for c in members if tree.cpu_mask.get(c)}
     top = max(by_bit, default=-1)
@@ -307,8 +317,12 @@ def _level0(tree: TraceTree, ptr: int, pre: set[int], spare: dict[int, list[int]
     for bit in range(top + 1):
         c = by_bit.get(bit)
         if c is None:
-            pool = spare.get(node if node is not None else -1) or []
-            if pool:
+            key = node if node is not None else -1
+            seen = maskless.get(key) or []
+            pool = spare.get(key) or []
+            if seen:
+                order.append(seen.pop(0))
+            elif pool:
                 c = pool.pop(0)
                 holders.append(c)
                 order.append(c)

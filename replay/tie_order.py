@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import E_SET_ACTIVE, E_SET_INACTIVE, UNKNOWN_PTR, active_up_pure, inactive_up_pure
+from .engine import E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR, active_up_pure, inactive_up_pure
 
 # Nodes the search of one stamp may visit: a stamp with more orders than that keeps its printed
 # order (measured: the blocks that need a new order take under 100).
@@ -247,3 +247,35 @@ def _block(ts: np.ndarray, r: int) -> tuple[int, int]:
     while end < n and ts[end] == t:
         end += 1
     return start, end
+
+
+def state_before_update(buf: dict[str, np.ndarray], nxt: np.ndarray, prv: np.ndarray) -> np.ndarray | None:
+    """v6.9/v6.10 trace a deactivation level's state (tmigr_group_set_cpu_inactive) after that
+    level's tmigr_update_events, although its cmpxchg came first (tmigr_inactive_up: cmpxchg,
+    tmigr_update_events, then the tracepoint). The state row is moved to just before its update
+    row, where its step happened, and the two rows swap their sequence numbers (``buf["seq"]`` is
+    replaced); None if no row moves. An update that goes on a remote or a
+    new-timer walk (its CPU's row before it is tmigr_handle_remote_cpu, tmigr_cpu_new_timer or
+    that walk's update) is not a deactivation's. ``nxt``, ``prv``: each row's next and previous
+    row of the same CPU (`same_cpu_links`; -1 none)."""
+    code, grp = buf["code"], buf["group"]
+    n = len(code)
+    upd = np.flatnonzero(code == E_UPDATE)
+    if upd.size == 0:
+        return None
+    j, p = nxt[upd], prv[upd]
+    ok = j < n
+    upd, j, p = upd[ok], j[ok], p[ok]
+    before = np.where(p >= 0, code[np.maximum(p, 0)], -1)
+    in_walk = (before == E_HR_CPU) | (before == E_NEW_TIMER) | (before == E_UPDATE)
+    pair = (code[j] == E_SET_INACTIVE) & (grp[j] == grp[upd]) & ~in_walk
+    if not pair.any():
+        return None
+    u, st = upd[pair], j[pair]
+    key = np.arange(n, dtype=np.float64)
+    key[st] = u - 0.5
+    # the CPU's sequence numbers follow the rows: the two swap theirs
+    seq = buf["seq"].copy()
+    seq[u], seq[st] = buf["seq"][st], buf["seq"][u]
+    buf["seq"] = seq
+    return np.argsort(key, kind="stable")

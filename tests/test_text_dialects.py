@@ -137,21 +137,31 @@ def test_which_bug_tries_the_6_9_faults_with_their_commits(lkml):
                      "no_stale_wakeup_reset": ("f55acb1e44f3", "6.9-rc2"),
                      "no_evtcpu_refresh": ("61f7fdf8fd00", "6.9-rc3"),
                      "unpublished_groupmask": ("b729cc1ec21a", "6.13")}
-    # What the replay does today on this fragment: the last idle CPU's KTIME_MAX wakeup falls in
-    # the warm-up (unknown state), so the fixed model and every fault agree alike.
-    assert {c["verdict"] for c in res["candidates"]} == {"same"}
-    assert res["verdict"].startswith("undecided") and res["baseline"]["warmup_events"] == 7
+    verdicts = {c["fault"]: c["verdict"] for c in res["candidates"]}
+    assert verdicts["early_return_always"] == "fits"
+    assert {v for f, v in verdicts.items() if f != "early_return_always"} == {"same"}
+    assert res["verdict"].startswith("fits 4b6f4c5a67c0 (fixed in 6.9-rc1), not the fixed kernel")
+    # the fixed model: CPU3's update expected but not traced, and its wakeup later than CPU0's
+    # queued event (3103000000, traced by CPU0's own update 1 ms earlier)
+    assert res["baseline"]["diverged"] == 2 and res["baseline"]["warmup_events"] == 6
     bad = run_cli("replay", path, "--which-bug", "--fault", "early_return_always")
     assert bad.returncode == 2 and "not with --fault" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="fragment replay from an unknown state (issue 17 point 2): the "
-                   "fixed model agrees by default in the warm-up, so 4b6f4c5a67c0 cannot be named yet")
 def test_which_bug_names_4b6f4c5a67c0_on_the_lkml_excerpts(lkml):
-    for name in ("tglx-87sf0sldbi.txt", "tglx-87msr0l94p.txt"):
+    """Issue 17's fragments: each excerpt starts from an unknown state. What it proves is enough:
+    the group is the root (parent=00000000), the last active CPU leaves it idle (migrator=ff), and
+    another CPU's event is queued (its own tmigr_update_events). The fixed kernel traces the root's
+    update and returns a wakeup no later than that event; the kernel returned KTIME_MAX with no
+    update: the early return on deactivation that 4b6f4c5a67c0 removed."""
+    for name in lkml:
         found = which_bug(str(lkml[name][0]), kernel="6.9-rc1")
         assert found.fits and found.fits[0] == "early_return_always", name
-        assert found.verdict.startswith("fits 4b6f4c5a67c0 (fixed in 6.9-rc1), not the fixed kernel")
+        assert found.verdict.startswith("fits 4b6f4c5a67c0 (fixed in 6.9-rc1), not the fixed kernel"), name
+        # only the last idle CPU's decision diverges under the fixed model; the setup checks agree
+        assert found.baseline.diverged_by_kind == {"expiry": 1, "wakeup": 1}, name
+        early = next(c for c in found.candidates if c.fault == "early_return_always")
+        assert early.diverged == 0, name
 
 
 def test_which_bug_on_a_fixed_kernel(imported):

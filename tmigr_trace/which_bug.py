@@ -180,8 +180,8 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
     tied = [c.commit or "" for c in cands if c.verdict == "same"]
     if tied and base.warmup_events:
         notes.append(f"{base.warmup_events} of the trace's events were replayed as warm-up (the model's "
-                     "state before them is unknown): a decision that falls there is not compared, so a "
-                     "short fragment may not separate a fault from the fix")
+                     "state before them is unknown): a decision there is compared only as far as the "
+                     "trace proves its inputs, so a short fragment may not separate a fault from the fix")
     if fits:
         best = fits[0].diverged
         named = [f"{c.commit} (fixed in {c.fixed_in})" for c in fits if c.diverged == best]

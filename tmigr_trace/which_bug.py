@@ -211,6 +211,8 @@ def render(search: BugSearch, console: Any) -> None:
     """The text report: one row per variant, then the verdict."""
     from rich.table import Table
 
+    from .cli.common import print_rich_table
+
     console.print(f"which bug: {search.trace} ({search.events} events)", markup=False)
     console.print(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}", markup=False)
     table = Table("fault", "fixed by", "in", "checked", "diverged", "undecidable", "verdict")
@@ -218,7 +220,7 @@ def render(search: BugSearch, console: Any) -> None:
         name = f"#{v.number} {v.fault}" if v.fault else v.label
         table.add_row(name, v.commit or "", v.fixed_in or "", str(v.checked), str(v.diverged),
                       str(v.undecidable), v.verdict + (f": {v.error}" if v.error else ""))
-    console.print(table)
+    print_rich_table(table)          # boxed on a terminal, plain columns when piped
     for c in search.candidates:
         if c.verdict == "fits" and c.title:
             console.print(f"{c.commit} \"{c.title}\" (fixed in {c.fixed_in})", markup=False)

@@ -354,6 +354,10 @@ class Engine:
         self._refresh_tree()
         self.cpu_known: set[int] = set()
         self.handoffs: set[int] = set()
+        # CPUs the trace shows unavailable (traced offline, or prepared in the trace) until their
+        # tmigr_cpu_online/available: tmigr_cpu_activate() returns untraced for them.
+        self.proven_off: set[int] = set()
+        self.act_row: dict[int, int] = {}       # CPU -> stream index of its last tmigr_cpu_active
         self.reorder_done: dict[int, tuple[int, int, bool]] = {}
         # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
         # obs_a, obs_m, walk_done), for swaps with an event that was already applied.
@@ -585,11 +589,31 @@ class Engine:
         return KTIME_MAX
 
     def _path_known(self, anc: list[TmigrGroup]) -> bool:
-        """Every queue on this path is known (`_queue_known` of each)."""
+        """A lookup of every queue on this path (tmigr_next_groupevt) is known: each child whose
+        event is not known is active in the group's known state, so its event is ignored there
+        (an active CPU's by __tmigr_cpu_activate, an active group's by tmigr_active_up) and the
+        lookup skips it; the model holds it ignored or not queued."""
         qunk = self.qunk
+        group_known = self.group_known
+        cpus = self.h.cpus
         for g in anc:
-            if qunk[g]:
+            unk = qunk[g]
+            if not unk:
+                continue
+            if g not in group_known:
                 return False
+            for ch in unk:
+                if isinstance(ch, TmigrGroup):
+                    mask = ch.groupmask
+                    e = ch.groupevt
+                else:
+                    tmc = cpus.get(ch)
+                    if tmc is None:
+                        return False
+                    mask = tmc.groupmask
+                    e = tmc.cpuevt
+                if not (g.active & mask) or (e.queued_in is g and not e.ignore):
+                    return False
         return True
 
     def _warm_kind(self, g: TmigrGroup | None) -> bool:
@@ -845,6 +869,13 @@ class Engine:
         if tmc is None or tmc.tmgroup is None:
             return
         w = c.wakeup[i]
+        if t in self.proven_off:
+            # tmigr_cpu_activate() returns before its tracepoint for a CPU that is not available
+            # (tmigr_is_not_available()); its tmigr_cpu_online/available is not in the trace.
+            self._check("hotplug", False, i, f"CPU{t} activates while not available", "no activation",
+                        "tmigr_cpu_active", cpu=t)
+            self.proven_off.discard(t)
+            self.h.resync_cpu(t, available=True)
         if t in self.cpu_known:
             if self._wakeup_is(t, tmc, w):
                 self._agr[K_WAKEUP] += 1
@@ -857,6 +888,7 @@ class Engine:
         tmc.idle = False
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
+        self.act_row[t] = self.index + i
         self.wakeup_late.pop(t, None)
         self.cpu_known.add(t)
         g0 = tmc.tmgroup
@@ -881,6 +913,17 @@ class Engine:
                     self._check("hotplug", ts <= hand[0], i, f"hand-off after CPU{oc} went offline",
                                 f"a CPU activates by {hand[0]}", ts, cpu=t)
 
+    def _printed_group(self, i: int, g: TmigrGroup, cpu: int) -> None:
+        """A group-state event prints the level and node of its group (TP_fast_assign:
+        group->level, group->numa_node); the group its pointer names has them."""
+        c = self._rows
+        lv = c.lvl[i]
+        if lv >= 0 and lv != g.level:
+            self._check("group_state", False, i, f"{g.id}: printed lvl", g.level, lv, cpu=cpu)
+        nd = c.numa_node[i]
+        if nd >= 0 and g.numa_node >= 0 and nd != g.numa_node:
+            self._check("group_state", False, i, f"{g.id}: printed numa", g.numa_node, nd, cpu=cpu)
+
     def _on_set_active(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
         ptr = c.group[i]
@@ -889,6 +932,8 @@ class Engine:
             g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
+        else:
+            self._printed_group(i, g, cpu)
         obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
@@ -1233,6 +1278,8 @@ class Engine:
             g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
+        else:
+            self._printed_group(i, g, cpu)
         obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
         tmc = self.h.cpus[cpu]
         if ctx.exp_upd:
@@ -1439,6 +1486,7 @@ class Engine:
         ctx.walk = None
         self.h.resync_cpu(t, available=False, wakeup=KTIME_MAX)
         self.h.cpu_online.discard(t)
+        self.proven_off.add(t)
         if firstexp is not None and firstexp != KTIME_MAX and decidable:
             # It was the last active CPU with events pending: another CPU must be woken.
             ctx.handoff = (ts + 10_000_000, firstexp)
@@ -1459,6 +1507,7 @@ class Engine:
         if t in self.cpu_known:
             self._check("hotplug", not tmc.available, i, f"CPU{t} comes online", "offline before",
                         "online" if tmc.available else "offline", cpu=t)
+        self.proven_off.discard(t)
         self.h.resync_cpu(t, available=True, idle=True)
         self.h.available_mask.add(t)
 
@@ -2056,6 +2105,28 @@ class Engine:
             ctx.due = None
             ctx.entry_nexp = g.next_expiry      # what a read right after the lookup sees
 
+    def _lookup_after_dequeue(self, cpu: int, g: TmigrGroup) -> None:
+        """tmigr_next_expired_groupevt() looks g up again once it dequeued the due event, under
+        g's lock, before tmigr_handle_remote_cpu() traces: between the walk's tmigr_handle_remote
+        row and that row. An event whose owner's activation is traced after the former (its
+        ignore store follows tmigr_cpu_active, lock-free) may have been seen still queued: the
+        lookup is recorded as the walk's (`lookup_at`) so an update can take either order."""
+        rec = self.lookup_at.get(g)
+        pre = g.next_expiry
+        pruned: list = []
+        for e in g.events:
+            if not e.ignore:
+                break
+            pruned.append(e)
+        self.h.tmigr_next_groupevt(g)
+        if rec is None or rec[0] != cpu or not pruned:
+            return
+        hrow = rec[1]
+        ahead = next((k for k, e in enumerate(pruned)
+                      if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
+        if ahead >= 0:
+            self.lookup_at[g] = (cpu, hrow, pruned, pre, ahead)
+
     def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """Leaving the current level: anything still due should have been handled."""
         g = ctx.level
@@ -2149,6 +2220,14 @@ class Engine:
             if late is not None and late.cpu == t and late.expires <= ctx.now:
                 evt = ctx.due = late
                 self.res.reordered += 1
+            elif evt is not None:
+                # Events with one expiry lie in the timerqueue in the order they were queued
+                # (timerqueue_add(): an equal key goes right), which the trace does not show for
+                # events queued before it began; either is the first due one.
+                same = next((e for e in g.events if e.cpu == t and not e.ignore and e.expires == evt.expires), None)
+                if same is not None:
+                    evt = ctx.due = same
+                    self.res.reordered += 1
         if evt is not None and evt.cpu == t:
             if decidable:
                 self._agr[K_REMOTE] += 1
@@ -2207,7 +2286,7 @@ class Engine:
         # Dequeue what the kernel handled and run the remote expiry of the target.
         if evt is not None and evt.queued_in is g:
             h._timerqueue_del(g, evt)
-        h.tmigr_next_groupevt(g)
+        self._lookup_after_dequeue(cpu, g)
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
@@ -2485,6 +2564,8 @@ class Engine:
                     r = self._nxt[r]
             target = c.target_cpu[j] if j is not None else -1
             tmc = self.h.cpus.get(target)
+            if tmc is not None and not tmc.available:
+                self.proven_off.add(target)     # prepared here: available only once online
             if tmc is not None and tmc.tmgroup is None:
                 if h.deferred_links is None and max(c.group[i], c.child[i], c.parent[i]) > UNKNOWN_PTR:
                     h.deferred_links = {}    # pointers tell which link is the old root's
@@ -2534,6 +2615,7 @@ class Engine:
                              ("lvl", c.lvl[i])):
                 if rec[key] != obs:
                     diffs.append((key, rec[key], obs))
+            _printed_node(diffs, rec["parent"], c.numa_node[i])
             for key, ptr in (("child", c.child[i]), ("parent", c.parent[i])):
                 if ptr > UNKNOWN_PTR:
                     got = self.by_ptr.get(ptr)
@@ -2548,6 +2630,7 @@ class Engine:
                              ("target_cpu", c.target_cpu[i])):
                 if rec[key] != obs:
                     diffs.append((key, rec[key], obs))
+            _printed_node(diffs, rec["parent"], c.numa_node[i])
             ptr = c.parent[i]
             if ptr > UNKNOWN_PTR:
                 got = self.by_ptr.get(ptr)
@@ -2570,6 +2653,13 @@ class Engine:
     def _on_other(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         """An event the engine does not replay (its sequence number still counted)."""
 
+
+
+def _printed_node(diffs: list, parent: TmigrGroup, obs: int) -> None:
+    """The connect events print the parent's node (TP_fast_assign: parent->numa_node); not when
+    the format has none (null: -1)."""
+    if obs >= 0 and obs != parent.numa_node:
+        diffs.append(("numa_node", parent.numa_node, obs))
 
 
 def _st(active: int, migrator: int) -> dict:

@@ -21,6 +21,8 @@ CAUSES = {
     "run6": "deactivation updates applied in the group lock's order",
     "run7": "a remote walk's wakeup resting on the untraced jiffies is not decidable",
     "run8": "a group lookup that saw an activating CPU's event before its ignore store",
+    "run9": "the lookup after a remote dequeue, before an activating CPU's ignore store",
+    "run10": "two events with one expiry queued before the capture, in an order it does not show",
 }
 
 

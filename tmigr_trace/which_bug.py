@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .errors import TmigrError
 from .replay.api import replay
@@ -92,8 +92,13 @@ class BugSearch:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def nothing_checked(self) -> bool:
+        """No decision of the trace could be compared: no variant can fit or not fit."""
+        return self.baseline.checked == 0
+
+    @property
     def fixed_fits(self) -> bool:
-        return not self.fits and self.baseline.diverged == 0
+        return not self.fits and self.baseline.diverged == 0 and not self.nothing_checked
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -182,7 +187,10 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         notes.append(f"{base.warmup_events} of the trace's events were replayed as warm-up (the model's "
                      "state before them is unknown): a decision that falls there is not compared, so a "
                      "short fragment may not separate a fault from the fix")
-    if fits:
+    if base.checked == 0:
+        verdict = (f"nothing checked: none of the {trace.num_events} events gave a decision the model could "
+                   "compare, so no fault and not the fixed kernel can be said to fit")
+    elif fits:
         best = fits[0].diverged
         named = [f"{c.commit} (fixed in {c.fixed_in})" for c in fits if c.diverged == best]
         verdict = f"fits {' or '.join(named)}, not the fixed kernel"
@@ -207,21 +215,24 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
                      verdict=verdict, notes=notes)
 
 
-def render(search: BugSearch, console: Any) -> None:
-    """The text report: one row per variant, then the verdict."""
+def render(search: BugSearch, out: Callable[[str], None], print_table: Callable[[Any], None]) -> None:
+    """The text report: one row per variant, then the verdict. `out` prints a line, `print_table` a
+    rich Table (the CLI's: drawn on a terminal, plain aligned columns when piped)."""
     from rich.table import Table
 
-    console.print(f"which bug: {search.trace} ({search.events} events)", markup=False)
-    console.print(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}", markup=False)
+    out(f"which bug: {search.trace} ({search.events} events)")
+    out(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}")
     table = Table("fault", "fixed by", "in", "checked", "diverged", "undecidable", "verdict")
+    for name in ("checked", "diverged", "undecidable"):
+        next(c for c in table.columns if c.header == name).justify = "right"
     for v in [search.baseline, *search.candidates]:
         name = f"#{v.number} {v.fault}" if v.fault else v.label
         table.add_row(name, v.commit or "", v.fixed_in or "", str(v.checked), str(v.diverged),
                       str(v.undecidable), v.verdict + (f": {v.error}" if v.error else ""))
-    console.print(table)
+    print_table(table)
     for c in search.candidates:
         if c.verdict == "fits" and c.title:
-            console.print(f"{c.commit} \"{c.title}\" (fixed in {c.fixed_in})", markup=False)
-    console.print(f"verdict: {search.verdict}", markup=False)
+            out(f"{c.commit} \"{c.title}\" (fixed in {c.fixed_in})")
+    out(f"verdict: {search.verdict}")
     for note in search.notes:
-        console.print(f"note: {note}", markup=False)
+        out(f"note: {note}")

@@ -8,7 +8,6 @@ CI). Exit status: 0 (and the --fail-on gate passed), 1 a gate rule was crossed, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
@@ -29,7 +28,7 @@ def diff_cmd(
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
     fault: list[str] = typer.Option([], "--fault", help="replay B with this historical bug"),
     show_all: bool = typer.Option(False, "--all", help="list every statistic, not only the significant ones"),
-    as_json: bool = typer.Option(False, "--json", help="print report.json's comparison and gate as JSON"),
+    as_json: bool = typer.Option(False, "--json", help="print the comparison and the gate as one JSON object (schema tmigr_trace/schemas/diff.schema.json)"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="also write the full report into this directory"),
     force: bool = typer.Option(False, "--force", help="overwrite the report files in --output"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (0: in this process)"),
@@ -51,10 +50,12 @@ def diff_cmd(
     if output is not None:
         write(rep, output)
     if as_json:
+        from ..jsonout import dumps
+
         doc = to_json(rep)
-        print(json.dumps({k: doc[k] for k in ("schema", "schema_version", "comparison", "gate", "notes")}
-                         | {"divergences": {s: v["totals"]["divergences"] for s, v in doc["sides"].items()}},
-                         default=str))
+        print(dumps("diff", {"baseline": str(a), "candidate": str(b), "exit_status": rep.exit_code,
+                             **{k: doc[k] for k in ("comparison", "gate", "notes")},
+                             "divergences": {s: v["totals"]["divergences"] for s, v in doc["sides"].items()}}))
         raise typer.Exit(rep.exit_code)
     from rich.table import Table
 

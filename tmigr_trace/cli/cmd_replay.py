@@ -1,12 +1,12 @@
 """`tmigr-trace replay TRACE`: walk a trace through the model and report where they disagree.
 
 Exit status: 0 agreement (checks ran, none diverged), 1 something diverged, 2 bad input, 3 nothing
-was checked (no decision of the trace could be compared: not an agreement).
+was checked (no decision of the trace could be compared: not an agreement). With --which-bug: 0 the
+fixed kernel fits, 1 it does not, 3 nothing was checked.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +19,8 @@ from .common import exit_codes
 # the two equal).
 DEFAULT_MEMORY = 10_000
 EXIT_AGREEMENT, EXIT_DIVERGED, EXIT_NOTHING_CHECKED = 0, 1, 3
-EXIT_CODES = {EXIT_AGREEMENT: "agreement: decisions were checked and none diverged",
-              EXIT_DIVERGED: "divergences found (listed; a result, not a failure of the tool)",
+EXIT_CODES = {EXIT_AGREEMENT: "agreement: decisions were checked and none diverged (--which-bug: the fixed kernel fits)",
+              EXIT_DIVERGED: "divergences found (listed; a result, not a failure of the tool; --which-bug: the fixed kernel does not fit)",
               EXIT_NOTHING_CHECKED: "nothing checked: no decision in the trace could be compared (not an agreement)"}
 
 
@@ -91,16 +91,19 @@ def replay_cmd(
     tr = load(trace)
     if which_bug:
         from ..which_bug import render, which_bug as search_bugs
-        from .common import out_console
 
         if fault or output is not None or explain is not None:
             raise TmigrError("--which-bug tries every fault itself: not with --fault, -o or --explain")
         found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us)
+        status = (EXIT_NOTHING_CHECKED if found.nothing_checked else EXIT_AGREEMENT if found.fixed_fits
+                  else EXIT_DIVERGED)
         if as_json:
-            print(json.dumps(found.to_dict(), sort_keys=True))
+            from ..jsonout import dumps
+
+            print(dumps("which-bug", {**found.to_dict(), "exit_status": status}))
         else:
-            render(found, out_console)
-        raise typer.Exit(0 if found.fixed_fits else 1)
+            render(found, out, print_rich_table)
+        raise typer.Exit(status)
     tr.check_values()
     with progress.bar("replaying", tr.num_events, quiet=quiet) as bar:
         res = replay(progress.counting_trace(tr, bar, "replaying"), model=model, fault=fault or None,

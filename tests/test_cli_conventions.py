@@ -147,6 +147,27 @@ def test_import_and_replay_show_progress_on_a_terminal_only(tmp_path):
     assert "export: " not in piped.stderr and piped.stderr.startswith("wrote ")
 
 
+def test_which_bug_and_report_show_progress_on_a_terminal_only(imported, tmp_path):
+    """--which-bug names the replay under way (the fixed model, then each fault); report counts the
+    captures analysed. Piped: no bar, only the report's per-capture diagnostic lines."""
+    trace = imported(FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz")
+    status, screen = run_in_pty("replay", trace, "--which-bug")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    # the bar's last frame (drawn when it stops): the era's one fault, #12, after the fixed model
+    assert status == 0 and "which bug: root_test_off_by_one" in plain and "1/2 replays" in plain, plain
+    assert "verdict: fits the fixed kernel" in plain
+    piped = run_cli("replay", trace, "--which-bug")
+    assert piped.returncode == 0 and "replays" not in piped.stdout + piped.stderr and not BOX & set(piped.stdout)
+    assert re.search(r"^fixed \(6\.14 as released\)\s+\d+\s+0\s+\d+\s+baseline$", piped.stdout, re.M), piped.stdout
+    status, screen = run_in_pty("report", trace, trace, "-o", tmp_path / "r", "--workers", "0")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "analysing captures" in plain and "2/2 captures" in plain, plain
+    piped = run_cli("report", trace, "-o", tmp_path / "r", "--workers", "0", "-f")
+    assert piped.returncode == 0 and "analysing" not in piped.stderr and "[1/1] captures" in piped.stderr
+    quiet = run_cli("report", trace, "-o", tmp_path / "r", "--workers", "0", "-f", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
 def test_lab_phases_are_reported_in_order():
     """The lab's phase callback (no boot: the console marks of a real guest run, replayed)."""
     from tmigr_trace.collectors.lab.run import phase_watcher

@@ -143,10 +143,12 @@ def _era(trace: Any, model: str | None, kernel: str | None) -> tuple[Any, str, b
 
 
 def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
-              window_us: float = 50.0, all_faults: bool = False) -> BugSearch:
+              window_us: float = 50.0, all_faults: bool = False,
+              on_variant: Callable[[int, int, str], None] | None = None) -> BugSearch:
     """Replay `trace` with the fixed model of its era and with each historical fault; say which fit.
 
-    `all_faults`: try every fault of :data:`FAULTS` even when the era is known."""
+    `all_faults`: try every fault of :data:`FAULTS` even when the era is known. `on_variant(done,
+    total, name)` is called before each replay (the CLI's progress)."""
     if isinstance(trace, (str, os.PathLike)):
         from .trace import load
         trace = load(trace)
@@ -163,11 +165,19 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         names = [f for f in FAULTS if f not in profile.default_faults]
         tried = ("every historical fault" if decided else
                  "every historical fault (the release is unknown: --kernel R restricts them to R's era)")
+    def tell(done: int, name: str) -> None:
+        if on_variant is not None:
+            on_variant(done, 1 + len(names), name)
+
+    tell(0, f"fixed {profile.name}")
     base = _variant(trace, profile.name, None, kernel, window_us)
     if base.error:
         raise TmigrError(base.error)
     base.verdict = "baseline"
-    cands = [_variant(trace, profile.name, f, kernel, window_us) for f in names]
+    cands = []
+    for done, name in enumerate(names, 1):
+        tell(done, name)
+        cands.append(_variant(trace, profile.name, name, kernel, window_us))
     for c in cands:
         if c.error:
             continue

@@ -30,7 +30,7 @@ def diff_cmd(
     show_all: bool = typer.Option(False, "--all", help="list every statistic, not only the significant ones"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison and the gate as one JSON object (schema tmigr_trace/schemas/diff.schema.json)"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="also write the full report into this directory"),
-    force: bool = typer.Option(False, "--force", help="overwrite the report files in --output"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite the report files in --output"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),

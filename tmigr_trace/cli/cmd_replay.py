@@ -94,7 +94,12 @@ def replay_cmd(
 
         if fault or output is not None or explain is not None:
             raise TmigrError("--which-bug tries every fault itself: not with --fault, -o or --explain")
-        found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us)
+        with progress.bar("which bug", None, unit="replays", quiet=quiet) as bar:
+            def on_variant(done: int, total: int, name: str) -> None:
+                bar.update(total=total, completed=done, description=f"which bug: {name}")
+
+            found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us, on_variant=on_variant)
+            bar.count = 1 + len(found.candidates)      # for -v's closing line
         status = (EXIT_NOTHING_CHECKED if found.nothing_checked else EXIT_AGREEMENT if found.fixed_fits
                   else EXIT_DIVERGED)
         if as_json:

@@ -51,7 +51,7 @@ def split_sides(tokens: list[str]) -> dict[str, list[str]]:
 def report_cmd(
     ctx: typer.Context,
     output: Path = typer.Option(..., "-o", "--output", help="directory for report.html, report.md, report.json"),
-    force: bool = typer.Option(False, "--force", help="overwrite the report files in DIR"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite the report files in DIR"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
@@ -60,7 +60,7 @@ def report_cmd(
                                            help="migrator timeline window, seconds since each capture's first event (default 0:2)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default: one per core; 0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler (tcp://host:8786)"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines, no summary of the files written"),
 ) -> None:
     """Regression report over captures (HTML, Markdown, JSON); with --baseline/--candidate: what changed."""
     from ..report import apply_gate, build, write
@@ -91,7 +91,8 @@ def report_cmd(
     out(headline(rep)[0])
     for v in rep.verdicts or []:
         out(f"  {v.status.upper():7} {v.why}")
-    diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
+    if not quiet:
+        diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
     raise typer.Exit(rep.exit_code)
 
 

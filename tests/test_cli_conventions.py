@@ -147,6 +147,29 @@ def test_import_and_replay_show_progress_on_a_terminal_only(tmp_path):
     assert "export: " not in piped.stderr and piped.stderr.startswith("wrote ")
 
 
+def test_every_importer_reports_the_bytes_it_reads(tmp_path):
+    """import_file's progress callback adds up to the file's size for trace.dat (compressed ring
+    buffers included) and Perfetto, so the bar reaches its total; a capture tarball reports its
+    per-CPU ring-buffer bytes (the sizes of the raw files in the tarball)."""
+    import tarfile
+
+    from tmigr_trace.importers import import_file
+
+    for src in (FIXTURES / "tracedat" / "host-6.18.v7-zstd.dat", FIXTURES / "tracedat" / "host-6.18-sched.v7-zstd.dat",
+                FIXTURES / "perfetto" / "lab-7.3.4+deb13-16cpu-2node-smt2-late.denser.perfetto-trace"):
+        told: list[int] = []
+        import_file(src, tmp_path / "t.parquet", force=True, progress=told.append)
+        assert sum(told) == src.stat().st_size and len(told) >= 1, src
+    told = []
+    import_file(LATE, tmp_path / "t.parquet", force=True, progress=told.append)
+    with tarfile.open(LATE) as tar:
+        raw = sum(m.size for m in tar.getmembers() if m.name.endswith("/raw") and "/per_cpu/cpu" in m.name)
+    assert sum(told) == raw > 0
+    status, screen = run_in_pty("import", FIXTURES / "tracedat" / "host-6.18-sched.v7-zstd.dat", "-o", tmp_path / "d.parquet")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "importing host-6.18-sched.v7-zstd.dat" in plain and "208.8/208.8 kB" in plain, plain
+
+
 def test_which_bug_and_report_show_progress_on_a_terminal_only(imported, tmp_path):
     """--which-bug names the replay under way (the fixed model, then each fault); report counts the
     captures analysed. Piped: no bar, only the report's per-capture diagnostic lines."""

@@ -1,6 +1,7 @@
 """`tmigr-trace report`: a report of one set of captures, or of a baseline and a candidate set.
 
-Writes report.html (self-contained), report.md and report.json (schema tmigr-trace.report v1).
+Writes report.html (self-contained), report.md and report.json (schema tmigr-trace/report v1,
+tmigr_trace/schemas/report.schema.json).
 Exit status: 0 written (and the --fail-on gate passed), 1 a gate rule was crossed, 2 bad input,
 3 a gate rule's metric has no value.
 """

@@ -95,6 +95,14 @@ def test_completion_script_is_available():
     assert "_TMIGR_TRACE_COMPLETE" in r.stdout and "complete -o default -F _tmigr_trace_completion tmigr-trace" in r.stdout
     env = {**os.environ, "_TMIGR_TRACE_COMPLETE": "complete_bash", "COMP_WORDS": "tmigr-trace repl", "COMP_CWORD": "1"}
     assert subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split() == ["replay"]
+    # option values: --fault completes the model's historical bugs, --model its profiles
+    from tmigr_trace.replay.model import FAULTS
+
+    env = {**env, "COMP_WORDS": "tmigr-trace replay x.parquet --fault no_", "COMP_CWORD": "4"}
+    assert subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split() == \
+        [f for f in FAULTS if f.startswith("no_")] == ["no_stale_wakeup_reset", "no_evtcpu_refresh"]
+    env = {**env, "COMP_WORDS": "tmigr-trace replay x.parquet --model 6.1", "COMP_CWORD": "4"}
+    assert "6.14" in subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split()
 
 
 # --- plain output when piped, CPU ranges, results vs diagnostics -------------------------------------

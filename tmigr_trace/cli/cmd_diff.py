@@ -13,6 +13,7 @@ from typing import Optional
 
 import typer
 
+from .common import complete_faults
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 
@@ -26,7 +27,7 @@ def diff_cmd(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
-    fault: list[str] = typer.Option([], "--fault", help="replay B with this historical bug"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay B with this historical bug"),
     show_all: bool = typer.Option(False, "--all", help="list every statistic, not only the significant ones"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison and the gate as one JSON object (schema tmigr_trace/schemas/diff.schema.json)"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="also write the full report into this directory"),

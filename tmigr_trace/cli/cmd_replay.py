@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
-from .common import exit_codes
+from .common import complete_faults, complete_models, exit_codes
 
 # divergence_log.DEFAULT_MEMORY, spelled out so that --help does not import pyarrow (a test keeps
 # the two equal).
@@ -54,9 +54,9 @@ def _rows_around(trace, index: int, radius: int = 8) -> list[dict]:
 
 def replay_cmd(
     trace: Path = typer.Argument(..., help="a tmigr-trace Parquet file"),
-    model: Optional[str] = typer.Option(None, "--model", help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
+    model: Optional[str] = typer.Option(None, "--model", autocompletion=complete_models, help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
     kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release of a trace that does not record it (text), e.g. 7.3.4"),
-    fault: list[str] = typer.Option([], "--fault", help="replay against a model with this historical bug (repeatable)"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay against a model with this historical bug (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (first 100 divergences; all with --all); schema tmigr_trace/schemas/replay.schema.json"),
     jsonl: bool = typer.Option(False, "--jsonl", help="stream JSON lines: the summary, then every divergence (schema replay-record.schema.json)"),
     all_divergences: bool = typer.Option(False, "--all", help="with --json: every divergence, not the first 100"),

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
+from .common import complete_faults
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 HELP = """Report on captures: `report T1.parquet T2.parquet -o DIR/` for one set, or
@@ -56,7 +57,7 @@ def report_cmd(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
-    fault: list[str] = typer.Option([], "--fault", help="replay the candidate (or every capture of one set) with this historical bug"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay the candidate (or every capture of one set) with this historical bug"),
     timeline: Optional[str] = typer.Option(None, "--timeline", metavar="START:END",
                                            help="migrator timeline window, seconds since each capture's first event (default 0:2)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default: one per core; 0: in this process)"),

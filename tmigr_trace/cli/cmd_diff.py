@@ -34,7 +34,7 @@ def diff_cmd(
     force: bool = typer.Option(False, "--force", "-f", help="overwrite the report files in --output"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines, no summary of the files written"),
 ) -> None:
     """What changed from A to B, tested on distributions; --fail-on makes it a CI gate."""
     from ..report import apply_gate, build, to_json, write
@@ -49,7 +49,11 @@ def diff_cmd(
     if rules is not None:
         apply_gate(rep, fail_on, rules, raw=gate_raw)
     if output is not None:
-        write(rep, output)
+        paths = write(rep, output)
+        if not quiet:
+            from .common import diag
+
+            diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
     if as_json:
         from ..jsonout import dumps
 

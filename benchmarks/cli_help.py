@@ -17,7 +17,8 @@ import subprocess
 import sys
 import time
 
-COMMANDS = [[], ["import"], ["info"], ["replay"], ["export"], ["capture"], ["doctor"], ["lab"], ["lab", "run"]]
+COMMANDS = [[], ["import"], ["info"], ["replay"], ["export"], ["report"], ["diff"], ["capture"], ["doctor"], ["lab"],
+            ["lab", "run"], ["lab", "kernels"], ["lab", "scenarios"], ["lab", "import"]]
 HEAVY = ("pandas", "pyarrow", "numpy", "rich", "pydantic", "tmigr_trace.replay")
 
 
@@ -42,13 +43,14 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=10)
     a = ap.parse_args()
     bad = 0
-    print(f"{'command':<28} {'wall median':>12} {'wall min':>9} {'CPU median':>11}  heavy imports")
+    width = max(len(" ".join(["tmigr-trace", *args, "--help"])) for args in COMMANDS)
+    print(f"{'command':<{width}} {'wall median':>12} {'wall min':>9} {'CPU median':>11}  heavy imports")
     for args in COMMANDS:
         runs = [run_once(args) for _ in range(a.runs)]
         heavy = heavy_imports(args)
         bad += bool(heavy)
         name = " ".join(["tmigr-trace", *args, "--help"])
-        print(f"{name:<28} {statistics.median(w for w, _ in runs):>10.3f} s {min(w for w, _ in runs):>7.3f} s "
+        print(f"{name:<{width}} {statistics.median(w for w, _ in runs):>10.3f} s {min(w for w, _ in runs):>7.3f} s "
               f"{statistics.median(c for _, c in runs):>9.3f} s  {', '.join(heavy) or 'none'}")
     return 1 if bad else 0
 

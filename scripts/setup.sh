@@ -16,11 +16,13 @@ if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
   echo "setup: not root, not installing ${need_apt[*]} (tests that need them are skipped with the reason)" >&2
 fi
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  echo "setup: installing Debian packages ${need_apt[*]} (once; a few minutes on a fresh machine)" >&2
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 # builds the C fast paths and the mypyc-compiled replay core (setup.py; about a minute the first
 # time, seconds when the replay sources are unchanged); either falls back to pure Python
+echo "setup: pip install -e '.[test]' (about a minute the first time: it compiles the replay core)" >&2
 python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -e 'Running pip as the' -e 'is ignored: it is neither' || true
 python3 -c 'import tmigr_trace.replay as r; s = r.native_status()
 print("replay core:", "compiled (mypyc)" if s["compiled"] else "pure Python", "-", s["reason"])'

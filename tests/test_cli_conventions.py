@@ -95,6 +95,14 @@ def test_completion_script_is_available():
     assert "_TMIGR_TRACE_COMPLETE" in r.stdout and "complete -o default -F _tmigr_trace_completion tmigr-trace" in r.stdout
     env = {**os.environ, "_TMIGR_TRACE_COMPLETE": "complete_bash", "COMP_WORDS": "tmigr-trace repl", "COMP_CWORD": "1"}
     assert subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split() == ["replay"]
+    # option values: --fault completes the model's historical bugs, --model its profiles
+    from tmigr_trace.replay.model import FAULTS
+
+    env = {**env, "COMP_WORDS": "tmigr-trace replay x.parquet --fault no_", "COMP_CWORD": "4"}
+    assert subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split() == \
+        [f for f in FAULTS if f.startswith("no_")] == ["no_stale_wakeup_reset", "no_evtcpu_refresh"]
+    env = {**env, "COMP_WORDS": "tmigr-trace replay x.parquet --model 6.1", "COMP_CWORD": "4"}
+    assert "6.14" in subprocess.run([exe], env=env, capture_output=True, text=True).stdout.split()
 
 
 # --- plain output when piped, CPU ranges, results vs diagnostics -------------------------------------
@@ -145,6 +153,50 @@ def test_import_and_replay_show_progress_on_a_terminal_only(tmp_path):
     assert status == 0 and "export: write" in screen and "events" in screen and "wrote " in screen, screen
     piped = run_cli("export", tmp_path / "a.parquet", "-o", tmp_path / "b.pftrace", check=True)
     assert "export: " not in piped.stderr and piped.stderr.startswith("wrote ")
+
+
+def test_every_importer_reports_the_bytes_it_reads(tmp_path):
+    """import_file's progress callback adds up to the file's size for trace.dat (compressed ring
+    buffers included) and Perfetto, so the bar reaches its total; a capture tarball reports its
+    per-CPU ring-buffer bytes (the sizes of the raw files in the tarball)."""
+    import tarfile
+
+    from tmigr_trace.importers import import_file
+
+    for src in (FIXTURES / "tracedat" / "host-6.18.v7-zstd.dat", FIXTURES / "tracedat" / "host-6.18-sched.v7-zstd.dat",
+                FIXTURES / "perfetto" / "lab-7.3.4+deb13-16cpu-2node-smt2-late.denser.perfetto-trace"):
+        told: list[int] = []
+        import_file(src, tmp_path / "t.parquet", force=True, progress=told.append)
+        assert sum(told) == src.stat().st_size and len(told) >= 1, src
+    told = []
+    import_file(LATE, tmp_path / "t.parquet", force=True, progress=told.append)
+    with tarfile.open(LATE) as tar:
+        raw = sum(m.size for m in tar.getmembers() if m.name.endswith("/raw") and "/per_cpu/cpu" in m.name)
+    assert sum(told) == raw > 0
+    status, screen = run_in_pty("import", FIXTURES / "tracedat" / "host-6.18-sched.v7-zstd.dat", "-o", tmp_path / "d.parquet")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "importing host-6.18-sched.v7-zstd.dat" in plain and "208.8/208.8 kB" in plain, plain
+
+
+def test_which_bug_and_report_show_progress_on_a_terminal_only(imported, tmp_path):
+    """--which-bug names the replay under way (the fixed model, then each fault); report counts the
+    captures analysed. Piped: no bar, only the report's per-capture diagnostic lines."""
+    trace = imported(FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz")
+    status, screen = run_in_pty("replay", trace, "--which-bug")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    # the bar's last frame (drawn when it stops): the era's one fault, #12, after the fixed model
+    assert status == 0 and "which bug: root_test_off_by_one" in plain and "1/2 replays" in plain, plain
+    assert "verdict: fits the fixed kernel" in plain
+    piped = run_cli("replay", trace, "--which-bug")
+    assert piped.returncode == 0 and "replays" not in piped.stdout + piped.stderr and not BOX & set(piped.stdout)
+    assert re.search(r"^fixed \(6\.14 as released\)\s+\d+\s+0\s+\d+\s+baseline$", piped.stdout, re.M), piped.stdout
+    status, screen = run_in_pty("report", trace, trace, "-o", tmp_path / "r", "--workers", "0")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "analysing captures" in plain and "2/2 captures" in plain, plain
+    piped = run_cli("report", trace, "-o", tmp_path / "r", "--workers", "0", "-f")
+    assert piped.returncode == 0 and "analysing" not in piped.stderr and "[1/1] captures" in piped.stderr
+    quiet = run_cli("report", trace, "-o", tmp_path / "r", "--workers", "0", "-f", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
 
 
 def test_lab_phases_are_reported_in_order():

@@ -157,7 +157,7 @@ def test_report_json_numbers_match_the_parquet_rows(sides, compare_report):
     proc, out = compare_report
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((out / "report.json").read_text())
-    assert (doc["schema"], doc["schema_version"], doc["mode"]) == ("tmigr-trace.report", 1, "compare")
+    assert (doc["schema"], doc["schema_version"], doc["mode"]) == ("tmigr-trace/report", 1, "compare")
     assert doc["gate"]["exit_code"] == 0 and {v["status"] for v in doc["gate"]["verdicts"]} == {"pass"}
     for side in ("baseline", "candidate"):
         caps = doc["sides"][side]["captures"]

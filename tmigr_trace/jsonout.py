@@ -1,7 +1,8 @@
 """The contract of the machine-readable outputs (``--json``, ``--jsonl``).
 
-Every JSON document the CLI prints carries ``schema`` (which document: ``tmigr-trace/info``,
-``tmigr-trace/replay``, ``tmigr-trace/replay-record``), ``schema_version`` (this module's
+Every JSON document the CLI prints or writes carries ``schema`` (which document: ``tmigr-trace/info``,
+``tmigr-trace/replay``, ``tmigr-trace/replay-record``, ``tmigr-trace/which-bug``, ``tmigr-trace/diff``,
+``tmigr-trace/report`` for report.json), ``schema_version`` (this module's
 :data:`JSON_SCHEMA_VERSION`: bumped when a key changes meaning or disappears; new keys do not bump
 it) and ``tool_version``. Each document has a JSON Schema (draft 2020-12) shipped with the package in
 ``tmigr_trace/schemas/<name>.schema.json``; the tests validate real outputs against them.
@@ -14,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 JSON_SCHEMA_VERSION = 1
-SCHEMAS = ("info", "replay", "replay-record")
+SCHEMAS = ("info", "replay", "replay-record", "which-bug", "diff", "report")
 
 
 def envelope(name: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -27,9 +28,18 @@ def envelope(name: str, payload: dict[str, Any]) -> dict[str, Any]:
             "tool_version": __version__, **payload}
 
 
-def dumps(name: str, payload: dict[str, Any]) -> str:
-    """One JSON document on one line (keys of the payload sorted)."""
-    return json.dumps(envelope(name, dict(sorted(payload.items()))))
+def plain(value: Any) -> Any:
+    """A value json cannot write as is: numpy scalars and arrays as numbers and lists, the rest
+    (paths, ...) as text."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def dumps(name: str, payload: dict[str, Any], indent: int | None = None, sort: bool = True) -> str:
+    """One JSON document (on one line unless `indent`; the payload's keys sorted unless not `sort`)."""
+    body = dict(sorted(payload.items())) if sort else payload
+    return json.dumps(envelope(name, body), indent=indent, default=plain)
 
 
 def load_schema(name: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .errors import TmigrError
 from .replay.api import replay
@@ -92,8 +92,13 @@ class BugSearch:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def nothing_checked(self) -> bool:
+        """No decision of the trace could be compared: no variant can fit or not fit."""
+        return self.baseline.checked == 0
+
+    @property
     def fixed_fits(self) -> bool:
-        return not self.fits and self.baseline.diverged == 0
+        return not self.fits and self.baseline.diverged == 0 and not self.nothing_checked
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -138,10 +143,12 @@ def _era(trace: Any, model: str | None, kernel: str | None) -> tuple[Any, str, b
 
 
 def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
-              window_us: float = 50.0, all_faults: bool = False) -> BugSearch:
+              window_us: float = 50.0, all_faults: bool = False,
+              on_variant: Callable[[int, int, str], None] | None = None) -> BugSearch:
     """Replay `trace` with the fixed model of its era and with each historical fault; say which fit.
 
-    `all_faults`: try every fault of :data:`FAULTS` even when the era is known."""
+    `all_faults`: try every fault of :data:`FAULTS` even when the era is known. `on_variant(done,
+    total, name)` is called before each replay (the CLI's progress)."""
     if isinstance(trace, (str, os.PathLike)):
         from .trace import load
         trace = load(trace)
@@ -158,11 +165,19 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         names = [f for f in FAULTS if f not in profile.default_faults]
         tried = ("every historical fault" if decided else
                  "every historical fault (the release is unknown: --kernel R restricts them to R's era)")
+    def tell(done: int, name: str) -> None:
+        if on_variant is not None:
+            on_variant(done, 1 + len(names), name)
+
+    tell(0, f"fixed {profile.name}")
     base = _variant(trace, profile.name, None, kernel, window_us)
     if base.error:
         raise TmigrError(base.error)
     base.verdict = "baseline"
-    cands = [_variant(trace, profile.name, f, kernel, window_us) for f in names]
+    cands = []
+    for done, name in enumerate(names, 1):
+        tell(done, name)
+        cands.append(_variant(trace, profile.name, name, kernel, window_us))
     for c in cands:
         if c.error:
             continue
@@ -182,7 +197,10 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
         notes.append(f"{base.warmup_events} of the trace's events were replayed as warm-up (the model's "
                      "state before them is unknown): a decision there is compared only as far as the "
                      "trace proves its inputs, so a short fragment may not separate a fault from the fix")
-    if fits:
+    if base.checked == 0:
+        verdict = (f"nothing checked: none of the {trace.num_events} events gave a decision the model could "
+                   "compare, so no fault and not the fixed kernel can be said to fit")
+    elif fits:
         best = fits[0].diverged
         named = [f"{c.commit} (fixed in {c.fixed_in})" for c in fits if c.diverged == best]
         verdict = f"fits {' or '.join(named)}, not the fixed kernel"
@@ -207,23 +225,24 @@ def which_bug(trace: Any, model: str | None = None, kernel: str | None = None,
                      verdict=verdict, notes=notes)
 
 
-def render(search: BugSearch, console: Any) -> None:
-    """The text report: one row per variant, then the verdict."""
+def render(search: BugSearch, out: Callable[[str], None], print_table: Callable[[Any], None]) -> None:
+    """The text report: one row per variant, then the verdict. `out` prints a line, `print_table` a
+    rich Table (the CLI's: drawn on a terminal, plain aligned columns when piped)."""
     from rich.table import Table
 
-    from .cli.common import print_rich_table
-
-    console.print(f"which bug: {search.trace} ({search.events} events)", markup=False)
-    console.print(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}", markup=False)
+    out(f"which bug: {search.trace} ({search.events} events)")
+    out(f"model era: {search.era} ({search.era_evidence}); tried {search.faults_tried}")
     table = Table("fault", "fixed by", "in", "checked", "diverged", "undecidable", "verdict")
+    for name in ("checked", "diverged", "undecidable"):
+        next(c for c in table.columns if c.header == name).justify = "right"
     for v in [search.baseline, *search.candidates]:
         name = f"#{v.number} {v.fault}" if v.fault else v.label
         table.add_row(name, v.commit or "", v.fixed_in or "", str(v.checked), str(v.diverged),
                       str(v.undecidable), v.verdict + (f": {v.error}" if v.error else ""))
-    print_rich_table(table)          # boxed on a terminal, plain columns when piped
+    print_table(table)
     for c in search.candidates:
         if c.verdict == "fits" and c.title:
-            console.print(f"{c.commit} \"{c.title}\" (fixed in {c.fixed_in})", markup=False)
-    console.print(f"verdict: {search.verdict}", markup=False)
+            out(f"{c.commit} \"{c.title}\" (fixed in {c.fixed_in})")
+    out(f"verdict: {search.verdict}")
     for note in search.notes:
-        console.print(f"note: {note}", markup=False)
+        out(f"note: {note}")

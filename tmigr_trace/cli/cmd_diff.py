@@ -8,12 +8,12 @@ CI). Exit status: 0 (and the --fail-on gate passed), 1 a gate rule was crossed, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from .common import complete_faults
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 
@@ -27,14 +27,14 @@ def diff_cmd(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
-    fault: list[str] = typer.Option([], "--fault", help="replay B with this historical bug"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay B with this historical bug"),
     show_all: bool = typer.Option(False, "--all", help="list every statistic, not only the significant ones"),
-    as_json: bool = typer.Option(False, "--json", help="print report.json's comparison and gate as JSON"),
+    as_json: bool = typer.Option(False, "--json", help="print the comparison and the gate as one JSON object (schema tmigr_trace/schemas/diff.schema.json)"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="also write the full report into this directory"),
-    force: bool = typer.Option(False, "--force", help="overwrite the report files in --output"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite the report files in --output"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines, no summary of the files written"),
 ) -> None:
     """What changed from A to B, tested on distributions; --fail-on makes it a CI gate."""
     from ..report import apply_gate, build, to_json, write
@@ -49,12 +49,18 @@ def diff_cmd(
     if rules is not None:
         apply_gate(rep, fail_on, rules, raw=gate_raw)
     if output is not None:
-        write(rep, output)
+        paths = write(rep, output)
+        if not quiet:
+            from .common import diag
+
+            diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
     if as_json:
+        from ..jsonout import dumps
+
         doc = to_json(rep)
-        print(json.dumps({k: doc[k] for k in ("schema", "schema_version", "comparison", "gate", "notes")}
-                         | {"divergences": {s: v["totals"]["divergences"] for s, v in doc["sides"].items()}},
-                         default=str))
+        print(dumps("diff", {"baseline": str(a), "candidate": str(b), "exit_status": rep.exit_code,
+                             **{k: doc[k] for k in ("comparison", "gate", "notes")},
+                             "divergences": {s: v["totals"]["divergences"] for s, v in doc["sides"].items()}}))
         raise typer.Exit(rep.exit_code)
     from rich.table import Table
 

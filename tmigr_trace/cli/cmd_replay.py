@@ -1,26 +1,26 @@
 """`tmigr-trace replay TRACE`: walk a trace through the model and report where they disagree.
 
 Exit status: 0 agreement (checks ran, none diverged), 1 something diverged, 2 bad input, 3 nothing
-was checked (no decision of the trace could be compared: not an agreement).
+was checked (no decision of the trace could be compared: not an agreement). With --which-bug: 0 the
+fixed kernel fits, 1 it does not, 3 nothing was checked.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from ..errors import TmigrError
-from .common import exit_codes
+from .common import complete_faults, complete_models, exit_codes
 
 # divergence_log.DEFAULT_MEMORY, spelled out so that --help does not import pyarrow (a test keeps
 # the two equal).
 DEFAULT_MEMORY = 10_000
 EXIT_AGREEMENT, EXIT_DIVERGED, EXIT_NOTHING_CHECKED = 0, 1, 3
-EXIT_CODES = {EXIT_AGREEMENT: "agreement: decisions were checked and none diverged",
-              EXIT_DIVERGED: "divergences found (listed; a result, not a failure of the tool)",
+EXIT_CODES = {EXIT_AGREEMENT: "agreement: decisions were checked and none diverged (--which-bug: the fixed kernel fits)",
+              EXIT_DIVERGED: "divergences found (listed; a result, not a failure of the tool; --which-bug: the fixed kernel does not fit)",
               EXIT_NOTHING_CHECKED: "nothing checked: no decision in the trace could be compared (not an agreement)"}
 
 
@@ -54,9 +54,9 @@ def _rows_around(trace, index: int, radius: int = 8) -> list[dict]:
 
 def replay_cmd(
     trace: Path = typer.Argument(..., help="a tmigr-trace Parquet file"),
-    model: Optional[str] = typer.Option(None, "--model", help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
+    model: Optional[str] = typer.Option(None, "--model", autocompletion=complete_models, help="model profile (default: from the trace's evidence; several admitted eras are each replayed)"),
     kernel: Optional[str] = typer.Option(None, "--kernel", help="kernel release of a trace that does not record it (text), e.g. 7.3.4"),
-    fault: list[str] = typer.Option([], "--fault", help="replay against a model with this historical bug (repeatable)"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay against a model with this historical bug (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (first 100 divergences; all with --all); schema tmigr_trace/schemas/replay.schema.json"),
     jsonl: bool = typer.Option(False, "--jsonl", help="stream JSON lines: the summary, then every divergence (schema replay-record.schema.json)"),
     all_divergences: bool = typer.Option(False, "--all", help="with --json: every divergence, not the first 100"),
@@ -91,16 +91,24 @@ def replay_cmd(
     tr = load(trace)
     if which_bug:
         from ..which_bug import render, which_bug as search_bugs
-        from .common import out_console
 
         if fault or output is not None or explain is not None:
             raise TmigrError("--which-bug tries every fault itself: not with --fault, -o or --explain")
-        found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us)
+        with progress.bar("which bug", None, unit="replays", quiet=quiet) as bar:
+            def on_variant(done: int, total: int, name: str) -> None:
+                bar.update(total=total, completed=done, description=f"which bug: {name}")
+
+            found = search_bugs(tr, model=model, kernel=kernel, window_us=window_us, on_variant=on_variant)
+            bar.count = 1 + len(found.candidates)      # for -v's closing line
+        status = (EXIT_NOTHING_CHECKED if found.nothing_checked else EXIT_AGREEMENT if found.fixed_fits
+                  else EXIT_DIVERGED)
         if as_json:
-            print(json.dumps(found.to_dict(), sort_keys=True))
+            from ..jsonout import dumps
+
+            print(dumps("which-bug", {**found.to_dict(), "exit_status": status}))
         else:
-            render(found, out_console)
-        raise typer.Exit(0 if found.fixed_fits else 1)
+            render(found, out, print_rich_table)
+        raise typer.Exit(status)
     tr.check_values()
     with progress.bar("replaying", tr.num_events, quiet=quiet) as bar:
         res = replay(progress.counting_trace(tr, bar, "replaying"), model=model, fault=fault or None,

@@ -1,6 +1,7 @@
 """`tmigr-trace report`: a report of one set of captures, or of a baseline and a candidate set.
 
-Writes report.html (self-contained), report.md and report.json (schema tmigr-trace.report v1).
+Writes report.html (self-contained), report.md and report.json (schema tmigr-trace/report v1,
+tmigr_trace/schemas/report.schema.json).
 Exit status: 0 written (and the --fail-on gate passed), 1 a gate rule was crossed, 2 bad input,
 3 a gate rule's metric has no value.
 """
@@ -13,6 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import TmigrError
+from .common import complete_faults
 from .report_common import check_faults, check_outdir, parse_gate, run
 
 HELP = """Report on captures: `report T1.parquet T2.parquet -o DIR/` for one set, or
@@ -51,16 +53,16 @@ def split_sides(tokens: list[str]) -> dict[str, list[str]]:
 def report_cmd(
     ctx: typer.Context,
     output: Path = typer.Option(..., "-o", "--output", help="directory for report.html, report.md, report.json"),
-    force: bool = typer.Option(False, "--force", help="overwrite the report files in DIR"),
+    force: bool = typer.Option(False, "--force", "-f", help="overwrite the report files in DIR"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="RULES",
                                           help="gate, e.g. 'divergences>0,lateness_p99>+20%,handoffs_per_s>+50%'"),
     gate_raw: bool = typer.Option(False, "--gate-raw", help="relative rules compare point estimates (no confidence test)"),
-    fault: list[str] = typer.Option([], "--fault", help="replay the candidate (or every capture of one set) with this historical bug"),
+    fault: list[str] = typer.Option([], "--fault", autocompletion=complete_faults, help="replay the candidate (or every capture of one set) with this historical bug"),
     timeline: Optional[str] = typer.Option(None, "--timeline", metavar="START:END",
                                            help="migrator timeline window, seconds since each capture's first event (default 0:2)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default: one per core; 0: in this process)"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="use this Dask scheduler (tcp://host:8786)"),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress lines, no summary of the files written"),
 ) -> None:
     """Regression report over captures (HTML, Markdown, JSON); with --baseline/--candidate: what changed."""
     from ..report import apply_gate, build, write
@@ -91,7 +93,8 @@ def report_cmd(
     out(headline(rep)[0])
     for v in rep.verdicts or []:
         out(f"  {v.status.upper():7} {v.why}")
-    diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
+    if not quiet:
+        diag(f"wrote {paths['html']}, {paths['md']}, {paths['json']}")
     raise typer.Exit(rep.exit_code)
 
 

@@ -141,3 +141,17 @@ def exit_codes(codes: dict[int, str]) -> str:
     rows = {**codes, 2: codes.get(2, "bad input or usage: one line on stderr"),
             130: codes.get(130, "interrupted (Ctrl-C)")}
     return "\b\nExit status:\n" + "\n".join(f"  {k:<4} {v}" for k, v in sorted(rows.items()))
+
+
+def complete_faults(incomplete: str) -> list[str]:
+    """Shell completion of --fault: the model's historical bugs (imported only when completing)."""
+    from ..replay.model import FAULTS
+
+    return [f for f in FAULTS if f.startswith(incomplete)]
+
+
+def complete_models(incomplete: str) -> list[str]:
+    """Shell completion of --model: the model's profiles."""
+    from ..replay.model.profiles import PROFILES
+
+    return [p for p in PROFILES if p.startswith(incomplete)]

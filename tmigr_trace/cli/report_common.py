@@ -28,22 +28,26 @@ def check_faults(faults: list[str]) -> tuple[str, ...]:
 
 
 def run(items, workers, scheduler, quiet: bool):
+    """The analyses of `items`: a progress bar of captures done on a terminal, and one diagnostic
+    line per capture done (stderr; none with -q)."""
     from ..report.fleet import run_all
+    from . import progress
+    from .common import diag
 
     if not items:
         raise TmigrError("no captures given")
     n = len(items)
     done = []
 
-    def progress(a) -> None:
-        done.append(a)
-        if not quiet:
-            from .common import err_console
+    with progress.bar("analysing captures", n, unit="captures", quiet=quiet) as bar:
+        def one_done(a) -> None:
+            done.append(a)
+            bar.advance(1)
+            if not quiet:
+                diag(f"[{len(done)}/{n}] {a.side} {a.name}: {a.replay['checked']} checks, "
+                     f"{a.replay['diverged']} divergences ({a.seconds:.1f} s)")
 
-            err_console.print(f"[{len(done)}/{n}] {a.side} {a.name}: {a.replay['checked']} checks, "
-                              f"{a.replay['diverged']} divergences ({a.seconds:.1f} s)", markup=False)
-
-    return run_all(items, workers=workers, scheduler=scheduler, progress=progress)
+        return run_all(items, workers=workers, scheduler=scheduler, progress=one_done)
 
 
 def parse_gate(spec: str | None):

@@ -190,7 +190,10 @@ def _drop_long_lines(body: bytes, meta: TraceMeta, max_line: int) -> bytes:
 def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: bool = False,
                 fmt: str | None = None, kernel: str | None = None,
                 progress: Callable[[int], None] | None = None) -> tuple[Path, TraceMeta, int]:
-    """Import one trace file into a new Parquet file; returns (path, metadata, events)."""
+    """Import one trace file into a new Parquet file; returns (path, metadata, events).
+
+    `progress(n)` is told the bytes read as they go: of the file for text, trace.dat and Perfetto
+    (after decompression of a .gz/.xz/.zst), of the per-CPU ring-buffer data for a capture."""
     src = detect(src_path, fmt)
     out_path = check_output_path(out, force)
     if out_path.exists() and out_path.resolve() == src.path.resolve():
@@ -201,7 +204,7 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
             from .capture_dir import import_capture
 
             try:
-                import_capture(src.path, writer, meta)
+                import_capture(src.path, writer, meta, progress)
             except TmigrError:
                 raise
             except (ValueError, KeyError, IndexError, OSError, EOFError, OverflowError, MemoryError, zlib.error,
@@ -210,13 +213,13 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
         elif src.format == "tracedat":
             from .tracedat import import_tracedat
 
-            import_tracedat(src, writer, meta)
+            import_tracedat(src, writer, meta, progress)
         elif src.format == "perfetto":
             from .perfetto import import_perfetto
 
             try:
                 with _open_raw(src.path, src.compression) as f:
-                    import_perfetto(f, str(src.path), writer, meta)
+                    import_perfetto(f, str(src.path), writer, meta, progress)
             except _CORRUPT as exc:
                 raise TmigrError(f"{src.path}: truncated or corrupt {src.compression or 'file'} ({exc})") from None
         else:

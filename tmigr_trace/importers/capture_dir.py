@@ -12,6 +12,7 @@ import shutil
 import stat
 import tarfile
 from pathlib import Path
+from typing import Callable
 
 from .. import cleanup, limits
 from ..errors import TmigrError
@@ -51,8 +52,10 @@ def read_formats(top: Path) -> dict[str, str]:
     return {p.parent.name: p.read_text(errors="replace") for p in sorted((top / "events").glob("*/*/format"))}
 
 
-def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta) -> None:
-    """Decode a capture tarball (.tar, .tar.gz) or its extracted directory into ``writer``."""
+def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta,
+                   progress: Callable[[int], None] | None = None) -> None:
+    """Decode a capture tarball (.tar, .tar.gz) or its extracted directory into ``writer``;
+    ``progress(n)``: bytes of per-CPU ring-buffer data read."""
     path = Path(path)
     tmp = None
     try:
@@ -69,7 +72,7 @@ def import_capture(path: Path, writer: TraceWriter, meta: TraceMeta) -> None:
                 _extract(tf, path, tmp, meta)
             root = tmp
         try:
-            import_capture_dir(_find_top(root), writer, meta)
+            import_capture_dir(_find_top(root), writer, meta, progress)
         except TmigrError as exc:
             if tmp is None:
                 raise
@@ -158,7 +161,8 @@ def _lab_bringup(top: Path) -> dict | None:
     return bringup({f"lab/{f.name}": f.read_bytes() for f in lab.iterdir() if f.is_file()})
 
 
-def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
+def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta,
+                       progress: Callable[[int], None] | None = None) -> None:
     from ..collectors.pipeline import PageStreams, parse_saved_cmdlines
     from ..collectors.ringbuffer import PageLayout, check_header_event
     from ..collectors.topology import parse_stats, snapshot
@@ -195,6 +199,8 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta) -> None:
                     del live[cpu]
                     continue
                 streams.feed(cpu, data)
+                if progress:
+                    progress(len(data))
             streams.write_ready(writer, live)
         t = streams.emit(None)
         if t is not None:

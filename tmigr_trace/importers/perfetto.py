@@ -20,7 +20,7 @@ bundle events' ``timestamp`` (ns of the ftrace clock), never rewritten; rows are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -288,16 +288,27 @@ class PerfettoDecoder:
                                                    "bundles_after_loss": {str(c): n for c, n in self.lost_bundles.items()}})
 
 
-def import_perfetto(f: BinaryIO, name: str, writer: TraceWriter, meta: TraceMeta) -> None:
-    """Decode the Trace stream `f` (already decompressed) into `writer`."""
+def import_perfetto(f: BinaryIO, name: str, writer: TraceWriter, meta: TraceMeta,
+                    progress: Callable[[int], None] | None = None) -> None:
+    """Decode the Trace stream `f` (already decompressed) into `writer`; ``progress(n)``: bytes of
+    the stream read (told about every MiB)."""
     dec = PerfettoDecoder(meta)
     from google.protobuf.message import DecodeError
 
     n = 0
+    unreported = 0
     try:
         for data in iter_packets(f, name):
             dec.packet(data)
             n += 1
+            if progress:
+                size = len(data)
+                unreported += 1 + size + (size.bit_length() + 6) // 7 + (size == 0)   # tag, varint length, body
+                if unreported >= 1 << 20:
+                    progress(unreported)
+                    unreported = 0
+        if progress and unreported:
+            progress(unreported)
     except DecodeError as exc:
         raise TmigrError(f"{name}: corrupt Perfetto trace (packet {n} does not decode: {exc})") from None
     dec.finish(writer)

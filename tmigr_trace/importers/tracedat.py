@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import TmigrError
 from ..metadata import TraceMeta
@@ -93,8 +93,11 @@ def _check_format(fmt) -> None:
         end = f.offset + f.size
 
 
-def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None:
-    """Decode a trace.dat into ``writer``; losses, damage and the file's options go into ``meta``."""
+def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta,
+                    progress: Callable[[int], None] | None = None) -> None:
+    """Decode a trace.dat into ``writer``; losses, damage and the file's options go into ``meta``.
+    ``progress(n)``: bytes of the file read (of its decompressed copy for .gz/.xz/.zst), the
+    ring-buffer data as it is decoded."""
     from tmigr_trace.collectors.pipeline import PageStreams
     from tmigr_trace.collectors.ringbuffer import PageLayout, check_header_event
 
@@ -112,6 +115,8 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
         buffers = [b for b in dat.buffers if not b.latency and any(c.size for c in b.cpus)]
         if not buffers:
             raise TmigrError(f"{src.path}: no ring-buffer data in this trace.dat")
+        if progress:   # the headers, options and other sections are read: the rest is ring-buffer data
+            progress(max(0, len(data) - sum(c.size for b in buffers for c in b.cpus)))
         sizes = PayloadSizes(dat.formats)
         damage: dict[int, CpuDamage] = {}
         used: list[str] = []
@@ -124,7 +129,7 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
             streams = PageStreams(formats, layout)
             streams.comms.update(dat.cmdlines)
             streams.unknown_comm = UNKNOWN_COMM
-            _read_buffer(data, dat, buf, streams, writer, sizes, damage)
+            _read_buffer(data, dat, buf, streams, writer, sizes, damage, progress)
             summary.append({"name": buf.name, "clock": buf.clock, "cpus": [c.cpu for c in buf.cpus if c.size],
                             "compressed": buf.compressed, "events": streams.events})
             if streams.events:
@@ -139,10 +144,11 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
 
 
 def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWriter, sizes,
-                 damage: dict[int, CpuDamage]) -> None:
+                 damage: dict[int, CpuDamage], progress: Callable[[int], None] | None = None) -> None:
     """Round-robin over the CPUs; a row is written once every CPU still reading has passed it."""
     P = streams.layout.page_size
     live = {}
+    stored = {c.cpu: c.size for c in buf.cpus}
     for c in buf.cpus:
         if c.size:
             dmg = damage.setdefault(c.cpu, CpuDamage())
@@ -154,7 +160,11 @@ def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWri
             if chunk is None:
                 _feed(streams, cpu, checker.feed(b"", final=True))
                 del live[cpu]
+                if progress and buf.compressed:   # decompressed sizes are not file bytes: the CPU's whole
+                    progress(stored[cpu])         # stored size, once read
                 continue
+            if progress and not buf.compressed:
+                progress(len(chunk.data))
             if chunk.problem:
                 dmg.missing_bytes += chunk.missing_bytes
                 dmg.note("missing data", f"CPU {cpu}: {chunk.problem}")

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+from ..jsonout import plain
 from .gate import Rule, evaluate
 from .model import Report, build, to_json
 from .render import render_html, render_md
@@ -41,17 +42,8 @@ def write(rep: Report, outdir: Path) -> dict[str, Path]:
     """report.html, report.md and report.json into `outdir` (created if missing)."""
     outdir.mkdir(parents=True, exist_ok=True)
     paths = {"html": outdir / "report.html", "md": outdir / "report.md", "json": outdir / "report.json"}
-    _atomic_write(paths["json"], json.dumps(to_json(rep), indent=1, sort_keys=False, default=_json_default))
+    _atomic_write(paths["json"], json.dumps(to_json(rep), indent=1, sort_keys=False, default=plain))
     _atomic_write(paths["md"], render_md(rep))
     _atomic_write(paths["html"], render_html(rep))
     return paths
 
-
-def _json_default(v):
-    import numpy as np
-
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    return str(v)

@@ -1,19 +1,17 @@
-"""The report as data: what report.json holds (schema `tmigr-trace.report`, version 1), built
-from the analyses; report.html and report.md are renderings of it plus the figures."""
+"""The report as data: what report.json holds (schema `tmigr-trace/report`, the JSON outputs'
+envelope of `tmigr_trace.jsonout`; JSON Schema `tmigr_trace/schemas/report.schema.json`), built from
+the analyses; report.html and report.md are renderings of it plus the figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import __version__
+from ..jsonout import envelope
 from .aggregate import Pooled, metrics, per_host, pool
 from .analyze import CaptureAnalysis
 from .compare import Comparison, compare
 from .gate import Verdict, exit_code
-
-SCHEMA = "tmigr-trace.report"
-SCHEMA_VERSION = 1
 
 # statistic -> (unit, definition); the full definitions with kernel lines are in docs/report.md
 DEFINITIONS: dict[str, tuple[str, str]] = {
@@ -103,8 +101,8 @@ def _pooled_dict(p: Pooled) -> dict[str, Any]:
 
 
 def to_json(rep: Report) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA, "schema_version": SCHEMA_VERSION, "tool_version": __version__,
+    """report.json: `schema`, `schema_version`, `tool_version` first (jsonout.envelope), then the report."""
+    return envelope("report", {
         "mode": "compare" if rep.compare_mode else "single",
         "definitions": {k: {"unit": u, "what": w} for k, (u, w) in DEFINITIONS.items()},
         "sides": {s: {**_pooled_dict(p), "hosts": {h: _pooled_dict(hp) for h, hp in rep.hosts[s].items()},
@@ -113,4 +111,4 @@ def to_json(rep: Report) -> dict[str, Any]:
         "gate": None if rep.verdicts is None else {"fail_on": rep.gate_spec, "exit_code": rep.exit_code,
                                                    "verdicts": [v.to_dict() for v in rep.verdicts]},
         "notes": rep.notes,
-    }
+    })

@@ -51,7 +51,7 @@ def test_which_bug_json_on_the_lkml_excerpt(imported):
     assert doc["era"] == "6.9" and doc["events"] == 12 and doc["exit_status"] == 1
     assert [(c["number"], c["commit"]) for c in doc["candidates"]] == [
         (1, "4b6f4c5a67c0"), (3, "f55acb1e44f3"), (6, "61f7fdf8fd00"), (11, "b729cc1ec21a")]
-    assert (doc["baseline"]["checked"], doc["baseline"]["diverged"], doc["baseline"]["verdict"]) == (13, 2, "baseline")
+    assert (doc["baseline"]["checked"], doc["baseline"]["diverged"], doc["baseline"]["verdict"]) == (14, 2, "baseline")
     assert doc["verdict"].startswith("fits 4b6f4c5a67c0") and doc["fits"] == ["early_return_always"]
     with pytest.raises(jsonschema.ValidationError):
         _validate("which-bug", {**doc, "candidates": [{**doc["candidates"][0], "verdict": "maybe"}]})

@@ -129,6 +129,20 @@ def _tie_ns(meta: Any, window_us: float) -> int:
     return max(1000, int(window_us * 1000))
 
 
+# Sources whose per-CPU sequence numbers have a gap wherever the ring buffer lost events (its
+# pages flag and count what they missed: collectors/ringbuffer.py, importers/tracedat.py).
+SEQ_GAP_SOURCES = ("capture", "raw", "tracedat")
+
+
+def _seq_marks_loss(meta: Any, topo: Any) -> tuple[int, ...] | None:
+    """CPUs whose sequence numbers prove where nothing was lost: those of a binary ring-buffer
+    source, except CPUs with lost events the pages flagged without a count."""
+    if getattr(meta, "source_format", None) not in SEQ_GAP_SOURCES:
+        return None
+    uncounted = set(int(c) for c in (meta.lost_unknown_cpus or []))
+    return tuple(c for c in topo.possible if c not in uncounted)
+
+
 def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder | None = None,
           state_first: bool = False) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
@@ -341,7 +355,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                          "decisions that depend on them count as not decidable")
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
-                 lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent))
+                 lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
+                 seq_marks_loss=_seq_marks_loss(meta, topo))
     # One stamp's rows of several CPUs in the order the state chains prove (only with group
     # pointers: without them the groups of the chains are not known).
     ties = TieOrder() if ident.mode == "pointers" else None

@@ -324,8 +324,13 @@ class Engine:
     def __init__(self, h: Hierarchy, by_ptr: dict[int, str], result: ReplayResult, *,
                  window_ns: int = 50_000, tick_ns: int = 4_000_000, phase_ns: int = 0,
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
-                 path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000) -> None:
+                 path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000,
+                 seq_marks_loss: tuple[int, ...] | None = None) -> None:
         self.h = h
+        # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
+        # pages count what they missed): a line the program order requires and a sequence without
+        # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
+        self.seq_marks_loss: set[int] = set(seq_marks_loss) if seq_marks_loss is not None else set()
         self.ptr_ids = dict(by_ptr)        # trace pointer -> model group id
         self.by_ptr: dict[int, TmigrGroup] = {}
         self.res = result
@@ -541,6 +546,14 @@ class Engine:
                     self.ever_known.add(g)
                     self.nexp_taint[g] = g.lookups
 
+    def _untraced_line(self, i: int, cpu: int) -> None:
+        """Row i of `cpu` comes where the kernel's program order requires a line before it
+        (program_order), and the sequence numbers say none was lost: the kernel did not trace
+        it."""
+        self._check("walk_levels", False, i, f"CPU{cpu}: a tracepoint the kernel's program order requires "
+                    "before this row is missing, and no event was lost here", "the missing tracepoint",
+                    "not traced", cpu=cpu)
+
     def _lines_lost(self, cpu: int, i: int) -> _Ctx:
         """Events or lines of `cpu` are missing at row i: what it had in flight is closed, its
         state is unknown until the trace shows it again. What closing the interrupted operation
@@ -656,6 +669,7 @@ class Engine:
         nxt, prv = links if links is not None else same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below
         seq_ok = (prv >= 0) & (pseq >= 0) & (seq_a == pseq + 1)
+        contig: list[bool] | None = seq_ok.tolist() if self.seq_marks_loss and gap is not None else None
         gap_l: list[int] | None = None
         if gap is not None:
             seq_ok &= (gap & GAP_BEFORE) == 0   # lines missing before it: not its successor
@@ -688,6 +702,8 @@ class Engine:
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
                 if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
+                    if contig is not None and contig[i] and cpu in self.seq_marks_loss:
+                        self._untraced_line(i, cpu)
                     ctx = self._lines_lost(cpu, i)
                 elif ls < 0 and cpu in self.lost_cpus:
                     self._forget_cpu(cpu)
@@ -739,6 +755,9 @@ class Engine:
             else:
                 self._on_other(i, cpu, ctx, ts)
             if gap_l is not None and gap_l[i] & GAP_AFTER:
+                j = self._nxt[i]
+                if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
+                    self._untraced_line(j, cpu)
                 self._lines_lost(cpu, i)        # missing right after this row (program_order)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)

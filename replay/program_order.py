@@ -19,8 +19,12 @@ The rules (kernel/time/timer_migration.c, the same in every version from v6.9 to
   ``tmigr_group_set_cpu_active`` follows the level L-1 one of the same walk, or a setup event (the
   old root activated into a new root by ``tmigr_setup_groups()``).
 
-The row after which such a line must be missing is flagged; the engine treats it like a sequence
-gap of a binary capture right after that row: that CPU's operation in flight is closed and its
+The row after which such a line must be missing is flagged. Where the per-CPU sequence numbers
+mark every loss (a binary ring-buffer source: its pages flag and count the events they missed, so a
+loss leaves a gap in ``seq``) and show none there, the line was not lost: the kernel did not trace
+it, and the engine reports a divergence (`walk_levels`) before resyncing. Otherwise (text, which
+loses lines unannounced) the engine treats it like a sequence gap of a binary capture right after
+that row: that CPU's operation in flight is closed and its
 state (and its path's) is unknown from there until the trace shows it again, so other CPUs'
 checks that read it in the meantime are not decided on a guess. These rules read no model state, so they cannot hide a
 wrong decision: every decision the kernel makes in these walks is still traced by the events that

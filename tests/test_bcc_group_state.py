@@ -219,6 +219,11 @@ def test_info_shows_the_group_seq(cli):
     assert "1504 updates, seq 53278..54782, 0 updates not in the trace" in line
     assert "offset 80 of struct tmigr_group" in r.stdout
     j = json.loads(cli("info", str(FIXTURE), "--json").stdout)
+    import jsonschema
+
+    from tmigr_trace.jsonout import load_schema
+
+    jsonschema.validate(j, load_schema("info"), cls=jsonschema.Draft202012Validator)
     (g,) = j["group_state"]["groups"]
     assert (g["updates"], g["last_seq"] - g["first_seq"], g["missing_updates"]) == (1504, 1504, 0)
 

@@ -292,3 +292,61 @@ def test_tiny_buffer_under_a_timer_storm_counts_every_drop(tmp_path, cli, buffer
     assert j["lost_events_total"] == sum(v["dropped"] for v in per_cpu.values()) == t.meta.lost_total
     text = cli("info", str(out)).stdout
     assert f"lost events   {t.meta.lost_total}" in text
+
+
+# --- program generation and the BTF reader ---------------------------------------------------------
+
+@needs_bcc
+@pytest.mark.parametrize("fixture", ["lab-6.12.43+deb12-16cpu-2node-smt2-late.tar.gz",
+                                     "lab-7.3.4+deb13-16cpu-2node-smt2-late.tar.gz", None])
+@pytest.mark.parametrize("perf", [False, True])
+def test_group_state_program_passes_the_verifier(fixture, perf):
+    """The read through the group pointer in every era's handlers: clang compiles it and this
+    kernel's verifier accepts it (bpf_probe_read_kernel of a scalar address)."""
+    from test_capture_bcc import _lab_formats
+
+    from tmigr_trace.collectors.bcc_capture import _stderr_captured, discover_formats
+    from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
+    from tmigr_trace.collectors.bcc_program import generate, group_field
+    from tmigr_trace.collectors.btf_layout import group_state_layout
+
+    from capture_helpers import TRACEFS
+
+    bcc = import_bcc()
+    use_kernel_source()
+    fmts = _lab_formats(fixture) if fixture else discover_formats(TRACEFS)
+    off = group_state_layout().migr_state_offset
+    text = generate(fmts, 64, perf=perf, migr_state_offset=off)
+    with_group = [i for i, f in enumerate(fmts) if group_field(f) is not None]
+    assert len(with_group) >= 5
+    assert text.count(f"+ {off})) == 0)") == len(with_group)
+    with _stderr_captured() as errors:
+        try:
+            b = bcc.BPF(text=text.encode(), cflags=["-w"])
+        except Exception:
+            pytest.fail("\n".join(errors()[-20:]))
+    try:
+        for i in range(len(fmts)):
+            assert b.load_func(f"tp_{i}".encode(), bcc.BPF.TRACEPOINT).fd >= 0
+    finally:
+        b.cleanup()
+
+
+def test_btf_layout_without_btf_is_one_clear_error(tmp_path, monkeypatch):
+    from tmigr_trace.collectors import btf_layout
+    from tmigr_trace.errors import TmigrError
+
+    monkeypatch.setattr(btf_layout, "VMLINUX_BTF", tmp_path / "no-btf")
+    with pytest.raises(TmigrError, match="needs the kernel's BTF: no .*no-btf"):
+        btf_layout.group_state_layout()
+
+
+@pytest.mark.skipif(not Path("/sys/kernel/btf/vmlinux").exists(), reason="this kernel has no BTF")
+def test_btf_layout_of_this_kernel_is_the_unions():
+    """The offsets inside union tmigr_state, from BTF: the kernel's u8 active, u8 migrator,
+    u16 seq (kernel/time/timer_migration.h) in that order, in one 32-bit word."""
+    from tmigr_trace.collectors.btf_layout import group_state_layout
+
+    lay = group_state_layout()
+    assert lay.word_size == 4 and lay.seq_size == 2
+    assert lay.active_offset < lay.migrator_offset < lay.seq_offset <= 2

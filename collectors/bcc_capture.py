@@ -193,16 +193,22 @@ class BccProbe:
                     out[fmt.name] = n
         return out
 
-    def run_stats(self) -> dict[str, int]:
-        """Runs and ns spent in the handlers (kernel.bpf_stats_enabled=1 only; else zeros)."""
+    def run_stats(self) -> dict:
+        """Runs and ns spent in the handlers, in all and per tracepoint (``by_tracepoint``: name ->
+        [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
         runs = ns = 0
-        for i in range(len(self.formats)):
+        per: dict[str, list[int]] = {}
+        for i, fmt in enumerate(self.formats):
             fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
             info = prog_info(fn.fd) if fn is not None else None
             if info is not None and len(info) >= RUN_CNT_OFFSET + 8:
-                ns += int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
-                runs += int.from_bytes(info[RUN_CNT_OFFSET:RUN_CNT_OFFSET + 8], "little")
-        return {"runs": runs, "run_time_ns": ns}
+                t = int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
+                n = int.from_bytes(info[RUN_CNT_OFFSET:RUN_CNT_OFFSET + 8], "little")
+                ns += t
+                runs += n
+                if n:
+                    per[fmt.name] = [n, t]
+        return {"runs": runs, "run_time_ns": ns, "by_tracepoint": per}
 
     def detach(self) -> None:
         if self.bpf is not None and self.attached:
@@ -337,7 +343,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     t_stop = t0
     misses: dict[str, int] = {}
     shown = {"at": 0.0, "lost": 0}
-    prog_stats: dict[str, int] = {}
+    prog_stats: dict = {}
 
     def drain(final: bool) -> int:
         """Reads and stores what the buffer holds; returns the bytes read."""

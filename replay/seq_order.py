@@ -126,3 +126,45 @@ def seq_order(rows: list[GroupStateRow]) -> SeqOrder:
             gaps.append(Gap(rows[exact[v0][-1]].row, rows[exact[v1][0]].row, missing))
     late = tuple(r.row for r in rows if r.update and r.late)
     return SeqOrder(order, unwrapped, tuple(gaps), tuple(reordered), tuple(duplicates), late)
+
+
+def update_chain(o: SeqOrder, rows: list[GroupStateRow]) -> list[int]:
+    """The rows of the group's updates whose seq is exact (not late), in seq order: the chain
+    :func:`kernel_order` keeps."""
+    exact = {r.row for r in rows if r.update and not r.late}
+    return [r for r in o.order if r in exact]
+
+
+def kernel_order(cpus: list[int], chains: list[list[int]]) -> list[int] | None:
+    """A stream order (row ids 0..n-1, ``cpus[i]`` the recording CPU of row i) changed as little
+    as needed to respect each group's update ``chains`` (row ids in seq order, see
+    :func:`update_chain`) as well as every CPU's own order: of the rows whose predecessors (on
+    their CPU, in their chain) have all been placed, the first in stream order goes next. Rows
+    that no chain holds back keep their order. None when the two orders contradict each other
+    (a CPU's updates against their seq: a damaged trace)."""
+    import heapq
+
+    n = len(cpus)
+    succ: list[list[int]] = [[] for _ in range(n)]
+    preds = [0] * n
+    last: dict[int, int] = {}
+    for i, c in enumerate(cpus):
+        if c in last:
+            succ[last[c]].append(i)
+            preds[i] += 1
+        last[c] = i
+    for chain in chains:
+        for a, b in zip(chain, chain[1:]):
+            succ[a].append(b)
+            preds[b] += 1
+    ready = [i for i in range(n) if preds[i] == 0]
+    heapq.heapify(ready)
+    out: list[int] = []
+    while ready:
+        i = heapq.heappop(ready)
+        out.append(i)
+        for j in succ[i]:
+            preds[j] -= 1
+            if preds[j] == 0:
+                heapq.heappush(ready, j)
+    return out if len(out) == n else None

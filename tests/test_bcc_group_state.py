@@ -350,3 +350,50 @@ def test_btf_layout_of_this_kernel_is_the_unions():
     lay = group_state_layout()
     assert lay.word_size == 4 and lay.seq_size == 2
     assert lay.active_offset < lay.migrator_offset < lay.seq_offset <= 2
+
+
+def _chains(df, groups):
+    from tmigr_trace.replay.seq_order import update_chain
+
+    return [update_chain(seq_order(rows), rows) for rows in groups.values()]
+
+
+def test_kernel_order_of_a_real_capture_is_its_stream_order(capture):
+    """No two updates stored against their seq: the stream order already is the kernel's."""
+    from tmigr_trace.replay.seq_order import kernel_order
+
+    df, groups = _rows(capture)
+    chains = _chains(df, groups)
+    assert sum(map(len, chains)) >= ENOUGH_UPDATES
+    assert kernel_order(df.cpu.tolist(), chains) == list(range(len(df)))
+
+
+def test_kernel_order_puts_an_update_stamped_early_back_after_its_predecessor(capture):
+    """Derived from the real rows: CPU B's update moved before CPU A's preceding update of the
+    group (as B's stamp would be if it read the clock first); kernel_order restores A before B
+    and keeps every CPU's own order."""
+    from tmigr_trace.replay.seq_order import kernel_order
+
+    df, groups = _rows(capture)
+    cpu = df.cpu.to_numpy()
+    rows = max(groups.values(), key=len)
+    upd = [r.row for r in rows if r.update]
+    pick = next(((a, b) for a, b in zip(upd, upd[1:])
+                 if cpu[a] != cpu[b] and not (cpu[a + 1:b] == cpu[b]).any()), None)
+    if pick is None:
+        pytest.skip("no two consecutive updates of different CPUs without the later CPU's rows between")
+    a, b = pick
+    stream = list(range(a)) + [b] + list(range(a, b)) + list(range(b + 1, len(df)))  # original row ids
+    pos = {r: k for k, r in enumerate(stream)}
+    moved_cpus = [int(cpu[r]) for r in stream]
+    chains = [[pos[r] for r in ch] for ch in _chains(df, groups)]
+    perm = kernel_order(moved_cpus, chains)
+    assert perm is not None and [stream[k] for k in perm] == list(range(len(df)))
+
+
+def test_kernel_order_refuses_a_contradiction():
+    """Hand-written: one CPU's two updates whose seq says the other order."""
+    from tmigr_trace.replay.seq_order import kernel_order
+
+    assert kernel_order([0, 0, 1], [[1, 0]]) is None
+    assert kernel_order([0, 1, 0], [[1, 0]]) == [1, 0, 2]

@@ -99,7 +99,10 @@ def _group_state(trace: Trace) -> dict:
     from .group_state import COLUMNS, summarize as summarize_groups, summary_dict
     from .trace import to_pandas
 
-    df = to_pandas(pa.Table.from_batches(list(trace.iter_batches(1 << 20, columns=COLUMNS))))
-    out = summary_dict(summarize_groups(df, trace.meta))
-    return {"offset": meta_gs.get("offset"), "source": meta_gs.get("source"), **out} if out else \
-        {"offset": meta_gs.get("offset"), "source": meta_gs.get("source"), "groups": []}
+    # only the rows that carry a word (events with a group pointer): the rest is not read into pandas
+    kept = [b.filter(pc.is_valid(b.column("migr_seq"))) for b in trace.iter_batches(1 << 20, columns=COLUMNS)]
+    head = {"offset": meta_gs.get("offset"), "source": meta_gs.get("source"), "groups": []}
+    if not kept:
+        return head
+    df = to_pandas(pa.Table.from_batches([b for b in kept if b.num_rows] or kept[:1]))
+    return {**head, **summary_dict(summarize_groups(df, trace.meta))}

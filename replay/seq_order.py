@@ -168,3 +168,25 @@ def kernel_order(cpus: list[int], chains: list[list[int]]) -> list[int] | None:
             if preds[j] == 0:
                 heapq.heappush(ready, j)
     return out if len(out) == n else None
+
+
+def stream_permutation(cpus: list[int], groups: list[int], seqs: list[int], updates: list[bool],
+                       late: list[bool]) -> list[int] | None:
+    """For a buffer of rows in stream order (per row: recording CPU, group pointer, ``migr_seq``
+    or -1 where the row has none, whether it is a ``tmigr_group_set_cpu_*`` update, whether its
+    word was read late): the permutation of the rows into the kernel's order (:func:`kernel_order`
+    over every group's :func:`update_chain`), or None when nothing moves or the orders contradict
+    each other (then the stream order stays)."""
+    by_group: dict[int, list[GroupStateRow]] = {}
+    for i, (g, s) in enumerate(zip(groups, seqs)):
+        if s >= 0:
+            by_group.setdefault(g, []).append(GroupStateRow(i, s, updates[i], late[i]))
+    chains = []
+    for rows in by_group.values():
+        o = seq_order(rows)
+        if o.reordered:
+            chains.append(update_chain(o, rows))
+    if not chains:
+        return None
+    perm = kernel_order(cpus, chains)
+    return None if perm is None or perm == list(range(len(cpus))) else perm

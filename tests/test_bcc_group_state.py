@@ -399,3 +399,26 @@ def test_kernel_order_refuses_a_contradiction():
 
     assert kernel_order([0, 0, 1], [[1, 0]]) is None
     assert kernel_order([0, 1, 0], [[1, 0]]) == [1, 0, 2]
+
+
+def test_stream_permutation_of_real_rows(capture):
+    """What the replay would call per buffer (replay/seq_order.py, stream_permutation): nothing to
+    move in the real stream; the derived stream with one update stamped early is put back."""
+    from tmigr_trace.replay.seq_order import stream_permutation
+
+    df, groups = _rows(capture)
+    cpus = df.cpu.tolist()
+    grp = df.group.astype("UInt64").fillna(0).astype("uint64").tolist()
+    seq = df.migr_seq.astype("Int64").fillna(-1).astype(int).tolist()
+    upd = df.event.astype(str).isin(gsm.UPDATE_EVENTS).tolist()
+    late = gsm.late_reads(df, capture.meta).tolist()
+    assert stream_permutation(cpus, grp, seq, upd, late) is None
+    cpu = df.cpu.to_numpy()
+    u = [i for i in range(len(df)) if upd[i] and seq[i] >= 0]
+    pick = next(((a, b) for a, b in zip(u, u[1:]) if cpu[a] != cpu[b] and not (cpu[a + 1:b] == cpu[b]).any()), None)
+    if pick is None:
+        pytest.skip("no two consecutive updates of different CPUs without the later CPU's rows between")
+    a, b = pick
+    stream = list(range(a)) + [b] + list(range(a, b)) + list(range(b + 1, len(df)))
+    perm = stream_permutation(*([col[r] for r in stream] for col in (cpus, grp, seq, upd, late)))
+    assert perm is not None and [stream[k] for k in perm] == list(range(len(df)))

@@ -422,3 +422,33 @@ def test_stream_permutation_of_real_rows(capture):
     stream = list(range(a)) + [b] + list(range(a, b)) + list(range(b + 1, len(df)))
     perm = stream_permutation(*([col[r] for r in stream] for col in (cpus, grp, seq, upd, late)))
     assert perm is not None and [stream[k] for k in perm] == list(range(len(df)))
+
+
+def _word_invariants_hold(words: np.ndarray) -> bool:
+    """The kernel's invariants of a group state word (tmigr_inactive_up's WARN_ON_ONCE: a migrator
+    implies an active child; a migrator is one child's bit or TMIGR_NONE)."""
+    active, migrator = words & 0xFF, (words >> 8) & 0xFF
+    none = migrator == 0xFF
+    one_hot = (migrator != 0) & ((migrator & (migrator - 1)) == 0)
+    return bool(((none | one_hot) & (none | (active != 0))).all())
+
+
+def test_every_word_read_is_a_valid_state(capture):
+    df = capture.df
+    words = df.migr_state.dropna().astype("int64").to_numpy()
+    assert len(words) >= ENOUGH_UPDATES and _word_invariants_hold(words)
+
+
+@needs_bcc
+def test_group_state_with_perf_buffers(tmp_path):
+    out = tmp_path / "perf.parquet"
+    r = subprocess.run(capture_cmd(out, "--backend", "bcc", "--bcc-buffer", "perf", "--group-state", "--",
+                                   sys.executable, "-c", WORKLOAD, "3"), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    t = tmigr_trace.load(out)
+    df = t.df
+    assert t.meta.extra["capture"]["backend"] == "bcc-perf"
+    with_group = df[df.group.notna()]
+    assert len(with_group) > 0, "no event with a group pointer in 3 s"
+    assert with_group.migr_state.notna().all() and df[df.group.isna()].migr_state.isna().all()
+    assert _word_invariants_hold(with_group.migr_state.astype("int64").to_numpy())

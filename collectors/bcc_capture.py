@@ -36,7 +36,8 @@ from tmigr_trace.schema import CONTEXT_EVENTS
 from tmigr_trace.store import TraceWriter, conform
 
 from .bcc_loader import import_bcc, use_kernel_source
-from .bcc_program import RecordDecoder, generate
+from .bcc_program import RecordDecoder, generate, group_field
+from .btf_layout import group_state_layout
 from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
 from .bpf_ringbuf import FixedRingReader
 from .live import CaptureResult, keep_partial, require_tracefs, should_stop, start_workload
@@ -46,6 +47,9 @@ from .topology import snapshot
 POLL_S = 0.1
 RING_SCALE = 4
 MERGE_MARGIN_NS = 500_000_000
+GROUP_STATE_READ = ("bpf_probe_read_kernel of group->migr_state in the BPF handler of the event, after the "
+                    "kernel's update (tmigr_group_set_cpu_*: after the successful cmpxchg): the word then, "
+                    "equal to the update's result unless another CPU updated the group in between")
 CLOCK_SOURCE = "bpf_ktime_get_ns (CLOCK_MONOTONIC, ktime_get_mono_fast_ns: the clock of trace_clock=mono)"
 
 
@@ -104,6 +108,7 @@ class BccProbe:
     perf_lost: int = 0
     ring_bytes: int = 0
     reader: object = None            # FixedRingReader over the ring buffer's mmap
+    migr_state_offset: int | None = None  # --group-state: tmigr_group.migr_state's offset (BTF)
 
     def load(self, buffer_kb: int, cpus: list[int] | None) -> None:
         bcc = import_bcc()
@@ -113,7 +118,8 @@ class BccProbe:
         # two of pages (a ring buffer rule)
         ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu * RING_SCALE // 4) - 1).bit_length())
         self.ring_bytes = ring_pages * mmap.PAGESIZE
-        text = generate(self.formats, ring_pages, perf=self.buffer == "perf", cpu_filter=cpus is not None)
+        text = generate(self.formats, ring_pages, perf=self.buffer == "perf", cpu_filter=cpus is not None,
+                        migr_state_offset=self.migr_state_offset)
         with _stderr_captured() as errors:
             try:
                 self.bpf = bcc.BPF(text=text.encode(), cflags=["-w"])
@@ -187,16 +193,22 @@ class BccProbe:
                     out[fmt.name] = n
         return out
 
-    def run_stats(self) -> dict[str, int]:
-        """Runs and ns spent in the handlers (kernel.bpf_stats_enabled=1 only; else zeros)."""
+    def run_stats(self) -> dict:
+        """Runs and ns spent in the handlers, in all and per tracepoint (``by_tracepoint``: name ->
+        [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
         runs = ns = 0
-        for i in range(len(self.formats)):
+        per: dict[str, list[int]] = {}
+        for i, fmt in enumerate(self.formats):
             fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
             info = prog_info(fn.fd) if fn is not None else None
             if info is not None and len(info) >= RUN_CNT_OFFSET + 8:
-                ns += int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
-                runs += int.from_bytes(info[RUN_CNT_OFFSET:RUN_CNT_OFFSET + 8], "little")
-        return {"runs": runs, "run_time_ns": ns}
+                t = int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
+                n = int.from_bytes(info[RUN_CNT_OFFSET:RUN_CNT_OFFSET + 8], "little")
+                ns += t
+                runs += n
+                if n:
+                    per[fmt.name] = [n, t]
+        return {"runs": runs, "run_time_ns": ns, "by_tracepoint": per}
 
     def detach(self) -> None:
         if self.bpf is not None and self.attached:
@@ -288,7 +300,8 @@ def ring_buffer_supported() -> bool:
 
 def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpus: list[int] | None = None,
                 with_context: bool = False, workload: list[str] | None = None, text: bool = False,
-                force: bool = False, buffer: str = "auto", status: Callable[[dict], None] | None = None) -> CaptureResult:
+                force: bool = False, buffer: str = "auto", group_state: bool = False,
+                status: Callable[[dict], None] | None = None) -> CaptureResult:
     """Record this machine's tmigr events through BCC into ``out`` (see module docstring)."""
     if text:
         raise TmigrError("--text reads ftrace's trace_pipe: not with --backend bcc")
@@ -304,10 +317,12 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         buffer = "ringbuf" if ring_buffer_supported() else "perf"
     import_bcc()
     headers = use_kernel_source()
+    layout = group_state_layout() if group_state else None  # from BTF, before anything is created
     writer = TraceWriter(out, force=force)
     meta = TraceMeta(origin="live", source_format="bcc")
-    decoder = RecordDecoder(formats)
-    probe = BccProbe(formats, buffer, decoder.record_size)
+    decoder = RecordDecoder(formats, layout)
+    probe = BccProbe(formats, buffer, decoder.record_size,
+                     migr_state_offset=layout.migr_state_offset if layout else None)
     merger = TimeMerger()
     stop = {"why": None}
     old_handlers = {}
@@ -328,7 +343,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     t_stop = t0
     misses: dict[str, int] = {}
     shown = {"at": 0.0, "lost": 0}
-    prog_stats: dict[str, int] = {}
+    prog_stats: dict = {}
 
     def drain(final: bool) -> int:
         """Reads and stores what the buffer holds; returns the bytes read."""
@@ -416,6 +431,9 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         "bpf_prog_stats": prog_stats,
         "perf_lost_callbacks": probe.perf_lost if buffer == "perf" else None,
         "irq_flags": "not recorded (a BPF program cannot read a tracepoint's common_flags)",
+        "group_state": None if layout is None else {
+            **layout.to_dict(), "events": [f.name for f in formats if group_field(f) is not None],
+            "read": GROUP_STATE_READ},
     }
     path = writer.close(meta)
     return CaptureResult(path, writer.rows, meta.lost_total, seconds, meta)

@@ -5,12 +5,15 @@ For every tracepoint, :func:`generate` writes the C struct of its record exactly
 the fields the store keeps into one fixed-size record::
 
     struct tmigr_rec { u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad;
-                       char comm[16]; u8 data[N]; }   // data: the record bytes from offset 8 on
+                       char comm[16]; [u32 gstate; u32 gvalid;] u8 data[N]; }
+    // data: the record bytes from offset 8 on; gstate/gvalid with --group-state only
 
 ``ts`` is ``bpf_ktime_get_ns()`` (CLOCK_MONOTONIC, ``ktime_get_mono_fast_ns``: the clock of
 ``trace_clock=mono``); ``seq`` a per-CPU counter that also counts the events that found the buffer
 full (a gap in ``seq`` is where events were lost, as in the ftrace path), counted per CPU in the
-``drops`` map. Handlers record only while ``control[0]`` is 1: attaching and detaching a dozen
+``drops`` map. With ``group_state`` (``--group-state``), a handler whose tracepoint records a
+``group`` pointer also reads that group's ``migr_state`` word (its offset from BTF,
+:mod:`.btf_layout`) with ``bpf_probe_read_kernel`` into ``gstate`` (``gvalid`` = 1 when read). Handlers record only while ``control[0]`` is 1: attaching and detaching a dozen
 tracepoints takes hundreds of milliseconds, and a window where some are attached and others not
 would look like lost events; the flag opens and closes the window for all of them at once (the
 ``tracing_on`` of this path). Records go to one BPF ring buffer (``BPF_RINGBUF_OUTPUT``, v5.8+) or, where the
@@ -31,9 +34,11 @@ import pyarrow as pa
 
 from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
 
+from .btf_layout import GroupStateLayout
 from .ringbuffer import EventFormat, FieldFormat
 
 HEADER_BYTES = 48  # ts, seq, pid, tgid, event, cpu, pad, comm[16]
+GROUP_STATE_BYTES = 8  # gstate, gvalid (--group-state)
 COMMON_BYTES = 8   # struct trace_entry at the start of every tracepoint record
 BPF_RB_NO_WAKEUP = 1
 
@@ -93,13 +98,33 @@ def _args_struct(fmt: EventFormat, ident: str) -> str:
     return "\n".join(lines + checks)
 
 
-def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter: bool = False) -> str:
+def group_field(fmt: EventFormat) -> FieldFormat | None:
+    """The format field holding the ``struct tmigr_group *`` the event is about, if it has one."""
+    return next((k.field for k in kept_fields(fmt) if k.column == "group" and k.field.size == 8), None)
+
+
+def _group_state_read(fmt: EventFormat, migr_state_offset: int | None) -> str:
+    """C that reads the group's state word (``--group-state``) right after the timestamp."""
+    if migr_state_offset is None:
+        return ""
+    g = group_field(fmt)
+    if g is None:
+        return "\n    u32 gstate_ = 0, gvalid_ = 0;"
+    return (f"\n    u32 gstate_ = 0, gvalid_ = 0;\n    if (args->{g.name} && bpf_probe_read_kernel(&gstate_, sizeof(gstate_),"
+            f" (const void *)(args->{g.name} + {migr_state_offset})) == 0)\n        gvalid_ = 1;")
+
+
+def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter: bool = False,
+             migr_state_offset: int | None = None) -> str:
     """The whole BPF C program: maps, record struct, one handler per tracepoint (``tp_<i>``).
-    ``cpu_filter``: handlers return at once on a CPU whose ``allowed`` entry is not 1 (--cpus)."""
+    ``cpu_filter``: handlers return at once on a CPU whose ``allowed`` entry is not 1 (--cpus).
+    ``migr_state_offset``: byte offset of ``tmigr_group.migr_state`` (from BTF) to read the group's
+    state word at every event that records a group pointer (--group-state), else None."""
     nbytes = data_bytes(formats)
+    gs = migr_state_offset is not None
     out = [
         f"struct tmigr_rec {{ u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad; char comm[16];"
-        f" u8 data[{nbytes}]; }};",
+        f"{' u32 gstate; u32 gvalid;' if gs else ''} u8 data[{nbytes}]; }};",
         "struct cpu_count { u64 seq; u64 drops; };",
         "BPF_PERCPU_ARRAY(counts, struct cpu_count, 1);",
         "BPF_ARRAY(control, u32, 1);  /* [0]: 1 = record (set once every handler is attached) */",
@@ -118,11 +143,12 @@ def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter
             reserve = ("    struct tmigr_rec *r = events.ringbuf_reserve(sizeof(struct tmigr_rec));\n"
                        "    if (!r) {\n        c->drops++;\n        return 0;\n    }")
             submit = f"    events.ringbuf_submit(r, {BPF_RB_NO_WAKEUP});"
+        gs_copy = "\n    r->gstate = gstate_;\n    r->gvalid = gvalid_;" if gs else ""
         filt = ("\n    int cpu_ = bpf_get_smp_processor_id();\n    u8 *ok_ = allowed.lookup(&cpu_);\n"
                 "    if (!ok_ || !*ok_)\n        return 0;") if cpu_filter else ""
         out.append(f"""/* {fmt.system}:{fmt.name} */
 int {ident}(struct {ident}_args *args) {{
-    u64 ts = bpf_ktime_get_ns();
+    u64 ts = bpf_ktime_get_ns();{_group_state_read(fmt, migr_state_offset)}
     u32 zero = 0;{filt}
     u32 *on = control.lookup(&zero);
     if (!on || !*on)
@@ -140,7 +166,7 @@ int {ident}(struct {ident}_args *args) {{
     r->event = {i};
     r->cpu = bpf_get_smp_processor_id();
     r->pad = 0;
-    bpf_get_current_comm(&r->comm, sizeof(r->comm));
+    bpf_get_current_comm(&r->comm, sizeof(r->comm));{gs_copy}
 {copies}
 {submit}
     return 0;
@@ -148,18 +174,20 @@ int {ident}(struct {ident}_args *args) {{
     return "\n".join(out) + "\n"
 
 
-def record_dtype(formats: list[EventFormat]) -> np.dtype:
-    """numpy view of ``struct tmigr_rec`` (little-endian, no padding: 48 + data bytes)."""
+def record_dtype(formats: list[EventFormat], group_state: bool = False) -> np.dtype:
+    """numpy view of ``struct tmigr_rec`` (little-endian, no padding: 48 [+ 8] + data bytes)."""
+    gs = [("gstate", "<u4"), ("gvalid", "<u4")] if group_state else []
     return np.dtype([("ts", "<u8"), ("seq", "<u8"), ("pid", "<i4"), ("tgid", "<i4"), ("event", "<u2"),
-                     ("cpu", "<u2"), ("pad", "<u4"), ("comm", "S16"), ("data", "u1", (data_bytes(formats),))])
+                     ("cpu", "<u2"), ("pad", "<u4"), ("comm", "S16"), *gs, ("data", "u1", (data_bytes(formats),))])
 
 
 class RecordDecoder:
     """Fixed-size records (bytes, any number) -> store-schema column arrays."""
 
-    def __init__(self, formats: list[EventFormat]):
+    def __init__(self, formats: list[EventFormat], group_state: GroupStateLayout | None = None):
         self.formats = formats
-        self.dtype = record_dtype(formats)
+        self.group_state = group_state
+        self.dtype = record_dtype(formats, group_state is not None)
         self.names = pa.array([f.name for f in formats], pa.string())
         self.plans = []
         for fmt in formats:
@@ -194,6 +222,8 @@ class RecordDecoder:
         names = [self._comm(bytes(u)) for u in uniq]
         cols["comm"] = pa.DictionaryArray.from_arrays(pa.array(inv.astype(np.int32), pa.int32()),
                                                       pa.array(names, pa.string()))
+        if self.group_state is not None:
+            cols.update(self._group_state_columns(rec))
         data = rec["data"]
         values: dict[str, np.ndarray] = {}
         valid: dict[str, np.ndarray] = {}
@@ -210,6 +240,16 @@ class RecordDecoder:
             ok = valid[col]
             cols[col] = pa.array(arr, type=COLUMN_BY_NAME[col].type, mask=None if ok.all() else ~ok)
         return cols
+
+    def _group_state_columns(self, rec: np.ndarray) -> dict[str, pa.Array]:
+        """``migr_state`` (the word) and ``migr_seq`` (its ``seq``, at the BTF offset) where read."""
+        word = rec["gstate"]
+        missing = rec["gvalid"] == 0
+        lay = self.group_state
+        seq = (word >> np.uint32(8 * lay.seq_offset)) & np.uint32((1 << (8 * lay.seq_size)) - 1)
+        mask = missing if missing.any() else None
+        return {"migr_state": pa.array(word, pa.uint32(), mask=mask),
+                "migr_seq": pa.array(seq.astype(np.uint16), pa.uint16(), mask=mask)}
 
     def _comm(self, raw: bytes) -> str:
         s = self._comm_cache.get(raw)

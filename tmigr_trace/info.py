@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from .trace import Trace
@@ -43,6 +44,8 @@ class TraceSummary:
     damaged_pages: int = 0
     damaged_records: int = 0
     damage_examples: list[str] = field(default_factory=list)
+    # BCC --group-state captures: per group, its state words' seq (tmigr_trace/group_state.py)
+    group_state: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,5 +88,21 @@ def summarize(trace: Trace) -> TraceSummary:
         malformed_lines=meta.malformed_lines, damaged=dict(meta.damaged), topology=meta.topology,
         text_dialect=dict(meta.extra.get("text_dialect") or {}),
         damage=dict(meta.damage), damaged_pages=meta.damaged_pages, damaged_records=meta.damaged_records,
-        damage_examples=list(meta.damage_examples),
+        damage_examples=list(meta.damage_examples), group_state=_group_state(trace),
     )
+
+
+def _group_state(trace: Trace) -> dict:
+    """Per group, the seq of its state words (captures with --group-state only; else empty)."""
+    if not (meta_gs := (trace.meta.extra.get("capture") or {}).get("group_state")):
+        return {}
+    from .group_state import COLUMNS, summarize as summarize_groups, summary_dict
+    from .trace import to_pandas
+
+    # only the rows that carry a word (events with a group pointer): the rest is not read into pandas
+    kept = [b.filter(pc.is_valid(b.column("migr_seq"))) for b in trace.iter_batches(1 << 20, columns=COLUMNS)]
+    head = {"offset": meta_gs.get("offset"), "source": meta_gs.get("source"), "groups": []}
+    if not kept:
+        return head
+    df = to_pandas(pa.Table.from_batches([b for b in kept if b.num_rows] or kept[:1]))
+    return {**head, **summary_dict(summarize_groups(df, trace.meta))}

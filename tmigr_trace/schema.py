@@ -11,6 +11,10 @@ nullable. A field keeps the kernel's name, with two exceptions that avoid clashe
   group-state events' ``childmask`` keeps its name (it is a different quantity).
 
 Timestamps are never rewritten: ``ts`` is what the kernel recorded, in ns (text traces carry us).
+
+Schema versions: 1, the first; 2 adds ``migr_state`` and ``migr_seq`` (the group's full state word,
+read by ``capture --backend bcc --group-state``; no tracepoint prints it). A version-1 file still
+opens: the columns it lacks read as nulls (:data:`ADDED_IN`, ``store.open_parquet``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from enum import Enum
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 METADATA_KEY = b"tmigr_trace"
 
 KTIME_MAX = (1 << 63) - 1
@@ -78,6 +82,10 @@ FIELD_COLUMNS: tuple[Column, ...] = (
     Column("child_evtcpu", pa.int32(), Kind.INT, "update_events: leaf CPU of the child's groupevt"),
     Column("child_active", pa.uint8(), Kind.HEX, "update_events: child's active byte under the locks"),
     Column("group_active", pa.uint8(), Kind.HEX, "update_events: group's active byte under the locks"),
+    # BCC --group-state (schema 2): read through the event's group pointer, not a tracepoint field.
+    Column("migr_state", pa.uint32(), Kind.HEX,
+           "BCC --group-state: the group's union tmigr_state word (active, migrator, seq) read at the event"),
+    Column("migr_seq", pa.uint16(), Kind.INT, "BCC --group-state: the seq of migr_state (+1 per update of the group)"),
     # Context events (capture --with-context): they explain tmigr decisions.
     Column("state", pa.int64(), Kind.INT, "power:cpu_idle state (4294967295 = exit)"),
     Column("cpu_id", pa.int32(), Kind.INT, "power:cpu_idle cpu_id"),
@@ -90,6 +98,8 @@ FIELD_COLUMNS: tuple[Column, ...] = (
 )
 
 COLUMNS: tuple[Column, ...] = COMMON_COLUMNS + FIELD_COLUMNS
+# Columns a file of an older schema version lacks (read as nulls): version -> columns it added.
+ADDED_IN: dict[int, tuple[str, ...]] = {2: ("migr_state", "migr_seq")}
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 ARROW_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.type, nullable=True) for c in COLUMNS])
 
@@ -109,12 +119,12 @@ def _ev(name: str, cols: str, since: str, doc: str, system: str = "timer_migrati
     return EventDef(name, system, tuple(cols.split()), since, doc)
 
 
-_GROUP_STATE = "group parent lvl numa_node family childmask active migrator"
+_GROUP_STATE = "group parent lvl numa_node family childmask active migrator migr_state migr_seq"
 _CPUGROUP = "target_cpu parent wakeup"
 _IDLE = "target_cpu parent nextevt wakeup"
 
 EVENTS: tuple[EventDef, ...] = (
-    _ev("tmigr_group_set", "group lvl numa_node family", "6.9", "a new group was created"),
+    _ev("tmigr_group_set", "group lvl numa_node family migr_state migr_seq", "6.9", "a new group was created"),
     _ev("tmigr_connect_child_parent", "child parent lvl numa_node family capacity num_children groupmask",
         "6.9", "a child group was linked under a parent (lvl/numa/num_children describe the parent)"),
     _ev("tmigr_connect_cpu_parent", "target_cpu parent lvl numa_node family capacity num_children groupmask",
@@ -131,8 +141,8 @@ EVENTS: tuple[EventDef, ...] = (
     _ev("tmigr_cpu_idle", _IDLE, "6.9", "end of tmigr_cpu_deactivate (wakeup = returned firstexp)"),
     _ev("tmigr_cpu_new_timer_idle", _IDLE, "6.9", "end of tmigr_cpu_new_timer"),
     _ev("tmigr_update_events", "child group nextevt group_next_expiry child_evt_expiry group_lvl "
-        "child_evtcpu child_active group_active", "6.9", "end of tmigr_update_events"),
-    _ev("tmigr_handle_remote", "group lvl", "6.9", "tmigr_handle_remote_up visits a level"),
+        "child_evtcpu child_active group_active migr_state migr_seq", "6.9", "end of tmigr_update_events"),
+    _ev("tmigr_handle_remote", "group lvl migr_state migr_seq", "6.9", "tmigr_handle_remote_up visits a level"),
     # Context events (not tmigr, optional).
     _ev("cpu_idle", "state cpu_id", "-", "power:cpu_idle", system="power"),
     _ev("timer_expire_entry", "timer now function baseclk", "-", "timer:timer_expire_entry", system="timer"),

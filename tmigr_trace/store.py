@@ -21,7 +21,7 @@ from . import cleanup
 from .errors import TmigrError
 from .limits import MAX_METADATA_BYTES, RowCheck
 from .metadata import TraceMeta
-from .schema import ARROW_SCHEMA, COLUMN_BY_NAME, METADATA_KEY
+from .schema import ADDED_IN, ARROW_SCHEMA, COLUMN_BY_NAME, METADATA_KEY
 
 ROW_GROUP_ROWS = 256 * 1024
 # Dictionary-encode only what repeats: names and group pointers (cheap to write, small files).
@@ -202,13 +202,74 @@ def open_parquet(path: str | os.PathLike) -> tuple[pq.ParquetFile, TraceMeta]:
     if METADATA_KEY not in kv:
         raise TmigrError(f"{p}: Parquet file of another schema (no tmigr_trace metadata)")
     missing = [f.name for f in ARROW_SCHEMA if f.name not in schema.names]
-    if missing:
+    added_later = {c for cols in ADDED_IN.values() for c in cols}
+    if missing and not set(missing) <= added_later:
+        missing = [c for c in missing if c not in added_later]
         raise TmigrError(f"{p}: Parquet file of another schema (missing columns {', '.join(missing[:5])})")
-    wrong = [f.name for f in ARROW_SCHEMA if schema.field(f.name).type != f.type]
+    wrong = [f.name for f in ARROW_SCHEMA if f.name in schema.names and schema.field(f.name).type != f.type]
     if wrong:
         raise TmigrError(f"{p}: damaged Parquet file (columns of the wrong type: {', '.join(wrong[:5])})")
+    meta = _read_meta(p, kv)
+    if missing:
+        expected = {c for v, cols in ADDED_IN.items() if v > meta.schema_version for c in cols}
+        if not set(missing) <= expected:
+            raise TmigrError(f"{p}: Parquet file of another schema (schema version {meta.schema_version} "
+                             f"without columns {', '.join(sorted(set(missing) - expected))})")
+        pf = OlderSchemaFile(pf, missing)
     pf._tmigr_path = str(p)  # named in read errors
-    return pf, _read_meta(p, kv)
+    return pf, meta
+
+
+class OlderSchemaFile:
+    """A file of an older schema version, read as the current one: the columns added since
+    (:data:`~tmigr_trace.schema.ADDED_IN`) come back as nulls, in the schema's column order.
+    Everything else is the wrapped ``pyarrow.parquet.ParquetFile``'s."""
+
+    def __init__(self, pf: pq.ParquetFile, missing: list[str]):
+        self._pf = pf
+        self.missing = frozenset(missing)
+
+    @property
+    def schema_arrow(self) -> pa.Schema:
+        return ARROW_SCHEMA
+
+    def _present(self, columns: list[str] | None) -> tuple[list[str], list[str] | None]:
+        wanted = list(columns) if columns is not None else ARROW_SCHEMA.names
+        return wanted, [c for c in wanted if c not in self.missing]
+
+    def _complete(self, data, wanted: list[str]):
+        arrays = [data.column(c) if c not in self.missing else pa.nulls(data.num_rows, ARROW_SCHEMA.field(c).type)
+                  for c in wanted]
+        schema = pa.schema([ARROW_SCHEMA.field(c) for c in wanted])
+        if isinstance(data, pa.RecordBatch):
+            return pa.RecordBatch.from_arrays(arrays, schema=schema)
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def read(self, columns: list[str] | None = None, **kw) -> pa.Table:
+        wanted, present = self._present(columns)
+        return self._complete(self._pf.read(columns=present, **kw), wanted)
+
+    def read_row_group(self, i: int, columns: list[str] | None = None, **kw) -> pa.Table:
+        wanted, present = self._present(columns)
+        return self._complete(self._pf.read_row_group(i, columns=present, **kw), wanted)
+
+    def iter_batches(self, *args, columns: list[str] | None = None, **kw) -> Iterator[pa.RecordBatch]:
+        wanted, present = self._present(columns)
+        for batch in self._pf.iter_batches(*args, columns=present, **kw):
+            yield self._complete(batch, wanted)
+
+    def __getattr__(self, name: str):
+        return getattr(self._pf, name)
+
+
+def read_filtered(pf, path: str | os.PathLike, columns: list[str], filters: list) -> pa.Table:
+    """``pq.read_table(path, columns, filters)`` of a file opened by :func:`open_parquet`, with the
+    columns an older schema version lacks as nulls."""
+    missing = getattr(pf, "missing", frozenset())
+    t = pq.read_table(path, columns=[c for c in columns if c not in missing], filters=filters)
+    if not missing:
+        return t
+    return OlderSchemaFile._complete(pf, t, columns)
 
 
 def _read_meta(p: Path, kv: dict) -> TraceMeta:

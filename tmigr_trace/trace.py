@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from .errors import TmigrError
 from .schema import COMMON_COLUMNS, EVENT_BY_NAME, EVENTS, TMIGR_NONE, event_columns_markdown
 from .limits import ROW_BOUNDS, first_out_of_range
-from .store import iter_batches, open_parquet, read_error
+from .store import iter_batches, open_parquet, read_error, read_filtered
 
 _COMMON_NAMES = [c.name for c in COMMON_COLUMNS]
 
@@ -145,7 +145,7 @@ class Trace:
             raise TmigrError(f"unknown event {event!r} (known: {', '.join(e.name for e in EVENTS)})")
         cols = _COMMON_NAMES + list(ev.columns)
         try:
-            table = self._filter(pq.read_table(self.path, columns=cols, filters=[("event", "=", event)]))
+            table = self._filter(read_filtered(self._pf, self.path, cols, [("event", "=", event)]))
         except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
             raise read_error(self.path, exc) from None
         df = to_pandas(table)

@@ -19,6 +19,7 @@ def capture_cmd(
     text: bool = typer.Option(False, "--text", help="read the text trace_pipe instead of the binary pages (fallback)"),
     backend: str = typer.Option("ftrace", "--backend", help="ftrace (tracefs instance, default) or bcc (BPF programs, docs/bcc.md)"),
     bcc_buffer: str = typer.Option("auto", "--bcc-buffer", help="bcc: ringbuf (one BPF ring buffer), perf (per-CPU perf buffers) or auto"),
+    group_state: bool = typer.Option(False, "--group-state", help="bcc: also read each group's state word (active, migrator, seq) through BTF, docs/bcc.md"),
     force: bool = typer.Option(False, "--force", "-f", help="overwrite OUT if it exists"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no live status line, no summary"),
     workload: Optional[List[str]] = typer.Argument(None, help="command to run during the capture (after --)"),
@@ -44,12 +45,14 @@ def capture_cmd(
         raise TmigrError(f"--backend {backend!r}: use ftrace or bcc")
     if backend == "ftrace" and bcc_buffer != "auto":
         raise TmigrError("--bcc-buffer is for --backend bcc")
+    if backend == "ftrace" and group_state:
+        raise TmigrError("--group-state is for --backend bcc (no tracepoint prints the state word's seq)")
     if backend == "bcc":
         from functools import partial
 
         from ..collectors.bcc_capture import capture_bcc
 
-        capture = partial(capture_bcc, buffer=bcc_buffer)
+        capture = partial(capture_bcc, buffer=bcc_buffer, group_state=group_state)
 
     if not progress.enabled(quiet):
         res = capture(out, duration=secs, buffer_kb=buffer_kb, cpus=cpu_list, with_context=with_context,

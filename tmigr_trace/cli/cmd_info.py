@@ -52,6 +52,13 @@ def info_cmd(
             head.append(("ts", meaning))
     if s.damaged:
         head.append(("damaged", ", ".join(f"{k}: {v}" for k, v in sorted(s.damaged.items()))))
+    gs = s.group_state
+    if gs:
+        head.append(("group state", f"state word read at offset {gs['offset']} of struct tmigr_group ({gs['source']})"))
+        for g in gs["groups"]:
+            head.append(("", f"{g['group']}: {g['updates']} updates, seq {g['first_seq']}..{g['last_seq']}, "
+                         f"{g['missing_updates']} updates not in the trace, {g['reordered']} stored out of seq "
+                         f"order, {g['late']} read late, {g['duplicates']} duplicate"))
     width = max(len(k) for k, _ in head)
     for k, v in head:
         out(f"{k:<{width}}  {v}")

@@ -24,8 +24,9 @@ from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.schema import KTIME_MAX
 
-from .engine import (E_OTHER, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS, LOOKAHEAD_ROWS, PTR_COLUMNS,
-                     UNKNOWN_PTR, Engine, same_cpu_links)
+from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
+                     LOOKAHEAD_ROWS, PTR_COLUMNS, UNKNOWN_PTR, Engine, same_cpu_links)
+from .seq_order import stream_permutation
 from .tie_order import TieOrder, state_before_update
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset
 from .evidence import derive, start_of_setup
@@ -82,6 +83,9 @@ def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
         for name in names:
             col = node_column(batch) if name == "numa_node" else batch.column(name)
             cols[name] = _filled(col, fill, dtype)
+    for name in ("migr_seq", "migr_state"):
+        if name in batch.schema.names:
+            cols[name] = _filled(batch.column(name), -1, np.int64)
     return cols
 
 
@@ -143,18 +147,41 @@ def _seq_marks_loss(meta: Any, topo: Any) -> tuple[int, ...] | None:
     return tuple(c for c in topo.possible if c not in uncounted)
 
 
+def _seq_permutation(buf: dict[str, np.ndarray], layout: dict) -> np.ndarray | None:
+    """With the group's state word (BCC --group-state): the rows in the order its ``seq`` proves
+    for each group's updates (`seq_order.stream_permutation`); a word whose active/migrator are
+    not the traced ones was read after a later update (``late``). The two columns leave the
+    buffer (the engine reads its own columns only)."""
+    seq = buf.pop("migr_seq")
+    word = buf.pop("migr_state")
+    code = buf["code"]
+    upd = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
+    a_sh, m_sh = 8 * int(layout["active_offset"]), 8 * int(layout["migrator_offset"])
+    late = upd & (word >= 0) & ((((word >> a_sh) & 0xFF) != buf["active"]) |
+                                (((word >> m_sh) & 0xFF) != buf["migrator"]))
+    perm = stream_permutation(buf["cpu"].tolist(), buf["group"].tolist(), seq.tolist(), upd.tolist(),
+                              late.tolist())
+    return None if perm is None else np.asarray(perm, dtype=np.int64)
+
+
 def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder | None = None,
-          state_first: bool = False) -> tuple[int, dict[str, np.ndarray]]:
+          state_first: bool = False, layout: dict | None = None) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
     lost lines (`program_order`); the same-CPU links are computed once for both. ``ties``: one
     stamp's rows of several CPUs are put in the order the groups' state chains prove
     (`tie_order`). ``state_first``: the profile traces a deactivation's state after its update
     (`state_before_update`). Returns the rows consumed and the buffer as fed."""
     perm = None
-    if state_first:
-        perm = state_before_update(buf, *same_cpu_links(buf["cpu"]))
+    if "migr_seq" in buf:
+        # the kernel's own order of each group's updates, where the trace has it
+        perm = _seq_permutation(buf, layout or {})
         if perm is not None:
             buf = {k: v[perm] for k, v in buf.items()}
+    if state_first:
+        p0 = state_before_update(buf, *same_cpu_links(buf["cpu"]))
+        if p0 is not None:
+            buf = {k: v[p0] for k, v in buf.items()}
+            perm = p0 if perm is None else perm[p0]
     if ties is not None:
         p2 = ties.order(buf, len(buf["code"]) if final else max(0, len(buf["code"]) - LOOKAHEAD_ROWS))
         if p2 is not None:
@@ -368,18 +395,24 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        read = list(ENGINE_COLUMNS) + (["family"] if "family" in trace._pf.schema_arrow.names else [])
+        names = trace._pf.schema_arrow.names
+        read = list(ENGINE_COLUMNS) + (["family"] if "family" in names else [])
+        layout = ((meta.extra or {}).get("capture") or {}).get("group_state")
+        if layout and "migr_seq" in names:
+            read += ["migr_seq", "migr_state"]     # BCC --group-state: each update's seq
+        else:
+            layout = None
         for rows, cols in _prefetched(trace.iter_batches(batch_rows, columns=read)):
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update)
+            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update, layout)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            _feed(eng, tail, True, ties, profile.inactive_trace_after_update)
+            _feed(eng, tail, True, ties, profile.inactive_trace_after_update, layout)
         eng.finish()
     finally:
         if gc_was_enabled:

@@ -452,3 +452,41 @@ def test_group_state_with_perf_buffers(tmp_path):
     assert len(with_group) > 0, "no event with a group pointer in 3 s"
     assert with_group.migr_state.notna().all() and df[df.group.isna()].migr_state.isna().all()
     assert _word_invariants_hold(with_group.migr_state.astype("int64").to_numpy())
+
+
+def test_replay_takes_the_updates_in_seq_order(tmp_path):
+    """The replay puts a group's updates in the order their `migr_seq` proves (replay/api.py,
+    `seq_order.stream_permutation`). The kept capture with two of GRP0:0's updates stored the
+    other way round (rows 440/441: CPU1's activation, seq 53364, and CPU0's deactivation, seq
+    53365, stamps exchanged; an edit, said here): with the seq the replay has the same checks as
+    the capture and needs no reordering of its own; without it, its own order search has to."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tmigr_trace.store import METADATA_KEY
+
+    pf = pq.ParquetFile(FIXTURE)
+    meta = {**(pf.schema_arrow.metadata or {}), **(pf.metadata.metadata or {})}[METADATA_KEY]
+    table = tmigr_trace.load(FIXTURE).table
+    seq = table.column("migr_seq").to_pylist()
+    assert (seq[440], seq[441]) == (53364, 53365)
+    idx = np.arange(table.num_rows)
+    idx[440], idx[441] = 441, 440
+    swapped = table.take(pa.array(idx))
+    ts = swapped.column("ts").to_numpy().copy()
+    ts[440], ts[441] = ts[441], ts[440]
+    swapped = swapped.set_column(swapped.schema.get_field_index("ts"), "ts", pa.array(ts, type=table.schema.field("ts").type))
+    no_seq = swapped.set_column(swapped.schema.get_field_index("migr_seq"), "migr_seq",
+                                pa.nulls(table.num_rows, type=table.schema.field("migr_seq").type))
+
+    def replayed(t: pa.Table, name: str):
+        w = pq.ParquetWriter(tmp_path / name, t.schema)
+        w.write_table(t)
+        w.add_key_value_metadata({METADATA_KEY: meta})
+        w.close()
+        return tmigr_trace.replay(tmigr_trace.load(tmp_path / name))
+
+    base, with_seq, without = replayed(table, "base.parquet"), replayed(swapped, "seq.parquet"), replayed(no_seq, "noseq.parquet")
+    assert base.diverged == with_seq.diverged == 0
+    assert {k: v.checked for k, v in with_seq.by_kind.items()} == {k: v.checked for k, v in base.by_kind.items()}
+    assert with_seq.reordered == base.reordered == 0 and without.reordered == 1

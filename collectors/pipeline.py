@@ -11,10 +11,9 @@ the margin, whatever the length of the capture.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from tmigr_trace.arrow_np import column_values, from_numpy, strings, take_table
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.store import conform
 
@@ -23,13 +22,6 @@ from .ringbuffer import Decoder, PageLayout, PageStats
 
 def _sorted(ts: np.ndarray) -> bool:
     return ts.size < 2 or bool((ts[1:] >= ts[:-1]).all())
-
-
-def _take(t: pa.Table, order: np.ndarray) -> pa.Table:
-    """``t.take(order)``, skipping the columns that are all null (most of the schema's, per batch)."""
-    idx = pa.array(order)
-    cols = [c if c.null_count == len(c) else pc.take(c, idx) for c in t.columns]
-    return pa.Table.from_arrays(cols, schema=t.schema)
 
 
 def parse_saved_cmdlines(text: str) -> dict[int, str]:
@@ -54,6 +46,7 @@ class PageStreams:
         self.comms: dict[int, str] = {0: "<idle>"}
         self.unknown_comm: str | None = None  # comm of a pid not in `comms` (trace.dat: "<...>")
         self.events = 0
+        self._comm_table: tuple[dict[int, str], np.ndarray, list[str]] | None = None
 
     def feed(self, cpu: int, data: bytes) -> int:
         """Add bytes read from CPU ``cpu``'s raw pipe (any split); returns events decoded."""
@@ -95,7 +88,7 @@ class PageStreams:
             if watermark is None:
                 ready.append(t)
                 continue
-            ts = t.column("ts").to_numpy()
+            ts = column_values(t.column("ts"))
             if _sorted(ts):
                 k = int(np.searchsorted(ts, watermark, side="left"))
                 if k:
@@ -105,9 +98,9 @@ class PageStreams:
             else:
                 later = ts >= watermark
                 if (~later).any():
-                    ready.append(t.filter(pa.array(~later)))
+                    ready.append(t.filter(from_numpy(~later, pa.bool_())))
                 if later.any():
-                    keep.append(t.filter(pa.array(later)))
+                    keep.append(t.filter(from_numpy(later, pa.bool_())))
         self.pending = keep
         if not ready:
             return None
@@ -115,24 +108,41 @@ class PageStreams:
         # (ts, cpu, seq); each CPU's rows are one sorted run, which the stable sort merges in O(n).
         ready.sort(key=lambda part: part.column("cpu")[0].as_py())
         t = pa.concat_tables(ready).unify_dictionaries().combine_chunks() if len(ready) > 1 else ready[0]
-        order = np.argsort(t.column("ts").to_numpy(), kind="stable")
+        order = np.argsort(column_values(t.column("ts")), kind="stable")
         if not np.array_equal(order, np.arange(order.size)):
-            t = _take(t, order)
+            t = take_table(t, order)  # numpy gathers: all-null columns stay as they are
         return self._with_comm(t)
 
+    def _comm_lookup(self) -> tuple[np.ndarray, list[str]]:
+        """The pids with a saved name, sorted, and their names (rebuilt when ``comms`` changed:
+        a live capture merges saved_cmdlines at every poll)."""
+        if self._comm_table is None or self._comm_table[0] != self.comms:
+            snapshot = dict(self.comms)
+            pids = np.array(sorted(snapshot), dtype=np.int64)
+            self._comm_table = (snapshot, pids, [snapshot[int(p)] for p in pids])
+        return self._comm_table[1], self._comm_table[2]
+
     def _with_comm(self, t: pa.Table) -> pa.Table:
-        pids = t.column("pid").to_numpy(zero_copy_only=False)
-        codes, uniq = pd.factorize(pids, sort=False)
-        names = [self.comms.get(int(p), self.unknown_comm) for p in uniq]
-        if all(n is None for n in names):
+        """The comm column from the pid (a binary search in the saved names: no per-row Python)."""
+        pids = column_values(t.column("pid")).astype(np.int64)
+        known_pids, known_names = self._comm_lookup()
+        pos = np.searchsorted(known_pids, pids)
+        pos_c = np.minimum(pos, max(known_pids.size - 1, 0))
+        found = (known_pids[pos_c] == pids) if known_pids.size else np.zeros(pids.size, dtype=bool)
+        names = known_names + ([self.unknown_comm] if self.unknown_comm is not None else [])
+        if not names:
             return t
-        # a row whose pid has no name is null: indices into the dictionary of the known names
-        known = np.array([n is not None for n in names], dtype=bool)
-        remap = np.cumsum(known, dtype=np.int32) - 1
-        idx = remap[codes]
-        mask = None if known.all() else ~known[codes]
-        comm = pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32(), mask=mask),
-                                              pa.array([n for n in names if n is not None], pa.string()))
+        unknown = len(known_names)  # code of unknown_comm (when set)
+        codes = np.where(found, pos_c, unknown)
+        # only the names this batch uses go into its dictionary
+        used = np.bincount(codes, minlength=len(names) + 1)[: len(names)] > 0
+        if not used.any():
+            return t
+        remap = np.cumsum(used, dtype=np.int32) - 1
+        idx = remap[np.minimum(codes, len(names) - 1)]
+        valid = None if self.unknown_comm is not None else found
+        comm = pa.DictionaryArray.from_arrays(from_numpy(idx, pa.int32(), valid),
+                                              strings([n for n, u in zip(names, used) if u]))
         return t.set_column(t.schema.get_field_index("comm"), "comm", comm)
 
     def finish_meta(self, meta: TraceMeta, buffer_stats: dict[str, dict] | None = None) -> None:

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from tmigr_trace.arrow_np import from_numpy, numpy_dtype
+from tmigr_trace.arrow_np import strings as to_strings
 from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
 
 try:
@@ -302,7 +304,7 @@ class _EventPlan:
             if col is None:
                 continue
             src = np.dtype(f"<{'i' if f.signed else 'u'}{f.size}")
-            dst = np.dtype(COLUMN_BY_NAME[col].type.to_pandas_dtype())
+            dst = numpy_dtype(COLUMN_BY_NAME[col].type)
             self.cols.append((col, f.offset, src, dst))
 
 
@@ -329,7 +331,7 @@ class Decoder:
                 idx = len(self.names)
                 self.names.append(f.name)
             self.plans[f.id] = _EventPlan(f, idx)
-        self.dictionary = pa.array(self.names, pa.string())
+        self.dictionary = to_strings(self.names)
         if fast and not AVAILABLE:
             raise RuntimeError("the C page walk (tmigr_trace.collectors._ringbuffer) is not built")
         self.fast = AVAILABLE if fast is None else bool(fast)
@@ -342,7 +344,7 @@ class Decoder:
         self._scratch = np.empty(0, dtype=np.uint8)
         self._flag_lut = np.full(1 << 16, -1, dtype=np.int16)
         self._flag_strings: list[str] = []
-        self._flag_dict = pa.array([], pa.string())
+        self._flag_dict = to_strings([])
         # qwords of the payload slot the C walk must fill per common_type (header only if unknown)
         qw = np.ones(1 << 16, dtype=np.uint8)
         for t, p in self.plans.items():
@@ -400,7 +402,7 @@ class Decoder:
             for k in np.unique(key[codes < 0]):
                 self._flag_lut[k] = len(self._flag_strings)
                 self._flag_strings.append(lat_flags(int(k) & 0xFF, int(k) >> 8))
-            self._flag_dict = pa.array(self._flag_strings, pa.string())
+            self._flag_dict = to_strings(self._flag_strings)
             codes = self._flag_lut[key]
         return codes, self._flag_dict
 
@@ -412,7 +414,7 @@ class Decoder:
         lut = np.zeros(1 << 16, dtype=np.int16)
         lut[uniq] = np.arange(uniq.size, dtype=np.int16)
         strings = [lat_flags(int(k) & 0xFF, int(k) >> 8) for k in uniq]
-        return lut[key], pa.array(strings, pa.string())
+        return lut[key], to_strings(strings)
 
     def decode(self, buf, cpu: int, seq_start: int, stats: PageStats | None = None) -> tuple[dict, int, int]:
         """Decode whole pages of CPU ``cpu``.
@@ -488,11 +490,11 @@ class Decoder:
         cols["seq"] = take(seq)
         cols["pid"] = take(hdr["pid"]).copy()
         codes, fdict = self._flag_codes_cached(take(hdr["fpc"]))  # common_flags | common_preempt_count << 8
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
         # per column: a strided view of the payload slots at the field's offset (one per distinct
         # offset/type among the events that have the column), valid where the event has it
         code = self._ev_code[et]
-        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(code, pa.int16()), self.dictionary)
+        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
         # rows of each present event code, and of each set of codes (columns share sets)
         present = np.flatnonzero(np.bincount(code, minlength=len(self.names)))
         by_code = {int(k): code == k for k in present}
@@ -523,7 +525,7 @@ class Decoder:
             nvalid = int(np.count_nonzero(valid))
             typ = COLUMN_BY_NAME[col].type
             if nvalid == m:
-                cols[col] = pa.array(vals, type=typ)
+                cols[col] = from_numpy(vals, typ)
             else:
                 bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
                 cols[col] = pa.Array.from_buffers(typ, m, [bitmap, pa.py_buffer(vals)], null_count=m - nvalid)
@@ -558,7 +560,7 @@ class Decoder:
         cols["seq"] = seq_all[sel]
         cols["pid"] = pid[sel]
         codes, fdict = self._flag_codes((cflags[sel].astype(np.int32) | (cpc[sel].astype(np.int32) << 8)))
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
         ev_codes = np.zeros(m, dtype=np.int16)
         field_arrays: dict[str, np.ndarray] = {}
         field_valid: dict[str, np.ndarray] = {}
@@ -580,8 +582,8 @@ class Decoder:
                     field_valid[col] = np.zeros(m, dtype=bool)
                 field_arrays[col][rows] = vals
                 field_valid[col][rows] = True
-        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(ev_codes, pa.int16()), self.dictionary)
+        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(ev_codes, pa.int16()), self.dictionary)
         for col, arr in field_arrays.items():
             valid = field_valid[col]
-            cols[col] = pa.array(arr, type=COLUMN_BY_NAME[col].type, mask=~valid if not valid.all() else None)
+            cols[col] = from_numpy(arr, COLUMN_BY_NAME[col].type, valid)
         return cols, m, next_seq

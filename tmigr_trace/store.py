@@ -14,10 +14,12 @@ import threading
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import cleanup
+from .arrow_np import from_numpy, numpy_dtype
 from .errors import TmigrError
 from .limits import MAX_METADATA_BYTES, RowCheck
 from .metadata import TraceMeta
@@ -38,7 +40,9 @@ def conform(columns: Mapping[str, pa.Array | list], num_rows: int | None = None)
         if col is None:
             arrays.append(pa.nulls(num_rows, f.type))
             continue
-        if not isinstance(col, (pa.Array, pa.ChunkedArray)):
+        if isinstance(col, np.ndarray) and pa.types.is_integer(f.type) and col.dtype == numpy_dtype(f.type):
+            col = from_numpy(col, f.type)  # zero-copy; pa.array() would import pandas (arrow_np.strings)
+        elif not isinstance(col, (pa.Array, pa.ChunkedArray)):
             col = pa.array(col)
         if col.type != f.type:
             col = col.cast(f.type)

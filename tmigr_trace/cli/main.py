@@ -90,6 +90,8 @@ def click_command():
     every command (benchmarks/cli_help.py)."""
     from types import SimpleNamespace
 
+    from .fast_params import use_plain_coercion
+
     names = SimpleNamespace(help_option_names=app.info.context_settings["help_option_names"])
     root = typer.main.get_command(app)
     todo = [root]
@@ -99,6 +101,8 @@ def click_command():
         for param in flags:
             if param is not None and getattr(param, "is_flag", False) and param.default is None:
                 param.default = False
+            if param is not None:
+                use_plain_coercion(param)  # str/Path options without pydantic (cli/fast_params.py)
         todo.extend(getattr(cmd, "commands", {}).values())
     return root
 

@@ -187,12 +187,13 @@ def _read_event_formats(cur: _Cursor, dat: TraceDat) -> None:
             _add_format(dat, system, cur.take(cur.u64(f"{system} format size"), f"{system} event format"))
 
 
+_CMDLINE_RE = re.compile(r"^[ \t]*([0-9]+) ([^\r\n]*?)[ \t]*\r?$", re.M)
+
+
 def _read_cmdlines(cur: _Cursor, dat: TraceDat) -> None:
+    """``PID COMM`` lines (one regex pass: a file holds thousands; later lines win)."""
     text = cur.take(cur.u64("saved cmdlines size"), "saved cmdlines").decode("utf-8", "replace")
-    for line in text.splitlines():
-        pid, _, comm = line.strip().partition(" ")
-        if pid.isdigit() and comm:
-            dat.cmdlines[int(pid)] = comm
+    dat.cmdlines.update({int(pid): comm for pid, comm in _CMDLINE_RE.findall(text) if comm})
 
 
 def _skip_sized(cur: _Cursor, width: int, what: str) -> None:

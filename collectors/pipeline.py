@@ -17,7 +17,7 @@ from tmigr_trace.arrow_np import column_values, from_numpy, strings, take_table
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.store import conform
 
-from .ringbuffer import Decoder, PageLayout, PageStats
+from .ringbuffer import Decoder, PageLayout, PageStats, Records
 
 
 def _sorted(ts: np.ndarray) -> bool:
@@ -41,7 +41,8 @@ class PageStreams:
         self.partial: dict[int, bytes] = {}
         self.seq: dict[int, int] = {}
         self.stats: dict[int, PageStats] = {}
-        self.pending: list[pa.Table] = []
+        self.pending: list[pa.Table] = []           # decoded chunks (reference decoder)
+        self.pending_records: list[Records] = []    # walked chunks (fast decoder)
         self.last_ts: dict[int, int] = {}
         self.comms: dict[int, str] = {0: "<idle>"}
         self.unknown_comm: str | None = None  # comm of a pid not in `comms` (trace.dat: "<...>")
@@ -57,12 +58,19 @@ class PageStreams:
         if whole == 0:
             return 0
         st = self.stats.setdefault(cpu, PageStats())
-        cols, n, nxt = self.decoder.decode(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+        if self.decoder.fast:  # records now, columns once per merged batch (emit)
+            rec, nxt = self.decoder.walk_records(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+            n = len(rec)
+            if n:
+                self.pending_records.append(rec)
+                self.last_ts[cpu] = int(rec.ts[-1])
+        else:
+            cols, n, nxt = self.decoder.decode(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+            if n:
+                self.pending.append(conform(cols, n))
+                self.last_ts[cpu] = int(cols["ts"][-1])
         self.seq[cpu] = nxt
-        if n:
-            self.pending.append(conform(cols, n))
-            self.last_ts[cpu] = int(cols["ts"][-1])
-            self.events += n
+        self.events += n
         return n
 
     def write_ready(self, writer, cpus) -> None:
@@ -81,6 +89,8 @@ class PageStreams:
         below the watermark are a prefix of it: split with a binary search and zero-copy slices
         (a chunk whose times go backwards is split with a mask), then merge the prefixes.
         """
+        if self.pending_records:
+            return self._emit_records(watermark)
         if not self.pending:
             return None
         ready, keep = [], []
@@ -113,6 +123,35 @@ class PageStreams:
             t = take_table(t, order)  # numpy gathers: all-null columns stay as they are
         return self._with_comm(t)
 
+    def _emit_records(self, watermark: int | None) -> pa.Table | None:
+        """:meth:`emit` for the fast decoder: the records below the watermark are split off each
+        CPU's pending chunks, merged in time order, and only then turned into store columns."""
+        ready: list[Records] = []
+        keep: list[Records] = []
+        for rec in self.pending_records:
+            if watermark is None:
+                ready.append(rec)
+                continue
+            ts = rec.ts
+            if _sorted(ts):
+                k = int(np.searchsorted(ts, watermark, side="left"))
+                if k:
+                    ready.append(rec.select(slice(0, k)))
+                if k < ts.size:
+                    keep.append(rec.select(slice(k, None)))
+            else:
+                later = ts >= watermark
+                if not later.all():
+                    ready.append(rec.select(~later))
+                if later.any():
+                    keep.append(rec.select(later))
+        self.pending_records = keep
+        if not ready:
+            return None
+        ready.sort(key=lambda part: int(part.cpu[0]))  # (cpu, chunk) order: see emit
+        merged = Records.merge(ready)
+        return self._with_comm(conform(self.decoder.columns(merged), len(merged)))
+
     def _comm_lookup(self) -> tuple[np.ndarray, list[str]]:
         """The pids with a saved name, sorted, and their names (rebuilt when ``comms`` changed:
         a live capture merges saved_cmdlines at every poll)."""
@@ -142,7 +181,7 @@ class PageStreams:
         idx = remap[np.minimum(codes, len(names) - 1)]
         valid = None if self.unknown_comm is not None else found
         comm = pa.DictionaryArray.from_arrays(from_numpy(idx, pa.int32(), valid),
-                                              strings([n for n, u in zip(names, used) if u]))
+                                              strings([names[i] for i in np.flatnonzero(used)]))
         return t.set_column(t.schema.get_field_index("comm"), "comm", comm)
 
     def finish_meta(self, meta: TraceMeta, buffer_stats: dict[str, dict] | None = None) -> None:

@@ -114,14 +114,21 @@ class _Cursor:
         self.pos += n
         return out
 
+    def _number(self, fmt: str, n: int, what: str) -> int:
+        if self.pos + n > len(self.data):
+            raise CorruptTraceDat(f"truncated {what} at offset {self.pos} of the {self.what}")
+        value = struct.unpack_from(fmt, self.data, self.pos)[0]
+        self.pos += n
+        return value
+
     def u16(self, what: str) -> int:
-        return struct.unpack("<H", self.take(2, what))[0]
+        return self._number("<H", 2, what)
 
     def u32(self, what: str) -> int:
-        return struct.unpack("<I", self.take(4, what))[0]
+        return self._number("<I", 4, what)
 
     def u64(self, what: str) -> int:
-        return struct.unpack("<Q", self.take(8, what))[0]
+        return self._number("<Q", 8, what)
 
     def cstr(self, what: str, limit: int = 4096) -> str:
         end = bytes(self.data[self.pos: self.pos + limit]).find(b"\0")

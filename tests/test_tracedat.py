@@ -264,3 +264,20 @@ def test_lost_events_flagged_like_trace_cmd(tmp_path: Path):
         report = subprocess.run(["trace-cmd", "report", "-i", str(src)], capture_output=True, text=True,
                                 check=True).stdout
         assert sorted(int(c) for c in re.findall(r"CPU:(\d+) \[EVENTS DROPPED\]", report)) == [0, 1]
+
+
+def test_progress_on_a_terminal_follows_the_pages(tmp_path):
+    """On a terminal the import's bar advances with the ring-buffer data read (it stayed at 0 %
+    before) and ends at the file's size; piped, nothing is drawn."""
+    from test_cli_conventions import run_in_pty
+
+    src = FIX / "host-6.18.v7-zstd.dat"
+    status, screen = run_in_pty("import", src, "-o", tmp_path / "a.parquet")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "20705 events (tracedat" in plain, plain
+    assert "importing host-6.18.v7-zstd.dat" in plain, plain
+    shown = [float(x) for x in re.findall(r" ([\d.]+)/233\.8 kB", plain)]
+    assert shown and max(shown) > 0, plain
+    piped = subprocess.run([sys.executable, "-m", "tmigr_trace", "import", str(src), "-o", str(tmp_path / "b.parquet")],
+                           capture_output=True, text=True)
+    assert piped.returncode == 0 and "importing" not in piped.stderr and "\x1b[" not in piped.stderr, piped.stderr

@@ -210,7 +210,7 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
         elif src.format == "tracedat":
             from .tracedat import import_tracedat
 
-            import_tracedat(src, writer, meta)
+            import_tracedat(src, writer, meta, progress)
         elif src.format == "perfetto":
             from .perfetto import import_perfetto
 

@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import tempfile
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import TmigrError
 from ..metadata import TraceMeta
@@ -93,8 +93,10 @@ def _check_format(fmt) -> None:
         end = f.offset + f.size
 
 
-def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None:
-    """Decode a trace.dat into ``writer``; losses, damage and the file's options go into ``meta``."""
+def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta,
+                    progress: Callable[[int], None] | None = None) -> None:
+    """Decode a trace.dat into ``writer``; losses, damage and the file's options go into ``meta``;
+    ``progress(n)``: n more bytes of the file's ring-buffer data read."""
     from tmigr_trace.collectors.pipeline import PageStreams
     from tmigr_trace.collectors.ringbuffer import PageLayout, check_header_event
 
@@ -112,6 +114,12 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
         buffers = [b for b in dat.buffers if not b.latency and any(c.size for c in b.cpus)]
         if not buffers:
             raise TmigrError(f"{src.path}: no ring-buffer data in this trace.dat")
+        read = [0]
+
+        def pages_read(n: int) -> None:
+            read[0] += n
+            progress(n)
+
         sizes = PayloadSizes(dat.formats)
         damage: dict[int, CpuDamage] = {}
         used: list[str] = []
@@ -124,7 +132,7 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
             streams = PageStreams(formats, layout)
             streams.comms.update(dat.cmdlines)
             streams.unknown_comm = UNKNOWN_COMM
-            _read_buffer(data, dat, buf, streams, writer, sizes, damage)
+            _read_buffer(data, dat, buf, streams, writer, sizes, damage, pages_read if progress else None)
             summary.append({"name": buf.name, "clock": buf.clock, "cpus": [c.cpu for c in buf.cpus if c.size],
                             "compressed": buf.compressed, "events": streams.events})
             if streams.events:
@@ -136,10 +144,12 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta) -> None
                 streams.finish_meta(meta, None)
                 clock = buf.clock or dat.trace_clock
         _fill_meta(meta, dat, formats, summary, damage, clock)
+        if progress is not None and len(data) > read[0]:
+            progress(len(data) - read[0])  # the rest of the file: header, formats, options
 
 
 def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWriter, sizes,
-                 damage: dict[int, CpuDamage]) -> None:
+                 damage: dict[int, CpuDamage], progress: Callable[[int], None] | None = None) -> None:
     """Round-robin over the CPUs; a row is written once every CPU still reading has passed it."""
     P = streams.layout.page_size
     live = {}
@@ -155,6 +165,8 @@ def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWri
                 _feed(streams, cpu, checker.feed(b"", final=True))
                 del live[cpu]
                 continue
+            if progress is not None and chunk.file_bytes:
+                progress(chunk.file_bytes)
             if chunk.problem:
                 dmg.missing_bytes += chunk.missing_bytes
                 dmg.note("missing data", f"CPU {cpu}: {chunk.problem}")

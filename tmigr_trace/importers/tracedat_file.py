@@ -396,6 +396,7 @@ class Chunk:
     data: bytes | memoryview
     missing_bytes: int = 0  # bytes of pages the file should hold here but does not
     problem: str | None = None
+    file_bytes: int = 0     # bytes of the file this chunk was read from (progress)
 
 
 def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_bytes: int):
@@ -413,7 +414,7 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         pos = cpu.offset
         while pos < cpu.offset + avail:
             n = min(chunk_bytes, cpu.offset + avail - pos)
-            yield Chunk(data[pos: pos + n])
+            yield Chunk(data[pos: pos + n], file_bytes=n)
             pos += n
         if avail < cpu.size:
             missing = cpu.size - avail
@@ -421,21 +422,22 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         return
     # trace-cmd compresses a few pages per chunk: join them into runs of about chunk_bytes
     run: list[bytes] = []
-    held = 0
+    held = read = 0
     for chunk in _compressed_chunks(data, dat, cpu):
+        read += chunk.file_bytes
         if chunk.problem:
             if run:
-                yield Chunk(b"".join(run))
-                run, held = [], 0
+                yield Chunk(b"".join(run), file_bytes=read)
+                run, held, read = [], 0, 0
             yield chunk
             continue
         run.append(bytes(chunk.data))
         held += len(chunk.data)
         if held >= chunk_bytes:
-            yield Chunk(b"".join(run))
-            run, held = [], 0
+            yield Chunk(b"".join(run), file_bytes=read)
+            run, held, read = [], 0, 0
     if run:
-        yield Chunk(b"".join(run))
+        yield Chunk(b"".join(run), file_bytes=read)
 
 
 def _compressed_chunks(data, dat: TraceDat, cpu: CpuData):
@@ -460,6 +462,6 @@ def _compressed_chunks(data, dat: TraceDat, cpu: CpuData):
         blob = data[cur.pos: cur.pos + zsize]
         cur.pos += zsize
         try:
-            yield Chunk(decompress(dat.compression, blob, size, what, dctx))
+            yield Chunk(decompress(dat.compression, blob, size, what, dctx), file_bytes=8 + zsize)
         except CorruptTraceDat as exc:
             yield Chunk(b"", size, str(exc))

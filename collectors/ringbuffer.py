@@ -431,7 +431,7 @@ class Decoder:
         """Like :meth:`_flag_codes`, against one dictionary that grows over the Decoder's life."""
         codes = self._flag_lut[key]
         if codes.size and codes.min() < 0:
-            for k in np.unique(key[codes < 0]):
+            for k in np.flatnonzero(np.bincount(key[codes < 0], minlength=1 << 16)):  # u16: no np.unique
                 self._flag_lut[k] = len(self._flag_strings)
                 self._flag_strings.append(lat_flags(int(k) & 0xFF, int(k) >> 8))
             self._flag_dict = to_strings(self._flag_strings)
@@ -511,8 +511,9 @@ class Decoder:
         if stats is not None:
             stats.events += m
             if m < n:
-                for t, c in zip(*np.unique(etype[~known], return_counts=True)):
-                    stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(c)
+                counts = np.bincount(etype[~known], minlength=1 << 16)  # u16 ids: no np.unique
+                for t in np.flatnonzero(counts):
+                    stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(counts[t])
         # seq counts the decoded events only: a record of another event type leaves no gap
         if m == n:
             seq = seq_start + np.arange(n, dtype=np.int64)

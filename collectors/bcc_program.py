@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from tmigr_trace.arrow_np import numpy_dtype
 from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
 
 from .btf_layout import GroupStateLayout
@@ -194,7 +195,7 @@ class RecordDecoder:
             plan = []
             for k in kept_fields(fmt):
                 src = np.dtype(f"<{'i' if k.field.signed else 'u'}{k.field.size}")
-                dst = np.dtype(COLUMN_BY_NAME[k.column].type.to_pandas_dtype())
+                dst = numpy_dtype(COLUMN_BY_NAME[k.column].type)
                 plan.append((k.column, k.data_offset, src, dst))
             self.plans.append(plan)
         self._comm_cache: dict[bytes, str] = {}

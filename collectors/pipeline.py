@@ -11,25 +11,17 @@ the margin, whatever the length of the capture.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from tmigr_trace.arrow_np import column_values, from_numpy, strings, take_table
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.store import conform
 
-from .ringbuffer import Decoder, PageLayout, PageStats
+from .ringbuffer import Decoder, PageLayout, PageStats, Records
 
 
 def _sorted(ts: np.ndarray) -> bool:
     return ts.size < 2 or bool((ts[1:] >= ts[:-1]).all())
-
-
-def _take(t: pa.Table, order: np.ndarray) -> pa.Table:
-    """``t.take(order)``, skipping the columns that are all null (most of the schema's, per batch)."""
-    idx = pa.array(order)
-    cols = [c if c.null_count == len(c) else pc.take(c, idx) for c in t.columns]
-    return pa.Table.from_arrays(cols, schema=t.schema)
 
 
 def parse_saved_cmdlines(text: str) -> dict[int, str]:
@@ -49,11 +41,13 @@ class PageStreams:
         self.partial: dict[int, bytes] = {}
         self.seq: dict[int, int] = {}
         self.stats: dict[int, PageStats] = {}
-        self.pending: list[pa.Table] = []
+        self.pending: list[pa.Table] = []           # decoded chunks (reference decoder)
+        self.pending_records: list[Records] = []    # walked chunks (fast decoder)
         self.last_ts: dict[int, int] = {}
         self.comms: dict[int, str] = {0: "<idle>"}
         self.unknown_comm: str | None = None  # comm of a pid not in `comms` (trace.dat: "<...>")
         self.events = 0
+        self._comm_table: tuple[dict[int, str], np.ndarray, list[str]] | None = None
 
     def feed(self, cpu: int, data: bytes) -> int:
         """Add bytes read from CPU ``cpu``'s raw pipe (any split); returns events decoded."""
@@ -64,12 +58,19 @@ class PageStreams:
         if whole == 0:
             return 0
         st = self.stats.setdefault(cpu, PageStats())
-        cols, n, nxt = self.decoder.decode(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+        if self.decoder.fast:  # records now, columns once per merged batch (emit)
+            rec, nxt = self.decoder.walk_records(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+            n = len(rec)
+            if n:
+                self.pending_records.append(rec)
+                self.last_ts[cpu] = int(rec.ts[-1])
+        else:
+            cols, n, nxt = self.decoder.decode(memoryview(buf)[:whole], cpu, self.seq.get(cpu, 0), st)
+            if n:
+                self.pending.append(conform(cols, n))
+                self.last_ts[cpu] = int(cols["ts"][-1])
         self.seq[cpu] = nxt
-        if n:
-            self.pending.append(conform(cols, n))
-            self.last_ts[cpu] = int(cols["ts"][-1])
-            self.events += n
+        self.events += n
         return n
 
     def write_ready(self, writer, cpus) -> None:
@@ -88,6 +89,8 @@ class PageStreams:
         below the watermark are a prefix of it: split with a binary search and zero-copy slices
         (a chunk whose times go backwards is split with a mask), then merge the prefixes.
         """
+        if self.pending_records:
+            return self._emit_records(watermark)
         if not self.pending:
             return None
         ready, keep = [], []
@@ -95,7 +98,7 @@ class PageStreams:
             if watermark is None:
                 ready.append(t)
                 continue
-            ts = t.column("ts").to_numpy()
+            ts = column_values(t.column("ts"))
             if _sorted(ts):
                 k = int(np.searchsorted(ts, watermark, side="left"))
                 if k:
@@ -105,9 +108,9 @@ class PageStreams:
             else:
                 later = ts >= watermark
                 if (~later).any():
-                    ready.append(t.filter(pa.array(~later)))
+                    ready.append(t.filter(from_numpy(~later, pa.bool_())))
                 if later.any():
-                    keep.append(t.filter(pa.array(later)))
+                    keep.append(t.filter(from_numpy(later, pa.bool_())))
         self.pending = keep
         if not ready:
             return None
@@ -115,24 +118,70 @@ class PageStreams:
         # (ts, cpu, seq); each CPU's rows are one sorted run, which the stable sort merges in O(n).
         ready.sort(key=lambda part: part.column("cpu")[0].as_py())
         t = pa.concat_tables(ready).unify_dictionaries().combine_chunks() if len(ready) > 1 else ready[0]
-        order = np.argsort(t.column("ts").to_numpy(), kind="stable")
+        order = np.argsort(column_values(t.column("ts")), kind="stable")
         if not np.array_equal(order, np.arange(order.size)):
-            t = _take(t, order)
+            t = take_table(t, order)  # numpy gathers: all-null columns stay as they are
         return self._with_comm(t)
 
+    def _emit_records(self, watermark: int | None) -> pa.Table | None:
+        """:meth:`emit` for the fast decoder: the records below the watermark are split off each
+        CPU's pending chunks, merged in time order, and only then turned into store columns."""
+        ready: list[Records] = []
+        keep: list[Records] = []
+        for rec in self.pending_records:
+            if watermark is None:
+                ready.append(rec)
+                continue
+            ts = rec.ts
+            if _sorted(ts):
+                k = int(np.searchsorted(ts, watermark, side="left"))
+                if k:
+                    ready.append(rec.select(slice(0, k)))
+                if k < ts.size:
+                    keep.append(rec.select(slice(k, None)))
+            else:
+                later = ts >= watermark
+                if not later.all():
+                    ready.append(rec.select(~later))
+                if later.any():
+                    keep.append(rec.select(later))
+        self.pending_records = keep
+        if not ready:
+            return None
+        ready.sort(key=lambda part: int(part.cpu[0]))  # (cpu, chunk) order: see emit
+        merged = Records.merge(ready)
+        return self._with_comm(conform(self.decoder.columns(merged), len(merged)))
+
+    def _comm_lookup(self) -> tuple[np.ndarray, list[str]]:
+        """The pids with a saved name, sorted, and their names (rebuilt when ``comms`` changed:
+        a live capture merges saved_cmdlines at every poll)."""
+        if self._comm_table is None or self._comm_table[0] != self.comms:
+            snapshot = dict(self.comms)
+            pids = np.array(sorted(snapshot), dtype=np.int64)
+            self._comm_table = (snapshot, pids, [snapshot[int(p)] for p in pids])
+        return self._comm_table[1], self._comm_table[2]
+
     def _with_comm(self, t: pa.Table) -> pa.Table:
-        pids = t.column("pid").to_numpy(zero_copy_only=False)
-        codes, uniq = pd.factorize(pids, sort=False)
-        names = [self.comms.get(int(p), self.unknown_comm) for p in uniq]
-        if all(n is None for n in names):
+        """The comm column from the pid (a binary search in the saved names: no per-row Python)."""
+        pids = column_values(t.column("pid")).astype(np.int64)
+        known_pids, known_names = self._comm_lookup()
+        pos = np.searchsorted(known_pids, pids)
+        pos_c = np.minimum(pos, max(known_pids.size - 1, 0))
+        found = (known_pids[pos_c] == pids) if known_pids.size else np.zeros(pids.size, dtype=bool)
+        names = known_names + ([self.unknown_comm] if self.unknown_comm is not None else [])
+        if not names:
             return t
-        # a row whose pid has no name is null: indices into the dictionary of the known names
-        known = np.array([n is not None for n in names], dtype=bool)
-        remap = np.cumsum(known, dtype=np.int32) - 1
-        idx = remap[codes]
-        mask = None if known.all() else ~known[codes]
-        comm = pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32(), mask=mask),
-                                              pa.array([n for n in names if n is not None], pa.string()))
+        unknown = len(known_names)  # code of unknown_comm (when set)
+        codes = np.where(found, pos_c, unknown)
+        # only the names this batch uses go into its dictionary
+        used = np.bincount(codes, minlength=len(names) + 1)[: len(names)] > 0
+        if not used.any():
+            return t
+        remap = np.cumsum(used, dtype=np.int32) - 1
+        idx = remap[np.minimum(codes, len(names) - 1)]
+        valid = None if self.unknown_comm is not None else found
+        comm = pa.DictionaryArray.from_arrays(from_numpy(idx, pa.int32(), valid),
+                                              strings([names[i] for i in np.flatnonzero(used)]))
         return t.set_column(t.schema.get_field_index("comm"), "comm", comm)
 
     def finish_meta(self, meta: TraceMeta, buffer_stats: dict[str, dict] | None = None) -> None:

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from tmigr_trace.arrow_np import from_numpy, numpy_dtype
+from tmigr_trace.arrow_np import strings as to_strings
 from tmigr_trace.schema import COLUMN_BY_NAME, column_for_key
 
 try:
@@ -174,6 +176,38 @@ class PageStats:
     bad_pages: int = 0
 
 
+@dataclass
+class Records:
+    """Event records of known types (:meth:`Decoder.walk_records`): time, CPU, seq, and the
+    payload slots (``q``: qword j of every record in row j), in one CPU's order or merged."""
+
+    ts: np.ndarray   # int64
+    cpu: np.ndarray  # int32
+    seq: np.ndarray  # int64
+    q: np.ndarray    # (width / 8, n) uint64
+
+    def __len__(self) -> int:
+        return self.ts.size
+
+    def select(self, rows: np.ndarray | slice) -> "Records":
+        return Records(self.ts[rows], self.cpu[rows], self.seq[rows], self.q[:, rows])
+
+    @staticmethod
+    def merge(parts: list["Records"]) -> "Records":
+        """One batch of several, in time order: a stable sort on time of the parts given in
+        (CPU, chunk) order is the store's (ts, cpu, seq) order."""
+        if len(parts) == 1:
+            one = parts[0]
+            ts = one.ts
+        else:
+            one = Records(np.concatenate([p.ts for p in parts]), np.concatenate([p.cpu for p in parts]),
+                          np.concatenate([p.seq for p in parts]), np.concatenate([p.q for p in parts], axis=1))
+            ts = one.ts
+        if ts.size < 2 or bool((ts[1:] >= ts[:-1]).all()):
+            return one
+        return one.select(np.argsort(ts, kind="stable"))
+
+
 def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):
     """Find every event record in a run of whole pages.
 
@@ -302,7 +336,7 @@ class _EventPlan:
             if col is None:
                 continue
             src = np.dtype(f"<{'i' if f.signed else 'u'}{f.size}")
-            dst = np.dtype(COLUMN_BY_NAME[col].type.to_pandas_dtype())
+            dst = numpy_dtype(COLUMN_BY_NAME[col].type)
             self.cols.append((col, f.offset, src, dst))
 
 
@@ -329,7 +363,7 @@ class Decoder:
                 idx = len(self.names)
                 self.names.append(f.name)
             self.plans[f.id] = _EventPlan(f, idx)
-        self.dictionary = pa.array(self.names, pa.string())
+        self.dictionary = to_strings(self.names)
         if fast and not AVAILABLE:
             raise RuntimeError("the C page walk (tmigr_trace.collectors._ringbuffer) is not built")
         self.fast = AVAILABLE if fast is None else bool(fast)
@@ -342,7 +376,7 @@ class Decoder:
         self._scratch = np.empty(0, dtype=np.uint8)
         self._flag_lut = np.full(1 << 16, -1, dtype=np.int16)
         self._flag_strings: list[str] = []
-        self._flag_dict = pa.array([], pa.string())
+        self._flag_dict = to_strings([])
         # qwords of the payload slot the C walk must fill per common_type (header only if unknown)
         qw = np.ones(1 << 16, dtype=np.uint8)
         for t, p in self.plans.items():
@@ -397,10 +431,10 @@ class Decoder:
         """Like :meth:`_flag_codes`, against one dictionary that grows over the Decoder's life."""
         codes = self._flag_lut[key]
         if codes.size and codes.min() < 0:
-            for k in np.unique(key[codes < 0]):
+            for k in np.flatnonzero(np.bincount(key[codes < 0], minlength=1 << 16)):  # u16: no np.unique
                 self._flag_lut[k] = len(self._flag_strings)
                 self._flag_strings.append(lat_flags(int(k) & 0xFF, int(k) >> 8))
-            self._flag_dict = pa.array(self._flag_strings, pa.string())
+            self._flag_dict = to_strings(self._flag_strings)
             codes = self._flag_lut[key]
         return codes, self._flag_dict
 
@@ -412,7 +446,7 @@ class Decoder:
         lut = np.zeros(1 << 16, dtype=np.int16)
         lut[uniq] = np.arange(uniq.size, dtype=np.int16)
         strings = [lat_flags(int(k) & 0xFF, int(k) >> 8) for k in uniq]
-        return lut[key], pa.array(strings, pa.string())
+        return lut[key], to_strings(strings)
 
     def decode(self, buf, cpu: int, seq_start: int, stats: PageStats | None = None) -> tuple[dict, int, int]:
         """Decode whole pages of CPU ``cpu``.
@@ -443,12 +477,21 @@ class Decoder:
 
     def _decode_fast(self, buf, cpu: int, seq_start: int, stats: PageStats | None) -> tuple[dict, int, int]:
         """C page walk, then one strided gather per column over the fixed-width payload slots."""
+        rec, next_seq = self.walk_records(buf, cpu, seq_start, stats)
+        return self.columns(rec), rec.ts.size, next_seq
+
+    def walk_records(self, buf, cpu: int, seq_start: int, stats: PageStats | None = None
+                     ) -> tuple["Records", int]:
+        """The event records of known types in whole pages of CPU ``cpu`` (fast path only), before
+        their fields are pulled out: time, seq and the payload slots. Records of several CPUs can
+        be merged (:meth:`Records.merge`) and their columns extracted once (:meth:`columns`),
+        which moves ~9 qwords per record instead of every store column."""
         L = self.layout
         args = (buf, L.page_size, L.ts_offset, L.commit_offset, L.commit_size, L.data_offset, L.data_size, self.width,
                 self._qwords)
         n, needed = _ringbuffer.walk(*args, self._scratch)
         if needed > len(self._scratch):
-            # the outputs live in one reused buffer (nothing returned refers to it)
+            # the outputs live in one reused buffer (what is returned is copied out of it)
             self._scratch = np.empty(max(needed, len(self._scratch) * 3 // 2), dtype=np.uint8)
             n, needed = _ringbuffer.walk(*args, self._scratch)
         npages = memoryview(buf).nbytes // L.page_size
@@ -460,8 +503,7 @@ class Decoder:
         payload = self._scratch[o + n * 24: o + n * (24 + self.width)]
         # payload: width/8 rows of n qwords (qword j of every record); fields never straddle a qword
         q = payload.view("<u8").reshape(self.width // 8, n)
-        hdr = q[0].view(self._hdr_dtype)
-        etype = hdr["type"]
+        etype = q[0].view(self._hdr_dtype)["type"]
         gap_cum = self._page_stats(missed, stats)
         known = self._known[etype] & (plen >= 8)
         m = int(np.count_nonzero(known))
@@ -469,30 +511,33 @@ class Decoder:
         if stats is not None:
             stats.events += m
             if m < n:
-                for t, c in zip(*np.unique(etype[~known], return_counts=True)):
-                    stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(c)
-        if m == n:
-            sel = None
-            take = lambda a: a  # noqa: E731
-        else:
-            sel = np.flatnonzero(known)
-            take = lambda a: a[sel]  # noqa: E731
+                counts = np.bincount(etype[~known], minlength=1 << 16)  # u16 ids: no np.unique
+                for t in np.flatnonzero(counts):
+                    stats.unknown_ids[int(t)] = stats.unknown_ids.get(int(t), 0) + int(counts[t])
         # seq counts the decoded events only: a record of another event type leaves no gap
-        seq = seq_start + (np.arange(n, dtype=np.int64) if sel is None else np.cumsum(known, dtype=np.int64) - 1)
+        if m == n:
+            seq = seq_start + np.arange(n, dtype=np.int64)
+            if npages and n and gap_cum[-1]:
+                seq += gap_cum[page_idx]
+            return Records(ts.astype(np.int64), np.full(n, cpu, dtype=np.int32), seq, q.copy()), next_seq
+        sel = np.flatnonzero(known)
+        seq = seq_start + np.arange(m, dtype=np.int64)
         if npages and n and gap_cum[-1]:
-            seq += gap_cum[page_idx]
-        et = take(etype)
-        cols: dict[str, object] = {}
-        cols["ts"] = take(ts).astype(np.int64)
-        cols["cpu"] = np.full(m, cpu, dtype=np.int32)
-        cols["seq"] = take(seq)
-        cols["pid"] = take(hdr["pid"]).copy()
-        codes, fdict = self._flag_codes_cached(take(hdr["fpc"]))  # common_flags | common_preempt_count << 8
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+            seq += gap_cum[page_idx[sel]]
+        return Records(ts[sel].astype(np.int64), np.full(m, cpu, dtype=np.int32), seq, q[:, sel]), next_seq
+
+    def columns(self, rec: "Records") -> dict[str, object]:
+        """Store columns of records from :meth:`walk_records` (one CPU's, or merged)."""
+        q = rec.q
+        m = rec.ts.size
+        hdr = q[0].view(self._hdr_dtype)
+        cols: dict[str, object] = {"ts": rec.ts, "cpu": rec.cpu, "seq": rec.seq, "pid": hdr["pid"].copy()}
+        codes, fdict = self._flag_codes_cached(hdr["fpc"])  # common_flags | common_preempt_count << 8
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
         # per column: a strided view of the payload slots at the field's offset (one per distinct
         # offset/type among the events that have the column), valid where the event has it
-        code = self._ev_code[et]
-        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(code, pa.int16()), self.dictionary)
+        code = self._ev_code[hdr["type"]]
+        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
         # rows of each present event code, and of each set of codes (columns share sets)
         present = np.flatnonzero(np.bincount(code, minlength=len(self.names)))
         by_code = {int(k): code == k for k in present}
@@ -510,8 +555,7 @@ class Decoder:
                 fk = (qrow, dtype, dst)
                 v = fields.get(fk)
                 if v is None:
-                    v = q[qrow].view(dtype)["v"]
-                    v = fields[fk] = (v if sel is None else v[sel]).astype(dst)
+                    v = fields[fk] = q[qrow].view(dtype)["v"].astype(dst)
                 if vals is None:
                     # shared with other columns unless this column merges several layouts
                     vals, valid = (v.copy() if len(groups) > 1 else v), h.copy()
@@ -520,14 +564,8 @@ class Decoder:
                     valid |= h
             if vals is None:
                 continue
-            nvalid = int(np.count_nonzero(valid))
-            typ = COLUMN_BY_NAME[col].type
-            if nvalid == m:
-                cols[col] = pa.array(vals, type=typ)
-            else:
-                bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-                cols[col] = pa.Array.from_buffers(typ, m, [bitmap, pa.py_buffer(vals)], null_count=m - nvalid)
-        return cols, m, next_seq
+            cols[col] = from_numpy(vals, COLUMN_BY_NAME[col].type, valid)
+        return cols
 
     def _decode_reference(self, buf, cpu: int, seq_start: int, stats: PageStats | None) -> tuple[dict, int, int]:
         """The pure-Python (numpy) reference: lockstep walk, per-type byte-matrix gathers."""
@@ -558,7 +596,7 @@ class Decoder:
         cols["seq"] = seq_all[sel]
         cols["pid"] = pid[sel]
         codes, fdict = self._flag_codes((cflags[sel].astype(np.int32) | (cpc[sel].astype(np.int32) << 8)))
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(pa.array(codes, pa.int16()), fdict)
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
         ev_codes = np.zeros(m, dtype=np.int16)
         field_arrays: dict[str, np.ndarray] = {}
         field_valid: dict[str, np.ndarray] = {}
@@ -580,8 +618,8 @@ class Decoder:
                     field_valid[col] = np.zeros(m, dtype=bool)
                 field_arrays[col][rows] = vals
                 field_valid[col][rows] = True
-        cols["event"] = pa.DictionaryArray.from_arrays(pa.array(ev_codes, pa.int16()), self.dictionary)
+        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(ev_codes, pa.int16()), self.dictionary)
         for col, arr in field_arrays.items():
             valid = field_valid[col]
-            cols[col] = pa.array(arr, type=COLUMN_BY_NAME[col].type, mask=~valid if not valid.all() else None)
+            cols[col] = from_numpy(arr, COLUMN_BY_NAME[col].type, valid)
         return cols, m, next_seq

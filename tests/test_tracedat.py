@@ -264,3 +264,35 @@ def test_lost_events_flagged_like_trace_cmd(tmp_path: Path):
         report = subprocess.run(["trace-cmd", "report", "-i", str(src)], capture_output=True, text=True,
                                 check=True).stdout
         assert sorted(int(c) for c in re.findall(r"CPU:(\d+) \[EVENTS DROPPED\]", report)) == [0, 1]
+
+
+def test_progress_on_a_terminal_follows_the_pages(tmp_path):
+    """On a terminal the import's bar advances with the ring-buffer data read (it stayed at 0 %
+    before) and ends at the file's size; piped, nothing is drawn."""
+    from test_cli_conventions import run_in_pty
+
+    src = FIX / "host-6.18.v7-zstd.dat"
+    status, screen = run_in_pty("import", src, "-o", tmp_path / "a.parquet")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert status == 0 and "20705 events (tracedat" in plain, plain
+    assert "importing host-6.18.v7-zstd.dat" in plain, plain
+    shown = [float(x) for x in re.findall(r" ([\d.]+)/233\.8 kB", plain)]
+    assert shown and max(shown) > 0, plain
+    piped = subprocess.run([sys.executable, "-m", "tmigr_trace", "import", str(src), "-o", str(tmp_path / "b.parquet")],
+                           capture_output=True, text=True)
+    assert piped.returncode == 0 and "importing" not in piped.stderr and "\x1b[" not in piped.stderr, piped.stderr
+
+
+def test_import_command_loads_no_pandas_compute_pydantic_or_rich(tmp_path):
+    """`tmigr-trace import trace.dat` (piped) imports none of the heavy modules it does not need:
+    pandas (0.3-0.8 s), pyarrow.compute, pydantic (typer's option coercion), rich (docs/tracedat.md,
+    Speed). Read from `python -X importtime`, not timed."""
+    src = FIX / "host-6.18.v7-zstd.dat"
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "tmigr_trace", "import", str(src), "-o",
+                        str(tmp_path / "a.parquet")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert {"pyarrow.parquet", "numpy", "tmigr_trace.importers.tracedat"} <= loaded
+    assert not loaded & {"pandas", "pyarrow.compute", "pydantic", "rich", "rich.console", "numpy.ma"}, \
+        sorted(loaded & {"pandas", "pyarrow.compute", "pydantic", "rich", "rich.console", "numpy.ma"})
+    assert "20705 events (tracedat" in r.stderr

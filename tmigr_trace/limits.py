@@ -13,8 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .errors import TmigrError
 
@@ -94,6 +94,8 @@ class RowCheck:
     counts: dict[str, int] = field(default_factory=dict)
 
     def apply(self, table: pa.Table) -> pa.Table:
+        from .arrow_np import from_numpy, out_of_range
+
         bad = None
         for name, (lo, hi) in ROW_BOUNDS.items():
             if name not in table.column_names:
@@ -101,14 +103,19 @@ class RowCheck:
             col = table.column(name)
             if col.null_count == len(col):
                 continue
-            out = pc.fill_null(pc.or_(pc.less(col, lo), pc.greater(col, hi)), False)
-            n = pc.sum(out).as_py() or 0
+            out = out_of_range(col, lo, hi)  # numpy on the buffers: no pyarrow.compute import
+            if out is None:
+                import pyarrow.compute as pc
+
+                out = pc.fill_null(pc.or_(pc.less(col, lo), pc.greater(col, hi)), False).to_numpy(
+                    zero_copy_only=False)
+            n = int(np.count_nonzero(out))
             if n:
                 self.counts[name] = self.counts.get(name, 0) + n
-                bad = out if bad is None else pc.or_(bad, out)
+                bad = out if bad is None else bad | out
         if bad is None:
             return table
-        return table.filter(pc.invert(bad))
+        return table.filter(from_numpy(~bad, pa.bool_()))
 
     @property
     def total(self) -> int:
@@ -123,6 +130,8 @@ def first_out_of_range(table: pa.Table) -> str | None:
         col = table.column(name)
         if col.null_count == len(col):
             continue
+        import pyarrow.compute as pc
+
         lo_v, hi_v = pc.min_max(col).values()
         for v in (lo_v.as_py(), hi_v.as_py()):
             if v is not None and not lo <= v <= hi:

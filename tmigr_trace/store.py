@@ -14,10 +14,12 @@ import threading
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import cleanup
+from .arrow_np import from_numpy, nulls, numpy_dtype
 from .errors import TmigrError
 from .limits import MAX_METADATA_BYTES, RowCheck
 from .metadata import TraceMeta
@@ -36,9 +38,11 @@ def conform(columns: Mapping[str, pa.Array | list], num_rows: int | None = None)
     for f in ARROW_SCHEMA:
         col = columns.get(f.name)
         if col is None:
-            arrays.append(pa.nulls(num_rows, f.type))
+            arrays.append(nulls(num_rows, f.type))  # one shared zero buffer (arrow_np.nulls)
             continue
-        if not isinstance(col, (pa.Array, pa.ChunkedArray)):
+        if isinstance(col, np.ndarray) and pa.types.is_integer(f.type) and col.dtype == numpy_dtype(f.type):
+            col = from_numpy(col, f.type)  # zero-copy; pa.array() would import pandas (arrow_np.strings)
+        elif not isinstance(col, (pa.Array, pa.ChunkedArray)):
             col = pa.array(col)
         if col.type != f.type:
             col = col.cast(f.type)
@@ -117,20 +121,26 @@ class TraceWriter:
         self._pending_rows += table.num_rows
         self.rows += table.num_rows
         if self._pending_rows >= self.row_group_rows:
-            self._flush()
+            self._flush(whole_groups=True)
 
-    def _flush(self) -> None:
+    def _flush(self, whole_groups: bool = False) -> None:
+        """Queue the pending rows for the writer thread; ``whole_groups``: only whole row groups,
+        the rest waits for more (a batch that crosses the limit would leave a small row group)."""
         if self._error is not None:
             self._raise_error()
         if self._pending:
-            self._queue.put(pa.concat_tables(self._pending))
-            self._pending, self._pending_rows = [], 0
+            table = pa.concat_tables(self._pending)
+            cut = table.num_rows - table.num_rows % self.row_group_rows if whole_groups else table.num_rows
+            if cut:
+                self._queue.put(table.slice(0, cut))
+            rest = table.slice(cut)
+            self._pending, self._pending_rows = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
 
     def _drain(self) -> None:
         while (table := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    table = table.unify_dictionaries().combine_chunks()
+                    table = table.unify_dictionaries()  # chunks stay: the writer takes them as they are
                     self._writer.write_table(table, row_group_size=self.row_group_rows)
                 except BaseException as exc:  # reported by the next write() or close()
                     self._error = exc

@@ -84,14 +84,24 @@ def _register() -> None:
 _register()
 
 
-def click_command():
+def click_command(only: str | None = None):
     """The click command typer builds, with its flags defaulting to False instead of None: typer
     coerces a value that is not a bool (None) through pydantic, which costs 0.15 s of start-up on
-    every command (benchmarks/cli_help.py)."""
+    every command (benchmarks/cli_help.py). ``only``: build just that subcommand (the one being
+    run: building all of them costs 30-110 ms, benchmarks/import_tracedat.py)."""
     from types import SimpleNamespace
 
+    from .fast_params import use_plain_coercion
+
     names = SimpleNamespace(help_option_names=app.info.context_settings["help_option_names"])
-    root = typer.main.get_command(app)
+    commands, groups = app.registered_commands, app.registered_groups
+    if only is not None:
+        app.registered_commands = [c for c in commands if c.name == only]
+        app.registered_groups = [g for g in groups if g.name == only]
+    try:
+        root = typer.main.get_command(app)
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
     todo = [root]
     while todo:
         cmd = todo.pop()
@@ -99,6 +109,8 @@ def click_command():
         for param in flags:
             if param is not None and getattr(param, "is_flag", False) and param.default is None:
                 param.default = False
+            if param is not None:
+                use_plain_coercion(param)  # str/Path options without pydantic (cli/fast_params.py)
         todo.extend(getattr(cmd, "commands", {}).values())
     return root
 
@@ -111,7 +123,7 @@ def main() -> None:
         if sys.argv[1:2] != ["doctor"]:  # doctor reports leftovers (and removes them with --clean)
             cleanup.clean_stale()
             cleanup.clean_stale_instances()
-        click_command()(standalone_mode=True)
+        click_command(_invoked_subcommand())(standalone_mode=True)
     except TmigrError as exc:
         fail(str(exc), exc.exit_code)
     except cleanup.Interrupted as exc:
@@ -129,6 +141,15 @@ def main() -> None:
              f"(traceback in {_save_traceback()}; please report it)", 70)
     finally:
         cleanup.remove_own()
+
+
+def _invoked_subcommand() -> str | None:
+    """The subcommand named first on the command line (None for completion, options first, --help)."""
+    if any(k.endswith("_COMPLETE") for k in os.environ) or len(sys.argv) < 2:
+        return None
+    name = sys.argv[1]
+    known = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    return name if name in known else None
 
 
 def _interrupt_in_chain(exc: BaseException):

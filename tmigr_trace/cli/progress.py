@@ -12,12 +12,12 @@ import contextlib
 import time
 from typing import Any, Callable, Iterator
 
-from .common import VERBOSITY, _console
+from .common import VERBOSITY, _console, stream_is_terminal
 
 
 def enabled(quiet: bool = False) -> bool:
     """Progress is shown on a terminal only, and not with -q."""
-    return not (quiet or VERBOSITY.quiet) and _console(True).is_terminal
+    return not (quiet or VERBOSITY.quiet) and stream_is_terminal(True)
 
 
 class Bar:

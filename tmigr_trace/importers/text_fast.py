@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from ..arrow_np import numpy_dtype
 from ..schema import COLUMN_BY_NAME, EVENTS, FIELD_COLUMNS, Kind, print_keys, value_bounds
 from .text import HEADER_RE, KV_RE, RAW_POINTER_MIN
 
@@ -143,7 +144,7 @@ class FastTextParser:
                     raw = int(np.count_nonzero(v >= np.uint64(RAW_POINTER_MIN)))
                     stats.raw += raw
                     stats.hashed += int(np.count_nonzero(v)) - raw
-            dtype = col.type.to_pandas_dtype()
+            dtype = numpy_dtype(col.type)
             cols[col.name] = pa.array(values if values.dtype == dtype else values.astype(dtype), type=col.type,
                                       mask=None if mask is None else ~mask)
         return cols

@@ -114,14 +114,21 @@ class _Cursor:
         self.pos += n
         return out
 
+    def _number(self, fmt: str, n: int, what: str) -> int:
+        if self.pos + n > len(self.data):
+            raise CorruptTraceDat(f"truncated {what} at offset {self.pos} of the {self.what}")
+        value = struct.unpack_from(fmt, self.data, self.pos)[0]
+        self.pos += n
+        return value
+
     def u16(self, what: str) -> int:
-        return struct.unpack("<H", self.take(2, what))[0]
+        return self._number("<H", 2, what)
 
     def u32(self, what: str) -> int:
-        return struct.unpack("<I", self.take(4, what))[0]
+        return self._number("<I", 4, what)
 
     def u64(self, what: str) -> int:
-        return struct.unpack("<Q", self.take(8, what))[0]
+        return self._number("<Q", 8, what)
 
     def cstr(self, what: str, limit: int = 4096) -> str:
         end = bytes(self.data[self.pos: self.pos + limit]).find(b"\0")
@@ -187,12 +194,13 @@ def _read_event_formats(cur: _Cursor, dat: TraceDat) -> None:
             _add_format(dat, system, cur.take(cur.u64(f"{system} format size"), f"{system} event format"))
 
 
+_CMDLINE_RE = re.compile(r"^[ \t]*([0-9]+) ([^\r\n]*?)[ \t]*\r?$", re.M)
+
+
 def _read_cmdlines(cur: _Cursor, dat: TraceDat) -> None:
+    """``PID COMM`` lines (one regex pass: a file holds thousands; later lines win)."""
     text = cur.take(cur.u64("saved cmdlines size"), "saved cmdlines").decode("utf-8", "replace")
-    for line in text.splitlines():
-        pid, _, comm = line.strip().partition(" ")
-        if pid.isdigit() and comm:
-            dat.cmdlines[int(pid)] = comm
+    dat.cmdlines.update({int(pid): comm for pid, comm in _CMDLINE_RE.findall(text) if comm})
 
 
 def _skip_sized(cur: _Cursor, width: int, what: str) -> None:
@@ -388,6 +396,7 @@ class Chunk:
     data: bytes | memoryview
     missing_bytes: int = 0  # bytes of pages the file should hold here but does not
     problem: str | None = None
+    file_bytes: int = 0     # bytes of the file this chunk was read from (progress)
 
 
 def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_bytes: int):
@@ -405,7 +414,7 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         pos = cpu.offset
         while pos < cpu.offset + avail:
             n = min(chunk_bytes, cpu.offset + avail - pos)
-            yield Chunk(data[pos: pos + n])
+            yield Chunk(data[pos: pos + n], file_bytes=n)
             pos += n
         if avail < cpu.size:
             missing = cpu.size - avail
@@ -413,21 +422,22 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
         return
     # trace-cmd compresses a few pages per chunk: join them into runs of about chunk_bytes
     run: list[bytes] = []
-    held = 0
+    held = read = 0
     for chunk in _compressed_chunks(data, dat, cpu):
+        read += chunk.file_bytes
         if chunk.problem:
             if run:
-                yield Chunk(b"".join(run))
-                run, held = [], 0
+                yield Chunk(b"".join(run), file_bytes=read)
+                run, held, read = [], 0, 0
             yield chunk
             continue
         run.append(bytes(chunk.data))
         held += len(chunk.data)
         if held >= chunk_bytes:
-            yield Chunk(b"".join(run))
-            run, held = [], 0
+            yield Chunk(b"".join(run), file_bytes=read)
+            run, held, read = [], 0, 0
     if run:
-        yield Chunk(b"".join(run))
+        yield Chunk(b"".join(run), file_bytes=read)
 
 
 def _compressed_chunks(data, dat: TraceDat, cpu: CpuData):
@@ -452,6 +462,6 @@ def _compressed_chunks(data, dat: TraceDat, cpu: CpuData):
         blob = data[cur.pos: cur.pos + zsize]
         cur.pos += zsize
         try:
-            yield Chunk(decompress(dat.compression, blob, size, what, dctx))
+            yield Chunk(decompress(dat.compression, blob, size, what, dctx), file_bytes=8 + zsize)
         except CorruptTraceDat as exc:
             yield Chunk(b"", size, str(exc))

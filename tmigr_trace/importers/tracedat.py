@@ -141,8 +141,6 @@ def import_tracedat(src: "Source", writer: TraceWriter, meta: TraceMeta,
                 streams.finish_meta(meta, None)
                 clock = buf.clock or dat.trace_clock
         _fill_meta(meta, dat, formats, summary, damage, clock)
-        if progress is not None and len(data) > read[0]:
-            progress(len(data) - read[0])  # the rest of the file: header, formats, options
 
 
 def _read_buffer(data, dat: TraceDat, buf: BufferInfo, streams, writer: TraceWriter, sizes,

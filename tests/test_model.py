@@ -507,7 +507,11 @@ def test_model_construction_matches_lab_setup_events(name, tmp_path):
     boot = bringup_order(sorted({r["cpu"] for r in rows} - set(prepared)), sib)
     topo = Topology.from_metadata({**topo_meta, "online": boot, "order": boot})
     prof = select_profile(meta.formats, meta.observed_fields, meta.kernel_release)
-    assert prof.name == ("6.14" if meta.kernel_release.startswith("6.12.") else "7.2-capacity")
+    # The profile of each series (replay/model/profiles.py): 6.12.y as built here, the 6.18.y NUMA
+    # backport, the 6.19/7.0 balanced trees, 7.1, and the capacity field from 7.2 on.
+    series = ".".join(meta.kernel_release.split(".")[:2])
+    expected = {"6.12": "6.14", "6.18": "6.18.y-numa", "6.19": "6.19", "7.0": "6.19", "7.1": "7.1"}
+    assert prof.name == expected.get(series, "7.2-capacity")
     h = Hierarchy(topo, prof)
     for c in prepared:
         recs = h.online_cpu(c)

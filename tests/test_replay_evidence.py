@@ -29,6 +29,11 @@ LATE_73 = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-late.tar.gz"
 TEXT_CASES = [
     LATE_73,
     FIXTURES / "lab" / "lab-6.12.43+deb12-32cpu-2node-smt2-late-nodes.tar.gz",
+    # One late capture per series from 6.18 to 7.1 (fixtures/lab/provenance.json).
+    FIXTURES / "lab" / "lab-6.18.15+deb13-16cpu-2node-smt2-late.tar.gz",
+    FIXTURES / "lab" / "lab-6.19.14+deb13-16cpu-2node-smt2-late.tar.gz",
+    FIXTURES / "lab" / "lab-7.0.13+deb13-16cpu-2node-smt2-late.tar.gz",
+    FIXTURES / "lab" / "lab-7.1.13+deb13-16cpu-2node-smt2-late.tar.gz",
     FIXTURES / "lab" / "lab-7.2.13+deb14-16cpu-2node-smt2-late.tar.gz",
     FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-boot.tar.gz",
     FIXTURES / "regress" / "lab-7.3.4-16cpu-late-run8.tar.gz",

@@ -46,6 +46,10 @@ FIXTURES = (
     Fixture("late", "7.3", maxcpus=2, note="maxcpus=2, the other 14 CPUs onlined after tracing started: setup events"),
     Fixture("boot", "7.3", note="all CPUs online at boot: no setup events, runtime only"),
     Fixture("late", "7.2", maxcpus=2, optional=True, note="maxcpus=2, late onlining"),
+    # One late capture per series between 6.18 and 7.1 (their text traces are in
+    # fixtures/outside-class/corpus): tarball and text of the same window, replayed both ways.
+    *(Fixture("late", spec, maxcpus=2, optional=True, note="maxcpus=2, late onlining")
+      for spec in ("6.18.15", "6.19.14", "7.0.13", "7.1.13")),
     Fixture("hotplug", "7.3", scenario="migrator-hotplug", duration=4.0,
             note="offline/online of the busy migrator of each node's first group"),
     # Bigger trees (3 levels: 16 CPUs per node), the late CPUs onlined round-robin over the nodes

@@ -1837,6 +1837,21 @@ class Engine:
                 gsaved = (g.active, g.migrator)
                 g.active = ga
                 g.migrator = TMIGR_NONE if ga == 0 else (g.migrator if g.migrator != TMIGR_NONE else LOWEST_BIT[ga])
+            elif ga < 0 and g.migrator != TMIGR_NONE:
+                # Not traced (v6.11+ print no group_active): the state is read when the lock is
+                # taken, the tracepoint comes at its end. Another CPU's activation that gave the
+                # idle root a migrator, traced after this CPU's previous row, may have come after
+                # that read; then the root's first event went to this CPU's wakeup, which its
+                # tmigr_cpu_idle shows (not KTIME_MAX).
+                lg = self.last_ev.get(g)
+                p = int(self._prv_a[i])
+                j = self._nxt[i]
+                if lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[3] == TMIGR_NONE and \
+                        p >= 0 and lg[1] >= self._ts[p] and j < self._n and self._codes[j] == E_CPU_IDLE and \
+                        self._rows.wakeup[j] != KTIME_MAX:
+                    gsaved = (g.active, g.migrator)
+                    g.active, g.migrator = lg[2], lg[3]
+                    self.res.reordered += 1
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):

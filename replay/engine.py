@@ -215,7 +215,7 @@ class _Ctx:
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
-                 "nexp_known", "first_known")
+                 "nexp_known", "first_known", "nexp_upd")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -247,6 +247,7 @@ class _Ctx:
         self.entry_prev = KTIME_MAX               # remote walk: entry_nexp of the lookup before
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
+        self.nexp_upd = False                     # deactivation: ... by its level-0 update
         # deactivation reaching an idle root: the first event of the root's queue among the events
         # whose value the trace proves, when the walk looked the root up (KTIME_MAX: none)
         self.first_known = KTIME_MAX
@@ -1315,6 +1316,7 @@ class Engine:
             nxt = self._nxt
             n = self._n
             j = nxt[i]
+            u0 = -1                     # the walk's level-0 update: it traces the CPU's nextexp
             while j < n:
                 cj = codes[j]
                 if cj == E_CPU_IDLE or cj == E_OFFLINE:
@@ -1322,12 +1324,16 @@ class Engine:
                 if cj == E_CPU_ACTIVE or cj == E_HR or cj == E_NEW_TIMER:
                     j = n
                     break
+                if cj == E_UPDATE and u0 < 0 and c.child[j] == 0 and c.group_lvl[j] == 0:
+                    u0 = j
                 j = nxt[j]
             nextexp = KTIME_MAX
             ctx.decidable = cpu in self.cpu_known
+            ctx.nexp_upd = False
             if j < n:
                 if codes[j] == E_CPU_IDLE:
-                    nextexp = c.nextevt[j]
+                    nextexp = c.nextevt[u0] if u0 >= 0 else c.nextevt[j]
+                    ctx.nexp_upd = u0 >= 0
             else:
                 ctx.decidable = False
             if nextexp != KTIME_MAX:
@@ -1462,7 +1468,12 @@ class Engine:
         else:
             self._undec(K_WALK, R_CPU)
         if walk.nextexp != nextevt:
-            # Lookahead failed (buffer edge): take the traced value.
+            if ctx.nexp_upd:
+                # __tmigr_cpu_deactivate() walks with the nextexp tmigr_cpu_idle then prints: the
+                # walk's level-0 tmigr_update_events traced it.
+                self._check("expiry", False, i, f"CPU{cpu}'s next event at tmigr_cpu_idle is not the one "
+                            "its walk's level-0 update queued", walk.nextexp, nextevt, cpu=cpu)
+            # else the lookahead failed (buffer edge): take the traced value.
             walk.nextexp = nextevt
         anc = self.anc[cpu]
         exp_w = walk.firstexp
@@ -1852,6 +1863,17 @@ class Engine:
                     gsaved = (g.active, g.migrator)
                     g.active, g.migrator = lg[2], lg[3]
                     self.res.reordered += 1
+            elif ga < 0 and g.migrator == TMIGR_NONE:
+                # The mirror: another CPU's activation of the idle root traced after this row
+                # (its cmpxchg is lock-free, its tracepoint after it) may have come before the
+                # read; then no wakeup was armed, which this CPU's tmigr_cpu_idle shows (KTIME_MAX).
+                j = self._nxt[i]
+                act = self._activation_of_root_after(i, cpu, g) if j < self._n and \
+                    self._codes[j] == E_CPU_IDLE and self._rows.wakeup[j] == KTIME_MAX else None
+                if act is not None:
+                    gsaved = (g.active, g.migrator)
+                    g.active, g.migrator = act
+                    self.res.reordered += 1
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
@@ -1867,6 +1889,29 @@ class Engine:
             ctx.first_known = self._known_first(g)
         if out:
             ctx.exp_upd.extend(out)
+
+    def _activation_of_root_after(self, i: int, cpu: int, g: TmigrGroup) -> tuple[int, int] | None:
+        """The state another CPU's activation left in the root `g` if it is traced after row i
+        (this CPU's update of g) but that CPU's tmigr_cpu_active came no later than row i: its
+        cmpxchg on g may precede the update's read. None if there is no such activation."""
+        c = self._rows
+        codes = self._codes
+        ts_i = self._ts[i]
+        for k in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
+            if self._ts[k] > ts_i + self.tie_ns:
+                break
+            if codes[k] != E_SET_ACTIVE or c.cpu[k] == cpu:
+                continue
+            if self._group(c.group[k], c.lvl[k], c.cpu[k]) is not g:
+                continue
+            # its walk began (tmigr_cpu_active) no later than row i
+            q = int(self._prv_a[k])
+            while q >= 0 and codes[q] == E_SET_ACTIVE:
+                q = int(self._prv_a[q])
+            if q >= 0 and q < i and codes[q] == E_CPU_ACTIVE:
+                return c.active[k], c.migrator[k]
+            return None
+        return None
 
     def _lookup_pending(self, g: TmigrGroup) -> bool:
         """Another CPU's remote lookup of g may lie on either side of an update of g

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .engine import E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR, active_up_pure, inactive_up_pure
+from .model.structs import TMIGR_NONE
 
 # Nodes the search of one stamp may visit: a stamp with more orders than that keeps its printed
 # order (measured: the blocks that need a new order take under 100).
@@ -84,24 +85,40 @@ class TieOrder:
 
     def _broken(self, buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray) -> list[int]:
         """Rows (positions) of state events that do not follow from their group's previous state
-        in the printed order, and the rows of those previous states."""
-        act, mig, cm, code = buf["active"], buf["migrator"], buf["childmask"], buf["code"]
-        prev: dict[int, int] = {}
-        out: list[int] = []
+        in the printed order, and the rows of those previous states (numpy, per group)."""
+        act, mig, cm, code = buf["active"][srows], buf["migrator"][srows], buf["childmask"][srows], buf["code"][srows]
+        known = grp != UNKNOWN_PTR
+        order = np.argsort(grp, kind="stable")           # each group's rows in printed order
+        g_sorted = grp[order]
+        first = np.r_[True, g_sorted[1:] != g_sorted[:-1]]
+        prev_pos = np.empty(srows.size, dtype=np.int64)  # index into srows of the previous state
+        prev_pos[order] = np.r_[-1, order[:-1]]
+        prev_pos[order[first]] = -1
+        pa = np.where(prev_pos >= 0, act[np.maximum(prev_pos, 0)], -1)
+        pm = np.where(prev_pos >= 0, mig[np.maximum(prev_pos, 0)], -1)
         last = self.last_state
-        for r, g in zip(srows.tolist(), grp.tolist()):
-            if g == UNKNOWN_PTR:
-                continue
-            p = prev.get(g)
-            before = (int(act[p]), int(mig[p])) if p is not None else last.get(g)
-            prev[g] = r
-            if before is None:
-                continue
-            if (int(act[r]), int(mig[r])) not in state_after(int(code[r]), before[0], before[1], int(cm[r])):
-                out.append(r)
-                if p is not None:
-                    out.append(p)
-        return sorted(set(out))
+        for k in np.flatnonzero(prev_pos < 0).tolist():  # a group's first row here: the state before
+            st = last.get(int(grp[k]))
+            if st is not None:
+                pa[k], pm[k] = st
+        have = known & (pa >= 0)
+        # tmigr_active_up: the child's bit set, migrator the child if there was none
+        a_act = pa | cm
+        m_act = np.where(pm == TMIGR_NONE, cm, pm)
+        # tmigr_inactive_up, child read idle: bit cleared, a migrator that was the child handed on
+        a_clr = pa & ~cm
+        low = a_clr & -a_clr
+        m_clr = np.where(pm == cm, np.where(a_clr == 0, TMIGR_NONE, low), pm)
+        is_act = code == E_SET_ACTIVE
+        ok = np.where(is_act, (act == a_act) & (mig == m_act),
+                      ((act == a_clr) & (mig == m_clr)) | ((act == pa) & (mig == pm)))
+        bad = np.flatnonzero(have & ~ok)
+        if bad.size == 0:
+            return []
+        out = set(srows[bad].tolist())
+        pp = prev_pos[bad]
+        out.update(srows[pp[pp >= 0]].tolist())
+        return sorted(out)
 
     def _search(self, buf: dict[str, np.ndarray], start: int, end: int) -> np.ndarray | None:
         """Depth-first search of the orders of rows [start, end) that keep each CPU's order, for

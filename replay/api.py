@@ -309,14 +309,44 @@ class _Prepass:
     phase: int
     clock: ClockOffset
     clock_conflict: str | None
+    stream_ends: dict[int, int]
 
+
+# A CPU's last row in the middle of a walk (its next tracepoints come microseconds later, with
+# interrupts off): its stream was cut there if the others go on for longer than this.
+CUT_AFTER_NS = 1_000_000
+IN_WALK = frozenset(("tmigr_group_set_cpu_inactive", "tmigr_update_events", "tmigr_handle_remote",
+                     "tmigr_handle_remote_cpu", "tmigr_cpu_new_timer", "tmigr_cpu_active"))
+
+
+def stream_ends(batches: Iterable[pa.RecordBatch]) -> dict[int, int]:
+    """CPUs whose stream ends inside a walk while the trace goes on (a per-CPU buffer read
+    earlier than the others, e.g. `trace-cmd extract` while tracing): CPU -> row index of its last
+    row. From there its steps are not in the trace."""
+    last: dict[int, tuple[int, int, str]] = {}
+    end_ts = 0
+    base = 0
+    for b in batches:
+        cpu = b.column("cpu").to_numpy(zero_copy_only=False)
+        ts = b.column("ts").to_numpy(zero_copy_only=False)
+        ev = b.column("event")
+        n = len(cpu)
+        if n:
+            end_ts = max(end_ts, int(ts.max()))
+            uniq, rev = np.unique(cpu[::-1], return_index=True)
+            for c, r in zip(uniq.tolist(), rev.tolist()):
+                k = n - 1 - r
+                last[int(c)] = (base + k, int(ts[k]), str(ev[k]))
+        base += n
+    return {c: row for c, (row, t, name) in last.items() if name in IN_WALK and end_ts - t > CUT_AFTER_NS}
 
 def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))
     tick, phase = infer_tick(trace)
     clk, conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
                                  getattr(trace.meta, "clock", None))
-    return _Prepass(tree, tick, phase, clk, conflict)
+    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]))
+    return _Prepass(tree, tick, phase, clk, conflict, ends)
 
 
 def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_us: float, batch_rows: int,
@@ -383,7 +413,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
-                 seq_marks_loss=_seq_marks_loss(meta, topo))
+                 seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends)
     # One stamp's rows of several CPUs in the order the state chains prove (only with group
     # pointers: without them the groups of the chains are not known).
     ties = TieOrder() if ident.mode == "pointers" else None
@@ -419,6 +449,11 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
             gc.enable()
     res.events = events
     res.tmigr_events = tmigr_events
+    if pre.stream_ends:
+        res.notes.append("the streams of CPUs " + ", ".join(map(str, sorted(pre.stream_ends))) + " end inside a "
+                         "walk while the others go on (a per-CPU buffer read earlier, e.g. `trace-cmd extract` "
+                         "while tracing): from there their steps are not in the trace, and the checks that "
+                         "depend on them are not decidable")
     if ties is not None and ties.reordered_stamps:
         res.notes.append(f"{ties.reordered_stamps} stamps shared by several CPUs replayed in the order "
                          "their groups' state chains prove (not the printed CPU order)")

@@ -211,6 +211,32 @@ def test_capture_directory_with_a_fifo_is_refused(tmp_path: Path):
     assert_clean_failure(proc, mentions="is not a regular file")
 
 
+def test_corrupt_page_names_its_cpu_in_info_and_the_replay_resyncs_it(tmp_path: Path):
+    """The one damage counter, for a capture as for a trace.dat: CPU 1's first page with a commit
+    length beyond the page (hand-made damage: bit 14 of the commit word) is counted as a corrupt
+    page of CPU 1; `info` shows it (text and JSON) and the replay resynchronises CPU 1 as it does
+    after lost events (its first row's seq is 1: no earlier row shows the gap)."""
+    import jsonschema
+
+    from tmigr_trace.jsonout import load_schema
+
+    top = _extract(tmp_path, CAPTURE)
+    raw = top / "per_cpu" / "cpu1" / "raw"
+    b = bytearray(raw.read_bytes())
+    b[8 + 1] ^= 0x40
+    raw.write_bytes(bytes(b))
+    out = tmp_path / "o.parquet"
+    proc = cli("import", tmp_path / "capdir", "-o", out)
+    assert proc.returncode == 0 and "DAMAGED: corrupt_pages 1 (CPU 1)" in proc.stderr, proc.stderr
+    info = json.loads(cli("info", out, "--json").stdout)
+    jsonschema.validate(info, load_schema("info"), cls=jsonschema.Draft202012Validator)
+    assert (info["damaged"], info["damaged_cpus"]) == ({"corrupt_pages": 1}, [1])
+    assert "DAMAGED" in cli("info", out).stdout
+    res = json.loads(cli("replay", out, "--json").stdout)
+    assert res["lost_event_cpus"] == [1] and res["resyncs"]["lost_events"] == 1
+    assert res["diverged"] == 0
+
+
 def _tar_bytes(tarball: Path) -> bytes:
     return gzip.decompress(tarball.read_bytes())
 

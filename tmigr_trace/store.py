@@ -257,8 +257,9 @@ def _meta_type_problem(meta: TraceMeta) -> str | None:
         if not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 62
                    for k, v in d.items()):
             return f"{name} holds a value that is not a count"
-    if not all(isinstance(c, int) and 0 <= c < (1 << 31) for c in meta.lost_unknown_cpus):
-        return "lost_unknown_cpus holds a value that is not a CPU"
+    for name in ("lost_unknown_cpus", "damaged_cpus"):
+        if not all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c < (1 << 31) for c in getattr(meta, name)):
+            return f"{name} holds a value that is not a CPU"
     if not all(isinstance(v, str) for v in meta.formats.values()):
         return "formats holds a value that is not text"
     if not all(isinstance(v, list) and all(isinstance(k, str) for k in v) for v in meta.observed_fields.values()):

@@ -339,6 +339,42 @@ def test_metadata_digest_reports_a_changed_value(tmp_path: Path):
         f"tmigr-trace: warning: {bad}: the tmigr_trace metadata differs from the digest written with it (edited or damaged since)"]
 
 
+def test_damaged_dictionary_page_header_is_refused_not_read_as_other_values(tmp_path: Path):
+    """The page checksums do not cover the page headers: a flipped bit in the value count of the
+    `comm` dictionary page read as an empty dictionary, and the column as other values with no
+    error (found by benchmarks/fuzz.py). Every bit of that header flipped in turn (hand-made
+    damage): each copy is refused with one line, or reads back as the undamaged file."""
+    from tmigr_trace.errors import TmigrError
+    from tmigr_trace.info import summarize
+
+    src = tmp_path / "head.txt"
+    src.write_bytes(b"".join(host_text().splitlines(keepends=True)[:400]))
+    good = _import(tmp_path, src)
+    ref = tmigr_trace.load(good).table
+    chunk = pq.ParquetFile(good).metadata.row_group(0).column(ref.schema.get_field_index("comm"))
+    assert chunk.has_dictionary_page
+    start = chunk.dictionary_page_offset
+    outcomes = {"refused": 0, "same": 0, "shorter dictionary refused": 0}
+    for at in range(start, start + 24):  # the Thrift PageHeader and DictionaryPageHeader
+        for bit in range(8):
+            data = bytearray(good.read_bytes())
+            data[at] ^= 1 << bit
+            bad = tmp_path / "bad.parquet"
+            bad.write_bytes(bytes(data))
+            try:
+                trace = tmigr_trace.load(bad)
+                summarize(trace)
+                table = trace.table
+            except TmigrError as exc:
+                assert "\n" not in str(exc)
+                outcomes["refused"] += 1
+                outcomes["shorter dictionary refused"] += "Dictionary indices invalid" in str(exc)
+                continue
+            assert table.equals(ref), f"byte {at - start} of the dictionary page, bit {bit}: other values"
+            outcomes["same"] += 1
+    assert outcomes["shorter dictionary refused"] > 0, outcomes
+
+
 def test_damaged_data_page_is_one_line(tmp_path: Path):
     """OSError: ZSTD decompression failed, and silently wrong values: pages carry checksums now."""
     good = _import(tmp_path, HOST_618 / "trace.txt.gz")

@@ -1,10 +1,10 @@
 """The long fuzz run over every input path (tests/fuzz_inputs.py: seeds, damage, oracle).
 
-    python benchmarks/fuzz.py                    # >= 10,000 cases over all formats (10 seeds x 20 rounds x 50)
+    python benchmarks/fuzz.py                    # >= 10,000 cases over all formats (12 seeds x 17 rounds x 50 = 10,200)
     python benchmarks/fuzz.py --cases 1000 --seed 7 --timeout 10 --json out.json
 
 Cases are split evenly over the seeds (text, trace-cmd report, .gz/.xz/.zst, capture tarball
-plain and gzip'd, trace.dat, Parquet). Prints one line per seed with the outcomes (imported, refused,
+plain and gzip'd, trace.dat, Perfetto in both generic-event encodings, Parquet). Prints one line per seed with the outcomes (imported, refused,
 traceback, hang, silent) and, for every failure, what was done and the message. Exit 1 when any
 case failed (a traceback, a hang over --timeout seconds, or a silent partial import).
 """

@@ -83,8 +83,8 @@ def _report(results, failures, args, t0, final: bool, quiet: bool = False) -> co
     if not quiet:
         if final:
             for name, counts in results.items():
-                print(f"{name:18} {sum(counts.values()):6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        print(f"{'all' if final else 'so far':18} {n:6d} cases in {time.monotonic() - t0:.0f} s: "
+                print(f"{name:22} {sum(counts.values()):6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(f"{'all' if final else 'so far':22} {n:6d} cases in {time.monotonic() - t0:.0f} s: "
               + ", ".join(f"{k} {v}" for k, v in sorted(agg.items())), flush=True)
         if final:
             for f in failures[:50]:

@@ -1,10 +1,10 @@
 """The long fuzz run over every input path (tests/fuzz_inputs.py: seeds, damage, oracle).
 
-    python benchmarks/fuzz.py                    # >= 10,000 cases over all formats (9 seeds x 23 rounds x 50; 20-25 min on one shared core)
+    python benchmarks/fuzz.py                    # >= 10,000 cases over all formats (12 seeds x 17 rounds x 50 = 10,200)
     python benchmarks/fuzz.py --cases 1000 --seed 7 --timeout 10 --json out.json
 
 Cases are split evenly over the seeds (text, trace-cmd report, .gz/.xz/.zst, capture tarball
-plain and gzip'd, Parquet). Prints one line per seed with the outcomes (imported, refused,
+plain and gzip'd, trace.dat, Perfetto in both generic-event encodings, Parquet). Prints one line per seed with the outcomes (imported, refused,
 traceback, hang, silent) and, for every failure, what was done and the message. Exit 1 when any
 case failed (a traceback, a hang over --timeout seconds, or a silent partial import).
 """
@@ -83,8 +83,8 @@ def _report(results, failures, args, t0, final: bool, quiet: bool = False) -> co
     if not quiet:
         if final:
             for name, counts in results.items():
-                print(f"{name:18} {sum(counts.values()):6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        print(f"{'all' if final else 'so far':18} {n:6d} cases in {time.monotonic() - t0:.0f} s: "
+                print(f"{name:22} {sum(counts.values()):6d} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(f"{'all' if final else 'so far':22} {n:6d} cases in {time.monotonic() - t0:.0f} s: "
               + ", ".join(f"{k} {v}" for k, v in sorted(agg.items())), flush=True)
         if final:
             for f in failures[:50]:

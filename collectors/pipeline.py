@@ -203,7 +203,8 @@ class PageStreams:
                     meta.lost_events[str(cpu)] = n
         for k, v in unknown.items():
             meta.unknown_events[k] = meta.unknown_events.get(k, 0) + v
-        meta.add_damaged("corrupt_pages", sum(st.bad_pages for st in self.stats.values()))
+        for cpu, st in sorted(self.stats.items()):
+            meta.add_damaged("corrupt_pages", st.bad_pages, int(cpu))
         meta.extra.setdefault("pages", {})
         for cpu, st in sorted(self.stats.items()):
             meta.extra["pages"][str(cpu)] = {"pages": st.pages, "events": st.events, "missed_pages": st.missed_pages,

@@ -374,9 +374,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                        divergences=DivergenceLog(divergences_in_memory))
     res.hierarchy = {"levels": h.levels, "groups": len(h.groups), "cpus": len(h.cpus),
                      "tick_ns": tick, **ident.summary()}
-    lost = sorted(int(c) for c, n in (meta.lost_events or {}).items() if n) + \
-        sorted(int(c) for c in (meta.lost_unknown_cpus or []))
-    res.lost_event_cpus = sorted(set(lost))
+    res.lost_event_cpus = meta.loss_cpus  # counted, uncounted and damage losses alike
     k = res.by_kind["setup"]
     res.evidence = {**ev.summary(), "clock": clk.summary()}
     if clk_conflict:

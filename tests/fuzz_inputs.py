@@ -35,6 +35,10 @@ from tmigr_trace.errors import TmigrError
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 TEXT_LINES = 400  # seed size: enough for every event type, small enough for thousands of cases
+TRACEDAT = FIXTURES / "tracedat" / "host-6.18.v7-zstd.dat"  # 234 KB, 20,705 events (fixtures/tracedat/README.md)
+# 3,786 events each (fixtures/perfetto/README.md): GenericFtraceEvent, and the v50+ denser encoding
+PERFETTO = {"generic.perfetto-trace": FIXTURES / "perfetto" / "lab-7.3.4+deb13-16cpu-2node-smt2-late.generic.perfetto-trace.gz",
+            "denser.perfetto-trace": FIXTURES / "perfetto" / "lab-7.3.4+deb13-16cpu-2node-smt2-late.denser.perfetto-trace"}
 
 
 def _text_seed(name: str) -> bytes:
@@ -56,7 +60,7 @@ def _parquet_seed() -> bytes:
 @dataclass
 class Seed:
     name: str
-    kind: str  # text | gz | xz | zst | tar | targz | parquet
+    kind: str  # text | gz | xz | zst | tar | targz | tracedat | perfetto | parquet
     data: bytes
     plain: bytes | None = None  # the text of a text/compressed seed (the oracle's reference)
     events: int = 0  # events of the undamaged capture (the oracle's reference for tarballs)
@@ -64,7 +68,9 @@ class Seed:
 
 def seeds() -> list[Seed]:
     """Real inputs, one per format: text (irq-info, no irq-info, trace-cmd report), its .gz/.xz/.zst,
-    a capture tarball (plain and gzip'd) and a Parquet file made by the importer."""
+    a capture tarball (plain and gzip'd), a trace-cmd trace.dat (v7, zstd: the native reader and
+    its page checks), Perfetto traces in both generic-event encodings and a Parquet file made by
+    the importer."""
     text = _text_seed("trace.txt.gz")
     out = [Seed("trace.txt", "text", text, text),
            Seed("trace-noirq.txt", "text", _text_seed("trace-noirq.txt.gz"), _text_seed("trace-noirq.txt.gz")),
@@ -76,7 +82,11 @@ def seeds() -> list[Seed]:
     n = _events(cap)
     out += [Seed("capture.tar", "tar", gzip.decompress(cap.read_bytes()), events=n),
             Seed("capture.tar.gz", "targz", cap.read_bytes(), events=n),
-            Seed("trace.parquet", "parquet", _parquet_seed())]
+            Seed("trace.dat", "tracedat", TRACEDAT.read_bytes(), events=_events(TRACEDAT))]
+    for name, path in PERFETTO.items():  # uncompressed: the damage reaches the protobuf decoding
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        out.append(Seed(name, "perfetto", data, events=_events(path)))
+    out.append(Seed("trace.parquet", "parquet", _parquet_seed()))
     return out
 
 

@@ -122,7 +122,15 @@ def test_capture_has_real_tmigr_content(live_capture):
     assert t.meta.extra["capture"]["stop"].startswith("workload exited")
     # the mono clock is CLOCK_MONOTONIC: the capture happened within the last minutes
     assert 0 < time.clock_gettime_ns(time.CLOCK_MONOTONIC) - df.ts.iloc[-1] < 300e9
-    assert t.meta.lost_total == 0
+    # A loaded box drops events (how many is measured by benchmarks/capture_loss.py, not asserted):
+    # what is asserted is that each loss is counted and visible where it happened. A CPU whose
+    # buffer stats count lost events has pages flagged RB_MISSED_EVENTS and gaps in its seq (where
+    # the replay resyncs); a CPU without has neither.
+    pages = t.meta.extra["pages"]
+    for cpu, g in df.groupby("cpu"):
+        gaps = int((g.seq.diff().dropna() > 1).sum()) + int(g.seq.iloc[0] > 0)
+        lost = t.meta.lost_events.get(str(cpu), 0)
+        assert (lost > 0) == (pages[str(cpu)]["missed_pages"] > 0) == (gaps > 0), (cpu, lost, pages[str(cpu)], gaps)
     # the live path names the rows (saved_cmdlines merged while streaming)
     assert df.comm.notna().mean() > 0.9
 

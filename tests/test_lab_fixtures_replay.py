@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ def test_big_fixture_replays_without_divergence(key, auto):
 
 
 def test_cli_json_agrees_with_library(parquet, auto):
-    r = subprocess.run(["tmigr-trace", "replay", str(parquet("64")), "--json", "-q"], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "tmigr_trace", "replay", str(parquet("64")), "--json", "-q"], capture_output=True, text=True)
     assert r.returncode in (0, 1), r.stderr
     j = json.loads(r.stdout)
     res = auto("64")

@@ -7,6 +7,7 @@ import glob
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -476,7 +477,7 @@ SETUP_EVENTS = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_
 def _lab_parquet(name: str, tmp: Path) -> Path:
     import subprocess
     out = tmp / f"{name}.parquet"
-    subprocess.run(["tmigr-trace", "import", str(LAB_DIR / f"{name}.tar.gz"), "-o", str(out), "--force"],
+    subprocess.run([sys.executable, "-m", "tmigr_trace", "import", str(LAB_DIR / f"{name}.tar.gz"), "-o", str(out), "--force"],
                    check=True, capture_output=True)
     return out
 

@@ -121,3 +121,54 @@ def test_hand_written_signed_and_unknown_events(tmp_path):
     assert t.df.cpu.tolist() == [3, 3] and t.df.seq.tolist() == [0, 1]
     assert t.meta.unknown_events == {"sched_foo": 1}
     assert t.meta.clock == "boot"  # FTRACE_CLOCK_UNSPECIFIED: Perfetto's default clock
+
+
+def _flipped(tmp_path, offset: int, mask: int):
+    """The denser fixture with one byte flipped (hand-made damage, each found by benchmarks/fuzz.py)."""
+    data = bytearray(DENSER.read_bytes())
+    data[offset] ^= mask
+    src = tmp_path / "bad.perfetto-trace"
+    src.write_bytes(bytes(data))
+    return src, tmp_path / "bad.parquet"
+
+
+def test_names_that_are_not_utf8_import_escaped(tmp_path):
+    """protobuf hands a proto2 string that is not UTF-8 over as bytes: a task name (a comm may
+    hold any bytes) raised ArrowInvalid, a kernel version string a TypeError in the metadata."""
+    src, out = _flipped(tmp_path, 235, 235)  # the comm "init" of pid 1 -> b"in\x82t"
+    assert run_cli("import", src, "-o", out).returncode == 0
+    t = tmigr_trace.load(out)
+    assert t.num_events == 3786 and "in\\x82t" in set(t.table.column("comm").to_pylist())
+    src, out = _flipped(tmp_path, 48, 205)  # inside utsname.version
+    assert run_cli("import", src, "-o", out, "--force").returncode == 0
+    t = tmigr_trace.load(out)
+    assert t.num_events == 3786 and "\\x" in t.meta.extra["perfetto"]["utsname"]["version"]
+
+
+def test_value_too_large_for_its_column_is_counted(tmp_path):
+    """A damaged varint made a level too large for int32 (OverflowError): the row is skipped, and
+    counted as damaged (`lvl`, CPU 0 in damaged_cpus, a seq gap there), the rest imported."""
+    src, out = _flipped(tmp_path, 33072, 40)
+    proc = run_cli("import", src, "-o", out)
+    assert proc.returncode == 0 and "DAMAGED: lvl 1 (CPU 0)" in proc.stderr, proc.stderr
+    t = tmigr_trace.load(out)
+    assert (t.num_events, t.meta.damaged, t.meta.damaged_cpus) == (3785, {"lvl": 1}, [0])
+
+
+def test_descriptor_that_does_not_build_is_refused_in_one_line(tmp_path):
+    """A damaged name in a denser-encoding event descriptor: TypeError from protobuf's pool."""
+    src, out = _flipped(tmp_path, 3997, 102)
+    proc = run_cli("import", src, "-o", out)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "descriptor of generic event 65538 does not build" in proc.stderr
+    assert not out.exists()
+
+
+def test_event_swallowed_by_a_damaged_tag_is_counted(tmp_path):
+    """A bundle's `event` tag damaged into an unknown field number: the event vanished into the
+    bundle's unknown fields with nothing counted (a silent partial import); now counted."""
+    src, out = _flipped(tmp_path, 51367, 139)
+    assert run_cli("import", src, "-o", out).returncode == 0
+    t = tmigr_trace.load(out)
+    assert t.num_events == 3785
+    assert t.meta.unknown_events == {"bundle_field771": 1, "bundle_field65549": 1}

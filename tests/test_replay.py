@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ KTIME_MAX = (1 << 63) - 1
 
 
 def _import(src: Path, out: Path, kernel: str | None = None) -> Path:
-    cmd = ["tmigr-trace", "import", str(src), "-o", str(out), "--force"]
+    cmd = [sys.executable, "-m", "tmigr_trace", "import", str(src), "-o", str(out), "--force"]
     if kernel:
         cmd += ["--kernel", kernel]
     subprocess.run(cmd, check=True, capture_output=True)
@@ -320,7 +321,7 @@ def test_lab_faults_without_their_situation_agree(fault, tmp_mod):
 # CLI
 # ------------------------------------------------------------------------------------------------
 def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(["tmigr-trace", "replay", *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "tmigr_trace", "replay", *map(str, args)], capture_output=True, text=True)
 
 
 def test_cli_json_exit_codes_and_output(host, tmp_path):

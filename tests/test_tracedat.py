@@ -25,6 +25,7 @@ from tmigr_trace.errors import TmigrError
 from tmigr_trace.importers import import_file, import_text_blocks
 from tmigr_trace.importers.tracedat import report_text_blocks
 from tmigr_trace.importers.tracedat_file import decompress, read_tracedat
+from tmigr_trace.limits import ROW_BOUNDS
 from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.store import TraceWriter
 
@@ -101,12 +102,12 @@ def test_metadata_release_clock_cpus(tmp_path: Path):
     assert [b["name"] for b in x["buffers"] if b["events"]] == [x["buffers"][-1]["name"]]
     assert x["buffers"][-1]["name"].startswith("tmigr-dat-")
     assert set(meta.formats) >= {"tmigr_cpu_idle", "tmigr_update_events", "tmigr_group_set_cpu_inactive"}
-    assert meta.damage == {} and meta.lost_events == {}
+    assert meta.damaged == {} and meta.damaged_cpus == [] and meta.lost_events == {}
     out = subprocess.run([sys.executable, "-m", "tmigr_trace", "info", str(tmp_path / "native.parquet"), "--json"],
                          capture_output=True, text=True, check=True)
     info = json.loads(out.stdout)
     assert (info["kernel"], info["clock"], info["source_format"]) == (RELEASE, "local", "tracedat")
-    assert info["damaged_pages"] == 0 and info["events"] == trace.num_events
+    assert info["damaged"] == {} and info["damaged_cpus"] == [] and info["events"] == trace.num_events
 
 
 def test_other_event_types_leave_no_sequence_gap(tmp_path: Path):
@@ -155,10 +156,10 @@ def test_damage_is_counted_or_refused_never_silent(version: str, tmp_path: Path)
             assert "\n" not in str(exc)
             outcomes.setdefault(kind, set()).add("refused")
             continue
-        if meta.damage or meta.damaged:
-            # counted by the trace.dat reader (damage) or by the shared page walk / row checks
-            # (damaged, tmigr_trace/limits.py)
-            assert meta.damaged_pages or meta.missing_bytes or meta.damaged
+        if meta.damaged:
+            # the one damage counter: pages and bytes lost name their CPU (the replay resyncs it);
+            # rows with impossible values (tmigr_trace/limits.py ROW_BOUNDS) have no trustworthy CPU
+            assert meta.damaged_cpus or set(meta.damaged) <= set(ROW_BOUNDS), meta.damaged
             kept = {tuple(r.values()) for r in _rows(trace, {"comm", "seq"})}
             # what was imported is what the intact file holds, but for values no check can see
             # (e.g. a page's start moved by a flipped low bit: at most one page of records)
@@ -196,17 +197,67 @@ def test_damaged_page_header_shows_in_info(tmp_path: Path):
     out = tmp_path / "bad.parquet"
     p = subprocess.run([sys.executable, "-m", "tmigr_trace", "import", str(bad), "-o", str(out)],
                        capture_output=True, text=True)
-    assert p.returncode == 0 and "DAMAGED: 1 pages" in p.stderr
+    assert p.returncode == 0 and "DAMAGED: " in p.stderr and "corrupt_pages 1" in p.stderr
     info = json.loads(subprocess.run([sys.executable, "-m", "tmigr_trace", "info", str(out), "--json"],
                                      capture_output=True, text=True, check=True).stdout)
-    assert info["damaged_pages"] == 1 and info["damaged_records"] > 0
-    assert info["damage"] == {str(first.cpu): {"pages": 1, "records": info["damaged_records"], "missing_bytes": 0}}
+    lost = info["damaged"]["corrupt_page_events"]
+    assert info["damaged"] == {"corrupt_pages": 1, "corrupt_page_events": lost} and lost > 0
+    assert info["damaged_cpus"] == [first.cpu]
     assert "bad commit word" in info["damage_examples"][0]
     whole = _native(src, tmp_path, "whole.parquet")[2]
-    assert info["events"] == whole - info["damaged_records"]
+    assert info["events"] == whole - lost
     text = subprocess.run([sys.executable, "-m", "tmigr_trace", "info", str(out)], capture_output=True, text=True,
                           check=True).stdout
-    assert "DAMAGED" in text
+    assert re.search(rf"^DAMAGED +corrupt_page_events {lost}, corrupt_pages 1 \(CPU {first.cpu}\)$",
+                     text, re.M), text
+
+
+def test_old_files_damage_key_reads_as_the_one_counter(tmp_path: Path):
+    """Files written before the counters were merged carry the reader's per-CPU ``damage`` key
+    beside ``damaged``: both are read into the one counter, and the replay resyncs that CPU."""
+    import pyarrow.parquet as pq
+
+    from tmigr_trace.replay.api import replay
+    from tmigr_trace.schema import METADATA_KEY
+
+    src = _plain(FILES["v6"], tmp_path)
+    raw = bytearray(src.read_bytes())
+    first = next(c for b in read_tracedat(bytes(raw)).buffers for c in b.cpus if c.size)
+    raw[first.offset + 8 + 1] ^= 0x40  # hand-made damage: CPU 0's first commit word past the page
+    (tmp_path / "bad.dat").write_bytes(bytes(raw))
+    _, meta, _ = _native(tmp_path / "bad.dat", tmp_path, "new.parquet")
+    # the same file as the reader wrote it before the merge (its JSON keys, no digest)
+    pf = pq.ParquetFile(tmp_path / "new.parquet")
+    old = json.loads(pf.metadata.metadata[METADATA_KEY])
+    lost = old["damaged"].pop("corrupt_page_events")
+    del old["damaged"]["corrupt_pages"], old["damaged_cpus"]
+    old["damage"] = {str(first.cpu): {"pages": 1, "records": lost, "missing_bytes": 0}}
+    old["damaged"]["lvl"] = 2  # and the shared counter's own kinds
+    pq.write_table(pf.read().replace_schema_metadata({METADATA_KEY: json.dumps(old).encode()}),
+                   tmp_path / "old.parquet")
+    trace = tmigr_trace.load(tmp_path / "old.parquet")
+    assert trace.meta.damaged == {"corrupt_pages": 1, "corrupt_page_events": lost, "lvl": 2}
+    assert trace.meta.damaged_cpus == [first.cpu] == meta.damaged_cpus
+    assert "damage" not in trace.meta.extra.get("_unknown_keys", {})
+    res = replay(trace)
+    assert res.lost_event_cpus == [first.cpu] and res.resyncs["lost_events"] == 1
+
+
+def test_old_damage_key_of_another_shape_is_refused(tmp_path: Path):
+    """A ``damage`` key no reader wrote (hand-made): refused as damaged metadata, in one line."""
+    import pyarrow.parquet as pq
+
+    from tmigr_trace.schema import METADATA_KEY
+
+    _native(FIX / FILES["v7-zstd"], tmp_path, "good.parquet")
+    pf = pq.ParquetFile(tmp_path / "good.parquet")
+    for i, bad in enumerate([[1, 2], {"0": {"pages": "many"}}, {"x": {"pages": 1}}, {"0": 5}]):
+        doc = json.loads(pf.metadata.metadata[METADATA_KEY])
+        doc["damage"] = bad
+        pq.write_table(pf.read().replace_schema_metadata({METADATA_KEY: json.dumps(doc).encode()}),
+                       tmp_path / f"bad{i}.parquet")
+        with pytest.raises(TmigrError, match="damaged tmigr_trace metadata"):
+            tmigr_trace.load(tmp_path / f"bad{i}.parquet")
 
 
 def test_truncated_file_imports_what_is_there(tmp_path: Path):
@@ -215,7 +266,9 @@ def test_truncated_file_imports_what_is_there(tmp_path: Path):
     cut = tmp_path / "cut.dat"
     cut.write_bytes(raw[: len(raw) - 10_000])  # into the last CPU's pages
     trace, meta, rows = _native(cut, tmp_path)
-    assert meta.missing_bytes == 10_000 and meta.damaged_pages == 1  # the page cut in two
+    last = max(c.cpu for b in read_tracedat(raw).buffers for c in b.cpus if c.size)
+    assert meta.damaged["missing_bytes"] == 10_000 and meta.damaged["corrupt_pages"] == 1  # the page cut in two
+    assert meta.damaged_cpus == [last]
     assert 0 < rows < N_EVENTS
     assert "file ends 10000 bytes before the end" in " ".join(meta.damage_examples)
 
@@ -257,7 +310,7 @@ def test_lost_events_flagged_like_trace_cmd(tmp_path: Path):
     not damage). No count is stored: the CPU is listed as losing an unknown number, seq skips one."""
     src = FIX / "host-6.18-lost.v7-zstd.dat"
     trace, meta, rows = _native(src, tmp_path)
-    assert meta.damage == {} and meta.lost_events == {}
+    assert meta.damaged == {} and meta.lost_events == {}
     assert meta.lost_unknown_cpus == [0, 1]
     assert trace.df["seq"].min() == 1
     if shutil.which("trace-cmd"):

@@ -35,15 +35,13 @@ class TraceSummary:
     groups_per_level: dict[str, int]
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
+    # what the importer skipped as damaged, by kind; the CPUs that lost events to it; where
     damaged: dict[str, int] = field(default_factory=dict)
+    damaged_cpus: list[int] = field(default_factory=list)
+    damage_examples: list[str] = field(default_factory=list)
     topology: dict = field(default_factory=dict)
     # Text imports: which dialects, what ts holds, lines skipped (importers/text_dialects.py).
     text_dialect: dict = field(default_factory=dict)
-    # binary sources: data found damaged and not imported (per CPU: pages, records, missing_bytes)
-    damage: dict[str, dict[str, int]] = field(default_factory=dict)
-    damaged_pages: int = 0
-    damaged_records: int = 0
-    damage_examples: list[str] = field(default_factory=list)
     # BCC --group-state captures: per group, its state words' seq (tmigr_trace/group_state.py)
     group_state: dict = field(default_factory=dict)
 
@@ -85,10 +83,10 @@ def summarize(trace: Trace) -> TraceSummary:
         origin=meta.origin, first_ts=first, last_ts=last,
         duration_ns=(last - first) if first is not None else 0,
         groups_per_level=groups_per_level, unknown_events=dict(meta.unknown_events),
-        malformed_lines=meta.malformed_lines, damaged=dict(meta.damaged), topology=meta.topology,
+        malformed_lines=meta.malformed_lines, damaged=dict(sorted(meta.damaged.items())),
+        damaged_cpus=list(meta.damaged_cpus), damage_examples=list(meta.damage_examples), topology=meta.topology,
         text_dialect=dict(meta.extra.get("text_dialect") or {}),
-        damage=dict(meta.damage), damaged_pages=meta.damaged_pages, damaged_records=meta.damaged_records,
-        damage_examples=list(meta.damage_examples), group_state=_group_state(trace),
+        group_state=_group_state(trace),
     )
 
 

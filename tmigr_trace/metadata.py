@@ -42,14 +42,17 @@ class TraceMeta:
     unknown_events: dict[str, int] = field(default_factory=dict)
     malformed_lines: int = 0
     malformed_examples: list[str] = field(default_factory=list)
-    # Damage found in a binary source (trace.dat: bad page headers, truncated data, impossible
-    # times), per recording CPU: {"pages": n, "records": m, "missing_bytes": b}. That data is not
-    # imported; `records` counts the records walked on the damaged pages.
-    damage: dict[str, dict[str, int]] = field(default_factory=dict)
-    damage_examples: list[str] = field(default_factory=list)
-    # What an importer skipped as damaged, by kind (tmigr_trace/limits.py): "corrupt_pages",
-    # "lines_too_long", "cpu" (rows with a CPU id no kernel has), "lvl", "tar_members", ...
+    # What an importer found damaged and skipped, by kind (the one damage counter;
+    # docs/robustness.md lists the kinds): "corrupt_pages" (ring-buffer pages that fail the checks,
+    # any binary source), "corrupt_page_events" (events of known types on them, trace.dat),
+    # "missing_bytes" (a binary source cut short), "partial_pages", "lines_too_long", "cpu"/"lvl"/...
+    # (rows with a value no kernel produces), "tar_members", ...
     damaged: dict[str, int] = field(default_factory=dict)
+    # Recording CPUs whose event stream lost events to that damage (how many: unknown or an
+    # estimate): the replay resynchronises them as it does the CPUs of `lost_unknown_cpus`.
+    damaged_cpus: list[int] = field(default_factory=list)
+    # The first damaged places found, in words ("CPU 3 page 12: bad commit word").
+    damage_examples: list[str] = field(default_factory=list)
     # Free-form provenance (lab: kernel package, QEMU command line, scenario, ...).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -58,24 +61,22 @@ class TraceMeta:
         return sum(self.lost_events.values())
 
     @property
-    def damaged_pages(self) -> int:
-        return sum(d.get("pages", 0) for d in self.damage.values())
-
-    @property
-    def damaged_records(self) -> int:
-        return sum(d.get("records", 0) for d in self.damage.values())
-
-    @property
-    def missing_bytes(self) -> int:
-        return sum(d.get("missing_bytes", 0) for d in self.damage.values())
+    def loss_cpus(self) -> list[int]:
+        """CPUs known to have lost events: counted, uncounted or to damage (the replay's resyncs)."""
+        return sorted({int(c) for c, n in self.lost_events.items() if n}
+                      | set(self.lost_unknown_cpus) | set(self.damaged_cpus))
 
     def add_lost(self, cpu: int, count: int) -> None:
         key = str(cpu)
         self.lost_events[key] = self.lost_events.get(key, 0) + count
 
-    def add_damaged(self, kind: str, count: int = 1) -> None:
+    def add_damaged(self, kind: str, count: int = 1, cpu: int | None = None) -> None:
+        """Count ``count`` units of ``kind`` skipped as damaged; ``cpu``: the recording CPU whose
+        events were lost with them, when known."""
         if count:
             self.damaged[kind] = self.damaged.get(kind, 0) + count
+            if cpu is not None and cpu not in self.damaged_cpus:
+                self.damaged_cpus = sorted([*self.damaged_cpus, cpu])
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -83,9 +84,36 @@ class TraceMeta:
     @classmethod
     def from_json(cls, text: str | bytes) -> "TraceMeta":
         raw = json.loads(text)
+        if isinstance(raw, dict) and "damage" in raw:
+            _merge_legacy_damage(raw)
         known = {f.name for f in fields(cls)}
         meta = cls(**{k: v for k, v in raw.items() if k in known})
         for k, v in raw.items():
             if k not in known:
                 meta.extra.setdefault("_unknown_keys", {})[k] = v
         return meta
+
+
+# The trace.dat reader's own per-CPU key of files written before the counters were merged
+# (tmigr-trace 0.x: "damage": {cpu: {"pages", "records", "missing_bytes"}}) and its kinds now.
+_LEGACY_DAMAGE_KINDS = {"pages": "corrupt_pages", "records": "corrupt_page_events", "missing_bytes": "missing_bytes"}
+
+
+def _merge_legacy_damage(raw: dict) -> None:
+    """Fold an old file's ``damage`` key into ``damaged`` and ``damaged_cpus`` (in place);
+    ValueError when it is not of the shape that reader wrote (damaged metadata)."""
+    legacy = raw.pop("damage")
+    damaged, cpus = raw.setdefault("damaged", {}), raw.setdefault("damaged_cpus", [])
+    if not (isinstance(legacy, dict) and isinstance(damaged, dict) and isinstance(cpus, list)):
+        raise ValueError("damage is not a mapping of CPUs")
+    for cpu, counts in legacy.items():
+        if not (str(cpu).isdigit() and isinstance(counts, dict)
+                and all(type(counts.get(k, 0)) is int and type(damaged.get(kind, 0)) is int
+                        for k, kind in _LEGACY_DAMAGE_KINDS.items())):
+            raise ValueError(f"damage of CPU {str(cpu)[:20]!r} is not a set of counts")
+        for old, kind in _LEGACY_DAMAGE_KINDS.items():
+            if counts.get(old, 0):
+                damaged[kind] = damaged.get(kind, 0) + counts[old]
+        if (counts.get("pages", 0) or counts.get("missing_bytes", 0)) and int(cpu) not in cpus:
+            cpus.append(int(cpu))
+    raw["damaged_cpus"] = sorted(cpus) if all(type(c) is int for c in cpus) else cpus

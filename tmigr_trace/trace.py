@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from .errors import TmigrError
 from .schema import COMMON_COLUMNS, EVENT_BY_NAME, EVENTS, TMIGR_NONE, event_columns_markdown
 from .limits import ROW_BOUNDS, first_out_of_range
-from .store import iter_batches, open_parquet, read_error, read_filtered
+from .store import check_dictionaries, iter_batches, open_parquet, read_error, read_filtered
 
 _COMMON_NAMES = [c.name for c in COMMON_COLUMNS]
 
@@ -124,7 +124,7 @@ class Trace:
     def available_events(self) -> list[str]:
         """The event types this trace holds (sorted)."""
         try:
-            col = self._pf.read(columns=["event"]).column("event").combine_chunks()
+            col = check_dictionaries(self._pf.read(columns=["event"]), self.path).column("event").combine_chunks()
         except (pa.ArrowException, OSError, ValueError, IndexError, OverflowError) as exc:
             raise read_error(self.path, exc) from None
         col = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
@@ -298,6 +298,8 @@ class Trace:
         return mask
 
     def _filter(self, table: pa.Table) -> pa.Table:
+        """The rows of the window, of a table just read (its dictionaries checked)."""
+        table = check_dictionaries(table, self.path)
         return table if self.window_ns is None else table.filter(self._mask(table.column("ts")))
 
     def _read(self, columns: list[str]) -> pa.Table:

@@ -46,12 +46,11 @@ def import_cmd(
         extra += f", {sum(meta.unknown_events.values())} events of other types skipped"
     if meta.lost_unknown_cpus:
         extra += f", events lost (count unknown) on CPU {','.join(map(str, meta.lost_unknown_cpus))}"
-    if meta.damage:
-        missing = f", {meta.missing_bytes} bytes missing" if meta.missing_bytes else ""
-        extra += (f"; DAMAGED: {meta.damaged_pages} pages ({meta.damaged_records} records) not imported{missing}"
-                  f" (tmigr-trace info shows where)")
     if meta.damaged:
-        extra += ", damaged input skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(meta.damaged.items()))
+        from .cmd_info import damage_line
+
+        extra += f"; DAMAGED: {damage_line(meta.damaged, meta.damaged_cpus)}" + \
+            (" (tmigr-trace info shows where)" if meta.damage_examples else "")
     diag(f"{path}: {rows} events ({meta.source_format}, pointers {meta.pointer_mode}{lost}{extra})")
 
 

@@ -13,6 +13,14 @@ def _fmt_ns(ns: int) -> str:
     return f"{ns / 1e9:.6f} s"
 
 
+def damage_line(damaged: dict[str, int], cpus: list[int]) -> str:
+    """The damage counter in words: ``corrupt_pages 2, corrupt_page_events 57 (CPU 1,3)``."""
+    from ..cpulist import format_cpulist
+
+    where = f" (CPU {format_cpulist(cpus)})" if cpus else ""
+    return ", ".join(f"{k} {v}" for k, v in sorted(damaged.items())) + where
+
+
 def info_cmd(
     trace: Path = typer.Argument(..., help="a tmigr-trace Parquet file"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object (schema tmigr_trace/schemas/info.schema.json)"),
@@ -33,12 +41,9 @@ def info_cmd(
             ("clock", s.clock or "unknown"), ("pointers", s.pointer_mode),
             ("lost events", str(s.lost_events_total) + (f"  {s.lost_events}" if s.lost_events else "")),
             ("groups/level", ", ".join(f"L{k}: {v}" for k, v in s.groups_per_level.items()) or "unknown")]
-    if s.damage:
-        missing = sum(d.get("missing_bytes", 0) for d in s.damage.values())
-        head.append(("DAMAGED", f"{s.damaged_pages} pages ({s.damaged_records} records) not imported"
-                     + (f", {missing} bytes missing" if missing else "") + f"  {s.damage}"))
-        for ex in s.damage_examples:
-            head.append(("", ex))
+    if s.damaged:
+        head.append(("DAMAGED", damage_line(s.damaged, s.damaged_cpus)))
+        head.extend(("", ex) for ex in s.damage_examples)
     if s.malformed_lines or s.unknown_events:
         head.append(("skipped", f"{s.malformed_lines} malformed lines, other events {s.unknown_events}"))
     d = s.text_dialect
@@ -50,8 +55,6 @@ def info_cmd(
     for kind, meaning in (d.get("ts_meaning") or {}).items():
         if kind != "standard":
             head.append(("ts", meaning))
-    if s.damaged:
-        head.append(("damaged", ", ".join(f"{k}: {v}" for k, v in sorted(s.damaged.items()))))
     gs = s.group_state
     if gs:
         head.append(("group state", f"state word read at offset {gs['offset']} of struct tmigr_group ({gs['source']})"))

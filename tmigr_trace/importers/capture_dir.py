@@ -206,7 +206,8 @@ def import_capture_dir(top: Path, writer: TraceWriter, meta: TraceMeta,
         if t is not None:
             writer.write(t)
         # a raw buffer is whole pages: a remainder is a page cut short (its events are lost)
-        meta.add_damaged("partial_pages", sum(1 for rest in streams.partial.values() if rest))
+        for cpu, rest in sorted(streams.partial.items()):
+            meta.add_damaged("partial_pages", 1 if rest else 0, int(cpu))
     finally:
         for f in files.values():
             f.close()

@@ -118,6 +118,19 @@ class _DynamicEvent:
     kinds: dict[str, int] = field(default_factory=dict)
 
 
+def _text(value):
+    """A proto2 ``string`` as text: protobuf hands over bytes that are not UTF-8 as ``bytes``
+    (a comm may hold any bytes; in a damaged trace any name may): escaped, never dropped."""
+    return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
+
+
+def _fits(value: int, column: str) -> bool:
+    """Whether ``value`` is in the range of the column's integer type."""
+    t = COLUMN_BY_NAME[column].type
+    lo, hi = (-(1 << (t.bit_width - 1)), 1 << (t.bit_width - 1)) if pa.types.is_signed_integer(t) else (0, 1 << t.bit_width)
+    return lo <= value < hi
+
+
 def _signed(value: int, column: str) -> int:
     """A value read as unsigned, stored in a signed column: keep the bits (-1 for NUMA_NO_NODE)."""
     t = COLUMN_BY_NAME[column].type
@@ -160,14 +173,23 @@ class PerfettoDecoder:
         fdp = descriptor_pb2.FileDescriptorProto(name=f"tmigr_generic_{d.field_id}.proto",
                                                  package=f"tmigr_generic_{d.field_id}", syntax="proto2")
         fdp.message_type.add().CopyFrom(proto)
-        fd = self._pool.Add(fdp)
-        cls = message_factory.GetMessageClass(fd.message_types_by_name[proto.name])
+        try:
+            fd = self._pool.Add(fdp)
+            cls = message_factory.GetMessageClass(fd.message_types_by_name[proto.name])
+        except (TypeError, KeyError, ValueError) as exc:  # a descriptor no writer produces: damage
+            from google.protobuf.message import DecodeError
+
+            raise DecodeError(f"the descriptor of generic event {d.field_id} does not build: "
+                              f"{str(exc).splitlines()[0][:120]}") from None
         self.dynamic[d.field_id] = _DynamicEvent(proto.name, cls)
 
     # -- rows ---------------------------------------------------------------------------------
     def _row(self, cpu: int, ts: int, pid: int | None, event: str, values: dict[str, int | str]) -> None:
         if event not in EVENT_BY_NAME:
             self.meta.unknown_events[event] = self.meta.unknown_events.get(event, 0) + 1
+            return
+        if not _fits(cpu, "cpu"):
+            self.meta.add_damaged("cpu")
             return
         self.fields_seen.setdefault(event, set()).update(values)
         seq = self.seq.get(cpu, 0)
@@ -176,9 +198,15 @@ class PerfettoDecoder:
         row = {"ts": ts, "cpu": cpu, "seq": seq, "event": event, "pid": pid}
         for key, value in values.items():
             col = column_for_key(event, key)
-            if col is None or isinstance(value, str):
+            if col is None or not isinstance(value, int):
                 continue
-            row[col] = _signed(int(value), col)
+            row[col] = _signed(value, col)
+        bad = next((c for c, v in row.items() if v is not None and c not in ("event", "seq") and not _fits(v, c)), None)
+        if bad is not None:
+            # a value no column of its type holds (a damaged varint): the row is skipped and
+            # counted, its seq left as a gap (the replay resyncs there, as after a lost event)
+            self.meta.add_damaged(bad, 1, cpu)
+            return
         for col, value in row.items():
             lst = self.cols.get(col)
             if lst is None:
@@ -208,8 +236,8 @@ class PerfettoDecoder:
             for f in g.field:
                 which = f.WhichOneof("value")
                 if which is not None:
-                    values[f.name] = getattr(f, which)
-            self._row(cpu, ts, pid, g.event_name, values)
+                    values[_text(f.name)] = _text(getattr(f, which))
+            self._row(cpu, ts, pid, _text(g.event_name), values)
             return
         if kind in _TYPED_CONTEXT:
             name, cols = _TYPED_CONTEXT[kind]
@@ -228,15 +256,26 @@ class PerfettoDecoder:
                     self.meta.unknown_events.get(f"field{uf.field_number}", 0) + 1
                 continue
             msg = dyn.message_class.FromString(uf.data)
-            self._row(cpu, ts, pid, dyn.name, {fd.name: v for fd, v in msg.ListFields()})
+            self._row(cpu, ts, pid, dyn.name, {fd.name: _text(v) for fd, v in msg.ListFields()})
+
+    def _count_unknown_fields(self, msg, where: str) -> None:
+        """Fields the installed protos do not know (a newer Perfetto's, or a damaged tag that
+        swallowed an event): counted by number in ``unknown_events``, as for an FtraceEvent."""
+        from google.protobuf import unknown_fields
+
+        for uf in unknown_fields.UnknownFieldSet(msg):
+            key = f"{where}_field{uf.field_number}"
+            self.meta.unknown_events[key] = self.meta.unknown_events.get(key, 0) + 1
 
     def packet(self, data: bytes) -> None:
         self.packets += 1
         pkt = self.pb.TracePacket.FromString(data)
         which = pkt.WhichOneof("data")
+        self._count_unknown_fields(pkt, "packet")
         if which == "ftrace_events":
             b = pkt.ftrace_events
             cpu = b.cpu
+            self._count_unknown_fields(b, "bundle")
             for d in b.generic_event_descriptors:
                 self._add_descriptor(d)
             self.clocks.add(_CLOCKS.get(b.ftrace_clock, "unknown"))
@@ -252,16 +291,16 @@ class PerfettoDecoder:
         elif which == "system_info":
             u = pkt.system_info.utsname
             if u.release:
-                self.meta.kernel_release = u.release
+                self.meta.kernel_release = _text(u.release)
                 self.meta.extra.setdefault("perfetto", {})["utsname"] = {
-                    "sysname": u.sysname, "release": u.release, "version": u.version, "machine": u.machine}
+                    k: _text(getattr(u, k)) for k in ("sysname", "release", "version", "machine")}
         elif which == "process_tree":
             for t in pkt.process_tree.threads:
                 if t.name:
-                    self.threads[t.tid] = t.name
+                    self.threads[t.tid] = _text(t.name)
             for p in pkt.process_tree.processes:
                 if p.cmdline and p.pid not in self.threads:
-                    self.threads[p.pid] = p.cmdline[0].rsplit("/", 1)[-1]
+                    self.threads[p.pid] = _text(p.cmdline[0]).rsplit("/", 1)[-1]
 
     def finish(self, writer: TraceWriter) -> None:
         """Sort everything by (ts, cpu, seq), name the tasks, write, and fill the metadata."""

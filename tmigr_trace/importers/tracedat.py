@@ -16,7 +16,7 @@ a timer callback (``function``) is its address, where the report prints a symbol
 Metadata: the kernel release (``UNAME`` option), the clock (the buffer's, else ``TRACECLOCK``),
 the CPU count, the tracepoint formats, losses per CPU from the pages' RB_MISSED flags (what the
 report prints as ``CPU:N [LOST M EVENTS]``), every buffer of the file, and the damage found
-(``TraceMeta.damage``). A file whose structure (header, formats, options) is damaged is refused;
+(``TraceMeta.damaged``: corrupt pages, the events on them, missing bytes; ``damaged_cpus``). A file whose structure (header, formats, options) is damaged is refused;
 damaged pages are skipped and counted.
 """
 
@@ -209,7 +209,9 @@ def _fill_meta(meta: TraceMeta, dat: TraceDat, formats: dict[str, str], buffers:
     meta.source_format = "tracedat"
     for cpu, d in sorted(damage.items()):
         if d.any:
-            meta.damage[str(cpu)] = {"pages": d.pages, "records": d.records, "missing_bytes": d.missing_bytes}
+            meta.add_damaged("corrupt_pages", d.pages, cpu)
+            meta.add_damaged("corrupt_page_events", d.records, cpu)
+            meta.add_damaged("missing_bytes", d.missing_bytes, cpu)
             meta.damage_examples.extend(d.examples[: max(0, 5 - len(meta.damage_examples))])
     meta.extra["tracedat"] = {
         "file_version": dat.version, "compression": dat.compression, "page_size": dat.page_size,

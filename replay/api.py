@@ -71,14 +71,7 @@ def _columns(batch: pa.RecordBatch) -> dict[str, np.ndarray]:
     """One batch as filled int64 numpy columns (pointers null -> UNKNOWN_PTR, ints null -> -1)
     plus ``code`` (event codes)."""
     cols: dict[str, np.ndarray] = {}
-    ev = batch.column("event")
-    if pa.types.is_dictionary(ev.type):
-        names = ev.dictionary.to_pylist()
-        lut = np.array([EVENT_CODE.get(n, E_OTHER) for n in names] + [E_OTHER], dtype=np.int64)
-        idx = ev.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
-        cols["code"] = lut[idx]
-    else:
-        cols["code"] = np.array([EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()], dtype=np.int64)
+    cols["code"] = _columns_code(batch.column("event"))
     for names, fill, dtype in ((PTR_COLUMNS, UNKNOWN_PTR, np.uint64), (INT_COLUMNS, -1, np.int64)):
         for name in names:
             col = node_column(batch) if name == "numa_node" else batch.column(name)
@@ -140,10 +133,12 @@ SEQ_GAP_SOURCES = ("capture", "raw", "tracedat")
 
 def _seq_marks_loss(meta: Any, topo: Any) -> tuple[int, ...] | None:
     """CPUs whose sequence numbers prove where nothing was lost: those of a binary ring-buffer
-    source, except CPUs with lost events the pages flagged without a count."""
+    source, except CPUs with lost events the pages flagged without a count or with damaged
+    pages (their events dropped without a gap)."""
     if getattr(meta, "source_format", None) not in SEQ_GAP_SOURCES:
         return None
-    uncounted = set(int(c) for c in (meta.lost_unknown_cpus or []))
+    uncounted = set(int(c) for c in (meta.lost_unknown_cpus or [])) | \
+        set(int(c) for c in (getattr(meta, "damaged_cpus", None) or []))
     return tuple(c for c in topo.possible if c not in uncounted)
 
 
@@ -312,33 +307,57 @@ class _Prepass:
     stream_ends: dict[int, int]
 
 
-# A CPU's last row in the middle of a walk (its next tracepoints come microseconds later, with
-# interrupts off): its stream was cut there if the others go on for longer than this.
+# A CPU's last walk left open: one that always ends in a tracepoint of the same CPU microseconds
+# later, with interrupts off (a deactivation in tmigr_cpu_idle, a new timer's walk in
+# tmigr_cpu_new_timer_idle, an activation in its level-0 tmigr_group_set_cpu_active). A remote
+# walk may end without one. The stream was cut there if the others go on for longer than this.
 CUT_AFTER_NS = 1_000_000
-IN_WALK = frozenset(("tmigr_group_set_cpu_inactive", "tmigr_update_events", "tmigr_handle_remote",
-                     "tmigr_handle_remote_cpu", "tmigr_cpu_new_timer", "tmigr_cpu_active"))
+OPENS = frozenset(("tmigr_group_set_cpu_inactive", "tmigr_cpu_new_timer", "tmigr_cpu_active"))
+CLOSES = frozenset(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_group_set_cpu_active",
+                    "tmigr_cpu_offline", "tmigr_cpu_unavailable", "tmigr_cpu_online", "tmigr_cpu_available",
+                    "tmigr_handle_remote", "tmigr_handle_remote_cpu"))
 
 
 def stream_ends(batches: Iterable[pa.RecordBatch]) -> dict[int, int]:
-    """CPUs whose stream ends inside a walk while the trace goes on (a per-CPU buffer read
-    earlier than the others, e.g. `trace-cmd extract` while tracing): CPU -> row index of its last
-    row. From there its steps are not in the trace."""
-    last: dict[int, tuple[int, int, str]] = {}
+    """CPUs whose stream ends inside a walk that always ends in a tracepoint of their own, while
+    the trace goes on (a per-CPU buffer read earlier than the others, e.g. `trace-cmd extract`
+    while tracing): CPU -> row index of its last row. From there its steps are not in the trace."""
+    last: dict[int, tuple[int, int]] = {}      # CPU -> (row, ts) of its last row
+    mark: dict[int, str] = {}                  # CPU -> its last opening or closing event
     end_ts = 0
     base = 0
     for b in batches:
         cpu = b.column("cpu").to_numpy(zero_copy_only=False)
         ts = b.column("ts").to_numpy(zero_copy_only=False)
-        ev = b.column("event")
         n = len(cpu)
         if n:
             end_ts = max(end_ts, int(ts.max()))
             uniq, rev = np.unique(cpu[::-1], return_index=True)
             for c, r in zip(uniq.tolist(), rev.tolist()):
                 k = n - 1 - r
-                last[int(c)] = (base + k, int(ts[k]), str(ev[k]))
+                last[int(c)] = (base + k, int(ts[k]))
+            code = _columns_code(b.column("event"))
+            marked = np.flatnonzero(np.isin(code, MARK_CODES))
+            if marked.size:
+                mc = cpu[marked]
+                uniq, rev = np.unique(mc[::-1], return_index=True)
+                for c, r in zip(uniq.tolist(), rev.tolist()):
+                    mark[int(c)] = int(code[marked[marked.size - 1 - r]])
         base += n
-    return {c: row for c, (row, t, name) in last.items() if name in IN_WALK and end_ts - t > CUT_AFTER_NS}
+    return {c: row for c, (row, t) in last.items() if mark.get(c) in OPEN_CODES and end_ts - t > CUT_AFTER_NS}
+
+
+OPEN_CODES = frozenset(EVENT_CODE[n] for n in OPENS)
+MARK_CODES = np.array(sorted({EVENT_CODE[n] for n in OPENS | CLOSES}), dtype=np.int64)
+
+
+def _columns_code(ev: pa.Array) -> np.ndarray:
+    """Event codes of an event column (dictionary-encoded or not)."""
+    if pa.types.is_dictionary(ev.type):
+        names = ev.dictionary.to_pylist()
+        lut = np.array([EVENT_CODE.get(n, E_OTHER) for n in names] + [E_OTHER], dtype=np.int64)
+        return lut[ev.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)]
+    return np.array([EVENT_CODE.get(n, E_OTHER) for n in ev.to_pylist()], dtype=np.int64)
 
 def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     tree = scan(trace.iter_batches(batch_rows, columns=SCAN_COLUMNS))

@@ -1908,6 +1908,20 @@ class Engine:
                     gsaved = (g.active, g.migrator)
                     g.active, g.migrator = act
                     self.res.reordered += 1
+        # The top level's lookup (check_toplvl) under the lock may come before the lock-free
+        # cpuevt.ignore store of an activation traced (tmigr_cpu_active) but not yet at its
+        # level-0 group: then that event still counted, which this CPU's tmigr_cpu_idle shows.
+        unignored = None
+        if i >= 0 and g.parent is None and self._codes[i] == E_UPDATE:
+            j = self._nxt[i]
+            if j < self._n and self._codes[j] == E_CPU_IDLE:
+                wj = self._rows.wakeup[j]
+                for e in g.events:
+                    if e.ignore and e.expires == wj and self._ignore_store_ahead(e, cpu, self._ts[i]):
+                        e.ignore = False
+                        unignored = e
+                        self.res.reordered += 1
+                        break
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
@@ -1919,6 +1933,8 @@ class Engine:
             child.active = saved
         if gsaved is not None:
             g.active, g.migrator = gsaved
+        if unignored is not None:
+            unignored.ignore = True       # stored right after (still queued: pruned later)
         if g.parent is None and w.firstexp != KTIME_MAX:
             ctx.first_known = self._known_first(g)
         if out:

@@ -183,6 +183,16 @@ class TieOrder:
             # cleared: the child was read inactive; kept: read active
             return (child[0] == 0) == (after == options[0])
 
+        def place(r: int, c: int) -> bool:
+            """Row r (CPU c's next) goes next; True if the rest then finds an order."""
+            heads[c] += 1
+            order.append(r)
+            if dfs():
+                return True
+            order.pop()
+            heads[c] -= 1
+            return False
+
         def dfs() -> bool:
             budget[0] -= 1
             if budget[0] < 0:
@@ -192,33 +202,18 @@ class TieOrder:
             cands = sorted((per_cpu[c][h], c) for c, h in heads.items() if h < len(per_cpu[c]))
             for r, c in cands:
                 if r not in is_state:
-                    heads[c] += 1
-                    order.append(r)
-                    if dfs():
+                    if place(r, c):
                         return True
-                    order.pop()
-                    heads[c] -= 1
-                    if budget[0] < 0:
-                        return False
-                    continue
-                g = int(grp[r])
-                if not fits(r, state[g]):
-                    continue
-                saved = state[g]
-                state[g] = (int(act[r]), int(mig[r]))
-                left[g] -= 1
-                ok = True
-                if left[g] == 0 and g in succ:
-                    ok = fits(succ[g], state[g])
-                if ok:
-                    heads[c] += 1
-                    order.append(r)
-                    if dfs():
+                elif fits(r, state[int(grp[r])]):
+                    g = int(grp[r])
+                    saved = state[g]
+                    state[g] = (int(act[r]), int(mig[r]))
+                    left[g] -= 1
+                    # a group's last step here must lead to its next state event after the stamp
+                    if (left[g] > 0 or g not in succ or fits(succ[g], state[g])) and place(r, c):
                         return True
-                    order.pop()
-                    heads[c] -= 1
-                left[g] += 1
-                state[g] = saved
+                    left[g] += 1
+                    state[g] = saved
                 if budget[0] < 0:
                     return False
             return False

@@ -236,7 +236,11 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
     fc = fw.event.astype(str).value_counts()
     bc = bd[(bd.ts >= lo) & (bd.ts < hi)].event.astype(str).value_counts()
     for ev, n in fc.items():
-        assert n - n // 50 - 3 <= bc.get(ev, 0) <= n + 3, (ev, n, bc.get(ev, 0))
+        # the context events (timer:*, cpu_idle) run in softirq and idle entry, where the kernel
+        # skips a BPF program more often (up to 3.6 % of timer_cancel measured in one CI run);
+        # the tmigr events are held to 2 %
+        slack = n // 50 if ev.startswith("tmigr_") else n // 20
+        assert n - slack - 3 <= bc.get(ev, 0) <= n + 3, (ev, n, bc.get(ev, 0))
     for cpu in sorted(fw.cpu.unique()):
         fx = fw[fw.cpu == cpu].reset_index(drop=True)
         bx = bw[bw.cpu == cpu].reset_index(drop=True)

@@ -49,3 +49,15 @@ def test_new_timer_update_is_stepped_at_its_own_row():
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked == 3448
     assert result.by_kind["wakeup"].agreed > 900 and result.by_kind["expiry"].agreed > 400
+
+
+def test_top_level_lookup_before_an_activations_ignore_store():
+    """A live ftrace capture of this box from `make test` (CI, 2026-12-06 10:11 UTC): CPU0's
+    deactivation looks the idle root up (check_toplvl) between CPU1's tmigr_cpu_active and CPU1's
+    lock-free cpuevt.ignore store, so CPU1's event (27729896000000) is still counted and becomes
+    CPU0's wakeup (rows 15329-15333). Replayed with the store at CPU1's tracepoint, the model gave
+    CPU0's own event: 4 false wakeup divergences."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-1011-ignore-store-race.parquet")
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 50_000 and result.by_kind["wakeup"].agreed > 10_000

@@ -60,7 +60,7 @@ def capture(request):
     if late:
         # A loaded box lets another CPU update the group between a cmpxchg and its handler's read
         # (docs/bcc.md, late reads): these tests take the order as exact; the kept capture has none.
-        pytest.skip(f"the live window raced: {late} state words read after a later update (box loaded)")
+        pytest.skip(f"the live window raced: {late} state words read after a later update (concurrent updates of the group)")
     return t
 
 
@@ -315,9 +315,9 @@ def test_tiny_buffer_under_a_timer_storm_counts_every_drop(tmp_path, cli, buffer
 def test_group_state_program_passes_the_verifier(fixture, perf):
     """The read through the group pointer in every era's handlers: clang compiles it and this
     kernel's verifier accepts it (bpf_probe_read_kernel of a scalar address)."""
-    from test_capture_bcc import _lab_formats
+    from test_capture_bcc import _lab_formats, loads_in_the_verifier
 
-    from tmigr_trace.collectors.bcc_capture import _stderr_captured, discover_formats
+    from tmigr_trace.collectors.bcc_capture import discover_formats
     from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
     from tmigr_trace.collectors.bcc_program import generate, group_field
     from tmigr_trace.collectors.btf_layout import group_state_layout
@@ -332,16 +332,7 @@ def test_group_state_program_passes_the_verifier(fixture, perf):
     with_group = [i for i, f in enumerate(fmts) if group_field(f) is not None]
     assert len(with_group) >= 5
     assert text.count(f"+ {off})) == 0)") == len(with_group)
-    with _stderr_captured() as errors:
-        try:
-            b = bcc.BPF(text=text.encode(), cflags=["-w"])
-        except Exception:
-            pytest.fail("\n".join(errors()[-20:]))
-    try:
-        for i in range(len(fmts)):
-            assert b.load_func(f"tp_{i}".encode(), bcc.BPF.TRACEPOINT).fd >= 0
-    finally:
-        b.cleanup()
+    loads_in_the_verifier(bcc, text, len(fmts))
 
 
 def test_btf_layout_without_btf_is_one_clear_error(tmp_path, monkeypatch):

@@ -113,20 +113,27 @@ def test_generated_struct_follows_the_format_files(fixture):
 def test_generated_program_passes_the_verifier_for_other_eras(fixture, perf):
     """Another kernel's formats: clang compiles them (the _Static_asserts hold) and this kernel's
     verifier accepts every handler (loading needs no such tracepoint; attaching would)."""
-    from tmigr_trace.collectors.bcc_capture import _stderr_captured
     from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
     from tmigr_trace.collectors.bcc_program import generate
 
     bcc = import_bcc()
     use_kernel_source()
     fmts = _lab_formats(fixture)
+    loads_in_the_verifier(bcc, generate(fmts, 64, perf=perf), len(fmts))
+
+
+def loads_in_the_verifier(bcc, text: str, handlers: int) -> None:
+    """clang compiles `text` and this kernel's verifier accepts each of its `handlers` (tp_N);
+    clang's messages are the failure."""
+    from tmigr_trace.collectors.bcc_capture import _stderr_captured
+
     with _stderr_captured() as errors:
         try:
-            b = bcc.BPF(text=generate(fmts, 64, perf=perf).encode(), cflags=["-w"])
+            b = bcc.BPF(text=text.encode(), cflags=["-w"])
         except Exception:
             pytest.fail("\n".join(errors()[-20:]))
     try:
-        for i in range(len(fmts)):
+        for i in range(handlers):
             assert b.load_func(f"tp_{i}".encode(), bcc.BPF.TRACEPOINT).fd >= 0
     finally:
         b.cleanup()

@@ -1882,46 +1882,13 @@ class Engine:
                 gsaved = (g.active, g.migrator)
                 g.active = ga
                 g.migrator = TMIGR_NONE if ga == 0 else (g.migrator if g.migrator != TMIGR_NONE else LOWEST_BIT[ga])
-            elif ga < 0 and g.migrator != TMIGR_NONE:
-                # Not traced (v6.11+ print no group_active): the state is read when the lock is
-                # taken, the tracepoint comes at its end. Another CPU's activation that gave the
-                # idle root a migrator, traced after this CPU's previous row, may have come after
-                # that read; then the root's first event went to this CPU's wakeup, which its
-                # tmigr_cpu_idle shows (not KTIME_MAX).
-                lg = self.last_ev.get(g)
-                p = int(self._prv_a[i])
-                j = self._nxt[i]
-                if lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[3] == TMIGR_NONE and \
-                        p >= 0 and lg[1] >= self._ts[p] and j < self._n and self._codes[j] == E_CPU_IDLE and \
-                        self._rows.wakeup[j] != KTIME_MAX:
-                    gsaved = (g.active, g.migrator)
-                    g.active, g.migrator = lg[2], lg[3]
-                    self.res.reordered += 1
-            elif ga < 0 and g.migrator == TMIGR_NONE:
-                # The mirror: another CPU's activation of the idle root traced after this row
-                # (its cmpxchg is lock-free, its tracepoint after it) may have come before the
-                # read; then no wakeup was armed, which this CPU's tmigr_cpu_idle shows (KTIME_MAX).
-                j = self._nxt[i]
-                act = self._activation_of_root_after(i, cpu, g) if j < self._n and \
-                    self._codes[j] == E_CPU_IDLE and self._rows.wakeup[j] == KTIME_MAX else None
-                if act is not None:
-                    gsaved = (g.active, g.migrator)
-                    g.active, g.migrator = act
-                    self.res.reordered += 1
-        # The top level's lookup (check_toplvl) under the lock may come before the lock-free
-        # cpuevt.ignore store of an activation traced (tmigr_cpu_active) but not yet at its
-        # level-0 group: then that event still counted, which this CPU's tmigr_cpu_idle shows.
         unignored = None
         if i >= 0 and g.parent is None and self._codes[i] == E_UPDATE:
-            j = self._nxt[i]
-            if j < self._n and self._codes[j] == E_CPU_IDLE:
-                wj = self._rows.wakeup[j]
-                for e in g.events:
-                    if e.ignore and e.expires == wj and self._ignore_store_ahead(e, cpu, self._ts[i]):
-                        e.ignore = False
-                        unignored = e
-                        self.res.reordered += 1
-                        break
+            # an untraced read (no group_active) not yet pinned above
+            untraced = gsaved is None and self._rows.group_active[i] < 0
+            saved2, unignored = self._root_read_order(i, cpu, g, untraced)
+            if saved2 is not None:
+                gsaved = saved2
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
@@ -1939,6 +1906,48 @@ class Engine:
             ctx.first_known = self._known_first(g)
         if out:
             ctx.exp_upd.extend(out)
+
+    def _root_read_order(self, i: int, cpu: int, g: TmigrGroup, state: bool) -> tuple[tuple | None, Any]:
+        """A deactivation's top-level update (row i) reads the root's state when it takes the
+        lock and looks the root up (`check_toplvl`) before its tracepoint; another CPU's
+        activation steps are lock-free (its cpuevt.ignore store after tmigr_cpu_active, its
+        cmpxchg before tmigr_group_set_cpu_active) and may fall on either side. v6.11+ do not
+        trace that read (``state``: the read is not known otherwise): this CPU's tmigr_cpu_idle,
+        the next row, says which side. Returns the
+        root state to step with (the previous one, to restore after the step; None: as is) and
+        an event to count as not yet ignored during the step (None: none)."""
+        j = self._nxt[i]
+        if j >= self._n or self._codes[j] != E_CPU_IDLE:
+            return None, None
+        wj = self._rows.wakeup[j]
+        saved: tuple | None = None
+        if not state:
+            pass
+        elif g.migrator != TMIGR_NONE and wj != KTIME_MAX:
+            # a wakeup: the read saw the root idle, before an activation traced after this
+            # CPU's previous row gave it a migrator
+            lg = self.last_ev.get(g)
+            p = int(self._prv_a[i])
+            if lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[3] == TMIGR_NONE and \
+                    p >= 0 and lg[1] >= self._ts[p]:
+                saved = (g.active, g.migrator)
+                g.active, g.migrator = lg[2], lg[3]
+                self.res.reordered += 1
+        elif g.migrator == TMIGR_NONE and wj == KTIME_MAX:
+            # no wakeup: the read saw a migrator, an activation traced after this row whose
+            # cmpxchg came first
+            act = self._activation_of_root_after(i, cpu, g)
+            if act is not None:
+                saved = (g.active, g.migrator)
+                g.active, g.migrator = act
+                self.res.reordered += 1
+        # the lookup counted an event whose ignore store had not come yet
+        for e in g.events:
+            if e.ignore and e.expires == wj and self._ignore_store_ahead(e, cpu, self._ts[i]):
+                e.ignore = False
+                self.res.reordered += 1
+                return saved, e
+        return saved, None
 
     def _activation_of_root_after(self, i: int, cpu: int, g: TmigrGroup) -> tuple[int, int] | None:
         """The state another CPU's activation left in the root `g` if it is traced after row i

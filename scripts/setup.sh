@@ -23,7 +23,12 @@ fi
 # builds the C fast paths and the mypyc-compiled replay core (setup.py; about a minute the first
 # time, seconds when the replay sources are unchanged); either falls back to pure Python
 echo "setup: pip install -e '.[test]' (about a minute the first time: it compiles the replay core)" >&2
-python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -e 'Running pip as the' -e 'is ignored: it is neither' || true
+# (pip's own status decides, through pipefail: the filter only hides two harmless notices)
+if ! python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 \
+    | { grep -v -e 'Running pip as the' -e 'is ignored: it is neither' || true; }; then
+  echo "setup: pip install -e '.[test]' failed (see above)" >&2
+  exit 1
+fi
 python3 -c 'import tmigr_trace.replay as r; s = r.native_status()
 print("replay core:", "compiled (mypyc)" if s["compiled"] else "pure Python", "-", s["reason"])'
 # BCC compiles against kernel headers: when this kernel ships none, Debian's closest ones are

@@ -628,6 +628,12 @@ class Engine:
                 return e.expires
         return KTIME_MAX
 
+    def _proven_event(self, g: TmigrGroup, evt: Any) -> bool:
+        """`evt`, queued in g, is one whose value the trace proves (its child is not in
+        ``qunk[g]``)."""
+        o = evt.owner
+        return evt.queued_in is g and (o if isinstance(o, TmigrGroup) else evt.cpu) not in self.qunk[g]
+
     def _path_known(self, anc: list[TmigrGroup]) -> bool:
         """A lookup of every queue on this path (tmigr_next_groupevt) is known: each child whose
         event is not known is active in the group's known state, so its event is ignored there
@@ -1506,7 +1512,7 @@ class Engine:
             walk.nextexp = nextevt
         anc = self.anc[cpu]
         exp_w = walk.firstexp
-        if ctx.decidable and not ctx.optional and self._path_known(anc):
+        if ctx.decidable and not ctx.optional and (not walk.top_read or self._path_known(anc)):
             if exp_w == w:
                 self._agr[K_WAKEUP] += 1
             else:
@@ -1636,7 +1642,7 @@ class Engine:
                 else:
                     self._check("walk_levels", need, i, f"new-timer walk of CPU{cpu}", "no walk", "walk", cpu=cpu)
             anc = self.anc[cpu]
-            if ctx.decidable and self._path_known(anc):
+            if ctx.decidable and (not walk.top_read or self._path_known(anc)):
                 if walk.firstexp == w:
                     self._agr[K_WAKEUP] += 1
                 else:
@@ -2099,12 +2105,16 @@ class Engine:
             ctx.due = None
             ctx.remote_target = -1
             ctx.requeue_untraced = False
-            ctx.decidable = cpu in self.cpu_known and tmc.tmgroup in self.group_known
+            # The walk reads the group states and queues, and the CPU's own wakeup only to decide
+            # whether a CPU that is not the migrator bails out: a migrator (known group state)
+            # walks whatever its own state (tmigr_handle_remote()).
+            l0 = tmc.tmgroup
+            ctx.decidable = l0 in self.group_known and (
+                cpu in self.cpu_known or self.h.tmigr_check_migrator(l0, tmc.groupmask))
             ctx.optional = not ctx.decidable
             # Entry: only the level-0 migrator (or NONE) walks, or an idle migrator whose wakeup
             # must be reset.
             if ctx.decidable:
-                l0 = tmc.tmgroup
                 ok: bool | None = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
                     tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
@@ -2372,7 +2382,11 @@ class Engine:
                     evt = ctx.due = same
                     self.res.reordered += 1
         if evt is not None and evt.cpu == t:
-            if decidable:
+            if decidable or (self.qunk[g] and not ctx.optional and t in self.cpu_known
+                             and self._proven_event(g, evt)):
+                # The handled event is the first due one the model holds, and the trace proves
+                # its value: unknown events of the group could only have been handled before it
+                # (tmigr_next_expired_groupevt() takes the earliest), which the trace would show.
                 self._agr[K_REMOTE] += 1
             else:
                 self._undec(K_REMOTE, R_QUEUE if self.qunk[g] else R_CPU)

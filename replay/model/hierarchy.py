@@ -70,7 +70,7 @@ class _Walk:
     """`struct tmigr_walk`."""
 
     __slots__ = ("nextexp", "firstexp", "evt", "childmask", "remote", "now", "check", "cpu",
-                 "next_global", "loops", "seen")
+                 "next_global", "loops", "seen", "top_read")
 
     def __init__(self, nextexp: int = KTIME_MAX, evt: TmigrEvent | None = None, childmask: int = 0,
                  remote: bool = False) -> None:
@@ -85,6 +85,9 @@ class _Walk:
         self.next_global: Any = None
         self.loops = 0
         self.seen: dict | None = None     # (cpu, expiry) -> times handled; remote walks only
+        # firstexp was read from the top level's queue (check_toplvl of an idle hierarchy): only
+        # then does the walk's result depend on what the queues hold.
+        self.top_read = False
 
 
 class Hierarchy:
@@ -464,6 +467,7 @@ class Hierarchy:
                 return walk_done
             # The hierarchy is idle: someone must wake up for its first event.
             data.firstexp = self.tmigr_next_groupevt_expires(group)
+            data.top_read = True
         if self._rec_upd:
             self._tp_update_events(child, group, child_active, group_active, nextexp)
         return walk_done

@@ -355,6 +355,12 @@ class Engine:
         self.group_known: set[TmigrGroup] = set()
         # Queue knowledge: for each group, the children whose event is not known yet.
         self.qunk: dict[TmigrGroup, set] = {}
+        # A lower bound on the expiry of every event queued in a group, from its traced
+        # next_expiry (tmigr_update_events keeps next_expiry <= each queued event: set when an add
+        # is leftmost, left stale-early by a removal, refreshed by tmigr_next_groupevt). It holds
+        # for the events of unknown children until the next add (``TmigrGroup.adds``) or until a
+        # child becomes unknown: (bound, adds).
+        self.qlb: dict[TmigrGroup, tuple[int, int]] = {}
         self.silent = set(silent_cpus)
         self.silent_mask: dict[TmigrGroup, int] = {}
         self.silent_below: dict[TmigrGroup, bool] = {}
@@ -421,6 +427,7 @@ class Engine:
     def _refresh_tree(self) -> None:
         """(Re)derive the per-group bookkeeping after the tree changed (setup replayed)."""
         h = self.h
+        self.qlb.clear()
         self.by_ptr = {p: h.group_by_id[i] for p, i in self.ptr_ids.items() if i in h.group_by_id}
         self.anc = {c: h.path_to_root(c) if t.tmgroup else [] for c, t in h.cpus.items()}
         for g in h.groups:
@@ -604,13 +611,38 @@ class Engine:
         ctx.last_seq = -1
         if tmc is None or tmc.tmgroup is None:
             return
-        self.qunk[tmc.tmgroup].add(cpu)
+        self._unlearn(tmc.tmgroup, cpu)
         child = None
         for g in self.anc[cpu]:
             self.group_known.discard(g)
             if child is not None:
-                self.qunk[g].add(child)
+                self._unlearn(g, child)
             child = g
+
+    def _unlearn(self, g: TmigrGroup, child: Any) -> None:
+        """The event of `child` (a CPU number or a group) in `g` is not known from now on."""
+        self.qunk[g].add(child)
+        self.qlb.pop(g, None)
+
+    def _head_decided(self, g: TmigrGroup) -> int:
+        """Whether g's first event is one the trace proves: 2 when every event is known, or the
+        model's first one is known and earlier than the bound on the unknown ones (`qlb`); 1 when
+        it equals that bound (its expiry is decided, not which of equal events comes first); 0
+        when it rests on an unknown event."""
+        unk = self.qunk[g]
+        if not unk:
+            return 2
+        b = self.qlb.get(g)
+        if b is None or b[1] != g.adds:
+            return 0
+        for e in g.events:
+            if e.ignore:
+                continue
+            o = e.owner
+            if (o if isinstance(o, TmigrGroup) else e.cpu) in unk or e.expires > b[0]:
+                return 0
+            return 2 if e.expires < b[0] else 1
+        return 1 if b[0] == KTIME_MAX else 0
 
     def _queue_known(self, g: TmigrGroup | None) -> bool:
         return g is not None and not self.qunk[g]
@@ -627,12 +659,6 @@ class Engine:
             if (o if isinstance(o, TmigrGroup) else e.cpu) not in unk:
                 return e.expires
         return KTIME_MAX
-
-    def _proven_event(self, g: TmigrGroup, evt: Any) -> bool:
-        """`evt`, queued in g, is one whose value the trace proves (its child is not in
-        ``qunk[g]``)."""
-        o = evt.owner
-        return evt.queued_in is g and (o if isinstance(o, TmigrGroup) else evt.cpu) not in self.qunk[g]
 
     def _path_known(self, anc: list[TmigrGroup]) -> bool:
         """A lookup of every queue on this path (tmigr_next_groupevt) is known: each child whose
@@ -894,7 +920,7 @@ class Engine:
                 raced = True
                 self._undec(K_EXPIRY, "walk ended where another CPU's activation made the child active")
                 if child is not None:
-                    self.qunk[g].add(child)
+                    self._unlearn(g, child)
                 continue
             decidable = self._queue_known(g) and g in self.group_known
             if not decidable and ctx.op == OP_DEACT and g in self.group_known:
@@ -1733,7 +1759,10 @@ class Engine:
                         ctx.exp_upd = saved
                     exp = ctx.exp_upd.pop(0)
         qunk = self.qunk
-        decidable = (not qunk[g] and (child is None or not qunk[child])
+        # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
+        head_g = self._head_decided(g)
+        head_c = 2 if child is None else self._head_decided(child)
+        decidable = (head_g > 0 and head_c > 0
                      and (op == OP_DEACT or op == OP_NT or op == OP_REMOTE) and ctx.decidable and not ctx.optional)
         if exp is None:
             if decidable and op != OP_NONE:
@@ -1780,7 +1809,8 @@ class Engine:
                     if v is None:
                         verdict = None
                 if verdict is not False and ev[3] != obs[3]:
-                    verdict = None if (sil and obs[3] in self.silent) or verdict is None else False
+                    # (head_c 1: an unknown event of the child with the same expiry may come first)
+                    verdict = None if (sil and obs[3] in self.silent) or verdict is None or head_c == 1 else False
                 tie = False
                 if verdict is False and self._update_tie(i, g):
                     verdict = None
@@ -1815,6 +1845,8 @@ class Engine:
                 self.h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
             if qunk.get(g):
                 self._learn_child(g, child)
+        if qunk[g]:
+            self.qlb[g] = (obs[1], g.adds)
         if ctx.rwalk is not None and not ctx.exp_upd:
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
@@ -2363,7 +2395,10 @@ class Engine:
             return
         g = ctx.level
         evt = ctx.due
-        decidable = not self.qunk[g] and not ctx.optional and t in self.cpu_known
+        # tmigr_next_expired_groupevt() takes g's first event: decided when the trace proves it
+        # (of equal expiries the one queued first, which the trace may not show: either).
+        head = self._head_decided(g)
+        decidable = head > 0 and not ctx.optional and t in self.cpu_known
         late = None
         if evt is not None and evt.cpu != t:
             # The lookup (tmigr_next_expired_groupevt(), untraced) came at some point before this
@@ -2382,18 +2417,15 @@ class Engine:
                     evt = ctx.due = same
                     self.res.reordered += 1
         if evt is not None and evt.cpu == t:
-            if decidable or (self.qunk[g] and not ctx.optional and t in self.cpu_known
-                             and self._proven_event(g, evt)):
-                # The handled event is the first due one the model holds, and the trace proves
-                # its value: unknown events of the group could only have been handled before it
-                # (tmigr_next_expired_groupevt() takes the earliest), which the trace would show.
+            if decidable:
                 self._agr[K_REMOTE] += 1
             else:
                 self._undec(K_REMOTE, R_QUEUE if self.qunk[g] else R_CPU)
         else:
             # Which event did the kernel handle? The target's, if it is queued here.
             cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
-            ambiguous = cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick
+            ambiguous = (cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick) \
+                or head == 1
             if decidable and not ambiguous:
                 self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t} from {g.id}",
                             f"CPU{evt.cpu}" if evt is not None else "nothing due", f"CPU{t}", cpu=cpu)
@@ -2403,7 +2435,7 @@ class Engine:
                 decidable = False
                 self.cpu_known.discard(t)
                 if tt.tmgroup is not None:
-                    self.qunk[tt.tmgroup].add(t)
+                    self._unlearn(tt.tmgroup, t)
             else:
                 self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g),
                         note="handled event within a tick of the untraced jiffies" if decidable else R_QUEUE)
@@ -2501,7 +2533,7 @@ class Engine:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
             # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
             # on it, even if the target's activation later makes its queue known again.
-            self.qunk[tt.tmgroup].add(t)
+            self._unlearn(tt.tmgroup, t)
             ctx.requeue_untraced = True
             self.cpu_known.discard(t)
         if w is None:

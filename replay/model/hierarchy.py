@@ -285,6 +285,7 @@ class Hierarchy:
             i -= 1
         q.insert(i, evt)
         evt.queued_in = group
+        group.adds += 1
         return i == 0
 
     @staticmethod

@@ -59,7 +59,7 @@ class TmigrGroup:
 
     __slots__ = ("id", "index", "level", "numa_node", "parent", "groupmask", "num_children",
                  "active", "migrator", "seq", "events", "next_expiry", "groupevt", "tree",
-                 "capacity", "children", "cpus", "lookups")
+                 "capacity", "children", "cpus", "lookups", "adds")
 
     def __init__(self, gid: str, index: int, level: int, node: int, tree: "TmigrTree | None" = None) -> None:
         self.id = gid
@@ -80,6 +80,7 @@ class TmigrGroup:
         self.children: list[TmigrGroup] = []   # model bookkeeping (dumps), not in the kernel
         self.cpus: list[int] = []              # level 0: CPUs connected here, in connection order
         self.lookups = 0                       # next_expiry recomputations (replay bookkeeping)
+        self.adds = 0                          # timerqueue_add calls (replay bookkeeping)
 
     @property
     def state(self) -> int:

@@ -471,9 +471,10 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                          "walk while the others go on (a per-CPU buffer read earlier, e.g. `trace-cmd extract` "
                          "while tracing): from there their steps are not in the trace, and the checks that "
                          "depend on them are not decidable")
-    if ties is not None and ties.reordered_stamps:
-        res.notes.append(f"{ties.reordered_stamps} stamps shared by several CPUs replayed in the order "
-                         "their groups' state chains prove (not the printed CPU order)")
+    if ties is not None and ties.reordered_windows:
+        res.notes.append(f"{ties.reordered_windows} windows of overlapping steps replayed in the order their "
+                         "groups' state chains prove (not the printed order: a step lies anywhere between its "
+                         "CPU's previous tracepoint and its own, and equal stamps print in CPU order)")
     if adopted:
         res.notes.append("the model's construction was corrected to the masks the trace proves: "
                          + "; ".join(adopted[:8]) + (" ..." if len(adopted) > 8 else ""))

@@ -129,8 +129,6 @@ LOOKAHEAD_ROWS: Final = 512
 # program_order.missing_lines flags: lines of the row's CPU are missing right before / after it.
 GAP_BEFORE: Final = 1
 GAP_AFTER: Final = 2
-MAX_CHAIN: Final = 4         # other CPUs' steps of one group a reorder may put first
-MAX_CANDIDATES: Final = 8    # ... chosen among that many of the next ones
 
 
 def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -1057,7 +1055,6 @@ class Engine:
         known = g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
-        back = None
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         if pre is not None:
             # Already accepted as the earlier half of a swapped pair: the model state has it,
@@ -1073,14 +1070,7 @@ class Engine:
             else:
                 mg, done = pre_m, True
             if a != obs_a or mg != obs_m:
-                alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None)
-                if alt is None:
-                    alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, True, None)
-                if alt is not None:
-                    done = alt
-                    self._agr[K_GROUP_STATE] += 1
-                    self.res.reordered += 1
-                elif S and not ((a ^ obs_a) & ~S):
+                if S and not ((a ^ obs_a) & ~S):
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
                     ctx.optional = True
@@ -1090,32 +1080,17 @@ class Engine:
                     done = not (obs_m == m and pre_m == TMIGR_NONE)
                     ctx.decidable = False
             else:
-                if done and g.parent is not None:
-                    # A valid step that ends the walk, but this CPU's next event is the parent's
-                    # activation: the group had no migrator when the kernel got there, i.e.
-                    # another CPU's step on it came first (its tracepoint is written later).
-                    j = self._nxt[i]
-                    if j < self._n and self._codes[j] == E_SET_ACTIVE and \
-                            self._group(self._rows.group[j], self._rows.lvl[j], cpu) is g.parent:
-                        alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, True, None, want_done=False)
-                        if alt is not None:
-                            done = alt
-                            self.res.reordered += 1
                 self._agr[K_GROUP_STATE] += 1
         else:
             self._wrm[K_GROUP_STATE] += 1
             self._warm_row(i)
             ctx.decidable = False
             done = None
-        # Apply through the model (sets groupevt.ignore, seq), then pin to the observation
-        # (after a swap with an event already applied: to that event's, which came later).
+        # Apply through the model (sets groupevt.ignore, seq), then pin to the observation.
         self.h.tmigr_active_up(g, ctx.child, walk)
-        if back is not None:
-            lk = self.last_ev[g]
-            obs_a, obs_m = lk[6], lk[7]
         if g.active != obs_a or g.migrator != obs_m:
             self.h.resync_group_state(g, obs_a, obs_m)
-        if back is None and pre is None:
+        if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         parent = g.parent
@@ -1158,101 +1133,6 @@ class Engine:
         anc = self.anc.get(cpu, [])
         ctx.child = anc[g.level - 1] if g.level > 0 and len(anc) >= g.level else None
 
-    def _try_reorder(self, i: int, g: TmigrGroup, pre_a: int, pre_m: int, obs_a: int, obs_m: int,
-                     m: int, is_active: bool, child_active: int | None,
-                     want_done: bool | None = None) -> bool | None:
-        """Look ahead for other CPUs' group-state events on `g` that, applied first (each a valid
-        step, in an order that keeps each CPU's program order), make this one a valid step (with
-        walk_done `want_done` if given: what the kernel's walk did next). The cmpxchg of each
-        came at some point before its tracepoint, so a group's steps may be traced in another
-        order than they happened; equal microsecond stamps are printed in CPU order. Returns this
-        event's walk_done, or None if no order of up to MAX_CHAIN others fits."""
-        c = self._rows
-        codes = self._codes
-        ts0 = c.ts[i]
-        cpu0 = c.cpu[i]
-        limit = ts0 + self.window
-        ts_l, grp_l, lvl_l, cpu_l = c.ts, c.group, c.lvl, c.cpu
-        cands: list[int] = []
-        for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
-            cj = codes[j]
-            if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
-                continue
-            if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
-                continue
-            if ts_l[j] > limit:
-                # Beyond the window only if that CPU's cmpxchg can have come first: it happened
-                # after its previous event, which must be older than this one (its tracepoint
-                # was written late, e.g. a vCPU preempted in between). One that cannot does not
-                # end the search: a later one of a third CPU may (its cmpxchg then came before
-                # both; the skipped event stays after this one).
-                pj = self._prev_ts(j, cpu_l[j])
-                if pj is None or pj > ts0:
-                    continue
-            cands.append(j)
-            if len(cands) >= MAX_CANDIDATES:
-                break
-        if not cands:
-            return None
-
-        def step_of(j: int, a: int, mg: int) -> tuple[int, int, bool]:
-            mj = c.childmask[j]
-            if codes[j] == E_SET_ACTIVE:
-                return active_up_pure(a, mg, mj)
-            ch = self._child_of(cpu_l[j], g)
-            ca = ch.active if ch is not None else 0
-            if ch is not None:
-                # That CPU's own walk changed the child before (program order): its traced
-                # post-state, if it lies between this row and j, is what its step read.
-                k = int(self._prv_a[j])
-                while k > i:
-                    if codes[k] in (E_SET_ACTIVE, E_SET_INACTIVE) and \
-                            self._group(grp_l[k], lvl_l[k], cpu_l[k]) is ch:
-                        ca = c.active[k]
-                        break
-                    k = int(self._prv_a[k])
-            if ca and is_active:
-                # This CPU's walk came up through that child and activated it: that CPU
-                # read the child before, if its previous event is older than that step.
-                lc = self.last_ev.get(ch)
-                if lc is not None and lc[0] == cpu0 and lc[4] == E_SET_ACTIVE:
-                    pj = self._prev_ts(j, cpu_l[j])
-                    if pj is not None and pj <= lc[1]:
-                        ca = lc[2]
-            return inactive_up_pure(a, mg, mj, ca)
-
-        def this_step(a: int, mg: int) -> tuple[int, int, bool]:
-            if is_active:
-                return active_up_pure(a, mg, m)
-            return inactive_up_pure(a, mg, m, child_active or 0)
-
-        def search(a: int, mg: int, chain: list) -> bool | None:
-            a2, m2, d2 = this_step(a, mg)
-            if chain and (a2, m2) == (obs_a, obs_m) and (want_done is None or d2 == want_done):
-                for j, a1, m1, dj in chain:
-                    self.reorder_done[self.index + j] = (a1, m1, dj)
-                return d2
-            if len(chain) >= MAX_CHAIN:
-                return None
-            used = {e[0] for e in chain}
-            blocked: set[int] = set()
-            for j in cands:
-                if j in used:
-                    continue
-                cj_cpu = cpu_l[j]
-                if cj_cpu in blocked:
-                    continue            # an earlier step of that CPU must come first
-                blocked.add(cj_cpu)
-                a1, m1, dj = step_of(j, a, mg)
-                if (a1, m1) != (c.active[j], c.migrator[j]):
-                    continue
-                r = search(a1, m1, chain + [(j, a1, m1, dj)])
-                if r is not None:
-                    return r
-            return None
-
-        return search(pre_a, pre_m, [])
-
     def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
         """`tmigr_check_migrator(g, mask)` (a lock-free read at row i) fails on the model's state:
         look ahead for another CPU's group-state event on g whose cmpxchg can have come before
@@ -1292,45 +1172,6 @@ class Engine:
         if j < 0 or i - j > 4095:
             return None
         return self._ts[j]
-
-    def _try_reorder_back(self, i: int, cpu: int, g: TmigrGroup, obs_a: int, obs_m: int, m: int,
-                          is_active: bool, child: TmigrGroup | None) -> bool | None:
-        """The other direction of `_try_reorder`: this event's cmpxchg came *before* the last
-        event already applied on `g` (another CPU's), but its tracepoint was recorded later (a
-        vCPU preempted between its cmpxchg and its trace write). Possible only if this CPU's
-        previous event is older than that event; both must be valid steps in the swapped order,
-        and that event's own walk decision must not change. The group then stays in that
-        event's observed state. Returns this event's walk_done, or None."""
-        k = self.last_ev.get(g)
-        if k is None:
-            return None
-        kcpu, kts, kpre_a, kpre_m, kcode, km, kobs_a, kobs_m, kdone = k
-        if kcpu == cpu or (g.active, g.migrator) != (kobs_a, kobs_m):
-            return None
-        prev = self._prev_ts(i, cpu)
-        if prev is None or prev > kts:
-            return None
-        if is_active:
-            a1, m1, d1 = active_up_pure(kpre_a, kpre_m, m)
-        else:
-            ca = child.active if child is not None else 0
-            if child is not None and kcode == E_SET_ACTIVE and km == m:
-                # That CPU's walk came up through the same child: this CPU read the child's
-                # state before that walk changed it.
-                lc = self.last_ev.get(child)
-                if lc is not None and lc[0] == kcpu:
-                    ca = lc[2]
-            a1, m1, d1 = inactive_up_pure(kpre_a, kpre_m, m, ca)
-        if (a1, m1) != (obs_a, obs_m):
-            return None
-        if kcode == E_SET_ACTIVE:
-            a2, m2, d2 = active_up_pure(a1, m1, km)
-        else:
-            ch = self._child_of(kcpu, g)
-            a2, m2, d2 = inactive_up_pure(a1, m1, km, ch.active if ch is not None else 0)
-        if (a2, m2) != (kobs_a, kobs_m) or d2 != kdone:
-            return None
-        return d1
 
     def _child_of(self, cpu: int, g: TmigrGroup) -> TmigrGroup | None:
         if g.level == 0:
@@ -1421,7 +1262,6 @@ class Engine:
         known = g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
-        back = None
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None
         if pre is not None:
@@ -1439,14 +1279,7 @@ class Engine:
                     if mg == TMIGR_NONE:
                         done = False
             if a != obs_a or mg != obs_m:
-                alt = self._try_reorder(i, g, pre_a, pre_m, obs_a, obs_m, m, False, child_active)
-                if alt is None:
-                    alt = back = self._try_reorder_back(i, cpu, g, obs_a, obs_m, m, False, child)
-                if alt is not None:
-                    done = alt
-                    self._agr[K_GROUP_STATE] += 1
-                    self.res.reordered += 1
-                elif S and not ((a ^ obs_a) & ~S):
+                if S and not ((a ^ obs_a) & ~S):
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = obs_m != TMIGR_NONE
                 else:
@@ -1479,14 +1312,11 @@ class Engine:
         else:
             h.inactive_up_cmpxchg(g, child, walk)
             ctx.pend = (g, child)
-        if back is not None:
-            lk = self.last_ev[g]
-            obs_a, obs_m = lk[6], lk[7]
         if g.active != obs_a or g.migrator != obs_m:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
             h.resync_group_state(g, obs_a, obs_m)
-        if back is None and pre is None:
+        if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
         if out:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR, active_up_pure, inactive_up_pure
+from .engine import (E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR, active_up_pure,
+                     inactive_up_pure, same_cpu_links)
 from .model.structs import TMIGR_NONE
 
 # Nodes the search of one stamp may visit: a stamp with more orders than that keeps its printed
@@ -46,8 +47,8 @@ def state_after(code: int, active: int, migrator: int, childmask: int) -> tuple[
 class TieOrder:
     """Per-group state as of the rows already given to the engine, and the reorders made."""
     last_state: dict[int, tuple[int, int]] = field(default_factory=dict)
-    reordered_stamps: int = 0
-    unresolved_stamps: int = 0
+    reordered_windows: int = 0
+    unresolved_windows: int = 0
 
     def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
         """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
@@ -59,33 +60,41 @@ class TieOrder:
         if srows.size == 0:
             return None
         grp = buf["group"][srows]
-        broken = self._broken(buf, srows, grp)
+        nxt, prv = same_cpu_links(buf["cpu"])
+        goes_up = _activation_goes_up(buf, nxt)
+        broken = self._broken(buf, srows, grp, goes_up)
         perm: np.ndarray | None = None
         if broken:
-            ts = buf["ts"]
-            done_blocks: set[int] = set()
-            for r in broken:
-                start, end = _block(ts, r)
-                if end > stop or start in done_blocks:
+            # each broken step's window; overlapping ones are searched as one
+            wins = sorted(_window(buf, srows, grp, prv, r) for r in broken)
+            merged: list[list[int]] = []
+            for start, end in wins:
+                if merged and start < merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            for start, end in merged:
+                if end > stop or end - start > MAX_WINDOW_ROWS:
                     continue
-                done_blocks.add(start)
                 cpus = buf["cpu"][start:end]
                 if np.unique(cpus).size < 2:
                     continue
-                new = self._search(buf, start, end)
+                new = self._search(buf, start, end, prv, goes_up)
                 if new is None:
-                    self.unresolved_stamps += 1
+                    self.unresolved_windows += 1
                     continue
                 if perm is None:
                     perm = np.arange(len(code))
                 perm[start:end] = new
-                self.reordered_stamps += 1
+                self.reordered_windows += 1
         self._advance(buf, perm, stop)
         return perm
 
-    def _broken(self, buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray) -> list[int]:
+    def _broken(self, buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray,
+                goes_up: np.ndarray) -> list[int]:
         """Rows (positions) of state events that do not follow from their group's previous state
-        in the printed order, and the rows of those previous states (numpy, per group)."""
+        in the printed order (numpy, per group); an activation whose walk goes on up needs a
+        previous state without a migrator."""
         act, mig, cm, code = buf["active"][srows], buf["migrator"][srows], buf["childmask"][srows], buf["code"][srows]
         known = grp != UNKNOWN_PTR
         order = np.argsort(grp, kind="stable")           # each group's rows in printed order
@@ -110,22 +119,35 @@ class TieOrder:
         low = a_clr & -a_clr
         m_clr = np.where(pm == cm, np.where(a_clr == 0, TMIGR_NONE, low), pm)
         is_act = code == E_SET_ACTIVE
-        ok = np.where(is_act, (act == a_act) & (mig == m_act),
+        ok = np.where(is_act, (act == a_act) & (mig == m_act) & (~goes_up[srows] | (pm == TMIGR_NONE)),
                       ((act == a_clr) & (mig == m_clr)) | ((act == pa) & (mig == pm)))
         bad = np.flatnonzero(have & ~ok)
         if bad.size == 0:
             return []
-        out = set(srows[bad].tolist())
-        pp = prev_pos[bad]
-        out.update(srows[pp[pp >= 0]].tolist())
-        return sorted(out)
+        return sorted(srows[bad].tolist())
 
-    def _search(self, buf: dict[str, np.ndarray], start: int, end: int) -> np.ndarray | None:
-        """Depth-first search of the orders of rows [start, end) that keep each CPU's order, for
-        one that keeps every group's chain up to its next state event after the stamp."""
+    def _search(self, buf: dict[str, np.ndarray], start: int, end: int, prv: np.ndarray,
+                goes_up: np.ndarray) -> np.ndarray | None:
+        """Depth-first search of the orders of rows [start, end) that keep each CPU's order and
+        the real-time order (a row whose tracepoint came before another CPU's previous event
+        stays before that CPU's row: a step happens between its CPU's previous tracepoint and
+        its own), for one that keeps every group's chain up to its next state event after the
+        rows."""
         code, grp = buf["code"], buf["group"]
         act, mig, cm, cpu = buf["active"], buf["migrator"], buf["childmask"], buf["cpu"]
+        ts = buf["ts"]
         rows = list(range(start, end))
+        # rows of the block that must come before row y: their stamp is older than y's CPU's
+        # previous row (equal stamps never order: a stamp's rows are the case of the printed
+        # order being no order at all)
+        must_before: dict[int, list[int]] = {}
+        for y in rows:
+            py = int(prv[y])
+            if py >= 0:
+                t = ts[py]
+                before = [x for x in rows if x != y and ts[x] < t and cpu[x] != cpu[y]]
+                if before:
+                    must_before[y] = before
         per_cpu: dict[int, list[int]] = {}
         for r in rows:
             per_cpu.setdefault(int(cpu[r]), []).append(r)
@@ -154,14 +176,18 @@ class TieOrder:
         # inactive (tmigr_inactive_up reads child->migr_state before its cmpxchg): the child is
         # the group of the same walk's step before it on that CPU.
         child_of: dict[int, int] = {}
-        for seq in per_cpu.values():
-            prev_r = -1
-            for r in seq:
-                if r not in is_state:
-                    continue
-                if prev_r >= 0 and code[r] == E_SET_INACTIVE and code[prev_r] == E_SET_INACTIVE:
-                    child_of[r] = int(grp[prev_r])
-                prev_r = r
+        for r in is_state:
+            cg = _child_group(buf, prv, r)
+            if cg is not None:
+                child_of[r] = cg
+                if cg not in state0:
+                    # a child with no step here: its state before the rows
+                    st: tuple[int, int] | None = self.last_state.get(cg)
+                    for p in range(start - 1, max(-1, start - 4097), -1):
+                        if int(grp[p]) == cg and (code[p] == E_SET_ACTIVE or code[p] == E_SET_INACTIVE):
+                            st = (int(act[p]), int(mig[p]))
+                            break
+                    state0[cg] = st
         heads = {c: 0 for c in per_cpu}
         state = dict(state0)
         order: list[int] = []
@@ -172,7 +198,7 @@ class TieOrder:
                 return True
             after = (int(act[r]), int(mig[r]))
             options = state_after(int(code[r]), s[0], s[1], int(cm[r]))
-            if after not in options:
+            if after not in options or (goes_up[r] and s[1] != TMIGR_NONE):
                 return False
             cg = child_of.get(r) if use_child else None
             if cg is None or options[0] == options[1]:
@@ -183,12 +209,16 @@ class TieOrder:
             # cleared: the child was read inactive; kept: read active
             return (child[0] == 0) == (after == options[0])
 
+        placed: set[int] = set()
+
         def place(r: int, c: int) -> bool:
             """Row r (CPU c's next) goes next; True if the rest then finds an order."""
             heads[c] += 1
             order.append(r)
+            placed.add(r)
             if dfs():
                 return True
+            placed.discard(r)
             order.pop()
             heads[c] -= 1
             return False
@@ -201,9 +231,13 @@ class TieOrder:
                 return True
             cands = sorted((per_cpu[c][h], c) for c, h in heads.items() if h < len(per_cpu[c]))
             for r, c in cands:
+                mb = must_before.get(r)
+                if mb is not None and any(x not in placed for x in mb):
+                    continue
                 if r not in is_state:
-                    if place(r, c):
-                        return True
+                    # A row that is not a state step changes no chain: placing it now never
+                    # hurts, so it is not a choice to branch on.
+                    return place(r, c)
                 elif fits(r, state[int(grp[r])]):
                     g = int(grp[r])
                     saved = state[g]
@@ -228,6 +262,7 @@ class TieOrder:
             state.clear()
             state.update(state0)
             order.clear()
+            placed.clear()
             if not dfs():
                 return None
         return np.asarray(order, dtype=np.int64)
@@ -246,6 +281,84 @@ class TieOrder:
         act, mig = buf["active"][last], buf["migrator"][last]
         for k, a, m in zip(uniq.tolist(), act.tolist(), mig.tolist()):
             self.last_state[k] = (a, m)
+
+
+# The rows one search may reorder; a window with more keeps its printed order.
+MAX_WINDOW_ROWS = 512
+# Earlier (later) state events of the group whose step may have come after (before) the broken one.
+MAX_LATER_STEPS = 8
+
+
+def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, prv: np.ndarray,
+            r: int) -> tuple[int, int]:
+    """[start, end) of the rows whose order may explain the broken chain at state row r: from the
+    earliest of the group's previous state events that r's step can have preceded (r's CPU's
+    previous row is no later than it), to the last of the group's next state events whose step
+    can have preceded r's (their CPU's previous row is no later than r), widened to whole stamps.
+    The bounds are the rows' own intervals (a step lies between its CPU's previous tracepoint and
+    its own), not a time window."""
+    ts = buf["ts"]
+    k = int(np.searchsorted(srows, r))
+    g = grp[k]
+    same = np.flatnonzero(grp == g)
+    pos = int(np.searchsorted(same, k))
+    start, end = r, r + 1
+    pr = int(prv[r])
+    for p_k in same[max(0, pos - MAX_LATER_STEPS): pos].tolist()[::-1]:
+        p = int(srows[p_k])
+        if pr >= 0 and ts[pr] > ts[p]:
+            break
+        start = p
+    cg = _child_group(buf, prv, r)
+    if cg is not None:
+        # A deactivation above level 0 clears the child's bit only if it read the child
+        # inactive: other CPUs' steps on the child since r's CPU's previous row may come after.
+        lo = int(np.searchsorted(srows, pr)) if pr >= 0 else 0
+        for q_k in range(k - 1, max(lo, k - 8 * MAX_LATER_STEPS) - 1, -1):
+            q = int(srows[q_k])
+            if q <= pr:
+                break
+            if grp[q_k] == cg:
+                start = min(start, q)
+    for q_k in same[pos + 1: pos + 1 + MAX_LATER_STEPS].tolist():
+        q = int(srows[q_k])
+        pq = int(prv[q])
+        if pq < 0 or ts[pq] <= ts[r]:
+            end = q + 1
+    start = _block(ts, start)[0]
+    end = _block(ts, end - 1)[1]
+    if end - start > MAX_WINDOW_ROWS:
+        return _block(ts, r)
+    return start, end
+
+
+def _child_group(buf: dict[str, np.ndarray], prv: np.ndarray, r: int) -> int | None:
+    """The child group a deactivation step above level 0 reads (tmigr_inactive_up): the group of
+    its walk's state step one level below, found back along its CPU's rows; None for level 0, an
+    activation or a walk whose lower step is not in the buffer."""
+    code, lvl = buf["code"], buf["lvl"]
+    if code[r] != E_SET_INACTIVE or lvl[r] <= 0:
+        return None
+    j = int(prv[r])
+    for _ in range(4):
+        if j < 0:
+            return None
+        if code[j] == E_SET_INACTIVE:
+            return int(buf["group"][j]) if lvl[j] == lvl[r] - 1 else None
+        if code[j] != E_UPDATE:
+            return None
+        j = int(prv[j])
+    return None
+
+
+def _activation_goes_up(buf: dict[str, np.ndarray], nxt: np.ndarray) -> np.ndarray:
+    """Activation rows whose CPU's next row activates a group of a higher level: that walk went
+    on, so the group had no migrator when its cmpxchg read it (tmigr_active_up: walk_done is
+    `migrator != TMIGR_NONE`)."""
+    code, lvl = buf["code"], buf["lvl"]
+    n = len(code)
+    j = np.minimum(nxt, n - 1)
+    return (code == E_SET_ACTIVE) & (nxt < n) & (code[j] == E_SET_ACTIVE) & (lvl[j] > lvl)
 
 
 def _block(ts: np.ndarray, r: int) -> tuple[int, int]:

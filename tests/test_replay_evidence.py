@@ -274,7 +274,7 @@ def test_stalled_clock_is_ordered_by_the_state_chains(tmp_path: Path):
     import_file(src, tmp_path / "t.parquet")
     res = tmigr_trace.replay(tmp_path / "t.parquet")
     assert res.diverged == 0, [d.to_dict() for d in res.divergences[:3]]
-    assert any("19 stamps shared by several CPUs" in n for n in res.notes), res.notes
+    assert any("18 windows of overlapping steps" in n for n in res.notes), res.notes
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name.split(".trace")[0])

@@ -63,7 +63,7 @@ def replay_cmd(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write all divergences to this Parquet file"),
     force: bool = typer.Option(False, "--force", "-f", help="overwrite --output"),
     explain: Optional[int] = typer.Option(None, "--explain", help="tell the story of divergence N"),
-    window_us: float = typer.Option(50.0, "--window-us", help="cross-CPU reordering window (microseconds)"),
+    window_us: float = typer.Option(50.0, "--window-us", help="with a per-CPU (`local`) clock, updates of one group by two CPUs closer than this are not ordered by their stamps (microseconds; a safety bound: steps are ordered by the state chains, docs/replay.md)"),
     limit: int = typer.Option(20, "--limit", help="divergences listed in the table"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="summary only, no progress"),
     in_memory: int = typer.Option(DEFAULT_MEMORY, "--divergences-in-memory", metavar="N",

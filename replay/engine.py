@@ -1052,7 +1052,7 @@ class Engine:
             walk.childmask = m
         elif walk.childmask != m:
             walk.childmask = m
-        known = g in self.group_known
+        known = self._state_word_ok(i, g, obs_a, obs_m, cpu) and g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
@@ -1259,7 +1259,7 @@ class Engine:
         walk.childmask = m
         child = ctx.child
         child_active = child.active if child is not None else 0
-        known = g in self.group_known
+        known = self._state_word_ok(i, g, obs_a, obs_m, cpu) and g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
@@ -1392,11 +1392,38 @@ class Engine:
         ctx.next = None
         ctx.walk = None
 
+    def _state_word_ok(self, i: int, g: TmigrGroup, active: int, migrator: int, cpu: int) -> bool:
+        """A traced group state keeps the invariant of `union tmigr_state`: no migrator exactly
+        when no child is active, otherwise the migrator is one active child (tmigr_active_up makes
+        the activating child migrator of a group without one; tmigr_inactive_up hands it to the
+        first active child or to none). Checked whatever the model knows; a state that breaks it
+        is a divergence and the group is re-anchored."""
+        if active < 0 or migrator < 0:
+            return True                 # not in the trace (NA)
+        if migrator == TMIGR_NONE:
+            if active == 0:
+                return True
+        elif migrator & (migrator - 1) == 0 and migrator & active:
+            return True
+        self._check("group_state", False, i, f"{g.id} state word: migrator {_st(active, migrator)['migrator']} "
+                    f"is not one of the active children {_st(active, migrator)['active']}",
+                    "no migrator iff no active child, else one active child", _st(active, migrator), cpu=cpu)
+        self.group_known.discard(g)
+        return False
+
+    def _hotplug_cpu(self, i: int, cpu: int, what: str) -> int:
+        """The CPU a hotplug event is for: the one that traced it. tmigr_cpu_online/offline (and
+        tmigr_cpu_available/unavailable, from the hotplug callbacks or from work queued on that
+        CPU by tmigr_isolated_exclude_cpumask) print the tmc of the CPU they run on."""
+        t = self._rows.target_cpu[i]
+        if t >= 0 and t != cpu:
+            self._check("hotplug", False, i, f"CPU{cpu} traced {what} of CPU{t}: the callback runs on the CPU "
+                        "it is for", f"CPU{cpu}", f"CPU{t}", cpu=cpu)
+        return cpu
+
     def _on_offline(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
-        t = c.target_cpu[i]
-        if t < 0:
-            t = cpu
+        t = self._hotplug_cpu(i, cpu, "tmigr_cpu_offline")
         tmc = self.h.cpus.get(t)
         if tmc is None:
             return
@@ -1420,10 +1447,7 @@ class Engine:
 
     def _on_online(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         self._close(cpu, ctx, i, False)
-        c = self._rows
-        t = c.target_cpu[i]
-        if t < 0:
-            t = cpu
+        t = self._hotplug_cpu(i, cpu, "tmigr_cpu_online")
         for oc, sc in self.sctx.items():
             if sc.op == OP_SETUP and sc.remote_target == t:
                 self._close(oc, sc, i, False)       # its prepare is over: the CPU is online

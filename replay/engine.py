@@ -1016,6 +1016,8 @@ class Engine:
             g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
+            if ptr != UNKNOWN_PTR:
+                self._pointer_is_new(i, g, ptr, cpu)
         else:
             self._printed_group(i, g, cpu)
         obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
@@ -1205,6 +1207,8 @@ class Engine:
             g = self._group(ptr, c.lvl[i], cpu)
             if g is None:
                 return
+            if ptr != UNKNOWN_PTR:
+                self._pointer_is_new(i, g, ptr, cpu)
         else:
             self._printed_group(i, g, cpu)
         obs_a, obs_m, m = c.active[i], c.migrator[i], c.childmask[i]
@@ -1392,6 +1396,16 @@ class Engine:
         ctx.next = None
         ctx.walk = None
 
+    def _pointer_is_new(self, i: int, g: TmigrGroup, ptr: int, cpu: int) -> None:
+        """A state event names a pointer the trace has not bound, at the level of a group of this
+        CPU's path that another pointer names: a group keeps its address (tmigr_get_group()
+        allocates it once and never moves it), so that is not this CPU's group."""
+        for p, other in self.by_ptr.items():
+            if other is g:
+                self._check("group_state", False, i, f"CPU{cpu}'s walk names group {ptr:#x} at level {g.level}, "
+                            f"where its group {g.id} is {p:#x}", f"{p:#x}", f"{ptr:#x}", cpu=cpu)
+                return
+
     def _state_word_ok(self, i: int, g: TmigrGroup, active: int, migrator: int, cpu: int) -> bool:
         """A traced group state keeps the invariant of `union tmigr_state`: no migrator exactly
         when no child is active, otherwise the migrator is one active child (tmigr_active_up makes
@@ -1448,6 +1462,12 @@ class Engine:
     def _on_online(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         self._close(cpu, ctx, i, False)
         t = self._hotplug_cpu(i, cpu, "tmigr_cpu_online")
+        w = self._rows.wakeup[i]
+        if w >= 0:
+            # tmc->wakeup is KTIME_MAX from tmigr_cpu_prepare() (first prepare) or the offline
+            # callback until here: while a CPU is not available nothing writes it
+            # (tmigr_handle_remote/_cpu, tmigr_cpu_deactivate and tmigr_cpu_new_timer return first).
+            self._check("hotplug", w == KTIME_MAX, i, f"CPU{t} online wakeup", KTIME_MAX, w, cpu=t)
         for oc, sc in self.sctx.items():
             if sc.op == OP_SETUP and sc.remote_target == t:
                 self._close(oc, sc, i, False)       # its prepare is over: the CPU is online

@@ -2661,6 +2661,22 @@ class Engine:
             return
         self._bind_setup(i, exp[1])
 
+    def _bind_pointer(self, diffs: list, key: str, ptr: int, g: TmigrGroup) -> None:
+        """A connect event's pointer for the model's group `g`: bound if new; a difference if it
+        names another group, or if `g` already has another address (a group never moves)."""
+        got = self.by_ptr.get(ptr)
+        if got is g:
+            return
+        if got is not None:
+            diffs.append((key, g.id, got.id))
+            return
+        old = next((p for p, other in self.by_ptr.items() if other is g), None)
+        if old is not None:
+            diffs.append((key, f"{g.id} at {old:#x}", f"{ptr:#x}"))
+            return
+        self.ptr_ids[ptr] = g.id
+        self.by_ptr[ptr] = g
+
     def _bind_setup(self, i: int, rec: dict | None) -> None:
         c = self._rows
         code = self._codes[i]
@@ -2681,12 +2697,7 @@ class Engine:
             _printed_node(diffs, rec["parent"], c.numa_node[i])
             for key, ptr in (("child", c.child[i]), ("parent", c.parent[i])):
                 if ptr > UNKNOWN_PTR:
-                    got = self.by_ptr.get(ptr)
-                    if got is None:
-                        self.ptr_ids[ptr] = rec[key].id
-                        self.by_ptr[ptr] = rec[key]
-                    elif got is not rec[key]:
-                        diffs.append((key, rec[key].id, got.id))
+                    self._bind_pointer(diffs, key, ptr, rec[key])
             rec["child"].groupmask = c.groupmask[i]
         elif code == E_CONN_CPU:
             for key, obs in (("groupmask", c.groupmask[i]), ("num_children", c.num_children[i]),
@@ -2696,12 +2707,7 @@ class Engine:
             _printed_node(diffs, rec["parent"], c.numa_node[i])
             ptr = c.parent[i]
             if ptr > UNKNOWN_PTR:
-                got = self.by_ptr.get(ptr)
-                if got is None:
-                    self.ptr_ids[ptr] = rec["parent"].id
-                    self.by_ptr[ptr] = rec["parent"]
-                elif got is not rec["parent"]:
-                    diffs.append(("parent", rec["parent"].id, got.id))
+                self._bind_pointer(diffs, "parent", ptr, rec["parent"])
             t = self.h.cpus.get(c.target_cpu[i])
             if t is not None and c.groupmask[i] > 0:
                 t.groupmask = c.groupmask[i]

@@ -66,7 +66,12 @@ class TieOrder:
         perm: np.ndarray | None = None
         if broken:
             # each broken step's window; overlapping ones are searched as one
-            wins = sorted(_window(buf, srows, grp, prv, r) for r in broken)
+            gidx = _GroupIndex(grp)
+            shared = gidx.shared(buf["cpu"][srows], MAX_LATER_STEPS)
+            # a broken step no other CPU's step of its group is near cannot be reordered (e.g. a
+            # CPU that changes the group unseen): no window
+            wins = sorted(_window(buf, srows, grp, gidx, prv, r) for r in broken
+                          if shared[np.searchsorted(srows, r)])
             merged: list[list[int]] = []
             for start, end in wins:
                 if merged and start < merged[-1][1]:
@@ -289,8 +294,8 @@ MAX_WINDOW_ROWS = 512
 MAX_LATER_STEPS = 8
 
 
-def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, prv: np.ndarray,
-            r: int) -> tuple[int, int]:
+def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx: "_GroupIndex",
+            prv: np.ndarray, r: int) -> tuple[int, int]:
     """[start, end) of the rows whose order may explain the broken chain at state row r: from the
     earliest of the group's previous state events that r's step can have preceded (r's CPU's
     previous row is no later than it), to the last of the group's next state events whose step
@@ -299,12 +304,11 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, prv:
     its own), not a time window."""
     ts = buf["ts"]
     k = int(np.searchsorted(srows, r))
-    g = grp[k]
-    same = np.flatnonzero(grp == g)
-    pos = int(np.searchsorted(same, k))
+    base, pos, count = gidx.where(k)
+    same = gidx.order
     start, end = r, r + 1
     pr = int(prv[r])
-    for p_k in same[max(0, pos - MAX_LATER_STEPS): pos].tolist()[::-1]:
+    for p_k in same[base + max(0, pos - MAX_LATER_STEPS): base + pos].tolist()[::-1]:
         p = int(srows[p_k])
         if pr >= 0 and ts[pr] > ts[p]:
             break
@@ -320,7 +324,7 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, prv:
                 break
             if grp[q_k] == cg:
                 start = min(start, q)
-    for q_k in same[pos + 1: pos + 1 + MAX_LATER_STEPS].tolist():
+    for q_k in same[base + pos + 1: base + min(count, pos + 1 + MAX_LATER_STEPS)].tolist():
         q = int(srows[q_k])
         pq = int(prv[q])
         if pq < 0 or ts[pq] <= ts[r]:
@@ -330,6 +334,45 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, prv:
     if end - start > MAX_WINDOW_ROWS:
         return _block(ts, r)
     return start, end
+
+
+class _GroupIndex:
+    """Each group's state rows (indices into `srows`) in printed order, computed once per buffer:
+    `order` lists them group after group; `where(k)` gives (start of k's group in `order`, k's
+    rank in it, the group's count)."""
+
+    def __init__(self, grp: np.ndarray) -> None:
+        self.order = np.argsort(grp, kind="stable")
+        g_sorted = grp[self.order]
+        starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
+        counts = np.diff(np.r_[starts, g_sorted.size])
+        grp_of = np.repeat(np.arange(starts.size), counts)       # group number per sorted position
+        self._base = np.empty(grp.size, dtype=np.int64)
+        self._rank = np.empty(grp.size, dtype=np.int64)
+        self._count = np.empty(grp.size, dtype=np.int64)
+        self._base[self.order] = starts[grp_of]
+        self._rank[self.order] = np.arange(g_sorted.size) - starts[grp_of]
+        self._count[self.order] = counts[grp_of]
+
+    def shared(self, cpu: np.ndarray, reach: int) -> np.ndarray:
+        """Per state row: another CPU has a state row of the same group within `reach` rows of
+        that group's list, before or after it."""
+        cs = cpu[self.order]
+        gs = self._base[self.order]
+        n = cs.size
+        out = np.zeros(n, dtype=bool)
+        for d in range(1, reach + 1):
+            if d >= n:
+                break
+            diff = (cs[d:] != cs[:-d]) & (gs[d:] == gs[:-d])
+            out[d:] |= diff
+            out[:-d] |= diff
+        res = np.empty(n, dtype=bool)
+        res[self.order] = out
+        return res
+
+    def where(self, k: int) -> tuple[int, int, int]:
+        return int(self._base[k]), int(self._rank[k]), int(self._count[k])
 
 
 def _child_group(buf: dict[str, np.ndarray], prv: np.ndarray, r: int) -> int | None:

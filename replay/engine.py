@@ -618,9 +618,13 @@ class Engine:
             child = g
 
     def _unlearn(self, g: TmigrGroup, child: Any) -> None:
-        """The event of `child` (a CPU number or a group) in `g` is not known from now on."""
-        self.qunk[g].add(child)
+        """The event of `child` (a CPU number or a group) in `g` is not known from now on. A
+        silent CPU's (or a group of silent CPUs') event never is: the silent-CPU rules account
+        for it (`silent_below`), it does not join the unknown events."""
         self.qlb.pop(g, None)
+        if isinstance(child, TmigrGroup) and _all_silent(child, self.silent) or child in self.silent:
+            return
+        self.qunk[g].add(child)
 
     def _head_decided(self, g: TmigrGroup) -> int:
         """Whether g's first event is one the trace proves: 2 when every event is known, or the

@@ -96,7 +96,7 @@ def compare_one(name: str, unit: str, a: np.ndarray, b: np.ndarray, seed: int = 
         c.mwu_p, c.ks_stat, c.ks_p, c.cliffs_delta, c.ci_low, c.ci_high = 1.0, 0.0, 1.0, 0.0, 0.0, 0.0
         c.magnitude = magnitude(0.0)
         return c
-    from scipy import stats as sps   # imported when first needed (fleet.py warms it up during the replays)
+    from scipy import stats as sps  # imported when first needed (fleet.py warms it up during the replays)
 
     u = sps.mannwhitneyu(b, a, alternative="two-sided")
     c.mwu_p = float(u.pvalue)

@@ -14,8 +14,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import cbook  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import cbook  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullLocator  # noqa: E402
 
 from .aggregate import Pooled  # noqa: E402

@@ -153,7 +153,7 @@ def _figure(fid: str, svg: str, caption: str) -> str:
 
 
 def figures(rep: Report) -> list[tuple[str, str, str]]:
-    from . import plots    # matplotlib: imported when the first report is drawn, not by `diff`
+    from . import plots  # matplotlib: imported when the first report is drawn, not by `diff`
 
     sides = list(rep.sides.values())
     figs = [("fig-divergences", plots.divergences(rep.captures),

@@ -327,7 +327,7 @@ def _remote_only_wakeups(df: pd.DataFrame) -> np.ndarray:
     names = sel["event"].to_numpy()
     cpu = sel["cpu"].to_numpy()
     order = np.argsort(cpu, kind="stable")
-    names, c, ts, tc = names[order], cpu[order], sel["ts"].to_numpy()[order], sel["target_cpu"].to_numpy()[order]
+    names, c, tc = names[order], cpu[order], sel["target_cpu"].to_numpy()[order]
     is_idle = names == "tmigr_cpu_idle"
     remote = names == "tmigr_handle_remote_cpu"
     pos = np.arange(order.size)

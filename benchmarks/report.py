@@ -1,7 +1,7 @@
 """Report time for two sets of 10 real captures (6.12/6.18 kernels vs 7.3.4), as a user runs it.
 
     python benchmarks/report.py [--workers 0 1 2] [--repeat 1] [--out DIR]
-    python benchmarks/report.py --big [--events-per-capture 2000000] [--workers 1 2] [--repeat 2]
+    python benchmarks/report.py --big [--per-side 5|10] [--events-per-capture N] [--workers 1 2] [--repeat 2]
 
 Imports the fixtures once (fixture_cache: not timed), then times `tmigr-trace report --baseline
 ... --candidate ... -o DIR` end to end (process start, Dask cluster start, 20 replays, statistics,
@@ -12,8 +12,9 @@ per-capture analysis times.
 
 `--big`: the 20 fixtures are 2k-51k events each, too small for the replays to dominate. The big
 mode compares two sets of 10M events: it makes each of 5 + 5 real captures (`BIG_BASELINE`,
-`BIG_CANDIDATE`: Debian 6.12.x and 7.3.4 guests of the kernel lab) about `--events-per-capture`
-(2M) events long by concatenation: the
+`BIG_CANDIDATE`: Debian 6.12.x and 7.3.4 guests of the kernel lab; `--per-side 10`: 10 + 10, the
+baseline then with 6.18-7.2 kernels too) about `--events-per-capture` (10M / per side) events
+long by concatenation: the
 whole capture once, then its steady part (the rows after its last setup/hotplug event) again and
 again, each copy's timestamps and expiries shifted by the copy's span rounded up to a tick, each
 CPU's `seq` increasing with a jump at every seam: the end of one copy does not lead to the start
@@ -64,6 +65,15 @@ BIG_BASELINE = [FIX / "lab/lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz",
                 FIX / "outside-class/6.12.117-32cpu-2node-boot-remote-node-first.trace.txt.xz"]
 BIG_CANDIDATE = [FIX / "lab/lab-7.3.4+deb13-16cpu-2node-smt2-late.tar.gz",
                  *(FIX / f"regress/lab-7.3.4-16cpu-late-run{n}.tar.gz" for n in (1, 2, 4, 6))]
+# --per-side 10: five more each. There are no more 6.12 captures whose copies replay without
+# divergence, so the baseline grows with the other kernels before 7.3 (6.18.15 ... 7.2.13).
+BIG_BASELINE_MORE = [FIX / "lab/lab-6.18.15+deb13-16cpu-2node-smt2-late.tar.gz",
+                     CORPUS / "6.18.15-8cpu-1node-nosmt-boot-allup-idle.trace.txt.xz",
+                     FIX / "lab/lab-6.19.14+deb13-16cpu-2node-smt2-late.tar.gz",
+                     FIX / "lab/lab-7.0.13+deb13-16cpu-2node-smt2-late.tar.gz",
+                     FIX / "lab/lab-7.2.13+deb14-16cpu-2node-smt2-late.tar.gz"]
+BIG_CANDIDATE_MORE = [*(FIX / f"regress/lab-7.3.4-16cpu-late-run{n}.tar.gz" for n in (7, 8, 9, 10)),
+                      CORPUS / "7.3.4-16cpu-4node-smt2-boot-glob-churn.trace.txt.xz"]
 
 
 def sets() -> tuple[list[Path], list[Path]]:
@@ -118,11 +128,12 @@ def make_big(src: Path, out: Path, events: int) -> int:
     return table.num_rows + (copies - 1) * body.num_rows
 
 
-def big_sets(events: int) -> tuple[list[Path], list[Path]]:
+def big_sets(events: int, per_side: int = 5) -> tuple[list[Path], list[Path]]:
     """The big captures, made once per (source, size) and kept in BIG_CACHE."""
     BIG_CACHE.mkdir(parents=True, exist_ok=True)
     out: list[list[Path]] = []
-    for srcs in (BIG_BASELINE, BIG_CANDIDATE):
+    more = per_side > len(BIG_BASELINE)
+    for srcs in (BIG_BASELINE + BIG_BASELINE_MORE * more, BIG_CANDIDATE + BIG_CANDIDATE_MORE * more):
         side = []
         for s in srcs:
             p = fixture_cache.to_parquet(s, CACHE)
@@ -164,12 +175,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=None, help="default: 0 1 2 (small), 1 2 (--big)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per worker count (interleaved)")
     ap.add_argument("--big", action="store_true", help="5 + 5 real captures made ~--events-per-capture long each")
-    ap.add_argument("--events-per-capture", type=int, default=2_000_000)
+    ap.add_argument("--per-side", type=int, choices=(5, 10), default=5, help="--big: captures per set")
+    ap.add_argument("--events-per-capture", type=int, default=None, help="--big: default 10M / --per-side")
     ap.add_argument("--out", type=Path, help="keep the last report here (default: a temporary directory)")
     a = ap.parse_args()
     workers = a.workers if a.workers is not None else ([1, 2] if a.big else [0, 1, 2])
     if a.big:
-        pa_, pb = big_sets(a.events_per_capture)
+        pa_, pb = big_sets(a.events_per_capture or 10_000_000 // a.per_side, a.per_side)
     else:
         base, cand = sets()
         pa_ = [fixture_cache.to_parquet(s, CACHE) for s in base]

@@ -45,7 +45,7 @@ def diff_cmd(
     if output is not None:
         check_outdir(output, force)
     items = resolve([a], "baseline") + resolve([b], "candidate", check_faults(fault))
-    rep = build(run(items, workers, scheduler, quiet))
+    rep = build(run(items, workers, scheduler, quiet, plots=output is not None))
     if rules is not None:
         apply_gate(rep, fail_on, rules, raw=gate_raw)
     if output is not None:

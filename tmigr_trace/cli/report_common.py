@@ -27,9 +27,10 @@ def check_faults(faults: list[str]) -> tuple[str, ...]:
     return tuple(faults)
 
 
-def run(items, workers, scheduler, quiet: bool):
+def run(items, workers, scheduler, quiet: bool, plots: bool = True):
     """The analyses of `items`: a progress bar of captures done on a terminal, and one diagnostic
-    line per capture done (stderr; none with -q)."""
+    line per capture done (stderr; none with -q). `plots`: a report will be drawn (matplotlib is
+    imported while the workers replay)."""
     from ..report.fleet import run_all
     from . import progress
     from .common import diag
@@ -47,7 +48,7 @@ def run(items, workers, scheduler, quiet: bool):
                 diag(f"[{len(done)}/{n}] {a.side} {a.name}: {a.replay['checked']} checks, "
                      f"{a.replay['diverged']} divergences ({a.seconds:.1f} s)")
 
-        return run_all(items, workers=workers, scheduler=scheduler, progress=one_done)
+        return run_all(items, workers=workers, scheduler=scheduler, progress=one_done, plots=plots)
 
 
 def parse_gate(spec: str | None):

@@ -22,8 +22,18 @@ from ..errors import TmigrError
 from .analyze import CaptureAnalysis, CaptureInput, analyze_capture
 
 
+def _warm_up(draw: bool) -> None:
+    """Import what the report needs after the replays (scipy.stats, matplotlib: 1.5-2 s) in this
+    process while the workers replay, instead of after them. The workers were forked before: they
+    do not carry these modules."""
+    import scipy.stats  # noqa: F401
+
+    if draw:
+        from . import plots  # noqa: F401
+
+
 def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler: str | None = None,
-            progress: Callable[[CaptureAnalysis], None] | None = None) -> list[CaptureAnalysis]:
+            progress: Callable[[CaptureAnalysis], None] | None = None, plots: bool = True) -> list[CaptureAnalysis]:
     """Analyses in the order of `items`; the first failing capture's error ends the report."""
     if scheduler is None and (workers == 0 or len(items) <= 1):
         out = []
@@ -53,6 +63,7 @@ def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler:
             client = Client(cluster)
         with client:
             futures = client.map(analyze_capture, items, pure=False)
+            _warm_up(plots)
             index = {f.key: i for i, f in enumerate(futures)}
             results: list[CaptureAnalysis | None] = [None] * len(items)
             for fut in as_completed(futures):

@@ -22,7 +22,6 @@ import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 from ..errors import TmigrError
 
@@ -93,6 +92,8 @@ def crossing_ci(a: np.ndarray, b: np.ndarray, stat: str, factor: float, seed: in
     rng = np.random.default_rng(seed)
     a = a if a.size <= BOOTSTRAP_MAX else rng.choice(a, BOOTSTRAP_MAX, replace=False)
     b = b if b.size <= BOOTSTRAP_MAX else rng.choice(b, BOOTSTRAP_MAX, replace=False)
+    from scipy import stats as sps  # here, not at import: 1 s of start-up the --fail-on parsing does not need
+
     f = _STAT[stat]
     res = sps.bootstrap((a, b), lambda x, y, axis: f(y, axis=axis) - factor * f(x, axis=axis), paired=False,
                         vectorized=True, n_resamples=999, confidence_level=0.95, method="percentile",

@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import cbook  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullLocator  # noqa: E402
 
 from .aggregate import Pooled  # noqa: E402
@@ -84,8 +85,12 @@ def per_level(sides: Sequence[Pooled], title: str) -> str:
         data = [p.dists.get(f"handoffs_per_s_L{lv}").samples if f"handoffs_per_s_L{lv}" in p.dists else np.zeros(0)
                 for lv in levels]
         pos = [lv + (i - (len(sides) - 1) / 2) * width for lv in levels]
-        bp = ax.boxplot([d if d.size else [np.nan] for d in data], positions=pos, widths=width * 0.9,
-                        patch_artist=True, showmeans=True, manage_ticks=False)
+        # ax.boxplot's statistics, each outlier value drawn once: rates are multiples of 10/s, so a
+        # big capture's thousands of outlying windows are a few distinct points (23 MB of SVG before)
+        stats = cbook.boxplot_stats([d if d.size else np.array([np.nan]) for d in data])
+        for s in stats:
+            s["fliers"] = np.unique(s["fliers"])
+        bp = ax.bxp(stats, positions=pos, widths=width * 0.9, patch_artist=True, showmeans=True, manage_ticks=False)
         for b in bp["boxes"]:
             b.set_facecolor(_colour(p.name, i))
             b.set_alpha(0.6)
@@ -137,12 +142,16 @@ def divergences(caps: Sequence[CaptureAnalysis]) -> str:
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.35 * max(len(caps), 2)))
     kinds = sorted({k for c in caps for k in c.divergence_kinds})
     colours = {k: f"C{i}" for i, k in enumerate(kinds)}
+    span = max([float(np.nanmax(c.divergence_ts_s)) for c in caps if np.isfinite(c.divergence_ts_s).any()] or [0.0])
+    step = span / 4000 if span > 0 else 1.0      # ticks closer than 1/4000 of the axis are drawn once
     for row, c in enumerate(caps):
         ts = c.divergence_ts_s
+        kind_of = np.array(c.divergence_kinds, dtype=object)
         for k in kinds:
-            sel = np.array([kk == k for kk in c.divergence_kinds], dtype=bool)
+            sel = kind_of == k
             if sel.any():
                 x = np.nan_to_num(ts[sel], nan=0.0)
+                x = x[np.unique(np.floor(x / step), return_index=True)[1]]
                 ax.scatter(x, np.full(x.size, row), s=14, marker="|", color=colours[k],
                            label=k if row == next(i for i, cc in enumerate(caps) if k in cc.divergence_kinds) else None)
     ax.set_yticks(range(len(caps)), [f"{c.side[:4]} {c.name}" for c in caps])

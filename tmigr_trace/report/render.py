@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from typing import Any, Iterable
 
-from . import plots
 from .model import DEFINITIONS, Report
 from ..replay.result import KINDS
 
@@ -154,6 +153,8 @@ def _figure(fid: str, svg: str, caption: str) -> str:
 
 
 def figures(rep: Report) -> list[tuple[str, str, str]]:
+    from . import plots  # matplotlib: imported when the first report is drawn, not by `diff`
+
     sides = list(rep.sides.values())
     figs = [("fig-divergences", plots.divergences(rep.captures),
              "Divergences over time per capture (colour: check kind). Empty rows: kernel and model agree.")]

@@ -300,6 +300,10 @@ def state_before_update(buf: dict[str, np.ndarray], nxt: np.ndarray, prv: np.nda
     return np.argsort(key, kind="stable")
 
 
+# How far before an update `reads_before_steps` looks for steps its read preceded: its read comes
+# after its CPU's previous row, a few microseconds before its own stamp at most (measured: a BPF
+# stamp up to 5 us after ftrace's), so 50 us (the replay's reordering window) bounds the scan.
+READ_WINDOW_NS = 50_000
 # The columns `reads_before_steps` looks at.
 READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active")
 
@@ -319,7 +323,7 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     the group's state steps of other CPUs: while the update's ``group_active`` is the state before
     a step and not the one after it, and the step follows from that state, the update goes before
     that step (every CPU keeps its own order). Rows from ``stop`` on are not moved."""
-    code, cpu, grp, ga = buf["code"], buf["cpu"], buf["group"], buf["group_active"]
+    code, cpu, grp, ga, ts = buf["code"], buf["cpu"], buf["group"], buf["group_active"], buf["ts"]
     n = len(code)
     stop = min(stop, n)
     is_state = ((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (grp != UNKNOWN_PTR)
@@ -350,7 +354,10 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
         g = int(grp[u])
         read = int(ga[u])
         target = -1
+        t_min = int(ts[u]) - READ_WINDOW_NS
         for k in range(u - 1, int(prv[u]), -1):
+            if ts[k] < t_min:
+                break
             if not is_state[k] or int(grp[k]) != g:
                 continue
             after = int(active[k])

@@ -5,7 +5,7 @@ captures without and with the state-word read, back to back on the same workload
 
 The kernel counts the time of each BPF program (``kernel.bpf_stats_enabled``, set to 1 for the runs
 and put back afterwards; the capture stores it in ``extra.capture.bpf_prog_stats.by_tracepoint``).
-Workload: ``SLEEPERS`` (threads pinned to every CPU sleeping 0.5-13 ms with short busy loops:
+Workload: ``SLEEPERS`` (tests/capture_helpers.py's ``WORKLOAD``: threads pinned to every CPU sleeping 0.5-13 ms with short busy loops:
 idle entries and exits, so group-state updates, when other jobs leave the CPUs idle time) or
 ``--workload pingpong`` (``PINGPONG`` of benchmarks/capture_loss.py). Printed per run and tracepoint: handler runs and ns/run; the
 events with a group pointer are the ones ``--group-state`` adds a ``bpf_probe_read_kernel`` to.
@@ -24,30 +24,20 @@ HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("capture_loss", HERE / "capture_loss.py")
 capture_loss = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(capture_loss)
+_spec = importlib.util.spec_from_file_location("capture_helpers", HERE.parent / "tests" / "capture_helpers.py")
+capture_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(capture_helpers)
+SLEEPERS = capture_helpers.WORKLOAD  # the tests' sleepers; argv: seconds, threads
 STATS = Path("/proc/sys/kernel/bpf_stats_enabled")
-SLEEPERS = r"""
-import os, random, sys, threading, time
-end = time.monotonic() + float(sys.argv[1])
-def sleeper(seed, cpu):
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except OSError:
-        pass
-    r = random.Random(seed)
-    while time.monotonic() < end:
-        time.sleep(r.choice((0.0005, 0.002, 0.005, 0.013)))
-        sum(range(r.randint(100, 3000)))
-ts = [threading.Thread(target=sleeper, args=(s, s % os.cpu_count())) for s in range(2 * int(sys.argv[2]))]
-[t.start() for t in ts]; [t.join() for t in ts]
-"""
 GROUP_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive", "tmigr_update_events",
                 "tmigr_handle_remote")
 
 
-def run(out: Path, group_state: bool, seconds: float, pairs: int, workload: str) -> dict:
+def run(out: Path, group_state: bool, seconds: float, count: int, workload: str) -> dict:
+    """One BCC capture of `workload` (argv: seconds, `count`); events, losses, handler stats."""
     cmd = [sys.executable, "-m", "tmigr_trace", "capture", "-q", "-f", "--backend", "bcc", "-o", str(out),
            *(["--group-state"] if group_state else []), "--", sys.executable, "-c", workload,
-           str(seconds), str(pairs)]
+           str(seconds), str(count)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
         sys.exit(f"capture failed: {r.stderr.strip()}")
@@ -65,7 +55,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workload", choices=("sleepers", "pingpong"), default="sleepers")
     a = ap.parse_args()
-    src = SLEEPERS if a.workload == "sleepers" else capture_loss.PINGPONG
+    # SLEEPERS takes a thread count (two per pair), PINGPONG a pair count
+    src, count = (SLEEPERS, 2 * a.pairs) if a.workload == "sleepers" else (capture_loss.PINGPONG, a.pairs)
     old = STATS.read_text().strip() if STATS.exists() else None
     totals: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
     with tempfile.TemporaryDirectory() as d:
@@ -74,7 +65,7 @@ def main() -> None:
                 STATS.write_text("1")
             for r in range(a.rounds):
                 for gs in (False, True):
-                    m = run(Path(d) / f"{int(gs)}-{r}.parquet", gs, a.duration, a.pairs, src)
+                    m = run(Path(d) / f"{int(gs)}-{r}.parquet", gs, a.duration, count, src)
                     label = "--group-state" if gs else "plain        "
                     parts = []
                     for name in GROUP_EVENTS:

@@ -49,6 +49,7 @@ class TieOrder:
     last_state: dict[int, tuple[int, int]] = field(default_factory=dict)
     reordered_windows: int = 0
     unresolved_windows: int = 0
+    updates_moved: int = 0
 
     def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
         """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
@@ -92,6 +93,11 @@ class TieOrder:
                     perm = np.arange(len(code))
                 perm[start:end] = new
                 self.reordered_windows += 1
+        fed = buf if perm is None else {k: buf[k][perm] for k in READ_COLUMNS}
+        moved = reads_before_steps(fed, stop, self.last_state)
+        if moved is not None:
+            perm = moved if perm is None else perm[moved]
+            self.updates_moved += 1
         self._advance(buf, perm, stop)
         return perm
 
@@ -446,4 +452,82 @@ def state_before_update(buf: dict[str, np.ndarray], nxt: np.ndarray, prv: np.nda
     seq = buf["seq"].copy()
     seq[u], seq[st] = buf["seq"][st], buf["seq"][u]
     buf["seq"] = seq
+    return np.argsort(key, kind="stable")
+
+
+# How far before an update `reads_before_steps` looks for steps its read preceded: its read comes
+# after its CPU's previous row, a few microseconds before its own stamp at most (measured: a BPF
+# stamp up to 5 us after ftrace's), so 50 us (the replay's reordering window) bounds the scan.
+READ_WINDOW_NS = 50_000
+# The columns `reads_before_steps` looks at.
+READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active")
+
+
+def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[int, tuple[int, int]]) -> np.ndarray | None:
+    """Each tmigr_update_events placed before the other CPUs' state steps on its group that its
+    traced group state (``group_active``, read under the lock before the tracepoint) proves came
+    after its read. None if no row moves.
+
+    A tracepoint's stamp is taken after the operation it reports, and how long after varies: a
+    BPF program runs after every probe registered before it (ftrace's, when an ftrace instance
+    records the same event) and after perf's record assembly (measured on this box: the BCC stamp
+    of the same call 0.2-1.7 us after ftrace's). So another CPU's lock-free cmpxchg on the group
+    (`tmigr_active_up`, `tmigr_inactive_up` in kernel/time/timer_migration.c) traced just before an
+    update may have come after the update's read: its row reports a state the update did not see.
+    The rows between the update's CPU's previous row and the update are searched backwards for
+    the group's state steps of other CPUs: while the update's ``group_active`` is the state before
+    a step and not the one after it, and the step follows from that state, the update goes before
+    that step (every CPU keeps its own order). Rows from ``stop`` on are not moved."""
+    code, cpu, grp, ga, ts = buf["code"], buf["cpu"], buf["group"], buf["group_active"], buf["ts"]
+    n = len(code)
+    stop = min(stop, n)
+    is_state = ((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (grp != UNKNOWN_PTR)
+    if not is_state.any():
+        return None
+    idx = np.arange(n, dtype=np.int64)
+    # the last state row before each row (any group, any CPU)
+    last_st = np.maximum.accumulate(np.where(is_state, idx, -1))
+    before = np.r_[-1, last_st[:-1]]
+    _, prv = same_cpu_links(cpu)
+    upd = (code[:stop] == E_UPDATE) & (ga[:stop] >= 0) & (grp[:stop] != UNKNOWN_PTR)
+    cand = np.flatnonzero(upd & (before[:stop] > prv[:stop]))
+    if cand.size == 0:
+        return None
+    # each state row's group state before it: the previous state row of its group, or the one
+    # the rows already consumed left
+    srows = np.flatnonzero(is_state)
+    sg = grp[srows]
+    order = np.argsort(sg, kind="stable")
+    first = np.r_[True, sg[order][1:] != sg[order][:-1]]
+    prev_of = np.full(srows.size, -1, dtype=np.int64)
+    prev_of[order[1:]] = srows[order[:-1]]
+    prev_of[order[first]] = -1
+    prev_row = dict(zip(srows.tolist(), prev_of.tolist()))
+    active, migrator, childmask = buf["active"], buf["migrator"], buf["childmask"]
+    key: np.ndarray | None = None
+    for u in cand.tolist():
+        g = int(grp[u])
+        read = int(ga[u])
+        target = -1
+        t_min = int(ts[u]) - READ_WINDOW_NS
+        for k in range(u - 1, int(prv[u]), -1):
+            if ts[k] < t_min:
+                break
+            if not is_state[k] or int(grp[k]) != g:
+                continue
+            after = int(active[k])
+            p = prev_row[k]
+            prior = (int(active[p]), int(migrator[p])) if p >= 0 else last_state.get(g)
+            # the step must follow from the state before it (a chain stored out of order is
+            # tie_order's or the engine's to place), and the read be that state, not the step's
+            if read == after or prior is None or read != prior[0] or \
+                    (after, int(migrator[k])) not in state_after(int(code[k]), prior[0], prior[1], int(childmask[k])):
+                break
+            target = k
+        if target >= 0:
+            if key is None:
+                key = idx.astype(np.float64)
+            key[u] = target - 1 + (u + 1) / (n + 2)     # just before `target`, moved rows in order
+    if key is None:
+        return None
     return np.argsort(key, kind="stable")

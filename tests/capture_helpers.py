@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 TRACEFS = Path("/sys/kernel/tracing")
+# Sleepers pinned round-robin to the CPUs (argv: seconds [threads, default 4]), sleeping 0.5-13 ms
+# with short busy loops: idle entries and exits on every CPU (also benchmarks/bcc_group_state.py).
 WORKLOAD = """
 import sys, threading, time, random, os
 end = time.monotonic() + float(sys.argv[1])
@@ -22,7 +24,7 @@ def sleeper(seed, cpu):
     while time.monotonic() < end:
         time.sleep(r.choice((0.0005, 0.002, 0.005, 0.013)))
         sum(range(r.randint(100, 3000)))
-ts = [threading.Thread(target=sleeper, args=(s, s % os.cpu_count())) for s in range(4)]
+ts = [threading.Thread(target=sleeper, args=(s, s % os.cpu_count())) for s in range(int((sys.argv[2:] or [4])[0]))]
 [t.start() for t in ts]; [t.join() for t in ts]
 """
 

@@ -61,3 +61,50 @@ def test_top_level_lookup_before_an_activations_ignore_store():
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked > 50_000 and result.by_kind["wakeup"].agreed > 10_000
+
+
+def _rows_by_stamp(t, *stamps):
+    df = t.df
+    return [int(df.index[df.ts == s][0]) for s in stamps]
+
+
+def test_bcc_update_read_before_a_step_traced_first():
+    """The BCC half of a `make test` "both at once" capture (CI, 2026-12-06 09:49 UTC). CPU0's
+    deactivation reads the root idle (group_active 0) and looks it up before CPU1's activation
+    stores its cpuevt.ignore and sets its bit; ftrace stamped CPU0's tmigr_update_events 15 ns
+    before CPU1's tmigr_group_set_cpu_active, but the BPF stamp comes later and by a varying
+    delay (after ftrace's probe and perf's record), here 520 vs 180 ns: the BCC rows have the
+    step first. Replayed in stored order, the update and its wakeup diverged twice (4
+    divergences); placed before the step its read preceded (tie_order.reads_before_steps), 0."""
+    from tmigr_trace.replay.engine import EVENT_CODE, UNKNOWN_PTR
+    from tmigr_trace.replay.tie_order import reads_before_steps
+
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-0949-bcc-read-before-step.parquet")
+    step, update = _rows_by_stamp(t, 26913325822743, 26913325823068)
+    assert update == step + 1
+    w = t.df.iloc[step - 3:update + 2]
+    buf = {"code": w.event.astype(str).map(lambda e: EVENT_CODE.get(e, 14)).to_numpy(),
+           "cpu": w.cpu.to_numpy(), "ts": w.ts.to_numpy(),
+           "group": w.group.fillna(UNKNOWN_PTR).astype("int64").to_numpy()}
+    for c in ("active", "migrator", "childmask", "group_active"):
+        buf[c] = w[c].astype("Int64").fillna(-1).to_numpy("int64")
+    assert list(w.event.astype(str).iloc[3:5]) == ["tmigr_group_set_cpu_active", "tmigr_update_events"]
+    assert (w.active.iloc[3], w.group_active.iloc[4]) == (2, 0)   # the update read the state before
+    perm = reads_before_steps(buf, len(w), {})
+    assert perm is not None and list(perm[3:5]) == [4, 3]
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 50_000 and result.by_kind["wakeup"].agreed > 7000
+
+
+def test_ftrace_update_read_before_a_step_traced_first():
+    """The ftrace half of another such capture (CI, 2026-12-06 10:42 UTC): at 30134.099804 s
+    ftrace too stamped CPU1's tmigr_group_set_cpu_active 50 ns before CPU0's tmigr_update_events
+    whose read (group_active 0) preceded it, and the BCC half showed the same rows in the same
+    order: both replayed with the same 2 false divergences (expiry, wakeup); now 0."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-1042-read-before-step.parquet")
+    step, update = _rows_by_stamp(t, 30134099804606, 30134099804656)
+    assert update == step + 1 and t.df.group_active.iloc[update] == 0 and t.df.active.iloc[step] == 2
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 50_000

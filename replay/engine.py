@@ -213,7 +213,7 @@ class _Ctx:
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
-                 "nexp_known", "first_known", "nexp_upd")
+                 "nexp_known", "first_known", "nexp_upd", "top_known")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -249,6 +249,9 @@ class _Ctx:
         # deactivation reaching an idle root: the first event of the root's queue among the events
         # whose value the trace proves, when the walk looked the root up (KTIME_MAX: none)
         self.first_known = KTIME_MAX
+        # deactivation: whether the root's queue was known when the walk looked it up (None:
+        # not looked up yet); the wakeup is decided by what was known then, not later
+        self.top_known: bool | None = None
         # The wakeup the last remote walk left rests on an untraced choice (was an event due for
         # the untraced `now`; did its CPU activate before or after the walk looked at it?).
         self.wakeup_unsure = False
@@ -359,6 +362,8 @@ class Engine:
         # for the events of unknown children until the next add (``TmigrGroup.adds``) or until a
         # child becomes unknown: (bound, adds).
         self.qlb: dict[TmigrGroup, tuple[int, int]] = {}
+        # CPUs whose queued event's expiry the trace has not shown since it became unknown.
+        self.value_unk: set[int] = set()
         self.silent = set(silent_cpus)
         self.silent_mask: dict[TmigrGroup, int] = {}
         self.silent_below: dict[TmigrGroup, bool] = {}
@@ -617,6 +622,12 @@ class Engine:
                 self._unlearn(g, child)
             child = g
 
+    def _learn_value(self, g: TmigrGroup | None, cpu: int) -> None:
+        """`cpu`'s event in g is the value its own row just traced (not only known ignored)."""
+        self.value_unk.discard(cpu)
+        if g is not None and self.qunk.get(g):
+            self._learn_child(g, cpu)
+
     def _unlearn(self, g: TmigrGroup, child: Any) -> None:
         """The event of `child` (a CPU number or a group) in `g` is not known from now on. A
         silent CPU's (or a group of silent CPUs') event never is: the silent-CPU rules account
@@ -625,6 +636,9 @@ class Engine:
         if isinstance(child, TmigrGroup) and _all_silent(child, self.silent) or child in self.silent:
             return
         self.qunk[g].add(child)
+        if not isinstance(child, TmigrGroup):
+            # an activation makes the event known ignored, not its value (it stays queued)
+            self.value_unk.add(child)
 
     def _head_decided(self, g: TmigrGroup) -> int:
         """Whether g's first event is one the trace proves: 2 when every event is known, or the
@@ -1248,12 +1262,18 @@ class Engine:
                 ctx.decidable = False
             if nextexp != KTIME_MAX:
                 tmc.cpuevt.ignore = False
+                if cpu in self.value_unk and tmc.cpuevt.queued_in is tmc.tmgroup:
+                    # __tmigr_cpu_deactivate() clears the ignore flag before its walk: until this
+                    # CPU's level-0 update replaces it, other CPUs' lookups see the event's old
+                    # expiry, which the trace never showed (an untraced requeue, lost lines).
+                    self._unlearn(tmc.tmgroup, cpu)
             elif cpu not in self.cpu_known:
                 # A CPU that deactivates was active, and an active CPU's event is ignored
                 # (__tmigr_cpu_activate); only a next event clears that (__tmigr_cpu_deactivate).
                 tmc.cpuevt.ignore = True
             ctx.nexp_known = j < n
             ctx.first_known = KTIME_MAX
+            ctx.top_known = None
             ctx.op = OP_DEACT
             ctx.new_walk(nextexp, tmc.cpuevt, tmc.groupmask)
             ctx.next = tmc.tmgroup
@@ -1315,8 +1335,13 @@ class Engine:
                                              lambda: h.tmigr_inactive_up(g, child, walk))
             else:
                 h.tmigr_inactive_up(g, child, walk)
+            if child is None and cpu in self.value_unk:
+                # the level-0 update replaced the old, unproven expiry by the traced next event
+                self._learn_value(g, cpu)
             if g.parent is None and walk.firstexp != KTIME_MAX:
                 ctx.first_known = self._known_first(g)
+            if g.parent is None and walk.top_read:
+                ctx.top_known = self._path_known(self.anc[cpu])
         else:
             h.inactive_up_cmpxchg(g, child, walk)
             ctx.pend = (g, child)
@@ -1376,7 +1401,8 @@ class Engine:
             walk.nextexp = nextevt
         anc = self.anc[cpu]
         exp_w = walk.firstexp
-        if ctx.decidable and not ctx.optional and (not walk.top_read or self._path_known(anc)):
+        top_known = ctx.top_known if ctx.top_known is not None else self._path_known(anc)
+        if ctx.decidable and not ctx.optional and (not walk.top_read or top_known):
             if exp_w == w:
                 self._agr[K_WAKEUP] += 1
             else:
@@ -1393,9 +1419,7 @@ class Engine:
         tmc.wakeup = w
         self.wakeup_late.pop(cpu, None)
         self.cpu_known.add(cpu)
-        g0 = tmc.tmgroup
-        if self.qunk.get(g0):
-            self._learn_child(g0, cpu)
+        self._learn_value(tmc.tmgroup, cpu)
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
@@ -1557,9 +1581,7 @@ class Engine:
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
             self.wakeup_late.pop(cpu, None)
-            g0 = tmc.tmgroup
-            if self.qunk.get(g0):
-                self._learn_child(g0, cpu)
+            self._learn_value(tmc.tmgroup, cpu)
             ctx.op = OP_NONE
             ctx.walk = None
             return
@@ -1587,7 +1609,7 @@ class Engine:
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
-                self._learn_child(tmc.tmgroup, cpu)
+                self._learn_value(tmc.tmgroup, cpu)
                 self.cpu_known.add(cpu)
             self.h.resync_cpu(cpu, idle=True)
         tmc.wakeup = w
@@ -1637,6 +1659,10 @@ class Engine:
                         ctx.exp_upd = saved
                     exp = ctx.exp_upd.pop(0)
         qunk = self.qunk
+        if child is None and op == OP_DEACT and behalf in self.value_unk:
+            # its own level-0 update replaced the old, unproven expiry by the traced next event
+            # (the model applied it: `_run_pend`) before it read the queue
+            self._learn_value(g, behalf)
         # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
@@ -1714,8 +1740,7 @@ class Engine:
                 h = self.h
                 h._place_event(h.cpus[behalf].cpuevt, None, obs[0], behalf, True, False)
             else:
-                if qunk.get(g):
-                    self._learn_child(g, behalf)
+                self._learn_value(g, behalf)
                 if op != OP_NONE:
                     self.cpu_known.add(behalf)
         else:
@@ -1818,8 +1843,13 @@ class Engine:
             g.active, g.migrator = gsaved
         if unignored is not None:
             unignored.ignore = True       # stored right after (still queued: pruned later)
+        if child is None and cpu in self.value_unk:
+            # the level-0 update replaced the old, unproven expiry by the traced next event
+            self._learn_value(g, cpu)
         if g.parent is None and w.firstexp != KTIME_MAX:
             ctx.first_known = self._known_first(g)
+        if g.parent is None and w.top_read:
+            ctx.top_known = self._path_known(self.anc[cpu])
         if out:
             ctx.exp_upd.extend(out)
 

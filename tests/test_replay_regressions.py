@@ -108,3 +108,21 @@ def test_ftrace_update_read_before_a_step_traced_first():
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked > 50_000
+
+
+def test_an_ignore_flag_cleared_before_the_walk_shows_an_unproven_expiry():
+    """The ftrace half of the 09:49 UTC CI capture (rows 58835-58853, both CPUs of this box's one
+    group): CPU0 expired CPU1 remotely and the requeue at the idle root had no tracepoint, so
+    CPU1's queued expiry was not proven; CPU1 activated (its event ignored, still queued), then
+    both CPUs deactivated 35 ns apart, CPU1's cmpxchg first (the state chain). CPU1's
+    __tmigr_cpu_deactivate() cleared the ignore flag before its walk, so CPU0's lookup of the root
+    saw CPU1's old expiry (CPU0's wakeup 26924264000000). The model, holding a placeholder for that
+    expiry, gave CPU0's own event: 2 false wakeup divergences. Now that lookup is not decidable."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-0949-ftrace-ignore-clear.parquet")
+    df = t.df
+    hr = df.iloc[58835]
+    assert (hr.event, hr.cpu, hr.target_cpu) == ("tmigr_handle_remote_cpu", 0, 1)
+    assert df.wakeup.iloc[58852] == 26924264000000 and df.nextevt.iloc[58852] == 26924424000000
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 50_000 and result.undecidable < 0.01 * result.checked

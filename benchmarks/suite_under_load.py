@@ -10,7 +10,8 @@ on PATH (so ``make test``'s ``python3`` is this one: run it with a venv's python
 system's install alone) and ``PYTEST_ADDOPTS=-rfEsx`` (every failure, error, skip and xfail named
 in the summary), samples /proc/loadavg every 5 s, then stops the hogs. Prints for each run its
 exit status, pytest's summary line, wall time, the 1-minute load average (mean and maximum over
-the run) and the tests that failed or were skipped; the hogs' CPU time shows they really ran.
+the run), the CPU time the suite used (user + system, its children included: the same whatever
+the load) and the tests that failed or were skipped; the hogs' CPU time shows they really ran.
 Each run's whole output is kept in DIR (default: a new directory under /tmp).
 """
 
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shlex
 import signal
 import subprocess
@@ -42,6 +44,7 @@ class Run:
     index: int
     exit_status: int
     wall_s: float
+    cpu_s: float
     pytest_s: float | None
     summary: str
     counts: dict[str, int]
@@ -85,10 +88,14 @@ def run_suite(index: int, cmd: list[str], logs: Path) -> Run:
     log = logs / f"run{index}.log"
     sampler = LoadSampler()
     sampler.start()
-    start = time.monotonic()
+    start, used = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("w") as out:
         status = subprocess.run(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
     wall = time.monotonic() - start
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # user + system time of the suite and every process it waited for (QEMU, captures, CLI runs):
+    # what it costs whatever the load, where the wall time depends on the share it was given
+    cpu = now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime
     loads = sampler.stop()
     summary, pytest_s, reported = "", None, []
     for line in log.read_text(errors="replace").splitlines():
@@ -97,7 +104,7 @@ def run_suite(index: int, cmd: list[str], logs: Path) -> Run:
         elif REPORTED.match(line):
             reported.append(line.strip())
     counts = {k: int(n) for n, k in re.findall(r"(\d+) (\w+)", summary)}
-    return Run(index, status, round(wall, 1), pytest_s, summary, counts, round(sum(loads) / len(loads), 2),
+    return Run(index, status, round(wall, 1), round(cpu, 1), pytest_s, summary, counts, round(sum(loads) / len(loads), 2),
                round(max(loads), 2), reported, str(log))
 
 
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             r = run_suite(i, shlex.split(args.cmd), logs)
             runs.append(r)
             print(f"  exit {r.exit_status}: {r.summary or 'no pytest summary'}; wall {r.wall_s / 60:.1f} min "
-                  f"(pytest {r.pytest_s or 0:.0f} s); load avg 1 min mean {r.load_mean} max {r.load_max} "
+                  f"(pytest {r.pytest_s or 0:.0f} s, CPU {r.cpu_s / 60:.1f} min); load avg 1 min mean {r.load_mean} max {r.load_max} "
                   f"on {os.cpu_count()} CPUs", flush=True)
             for line in r.reported:
                 print(f"    {line}")

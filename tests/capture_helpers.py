@@ -124,6 +124,24 @@ class Leftovers(frozenset):
     __hash__ = frozenset.__hash__
 
 
+def wait_until_recording(proc, timeout: float = 120) -> None:
+    """Until the `tmigr-trace capture` process ``proc`` has its tracefs instance recording (its
+    Python start-up takes seconds on a loaded box); fails with its stderr if it exits first."""
+    import time
+
+    on = TRACEFS / f"instances/tmigr-trace-{proc.pid}/tracing_on"
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if on.read_text().strip() == "1":
+                return
+        except OSError:
+            pass
+        assert proc.poll() is None, f"the capture exited before recording: {proc.communicate()[1]}"
+        assert time.monotonic() < end, f"the capture did not record within {timeout} s"
+        time.sleep(0.05)
+
+
 def tracing_state() -> dict[str, str]:
     """The top-level tracing state a capture must leave byte-identical."""
     out = {}

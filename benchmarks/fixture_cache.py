@@ -35,3 +35,27 @@ def to_parquet(src: Path, cache: Path) -> Path | None:
             print(f"# {src}: import failed: {p.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
             return None
     return out
+
+
+KTIME_MAX = (1 << 63) - 1
+EXPIRY_COLUMNS = ("wakeup", "nextevt", "group_next_expiry", "child_evt_expiry")
+
+
+def shifted_copy(table, k: int, shift: int, seq_step: int):
+    """Copy number `k` of a real trace's rows for a big benchmark input: stamps and real expiries
+    (not 0, not KTIME_MAX) moved `k * shift` ns later, per-CPU seq `k * seq_step` on."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if name == "ts":
+            col = pc.add(col, k * shift)
+        elif name == "seq":
+            col = pc.add(col, k * seq_step)
+        elif name in EXPIRY_COLUMNS:
+            real = pc.and_(pc.greater(col, 0), pc.not_equal(col, KTIME_MAX))
+            col = pc.if_else(real, pc.add(col, k * shift), col)
+        cols[name] = col
+    return pa.table(cols, schema=table.schema)

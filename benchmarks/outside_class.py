@@ -39,11 +39,16 @@ def series(name: str) -> str:
     return head if head[:1].isdigit() else "other"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.Namespace:
+    """The command line of the trace benchmarks: more directories of traces, --json OUT."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("extra", nargs="*", type=Path, help="more directories of *.trace.txt.xz")
     ap.add_argument("--json", type=Path, help="write every trace's figures here")
-    a = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    a = arguments(__doc__)
     import tmigr_trace
 
     rows = []

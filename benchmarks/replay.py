@@ -22,11 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
 
-KTIME_MAX = (1 << 63) - 1
-EXPIRY_COLUMNS = ("wakeup", "nextevt", "group_next_expiry", "child_evt_expiry")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixture_cache  # noqa: E402  (benchmarks/ is not a package)
 
 
 def make_big(src: Path, out: Path, events: int) -> int:
@@ -45,18 +44,7 @@ def make_big(src: Path, out: Path, events: int) -> int:
     copies = -(-events // table.num_rows)
     with TraceWriter(out, force=True) as w:
         for k in range(copies):
-            cols = {}
-            for name in table.column_names:
-                col = table.column(name)
-                if name == "ts":
-                    col = pc.add(col, k * shift)
-                elif name == "seq":
-                    col = pc.add(col, k * seq_step)
-                elif name in EXPIRY_COLUMNS:
-                    real = pc.and_(pc.greater(col, 0), pc.not_equal(col, KTIME_MAX))
-                    col = pc.if_else(real, pc.add(col, k * shift), col)
-                cols[name] = col
-            w.write(pa.table(cols, schema=table.schema))
+            w.write(fixture_cache.shifted_copy(table, k, shift, seq_step))
         w.close(t.meta)
     return copies * table.num_rows
 

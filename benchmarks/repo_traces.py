@@ -11,7 +11,6 @@ above it and says why (reasons as the replay counts them, per kind).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
@@ -32,10 +31,7 @@ def traces(extra: list[Path]) -> list[Path]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("extra", nargs="*", type=Path, help="more directories of *.trace.txt.xz")
-    ap.add_argument("--json", type=Path, help="write every trace's figures here")
-    a = ap.parse_args()
+    a = outside_class.arguments(__doc__)
     import tmigr_trace
 
     rows = []

@@ -48,8 +48,6 @@ CACHE = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "tmigr-report-be
 BIG_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tmigr-trace" / "report-bench"
 GATE = "divergences>0,lateness_p99>+20%,handoffs_per_s>+50%"
 
-KTIME_MAX = (1 << 63) - 1
-EXPIRY_COLUMNS = ("wakeup", "nextevt", "group_next_expiry", "child_evt_expiry")
 SETUP_EVENTS = {"tmigr_connect_cpu_parent", "tmigr_connect_child_parent", "tmigr_group_set", "tmigr_cpu_online",
                 "tmigr_cpu_offline", "tmigr_cpu_available", "tmigr_cpu_unavailable"}
 TICK_NS = 4_000_000          # copies are shifted by whole ticks (HZ=250 guests) so jiffies stay on the grid
@@ -86,7 +84,6 @@ def sets() -> tuple[list[Path], list[Path]]:
 
 def make_big(src: Path, out: Path, events: int) -> int:
     """`src` once, then its steady part (after the last setup event) repeated up to `events` rows."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     import tmigr_trace
@@ -112,18 +109,7 @@ def make_big(src: Path, out: Path, events: int) -> int:
     with TraceWriter(out, force=True) as w:
         w.write(table)
         for k in range(1, copies):
-            cols = {}
-            for name in table.column_names:
-                col = body.column(name)
-                if name == "ts":
-                    col = pc.add(col, k * shift)
-                elif name == "seq":
-                    col = pc.add(col, k * seq_step)
-                elif name in EXPIRY_COLUMNS:
-                    real = pc.and_(pc.greater(col, 0), pc.not_equal(col, KTIME_MAX))
-                    col = pc.if_else(real, pc.add(col, k * shift), col)
-                cols[name] = col
-            w.write(pa.table(cols, schema=table.schema))
+            w.write(fixture_cache.shifted_copy(body, k, shift, seq_step))
         w.close(meta)
     return table.num_rows + (copies - 1) * body.num_rows
 

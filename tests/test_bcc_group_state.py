@@ -82,6 +82,15 @@ def late_read_capture(tmp_path_factory):
     return derived
 
 
+def _exact_order_only(capture) -> None:
+    """These tests derive an edit from the real rows and take the order as exact: a window with
+    late reads (a loaded box) gives a different but real order (docs/bcc.md, late reads); the
+    derived edits are then tested on the kept capture, and skipped, named, on that window."""
+    late = int(gsm.late_reads(capture.df, capture.meta).sum())
+    if late:
+        pytest.skip(f"{late} state words read after a later update in this window: the derived edit needs an exact order")
+
+
 @pytest.fixture(params=["live", "fixture", "fixture-late-read"])
 def capture(request):
     if request.param == "fixture":
@@ -214,6 +223,7 @@ def test_seq_order_of_a_real_capture_is_exact_and_keeps_each_cpus_order(capture)
 def test_seq_order_finds_a_removed_update(capture):
     """Derived from the real rows: one update taken out (as a lost event would) is one gap of 1
     between its neighbours in seq order."""
+    _exact_order_only(capture)
     df, groups = _rows(capture)
     rows = max(groups.values(), key=len)
     upd = [k for k, r in enumerate(rows) if r.update]
@@ -416,6 +426,7 @@ def test_kernel_order_puts_an_update_stamped_early_back_after_its_predecessor(ca
     """Derived from the real rows: CPU B's update moved before CPU A's preceding update of the
     group (as B's stamp would be if it read the clock first); kernel_order restores A before B
     and keeps every CPU's own order."""
+    _exact_order_only(capture)
     from tmigr_trace.replay.seq_order import kernel_order
 
     df, groups = _rows(capture)
@@ -446,6 +457,7 @@ def test_kernel_order_refuses_a_contradiction():
 def test_stream_permutation_of_real_rows(capture):
     """What the replay would call per buffer (replay/seq_order.py, stream_permutation): nothing to
     move in the real stream; the derived stream with one update stamped early is put back."""
+    _exact_order_only(capture)
     from tmigr_trace.replay.seq_order import stream_permutation
 
     df, groups = _rows(capture)

@@ -1,20 +1,23 @@
-"""The order of one stamp's rows across CPUs, from the groups' state chains.
+"""The order of overlapping steps across CPUs, from the groups' state chains.
 
-Rows of several CPUs with the same stamp are not ordered by the trace: ftrace merges its per-CPU
-buffers by stamp and breaks ties by CPU number, and a clock that stalls or prints at 1 us
-resolution gives whole walks of several CPUs one stamp. Each group's state word is changed only by
-a successful cmpxchg (`tmigr_active_up`, `tmigr_inactive_up` in kernel/time/timer_migration.c),
-and the tracepoint after it prints the new state: the state events of one group form a chain in
-which each value is the previous one with one child's bit set or cleared. That chain is the
-kernel's own order of the steps on that group (a linearization, per object, as Porcupine and
-Knossos check it).
+A step (a cmpxchg of a group's state word) happens somewhere between its CPU's previous tracepoint
+and its own, so the printed order of several CPUs' steps is not theirs: ftrace breaks equal stamps
+by CPU number, a clock that stalls or prints at 1 us gives whole walks one stamp, and a vCPU
+preempted between its cmpxchg and its trace write stamps its step late. Each group's state word is
+changed only by a successful cmpxchg (`tmigr_active_up`, `tmigr_inactive_up` in
+kernel/time/timer_migration.c), and the tracepoint after it prints the new state: the state events
+of one group form a chain in which each value is the previous one with one child's bit set or
+cleared. That chain is the kernel's own order of the steps on that group (a linearization, per
+object, as Porcupine and Knossos check it).
 
-When a stamp's rows, in the printed order, break a chain, this module searches the orders of that
-stamp's rows that keep each CPU's program order for one in which every chain holds, up to the
-next state event of each group after the stamp, and takes the one closest to the printed order
-(depth first, printed order preferred, bounded). A stamp whose printed order keeps every chain is
-left as printed; one where no order does (lost events, a state written without a tracepoint) is
-left as printed too, and the engine's checks judge it.
+Where the printed order breaks a chain, this module takes a window from the rows' own intervals
+(`_window`) and searches the orders of its rows that keep each CPU's program order and the
+real-time order for one in which every chain holds, up to the next state event of each group after
+the window, and takes the one closest to the printed order (depth first, printed order preferred,
+bounded). A window whose printed order keeps every chain is left as printed; one where no order
+does (lost events, a state written without a tracepoint) is left as printed too, and the engine's
+checks judge it. `reads_before_steps` puts an update whose traced read preceded another CPU's
+step stamped first back before it.
 """
 
 from __future__ import annotations

@@ -1077,8 +1077,8 @@ class Engine:
         pre_a, pre_m = g.active, g.migrator
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         if pre is not None:
-            # Already accepted as the earlier half of a swapped pair: the model state has it,
-            # and the later half's (and whatever came after): keep that, not this observation.
+            # Already applied, before a lock-free read that needed it (`_try_reorder_read`): the
+            # model state has it and whatever came after; keep that, not this observation.
             done = pre[2]
             obs_a, obs_m = pre_a, pre_m
             self._agr[K_GROUP_STATE] += 1
@@ -1335,13 +1335,7 @@ class Engine:
                                              lambda: h.tmigr_inactive_up(g, child, walk))
             else:
                 h.tmigr_inactive_up(g, child, walk)
-            if child is None and cpu in self.value_unk:
-                # the level-0 update replaced the old, unproven expiry by the traced next event
-                self._learn_value(g, cpu)
-            if g.parent is None and walk.firstexp != KTIME_MAX:
-                ctx.first_known = self._known_first(g)
-            if g.parent is None and walk.top_read:
-                ctx.top_known = self._path_known(self.anc[cpu])
+            self._level_updated(cpu, ctx, g, child, walk)
         else:
             h.inactive_up_cmpxchg(g, child, walk)
             ctx.pend = (g, child)
@@ -1424,15 +1418,31 @@ class Engine:
         ctx.next = None
         ctx.walk = None
 
+    def _level_updated(self, cpu: int, ctx: _Ctx, g: TmigrGroup, child: TmigrGroup | None, walk: _Walk) -> None:
+        """What a deactivation level's tmigr_update_events, just applied by the model, tells: at
+        level 0 it replaced the CPU's old (perhaps unproven) expiry by the traced next event; at
+        the top it looked the queue up, so the wakeup rests on what was known then."""
+        if child is None and cpu in self.value_unk:
+            self._learn_value(g, cpu)
+        if g.parent is None:
+            if walk.firstexp != KTIME_MAX:
+                ctx.first_known = self._known_first(g)
+            if walk.top_read:
+                ctx.top_known = self._path_known(self.anc[cpu])
+
+    def _pointer_of(self, g: TmigrGroup) -> int | None:
+        """The address the trace bound to `g`, if any (setup and state events are rare enough
+        for a scan)."""
+        return next((p for p, other in self.by_ptr.items() if other is g), None)
+
     def _pointer_is_new(self, i: int, g: TmigrGroup, ptr: int, cpu: int) -> None:
         """A state event names a pointer the trace has not bound, at the level of a group of this
         CPU's path that another pointer names: a group keeps its address (tmigr_get_group()
         allocates it once and never moves it), so that is not this CPU's group."""
-        for p, other in self.by_ptr.items():
-            if other is g:
-                self._check("group_state", False, i, f"CPU{cpu}'s walk names group {ptr:#x} at level {g.level}, "
-                            f"where its group {g.id} is {p:#x}", f"{p:#x}", f"{ptr:#x}", cpu=cpu)
-                return
+        p = self._pointer_of(g)
+        if p is not None:
+            self._check("group_state", False, i, f"CPU{cpu}'s walk names group {ptr:#x} at level {g.level}, "
+                        f"where its group {g.id} is {p:#x}", f"{p:#x}", f"{ptr:#x}", cpu=cpu)
 
     def _state_word_ok(self, i: int, g: TmigrGroup, active: int, migrator: int, cpu: int) -> bool:
         """A traced group state keeps the invariant of `union tmigr_state`: no migrator exactly
@@ -1447,9 +1457,10 @@ class Engine:
                 return True
         elif migrator & (migrator - 1) == 0 and migrator & active:
             return True
-        self._check("group_state", False, i, f"{g.id} state word: migrator {_st(active, migrator)['migrator']} "
-                    f"is not one of the active children {_st(active, migrator)['active']}",
-                    "no migrator iff no active child, else one active child", _st(active, migrator), cpu=cpu)
+        st = _st(active, migrator)
+        self._check("group_state", False, i, f"{g.id} state word: migrator {st['migrator']} is not one of the "
+                    f"active children {st['active']}", "no migrator iff no active child, else one active child",
+                    st, cpu=cpu)
         self.group_known.discard(g)
         return False
 
@@ -1659,10 +1670,6 @@ class Engine:
                         ctx.exp_upd = saved
                     exp = ctx.exp_upd.pop(0)
         qunk = self.qunk
-        if child is None and op == OP_DEACT and behalf in self.value_unk:
-            # its own level-0 update replaced the old, unproven expiry by the traced next event
-            # (the model applied it: `_run_pend`) before it read the queue
-            self._learn_value(g, behalf)
         # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
@@ -1843,13 +1850,7 @@ class Engine:
             g.active, g.migrator = gsaved
         if unignored is not None:
             unignored.ignore = True       # stored right after (still queued: pruned later)
-        if child is None and cpu in self.value_unk:
-            # the level-0 update replaced the old, unproven expiry by the traced next event
-            self._learn_value(g, cpu)
-        if g.parent is None and w.firstexp != KTIME_MAX:
-            ctx.first_known = self._known_first(g)
-        if g.parent is None and w.top_read:
-            ctx.top_known = self._path_known(self.anc[cpu])
+        self._level_updated(cpu, ctx, g, child, w)
         if out:
             ctx.exp_upd.extend(out)
 
@@ -2704,7 +2705,7 @@ class Engine:
         if got is not None:
             diffs.append((key, g.id, got.id))
             return
-        old = next((p for p, other in self.by_ptr.items() if other is g), None)
+        old = self._pointer_of(g)
         if old is not None:
             diffs.append((key, f"{g.id} at {old:#x}", f"{ptr:#x}"))
             return

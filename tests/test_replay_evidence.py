@@ -283,6 +283,6 @@ def test_outside_class_corpus_replays(path: Path, tmp_path: Path):
     import_file(path, tmp_path / "t.parquet")
     res = tmigr_trace.replay(tmp_path / "t.parquet")
     assert res.diverged == 0, [d.to_dict() for d in res.divergences[:3]]
-    assert res.checked > 2000 and res.undecidable <= 0.03 * res.checked
+    assert res.checked > 2000 and res.undecidable <= 0.02 * res.checked   # measured: at most 1.6 %
     assert res.by_kind["group_state"].agreed > 100 and res.by_kind["wakeup"].agreed > 100
     assert res.hierarchy["shape_mismatches"] == 0

@@ -317,6 +317,8 @@ def test_bcc_capture_replays_without_divergence(both_at_once, cli):
         # any other fails.
         unexplained = [x for x in own if not missed.get(x["ts"])]
         assert not unexplained, unexplained[:3]
+        # as rare as they were seen (1-3 in 50-55k checks), never a pattern
+        assert d["diverged"] <= max(3, d["checked"] // 10_000), d["divergences"][:3]
         if own:
             pytest.xfail(f"{len(own)} BCC divergence(s) after tmigr rows only ftrace recorded (tasks "
                          f"{sorted({c for m in missed.values() for c in m})}): BCC's uncounted gap, docs/bcc.md")

@@ -1670,12 +1670,15 @@ class Engine:
                         ctx.exp_upd = saved
                     exp = ctx.exp_upd.pop(0)
         qunk = self.qunk
+        row_ok = self._update_row_ok(i, g, glvl, obs, behalf)
         # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
-        decidable = (head_g > 0 and head_c > 0
+        decidable = (row_ok and head_g > 0 and head_c > 0
                      and (op == OP_DEACT or op == OP_NT or op == OP_REMOTE) and ctx.decidable and not ctx.optional)
-        if exp is None:
+        if not row_ok:
+            pass                        # reported: the row's own values contradict each other
+        elif exp is None:
             if decidable and op != OP_NONE:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
                             None, _obs_view(obs), cpu=behalf)
@@ -1761,6 +1764,27 @@ class Engine:
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
             self._walk_step(cpu, ctx, untraced_only=True)
+
+    def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int) -> bool:
+        """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock
+        before its tracepoint, whatever the queues hold: ``group->next_expiry`` is never later
+        than the first queued event (timerqueue_add() sets it when the event becomes the first,
+        tmigr_next_groupevt() when it looks up the first, a removal leaves it or sets KTIME_MAX),
+        so it is no later than the event just queued (``nextexp``; an ignored child event is
+        KTIME_MAX there); and above level 0 the child's ``groupevt`` holds ``nextexp`` unless it
+        is ignored (KTIME_MAX). Checked on every update; one that breaks it is a divergence."""
+        nexp, gne, cexp = obs[0], obs[1], obs[2]
+        if nexp < 0 or gne < 0:
+            return True                 # not in the trace (NA)
+        if gne > nexp:
+            self._check("expiry", False, i, f"{g.id}'s next_expiry is later than the event this update queued",
+                        f"next_expiry <= nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
+            return False
+        if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp:
+            self._check("expiry", False, i, f"{g.id}: the child's queued event is not the nextevt this update queued",
+                        f"child_evt_expiry == nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
+            return False
+        return True
 
     def _ignore_store_ahead(self, e: Any, cpu: int, ref_ts: int) -> bool:
         """The ignore flag of `e` may be set after a lookup by `cpu` that follows its row at

@@ -99,6 +99,25 @@ def test_impossible_migrator_reported_at_its_event(trace):
     assert "group_state" in res["kinds"]
 
 
+@pytest.mark.parametrize("row, field, new, what", [
+    # Row 26: CPU 2's level-0 update queues 9.024 s, the group's next_expiry 9.024 s. Queued
+    # 8 ms earlier, next_expiry would be at most that (tmigr_update_events: timerqueue_add).
+    (26, "nextevt", 9_016_000_000, "next_expiry is later than the event this update queued"),
+    # Row 710: a level-1 update queues its child's 10.408 s; the child's groupevt then holds it.
+    (710, "child_evt_expiry", 10_412_000_000, "the child's queued event is not the nextevt"),
+])
+def test_update_row_contradicting_itself_reported_at_its_event(trace, tmp_path, row, field, new, what):
+    r = trace["table"].slice(row, 1).to_pylist()[0]
+    assert r["event"] == "tmigr_update_events" and r["nextevt"] == r["group_next_expiry"]
+    m = _mutation(trace, row, field, new, op="shift")
+    res = M.run_one(m)
+    assert res["outcome"] == "at_event" and "expiry" in res["kinds"], res
+    out = tmp_path / "m.parquet"
+    M.write_table(M.apply(trace["table"], m), trace["meta"], out)
+    here = [d.what for d in tmigr_trace.replay(str(out)).divergences if d.index == row]
+    assert any(what in w for w in here), here
+
+
 def test_sample_accounting(trace):
     ms, _ = M.plan("t", trace["path"], trace["table"], trace["base"], 1, seed=11)
     results = [M.run_one(m) for m in ms]

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
+from tmigr_trace.metadata import text_is_whole
 from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
@@ -134,7 +135,10 @@ SEQ_GAP_SOURCES = ("capture", "raw", "tracedat")
 def _seq_marks_loss(meta: Any, topo: Any) -> tuple[int, ...] | None:
     """CPUs whose sequence numbers prove where nothing was lost: those of a binary ring-buffer
     source, except CPUs with lost events the pages flagged without a count or with damaged
-    pages (their events dropped without a gap)."""
+    pages (their events dropped without a gap); every CPU of a text that proves itself whole
+    (`text_is_whole`)."""
+    if text_is_whole(meta):
+        return tuple(topo.possible)
     if getattr(meta, "source_format", None) not in SEQ_GAP_SOURCES:
         return None
     uncounted = set(int(c) for c in (meta.lost_unknown_cpus or [])) | \
@@ -305,6 +309,7 @@ class _Prepass:
     clock: ClockOffset
     clock_conflict: str | None
     stream_ends: dict[int, int]
+    traced_spans: dict[int, tuple[int, int]]
 
 
 # A CPU's last walk left open: one that always ends in a tracepoint of the same CPU microseconds
@@ -318,10 +323,12 @@ CLOSES = frozenset(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_group_s
                     "tmigr_handle_remote", "tmigr_handle_remote_cpu"))
 
 
-def stream_ends(batches: Iterable[pa.RecordBatch]) -> dict[int, int]:
+def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, int]] | None = None) -> dict[int, int]:
     """CPUs whose stream ends inside a walk that always ends in a tracepoint of their own, while
     the trace goes on (a per-CPU buffer read earlier than the others, e.g. `trace-cmd extract`
-    while tracing): CPU -> row index of its last row. From there its steps are not in the trace."""
+    while tracing): CPU -> row index of its last row. From there its steps are not in the trace.
+    ``spans``, if given, gets each event code's first and last stamp (the span in which that type
+    was being recorded, `Engine.traced_spans`)."""
     last: dict[int, tuple[int, int]] = {}      # CPU -> (row, ts) of its last row
     mark: dict[int, str] = {}                  # CPU -> its last opening or closing event
     end_ts = 0
@@ -337,6 +344,8 @@ def stream_ends(batches: Iterable[pa.RecordBatch]) -> dict[int, int]:
                 k = n - 1 - r
                 last[int(c)] = (base + k, int(ts[k]))
             code = _columns_code(b.column("event"))
+            if spans is not None:
+                _add_spans(spans, code, ts)
             marked = np.flatnonzero(np.isin(code, MARK_CODES))
             if marked.size:
                 mc = cpu[marked]
@@ -345,6 +354,19 @@ def stream_ends(batches: Iterable[pa.RecordBatch]) -> dict[int, int]:
                     mark[int(c)] = int(code[marked[marked.size - 1 - r]])
         base += n
     return {c: row for c, (row, t) in last.items() if mark.get(c) in OPEN_CODES and end_ts - t > CUT_AFTER_NS}
+
+
+def _add_spans(spans: dict[int, tuple[int, int]], code: np.ndarray, ts: np.ndarray) -> None:
+    """Widen each event code's (first, last) stamp by one batch's rows."""
+    order = np.argsort(code, kind="stable")
+    c_sorted = code[order]
+    starts = np.flatnonzero(np.r_[True, c_sorted[1:] != c_sorted[:-1]])
+    ends = np.r_[starts[1:], c_sorted.size]
+    for k, a, b in zip(c_sorted[starts].tolist(), starts.tolist(), ends.tolist()):
+        t = ts[order[a:b]]
+        lo, hi = int(t.min()), int(t.max())
+        old = spans.get(k)
+        spans[k] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
 
 
 OPEN_CODES = frozenset(EVENT_CODE[n] for n in OPENS)
@@ -364,8 +386,9 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     tick, phase = infer_tick(trace)
     clk, conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
                                  getattr(trace.meta, "clock", None))
-    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]))
-    return _Prepass(tree, tick, phase, clk, conflict, ends)
+    spans: dict[int, tuple[int, int]] = {}
+    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans)
+    return _Prepass(tree, tick, phase, clk, conflict, ends, spans)
 
 
 def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_us: float, batch_rows: int,
@@ -430,7 +453,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
-                 seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends)
+                 seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
+                 traced_spans=pre.traced_spans)
     # One stamp's rows of several CPUs in the order the state chains prove (only with group
     # pointers: without them the groups of the chains are not known).
     ties = TieOrder() if ident.mode == "pointers" else None

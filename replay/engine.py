@@ -328,10 +328,14 @@ class Engine:
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
                  path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000,
                  seq_marks_loss: tuple[int, ...] | None = None,
-                 stream_ends: dict[int, int] | None = None) -> None:
+                 stream_ends: dict[int, int] | None = None,
+                 traced_spans: dict[int, tuple[int, int]] | None = None) -> None:
         self.h = h
         # CPU -> stream index of its last row, for CPUs whose stream was cut inside a walk
         self.stream_ends: dict[int, int] = dict(stream_ends or {})
+        # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
+        # recorded in between (tracing_spans).
+        self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
         # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
         # pages count what they missed): a line the program order requires and a sequence without
         # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
@@ -583,10 +587,18 @@ class Engine:
             self.silent_below[g] = True
             child = g
 
-    def _untraced_line(self, i: int, cpu: int) -> None:
-        """Row i of `cpu` comes where the kernel's program order requires a line before it
-        (program_order), and the sequence numbers say none was lost: the kernel did not trace
-        it."""
+    def _untraced_line(self, i: int, cpu: int, missing: int) -> None:
+        """Row i of `cpu` comes where the kernel's program order requires a line (of event code
+        `missing`) before it (program_order), and the sequence numbers say none was lost: the
+        kernel did not trace it, unless that event type was not being recorded then. Enabling
+        a system's events (`events/timer_migration/enable`, `set_event`) registers one event
+        after another (__ftrace_set_clr_event() in kernel/trace/trace_events.c), so a trace
+        enabled while the machine runs starts with some types before others (and a disable ends
+        them one by one): only a line missing between its type's first and last rows counts."""
+        span = self.traced_spans.get(missing)
+        j = int(self._prv_a[i])
+        if span is None or j < 0 or not (span[0] < self._ts[j] and self._ts[i] < span[1]):
+            return
         self._check("walk_levels", False, i, f"CPU{cpu}: a tracepoint the kernel's program order requires "
                     "before this row is missing, and no event was lost here", "the missing tracepoint",
                     "not traced", cpu=cpu)
@@ -778,7 +790,7 @@ class Engine:
                 s = int(seq_a[i])
                 if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
                     if contig is not None and contig[i] and cpu in self.seq_marks_loss:
-                        self._untraced_line(i, cpu)
+                        self._untraced_line(i, cpu, E_SET_INACTIVE)
                     ctx = self._lines_lost(cpu, i)
                 elif ls < 0 and cpu in self.lost_cpus:
                     self._forget_cpu(cpu)
@@ -834,7 +846,7 @@ class Engine:
             if gap_l is not None and gap_l[i] & GAP_AFTER:
                 j = self._nxt[i]
                 if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
-                    self._untraced_line(j, cpu)
+                    self._untraced_line(j, cpu, E_SET_ACTIVE)
                 self._lines_lost(cpu, i)        # missing right after this row (program_order)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)

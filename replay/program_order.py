@@ -21,9 +21,13 @@ The rules (kernel/time/timer_migration.c, the same in every version from v6.9 to
 
 The row after which such a line must be missing is flagged. Where the per-CPU sequence numbers
 mark every loss (a binary ring-buffer source: its pages flag and count the events they missed, so a
-loss leaves a gap in ``seq``) and show none there, the line was not lost: the kernel did not trace
-it, and the engine reports a divergence (`walk_levels`) before resyncing. Otherwise (text, which
-loses lines unannounced) the engine treats it like a sequence gap of a binary capture right after
+loss leaves a gap in ``seq``) and show none there, or the text proves itself whole (a `trace` file
+whose header's entries-in-buffer/entries-written equal its number of event lines:
+`tmigr_trace.metadata.text_is_whole`), the line was not lost: the kernel did not trace it, and the
+engine reports a divergence (`walk_levels`) before resyncing, unless the line's event type was not
+being recorded yet (before its first row in the trace: enabling a system's events registers them
+one after another) or any more (after its last). Otherwise (text that may lose lines
+unannounced) the engine treats it like a sequence gap of a binary capture right after
 that row: that CPU's operation in flight is closed and its
 state (and its path's) is unknown from there until the trace shows it again, so other CPUs'
 checks that read it in the meantime are not decided on a guess. These rules read no model state, so they cannot hide a

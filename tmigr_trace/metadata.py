@@ -117,3 +117,21 @@ def _merge_legacy_damage(raw: dict) -> None:
         if (counts.get("pages", 0) or counts.get("missing_bytes", 0)) and int(cpu) not in cpus:
             cpus.append(int(cpu))
     raw["damaged_cpus"] = sorted(cpus) if all(type(c) is int for c in cpus) else cpus
+
+
+def text_is_whole(meta: TraceMeta) -> bool:
+    """A `trace` file that proves it holds every event the buffer recorded: its header's
+    ``entries-in-buffer/entries-written`` are equal (the ring buffer overwrote nothing:
+    print_event_info() in kernel/trace/trace.c prints the entries in the buffer and those plus
+    the overruns, get_total_entries()), the file has exactly that many event lines (of any event type: none
+    lost on the way, no line cut), no loss marker, nothing malformed or damaged. A line the
+    kernel's program order requires is then missing because the kernel did not trace it."""
+    extra = meta.extra or {}
+    hdr = extra.get("text_header")
+    dialect = extra.get("text_dialect") or {}
+    if not hdr or dialect.get("parser") != "standard":
+        return False
+    lines = int(dialect.get("event_lines", -1)) + sum(int(v) for v in (meta.unknown_events or {}).values())
+    return (hdr.get("entries_in_buffer") == hdr.get("entries_written") == lines
+            and not meta.lost_events and not meta.lost_unknown_cpus and not meta.malformed_lines
+            and not meta.damaged and not dialect.get("skipped_lines") and not dialect.get("duplicate_lines"))

@@ -29,10 +29,12 @@ def info_cmd(
     from ..cpulist import format_cpulist
     from ..info import summarize
     from ..jsonout import dumps
+    from ..metadata import text_is_whole
     from ..trace import load
     from .common import out, print_table
 
-    s = summarize(load(trace))
+    t = load(trace)
+    s = summarize(t)
     if as_json:
         print(dumps("info", s.to_dict()))
         return
@@ -52,6 +54,12 @@ def info_cmd(
                      f"{d.get('skipped_lines', 0)} non-event lines and {d.get('blank_lines', 0)} blank "
                      f"skipped, {d.get('wrapped_lines', 0)} wrapped joined, {d.get('duplicate_lines', 0)} "
                      "quoted again dropped"))
+    hdr = (t.meta.extra or {}).get("text_header")
+    if hdr:
+        head.append(("text header", f"entries-in-buffer/entries-written {hdr['entries_in_buffer']}/"
+                     f"{hdr['entries_written']}, {d.get('event_lines', 0) + sum(s.unknown_events.values())} event "
+                     "lines: " + ("whole (nothing overwritten or lost)" if text_is_whole(t.meta)
+                                  else "not proven whole")))
     for kind, meaning in (d.get("ts_meaning") or {}).items():
         if kind != "standard":
             head.append(("ts", meaning))

@@ -12,6 +12,7 @@ import gzip
 import itertools
 import lzma
 import os
+import re
 import struct
 import tarfile
 import zlib
@@ -134,6 +135,9 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
 
     blocks = iter(blocks)
     first = next(blocks, b"")
+    header = text_header(first)
+    if header is not None:
+        meta.extra["text_header"] = header
     parser = text_parser_for(first, meta)  # the C fast path unless the text is an excerpt/dump
     for block in bounded_lines(itertools.chain([first] if first else [], blocks), meta):
         table = parser.feed(block)
@@ -146,6 +150,20 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
         writer.write(table)
     if not isinstance(parser, ExcerptTextParser):
         meta.extra["text_dialect"] = standard_stats(parser)
+
+
+# The header of a tracefs `trace` file (print_event_info() in kernel/trace/trace.c).
+_ENTRIES_RE = re.compile(rb"^# entries-in-buffer/entries-written: (\d+)/(\d+)\s+#P:(\d+)\s*$", re.M)
+
+
+def text_header(first: bytes) -> dict | None:
+    """``entries-in-buffer/entries-written`` and ``#P`` of the one header at the start of a
+    `trace` file, None if there is none or more than one (files pasted together)."""
+    found = _ENTRIES_RE.findall(first[:65536])
+    if len(found) != 1:
+        return None
+    a, b, p = (int(x) for x in found[0])
+    return {"entries_in_buffer": a, "entries_written": b, "cpus": p}
 
 
 def bounded_lines(blocks: Iterator[bytes], meta: TraceMeta, max_line: int = limits.MAX_LINE_BYTES) -> Iterator[bytes]:

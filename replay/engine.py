@@ -373,6 +373,7 @@ class Engine:
         self.silent_below: dict[TmigrGroup, bool] = {}
         self.ever_known: set[TmigrGroup] = set()
         self.anc: dict[int, list[TmigrGroup]] = {}
+        self._lossy_below: dict[TmigrGroup, bool] = {}     # a CPU below lost events (cache)
         self._refresh_tree()
         self.cpu_known: set[int] = set()
         self.handoffs: set[int] = set()
@@ -401,6 +402,9 @@ class Engine:
         self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # group -> the CPU whose remote walk last found a due event there (`_Ctx.due`).
         self.due_at: dict[TmigrGroup, int] = {}
+        # Stamp of the latest traced remote walk at each group (tmigr_handle_remote), or of lost
+        # rows of a CPU below it: only such a walk dequeues a due event (`_below_known`).
+        self.last_hr: dict[TmigrGroup, int] = {}
         # target cpu -> handler cpu of a remote update walk still in flight (`_Ctx.rwalk`).
         self.rwalk_of: dict[int, int] = {}
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
@@ -435,6 +439,7 @@ class Engine:
         """(Re)derive the per-group bookkeeping after the tree changed (setup replayed)."""
         h = self.h
         self.qlb.clear()
+        self._lossy_below.clear()
         self.by_ptr = {p: h.group_by_id[i] for p, i in self.ptr_ids.items() if i in h.group_by_id}
         self.anc = {c: h.path_to_root(c) if t.tmgroup else [] for c, t in h.cpus.items()}
         for g in h.groups:
@@ -608,6 +613,10 @@ class Engine:
         state is unknown until the trace shows it again. What closing the interrupted operation
         flags as warm-up does not count for the row (only its own handler's checks do)."""
         warm = self.warm_rows, self._warm_last
+        if i >= 0:
+            t = self._ts[i]
+            for g in self.anc.get(cpu, []):
+                self.last_hr[g] = max(self.last_hr.get(g, -1), t)
         self._close(cpu, self.ctx[cpu], i, True)
         self.warm_rows, self._warm_last = warm
         self._forget_cpu(cpu)
@@ -1686,6 +1695,8 @@ class Engine:
         # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
+        if row_ok and head_g == 0:
+            row_ok = self._below_known(i, g, child if child is not None else behalf, obs, behalf, ts)
         decidable = (row_ok and head_g > 0 and head_c > 0
                      and (op == OP_DEACT or op == OP_NT or op == OP_REMOTE) and ctx.decidable and not ctx.optional)
         if not row_ok:
@@ -1795,6 +1806,41 @@ class Engine:
         if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp:
             self._check("expiry", False, i, f"{g.id}: the child's queued event is not the nextevt this update queued",
                         f"child_evt_expiry == nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
+            return False
+        return True
+
+    def _below_known(self, i: int, g: TmigrGroup, owner: Any, obs: tuple, cpu: int, ts: int) -> bool:
+        """g's first event is not decided (children's events not in the trace can come first), but
+        the traced ``next_expiry`` is still no later than any event the trace proves queued
+        (`_update_row_ok`: never later than the first queued event), as `_known_first` bounds a
+        wakeup. Left out: the event this row updates (the row bounds itself), and events a remote
+        walk may have dequeued as due (tmigr_next_expired_groupevt(), only in
+        tmigr_handle_remote_up(), which traces tmigr_handle_remote first): events not 2 ticks
+        (the clock offset's slack) past the `now` of g's latest traced remote walk or lost rows
+        below it, or past this row's time when a silent CPU, or one that lost events where no
+        sequence gap shows it, may have walked g unseen. A traced
+        value above the bound is a divergence at this row."""
+        unk = self.qunk[g]
+        lossy = self._lossy_below.get(g)
+        if lossy is None:
+            lossy = self._lossy_below[g] = bool(self.lost_cpus) and not self.lost_cpus.isdisjoint(self.h.leaf_cpus(g))
+        if lossy or self.silent_below.get(g, False):
+            floor = self._now(ts) + 2 * self.tick
+        else:
+            hr = self.last_hr.get(g, -1)
+            floor = self._now(hr) + 2 * self.tick if hr >= 0 else -1
+        for e in g.events:
+            if e.ignore:
+                continue
+            o = e.owner
+            key = o if isinstance(o, TmigrGroup) else e.cpu
+            if key in unk or key == owner or e.expires <= floor:
+                continue
+            if obs[1] <= e.expires or self._update_tie(i, g):
+                return True
+            who = key.id if isinstance(key, TmigrGroup) else f"CPU{key}"
+            self._check("expiry", False, i, f"{g.id}'s next_expiry is later than {who}'s event the trace proves "
+                        "queued", f"next_expiry <= {e.expires}", _obs_view(obs), cpu=cpu)
             return False
         return True
 
@@ -2054,6 +2100,7 @@ class Engine:
         tmc = self.h.cpus.get(cpu)
         if g is None or tmc is None:
             return
+        self.last_hr[g] = ts
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         op = ctx.op

@@ -118,6 +118,23 @@ def test_update_row_contradicting_itself_reported_at_its_event(trace, tmp_path, 
     assert any(what in w for w in here), here
 
 
+def test_next_expiry_above_a_proven_event_reported_with_the_queue_unknown(imported, tmp_path):
+    # lab-7.3.4 boot capture, row 74: CPU 12's level-0 update queues 10.492 s behind CPU 9's
+    # 10.372 s (queued 0.4 ms earlier, row 71); CPUs 11, 13, 14 of that group never showed their
+    # events, so the group's first event is not decided, but next_expiry can be no later than
+    # CPU 9's. Traced as 10.492 s instead of 10.372 s, it is reported at the row.
+    path = imported(FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-boot.tar.gz")
+    table, meta = M.load_table(path)
+    r = table.slice(74, 1).to_pylist()[0]
+    assert (r["event"], r["cpu"], r["nextevt"], r["group_next_expiry"]) == \
+        ("tmigr_update_events", 12, 10_492_000_000, 10_372_000_000)
+    out = tmp_path / "m.parquet"
+    M.write_table(M.apply(table, {"row": 74, "field": "group_next_expiry", "op": "shift",
+                                  "new": 10_492_000_000}), meta, out)
+    here = [d.what for d in tmigr_trace.replay(str(out)).divergences if d.index == 74]
+    assert here == ["GRP0:1's next_expiry is later than CPU9's event the trace proves queued"]
+
+
 def test_sample_accounting(trace):
     ms, _ = M.plan("t", trace["path"], trace["table"], trace["base"], 1, seed=11)
     results = [M.run_one(m) for m in ms]

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
-from tmigr_trace.metadata import text_is_whole
+from tmigr_trace.metadata import text_is_whole, text_overwritten
 from tmigr_trace.schema import KTIME_MAX
 
 from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
@@ -450,11 +450,17 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
         res.notes.append(f"CPUs {', '.join(map(str, silent))} never appear in their own activation/"
                          "deactivation walks: their state changes are not in the trace and the "
                          "decisions that depend on them count as not decidable")
+    head_lost: tuple[int, ...] = ()
+    if text_overwritten(meta):
+        head_lost = tuple(sorted(c for c in present if c in tree.walk_cpus and c not in silent))
+        res.notes.append("the ring buffer overwrote its oldest events (entries-in-buffer below entries-written): "
+                         "each CPU's stream starts where its own buffer kept it, and until its first row a CPU "
+                         "counts as silent")
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
-                 traced_spans=pre.traced_spans)
+                 traced_spans=pre.traced_spans, head_lost=head_lost)
     # One stamp's rows of several CPUs in the order the state chains prove (only with group
     # pointers: without them the groups of the chains are not known).
     ties = TieOrder() if ident.mode == "pointers" else None

@@ -329,7 +329,8 @@ class Engine:
                  path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000,
                  seq_marks_loss: tuple[int, ...] | None = None,
                  stream_ends: dict[int, int] | None = None,
-                 traced_spans: dict[int, tuple[int, int]] | None = None) -> None:
+                 traced_spans: dict[int, tuple[int, int]] | None = None,
+                 head_lost: tuple[int, ...] = ()) -> None:
         self.h = h
         # CPU -> stream index of its last row, for CPUs whose stream was cut inside a walk
         self.stream_ends: dict[int, int] = dict(stream_ends or {})
@@ -368,12 +369,15 @@ class Engine:
         self.qlb: dict[TmigrGroup, tuple[int, int]] = {}
         # CPUs whose queued event's expiry the trace has not shown since it became unknown.
         self.value_unk: set[int] = set()
-        self.silent = set(silent_cpus)
+        # CPUs whose oldest events the ring buffer overwrote: silent until their first row.
+        self.head_lost = set(head_lost) - set(silent_cpus)
+        self.silent = set(silent_cpus) | self.head_lost
         self.silent_mask: dict[TmigrGroup, int] = {}
         self.silent_below: dict[TmigrGroup, bool] = {}
         self.ever_known: set[TmigrGroup] = set()
         self.anc: dict[int, list[TmigrGroup]] = {}
         self._lossy_below: dict[TmigrGroup, bool] = {}     # a CPU below lost events (cache)
+        self.unseen_below: set[TmigrGroup] = set()          # groups with a head-lost CPU below
         self._refresh_tree()
         self.cpu_known: set[int] = set()
         self.handoffs: set[int] = set()
@@ -457,7 +461,13 @@ class Engine:
                 self.silent_below[g] = any(t.cpu in self.silent for t in cpus)
                 self.qunk[g] = {c for c in g.cpus if c not in self.silent}
             else:
-                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent))
+                # A child with a CPU whose head was overwritten below may also change unseen (that
+                # CPU's activation or deactivation goes up through it before its first row).
+                # Its event here then is not known either, whatever the trace shows of it, until
+                # every such CPU below has started (`unseen_below`).
+                part = [ch for ch in g.children if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch))]
+                self.unseen_below.update(part)
+                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent) or ch in part)
                 self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
                 self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
             if not self.qunk[g]:
@@ -561,8 +571,9 @@ class Engine:
         return None
 
     def _learn_child(self, g: TmigrGroup | None, child: Any) -> None:
-        """The event of `child` (a CPU number or a group) in `g` is known from now on."""
-        if g is not None:
+        """The event of `child` (a CPU number or a group) in `g` is known from now on (not while
+        a CPU below it has not started: `unseen_below`)."""
+        if g is not None and not (self.unseen_below and child in self.unseen_below):
             s = self.qunk.get(g)
             if s and child in s:
                 s.discard(child)
@@ -591,6 +602,28 @@ class Engine:
                 self.qunk[g].discard(child)
             self.silent_below[g] = True
             child = g
+
+    def _stream_started(self, cpu: int) -> None:
+        """`cpu`'s first row in a trace whose ring buffer overwrote its oldest events: each CPU's
+        buffer drops its own oldest pages (ring_buffer.c, overwrite mode), so a busy CPU's stream
+        starts later than the others'. Until here it was a silent CPU; from here it is traced,
+        its state and its event unknown until the trace shows them (`_forget_cpu`)."""
+        self.head_lost.discard(cpu)
+        self.silent.discard(cpu)
+        tmc = self.h.cpus.get(cpu)
+        child: TmigrGroup | None = None
+        for g in self.anc.get(cpu, []):
+            if g.level == 0 and tmc is not None:
+                self.silent_mask[g] = self.silent_mask.get(g, 0) & ~tmc.groupmask
+            elif child is not None and self.head_lost.isdisjoint(self.h.leaf_cpus(child)) \
+                    and not _all_silent(child, self.silent):
+                self.silent_mask[g] = self.silent_mask.get(g, 0) & ~child.groupmask
+                self.unseen_below.discard(child)
+            self.silent_below[g] = not self.silent.isdisjoint(self.h.leaf_cpus(g))
+            self.group_known.discard(g)
+            child = g
+        self._forget_cpu(cpu)
+        self.res.resyncs["lost_events"] += 1
 
     def _untraced_line(self, i: int, cpu: int, missing: int) -> None:
         """Row i of `cpu` comes where the kernel's program order requires a line (of event code
@@ -797,7 +830,10 @@ class Engine:
                 j = int(prv[i])
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
-                if (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
+                if self.head_lost and ls < 0 and cpu in self.head_lost:
+                    self._stream_started(cpu)
+                    ctx = ctxs[cpu]
+                elif (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
                     if contig is not None and contig[i] and cpu in self.seq_marks_loss:
                         self._untraced_line(i, cpu, E_SET_INACTIVE)
                     ctx = self._lines_lost(cpu, i)
@@ -1094,7 +1130,7 @@ class Engine:
         elif walk.childmask != m:
             walk.childmask = m
         known = self._state_word_ok(i, g, obs_a, obs_m, cpu) and g in self.group_known
-        S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
+        S = self._adjust_silent(g, obs_a, obs_m, m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         if pre is not None:
@@ -1147,10 +1183,11 @@ class Engine:
         else:
             ctx.next = None
 
-    def _adjust_silent(self, g: TmigrGroup, obs_a: int, obs_m: int) -> int:
+    def _adjust_silent(self, g: TmigrGroup, obs_a: int, obs_m: int, stepping: int) -> int:
         """Bring the silent children's bits of g's state up to the observation (they changed
-        without an event), keeping the kernel's rules for the migrator. Returns the mask."""
-        S = self.silent_mask.get(g, 0)
+        without an event), keeping the kernel's rules for the migrator. The bit of the child
+        whose step this is (`stepping`) is this walk's own, traced. Returns the mask."""
+        S = self.silent_mask.get(g, 0) & ~stepping
         if not S:
             return 0
         a = (g.active & ~S) | (obs_a & S)
@@ -1309,7 +1346,7 @@ class Engine:
         child = ctx.child
         child_active = child.active if child is not None else 0
         known = self._state_word_ok(i, g, obs_a, obs_m, cpu) and g in self.group_known
-        S = self._adjust_silent(g, obs_a, obs_m) if known and self.silent_mask.get(g) else 0
+        S = self._adjust_silent(g, obs_a, obs_m, m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None

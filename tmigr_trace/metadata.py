@@ -135,3 +135,11 @@ def text_is_whole(meta: TraceMeta) -> bool:
     return (hdr.get("entries_in_buffer") == hdr.get("entries_written") == lines
             and not meta.lost_events and not meta.lost_unknown_cpus and not meta.malformed_lines
             and not meta.damaged and not dialect.get("skipped_lines") and not dialect.get("duplicate_lines"))
+
+
+def text_overwritten(meta: TraceMeta) -> bool:
+    """A `trace` file whose header says the ring buffer overwrote events (entries-in-buffer below
+    entries-written): each CPU lost its own oldest events, so the CPUs' streams start at
+    different times."""
+    hdr = (meta.extra or {}).get("text_header")
+    return bool(hdr) and hdr.get("entries_in_buffer", 0) < hdr.get("entries_written", 0)

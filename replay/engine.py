@@ -2840,8 +2840,9 @@ class Engine:
         diffs: list[tuple[str, Any, Any]] = []
         if code == E_GROUP_SET:
             g = rec["group"]
-            self.ptr_ids[c.group[i]] = g.id
-            self.by_ptr[c.group[i]] = g
+            if c.group[i] > UNKNOWN_PTR:       # not `(____ptrval____)`: an address to bind
+                self.ptr_ids[c.group[i]] = g.id
+                self.by_ptr[c.group[i]] = g
             if (c.lvl[i], c.numa_node[i]) != (g.level, g.numa_node):
                 diffs.append(("lvl/node", (g.level, g.numa_node), (c.lvl[i], c.numa_node[i])))
         elif code == E_CONN_CHILD:

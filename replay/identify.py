@@ -179,16 +179,19 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             pg.children.add(r["child"])
             if tg.lvl is None and r["lvl"] is not None:
                 tg.lvl = r["lvl"] - 1
-        elif r["event"] == "tmigr_connect_cpu_parent" and r["parent"]:
+        elif r["event"] == "tmigr_connect_cpu_parent":
+            # The CPU's prepare is in the trace whether or not its group's address printed
+            # (`(____ptrval____)` before the pointer-hashing key is ready).
             c = r["target_cpu"]
             if c not in tree.prepared_cpus:
                 tree.prepared_cpus.append(c)
             if r["capacity"] is not None:
                 tree.cpu_capacity[c] = r["capacity"]
-            tree.cpu_group[c] = r["parent"]
             tree.cpu_mask[c] = r["groupmask"]
-            pg = tree.group(r["parent"])
-            pg.lvl, pg.node, pg.num_children = 0, r["numa_node"], r["num_children"]
+            if r["parent"]:
+                tree.cpu_group[c] = r["parent"]
+                pg = tree.group(r["parent"])
+                pg.lvl, pg.node, pg.num_children = 0, r["numa_node"], r["num_children"]
     tree.pointers = "pointers" if known_ptr else "none"
     # Leaf CPUs of every group: climb from each CPU's level-0 group.
     for c, g in tree.cpu_group.items():

@@ -134,12 +134,13 @@ EXTRA_RUNS = [
     Spec("boot-remote-nodes-first", "7.1", cpus=24, nodes=3, maxcpus=2, order="16,8,2-7,9-15,17-23",
          scenario="all-idle"),
     Spec("boot-maxcpus1-glob-hotplug", "6.18", maxcpus=1, order="glob"),
-    # overwritten ring buffers: the text starts mid-stream (entries-in-buffer < entries-written)
-    Spec("late-churn-8s-overwritten", "7.3", boot_trace=False, scenario="idle-churn", duration=8, buffer_kb=64),
+    # overwritten ring buffers: the text starts mid-stream (entries-in-buffer < entries-written); 64-128 KB per CPU
+    # did not overwrite in 8 s of churn (the busiest CPU writes ~900 events, ~56 KB): 12-16 KB does
+    Spec("late-churn-8s-overwritten", "7.3", boot_trace=False, scenario="idle-churn", duration=8, buffer_kb=16),
     Spec("boot-glob-churn-6s-overwritten", "6.19", maxcpus=3, order="glob", scenario="idle-churn", duration=6,
-         buffer_kb=128),
+         buffer_kb=16),
     Spec("late-steady-8s-overwritten", "7.1", cpus=32, boot_trace=False, scenario="steady", duration=8,
-         buffer_kb=96),
+         buffer_kb=12),
     # trace clocks and pointer hashing
     Spec("late-churn-clock-local", "7.2", boot_trace=False, scenario="idle-churn", duration=4, trace_clock="local"),
     Spec("boot-glob-hotplug-clock-x86-tsc", "7.0", maxcpus=3, order="glob", trace_clock="x86-tsc"),
@@ -163,6 +164,23 @@ EXTRA_RUNS = [
     Spec("nosmt-boot-allup-hotplug0", "7.3", cpus=8, nodes=1, smt=1, hotplug="0"),
     Spec("boot-nodes-staggered", "7.3", cpus=32, nodes=4, maxcpus=2, order="nodes", scenario="staggered-online",
          duration=6),
+    # heavier churn (many CPUs, several seconds) on more point releases: where overlapping steps
+    # and untraced lookups interleave most
+    Spec("late-churn-6s", "7.2.9", cpus=48, nodes=3, boot_trace=False, scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("smt2-boot-glob-churn-6s", "7.1.7", cpus=32, nodes=4, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=6, buffer_kb=4096),
+    Spec("boot-nodes-rr-churn", "7.0.9", cpus=24, nodes=3, maxcpus=3, order="nodes", scenario="idle-churn",
+         duration=4),
+    Spec("late-churn-6s", "6.19.10", cpus=32, boot_trace=False, scenario="idle-churn", duration=6, buffer_kb=4096),
+    Spec("smt2-boot-glob-churn", "6.18.9", cpus=32, nodes=4, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=4),
+    Spec("boot-glob-churn-6s", "6.17.13", cpus=48, maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("boot-glob-migrator-hotplug-8s", "7.3", cpus=24, nodes=3, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=8),
+    Spec("late-churn-multi", "7.2", cpus=24, nodes=3, boot_trace=False, scenario="idle-churn", duration=4,
+         threads="multi"),
 ]
 
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
@@ -187,7 +205,9 @@ def init_did(s: Spec) -> str:
         else:
             parts.append(f"onlines the other CPUs {order}" + (f" (CPUs {left} stay offline)" if left else ""))
     what = {
-        "hotplug-one": f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, sleeps {s.duration / 2:g} s",
+        "hotplug-one": (f"sleeps {s.duration:g} s (idle): cpu0 cannot be offlined (no /sys/devices/system/cpu/cpu0/online "
+                        "on x86), so the offline/online of cpu0 did nothing" if s.hotplug == "0" else
+                        f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, sleeps {s.duration / 2:g} s"),
         "all-idle": f"sleeps {s.duration:g} s (idle)",
         "idle-churn": f"{s.duration:g} s of pinned sleep loops + loopback HTTP on every online CPU",
         "isolated": f"{s.duration:g} s: a busy loop on the first isolated CPU, churn on the others and one housekeeping CPU",

@@ -184,6 +184,15 @@ EXTRA_RUNS = [
          scenario="migrator-hotplug", duration=8),
     Spec("late-churn-multi", "7.2", cpus=24, nodes=3, boot_trace=False, scenario="idle-churn", duration=4,
          threads="multi"),
+    # second instances of what the runs above found hard: hash-ptr kept with boot tracing, CPUs
+    # isolated at the end of each node in a late trace, more churn on many CPUs
+    Spec("boot-glob-hotplug-hashptr", "6.19", cpus=32, maxcpus=3, order="glob", hash_ptr=True),
+    Spec("isolcpus5-7,13-15-late", "6.18", isolcpus="domain,5-7,13-15", boot_trace=False, scenario="idle-churn",
+         duration=4),
+    Spec("smt2-boot-glob-churn-6s", "7.3", cpus=48, maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("late-churn-6s", "6.19", cpus=32, nodes=4, boot_trace=False, scenario="idle-churn", duration=6,
+         buffer_kb=4096),
 ]
 
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),

@@ -2,6 +2,7 @@
 what a kernel engineer outside the lab sends (no topology, no bring-up order, no metadata).
 
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR [--only NAME ...] [--list]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set extra [--out corpus-lab2] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -22,6 +23,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tmigr_trace.cpulist import format_cpulist
 from tmigr_trace.errors import TmigrError
 
 from . import kernels, qemu, run
@@ -95,6 +97,107 @@ RUNS = [
          buffer_kb=1024),
 ]
 
+# The second set (`--set extra`, written to corpus-lab2): what the first set does not vary and real
+# users' traces do. Kernels: point releases other than the newest of a series, 6.16/6.17 and the
+# 7.3 release candidate; 6.12.43, 6.16.12 and 6.17.8 lack 5eb579dfd46b (imbalanced NUMA trees,
+# bug #14: divergences there may be true ones). Topologies: 3 nodes, 12/24/48 vCPUs, SMT 4, a node
+# with fewer online CPUs than the other (an explicit --online-order that leaves CPUs offline).
+# Buffers and clocks: an overwritten ring buffer (the text starts mid-stream), the local,
+# x86-tsc, mono_raw, boot, uptime and counter trace clocks, hash-ptr kept with boot-time tracing.
+# Runs: 6-10 s of churn, other isolcpus ranges, offline/online of the boot CPUs and migrators.
+EXTRA_RUNS = [
+    # point releases and series not in the first set
+    Spec("boot-nodes-rr-hotplug", "6.12.43", cpus=32, maxcpus=3, order="nodes", hotplug="17"),
+    Spec("boot-glob-hotplug", "6.16.12", cpus=32, maxcpus=3, order="glob"),
+    Spec("boot-nodes-rr-churn", "6.17.8", cpus=32, maxcpus=3, order="nodes", scenario="idle-churn", duration=3),
+    Spec("late-churn-6s", "6.17.13", boot_trace=False, scenario="idle-churn", duration=6),
+    Spec("boot-glob-hotplug", "7.0.4", maxcpus=3, order="glob"),
+    Spec("smt2-boot-glob-churn", "7.3-amd64", maxcpus=3, order="glob", scenario="idle-churn", duration=3),
+    Spec("isolcpus1-3,12-15-late", "7.2.6", isolcpus="domain,1-3,12-15", boot_trace=False,
+         scenario="idle-churn", duration=4),
+    Spec("boot-remote-node-first", "6.19.6", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle"),
+    Spec("late-churn", "7.1.3", nodes=4, boot_trace=False, scenario="idle-churn", duration=4),
+    Spec("boot-glob-hotplug1", "6.18.5", maxcpus=3, order="glob", hotplug="1"),
+    # topologies not in the first set
+    Spec("smt2-boot-glob-churn", "7.3", cpus=24, nodes=3, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=4),
+    Spec("nosmt-late-churn", "6.18", cpus=24, nodes=3, smt=1, boot_trace=False, scenario="idle-churn", duration=4),
+    Spec("smt2-boot-glob-idle", "7.2", cpus=48, maxcpus=3, order="glob", scenario="all-idle", buffer_kb=1024),
+    Spec("smt2-boot-glob-hotplug", "6.19", cpus=48, nodes=3, maxcpus=3, order="glob", buffer_kb=1024),
+    Spec("smt4-boot-glob-hotplug", "7.1", smt=4, maxcpus=3, order="glob"),
+    Spec("nosmt-boot-glob-churn", "7.3", cpus=12, nodes=1, smt=1, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=4),
+    Spec("nosmt-late-churn", "6.17.13", cpus=12, nodes=3, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=4),
+    Spec("boot-node1-3cpus-churn", "7.0", maxcpus=3, order="3-7,8-10", scenario="idle-churn", duration=3),
+    Spec("boot-node1-4cpus-hotplug", "6.19", cpus=32, maxcpus=3, order="3-15,16-19", hotplug="17"),
+    Spec("boot-remote-nodes-first", "7.1", cpus=24, nodes=3, maxcpus=2, order="16,8,2-7,9-15,17-23",
+         scenario="all-idle"),
+    Spec("boot-maxcpus1-glob-hotplug", "6.18", maxcpus=1, order="glob"),
+    # overwritten ring buffers: the text starts mid-stream (entries-in-buffer < entries-written, a
+    # "##### CPU N buffer started ####" line where each CPU's kept events begin); 64-128 KB per CPU did
+    # not overwrite in 8 s of churn (the busiest CPU writes ~900 events), 16 KB did on 6.19 and 7.1 but
+    # not on 7.3.4 with 16 vCPUs, nor 8 KB (2627/2627 events): 32 vCPUs and 8 KB there
+    Spec("late-churn-8s-overwritten", "7.3", cpus=32, boot_trace=False, scenario="idle-churn", duration=8,
+         buffer_kb=8),
+    Spec("boot-glob-churn-6s-overwritten", "6.19", maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=16),
+    Spec("late-steady-8s-overwritten", "7.1", cpus=32, boot_trace=False, scenario="steady", duration=8,
+         buffer_kb=12),
+    # trace clocks and pointer hashing
+    Spec("late-churn-clock-local", "7.2", boot_trace=False, scenario="idle-churn", duration=4, trace_clock="local"),
+    Spec("boot-glob-hotplug-clock-x86-tsc", "7.0", maxcpus=3, order="glob", trace_clock="x86-tsc"),
+    Spec("boot-allup-idle-clock-mono_raw", "6.18", scenario="all-idle", trace_clock="mono_raw"),
+    Spec("late-churn-clock-boot", "7.3", nodes=4, boot_trace=False, scenario="idle-churn", duration=4,
+         trace_clock="boot"),
+    Spec("boot-glob-churn-clock-uptime", "7.1", maxcpus=3, order="glob", scenario="idle-churn", duration=3,
+         trace_clock="uptime"),
+    Spec("late-churn-clock-counter", "6.19", boot_trace=False, scenario="idle-churn", duration=3,
+         trace_clock="counter"),
+    Spec("boot-glob-hotplug-hashptr", "7.3", maxcpus=3, order="glob", hash_ptr=True),
+    # longer churn, other isolcpus ranges, offline/online of other CPUs
+    Spec("late-churn-10s", "7.3", boot_trace=False, scenario="idle-churn", duration=10, buffer_kb=4096),
+    Spec("smt2-boot-glob-churn-8s", "6.12", nodes=4, maxcpus=3, order="glob", scenario="idle-churn", duration=8,
+         buffer_kb=4096),
+    Spec("isolcpus8-15-late-isolated", "7.3", isolcpus="nohz,domain,8-15", boot_trace=False, scenario="isolated",
+         duration=4),
+    Spec("isolcpus2-5-boot-glob-hotplug", "6.18", maxcpus=3, order="glob", isolcpus="domain,2-5"),
+    Spec("migrator-hotplug-8s", "7.0", maxcpus=3, order="glob", scenario="migrator-hotplug", duration=8,
+         hotplug="1 8 9"),
+    Spec("nosmt-boot-allup-hotplug0", "7.3", cpus=8, nodes=1, smt=1, hotplug="0"),
+    Spec("boot-nodes-staggered", "7.3", cpus=32, nodes=4, maxcpus=2, order="nodes", scenario="staggered-online",
+         duration=6),
+    # heavier churn (many CPUs, several seconds) on more point releases: where overlapping steps
+    # and untraced lookups interleave most
+    Spec("late-churn-6s", "7.2.9", cpus=48, nodes=3, boot_trace=False, scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("smt2-boot-glob-churn-6s", "7.1.7", cpus=32, nodes=4, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=6, buffer_kb=4096),
+    Spec("boot-nodes-rr-churn", "7.0.9", cpus=24, nodes=3, maxcpus=3, order="nodes", scenario="idle-churn",
+         duration=4),
+    Spec("late-churn-6s", "6.19.10", cpus=32, boot_trace=False, scenario="idle-churn", duration=6, buffer_kb=4096),
+    Spec("smt2-boot-glob-churn", "6.18.9", cpus=32, nodes=4, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=4),
+    Spec("boot-glob-churn-6s", "6.17.13", cpus=48, maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("boot-glob-migrator-hotplug-8s", "7.3", cpus=24, nodes=3, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=8),
+    Spec("late-churn-multi", "7.2", cpus=24, nodes=3, boot_trace=False, scenario="idle-churn", duration=4,
+         threads="multi"),
+    # second instances of what the runs above found hard: hash-ptr kept with boot tracing, CPUs
+    # isolated at the end of each node in a late trace, more churn on many CPUs
+    Spec("boot-glob-hotplug-hashptr", "6.19", cpus=32, maxcpus=3, order="glob", hash_ptr=True),
+    Spec("isolcpus5-7,13-15-late", "6.18", isolcpus="domain,5-7,13-15", boot_trace=False, scenario="idle-churn",
+         duration=4),
+    Spec("smt2-boot-glob-churn-6s", "7.3", cpus=48, maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+    Spec("late-churn-6s", "6.19", cpus=32, nodes=4, boot_trace=False, scenario="idle-churn", duration=6,
+         buffer_kb=4096),
+]
+
+SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
+        "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)")}
+
 
 def init_did(s: Spec) -> str:
     parts = []
@@ -103,21 +206,48 @@ def init_did(s: Spec) -> str:
     else:
         parts.append("all CPUs up at boot; events enabled by init after boot (no setup events)"
                      if s.maxcpus is None else "events enabled by init after boot")
+        parts.append(f"buffer_size_kb {s.buffer_kb}" + (f", trace_clock {s.trace_clock}" if s.trace_clock else ""))
     if s.maxcpus is not None:
         glob = ("in sysfs glob order (cpu1, cpu10, cpu11, ...)" if s.cpus > 10
                 else "in sysfs glob order (ascending below 11 CPUs)")
-        order = {"glob": glob, None: "ascending"}.get(s.order, f"in the order {s.order}")
-        parts.append(f"onlines the other CPUs {order}")
+        order = {"glob": glob, None: "ascending", "nodes": "round-robin over the nodes (node 1 first)"}.get(
+            s.order, f"in the order {s.order}")
+        left = offline_left(s)
+        if s.scenario == "staggered-online":
+            parts.append(f"onlines the other CPUs {order}, one at a time, with churn on the CPUs already online")
+        else:
+            parts.append(f"onlines the other CPUs {order}" + (f" (CPUs {left} stay offline)" if left else ""))
     what = {
-        "hotplug-one": f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, sleeps {s.duration / 2:g} s",
+        "hotplug-one": (f"sleeps {s.duration:g} s (idle): cpu0 cannot be offlined (no "
+                        "/sys/devices/system/cpu/cpu0/online on x86), so the offline/online of cpu0 did nothing"
+                        if s.hotplug == "0" else
+                        f"sleeps {s.duration / 2:g} s, offlines and onlines cpu{s.hotplug or 5}, "
+                        f"sleeps {s.duration / 2:g} s"),
         "all-idle": f"sleeps {s.duration:g} s (idle)",
         "idle-churn": f"{s.duration:g} s of pinned sleep loops + loopback HTTP on every online CPU",
         "isolated": f"{s.duration:g} s: a busy loop on the first isolated CPU, churn on the others and one housekeeping CPU",
-        "migrator-hotplug": "per node, makes the second CPU the busy migrator of its group, offlines and onlines it",
+        "migrator-hotplug": (f"{max(1, int(s.duration) // 4)} round(s): per CPU of "
+                             f"{s.hotplug or 'the second CPU of each node'}, makes it busy (the migrator of its "
+                             "group), offlines and onlines it"),
+        "steady": f"{s.duration:g} s of churn on every other online CPU (constant event rate)",
+        "staggered-online": f"over {s.duration:g} s",
     }.get(s.scenario, s.scenario)
     parts.append(what)
     parts.append("stops tracing and dumps the top-level trace file")
     return "; ".join(parts)
+
+
+def offline_left(s: Spec) -> str:
+    """The CPUs an explicit --online-order list leaves offline (a node with fewer CPUs), as a list."""
+    if s.maxcpus is None or not s.order or not re.fullmatch(r"[\d,\s-]+", s.order):
+        return ""
+    listed: set[int] = set(range(s.maxcpus))
+    for part in s.order.replace(" ", ",").split(","):
+        if part:
+            lo, _, hi = part.partition("-")
+            listed.update(range(int(lo), int(hi or lo) + 1))
+    left = [c for c in range(s.cpus) if c not in listed]
+    return format_cpulist(left)
 
 
 def one(s: Spec, out: Path, cache: Path) -> dict:
@@ -245,7 +375,9 @@ def write_fixtures(corpus: Path, dest: Path, picks: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", default="corpus-lab")
+    ap.add_argument("--set", default="main", choices=sorted(SETS),
+                    help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2)")
+    ap.add_argument("--out", help="default: corpus-lab (--set main) or corpus-lab2 (--set extra)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")
@@ -253,9 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pick", nargs="*", default=[])
     ap.add_argument("--refresh", action="store_true", help="only rewrite OUT/PROVENANCE.md from OUT/provenance.json")
     a = ap.parse_args(argv)
-    out = Path(a.out)
+    runs, default_out, title = SETS[a.set]
+    out = Path(a.out or default_out)
     if a.refresh:
-        (out / "PROVENANCE.md").write_text(markdown(load_records(out)))
+        (out / "PROVENANCE.md").write_text(markdown(load_records(out), title))
         return 0
     if a.fixtures:
         for f in write_fixtures(out, Path(a.fixtures), a.pick):
@@ -265,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = kernels.cache_dir(a.cache)
     pj = out / "provenance.json"
     records = load_records(out)
-    for s in RUNS:
+    for s in runs:
         label = f"{s.kernel}-{s.cpus}cpu-{s.nodes}node-{s.name}"
         if a.only and not any(o in label for o in a.only):
             continue
@@ -278,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             rec = {"file": label, "spec": asdict(s), "failed": [{"attempt": 1, "seconds": 0, "error": str(exc)}]}
         records = [r for r in records if r["file"] != rec["file"]] + [rec]
         pj.write_text(json.dumps(records, indent=1) + "\n")
-        (out / "PROVENANCE.md").write_text(markdown(records))
+        (out / "PROVENANCE.md").write_text(markdown(records, title))
         print(f"{rec['file']}: " + (f"FAILED {rec['failed'][-1]['error']}" if "failed" in rec else
                                     f"{rec['events']} events, {rec['bytes']} B, {rec['seconds']} s"), flush=True)
     return 0

@@ -181,14 +181,16 @@ def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder |
         if p0 is not None:
             buf = {k: v[p0] for k, v in buf.items()}
             perm = p0 if perm is None else perm[p0]
+    stop_at = -1
     if ties is not None:
         p2 = ties.order(buf, len(buf["code"]) if final else max(0, len(buf["code"]) - LOOKAHEAD_ROWS))
+        stop_at = ties.stop
         if p2 is not None:
             buf = {k: v[p2] for k, v in buf.items()}
             perm = p2 if perm is None else perm[p2]
     links = same_cpu_links(buf["cpu"])
     done = eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
-                           orig=perm)
+                           orig=perm, stop_at=stop_at)
     return done, buf
 
 

@@ -782,7 +782,7 @@ class Engine:
     # Feeding
     # ------------------------------------------------------------------------------------------
     def feed_arrays(self, arrays: dict[str, np.ndarray], final: bool, gap: Any = None,
-                    links: Any = None, orig: Any = None) -> int:
+                    links: Any = None, orig: Any = None, stop_at: int = -1) -> int:
         """Process a buffer of numpy columns (filled: pointers null -> UNKNOWN_PTR, ints null ->
         -1; ``code`` = event codes). What can be computed for all rows at once is computed here
         with numpy (rows of the same CPU, per-CPU sequence continuity, each CPU's last row);
@@ -794,6 +794,8 @@ class Engine:
         (`tie_order`); divergences report the printed position."""
         n = len(arrays["code"])
         stop = n if final else max(0, n - LOOKAHEAD_ROWS)
+        if 0 < stop_at < stop:
+            stop = stop_at                      # the rest waits for the next buffer (tie_order)
         cpu_a, seq_a = arrays["cpu"], arrays["seq"]
         nxt, prv = links if links is not None else same_cpu_links(cpu_a)
         pseq = seq_a[prv]                       # prv -1 reads the last row: masked below

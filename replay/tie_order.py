@@ -53,12 +53,16 @@ class TieOrder:
     reordered_windows: int = 0
     unresolved_windows: int = 0
     updates_moved: int = 0
+    # Where the engine stops consuming this buffer: before a window that reaches past the rows
+    # it would consume, so the window is searched whole with the next buffer's rows.
+    stop: int = -1
 
     def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
         """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
         end before `stop` (the rows the engine consumes now) are reordered; rows from `stop` on
         serve as the successors of the chains."""
         code = buf["code"]
+        self.stop = stop
         is_state = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
         srows = np.flatnonzero(is_state)
         if srows.size == 0:
@@ -83,6 +87,8 @@ class TieOrder:
                 else:
                     merged.append([start, end])
             for start, end in merged:
+                if end > stop and start < stop and start > 0 and end - start <= MAX_WINDOW_ROWS:
+                    stop = start                # searched whole with the next buffer
                 if end > stop or end - start > MAX_WINDOW_ROWS:
                     continue
                 cpus = buf["cpu"][start:end]
@@ -96,6 +102,7 @@ class TieOrder:
                     perm = np.arange(len(code))
                 perm[start:end] = new
                 self.reordered_windows += 1
+        self.stop = stop
         fed = buf if perm is None else {k: buf[k][perm] for k in READ_COLUMNS}
         moved = reads_before_steps(fed, stop, self.last_state)
         if moved is not None:
@@ -244,14 +251,22 @@ class TieOrder:
             if len(order) == len(rows):
                 return True
             cands = sorted((per_cpu[c][h], c) for c, h in heads.items() if h < len(per_cpu[c]))
+            deferred: list[tuple[int, int]] = []
+            waiting = False                     # a step printed earlier does not fit yet
             for r, c in cands:
                 mb = must_before.get(r)
                 if mb is not None and any(x not in placed for x in mb):
                     continue
                 if r not in is_state:
                     # A row that is not a state step changes no chain: placing it now never
-                    # hurts, so it is not a choice to branch on.
-                    return place(r, c)
+                    # hurts, so it is not a choice to branch on -- unless a row printed before
+                    # it waits (a step that does not fit yet): then it keeps its place after
+                    # that row if any order allows (a lookup or an update read the state as
+                    # printed), and the steps printed later are tried first.
+                    if not waiting:
+                        return place(r, c)
+                    deferred.append((r, c))
+                    continue
                 elif fits(r, state[int(grp[r])]):
                     g = int(grp[r])
                     saved = state[g]
@@ -262,6 +277,12 @@ class TieOrder:
                         return True
                     left[g] += 1
                     state[g] = saved
+                waiting = True
+                if budget[0] < 0:
+                    return False
+            for r, c in deferred:
+                if place(r, c):
+                    return True
                 if budget[0] < 0:
                     return False
             return False

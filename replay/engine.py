@@ -1801,7 +1801,13 @@ class Engine:
         else:
             self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
-        if child is None:
+        anc = self.anc.get(behalf)
+        if child is None and glvl == 0 and anc and anc[0] is not g and ptr > UNKNOWN_PTR:
+            # A level-0 update of a group that is not this CPU's: a remote walk on behalf of a
+            # CPU whose tmigr_handle_remote_cpu is not in the trace (e.g. not yet enabled): the
+            # group's next_expiry is what the row shows, which CPU's event changed is not known.
+            g.next_expiry = obs[1]
+        elif child is None:
             if exp is None or exp[1] != obs[0] or exp[2] != obs[1]:
                 if op == OP_REMOTE or op == OP_DEACT or op == OP_NT:
                     self.h.resync_update_events(g, None, behalf, obs[0], obs[1])

@@ -28,3 +28,16 @@ def test_late_stamped_steps_replay_clean(imported, name, profile):
     assert profile in (res.model_profile + " " + " ".join(res.faults))
     assert any("windows of overlapping steps" in n for n in res.notes)
     assert res.checked > 7000
+
+
+def test_remote_update_of_another_cpus_group_learns_nothing_of_the_walker(imported):
+    # late enabling: CPU 12's remote walks trace level-0 updates of another CPU's group before
+    # tmigr_handle_remote_cpu was being recorded (its first row comes later)
+    src = ORDER / "6.18.15-16cpu-2node-isolcpus5-7,13-15-late.trace.txt.xz"
+    path = imported(src)
+    t = tmigr_trace.load(path).table.select(["ts", "cpu", "event"]).to_pandas()
+    first_hr_cpu = t.ts[t.event == "tmigr_handle_remote_cpu"].min()
+    early = t[(t.cpu == 12) & (t.event == "tmigr_update_events") & (t.ts < first_hr_cpu)]
+    assert len(early) >= 2
+    res = tmigr_trace.replay(path)
+    assert len(res.divergences) == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]

@@ -33,6 +33,7 @@ def traces(extra: list[Path]) -> list[Path]:
 def main() -> None:
     a = outside_class.arguments(__doc__)
     import tmigr_trace
+    from tmigr_trace.errors import TmigrError
 
     rows = []
     print(f"{'trace':55s} {'checks':>8s} {'div':>4s} {'not dec.':>8s} {'%':>6s}  reasons (above 1 %)")
@@ -40,8 +41,13 @@ def main() -> None:
         pq = fixture_cache.to_parquet(src, mutations.CACHE)
         if pq is None:
             continue
-        r = tmigr_trace.replay(str(pq))
         name = fixture_cache.short_name(src)
+        try:
+            r = tmigr_trace.replay(str(pq))
+        except TmigrError as exc:       # refused with one line (e.g. a too coarse clock)
+            print(f"{name:55s} refused: {str(exc).split(': ', 1)[-1][:90]}", flush=True)
+            rows.append({"trace": name, "refused": str(exc)})
+            continue
         frac = 100 * r.undecidable / max(r.checked, 1)
         why: Counter = Counter()
         for kind, reasons in (r.undecidable_reasons or {}).items():
@@ -52,12 +58,14 @@ def main() -> None:
         rows.append(row)
         top = "; ".join(f"{k} ({n})" for k, n in why.most_common(2)) if frac > 1 else ""
         print(f"{name:55s} {r.checked:8d} {r.diverged:4d} {r.undecidable:8d} {frac:5.2f}%  {top}", flush=True)
+    refused = [r for r in rows if "refused" in r]
+    rows = [r for r in rows if "refused" not in r]
     c, d, u = (sum(r[k] for r in rows) for k in ("checked", "diverged", "undecidable"))
     over = [r["trace"] for r in rows if r["undecidable_pct"] > 1]
     print(f"\n{len(rows)} traces, {c:,} checks, {d} divergences, {100 * u / max(c, 1):.2f} % not decidable; "
-          f"{len(rows) - len(over)} of {len(rows)} at or below 1 %")
+          f"{len(rows) - len(over)} of {len(rows)} at or below 1 %" + (f"; {len(refused)} refused" if refused else ""))
     if a.json:
-        a.json.write_text(json.dumps(rows, indent=1))
+        a.json.write_text(json.dumps(rows + refused, indent=1))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVEN
                      LOOKAHEAD_ROWS, PTR_COLUMNS, UNKNOWN_PTR, Engine, same_cpu_links)
 from .seq_order import stream_permutation
 from .tie_order import TieOrder, state_before_update
-from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset
+from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset, count_scale
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
 from .identify import SCAN_COLUMNS, TraceTree, adopt, node_column, scan
@@ -117,11 +117,14 @@ def _filled(a: pa.Array, fill: int, dtype: Any) -> np.ndarray:
     return np.where(valid.view(bool), vals.astype(dtype, copy=False), dtype(fill))
 
 
-def _tie_ns(meta: Any, window_us: float) -> int:
+def _tie_ns(meta: Any, window_us: float, trace: Any = None) -> int:
     """How close two CPUs' stamps may be without ordering them: a clock coherent across CPUs
     (mono, global, ...) orders them down to its printed resolution (text: 1 us); `local` (the
     tracefs default, per-CPU sched_clock) or an unknown clock only beyond the reordering window."""
     clock = getattr(meta, "clock", None)
+    if isinstance(trace, _ScaledStamps):
+        # raw counts: stamps one count apart do not order their steps
+        return max(1000, int(window_us * 1000), int(2 * trace.ns_per_count))
     if clock in COHERENT_CLOCKS:
         return 1000
     return max(1000, int(window_us * 1000))
@@ -236,6 +239,16 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
         raise TmigrError(f"{trace.path}: missing columns {', '.join(missing)}")
     if divergences_in_memory < 0:
         raise TmigrError("divergences_in_memory must be >= 0")
+    if (meta.extra or {}).get("ts_counts"):
+        ns_per_count, proofs = count_scale(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)))
+        if ns_per_count is not None:
+            shared = _shared_stamps(trace, batch_rows)
+            if ns_per_count > COARSE_COUNT_NS and shared > 0.2:
+                raise TmigrError(f"{trace.path}: the stamps count {ns_per_count / 1e6:.3g} ms ticks (a trace clock "
+                                 f"such as uptime) and {shared:.0%} of the events share their tick with another: "
+                                 "the order of the steps is not in the trace; record with trace_clock mono, "
+                                 "global or local")
+            trace = _ScaledStamps(trace, ns_per_count, proofs)
     with _streaming_memory_pool():
         pre = _prepass(trace, batch_rows)
         if len(profiles) == 1:
@@ -375,6 +388,42 @@ OPEN_CODES = frozenset(EVENT_CODE[n] for n in OPENS)
 MARK_CODES = np.array(sorted({EVENT_CODE[n] for n in OPENS | CLOSES}), dtype=np.int64)
 
 
+# A count longer than this is coarser than the steps of one walk (microseconds apart).
+COARSE_COUNT_NS = 1_000_000
+
+
+def _shared_stamps(trace: Any, batch_rows: int) -> float:
+    """The fraction of events whose stamp another event has too."""
+    ts = np.concatenate([b.column("ts").to_numpy(zero_copy_only=False)
+                         for b in trace.iter_batches(batch_rows, columns=["ts"])] or [np.zeros(0, np.int64)])
+    if ts.size == 0:
+        return 0.0
+    _, counts = np.unique(ts, return_counts=True)
+    return float(counts[counts > 1].sum()) / ts.size
+
+
+class _ScaledStamps:
+    """A trace whose stamps are raw counts (a clock not in nanoseconds), read through the scale
+    its remote expiries prove (`clock.count_scale`): every batch's ``ts`` is ``round(ts * ns_per_count)``.
+    Everything else is the trace's own."""
+
+    def __init__(self, trace: Any, ns_per_count: float, proofs: int) -> None:
+        self._trace = trace
+        self.ns_per_count = ns_per_count
+        self.proofs = proofs
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._trace, name)
+
+    def iter_batches(self, batch_rows: int = 65536, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+        for b in self._trace.iter_batches(batch_rows, columns):
+            k = b.schema.get_field_index("ts")
+            if k >= 0:
+                ts = b.column(k).to_numpy(zero_copy_only=False).astype(np.float64) * self.ns_per_count
+                b = b.set_column(k, b.schema.field(k), pa.array(np.round(ts).astype(np.int64)))
+            yield b
+
+
 def _columns_code(ev: pa.Array) -> np.ndarray:
     """Event codes of an event column (dictionary-encoded or not)."""
     if pa.types.is_dictionary(ev.type):
@@ -424,6 +473,12 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     if clk_conflict:
         res.evidence["contradictions"].append(clk_conflict)
         res.notes.append(f"metadata contradicts the trace: {clk_conflict}")
+    if isinstance(trace, _ScaledStamps):
+        res.evidence["clock"]["ns_per_count"] = trace.ns_per_count
+        res.notes.append(f"the stamps are raw counts (a trace clock not in nanoseconds: x86-tsc, uptime, "
+                         f"counter): read as {trace.ns_per_count:.6g} ns per count, the rate {trace.proofs} "
+                         "remote expiries prove; times are estimates, and an order finer than one count "
+                         "is not in the trace")
     if clk.offset_ns:
         res.notes.append(f"trace clock is {abs(clk.offset_ns) / 1e6:.3f} ms "
                          f"{'behind' if clk.offset_ns > 0 else 'ahead of'} CLOCK_MONOTONIC "
@@ -459,7 +514,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                          "each CPU's stream starts where its own buffer kept it, and until its first row a CPU "
                          "counts as silent")
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
-                 clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us),
+                 clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us, trace),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost)

@@ -53,9 +53,11 @@ class ClockOffset:
                 "remote_expiries_used": self.proofs, "from": self.source}
 
 
-def proven_lower_bound(batches: Any, max_rows: int = 4_000_000) -> tuple[list[int], int]:
+def proven_lower_bound(batches: Any, max_rows: int = 4_000_000,
+                       pairs: list[tuple[np.ndarray, np.ndarray]] | None = None) -> tuple[list[int], int]:
     """(the two largest of ``nextevt - ts`` over remote expiries, how many) from streamed
-    batches, one batch in memory at a time (each CPU's own event is carried between batches)."""
+    batches, one batch in memory at a time (each CPU's own event is carried between batches).
+    ``pairs``, if given, gets each batch's (stamps, expiries) of those remote expiries."""
     carry: dict[int, float] = {}        # CPU -> its own event's expiry at the end of the last batch
     top: list[int] = []
     n = 0
@@ -81,6 +83,8 @@ def proven_lower_bound(batches: Any, max_rows: int = 4_000_000) -> tuple[list[in
             df["own"] = own.groupby(df["target_cpu"]).ffill()
             hit = df[(df["event"] == "tmigr_handle_remote_cpu") & df["own"].notna() & (df["own"] < KTIME_MAX)]
             if not hit.empty:
+                if pairs is not None:
+                    pairs.append((hit["ts"].astype(np.int64).to_numpy(), hit["own"].astype(np.int64).to_numpy()))
                 d = hit["own"].astype(np.int64).to_numpy() - hit["ts"].astype(np.int64).to_numpy()
                 top = sorted(top + [int(x) for x in np.sort(d)[-2:]], reverse=True)[:2]
                 n += int(d.size)
@@ -112,3 +116,28 @@ def _decide(bound: int | None, n: int, clock: str | None) -> tuple[ClockOffset, 
         return ClockOffset(0, bound, n, "no remote expiry proves an offset"), None
     return ClockOffset(bound, bound, n, f"trace clock {clock or 'not recorded'}: smallest offset that "
                        "makes every remote expiry due"), None
+
+
+def count_scale(batches: Any) -> tuple[float | None, int]:
+    """Nanoseconds per count of a trace whose stamps are raw counts (a clock that is not in
+    nanoseconds, printed without a decimal point: `x86-tsc` cycles, `uptime` jiffies, `counter`),
+    and how many remote expiries prove it. A remote expiry is handled soon after the expiry it
+    was due for (``expiry <= mono(stamp)``, a tick or so later), so the points (stamp, expiry)
+    lie close above a line ``mono = a * stamp + b``; ``a`` is the median slope between each point
+    of the earlier half and its partner in the later half (Theil-Sen style: an expiry misread
+    from an untraced requeue is an outlier, not the line). None: too few distinct stamps."""
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
+    proven_lower_bound(batches, pairs=pairs)
+    if not pairs:
+        return None, 0
+    s = np.concatenate([p[0] for p in pairs]).astype(np.float64)
+    e = np.concatenate([p[1] for p in pairs]).astype(np.float64)
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    h = s.size // 2
+    ds = s[h:2 * h] - s[:h]
+    ok = ds > 0
+    if not ok.any():
+        return None, int(s.size)
+    a = float(np.median((e[h:2 * h] - e[:h])[ok] / ds[ok]))
+    return (a if a > 0 else None), int(s.size)

@@ -138,6 +138,8 @@ def import_text_blocks(blocks: Iterator[bytes], writer: TraceWriter, meta: Trace
     header = text_header(first)
     if header is not None:
         meta.extra["text_header"] = header
+    if stamps_are_counts(first):
+        meta.extra["ts_counts"] = True
     parser = text_parser_for(first, meta)  # the C fast path unless the text is an excerpt/dump
     for block in bounded_lines(itertools.chain([first] if first else [], blocks), meta):
         table = parser.feed(block)
@@ -164,6 +166,18 @@ def text_header(first: bytes) -> dict | None:
         return None
     a, b, p = (int(x) for x in found[0])
     return {"entries_in_buffer": a, "entries_written": b, "cpus": p}
+
+
+# The stamp of a standard event line ("comm-pid [cpu] flags stamp: event:"), irq-info or not.
+_STAMP_RE = re.compile(rb"^[^#\n]*?\[\d+\]\s+(?:\S+\s+)?(\d+)(\.\d+)?: \w+:", re.M)
+
+
+def stamps_are_counts(first: bytes) -> bool:
+    """The first event line's stamp has no decimal point: the trace clock counts something else
+    than nanoseconds (print_trace_fmt() in kernel/trace/trace_output.c prints ``%llu`` for a
+    clock whose ``in_ns`` is 0: counter, uptime, x86-tsc, ...)."""
+    m = _STAMP_RE.search(first[:65536])
+    return m is not None and m.group(2) is None
 
 
 def bounded_lines(blocks: Iterator[bytes], meta: TraceMeta, max_line: int = limits.MAX_LINE_BYTES) -> Iterator[bytes]:

@@ -188,3 +188,29 @@ def diff_columns(a: pa.Table, b: pa.Table, skip=("ts", "seq", "tgid")) -> dict[s
 def usecs(ts: np.ndarray) -> np.ndarray:
     """The kernel prints ns2usecs(ts): rounded to the nearest microsecond."""
     return (ts + 500) // 1000
+
+
+def check_bcc_seq_accounting(t) -> None:
+    """A BCC capture's per-CPU ``seq``: every number from 0 up is a row, a dropped event (buffer
+    full: counted, ``lost_events``) or a blind interval (no BPF program ran while a task was
+    current: docs/bcc.md, "Tasks BPF cannot see"); the blind intervals listed hold exactly their
+    seq numbers, the unlisted ones (their record found the buffer full) are counted."""
+    cap = t.meta.extra["capture"]
+    blind = cap["blind"]
+    assert blind["checked"], blind
+    listed: dict[int, list[int]] = {}
+    for cpu, start, end, pid, comm, seq in blind["intervals"]:
+        assert start <= end and pid != 0, (cpu, start, end, pid, comm)
+        listed.setdefault(int(cpu), []).append(int(seq))
+    assert sum(len(v) for v in listed.values()) == len(blind["intervals"])
+    for cpu, st in cap["per_cpu"].items():
+        seq = np.sort(t.df.seq[t.df.cpu == int(cpu)].to_numpy())
+        total = st["events"] + st["blind_intervals"]
+        assert len(seq) == st["events"] - st["dropped"]
+        assert len(np.unique(seq)) == len(seq) and (seq.size == 0 or (seq[0] >= 0 and seq[-1] < total))
+        assert st["dropped"] == t.meta.lost_events.get(cpu, 0)
+        mine = listed.get(int(cpu), [])
+        assert not set(mine) & set(seq.tolist())  # a blind interval's seq is no row's
+        pc = blind["per_cpu"].get(cpu, {"intervals": 0, "unrecorded": 0})
+        assert pc["intervals"] == st["blind_intervals"] == len(mine) + pc["unrecorded"], (cpu, pc, len(mine))
+        assert total - len(seq) == st["dropped"] + st["blind_intervals"]

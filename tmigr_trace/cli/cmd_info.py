@@ -62,6 +62,10 @@ def info_cmd(
             head.append(("", f"{g['group']}: {g['updates']} updates, seq {g['first_seq']}..{g['last_seq']}, "
                          f"{g['missing_updates']} updates not in the trace, {g['reordered']} stored out of seq "
                          f"order, {g['late']} read late, {g['duplicates']} duplicate"))
+    if s.blind:
+        tasks = ", ".join(f"{k} {v['intervals']}" for k, v in sorted(s.blind["by_task"].items(), key=lambda kv: -kv[1]["intervals"]))
+        head.append(("blind", f"{s.blind['intervals_total']} intervals, {_fmt_ns(s.blind['ns_total'])} in which no BPF "
+                     f"program ran (a seq gap each){': ' + tasks if tasks else ''}"))
     width = max(len(k) for k, _ in head)
     for k, v in head:
         out(f"{k:<{width}}  {v}")

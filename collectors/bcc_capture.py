@@ -268,12 +268,15 @@ class BccProbe:
         return out
 
     def run_stats(self) -> dict:
-        """Runs and ns spent in the handlers, in all and per tracepoint (``by_tracepoint``: name ->
-        [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
+        """Runs and ns spent in the handlers (the sched_switch one included), in all and per
+        tracepoint (``by_tracepoint``: name -> [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
         runs = ns = 0
         per: dict[str, list[int]] = {}
-        for i, fmt in enumerate(self.formats):
-            fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
+        handlers = [(f"tp_{i}", fmt.name) for i, fmt in enumerate(self.formats)]
+        if self.switch is not None:
+            handlers.append((SWITCH_HANDLER, "sched_switch"))
+        for fn_name, name in handlers:
+            fn = self.bpf.funcs.get(fn_name.encode()) if self.bpf is not None else None
             info = prog_info(fn.fd) if fn is not None else None
             if info is not None and len(info) >= RUN_CNT_OFFSET + 8:
                 t = int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
@@ -281,7 +284,7 @@ class BccProbe:
                 ns += t
                 runs += n
                 if n:
-                    per[fmt.name] = [n, t]
+                    per[name] = [n, t]
         return {"runs": runs, "run_time_ns": ns, "by_tracepoint": per}
 
     def detach(self) -> None:

@@ -364,7 +364,7 @@ def test_group_state_program_passes_the_verifier(fixture, perf):
     kernel's verifier accepts it (bpf_probe_read_kernel of a scalar address)."""
     from test_capture_bcc import _lab_formats, loads_in_the_verifier
 
-    from tmigr_trace.collectors.bcc_capture import discover_formats
+    from tmigr_trace.collectors.bcc_capture import discover_formats, switch_format
     from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
     from tmigr_trace.collectors.bcc_program import generate, group_field
     from tmigr_trace.collectors.btf_layout import group_state_layout
@@ -375,11 +375,13 @@ def test_group_state_program_passes_the_verifier(fixture, perf):
     use_kernel_source()
     fmts = _lab_formats(fixture) if fixture else discover_formats(TRACEFS)
     off = group_state_layout().migr_state_offset
-    text = generate(fmts, 64, perf=perf, migr_state_offset=off)
+    # with the blind-interval check, as the capture generates it (its records zero the word)
+    text = generate(fmts, 64, perf=perf, migr_state_offset=off, switch=switch_format(TRACEFS))
     with_group = [i for i, f in enumerate(fmts) if group_field(f) is not None]
     assert len(with_group) >= 5
     assert text.count(f"+ {off})) == 0)") == len(with_group)
-    loads_in_the_verifier(bcc, text, len(fmts))
+    assert text.count("b_->gvalid = 0;") == len(fmts) + 1
+    loads_in_the_verifier(bcc, text, len(fmts), switch=True)
 
 
 def test_btf_layout_without_btf_is_one_clear_error(tmp_path, monkeypatch):

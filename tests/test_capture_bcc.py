@@ -116,15 +116,60 @@ def test_generated_program_passes_the_verifier_for_other_eras(fixture, perf):
     from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
     from tmigr_trace.collectors.bcc_program import generate
 
+    from tmigr_trace.collectors.bcc_capture import switch_format
+
     bcc = import_bcc()
     use_kernel_source()
     fmts = _lab_formats(fixture)
-    loads_in_the_verifier(bcc, generate(fmts, 64, perf=perf), len(fmts))
+    # with the blind-interval check: this kernel's sched_switch (not in the lab fixtures)
+    switch = switch_format(TRACEFS)
+    assert switch is not None
+    text = generate(fmts, 64, perf=perf, switch=switch)
+    assert text.count("if (c->pend_valid) {") == len(fmts) + 1  # every handler checks, the switch one too
+    loads_in_the_verifier(bcc, text, len(fmts), switch=True)
 
 
-def loads_in_the_verifier(bcc, text: str, handlers: int) -> None:
-    """clang compiles `text` and this kernel's verifier accepts each of its `handlers` (tp_N);
-    clang's messages are the failure."""
+def test_blind_records_leave_the_row_stream():
+    """Hand-written records (edge case of the decoder): a blind-interval record (event code one
+    past the last tracepoint's) is taken out of the rows and read back as its interval."""
+    from tmigr_trace.collectors.bcc_program import BlindInterval, RecordDecoder
+
+    fmts = _lab_formats("lab-6.12.43+deb12-16cpu-2node-smt2-late.tar.gz")
+    dec = RecordDecoder(fmts)
+    rec = np.zeros(3, dtype=dec.dtype)
+    rec["event"] = [0, dec.blind_code, 1]
+    rec["seq"] = [0, 1, 2]
+    rec["ts"] = [100, 150, 300]
+    rec["cpu"] = 1
+    rec["pid"] = [5, 97, 5]
+    rec["comm"] = [b"a", b"tokio-rt-worker", b"a"]
+    rec["data"][1, :8] = np.frombuffer(np.uint64(290).tobytes(), dtype=np.uint8)
+    rows, blind = dec.split(rec.tobytes())
+    assert blind == [BlindInterval(cpu=1, start_ns=150, end_ns=290, pid=97, comm="tokio-rt-worker", seq=1)]
+    cols = dec.decode(rows)
+    assert cols["seq"].tolist() == [0, 2] and cols["event"].to_pylist() == [fmts[0].name, fmts[1].name]
+    assert dec.split(rows) == (rows, [])
+
+
+def test_switch_format_needs_next_pid_and_comm():
+    from tmigr_trace.collectors.bcc_program import switch_format_ok
+    from tmigr_trace.collectors.ringbuffer import parse_format
+
+    # hand-written format files (edge cases): the real layout, and one without next_comm
+    head = "name: sched_switch\nID: 1\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    good = head + ("\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+                   "\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n")
+    bad = head + "\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"
+    assert switch_format_ok(parse_format(good, "sched"))
+    assert not switch_format_ok(parse_format(bad, "sched")) and not switch_format_ok(None)
+    if live_ok():
+        from tmigr_trace.collectors.bcc_capture import switch_format
+        assert switch_format(TRACEFS) is not None
+
+
+def loads_in_the_verifier(bcc, text: str, handlers: int, switch: bool = False) -> None:
+    """clang compiles `text` and this kernel's verifier accepts each of its `handlers` (tp_N, and
+    the sched_switch one with ``switch``); clang's messages are the failure."""
     from tmigr_trace.collectors.bcc_capture import _stderr_captured
 
     with _stderr_captured() as errors:
@@ -135,6 +180,8 @@ def loads_in_the_verifier(bcc, text: str, handlers: int) -> None:
     try:
         for i in range(handlers):
             assert b.load_func(f"tp_{i}".encode(), bcc.BPF.TRACEPOINT).fd >= 0
+        if switch:
+            assert b.load_func(b"tp_switch", bcc.BPF.TRACEPOINT).fd >= 0
     finally:
         b.cleanup()
 

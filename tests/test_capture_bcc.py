@@ -197,7 +197,11 @@ def _window(f, b, margin_ns=20_000_000):
 FIELDS = ["pid", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "num_children", "groupmask",
           "childmask", "active", "migrator", "wakeup", "nextevt", "group_next_expiry", "child_evt_expiry",
           "group_lvl", "child_evtcpu", "child_active", "group_active", "state", "cpu_id", "timer", "function",
-          "now", "baseclk", "expires", "flags"]
+          "baseclk", "expires", "flags"]
+# timer_expire_entry's `now` is `jiffies` read by each probe's own TP_fast_assign
+# (include/trace/events/timer.h): the BPF probe runs after ftrace's, and reads one jiffy more when
+# a tick came in between (1 row in 7,639 in a 15 s pair of 2026-12-06). Compared apart.
+LATER_FIELDS = ["now"]
 
 
 def _matched_rows(fx, bx):
@@ -312,6 +316,10 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
         fx = fw[on_cpu].reset_index(drop=True)
         bx = bw[bw.cpu == cpu].reset_index(drop=True)
         fm, bm, missing = _matched_rows(fx, bx)
+        for c in LATER_FIELDS:  # equal, or BCC's read one jiffy later
+            both = fm[c].notna().to_numpy() & bm[c].notna().to_numpy()
+            d = bm[c].to_numpy()[both].astype("int64") - fm[c].to_numpy()[both].astype("int64")
+            assert ((d == 0) | (d == 1)).all() and (d == 0).mean() > 0.99, (cpu, c, np.unique(d, return_counts=True))
         # every ftrace row either pairs with a BCC row equal in every field both record, or lies in
         # a blind interval BCC counted (the window's edges aside: the first and last 3 rows)
         unexplained = missing[~_in_blind(missing, b.meta.extra["capture"]["blind"])]

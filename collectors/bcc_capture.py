@@ -39,8 +39,9 @@ from .bcc_loader import import_bcc, use_kernel_source
 from .bcc_program import SWITCH_HANDLER, BlindInterval, RecordDecoder, generate, group_field, switch_format_ok
 from .btf_layout import group_state_layout
 from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
+from .bcc_witness import BlindWitness
 from .bpf_ringbuf import FixedRingReader
-from .live import CaptureResult, keep_partial, require_tracefs, should_stop, start_workload
+from .live import CaptureResult, cleanup_stale, keep_partial, require_tracefs, should_stop, start_workload
 from .ringbuffer import EventFormat, parse_format
 from .topology import snapshot
 
@@ -54,6 +55,9 @@ BLIND_HOW = ("a handler on sched:sched_switch notes the task switched in; when t
              "on that CPU is another task's, no BPF program ran while that task was current (the kernel "
              "gives none of its events to BPF): [switch-in, that event] is blind, and holds one seq no row "
              "has (docs/bcc.md, 'Tasks BPF cannot see')")
+WITNESS_HOW = ("an ftrace instance records the capture's tracepoints for the blind tasks only (set_event_pid, "
+               "each added when its first blind interval is found); an interval of a task watched since before "
+               "it, read past its end, with no event of the task in it and nothing lost, gives its seq back")
 MAX_BLIND_KEPT = 100_000  # intervals listed in the metadata (all are counted per CPU and task)
 CLOCK_SOURCE = "bpf_ktime_get_ns (CLOCK_MONOTONIC, ktime_get_mono_fast_ns: the clock of trace_clock=mono)"
 
@@ -85,28 +89,39 @@ class CpuCounts:
         return self.seq - self.blind_n
 
 
-def blind_summary(blind: list[BlindInterval], counts: dict[int, CpuCounts], checked: bool,
-                  stop_ns: int | None) -> dict:
+def blind_summary(gaps: GapCloser, counts: dict[int, CpuCounts], checked: bool, stop_ns: int | None) -> dict:
     """What the capture could not see, for ``meta.extra.capture.blind``: per CPU and per task the
-    blind intervals (count, ns), the intervals themselves ([cpu, start_ns, end_ns, pid, comm, seq],
-    time order, at most MAX_BLIND_KEPT), and per CPU the task switched in last and not seen before
-    the window closed (``open_at_stop``: [cpu, since_ns, stop_ns, pid, comm]; blind or not, unknown)."""
+    blind intervals (count, ns), the intervals themselves ([cpu, start_ns, end_ns, pid, comm, seq,
+    witnessed]: seq the gap's number in the rows' numbering, null when the witness closed it;
+    witnessed the events the witness saw there, by name), time order, at most MAX_BLIND_KEPT, and
+    per CPU the task switched in last and not seen before the window closed (``open_at_stop``:
+    [cpu, since_ns, stop_ns, pid, comm]; blind or not, unknown)."""
     if not checked:
         return {"checked": False, "why": "no usable sched:sched_switch format: blind intervals not detected"}
     by_task: dict[str, list[int]] = {}
-    for b in blind:
+    witnessed: dict[str, int] = {}
+    rows = []
+    for b, closed, seen in sorted(gaps.decided, key=lambda d: (d[0].start_ns, d[0].cpu)):
         t = by_task.setdefault(f"{b.comm}-{b.pid}", [0, 0])
         t[0] += 1
         t[1] += b.end_ns - b.start_ns
-    kept = sorted(blind, key=lambda b: (b.start_ns, b.cpu))[:MAX_BLIND_KEPT]
+        for k, n in seen.items():
+            witnessed[k] = witnessed.get(k, 0) + n
+        rows.append([b.cpu, b.start_ns, b.end_ns, b.pid, b.comm, None if closed else gaps.new_seq(b), seen])
+    w = gaps.witness
     return {
         "checked": True, "how": BLIND_HOW,
         "intervals_total": sum(c.blind_n for c in counts.values()),
         "ns_total": sum(c.blind_ns for c in counts.values()),
-        "per_cpu": {str(c): {"intervals": cc.blind_n, "ns": cc.blind_ns, "unrecorded": cc.blind_unrecorded}
+        "gaps_kept": sum(c.blind_n for c in counts.values()) - sum(len(v) for v in gaps.closed.values()),
+        "per_cpu": {str(c): {"intervals": cc.blind_n, "ns": cc.blind_ns, "unrecorded": cc.blind_unrecorded,
+                             "closed": len(gaps.closed.get(c, []))}
                     for c, cc in sorted(counts.items()) if cc.blind_n},
         "by_task": {k: {"intervals": n, "ns": ns} for k, (n, ns) in sorted(by_task.items())},
-        "intervals": [b.to_list() for b in kept],
+        "witness": None if w is None else {
+            "instance": w.inst.name, "how": WITNESS_HOW, "watched_pids": sorted(w.watched),
+            "events_seen_in_intervals": witnessed, "lost": w.lost_count, "error": w.error},
+        "intervals": rows[:MAX_BLIND_KEPT],
         "open_at_stop": [[c, cc.pending[2], stop_ns, cc.pending[0], cc.pending[1]]
                          for c, cc in sorted(counts.items()) if cc.pending is not None and stop_ns is not None],
     }
@@ -152,6 +167,62 @@ class TimeMerger:
         if k == 0:
             return None
         return t.take(pa.array(order[:k]))
+
+
+class GapCloser:
+    """The blind intervals' fate and the rows' ``seq`` that follows from it. An interval is decided
+    once its end is below the merge watermark (so before any row after it is written): closed when
+    the witness (:mod:`.bcc_witness`) proves the task had no event in it, else kept. A kept one
+    keeps its seq gap; a closed one gives its seq number back: every later row of its CPU is
+    renumbered one lower, so the gaps the replay sees are the drops and the kept intervals."""
+
+    def __init__(self, witness: BlindWitness | None) -> None:
+        self.witness = witness
+        self.undecided: list[BlindInterval] = []
+        self.closed: dict[int, list[int]] = {}            # cpu -> closed seqs (kernel numbering), sorted
+        self.decided: list[tuple[BlindInterval, bool, dict[str, int]]] = []
+
+    def add(self, found: list[BlindInterval]) -> None:
+        self.undecided.extend(found)
+        if self.witness is not None and found:
+            self.witness.watch({b.pid for b in found})
+
+    def decide(self, watermark: int | None) -> None:
+        """Decides every interval that ended before ``watermark`` (all of them with None)."""
+        if self.witness is not None:
+            self.witness.poll()
+        keep = []
+        for b in sorted(self.undecided, key=lambda b: (b.cpu, b.seq)):
+            if watermark is not None and b.end_ns >= watermark:
+                keep.append(b)
+                continue
+            v = self.witness.verdict(b.cpu, b.start_ns, b.end_ns, b.pid) if self.witness is not None else None
+            seen: dict[str, int] = {}
+            for w in (v.events if v else []):
+                seen[w.event] = seen.get(w.event, 0) + 1
+            closed = bool(v and v.clear)
+            if closed:
+                lst = self.closed.setdefault(b.cpu, [])
+                lst.insert(int(np.searchsorted(lst, b.seq)), b.seq)
+            self.decided.append((b, closed, seen))
+        self.undecided = keep
+        if self.witness is not None and watermark is not None:
+            self.witness.forget_before(min([b.start_ns for b in keep] + [watermark]) - 10_000_000)
+
+    def renumber(self, t: pa.Table) -> pa.Table:
+        """``t`` with each row's seq lowered by the closed gaps before it on its CPU."""
+        if not self.closed:
+            return t
+        seq = t.column("seq").to_numpy().copy()
+        cpu = t.column("cpu").to_numpy()
+        for c, lst in self.closed.items():
+            rows = cpu == c
+            if rows.any():
+                seq[rows] -= np.searchsorted(np.asarray(lst, dtype=np.int64), seq[rows])
+        return t.set_column(t.schema.get_field_index("seq"), "seq", pa.array(seq, t.schema.field("seq").type))
+
+    def new_seq(self, b: BlindInterval) -> int:
+        return b.seq - int(np.searchsorted(np.asarray(self.closed.get(b.cpu, []), dtype=np.int64), b.seq))
 
 
 @dataclass
@@ -417,8 +488,9 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     rows = 0
     t0 = time.monotonic()
     counts: dict[int, CpuCounts] = {}
-    blind: list[BlindInterval] = []
     t_stop_ns: int | None = None
+    witness = BlindWitness(tracefs, [f"{f.system}:{f.name}" for f in formats], cpus) if switch is not None else None
+    gaps = GapCloser(witness)
     partial = b""
     t_stop = t0
     misses: dict[str, int] = {}
@@ -434,13 +506,16 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         partial = data[whole:]
         if whole:
             recs, found = decoder.split(data[:whole])
-            blind.extend(found)
+            gaps.add(found)
             if recs:
                 cols = decoder.decode(recs)
                 merger.add(conform(cols, len(recs) // decoder.record_size))
         now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-        t = merger.emit(None if final else now - MERGE_MARGIN_NS)
+        watermark = None if final else now - MERGE_MARGIN_NS
+        gaps.decide(watermark)  # before any row after an interval is written
+        t = merger.emit(watermark)
         if t is not None:
+            t = gaps.renumber(t)
             writer.write(t)
             rows += t.num_rows
         return len(got)
@@ -450,6 +525,9 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             status({"phase": "compiling BPF", "elapsed": 0.0, "events": 0, "lost": 0, "rate": 0.0})
         probe.load(buffer_kb, cpus)
         probe.attach()
+        if witness is not None:
+            cleanup_stale(tracefs)
+            witness.start()
         probe.record(True)
         t0 = time.monotonic()
         if workload:
@@ -490,6 +568,8 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             except subprocess.TimeoutExpired:
                 proc.kill()
         probe.close()
+        if witness is not None:
+            witness.stop()
         if not ok:
             keep_partial(writer, meta)
     seconds = (t_stop if ok else time.monotonic()) - t0
@@ -510,9 +590,10 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         "backend": f"bcc-{buffer}", "events": [f"{f.system}:{f.name}" for f in formats], "buffer_kb": buffer_kb,
         "cpus": cpus, "stop": stop["why"], "seconds": round(seconds, 3), "workload": workload,
         "clock_source": CLOCK_SOURCE, "bcc_version": getattr(bcc, "__version__", None), "kernel_headers": headers,
-        "per_cpu": {str(c): {"events": cc.events, "dropped": cc.drops, "blind_intervals": cc.blind_n}
+        "per_cpu": {str(c): {"events": cc.events, "dropped": cc.drops, "blind_intervals": cc.blind_n,
+                             "blind_gaps": cc.blind_n - len(gaps.closed.get(c, []))}
                     for c, cc in sorted(counts.items()) if cc.seq or cc.drops},
-        "blind": blind_summary(blind, counts, switch is not None, t_stop_ns),
+        "blind": blind_summary(gaps, counts, switch is not None, t_stop_ns),
         "recursion_misses": misses,
         "bpf_prog_stats": prog_stats,
         "perf_lost_callbacks": probe.perf_lost if buffer == "perf" else None,

@@ -449,12 +449,19 @@ def test_bcc_capture_detaches_on_signal_and_writes_valid_file(tmp_path, sig):
     _wait_for_attached(p.pid)
     held = _prog_ids_held_by(p.pid)
     assert len(held) >= 9 and held <= _loaded_prog_ids()  # its handlers, loaded in the kernel
+    witness = TRACEFS / "instances" / f"tmigr-trace-{p.pid}"  # the blind-interval witness
+    deadline = time.monotonic() + 10
+    while not witness.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert witness.exists()
     p.send_signal(sig)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     assert not held & _loaded_prog_ids()  # all of them unloaded (other captures may run meanwhile)
+    assert not witness.exists()  # and its tracefs instance removed
     t = tmigr_trace.load(out)
     assert t.meta.extra["capture"]["stop"] == sig.name
+    assert t.meta.extra["capture"]["blind"]["witness"]["instance"] == witness.name
 
 
 @needs_bcc
@@ -462,10 +469,12 @@ def test_bcc_capture_error_midway_detaches(tmp_path):
     """A workload that cannot start is an error after the programs are attached: one line, no file
     (the detach on that path is the same `finally` as on signals, checked above)."""
     out = tmp_path / "e.parquet"
-    r = subprocess.run(capture_cmd(out, "--backend", "bcc", "-d", "5s", "--", "/nonexistent/workload"),
-                       capture_output=True, text=True)
-    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "cannot run the workload" in r.stderr
+    r = subprocess.Popen(capture_cmd(out, "--backend", "bcc", "-d", "5s", "--", "/nonexistent/workload"),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = r.communicate(timeout=120)
+    assert r.returncode == 2 and err.strip().count("\n") == 0 and "cannot run the workload" in err
     assert not out.exists()
+    assert not (TRACEFS / "instances" / f"tmigr-trace-{r.pid}").exists()  # the witness removed too
 
 
 @needs_bcc

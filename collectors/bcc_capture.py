@@ -207,7 +207,7 @@ class GapCloser:
             self.decided.append((b, closed, seen))
         self.undecided = keep
         if self.witness is not None and watermark is not None:
-            self.witness.forget_before(min([b.start_ns for b in keep] + [watermark]) - 10_000_000)
+            self.witness.forget(watermark)
 
     def renumber(self, t: pa.Table) -> pa.Table:
         """``t`` with each row's seq lowered by the closed gaps before it on its CPU."""

@@ -12,6 +12,7 @@ close the interval's ``seq`` gap; some are counted by name. It never changes wha
 
 from __future__ import annotations
 
+import bisect
 import errno
 import os
 import re
@@ -25,6 +26,7 @@ from .live import Instance
 NO_TASK = 4194303
 WATCH_BUFFER_KB = 1024
 MARGIN_NS = 50_000  # ftrace's stamp is taken before the BPF one of the same call, by microseconds
+RETAIN_NS = 10_000_000_000  # events kept this long behind the watermark; a longer interval keeps its gap
 _LINE = re.compile(r"^\s*.*-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+\S+\s+(?P<ts>\d+)\.(?P<us>\d{6}):\s+(?P<event>\w+):")
 
 
@@ -56,12 +58,13 @@ class BlindWitness:
         self.events = events
         self.cpus = cpus
         self.watched: dict[int, int] = {}     # pid -> CLOCK_MONOTONIC ns when it was added
-        self.seen: list[Witnessed] = []
+        self.seen: dict[int, list[Witnessed]] = {}   # cpu -> events, in stamp order
         self.read_until = 0                    # every event stamped before this has been read
         self.fd: int | None = None
         self._partial = b""
         self.error: str | None = None
         self.lost_count = 0
+        self.forgotten_before = 0
 
     def start(self) -> bool:
         """Create the instance (tracing nobody yet); False, with ``error`` set, if it cannot be."""
@@ -119,8 +122,13 @@ class BlindWitness:
         for line in data[:cut].decode("utf-8", "replace").splitlines():
             m = _LINE.match(line)
             if m:
-                self.seen.append(Witnessed(int(m["cpu"]), int(m["ts"]) * 1_000_000_000 + int(m["us"]) * 1000,
-                                           int(m["pid"]), m["event"]))
+                w = Witnessed(int(m["cpu"]), int(m["ts"]) * 1_000_000_000 + int(m["us"]) * 1000, int(m["pid"]),
+                              m["event"])
+                lst = self.seen.setdefault(w.cpu, [])
+                if lst and lst[-1].ts_ns > w.ts_ns:  # trace_pipe merges CPUs by stamp: rare
+                    lst.insert(bisect.bisect_right([x.ts_ns for x in lst], w.ts_ns), w)
+                else:
+                    lst.append(w)
         self.lost_count = self.lost()
         self.read_until = start
 
@@ -146,18 +154,33 @@ class BlindWitness:
             return Verdict(False, why="task not watched yet")
         if self.read_until < end_ns + MARGIN_NS:
             return Verdict(False, why="not read that far")
-        events = [w for w in self.seen
-                  if w.cpu == cpu and w.pid == pid and start_ns - MARGIN_NS <= w.ts_ns <= end_ns + MARGIN_NS]
+        if end_ns - start_ns > RETAIN_NS // 2 or start_ns - MARGIN_NS < self.forgotten_before:
+            return Verdict(False, why="longer than the witness keeps its events")
+        lst = self.seen.get(cpu, [])
+        lo = bisect.bisect_left([w.ts_ns for w in lst], start_ns - MARGIN_NS) if lst else 0
+        events = []
+        for w in lst[lo:]:
+            if w.ts_ns > end_ns + MARGIN_NS:
+                break
+            if w.pid == pid:
+                events.append(w)
         if events:
             return Verdict(False, events, "events of the task there")
         if self.lost_count:
             return Verdict(False, why="the witness lost events")
         return Verdict(True)
 
-    def forget_before(self, ts_ns: int) -> None:
-        """Drop what no open interval can need any more (stamped before ``ts_ns``)."""
-        if self.seen and self.seen[0].ts_ns < ts_ns:
-            self.seen = [w for w in self.seen if w.ts_ns >= ts_ns]
+    def forget(self, watermark: int) -> None:
+        """Drop the events stamped more than RETAIN_NS before ``watermark`` (an interval that began
+        before them is kept whatever they were: :meth:`verdict`)."""
+        cut = watermark - RETAIN_NS
+        if cut <= self.forgotten_before:
+            return
+        for cpu, lst in self.seen.items():
+            k = bisect.bisect_left([w.ts_ns for w in lst], cut)
+            if k:
+                self.seen[cpu] = lst[k:]
+        self.forgotten_before = cut
 
     def stop(self) -> None:
         if self.fd is not None:

@@ -98,7 +98,7 @@ def _blind(meta) -> dict:
     b = (meta.extra.get("capture") or {}).get("blind")
     if not b or not b.get("checked"):
         return {}
-    return {k: b[k] for k in ("intervals_total", "ns_total", "per_cpu", "by_task")}
+    return {k: b.get(k) for k in ("intervals_total", "ns_total", "gaps_kept", "per_cpu", "by_task")}
 
 
 def _group_state(trace: Trace) -> dict:

@@ -190,7 +190,7 @@ class GapCloser:
     def decide(self, watermark: int | None) -> None:
         """Decides every interval that ended before ``watermark`` (all of them with None)."""
         if self.witness is not None:
-            self.witness.poll()
+            self.witness.poll(final=watermark is None)
         keep = []
         for b in sorted(self.undecided, key=lambda b: (b.cpu, b.seq)):
             if watermark is not None and b.end_ns >= watermark:
@@ -206,7 +206,7 @@ class GapCloser:
                 lst.insert(int(np.searchsorted(lst, b.seq)), b.seq)
             self.decided.append((b, closed, seen))
         self.undecided = keep
-        if self.witness is not None and watermark is not None:
+        if self.witness is not None and watermark is not None and self.witness.read_until >= watermark:
             self.witness.forget(watermark)
 
     def renumber(self, t: pa.Table) -> pa.Table:

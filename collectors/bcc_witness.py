@@ -26,6 +26,7 @@ from .live import Instance
 NO_TASK = 4194303
 WATCH_BUFFER_KB = 1024
 MARGIN_NS = 50_000  # ftrace's stamp is taken before the BPF one of the same call, by microseconds
+POLL_NS = 100_000_000  # the merge watermark is 500 ms behind: reading every 100 ms keeps ahead of it
 RETAIN_NS = 10_000_000_000  # events kept this long behind the watermark; a longer interval keeps its gap
 _LINE = re.compile(r"^\s*.*-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+\S+\s+(?P<ts>\d+)\.(?P<us>\d{6}):\s+(?P<event>\w+):")
 
@@ -99,11 +100,14 @@ class BlindWitness:
         for p in new:
             self.watched[p] = now
 
-    def poll(self) -> None:
-        """Read everything the instance holds (without blocking)."""
+    def poll(self, final: bool = False) -> None:
+        """Read everything the instance holds (without blocking), at most every POLL_NS unless
+        ``final`` (the capture polls its ring much more often under load)."""
         if self.fd is None:
             return
         start = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        if not final and start - self.read_until < POLL_NS:
+            return
         chunks = [self._partial]
         while True:
             try:

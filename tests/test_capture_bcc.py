@@ -561,3 +561,68 @@ def test_missing_bcc_module_is_named_with_its_debian_package(tmp_path, monkeypat
     monkeypatch.setattr(sys, "path", [p for p in sys.path if "dist-packages" not in p])
     with pytest.raises(TmigrError, match="apt install python3-bpfcc"):
         bcc_loader.import_bcc()
+
+
+# --- the blind-interval witness and the seq it gives back -------------------------------------------
+
+@pytest.mark.skipif(not live_ok(), reason="needs root, tracefs and tmigr events")
+def test_witness_records_only_the_watched_tasks_and_judges_intervals():
+    """This kernel's ftrace, a private instance with set_event_pid: only the watched task's events
+    are printed; an interval of that task with events is kept (naming them), one without is clear,
+    one of a task never watched is kept; the instance is gone after stop()."""
+    from tmigr_trace.collectors.bcc_witness import BlindWitness
+
+    def now() -> int:
+        return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+
+    sleeper = [sys.executable, "-c", "import time\nfor _ in range(100): time.sleep(0.01)"]
+    # raw_syscalls:sys_enter: a task-context event of the current task only (sched_switch would
+    # also be printed for a switch *to* a watched task, under the other task's pid)
+    w = BlindWitness(TRACEFS, ["raw_syscalls:sys_enter"], None)
+    assert w.start(), w.error
+    try:
+        a, b = subprocess.Popen(sleeper), subprocess.Popen(sleeper)
+        w.watch({a.pid})
+        time.sleep(0.05)  # a's switches from its next switch-in on
+        t1 = now()
+        a.wait(timeout=30)
+        b.wait(timeout=30)
+        t2 = now()
+        time.sleep(0.2)
+        w.poll(final=True)
+        seen = [x for lst in w.seen.values() for x in lst]
+        assert {x.pid for x in seen} == {a.pid} and {x.event for x in seen} == {"sys_enter"}
+        assert len(seen) > 50, len(seen)  # ~100 sleeps, each a clock_nanosleep
+        cpu = max(w.seen, key=lambda c: len(w.seen[c]))
+        v = w.verdict(cpu, t1, t2, a.pid)
+        assert not v.clear and v.events and all(x.pid == a.pid for x in v.events)
+        assert w.verdict(cpu, t1, t2, b.pid).why == "task not watched yet"
+        # between two of a's events on that CPU, 1 ms or more apart: nothing of a there
+        ts = [x.ts_ns for x in w.seen[cpu] if t1 < x.ts_ns < t2]
+        gap = max(zip(ts, ts[1:]), key=lambda p: p[1] - p[0])
+        assert gap[1] - gap[0] > 1_000_000, gap
+        assert w.verdict(cpu, gap[0] + 200_000, gap[1] - 200_000, a.pid).clear
+        assert w.lost_count == 0 and w.error is None
+    finally:
+        w.stop()
+    assert not w.inst.path.exists()
+
+
+def test_gap_closer_renumbers_the_rows_after_a_closed_gap():
+    """Hand-written rows (edge case): CPU 0's seq 3 and 7 were closed blind intervals, so its
+    rows after them come one and two lower; CPU 1 had none."""
+    import pyarrow as pa
+
+    from tmigr_trace.collectors.bcc_capture import GapCloser
+    from tmigr_trace.collectors.bcc_program import BlindInterval
+
+    g = GapCloser(None)
+    g.closed = {0: [3, 7]}
+    t = pa.table({"cpu": pa.array([0, 0, 0, 1], pa.int32()), "seq": pa.array([2, 4, 8, 5], pa.int64())})
+    assert g.renumber(t).column("seq").to_pylist() == [2, 3, 6, 5]
+    assert g.new_seq(BlindInterval(0, 10, 20, 97, "x", 9)) == 7
+    # without a witness nothing is closed: every interval keeps its gap
+    g2 = GapCloser(None)
+    g2.add([BlindInterval(1, 10, 20, 97, "x", 4)])
+    g2.decide(None)
+    assert g2.closed == {} and [c for _, c, _ in g2.decided] == [False]

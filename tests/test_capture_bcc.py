@@ -613,7 +613,7 @@ def test_gap_closer_renumbers_the_rows_after_a_closed_gap():
     rows after them come one and two lower; CPU 1 had none."""
     import pyarrow as pa
 
-    from tmigr_trace.collectors.bcc_capture import GapCloser
+    from tmigr_trace.collectors.bcc_blind import GapCloser
     from tmigr_trace.collectors.bcc_program import BlindInterval
 
     g = GapCloser(None)

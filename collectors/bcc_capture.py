@@ -35,12 +35,14 @@ from tmigr_trace.metadata import TraceMeta
 from tmigr_trace.schema import CONTEXT_EVENTS
 from tmigr_trace.store import TraceWriter, conform
 
+from .bcc_blind import GapCloser, blind_summary
 from .bcc_loader import import_bcc, use_kernel_source
-from .bcc_program import RecordDecoder, generate, group_field
-from .btf_layout import group_state_layout
+from .bcc_program import SWITCH_HANDLER, RecordDecoder, generate, group_field, switch_format_ok
+from .bcc_witness import BlindWitness
 from .bpf_proginfo import RUN_CNT_OFFSET, RUN_TIME_NS_OFFSET, prog_info, prog_recursion_misses
 from .bpf_ringbuf import FixedRingReader
-from .live import CaptureResult, keep_partial, require_tracefs, should_stop, start_workload
+from .btf_layout import group_state_layout
+from .live import CaptureResult, cleanup_stale, keep_partial, require_tracefs, should_stop, start_workload
 from .ringbuffer import EventFormat, parse_format
 from .topology import snapshot
 
@@ -51,6 +53,33 @@ GROUP_STATE_READ = ("bpf_probe_read_kernel of group->migr_state in the BPF handl
                     "kernel's update (tmigr_group_set_cpu_*: after the successful cmpxchg): the word then, "
                     "equal to the update's result unless another CPU updated the group in between")
 CLOCK_SOURCE = "bpf_ktime_get_ns (CLOCK_MONOTONIC, ktime_get_mono_fast_ns: the clock of trace_clock=mono)"
+
+
+def switch_format(tracefs: Path) -> EventFormat | None:
+    """sched:sched_switch's format, which the blind-interval check reads (None if absent or odd)."""
+    try:
+        fmt = parse_format((tracefs / "events/sched/sched_switch/format").read_text(), system="sched")
+    except (OSError, ValueError):
+        return None
+    return fmt if switch_format_ok(fmt) else None
+
+
+@dataclass(frozen=True)
+class CpuCounts:
+    """One CPU's kernel-side counters: ``seq`` numbers given (events + blind intervals), events
+    dropped (buffer full), blind intervals (count, ns, records lost) and the task switched in last
+    but not seen yet (``pending``: (pid, comm, since) at the end of the capture, else None)."""
+
+    seq: int
+    drops: int
+    blind_n: int = 0
+    blind_ns: int = 0
+    blind_unrecorded: int = 0
+    pending: tuple[int, str, int] | None = None
+
+    @property
+    def events(self) -> int:
+        return self.seq - self.blind_n
 
 
 def discover_formats(tracefs: Path, with_context: bool = False) -> list[EventFormat]:
@@ -109,6 +138,7 @@ class BccProbe:
     ring_bytes: int = 0
     reader: object = None            # FixedRingReader over the ring buffer's mmap
     migr_state_offset: int | None = None  # --group-state: tmigr_group.migr_state's offset (BTF)
+    switch: EventFormat | None = None     # sched_switch's format: blind-interval check, else None
 
     def load(self, buffer_kb: int, cpus: list[int] | None) -> None:
         bcc = import_bcc()
@@ -119,7 +149,7 @@ class BccProbe:
         ring_pages = 1 << max(0, (max(1, buffer_kb * ncpu * RING_SCALE // 4) - 1).bit_length())
         self.ring_bytes = ring_pages * mmap.PAGESIZE
         text = generate(self.formats, ring_pages, perf=self.buffer == "perf", cpu_filter=cpus is not None,
-                        migr_state_offset=self.migr_state_offset)
+                        migr_state_offset=self.migr_state_offset, switch=self.switch)
         with _stderr_captured() as errors:
             try:
                 self.bpf = bcc.BPF(text=text.encode(), cflags=["-w"])
@@ -162,6 +192,13 @@ class BccProbe:
             except Exception as exc:
                 raise TmigrError(f"BCC could not attach to {tp}: {exc}") from None
             self.attached.append(tp)
+        if self.switch is not None:
+            tp = "sched:sched_switch"
+            try:
+                self.bpf.attach_tracepoint(tp=tp.encode(), fn_name=SWITCH_HANDLER.encode())
+            except Exception as exc:
+                raise TmigrError(f"BCC could not attach to {tp}: {exc}") from None
+            self.attached.append(tp)
 
     def record(self, on: bool) -> None:
         """Open or close the recording window of every handler at once."""
@@ -176,11 +213,18 @@ class BccProbe:
         self.chunks.clear()
         return data
 
-    def counts(self) -> dict[int, tuple[int, int]]:
-        """CPU -> (events seen, events dropped) from the per-CPU counters."""
+    def counts(self) -> dict[int, CpuCounts]:
+        """CPU -> its kernel-side counters (:class:`CpuCounts`)."""
         vals = self.bpf["counts"].getvalue(ctypes.c_int(0))
-        cpus = _possible_cpus()
-        return {c: (int(vals[c].seq), int(vals[c].drops)) for c in cpus if c < len(vals)}
+        out = {}
+        for c in _possible_cpus():
+            if c < len(vals):
+                v = vals[c]
+                pending = (int(v.pend_pid), bytes(v.pend_comm).split(b"\0")[0].decode("utf-8", "replace"),
+                           int(v.pend_since)) if v.pend_valid else None
+                out[c] = CpuCounts(int(v.seq), int(v.drops), int(v.blind_n), int(v.blind_ns),
+                                   int(v.blind_unrecorded), pending)
+        return out
 
     def recursion_misses(self) -> dict[str, int]:
         """Tracepoint -> events its program did not run for (``bpf_prog_info.recursion_misses``)."""
@@ -194,12 +238,15 @@ class BccProbe:
         return out
 
     def run_stats(self) -> dict:
-        """Runs and ns spent in the handlers, in all and per tracepoint (``by_tracepoint``: name ->
-        [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
+        """Runs and ns spent in the handlers (the sched_switch one included), in all and per
+        tracepoint (``by_tracepoint``: name -> [runs, ns]); kernel.bpf_stats_enabled=1 only, else zeros."""
         runs = ns = 0
         per: dict[str, list[int]] = {}
-        for i, fmt in enumerate(self.formats):
-            fn = self.bpf.funcs.get(f"tp_{i}".encode()) if self.bpf is not None else None
+        handlers = [(f"tp_{i}", fmt.name) for i, fmt in enumerate(self.formats)]
+        if self.switch is not None:
+            handlers.append((SWITCH_HANDLER, "sched_switch"))
+        for fn_name, name in handlers:
+            fn = self.bpf.funcs.get(fn_name.encode()) if self.bpf is not None else None
             info = prog_info(fn.fd) if fn is not None else None
             if info is not None and len(info) >= RUN_CNT_OFFSET + 8:
                 t = int.from_bytes(info[RUN_TIME_NS_OFFSET:RUN_TIME_NS_OFFSET + 8], "little")
@@ -207,7 +254,7 @@ class BccProbe:
                 ns += t
                 runs += n
                 if n:
-                    per[fmt.name] = [n, t]
+                    per[name] = [n, t]
         return {"runs": runs, "run_time_ns": ns, "by_tracepoint": per}
 
     def detach(self) -> None:
@@ -321,8 +368,9 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     writer = TraceWriter(out, force=force)
     meta = TraceMeta(origin="live", source_format="bcc")
     decoder = RecordDecoder(formats, layout)
+    switch = switch_format(tracefs)
     probe = BccProbe(formats, buffer, decoder.record_size,
-                     migr_state_offset=layout.migr_state_offset if layout else None)
+                     migr_state_offset=layout.migr_state_offset if layout else None, switch=switch)
     merger = TimeMerger()
     stop = {"why": None}
     old_handlers = {}
@@ -338,7 +386,10 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     ok = False
     rows = 0
     t0 = time.monotonic()
-    counts: dict[int, tuple[int, int]] = {}
+    counts: dict[int, CpuCounts] = {}
+    t_stop_ns: int | None = None
+    witness = BlindWitness(tracefs, [f"{f.system}:{f.name}" for f in formats], cpus) if switch is not None else None
+    gaps = GapCloser(witness)
     partial = b""
     t_stop = t0
     misses: dict[str, int] = {}
@@ -353,11 +404,17 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
         whole = len(data) - len(data) % decoder.record_size
         partial = data[whole:]
         if whole:
-            cols = decoder.decode(data[:whole])
-            merger.add(conform(cols, whole // decoder.record_size))
+            recs, found = decoder.split(data[:whole])
+            gaps.add(found)
+            if recs:
+                cols = decoder.decode(recs)
+                merger.add(conform(cols, len(recs) // decoder.record_size))
         now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-        t = merger.emit(None if final else now - MERGE_MARGIN_NS)
+        watermark = None if final else now - MERGE_MARGIN_NS
+        gaps.decide(watermark)  # before any row after an interval is written
+        t = merger.emit(watermark)
         if t is not None:
+            t = gaps.renumber(t)
             writer.write(t)
             rows += t.num_rows
         return len(got)
@@ -367,6 +424,9 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             status({"phase": "compiling BPF", "elapsed": 0.0, "events": 0, "lost": 0, "rate": 0.0})
         probe.load(buffer_kb, cpus)
         probe.attach()
+        if witness is not None:
+            cleanup_stale(tracefs)
+            witness.start()
         probe.record(True)
         t0 = time.monotonic()
         if workload:
@@ -381,7 +441,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
                 # reading the drop counters is a bpf() syscall, during which the kernel skips BPF
                 # programs on this CPU (bpf_disable_instrumentation): once a second, not per poll
                 if time.monotonic() - shown["at"] >= 1.0:
-                    shown["lost"] = sum(d for _, d in probe.counts().values())
+                    shown["lost"] = sum(c.drops for c in probe.counts().values())
                     shown["at"] = time.monotonic()
                 status({"phase": "capturing", "elapsed": elapsed, "events": rows, "lost": shown["lost"],
                         "rate": rows / elapsed if elapsed > 0 else 0.0})
@@ -389,6 +449,7 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             if probe.buffer == "perf" or got * 8 < probe.ring_bytes:
                 time.sleep(max(0.0, POLL_S - (time.monotonic() - start)))
         probe.record(False)  # nothing new arrives; what the buffer holds is read below
+        t_stop_ns = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
         t_stop = time.monotonic()
         probe.detach()
         drain(True)
@@ -406,6 +467,8 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
             except subprocess.TimeoutExpired:
                 proc.kill()
         probe.close()
+        if witness is not None:
+            witness.stop()
         if not ok:
             keep_partial(writer, meta)
     seconds = (t_stop if ok else time.monotonic()) - t0
@@ -416,17 +479,20 @@ def capture_bcc(out: Path, *, duration: float | None, buffer_kb: int = 4096, cpu
     meta.kernel_release = topo.get("release")
     meta.clock = "mono"
     meta.pointer_mode = "raw"
-    for cpu, (_, drops) in sorted(counts.items()):
-        if drops:
-            meta.add_lost(cpu, drops)
+    for cpu, cc in sorted(counts.items()):
+        if cc.drops:
+            meta.add_lost(cpu, cc.drops)
     if misses:
         # the kernel counts these per program, not per CPU: every CPU may have lost some
-        meta.lost_unknown_cpus = sorted(c for c, (seen, _) in counts.items() if seen)
+        meta.lost_unknown_cpus = sorted(c for c, cc in counts.items() if cc.seq)
     meta.extra["capture"] = {
         "backend": f"bcc-{buffer}", "events": [f"{f.system}:{f.name}" for f in formats], "buffer_kb": buffer_kb,
         "cpus": cpus, "stop": stop["why"], "seconds": round(seconds, 3), "workload": workload,
         "clock_source": CLOCK_SOURCE, "bcc_version": getattr(bcc, "__version__", None), "kernel_headers": headers,
-        "per_cpu": {str(c): {"events": s, "dropped": d} for c, (s, d) in sorted(counts.items()) if s or d},
+        "per_cpu": {str(c): {"events": cc.events, "dropped": cc.drops, "blind_intervals": cc.blind_n,
+                             "blind_gaps": cc.blind_n - len(gaps.closed.get(c, []))}
+                    for c, cc in sorted(counts.items()) if cc.seq or cc.drops},
+        "blind": blind_summary(gaps, counts, switch is not None, t_stop_ns),
         "recursion_misses": misses,
         "bpf_prog_stats": prog_stats,
         "perf_lost_callbacks": probe.perf_lost if buffer == "perf" else None,

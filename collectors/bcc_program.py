@@ -39,6 +39,8 @@ from .btf_layout import GroupStateLayout
 from .ringbuffer import EventFormat, FieldFormat
 
 HEADER_BYTES = 48  # ts, seq, pid, tgid, event, cpu, pad, comm[16]
+SWITCH_HANDLER = "tp_switch"  # sched:sched_switch: finds the runs no handler can see (blind intervals)
+NO_PID = 0xFFFFFFFF
 GROUP_STATE_BYTES = 8  # gstate, gvalid (--group-state)
 COMMON_BYTES = 8   # struct trace_entry at the start of every tracepoint record
 BPF_RB_NO_WAKEUP = 1
@@ -115,18 +117,92 @@ def _group_state_read(fmt: EventFormat, migr_state_offset: int | None) -> str:
             f" (const void *)(args->{g.name} + {migr_state_offset})) == 0)\n        gvalid_ = 1;")
 
 
+def _blind_close(perf: bool, blind_code: int, gs: bool) -> str:
+    """C run by every handler first: the task switched in last on this CPU (``pend_*``, set by the
+    sched_switch handler) was not seen by any handler before this event of another task, so no
+    BPF program ran while it was current (docs/bcc.md, "Tasks BPF cannot see"). The interval from its
+    switch-in to now is blind: counted, sent as a record of code ``blind_code`` (ts = switch-in,
+    data = now) and given a ``seq`` of its own, which no row holds: a gap where events may be lost."""
+    if perf:
+        reserve = "struct tmigr_rec brec_ = {};\n            struct tmigr_rec *b_ = &brec_;"
+        submit = "if (events.perf_submit(args, b_, sizeof(*b_)) < 0)\n                c->blind_unrecorded++;"
+    else:
+        reserve = "struct tmigr_rec *b_ = events.ringbuf_reserve(sizeof(struct tmigr_rec));"
+        submit = f"events.ringbuf_submit(b_, {BPF_RB_NO_WAKEUP});"
+    unrecorded = "" if perf else " else {\n                c->blind_unrecorded++;\n            }"
+    gs_zero = "\n                b_->gstate = 0;\n                b_->gvalid = 0;" if gs else ""
+    return f"""
+    if (c->pend_valid) {{
+        c->pend_valid = 0;
+        if ((u32)bpf_get_current_pid_tgid() != c->pend_pid) {{
+            u64 gap_ = c->seq++;
+            c->blind_n++;
+            c->blind_ns += ts - c->pend_since;
+            {reserve}
+            if (b_) {{
+                __builtin_memset(b_, 0, sizeof(*b_));
+                b_->ts = c->pend_since;
+                b_->seq = gap_;
+                b_->pid = c->pend_pid;
+                b_->event = {blind_code};
+                b_->cpu = bpf_get_smp_processor_id();
+                __builtin_memcpy(b_->comm, c->pend_comm, sizeof(b_->comm));{gs_zero}
+                *(u64 *)&b_->data[0] = ts;
+                {submit}
+            }}{unrecorded}
+        }}
+    }}"""
+
+
+def _switch_handler(fmt: EventFormat, filt: str, blind: str) -> str:
+    """The sched_switch handler: no row; closes a blind interval like every handler, then notes the
+    task switched in (pid, comm, stamp) for the next event on this CPU to check."""
+    by_name = {f.name: f for f in fmt.fields}
+    pid, comm = by_name["next_pid"], by_name["next_comm"]
+    return f"""/* {fmt.system}:{fmt.name}: finds the tasks no BPF program runs for */
+int {SWITCH_HANDLER}(void *args) {{
+    u64 ts = bpf_ktime_get_ns();
+    u32 zero = 0;{filt}
+    u32 *on = control.lookup(&zero);
+    if (!on || !*on)
+        return 0;
+    struct cpu_count *c = counts.lookup(&zero);
+    if (!c)
+        return 0;{blind}
+    c->pend_pid = *(u32 *)((char *)args + {pid.offset});
+    __builtin_memcpy(c->pend_comm, (char *)args + {comm.offset}, sizeof(c->pend_comm));
+    c->pend_since = ts;
+    c->pend_valid = 1;
+    return 0;
+}}"""
+
+
+def switch_format_ok(fmt: EventFormat | None) -> bool:
+    """Whether ``fmt`` is a sched_switch record the switch handler can read (next_pid, next_comm[16])."""
+    if fmt is None:
+        return False
+    by_name = {f.name: f for f in fmt.fields}
+    pid, comm = by_name.get("next_pid"), by_name.get("next_comm")
+    return (pid is not None and pid.size == 4 and pid.offset % 4 == 0 and comm is not None and comm.size == 16
+            and comm.offset % 8 == 0)
+
+
 def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter: bool = False,
-             migr_state_offset: int | None = None) -> str:
+             migr_state_offset: int | None = None, switch: EventFormat | None = None) -> str:
     """The whole BPF C program: maps, record struct, one handler per tracepoint (``tp_<i>``).
     ``cpu_filter``: handlers return at once on a CPU whose ``allowed`` entry is not 1 (--cpus).
     ``migr_state_offset``: byte offset of ``tmigr_group.migr_state`` (from BTF) to read the group's
-    state word at every event that records a group pointer (--group-state), else None."""
+    state word at every event that records a group pointer (--group-state), else None.
+    ``switch``: the sched_switch format; with it, a handler on sched_switch and a check in every
+    handler record the intervals in which no handler could run (:func:`_blind_close`)."""
     nbytes = data_bytes(formats)
     gs = migr_state_offset is not None
+    blind = _blind_close(perf, len(formats), gs) if switch_format_ok(switch) else ""
     out = [
         f"struct tmigr_rec {{ u64 ts; u64 seq; u32 pid; u32 tgid; u16 event; u16 cpu; u32 pad; char comm[16];"
         f"{' u32 gstate; u32 gvalid;' if gs else ''} u8 data[{nbytes}]; }};",
-        "struct cpu_count { u64 seq; u64 drops; };",
+        "struct cpu_count { u64 seq; u64 drops; u64 blind_n; u64 blind_ns; u64 blind_unrecorded;"
+        " u64 pend_since; u32 pend_pid; u32 pend_valid; char pend_comm[16]; };",
         "BPF_PERCPU_ARRAY(counts, struct cpu_count, 1);",
         "BPF_ARRAY(control, u32, 1);  /* [0]: 1 = record (set once every handler is attached) */",
         "BPF_ARRAY(allowed, u8, 4096);" if cpu_filter else "",
@@ -156,7 +232,7 @@ int {ident}(struct {ident}_args *args) {{
         return 0;
     struct cpu_count *c = counts.lookup(&zero);
     if (!c)
-        return 0;
+        return 0;{blind}
     u64 seq = c->seq++;
 {reserve}
     u64 id = bpf_get_current_pid_tgid();
@@ -172,6 +248,10 @@ int {ident}(struct {ident}_args *args) {{
 {submit}
     return 0;
 }}""")
+    if blind:
+        filt = ("\n    int cpu_ = bpf_get_smp_processor_id();\n    u8 *ok_ = allowed.lookup(&cpu_);\n"
+                "    if (!ok_ || !*ok_)\n        return 0;") if cpu_filter else ""
+        out.append(_switch_handler(switch, filt, blind))
     return "\n".join(out) + "\n"
 
 
@@ -180,6 +260,23 @@ def record_dtype(formats: list[EventFormat], group_state: bool = False) -> np.dt
     gs = [("gstate", "<u4"), ("gvalid", "<u4")] if group_state else []
     return np.dtype([("ts", "<u8"), ("seq", "<u8"), ("pid", "<i4"), ("tgid", "<i4"), ("event", "<u2"),
                      ("cpu", "<u2"), ("pad", "<u4"), ("comm", "S16"), *gs, ("data", "u1", (data_bytes(formats),))])
+
+
+@dataclass(frozen=True)
+class BlindInterval:
+    """A run on ``cpu`` from ``start_ns`` (the switch to task ``pid``/``comm``) to ``end_ns`` (the next
+    event of another task) during which no BPF program ran: events there are lost, uncounted, except
+    for the ``seq`` this interval holds (a gap in the rows' sequence)."""
+
+    cpu: int
+    start_ns: int
+    end_ns: int
+    pid: int
+    comm: str
+    seq: int
+
+    def to_list(self) -> list:
+        return [self.cpu, self.start_ns, self.end_ns, self.pid, self.comm, self.seq]
 
 
 class RecordDecoder:
@@ -203,6 +300,23 @@ class RecordDecoder:
     @property
     def record_size(self) -> int:
         return self.dtype.itemsize
+
+    @property
+    def blind_code(self) -> int:
+        """The ``event`` of a blind-interval record (one past the last tracepoint's)."""
+        return len(self.formats)
+
+    def split(self, buf: bytes) -> tuple[bytes, list[BlindInterval]]:
+        """The event records of ``buf`` (a whole number of records) and its blind intervals."""
+        rec = np.frombuffer(buf, dtype=self.dtype)
+        blind = rec["event"] == self.blind_code
+        if not blind.any():
+            return buf, []
+        b = rec[blind]
+        ends = np.ascontiguousarray(b["data"][:, :8]).view("<u8").ravel()
+        out = [BlindInterval(int(cpu), int(ts), int(end), int(pid), self._comm(bytes(comm)), int(seq))
+               for cpu, ts, end, pid, comm, seq in zip(b["cpu"], b["ts"], ends, b["pid"], b["comm"], b["seq"])]
+        return rec[~blind].tobytes(), out
 
     def decode(self, buf: bytes) -> dict[str, object]:
         """Columns of the records in ``buf`` (a whole number of records), in buffer order."""

@@ -188,3 +188,35 @@ def diff_columns(a: pa.Table, b: pa.Table, skip=("ts", "seq", "tgid")) -> dict[s
 def usecs(ts: np.ndarray) -> np.ndarray:
     """The kernel prints ns2usecs(ts): rounded to the nearest microsecond."""
     return (ts + 500) // 1000
+
+
+def check_bcc_seq_accounting(t) -> None:
+    """A BCC capture's per-CPU ``seq``: every number from 0 up is a row, a dropped event (buffer
+    full: counted, ``lost_events``) or a kept blind interval (no BPF program ran while a task was
+    current and the witness could not show it had no event there: docs/bcc.md, "Tasks BPF cannot
+    see"); the listed kept intervals hold exactly their seq numbers, the closed ones none, and the
+    unlisted ones (their record found the buffer full) are counted and kept."""
+    cap = t.meta.extra["capture"]
+    blind = cap["blind"]
+    assert blind["checked"], blind
+    kept: dict[int, list[int]] = {}
+    closed: dict[int, int] = {}
+    for cpu, start, end, pid, comm, seq, seen in blind["intervals"]:
+        assert start <= end and pid != 0, (cpu, start, end, pid, comm)
+        if seq is None:
+            assert not seen  # closed only where the witness saw no event of the task
+            closed[int(cpu)] = closed.get(int(cpu), 0) + 1
+        else:
+            kept.setdefault(int(cpu), []).append(int(seq))
+    for cpu, st in cap["per_cpu"].items():
+        seq = np.sort(t.df.seq[t.df.cpu == int(cpu)].to_numpy())
+        total = st["events"] + st["blind_gaps"]
+        assert len(seq) == st["events"] - st["dropped"]
+        assert len(np.unique(seq)) == len(seq) and (seq.size == 0 or (seq[0] >= 0 and seq[-1] < total))
+        assert st["dropped"] == t.meta.lost_events.get(cpu, 0)
+        mine = kept.get(int(cpu), [])
+        assert not set(mine) & set(seq.tolist()) and all(0 <= s < total for s in mine)  # no row's number
+        pc = blind["per_cpu"].get(cpu, {"intervals": 0, "unrecorded": 0, "closed": 0})
+        assert pc["intervals"] == st["blind_intervals"] == len(mine) + closed.get(int(cpu), 0) + pc["unrecorded"]
+        assert st["blind_gaps"] == len(mine) + pc["unrecorded"] and pc["closed"] == closed.get(int(cpu), 0)
+        assert total - len(seq) == st["dropped"] + st["blind_gaps"]

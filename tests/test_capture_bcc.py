@@ -20,7 +20,7 @@ import tmigr_trace
 from tmigr_trace.collectors import bcc_headers
 from tmigr_trace.collectors.ringbuffer import parse_format
 
-from capture_helpers import TRACEFS, WORKLOAD, live_ok, wait_until_recording
+from capture_helpers import TRACEFS, WORKLOAD, check_bcc_seq_accounting, live_ok, wait_until_recording
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,15 +116,60 @@ def test_generated_program_passes_the_verifier_for_other_eras(fixture, perf):
     from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
     from tmigr_trace.collectors.bcc_program import generate
 
+    from tmigr_trace.collectors.bcc_capture import switch_format
+
     bcc = import_bcc()
     use_kernel_source()
     fmts = _lab_formats(fixture)
-    loads_in_the_verifier(bcc, generate(fmts, 64, perf=perf), len(fmts))
+    # with the blind-interval check: this kernel's sched_switch (not in the lab fixtures)
+    switch = switch_format(TRACEFS)
+    assert switch is not None
+    text = generate(fmts, 64, perf=perf, switch=switch)
+    assert text.count("if (c->pend_valid) {") == len(fmts) + 1  # every handler checks, the switch one too
+    loads_in_the_verifier(bcc, text, len(fmts), switch=True)
 
 
-def loads_in_the_verifier(bcc, text: str, handlers: int) -> None:
-    """clang compiles `text` and this kernel's verifier accepts each of its `handlers` (tp_N);
-    clang's messages are the failure."""
+def test_blind_records_leave_the_row_stream():
+    """Hand-written records (edge case of the decoder): a blind-interval record (event code one
+    past the last tracepoint's) is taken out of the rows and read back as its interval."""
+    from tmigr_trace.collectors.bcc_program import BlindInterval, RecordDecoder
+
+    fmts = _lab_formats("lab-6.12.43+deb12-16cpu-2node-smt2-late.tar.gz")
+    dec = RecordDecoder(fmts)
+    rec = np.zeros(3, dtype=dec.dtype)
+    rec["event"] = [0, dec.blind_code, 1]
+    rec["seq"] = [0, 1, 2]
+    rec["ts"] = [100, 150, 300]
+    rec["cpu"] = 1
+    rec["pid"] = [5, 97, 5]
+    rec["comm"] = [b"a", b"tokio-rt-worker", b"a"]
+    rec["data"][1, :8] = np.frombuffer(np.uint64(290).tobytes(), dtype=np.uint8)
+    rows, blind = dec.split(rec.tobytes())
+    assert blind == [BlindInterval(cpu=1, start_ns=150, end_ns=290, pid=97, comm="tokio-rt-worker", seq=1)]
+    cols = dec.decode(rows)
+    assert cols["seq"].tolist() == [0, 2] and cols["event"].to_pylist() == [fmts[0].name, fmts[1].name]
+    assert dec.split(rows) == (rows, [])
+
+
+def test_switch_format_needs_next_pid_and_comm():
+    from tmigr_trace.collectors.bcc_program import switch_format_ok
+    from tmigr_trace.collectors.ringbuffer import parse_format
+
+    # hand-written format files (edge cases): the real layout, and one without next_comm
+    head = "name: sched_switch\nID: 1\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    good = head + ("\tfield:char next_comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+                   "\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n")
+    bad = head + "\tfield:pid_t next_pid;\toffset:56;\tsize:4;\tsigned:1;\n"
+    assert switch_format_ok(parse_format(good, "sched"))
+    assert not switch_format_ok(parse_format(bad, "sched")) and not switch_format_ok(None)
+    if live_ok():
+        from tmigr_trace.collectors.bcc_capture import switch_format
+        assert switch_format(TRACEFS) is not None
+
+
+def loads_in_the_verifier(bcc, text: str, handlers: int, switch: bool = False) -> None:
+    """clang compiles `text` and this kernel's verifier accepts each of its `handlers` (tp_N, and
+    the sched_switch one with ``switch``); clang's messages are the failure."""
     from tmigr_trace.collectors.bcc_capture import _stderr_captured
 
     with _stderr_captured() as errors:
@@ -135,6 +180,8 @@ def loads_in_the_verifier(bcc, text: str, handlers: int) -> None:
     try:
         for i in range(handlers):
             assert b.load_func(f"tp_{i}".encode(), bcc.BPF.TRACEPOINT).fd >= 0
+        if switch:
+            assert b.load_func(b"tp_switch", bcc.BPF.TRACEPOINT).fd >= 0
     finally:
         b.cleanup()
 
@@ -150,7 +197,11 @@ def _window(f, b, margin_ns=20_000_000):
 FIELDS = ["pid", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "num_children", "groupmask",
           "childmask", "active", "migrator", "wakeup", "nextevt", "group_next_expiry", "child_evt_expiry",
           "group_lvl", "child_evtcpu", "child_active", "group_active", "state", "cpu_id", "timer", "function",
-          "now", "baseclk", "expires", "flags"]
+          "baseclk", "expires", "flags"]
+# timer_expire_entry's `now` is `jiffies` read by each probe's own TP_fast_assign
+# (include/trace/events/timer.h): the BPF probe runs after ftrace's, and reads one jiffy more when
+# a tick came in between (1 row in 7,639 in a 15 s pair of 2026-12-06). Compared apart.
+LATER_FIELDS = ["now"]
 
 
 def _matched_rows(fx, bx):
@@ -223,13 +274,10 @@ def test_bcc_capture_metadata(both_at_once):
     live = {p.parent.name for p in (TRACEFS / "events/timer_migration").glob("*/format")}
     assert set(m.formats) == live | {"cpu_idle", "timer_expire_entry", "timer_expire_exit", "timer_start",
                                      "timer_cancel"}
-    # seq: per CPU from 0, one per event seen (recorded + dropped), as counted in the kernel
+    # seq: per CPU from 0, one per event seen (recorded + dropped) and per blind interval, as
+    # counted in the kernel
     df = b.df
-    for cpu, g in df.groupby("cpu"):
-        st = m.extra["capture"]["per_cpu"][str(cpu)]
-        assert g.seq.min() == 0 and g.seq.max() == st["events"] - 1
-        assert len(g) == st["events"] - st["dropped"]
-        assert m.lost_events.get(str(cpu), 0) == st["dropped"]
+    check_bcc_seq_accounting(b)
     assert (np.diff(df.ts.to_numpy()) >= 0).all()  # stored in time order
     # a BCC comm is the task's at the event; pid 0 is the idle task, printed <idle> as ftrace does
     assert set(df[df.pid == 0].comm.astype(str)) <= {"<idle>"}
@@ -251,24 +299,32 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
     fw = fd[(fd.ts >= lo) & (fd.ts < hi)]
     bw = bd[(bd.ts >= lo - 10_000_000) & (bd.ts < hi + 10_000_000)]
     assert len(fw) > 500, f"too few events in the window ({len(fw)})"  # timer_* come even on a busy box
-    # per-type rates: the same events were recorded by both, so the counts in the window agree up
-    # to the events whose two stamps fall on either side of the window's edges, and the few the
-    # kernel did not hand to the BPF programs (docs/bcc.md, "Losses"; measured 0-0.8 % of timer:*
-    # events in a softirq); BCC never has more
+    # The rows BCC cannot have: the ftrace rows inside a blind interval of the BCC capture (a task
+    # no BPF program runs for was current: docs/bcc.md, "Tasks BPF cannot see"), each such
+    # interval counted in the BCC metadata with a seq of its own.
+    blind = _in_blind(fw, b.meta.extra["capture"]["blind"])
+    # per-type counts: the same events were recorded by both, so the counts in the window agree up
+    # to the events whose two stamps fall on either side of the window's edges (3 per type) once
+    # the blind intervals' rows are set aside; BCC never has more
     fc = fw.event.astype(str).value_counts()
+    fc_blind = fw[blind].event.astype(str).value_counts()
     bc = bd[(bd.ts >= lo) & (bd.ts < hi)].event.astype(str).value_counts()
     for ev, n in fc.items():
-        # the context events (timer:*, cpu_idle) run in softirq and idle entry, where the kernel
-        # skips a BPF program more often (up to 3.6 % of timer_cancel measured in one CI run);
-        # the tmigr events are held to 2 %
-        slack = n // 50 if ev.startswith("tmigr_") else n // 20
-        assert n - slack - 3 <= bc.get(ev, 0) <= n + 3, (ev, n, bc.get(ev, 0))
+        assert n - fc_blind.get(ev, 0) - 3 <= bc.get(ev, 0) <= n + 3, (ev, n, fc_blind.get(ev, 0), bc.get(ev, 0))
     for cpu in sorted(fw.cpu.unique()):
-        fx = fw[fw.cpu == cpu].reset_index(drop=True)
+        on_cpu = (fw.cpu == cpu).to_numpy()
+        fx = fw[on_cpu].reset_index(drop=True)
         bx = bw[bw.cpu == cpu].reset_index(drop=True)
         fm, bm, missing = _matched_rows(fx, bx)
-        # all but the few rows BCC did not get pair up with a BCC row equal in every field
-        assert len(fm) >= len(fx) - len(fx) // 50 - 3, (cpu, len(fx), len(fm), missing.event.value_counts())
+        for c in LATER_FIELDS:  # equal, or BCC's read one jiffy later
+            both = fm[c].notna().to_numpy() & bm[c].notna().to_numpy()
+            d = bm[c].to_numpy()[both].astype("int64") - fm[c].to_numpy()[both].astype("int64")
+            assert ((d == 0) | (d == 1)).all() and (d == 0).mean() > 0.99, (cpu, c, np.unique(d, return_counts=True))
+        # every ftrace row either pairs with a BCC row equal in every field both record, or lies in
+        # a blind interval BCC counted (the window's edges aside: the first and last 3 rows)
+        unexplained = missing[~_in_blind(missing, b.meta.extra["capture"]["blind"])]
+        inner = unexplained[(unexplained.index >= 3) & (unexplained.index < len(fx) - 3)]
+        assert inner.empty, (cpu, len(fx), len(fm), inner[["ts", "event", "comm", "pid"]].head(5).to_dict("records"))
         # both stamps are CLOCK_MONOTONIC taken in the same tracepoint call (ftrace's probe runs
         # first, then the BPF one): the BCC stamp is the later, by microseconds
         skew = bm.ts.to_numpy() - fm.ts.to_numpy()
@@ -276,23 +332,16 @@ def test_bcc_and_ftrace_record_the_same_events(both_at_once):
         assert (np.abs(skew) < 5_000_000).mean() > 0.99, (cpu, np.percentile(np.abs(skew), [50, 99, 100]))
 
 
-def _tmigr_rows_bcc_missed(f, b, divs: list) -> dict:
-    """For each divergence stamp: the tasks of the ftrace tmigr rows (any CPU: a missed lookup prunes
-    a queue both CPUs share) in the 2 ms before it that have no BCC row of the same CPU, event and
-    stamp within 20 us."""
-    fd, bd = f.df, b.df
-    fd = fd[fd.event.astype(str).str.startswith("tmigr_")]
-    bd = bd[bd.event.astype(str).str.startswith("tmigr_")]
-    out = {}
-    for x in divs:
-        near = fd[(fd.ts <= x["ts"] + 20_000) & (fd.ts >= x["ts"] - 2_000_000)]
-        tasks = set()
-        for row in near.itertuples():
-            twin = bd[(bd.cpu == row.cpu) & (bd.event.astype(str) == str(row.event))
-                      & ((bd.ts - row.ts).abs() < 20_000)]
-            if twin.empty:
-                tasks.add(str(row.comm))
-        out[x["ts"]] = tasks
+def _in_blind(rows, blind: dict, margin_ns: int = 20_000) -> np.ndarray:
+    """Which of ``rows`` (an ftrace capture's) lie in a blind interval of the BCC capture's
+    metadata on the same CPU (the BCC stamps, later than ftrace's by microseconds: ``margin_ns``)."""
+    assert blind["checked"], blind
+    out = np.zeros(len(rows), dtype=bool)
+    ts, cpu = rows.ts.to_numpy(), rows.cpu.to_numpy()
+    for c, start, end, *_ in blind["intervals"]:
+        out |= (cpu == c) & (ts >= start - margin_ns) & (ts <= end + margin_ns)
+    for c, start, end, *_ in blind["open_at_stop"]:
+        out |= (cpu == c) & (ts >= start - margin_ns)
     return out
 
 
@@ -311,17 +360,11 @@ def test_bcc_capture_replays_without_divergence(both_at_once, cli):
                   if any(y["cpu"] == x["cpu"] and y["event"] == x["event"] and y["kind"] == x["kind"]
                          and abs(y["ts"] - x["ts"]) < 10_000 for y in fd["divergences"])]
         own = [x for x in d["divergences"] if x not in shared]
-        missed = _tmigr_rows_bcc_missed(f, b, own)
-        # A BCC-only divergence right after tmigr rows ftrace recorded and BCC did not (BCC gets
-        # no event of some tasks, uncounted: docs/bcc.md, "Losses") is that gap, named as such;
-        # any other fails.
-        unexplained = [x for x in own if not missed.get(x["ts"])]
-        assert not unexplained, unexplained[:3]
-        # as rare as they were seen (1-3 in 50-55k checks), never a pattern
+        # None is BCC's own: the rows BCC lacks lie in blind intervals, each holding a seq number
+        # no row has, a gap the replay resyncs at as after an ftrace loss (docs/bcc.md, "Tasks
+        # BPF cannot see"); before that gap was counted, 1-3 in 50-55k checks came from it.
+        assert not own, own[:3]
         assert d["diverged"] <= max(3, d["checked"] // 10_000), d["divergences"][:3]
-        if own:
-            pytest.xfail(f"{len(own)} BCC divergence(s) after tmigr rows only ftrace recorded (tasks "
-                         f"{sorted({c for m in missed.values() for c in m})}): BCC's uncounted gap, docs/bcc.md")
         pytest.xfail(f"{len(shared)} divergence(s) in {d['checked']} checks that the ftrace capture of the "
                      f"same window shows too (the model's, issue #11): {[(x['ts'], x['event'], x['kind']) for x in shared[:3]]}")
 
@@ -406,12 +449,19 @@ def test_bcc_capture_detaches_on_signal_and_writes_valid_file(tmp_path, sig):
     _wait_for_attached(p.pid)
     held = _prog_ids_held_by(p.pid)
     assert len(held) >= 9 and held <= _loaded_prog_ids()  # its handlers, loaded in the kernel
+    witness = TRACEFS / "instances" / f"tmigr-trace-{p.pid}"  # the blind-interval witness
+    deadline = time.monotonic() + 10
+    while not witness.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert witness.exists()
     p.send_signal(sig)
     _, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     assert not held & _loaded_prog_ids()  # all of them unloaded (other captures may run meanwhile)
+    assert not witness.exists()  # and its tracefs instance removed
     t = tmigr_trace.load(out)
     assert t.meta.extra["capture"]["stop"] == sig.name
+    assert t.meta.extra["capture"]["blind"]["witness"]["instance"] == witness.name
 
 
 @needs_bcc
@@ -419,10 +469,12 @@ def test_bcc_capture_error_midway_detaches(tmp_path):
     """A workload that cannot start is an error after the programs are attached: one line, no file
     (the detach on that path is the same `finally` as on signals, checked above)."""
     out = tmp_path / "e.parquet"
-    r = subprocess.run(capture_cmd(out, "--backend", "bcc", "-d", "5s", "--", "/nonexistent/workload"),
-                       capture_output=True, text=True)
-    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and "cannot run the workload" in r.stderr
+    r = subprocess.Popen(capture_cmd(out, "--backend", "bcc", "-d", "5s", "--", "/nonexistent/workload"),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = r.communicate(timeout=120)
+    assert r.returncode == 2 and err.strip().count("\n") == 0 and "cannot run the workload" in err
     assert not out.exists()
+    assert not (TRACEFS / "instances" / f"tmigr-trace-{r.pid}").exists()  # the witness removed too
 
 
 @needs_bcc
@@ -509,3 +561,68 @@ def test_missing_bcc_module_is_named_with_its_debian_package(tmp_path, monkeypat
     monkeypatch.setattr(sys, "path", [p for p in sys.path if "dist-packages" not in p])
     with pytest.raises(TmigrError, match="apt install python3-bpfcc"):
         bcc_loader.import_bcc()
+
+
+# --- the blind-interval witness and the seq it gives back -------------------------------------------
+
+@pytest.mark.skipif(not live_ok(), reason="needs root, tracefs and tmigr events")
+def test_witness_records_only_the_watched_tasks_and_judges_intervals():
+    """This kernel's ftrace, a private instance with set_event_pid: only the watched task's events
+    are printed; an interval of that task with events is kept (naming them), one without is clear,
+    one of a task never watched is kept; the instance is gone after stop()."""
+    from tmigr_trace.collectors.bcc_witness import BlindWitness
+
+    def now() -> int:
+        return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+
+    sleeper = [sys.executable, "-c", "import time\nfor _ in range(100): time.sleep(0.01)"]
+    # raw_syscalls:sys_enter: a task-context event of the current task only (sched_switch would
+    # also be printed for a switch *to* a watched task, under the other task's pid)
+    w = BlindWitness(TRACEFS, ["raw_syscalls:sys_enter"], None)
+    assert w.start(), w.error
+    try:
+        a, b = subprocess.Popen(sleeper), subprocess.Popen(sleeper)
+        w.watch({a.pid})
+        time.sleep(0.05)  # a's switches from its next switch-in on
+        t1 = now()
+        a.wait(timeout=30)
+        b.wait(timeout=30)
+        t2 = now()
+        time.sleep(0.2)
+        w.poll(final=True)
+        seen = [x for lst in w.seen.values() for x in lst]
+        assert {x.pid for x in seen} == {a.pid} and {x.event for x in seen} == {"sys_enter"}
+        assert len(seen) > 50, len(seen)  # ~100 sleeps, each a clock_nanosleep
+        cpu = max(w.seen, key=lambda c: len(w.seen[c]))
+        v = w.verdict(cpu, t1, t2, a.pid)
+        assert not v.clear and v.events and all(x.pid == a.pid for x in v.events)
+        assert w.verdict(cpu, t1, t2, b.pid).why == "task not watched yet"
+        # between two of a's events on that CPU, 1 ms or more apart: nothing of a there
+        ts = [x.ts_ns for x in w.seen[cpu] if t1 < x.ts_ns < t2]
+        gap = max(zip(ts, ts[1:]), key=lambda p: p[1] - p[0])
+        assert gap[1] - gap[0] > 1_000_000, gap
+        assert w.verdict(cpu, gap[0] + 200_000, gap[1] - 200_000, a.pid).clear
+        assert w.lost_count == 0 and w.error is None
+    finally:
+        w.stop()
+    assert not w.inst.path.exists()
+
+
+def test_gap_closer_renumbers_the_rows_after_a_closed_gap():
+    """Hand-written rows (edge case): CPU 0's seq 3 and 7 were closed blind intervals, so its
+    rows after them come one and two lower; CPU 1 had none."""
+    import pyarrow as pa
+
+    from tmigr_trace.collectors.bcc_blind import GapCloser
+    from tmigr_trace.collectors.bcc_program import BlindInterval
+
+    g = GapCloser(None)
+    g.closed = {0: [3, 7]}
+    t = pa.table({"cpu": pa.array([0, 0, 0, 1], pa.int32()), "seq": pa.array([2, 4, 8, 5], pa.int64())})
+    assert g.renumber(t).column("seq").to_pylist() == [2, 3, 6, 5]
+    assert g.new_seq(BlindInterval(0, 10, 20, 97, "x", 9)) == 7
+    # without a witness nothing is closed: every interval keeps its gap
+    g2 = GapCloser(None)
+    g2.add([BlindInterval(1, 10, 20, 97, "x", 4)])
+    g2.decide(None)
+    assert g2.closed == {} and [c for _, c, _ in g2.decided] == [False]

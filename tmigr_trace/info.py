@@ -44,6 +44,8 @@ class TraceSummary:
     text_dialect: dict = field(default_factory=dict)
     # BCC --group-state captures: per group, its state words' seq (tmigr_trace/group_state.py)
     group_state: dict = field(default_factory=dict)
+    # BCC captures: the intervals no BPF program ran in (tasks the kernel hides from BPF), counted
+    blind: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -87,7 +89,16 @@ def summarize(trace: Trace) -> TraceSummary:
         damaged_cpus=list(meta.damaged_cpus), damage_examples=list(meta.damage_examples), topology=meta.topology,
         text_dialect=dict(meta.extra.get("text_dialect") or {}),
         group_state=_group_state(trace),
+        blind=_blind(meta),
     )
+
+
+def _blind(meta) -> dict:
+    """A BCC capture's blind intervals in totals, per CPU and per task (the list stays in the metadata)."""
+    b = (meta.extra.get("capture") or {}).get("blind")
+    if not b or not b.get("checked"):
+        return {}
+    return {k: b.get(k) for k in ("intervals_total", "ns_total", "gaps_kept", "per_cpu", "by_task")}
 
 
 def _group_state(trace: Trace) -> dict:

@@ -70,6 +70,12 @@ def info_cmd(
             head.append(("", f"{g['group']}: {g['updates']} updates, seq {g['first_seq']}..{g['last_seq']}, "
                          f"{g['missing_updates']} updates not in the trace, {g['reordered']} stored out of seq "
                          f"order, {g['late']} read late, {g['duplicates']} duplicate"))
+    if s.blind:
+        tasks = ", ".join(f"{k} {v['intervals']}" for k, v in sorted(s.blind["by_task"].items(), key=lambda kv: -kv[1]["intervals"]))
+        kept = s.blind.get("gaps_kept")
+        gaps = "a seq gap each" if kept is None else f"{kept} kept as seq gaps, the others shown empty by ftrace"
+        head.append(("blind", f"{s.blind['intervals_total']} intervals, {_fmt_ns(s.blind['ns_total'])} in which no BPF "
+                     f"program ran ({gaps}){': ' + tasks if tasks else ''}"))
     width = max(len(k) for k, _ in head)
     for k, v in head:
         out(f"{k:<{width}}  {v}")

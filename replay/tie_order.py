@@ -30,9 +30,11 @@ from .engine import (E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDA
                      inactive_up_pure, same_cpu_links)
 from .model.structs import TMIGR_NONE
 
-# Nodes the search of one stamp may visit: a stamp with more orders than that keeps its printed
-# order (measured: the blocks that need a new order take under 100).
-SEARCH_BUDGET = 20_000
+# Nodes the search of one window may visit: a window with more orders than that keeps its printed
+# order (measured: the windows that need a new order take under 100; one that no order fits, e.g.
+# after lost events or where a CPU idle for long widens it to hundreds of rows, visits them all,
+# at about 35 us each).
+SEARCH_BUDGET = 500
 
 
 def state_after(code: int, active: int, migrator: int, childmask: int) -> tuple[tuple[int, int], ...]:
@@ -56,6 +58,9 @@ class TieOrder:
     # Where the engine stops consuming this buffer: before a window that reaches past the rows
     # it would consume, so the window is searched whole with the next buffer's rows.
     stop: int = -1
+    # Windows no order fitted, by (first stamp, last stamp, rows): not searched again when the
+    # next buffer holds them too.
+    unresolved: set[tuple[int, int, int]] = field(default_factory=set)
 
     def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
         """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
@@ -94,9 +99,15 @@ class TieOrder:
                 cpus = buf["cpu"][start:end]
                 if np.unique(cpus).size < 2:
                     continue
+                key = (int(buf["ts"][start]), int(buf["ts"][end - 1]), end - start)
+                if key in self.unresolved:
+                    continue
                 new = self._search(buf, start, end, prv, goes_up)
                 if new is None:
                     self.unresolved_windows += 1
+                    self.unresolved.add(key)
+                    if len(self.unresolved) > 4096:
+                        self.unresolved.clear()
                     continue
                 if perm is None:
                     perm = np.arange(len(code))
@@ -209,6 +220,14 @@ class TieOrder:
                             st = (int(act[p]), int(mig[p]))
                             break
                     state0[cg] = st
+        # No order can help a group none of whose steps here follows from its state before the
+        # window (lost events, a state written without a tracepoint): leave it as printed.
+        for g in left:
+            s0 = state0.get(g)
+            if s0 is not None and not any(
+                    (int(act[r]), int(mig[r])) in state_after(int(code[r]), s0[0], s0[1], int(cm[r]))
+                    for r in is_state if int(grp[r]) == g):
+                return None
         heads = {c: 0 for c in per_cpu}
         state = dict(state0)
         order: list[int] = []
@@ -289,6 +308,8 @@ class TieOrder:
 
         use_child = True
         if not dfs():
+            if budget[0] < 0:
+                return None             # cut off, not proven impossible: keep the printed order
             # No order with the child reads at the cmpxchg: a read may be older than that (any
             # moment after the walk's previous step); the chains alone then.
             use_child = False

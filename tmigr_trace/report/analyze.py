@@ -50,6 +50,7 @@ class CaptureAnalysis:
     stats: CaptureStats
     seconds: float
     faults: tuple[str, ...] = ()          # historical bugs switched on for this replay (--fault)
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per stage: replay, statistics
 
 
 def _host_of(meta: Any, given: str | None, path: str) -> str:
@@ -83,6 +84,7 @@ def analyze_capture(item: CaptureInput) -> CaptureAnalysis:
     started = time.perf_counter()
     tr = load(item.path)
     res = replay(tr, fault=list(item.faults) or None)
+    replayed = time.perf_counter()
     df = events_frame(tr)
     t0 = int(df["ts"].min()) if len(df) else None
     info = capture_info(tr, t0)
@@ -105,10 +107,13 @@ def analyze_capture(item: CaptureInput) -> CaptureAnalysis:
     st = compute(df, clock_offset_ns=int(clock.get("offset_ns") or 0), topology=tr.meta.topology,
                  timeline_s=item.timeline_s)
     del df
+    for d in st.dists.values():
+        d.summary()             # here, in parallel, not in the report's process after the last replay
     st.scalars["clock_offset_inferred"] = tr.meta.clock not in MONO_CLOCKS
+    done = time.perf_counter()
     return CaptureAnalysis(
         path=item.path, name=os.path.basename(item.path).removesuffix(".parquet"), side=item.side,
         host=_host_of(tr.meta, item.host, item.path), kernel=tr.meta.kernel_release or item.labels.get("kernel"),
         info=info, replay=summary, divergences=divs, stories=stories, divergence_ts_s=ts,
-        divergence_kinds=kinds, stats=st, seconds=time.perf_counter() - started,
-        faults=tuple(item.faults))
+        divergence_kinds=kinds, stats=st, seconds=done - started, faults=tuple(item.faults),
+        timings={"replay": replayed - started, "statistics": done - replayed})

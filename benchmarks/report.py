@@ -169,6 +169,8 @@ def main() -> None:
     ap.add_argument("--per-side", type=int, choices=(5, 10), default=5, help="--big: captures per set")
     ap.add_argument("--events-per-capture", type=int, default=None, help="--big: default 10M / --per-side")
     ap.add_argument("--out", type=Path, help="keep the last report here (default: a temporary directory)")
+    ap.add_argument("--exclude", nargs="+", default=[], metavar="TEXT",
+                    help="leave out the captures whose file name contains TEXT (say so with the figures)")
     a = ap.parse_args()
     workers = a.workers if a.workers is not None else ([1, 2] if a.big else [0, 1, 2])
     if a.big:
@@ -179,6 +181,11 @@ def main() -> None:
         pb = [fixture_cache.to_parquet(s, CACHE) for s in cand]
         if None in pa_ or None in pb:
             sys.exit("import failed")
+    if a.exclude:
+        left = [p for p in pa_ + pb if any(x in p.name for x in a.exclude)]
+        pa_ = [p for p in pa_ if p not in left]
+        pb = [p for p in pb if p not in left]
+        print(f"# left out (--exclude): {', '.join(p.name for p in left)}", flush=True)
     print(f"# baseline {len(pa_)} captures ({sum(p.stat().st_size for p in pa_) / 1e6:.1f} MB), "
           f"candidate {len(pb)} ({sum(p.stat().st_size for p in pb) / 1e6:.1f} MB); {os.cpu_count()} CPUs; "
           f"replay core {'pure Python' if os.environ.get('TMIGR_TRACE_PURE') else 'as installed'}", flush=True)

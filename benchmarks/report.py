@@ -7,8 +7,9 @@ Imports the fixtures once (fixture_cache: not timed), then times `tmigr-trace re
 ... --candidate ... -o DIR` end to end (process start, Dask cluster start, 20 replays, statistics,
 tests, plots, writing) for each worker count: 0 = in one process, N = a local Dask cluster of N
 worker processes. Prints wall seconds, CPU seconds (this process's children: tmigr-trace and its
-Dask workers), the load average before each run (the machine may be shared) and the sum of the
-per-capture analysis times.
+Dask workers), the date, the load average before and after each run (the machine may be shared),
+the sum of the per-capture analysis times split into replay and statistics (report.json `timings`)
+and the slowest capture.
 
 `--big`: the 20 fixtures are 2k-51k events each, too small for the replays to dominate. The big
 mode compares two sets of 10M events: it makes each of 5 + 5 real captures (`BIG_BASELINE`,
@@ -149,9 +150,13 @@ def run_report(pa_: list[Path], pb: list[Path], out: Path, workers: int) -> dict
         sys.exit(p.stderr)
     doc = json.loads((out / "report.json").read_text())
     caps = [c for s in doc["sides"].values() for c in s["captures"]]
-    return {"workers": workers, "wall_s": round(wall, 2),
+    return {"workers": workers, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(time.time() - wall)),
+            "wall_s": round(wall, 2),
             "cpu_s": round(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime, 2),
             "analysis_sum_s": round(sum(c["seconds"] for c in caps), 2),
+            "replay_sum_s": round(sum((c.get("timings") or {}).get("replay", 0) for c in caps), 2),
+            "statistics_sum_s": round(sum((c.get("timings") or {}).get("statistics", 0) for c in caps), 2),
+            "slowest": max(((round(c["seconds"], 1), c["name"]) for c in caps), default=None),
             "events": sum(c["events"] for c in caps), "divergences": sum(c["replay"]["diverged"] for c in caps),
             "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2), "gate_exit": p.returncode}
 
@@ -164,6 +169,8 @@ def main() -> None:
     ap.add_argument("--per-side", type=int, choices=(5, 10), default=5, help="--big: captures per set")
     ap.add_argument("--events-per-capture", type=int, default=None, help="--big: default 10M / --per-side")
     ap.add_argument("--out", type=Path, help="keep the last report here (default: a temporary directory)")
+    ap.add_argument("--exclude", nargs="+", default=[], metavar="TEXT",
+                    help="leave out the captures whose file name contains TEXT (say so with the figures)")
     a = ap.parse_args()
     workers = a.workers if a.workers is not None else ([1, 2] if a.big else [0, 1, 2])
     if a.big:
@@ -174,6 +181,11 @@ def main() -> None:
         pb = [fixture_cache.to_parquet(s, CACHE) for s in cand]
         if None in pa_ or None in pb:
             sys.exit("import failed")
+    if a.exclude:
+        left = [p for p in pa_ + pb if any(x in p.name for x in a.exclude)]
+        pa_ = [p for p in pa_ if p not in left]
+        pb = [p for p in pb if p not in left]
+        print(f"# left out (--exclude): {', '.join(p.name for p in left)}", flush=True)
     print(f"# baseline {len(pa_)} captures ({sum(p.stat().st_size for p in pa_) / 1e6:.1f} MB), "
           f"candidate {len(pb)} ({sum(p.stat().st_size for p in pb) / 1e6:.1f} MB); {os.cpu_count()} CPUs; "
           f"replay core {'pure Python' if os.environ.get('TMIGR_TRACE_PURE') else 'as installed'}", flush=True)
@@ -184,8 +196,10 @@ def main() -> None:
             for w in workers:
                 r = run_report(pa_, pb, out, w)
                 results.append(r)
-                print(f"workers {w}: {r['wall_s']:6.1f} s wall, {r['cpu_s']:6.1f} s CPU, per-capture analyses "
-                      f"{r['analysis_sum_s']:.1f} s summed, {r['events']} events, {r['divergences']} divergences, "
+                print(f"{r['date']} workers {w}: {r['wall_s']:6.1f} s wall, {r['cpu_s']:6.1f} s CPU, per-capture analyses "
+                      f"{r['analysis_sum_s']:.1f} s summed (replays {r['replay_sum_s']:.1f} s, statistics "
+                      f"{r['statistics_sum_s']:.1f} s; slowest {r['slowest'][1]} {r['slowest'][0]} s), "
+                      f"{r['events']} events, {r['divergences']} divergences, "
                       f"load average {r['load_before']:.1f} -> {r['load_after']:.1f}, gate exit {r['gate_exit']}",
                       flush=True)
     print(json.dumps(results))

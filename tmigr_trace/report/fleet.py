@@ -22,6 +22,19 @@ from ..errors import TmigrError
 from .analyze import CaptureAnalysis, CaptureInput, analyze_capture
 
 
+# Dask's own monitoring of a local cluster, polled less often: by default the scheduler and each
+# worker sample their process and the host's disk I/O with psutil every 500 ms and each nanny its
+# worker's memory every 100 ms, 1.6 % of a core in the tmigr-trace process alone over a 22-minute
+# report (py-spy). A report's tasks hold one capture each: a memory limit checked each second
+# still pauses or restarts a worker in time. The statistical profiler (a stack walk of the
+# replaying thread every 10 ms) feeds a dashboard a local report does not start. Only for the
+# cluster started here (--scheduler: the cluster's own configuration).
+LOCAL_MONITORING = {"distributed.admin.system-monitor.interval": "2s",
+                    "distributed.admin.system-monitor.disk": False,
+                    "distributed.worker.memory.monitor-interval": "1s",
+                    "distributed.worker.profile.enabled": False}
+
+
 def _warm_up(draw: bool) -> None:
     """Import what the report needs after the replays (scipy.stats, matplotlib: 1.5-2 s) in this
     process while the workers replay, instead of after them. The workers were forked before: they
@@ -58,8 +71,9 @@ def run_all(items: list[CaptureInput], *, workers: int | None = None, scheduler:
             n = workers or os.cpu_count() or 1
             if sys.platform == "linux" and "DASK_DISTRIBUTED__WORKER__MULTIPROCESSING_METHOD" not in os.environ:
                 dask.config.set({"distributed.worker.multiprocessing-method": "fork"})
-            cluster = LocalCluster(n_workers=min(n, len(items)), threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+            with dask.config.set(LOCAL_MONITORING):    # read when the scheduler, nannies, workers start
+                cluster = LocalCluster(n_workers=min(n, len(items)), threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
             client = Client(cluster)
         with client:
             futures = client.map(analyze_capture, items, pure=False)

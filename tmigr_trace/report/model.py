@@ -93,6 +93,7 @@ def _capture_dict(c: CaptureAnalysis) -> dict[str, Any]:
         "divergences": c.divergences, "stories": c.stories,
         "statistics": {k: d.summary() for k, d in c.stats.dists.items()},
         "scalars": c.stats.scalars, "notes": c.stats.notes, "seconds": c.seconds,
+        "timings": c.timings,
     }
 
 

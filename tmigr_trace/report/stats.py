@@ -12,13 +12,15 @@ window gives one sample over its whole length).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..arrow_np import values_and_valid
 from ..schema import KTIME_MAX
 
 WINDOW_NS = 100_000_000
@@ -46,12 +48,21 @@ class Distribution:
     what: str = ""
 
     def summary(self) -> dict[str, Any]:
+        """n, mean, p50, p90, p99, min, max. Computed once per `samples` array (kept with it, and
+        pickled with it: a Dask worker's summaries travel with its analysis); a report asks for
+        each pooled one from the gate, the JSON, the tables, up to 0.7 s of percentiles again."""
+        cached = self.__dict__.get("_summary")
+        if cached is not None and cached[0] is self.samples:
+            return dict(cached[1])
         a = self.samples
         if a.size == 0:
-            return {"n": 0, "unit": self.unit}
-        q = np.percentile(a, [50, 90, 99])
-        return {"n": int(a.size), "unit": self.unit, "mean": float(a.mean()), "p50": float(q[0]),
-                "p90": float(q[1]), "p99": float(q[2]), "min": float(a.min()), "max": float(a.max())}
+            out: dict[str, Any] = {"n": 0, "unit": self.unit}
+        else:
+            q = np.percentile(a, [50, 90, 99])
+            out = {"n": int(a.size), "unit": self.unit, "mean": float(a.mean()), "p50": float(q[0]),
+                   "p90": float(q[1]), "p99": float(q[2]), "min": float(a.min()), "max": float(a.max())}
+        self.__dict__["_summary"] = (a, out)
+        return dict(out)
 
 
 @dataclass
@@ -71,30 +82,75 @@ class CaptureStats:
 
 def events_frame(trace: Any) -> pd.DataFrame:
     """The tmigr columns of a trace as a DataFrame in stored order; integers filled with -1,
-    pointers kept exact as uint64 (not printed: `NO_PTR`), `event` as plain strings."""
+    pointers kept exact as uint64 (not printed: `NO_PTR`), `event` as plain strings.
+
+    One read of the columns (`family` too, for the June-2026 series), each turned into numpy from
+    its Arrow buffers chunk by chunk: pyarrow's fill_null + cast + combine_chunks cost 0.6 s per
+    1M events here, the numpy way 0.05 s (benchmarks/report.py --big)."""
     names = trace._pf.schema_arrow.names
     cols = [c for c in COLUMNS if c in names]
-    batches = list(trace.iter_batches(1 << 20, columns=cols))
-    table = pa.Table.from_batches(batches) if batches else trace._pf.schema_arrow.empty_table().select(cols)
-    table = table.unify_dictionaries()      # one `event` dictionary across row groups
-    out: dict[str, np.ndarray] = {}
-    for name in cols:
-        col = table.column(name).combine_chunks()
-        if name == "event":
-            if not pa.types.is_dictionary(col.type):
-                col = col.dictionary_encode()
-            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-            # object categories: pandas 3 would make them Arrow strings, 0.5 s per 2M rows to_numpy
-            out[name] = pd.Categorical.from_codes(codes, categories=pd.Index(col.dictionary.to_pylist(), dtype=object))
-        elif name in _PTR:
-            out[name] = col.fill_null(NO_PTR).to_numpy(zero_copy_only=False).astype(np.uint64)
-        else:
-            out[name] = col.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-    if "family" in names and "numa_node" in out:       # June-2026 series: family replaces numa_node
-        fam = trace._pf.read(columns=["family"]).column("family").combine_chunks().cast(pa.int64()).fill_null(-1)
-        fam = fam.to_numpy(zero_copy_only=False).astype(np.int64)
-        out["numa_node"] = np.where(out["numa_node"] >= 0, out["numa_node"], fam)
+    read = cols + (["family"] if "family" in names and "numa_node" in cols else [])
+    with _system_memory_pool():
+        batches = list(trace.iter_batches(1 << 20, columns=read))
+        table = pa.Table.from_batches(batches) if batches else trace._pf.schema_arrow.empty_table().select(read)
+        out: dict[str, Any] = {}
+        for name in cols:
+            col = table.column(name)
+            if name == "event":
+                out[name] = _categorical(col)
+            elif name in _PTR:
+                out[name] = _filled(col, NO_PTR, np.uint64)
+            else:
+                out[name] = _filled(col, -1, np.int64)
+        if "family" in read:       # June-2026 series: family replaces numa_node
+            out["numa_node"] = np.where(out["numa_node"] >= 0, out["numa_node"], _filled(table.column("family"), -1, np.int64))
     return pd.DataFrame(out, copy=False)     # not consolidated into 2-D blocks: 1.3 s per 2M rows saved
+
+
+@contextmanager
+def _system_memory_pool() -> Iterator[None]:
+    """Arrow buffers from glibc's allocator while reading: the default (mimalloc) hands freed
+    segments back and faults in fresh zeroed huge pages for each read (as the replay's reader
+    notes, replay/api.py `_streaming_memory_pool`). Only the buffers made here use it."""
+    pool = pa.default_memory_pool()
+    if pool.backend_name != "mimalloc":
+        yield
+        return
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(pool)
+
+
+def _filled(col: pa.ChunkedArray, fill: Any, dtype: Any) -> np.ndarray:
+    """A number column as one `dtype` array, nulls replaced by `fill`, from the Arrow buffers."""
+    parts = []
+    for chunk in col.chunks:
+        if chunk.null_count == len(chunk):
+            parts.append(np.full(len(chunk), fill, dtype=dtype))
+            continue
+        split = values_and_valid(chunk)
+        if split is None:                     # not a plain number column: pyarrow's kernels
+            chunk = chunk.cast(pa.from_numpy_dtype(dtype)).fill_null(fill)
+            split = (chunk.to_numpy(zero_copy_only=False), None)
+        vals, valid = split
+        vals = vals.astype(dtype, copy=False)
+        parts.append(vals if valid is None else np.where(valid, vals, dtype(fill)))
+    if not parts:
+        return np.zeros(0, dtype=dtype)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _categorical(col: pa.ChunkedArray) -> pd.Categorical:
+    """The `event` column as a categorical with object categories (pandas 3 would make them Arrow
+    strings: 0.5 s per 2M rows each time a statistic takes them to numpy)."""
+    if not pa.types.is_dictionary(col.type):
+        col = col.dictionary_encode()
+    col = col.unify_dictionaries() if col.num_chunks > 1 else col   # one dictionary across row groups
+    dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+    codes = _filled(pa.chunked_array([c.indices for c in col.chunks], col.type.index_type), -1, np.int32)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(dictionary.to_pylist(), dtype=object))
 
 
 def node_of_cpu(df: pd.DataFrame, topology: dict | None) -> dict[int, int]:

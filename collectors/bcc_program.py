@@ -154,6 +154,18 @@ def _blind_close(perf: bool, blind_code: int, gs: bool) -> str:
     }}"""
 
 
+def _recording_cpu_count(filt: str, blind: str) -> str:
+    """The start every handler shares: the CPU filter, the recording switch (``control``), this
+    CPU's counters ``c``, and the blind-interval check."""
+    return f"""    u32 zero = 0;{filt}
+    u32 *on = control.lookup(&zero);
+    if (!on || !*on)
+        return 0;
+    struct cpu_count *c = counts.lookup(&zero);
+    if (!c)
+        return 0;{blind}"""
+
+
 def _switch_handler(fmt: EventFormat, filt: str, blind: str) -> str:
     """The sched_switch handler: no row; closes a blind interval like every handler, then notes the
     task switched in (pid, comm, stamp) for the next event on this CPU to check."""
@@ -162,13 +174,7 @@ def _switch_handler(fmt: EventFormat, filt: str, blind: str) -> str:
     return f"""/* {fmt.system}:{fmt.name}: finds the tasks no BPF program runs for */
 int {SWITCH_HANDLER}(void *args) {{
     u64 ts = bpf_ktime_get_ns();
-    u32 zero = 0;{filt}
-    u32 *on = control.lookup(&zero);
-    if (!on || !*on)
-        return 0;
-    struct cpu_count *c = counts.lookup(&zero);
-    if (!c)
-        return 0;{blind}
+{_recording_cpu_count(filt, blind)}
     c->pend_pid = *(u32 *)((char *)args + {pid.offset});
     __builtin_memcpy(c->pend_comm, (char *)args + {comm.offset}, sizeof(c->pend_comm));
     c->pend_since = ts;
@@ -226,13 +232,7 @@ def generate(formats: list[EventFormat], ring_pages: int, perf: bool, cpu_filter
         out.append(f"""/* {fmt.system}:{fmt.name} */
 int {ident}(struct {ident}_args *args) {{
     u64 ts = bpf_ktime_get_ns();{_group_state_read(fmt, migr_state_offset)}
-    u32 zero = 0;{filt}
-    u32 *on = control.lookup(&zero);
-    if (!on || !*on)
-        return 0;
-    struct cpu_count *c = counts.lookup(&zero);
-    if (!c)
-        return 0;{blind}
+{_recording_cpu_count(filt, blind)}
     u64 seq = c->seq++;
 {reserve}
     u64 id = bpf_get_current_pid_tgid();

@@ -13,13 +13,13 @@ from __future__ import annotations
 import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
 
+from tmigr_trace.arrow_pool import system_memory_pool
 from tmigr_trace.divergence_log import DEFAULT_MEMORY, DivergenceLog
 from tmigr_trace.errors import TmigrError
 from tmigr_trace.metadata import text_is_whole, text_overwritten
@@ -249,7 +249,7 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
                                  "the order of the steps is not in the trace; record with trace_clock mono, "
                                  "global or local")
             trace = _ScaledStamps(trace, ns_per_count, proofs)
-    with _streaming_memory_pool():
+    with system_memory_pool():     # streamed batches: reuse freed buffers (arrow_pool)
         pre = _prepass(trace, batch_rows)
         if len(profiles) == 1:
             res = _replay(trace, pre, profiles[0], faults, window_us, batch_rows, divergences_in_memory)
@@ -294,23 +294,6 @@ def replay(trace: Any, model: str | None = None, fault: str | Iterable[str] | No
 
 def _score(r: ReplayResult) -> dict[str, int]:
     return {"checked": r.checked, "diverged": r.diverged, "undecidable": r.undecidable}
-
-
-@contextmanager
-def _streaming_memory_pool() -> Iterator[None]:
-    """Arrow's default allocator (mimalloc) hands freed segments back to the OS and asks for
-    transparent huge pages, so each batch read faults in fresh 2 MiB pages that the kernel zeroes:
-    10-15 % of a replay's time and ~50 MiB of peak RSS here. glibc's allocator keeps and reuses
-    them. The pool is process-wide: switched for the replay only (buffers remember their pool)."""
-    pool = pa.default_memory_pool()
-    if pool.backend_name != "mimalloc":
-        yield
-        return
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(pool)
 
 
 @dataclass

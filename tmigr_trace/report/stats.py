@@ -12,15 +12,15 @@ window gives one sample over its whole length).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from ..arrow_np import values_and_valid
+from ..arrow_pool import system_memory_pool
 from ..schema import KTIME_MAX
 
 WINDOW_NS = 100_000_000
@@ -90,7 +90,7 @@ def events_frame(trace: Any) -> pd.DataFrame:
     names = trace._pf.schema_arrow.names
     cols = [c for c in COLUMNS if c in names]
     read = cols + (["family"] if "family" in names and "numa_node" in cols else [])
-    with _system_memory_pool():
+    with system_memory_pool():
         batches = list(trace.iter_batches(1 << 20, columns=read))
         table = pa.Table.from_batches(batches) if batches else trace._pf.schema_arrow.empty_table().select(read)
         out: dict[str, Any] = {}
@@ -105,22 +105,6 @@ def events_frame(trace: Any) -> pd.DataFrame:
         if "family" in read:       # June-2026 series: family replaces numa_node
             out["numa_node"] = np.where(out["numa_node"] >= 0, out["numa_node"], _filled(table.column("family"), -1, np.int64))
     return pd.DataFrame(out, copy=False)     # not consolidated into 2-D blocks: 1.3 s per 2M rows saved
-
-
-@contextmanager
-def _system_memory_pool() -> Iterator[None]:
-    """Arrow buffers from glibc's allocator while reading: the default (mimalloc) hands freed
-    segments back and faults in fresh zeroed huge pages for each read (as the replay's reader
-    notes, replay/api.py `_streaming_memory_pool`). Only the buffers made here use it."""
-    pool = pa.default_memory_pool()
-    if pool.backend_name != "mimalloc":
-        yield
-        return
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        yield
-    finally:
-        pa.set_memory_pool(pool)
 
 
 def _filled(col: pa.ChunkedArray, fill: Any, dtype: Any) -> np.ndarray:

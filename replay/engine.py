@@ -337,6 +337,7 @@ class Engine:
         # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
         # recorded in between (api.stream_ends gathers them).
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
+        self._first_row: dict[int, int] = {}        # each CPU's first row in the current buffer
         # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
         # pages count what they missed): a line the program order requires and a sequence without
         # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
@@ -806,6 +807,8 @@ class Engine:
             seq_ok &= (gap & GAP_BEFORE) == 0   # lines missing before it: not its successor
             gap_l = gap.tolist()
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
+        first_cpu, first_idx = np.unique(cpu_a, return_index=True)
+        self._first_row = dict(zip(first_cpu.tolist(), first_idx.tolist()))
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
@@ -2075,7 +2078,11 @@ class Engine:
         if rec is not None:
             hcpu, hrow, pruned, pre_nexp, ahead = rec
             j = hrow - self.index
-            later = hcpu != cpu and 0 <= j < self._n and self._nxt[j] > i
+            # the lookup can come after this update while its CPU's next row is later than row i
+            # (that row may be in this buffer or, the lookup's row being in an earlier one, be
+            # its CPU's first row here)
+            later = hcpu != cpu and ((0 <= j < self._n and self._nxt[j] > i) or
+                                     (j < 0 and self._first_row.get(hcpu, self._n) > i))
             first = pruned[ahead] if ahead >= 0 else None
             if not later:
                 pruned = pruned[ahead:] if ahead >= 0 else []
@@ -2083,8 +2090,11 @@ class Engine:
             pruned = [e for e in pruned if e.queued_in is None and e.ignore]
             if pruned and (later or pruned[0] is first):
                 others.append("restore")
-            if later and g.events and g.events[0].ignore:
-                others.append("lookup_now")     # it came after activations that ignore the head
+            if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)):
+                # it came after activations that ignore the head: anywhere up to its CPU's next
+                # row, which is after this update (another CPU's lookup) or before it (this
+                # CPU's own, from its earlier remote walk)
+                others.append("lookup_now")
         dcpu = self.due_at.get(g)
         due = None
         if dcpu is not None and dcpu != cpu:

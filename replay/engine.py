@@ -2086,8 +2086,10 @@ class Engine:
             first = pruned[ahead] if ahead >= 0 else None
             if not later:
                 pruned = pruned[ahead:] if ahead >= 0 else []
-            # (an event queued again since, e.g. by this very step, is where the model has it)
-            pruned = [e for e in pruned if e.queued_in is None and e.ignore]
+            # (an event queued again since, e.g. by this very step, is where the model has it;
+            # one whose owner's deactivation has cleared its ignore flag since is still the
+            # event the kernel kept queued, with its old expiry, until that owner's update)
+            pruned = [e for e in pruned if e.queued_in is None]
             if pruned and (later or pruned[0] is first):
                 others.append("restore")
             if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)):

@@ -43,3 +43,22 @@ def test_remote_update_of_another_cpus_group_learns_nothing_of_the_walker(import
     assert len(early) >= 2
     res = tmigr_trace.replay(path)
     assert len(res.divergences) == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+
+
+@pytest.fixture(scope="module")
+def rr_churn(imported):
+    return tmigr_trace.replay(imported(ORDER / "6.17.8-32cpu-2node-boot-nodes-rr-churn.trace.txt.xz"))
+
+
+def test_pruned_event_restored_after_its_owner_cleared_ignore(rr_churn):
+    # CPU 16's update at 19.802205 (row 20891) and CPU 20's at 19.804436 (row 20893) lie before
+    # CPU 18's lookup of GRP0:1 (anywhere up to its next row at 19.821948)
+    assert "imbalanced_numa" in rr_churn.faults
+    assert not [d for d in rr_churn.divergences if d.index in (20891, 20893)]
+    assert rr_churn.checked > 30000
+
+
+@pytest.mark.xfail(strict=True, reason="GRP0:2 at 22.418 s: CPU 24's `goto again` lookup after CPU 29's "
+                   "activation (2 divergences) is not yet placed anywhere up to its next row")
+def test_rr_churn_replays_clean(rr_churn):
+    assert len(rr_churn.divergences) == 0

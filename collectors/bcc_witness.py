@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tmigr_trace.importers.text import HEADER_RE, parse_ts
+
 from .live import Instance
 
 # no pid can be this (pid_max is at most 2^22): an empty set_event_pid would record every task
@@ -28,7 +30,6 @@ WATCH_BUFFER_KB = 1024
 MARGIN_NS = 50_000  # ftrace's stamp is taken before the BPF one of the same call, by microseconds
 POLL_NS = 100_000_000  # the merge watermark is 500 ms behind: reading every 100 ms keeps ahead of it
 RETAIN_NS = 10_000_000_000  # events kept this long behind the watermark; a longer interval keeps its gap
-_LINE = re.compile(r"^\s*.*-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+\S+\s+(?P<ts>\d+)\.(?P<us>\d{6}):\s+(?P<event>\w+):")
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,9 @@ class BlindWitness:
         cut = data.rfind(b"\n") + 1
         self._partial = data[cut:]
         for line in data[:cut].decode("utf-8", "replace").splitlines():
-            m = _LINE.match(line)
+            m = HEADER_RE.match(line)      # the text importer's event line
             if m:
-                w = Witnessed(int(m["cpu"]), int(m["ts"]) * 1_000_000_000 + int(m["us"]) * 1000, int(m["pid"]),
-                              m["event"])
+                w = Witnessed(int(m["cpu"]), parse_ts(m["sec"], m["frac"]), int(m["pid"]), m["event"])
                 lst = self.seen.setdefault(w.cpu, [])
                 if lst and lst[-1].ts_ns > w.ts_ns:  # trace_pipe merges CPUs by stamp: rare
                     lst.insert(bisect.bisect_right([x.ts_ns for x in lst], w.ts_ns), w)

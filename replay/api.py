@@ -355,16 +355,17 @@ def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, i
 
 
 def _add_spans(spans: dict[int, tuple[int, int]], code: np.ndarray, ts: np.ndarray) -> None:
-    """Widen each event code's (first, last) stamp by one batch's rows."""
-    order = np.argsort(code, kind="stable")
-    c_sorted = code[order]
-    starts = np.flatnonzero(np.r_[True, c_sorted[1:] != c_sorted[:-1]])
-    ends = np.r_[starts[1:], c_sorted.size]
-    for k, a, b in zip(c_sorted[starts].tolist(), starts.tolist(), ends.tolist()):
-        t = ts[order[a:b]]
-        lo, hi = int(t.min()), int(t.max())
-        old = spans.get(k)
-        spans[k] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+    """Widen the (first, last) stamp of the event types a missing line can be (`Engine._untraced_line`:
+    the group-state steps) by one batch's rows."""
+    for k in SPAN_CODES:
+        t = ts[code == k]
+        if t.size:
+            lo, hi = int(t.min()), int(t.max())
+            old = spans.get(k)
+            spans[k] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+
+
+SPAN_CODES = (E_SET_ACTIVE, E_SET_INACTIVE)
 
 
 OPEN_CODES = frozenset(EVENT_CODE[n] for n in OPENS)

@@ -337,7 +337,7 @@ class Engine:
         # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
         # recorded in between (api.stream_ends gathers them).
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
-        self._first_row: dict[int, int] = {}        # each CPU's first row in the current buffer
+        self._cpu_a: Any = None                      # the current buffer's cpu column (`_first_row`)
         # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
         # pages count what they missed): a line the program order requires and a sequence without
         # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
@@ -807,8 +807,7 @@ class Engine:
             seq_ok &= (gap & GAP_BEFORE) == 0   # lines missing before it: not its successor
             gap_l = gap.tolist()
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
-        first_cpu, first_idx = np.unique(cpu_a, return_index=True)
-        self._first_row = dict(zip(first_cpu.tolist(), first_idx.tolist()))
+        self._cpu_a = cpu_a
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
@@ -2060,6 +2059,12 @@ class Engine:
         hctx = self.ctx[hcpu]
         return hctx.op == OP_REMOTE and hctx.level is g and hctx.due is not None and hctx.due.queued_in is g
 
+    def _first_row(self, cpu: int) -> int:
+        """`cpu`'s first row in the current buffer (its length if none); rarely asked, so not
+        computed for every buffer."""
+        rows = np.flatnonzero(self._cpu_a == cpu)
+        return int(rows[0]) if rows.size else self._n
+
     def _update_in_either_order(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
         """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
@@ -2082,7 +2087,7 @@ class Engine:
             # (that row may be in this buffer or, the lookup's row being in an earlier one, be
             # its CPU's first row here)
             later = hcpu != cpu and ((0 <= j < self._n and self._nxt[j] > i) or
-                                     (j < 0 and self._first_row.get(hcpu, self._n) > i))
+                                     (j < 0 and self._first_row(hcpu) > i))
             first = pruned[ahead] if ahead >= 0 else None
             if not later:
                 pruned = pruned[ahead:] if ahead >= 0 else []

@@ -220,14 +220,6 @@ class TieOrder:
                             st = (int(act[p]), int(mig[p]))
                             break
                     state0[cg] = st
-        # No order can help a group none of whose steps here follows from its state before the
-        # window (lost events, a state written without a tracepoint): leave it as printed.
-        for g in left:
-            s0 = state0.get(g)
-            if s0 is not None and not any(
-                    (int(act[r]), int(mig[r])) in state_after(int(code[r]), s0[0], s0[1], int(cm[r]))
-                    for r in is_state if int(grp[r]) == g):
-                return None
         heads = {c: 0 for c in per_cpu}
         state = dict(state0)
         order: list[int] = []

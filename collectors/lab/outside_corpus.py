@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tmigr_trace.cpulist import format_cpulist
 from tmigr_trace.errors import TmigrError
+from tmigr_trace.importers import text_header
 
 from . import kernels, qemu, run
 
@@ -278,14 +279,15 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     cmdline = r.argv[r.argv.index("-append") + 1]
     accel = r.argv[r.argv.index("-accel") + 1]
     smp = r.argv[r.argv.index("-smp") + 1]
-    m = re.search(rb"entries-in-buffer/entries-written: (\d+)/(\d+)", text)
+    hdr = text_header(text)
     return {
         "file": fname, "spec": asdict(s), "kernel": img.release, "package": img.version,
         "qemu": f"-accel {accel} -cpu qemu64,vendor=GenuineIntel -smp {smp}"
                 + (" " + " ".join(f"-numa node,cpus={v}" for v in topo.as_dict()["node_cpus"].values())
                    if s.nodes > 1 else ""),
         "cmdline": cmdline, "init": init_did(s), "events": text.count(b": tmigr_"),
-        "entries": m.group(0).decode() if m else None, "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
+        "entries": (f"entries-in-buffer/entries-written: {hdr['entries_in_buffer']}/{hdr['entries_written']}"
+                    if hdr else None), "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
         "bytes": dest.stat().st_size, "seconds": seconds, "guest_booted_s": r.marks.get("LAB-BOOTED"),
         "retries": attempts, "pointers": pointer_form(text),
     }

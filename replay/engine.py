@@ -213,7 +213,7 @@ class _Ctx:
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
-                 "nexp_known", "first_known", "nexp_upd", "top_known")
+                 "nexp_known", "first_known", "nexp_upd", "top_known", "level_row", "requeue_solve")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -244,6 +244,10 @@ class _Ctx:
         self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
         self.entry_prev = KTIME_MAX               # remote walk: entry_nexp of the lookup before
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
+        self.level_row = -1                       # remote walk: stream index of the current level's row
+        # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
+        # requeue; () after a second one (`Engine._solve_requeue`)
+        self.requeue_solve: tuple | None = None
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
         self.nexp_upd = False                     # deactivation: ... by its level-0 update
         # deactivation reaching an idle root: the first event of the root's queue among the events
@@ -415,6 +419,9 @@ class Engine:
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
         # remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
+        # handler cpu -> (row of its walk's end, group, target, first known expiry there) of a
+        # remote walk whose target was requeued without a tracepoint (`_solve_requeue`).
+        self.wake_solve: dict[int, tuple[int, TmigrGroup, int, int]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -1035,6 +1042,8 @@ class Engine:
                         "tmigr_cpu_active", cpu=t)
             self.proven_off.discard(t)
             self.h.resync_cpu(t, available=True)
+        if self.wake_solve:
+            self._solve_requeue(i, t, w)
         if t in self.cpu_known:
             if self._wakeup_is(t, tmc, w):
                 self._agr[K_WAKEUP] += 1
@@ -1662,6 +1671,8 @@ class Engine:
             self._close(cpu, ctx, i, False)
         else:
             ctx.next = ctx.walk = None
+        if self.wake_solve:
+            self._solve_requeue(i, cpu, w)
         # No walk traced: the model must agree that nothing changed.
         if cpu in self.cpu_known:
             e = tmc.cpuevt
@@ -2191,6 +2202,7 @@ class Engine:
             ctx.due = None
             ctx.remote_target = -1
             ctx.requeue_untraced = False
+            ctx.requeue_solve = None
             # The walk reads the group states and queues, and the CPU's own wakeup only to decide
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
             # walks whatever its own state (tmigr_handle_remote()).
@@ -2238,6 +2250,7 @@ class Engine:
             ctx.optional = True
             ctx.walk.childmask = self._child_of(cpu, g).groupmask if g.level > 0 and self._child_of(cpu, g) else tmc.groupmask
         ctx.level = g
+        ctx.level_row = self.index + i
         ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
@@ -2260,6 +2273,38 @@ class Engine:
                 self.res.reordered += 1
                 return True
         return False
+
+    def _unknown_in_window(self, fx: TmigrGroup, ctx: _Ctx) -> bool:
+        """A CPU whose event value the trace does not show activated between the remote walk's
+        row at fx and now: the walk's lookup (untraced, somewhere in between) may have come
+        before its ignore store and returned that unknown value."""
+        row = ctx.level_row
+        for e in fx.events:
+            if e.ignore and not isinstance(e.owner, TmigrGroup) and e.cpu in self.value_unk \
+                    and self.act_row.get(e.cpu, -1) > row:
+                return True
+        return False
+
+    def _solve_requeue(self, i: int, cpu: int, w: int) -> None:
+        """The wakeup `w` that `cpu` traces at row i is its remote walk's firstexp: the next_expiry
+        of the target's level-0 group (an idle root) right after the target's untraced requeue.
+        With every other event of that queue known and later, it is the requeued event's expiry
+        (tmigr_handle_remote_up: ``data->firstexp = group->next_expiry``), learned here."""
+        rec = self.wake_solve.pop(cpu, None)
+        if rec is None or rec[0] != self.index + i or w == KTIME_MAX:
+            return
+        _, g, t, first_then = rec
+        if t not in self.value_unk or any(ch != t for ch in self.qunk[g]):
+            return
+        if w >= first_then or w >= self._known_first(g):
+            return
+        tmc = self.h.cpus[t]
+        if tmc.cpuevt.queued_in is not g and tmc.cpuevt.queued_in is not None:
+            return
+        self.h.resync_cpu_event(t, w, ignore=tmc.cpuevt.ignore, queued=True)
+        if w < g.next_expiry:
+            g.next_expiry = w
+        self._learn_value(g, t)
 
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
@@ -2344,13 +2389,13 @@ class Engine:
             ctx.due = None
             ctx.entry_nexp = g.next_expiry      # what a read right after the lookup sees
 
-    def _lookup_after_dequeue(self, cpu: int, g: TmigrGroup) -> None:
+    def _lookup_after_dequeue(self, cpu: int, g: TmigrGroup, hrow: int) -> None:
         """tmigr_next_expired_groupevt() looks g up again once it dequeued the due event, under
         g's lock, before tmigr_handle_remote_cpu() traces: between the walk's tmigr_handle_remote
         row and that row. An event whose owner's activation is traced after the former (its
         ignore store follows tmigr_cpu_active, lock-free) may have been seen still queued: the
-        lookup is recorded as the walk's (`lookup_at`) so an update can take either order."""
-        rec = self.lookup_at.get(g)
+        lookup is recorded as the walk's (`lookup_at`) so an update can take either order.
+        `hrow`: stream index of the walk's row at g."""
         pre = g.next_expiry
         pruned: list = []
         for e in g.events:
@@ -2358,9 +2403,8 @@ class Engine:
                 break
             pruned.append(e)
         self.h.tmigr_next_groupevt(g)
-        if rec is None or rec[0] != cpu or not pruned:
+        if hrow < 0 or not pruned:
             return
-        hrow = rec[1]
         ahead = next((k for k, e in enumerate(pruned)
                       if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
         if ahead >= 0:
@@ -2408,12 +2452,19 @@ class Engine:
             # again meanwhile, with its new expiry) and the walk looked at the group again.
             if evt.queued_in is g and evt.expires == ctx.due_exp:
                 h._timerqueue_del(g, evt)
-            h.tmigr_next_groupevt(g)
+            # (that lookup, untraced, may have come before an activation traced since: it is
+            # recorded as such, `_lookup_after_dequeue`, and kept over the next one's record)
+            self._lookup_after_dequeue(cpu, g, ctx.level_row)
+            first = self.lookup_at.get(g)
             self._undec(K_REMOTE, why)
             # The lookup again (`goto again`) came right after that untraced return, at some
             # point up to now: what it saw at the first lookup stays admissible.
             ctx.entry_prev = ctx.entry_nexp if ctx.entry_group is g else KTIME_MAX
             self._remote_eval(i, cpu, ctx, g)
+            again = self.lookup_at.get(g)
+            if first is not None and first[0] == cpu and first[4] >= 0 and again is not None \
+                    and again[0] == cpu and not again[2]:
+                self.lookup_at[g] = first
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)
             return
@@ -2529,7 +2580,7 @@ class Engine:
         # Dequeue what the kernel handled and run the remote expiry of the target.
         if evt is not None and evt.queued_in is g:
             h._timerqueue_del(g, evt)
-        self._lookup_after_dequeue(cpu, g)
+        self._lookup_after_dequeue(cpu, g, ctx.level_row)
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
@@ -2589,6 +2640,7 @@ class Engine:
             # on it, even if the target's activation later makes its queue known again.
             self._unlearn(tt.tmgroup, t)
             ctx.requeue_untraced = True
+            ctx.requeue_solve = (t, self._known_first(tt.tmgroup)) if ctx.requeue_solve is None else ()
             self.cpu_known.discard(t)
         if w is None:
             self._remote_eval(i, cpu, ctx, g)
@@ -2761,10 +2813,13 @@ class Engine:
                 alts.append((stop_firstexp, None))
             if alts:
                 self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
-            if ctx.requeue_untraced or (ctx.fx_group is not None and self.qunk[ctx.fx_group]):
+            if ctx.requeue_untraced or (fx is not None and (self.qunk[fx] or self._unknown_in_window(fx, ctx))):
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).
                 self.cpu_known.discard(cpu)
+            rs = ctx.requeue_solve
+            if ctx.requeue_untraced and rs and fx is not None and fx is self.h.cpus[rs[0]].tmgroup:
+                self.wake_solve[cpu] = (self.index + i, fx, rs[0], rs[1])
         ctx.fx_group = None
         ctx.level = None
         ctx.remote_target = -1

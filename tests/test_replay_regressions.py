@@ -126,3 +126,77 @@ def test_an_ignore_flag_cleared_before_the_walk_shows_an_unproven_expiry():
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked > 50_000 and result.undecidable < 0.01 * result.checked
+
+
+def _with_cell(src: Path, out: Path, row: int, column: str, value: int) -> Path:
+    """`src` with one cell changed (pyarrow keeps the file's schema metadata): a mutated kernel."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(src)
+    footer = pq.ParquetFile(src).metadata.metadata or {}      # the tmigr_trace key lives there
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **footer})
+    k = table.schema.get_field_index(column)
+    cells = table.column(k).to_pylist()
+    cells[row] = value
+    table = table.set_column(k, table.schema.field(k), pa.array(cells, type=table.schema.field(k).type))
+    pq.write_table(table, out)
+    return out
+
+
+SELF_EXPIRY = FIXTURES / "host-6.18" / "live-20261206-1617-self-expiry-requeue.parquet"
+
+
+def test_untraced_requeue_learned_from_the_handlers_wakeup():
+    """`tmigr-trace capture -d 3` on this box (6.18.44, one group of 2 CPUs, 2026-12-06 16:17 UTC).
+    Both CPUs idle, CPU1 expires its own due event (rows 183-184: tmigr_handle_remote_cpu
+    target_cpu=1) and the update walk requeues CPU1's next event at the idle root without a
+    tracepoint (tmigr_update_events() returns before it for a remote walk at an idle top level).
+    tmigr_handle_remote() then sets CPU1's wakeup to the root's next_expiry, traced by its
+    tmigr_cpu_active (row 185: 50201128000000). CPU0's event (50202344000000) is the only other
+    one queued, and later: so the requeued event is 50201128000000, which the kernel's next
+    update of the root shows as the stale head (row 191, group_next_expiry). Before that value was
+    learned, the model held a placeholder: 3 false divergences (rows 191, 213, 299)."""
+    df = tmigr_trace.load(SELF_EXPIRY).df
+    assert (df.event[184], df.cpu[184], df.target_cpu[184]) == ("tmigr_handle_remote_cpu", 1, 1)
+    assert (df.event[185], df.wakeup[185]) == ("tmigr_cpu_active", 50201128000000)
+    assert (df.event[191], df.cpu[191], df.group_next_expiry[191]) == ("tmigr_update_events", 0, 50201128000000)
+    result = tmigr_trace.replay(tmigr_trace.load(SELF_EXPIRY))
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 1000 and result.by_kind["expiry"].agreed > 100
+
+
+def test_a_learned_requeue_that_the_kernel_contradicts_diverges(tmp_path: Path):
+    """The same capture with CPU1's traced wakeup at row 185 moved 8 ms earlier (a mutated kernel:
+    it would mean CPU1's next event is 50201120000000). The root's next update (row 191) shows
+    50201128000000 as its stale head: with the learned 50201128000000 that fits (CPU0's lookup at
+    row 186 may have come before CPU1's ignore store: the event stays queued), with 50201120000000
+    neither order does, and the row diverges."""
+    bad = _with_cell(SELF_EXPIRY, tmp_path / "bad.parquet", 185, "wakeup", 50201120000000)
+    result = tmigr_trace.replay(tmigr_trace.load(bad))
+    first = result.divergences[0]
+    assert (first.kind, first.index) == ("expiry", 191), first.to_dict()
+    assert first.observed["next_expiry"] == 50201128000000 != first.expected["next_expiry"]
+
+
+def test_remote_lookups_are_placed_anywhere_in_their_window():
+    """Two more 3 s captures of this box (16:27 and 16:28 UTC), each with 1 false divergence
+    until a remote walk's lookup again (`goto again` in tmigr_handle_remote_up(), untraced) was
+    recorded as lying anywhere between its tmigr_handle_remote row and its CPU's next row:
+    - BCC (rows 52-60): CPU0 and CPU1 both walk the idle root; CPU0 expires itself, CPU1's lookup
+      comes before CPU0's untraced requeue (CPU1's wakeup 50412212000000 is its own event), so
+      CPU0's requeued event (learned: 50412112000000) stays queued, ignored once CPU0 activates,
+      and is still the root's next_expiry at CPU1's update (row 60). The model pruned it.
+    - ftrace (rows 132-143): CPU1's lookup after CPU0 expired CPU1 lies before or after CPU0's
+      activation (row 135); it was recorded only if no other CPU's lookup of the root came since
+      (CPU0's did, row 133), so CPU0's event was pruned for good, and CPU1's wakeup at row 143
+      (CPU0's 50418216000000, whose ignore flag CPU0's deactivation had cleared) diverged."""
+    for name, rows in (("live-20261206-1627-bcc-lookup-before-requeue.parquet", (54, 55, 60)),
+                       ("live-20261206-1628-lookup-after-dequeue.parquet", (134, 135, 143))):
+        t = tmigr_trace.load(FIXTURES / "host-6.18" / name)
+        hr, act, checked = rows
+        assert t.df.event[hr] == "tmigr_handle_remote_cpu" and t.df.event[act] == "tmigr_cpu_active"
+        assert t.df.event[checked] in ("tmigr_update_events", "tmigr_cpu_idle")
+        result = tmigr_trace.replay(t)
+        assert result.diverged == 0, (name, [d.to_dict() for d in result.divergences[:3]])
+        assert result.checked > 800 and result.by_kind["wakeup"].agreed > 200

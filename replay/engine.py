@@ -65,6 +65,7 @@ R_QUEUE: Final = "queue not known since lost lines or a resync"
 R_CPU: Final = "CPU or group state not known since lost lines or a resync"
 R_SILENT: Final = "a silent CPU's untraced state change"
 R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
+R_LOST_HANDLER: Final = "another CPU's lost rows may have expired it remotely (its wakeup reset)"
 R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
 
 # Event codes.
@@ -342,6 +343,7 @@ class Engine:
         # recorded in between (api.stream_ends gathers them).
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
         self._cpu_a: Any = None                      # the current buffer's cpu column (`_first_row`)
+        self._seq_ok_a: Any = None                   # ... and its rows that follow their CPU's previous one
         # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
         # pages count what they missed): a line the program order requires and a sequence without
         # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
@@ -815,6 +817,7 @@ class Engine:
             gap_l = gap.tolist()
         # Each CPU's last row before `stop`: its sequence number is where the next buffer goes on.
         self._cpu_a = cpu_a
+        self._seq_ok_a = seq_ok
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
@@ -1047,6 +1050,8 @@ class Engine:
         if t in self.cpu_known:
             if self._wakeup_is(t, tmc, w):
                 self._agr[K_WAKEUP] += 1
+            elif self._reset_by_lost_rows(i, t, tmc, w):
+                self._undec(K_WAKEUP, R_LOST_HANDLER)
             else:
                 self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
                             tmc.wakeup, w, cpu=t)
@@ -1787,6 +1792,8 @@ class Engine:
                         stale = True
                         continue
                     v = _cmp_expiry(ev[n], obs[n], sil)
+                    if v is False and sil and n == 1 and obs[1] > ev[1] and self._silent_expired(g, obs[1], ts):
+                        v = True
                     if v is False and sil and n == 1 and obs[1] > ev[1] and ev[1] < self._known_first(g):
                         # Below a silent CPU the model's next_expiry is proven only by an event
                         # the trace shows queued; a lower one came from an observation that held a
@@ -1845,6 +1852,55 @@ class Engine:
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
             self._walk_step(cpu, ctx, untraced_only=True)
+
+    def _reset_by_lost_rows(self, i: int, t: int, tmc: Any, w: int) -> bool:
+        """Idle CPU `t` traces wakeup KTIME_MAX at row i where the model has its due event: a CPU
+        whose rows around row i are lost (its next row follows a sequence gap that began before
+        row i) may have expired it remotely (tmigr_handle_remote_cpu sets tmc->wakeup to
+        KTIME_MAX, and its update walk requeues t's next event: not known)."""
+        if w != KTIME_MAX or not tmc.idle or tmc.cpuevt.expires > self._now(self._ts[i]):
+            return False
+        cpu_a, ok, prv = self._cpu_a, self._seq_ok_a, self._prv_a
+        for c in self.h.cpus:
+            if c == t:
+                continue
+            later = np.flatnonzero(cpu_a[i + 1:self._n] == c)
+            if later.size:
+                r = i + 1 + int(later[0])
+                if not ok[r] and prv[r] >= 0:
+                    if tmc.tmgroup is not None:
+                        self._unlearn(tmc.tmgroup, t)
+                    return True
+        return False
+
+    def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
+        """A silent CPU below g (not traced: its stream not yet started, or lost) may have run
+        tmigr_handle_remote() for g unseen: tmigr_next_expired_groupevt() dequeues g's events in
+        order while they are due (expires <= jiffies, at most this row's), and looks g up again.
+        If dropping such a prefix of due events leaves exactly the traced `next_expiry` at the
+        head, that is what happened: the model drops them too, and each one's owner was requeued
+        unseen by that walk (tmigr_handle_remote_cpu), its new event not known."""
+        now = self._now(ts)
+        dropped: list = []
+        for e in g.events:
+            if e.ignore:
+                continue
+            if e.expires == next_expiry and dropped:
+                break
+            if e.expires > now:
+                return False
+            dropped.append(e)
+        else:
+            if next_expiry != KTIME_MAX or not dropped:
+                return False
+        h = self.h
+        for e in dropped:
+            h._timerqueue_del(g, e)
+            o = e.owner
+            self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu)
+        g.next_expiry = next_expiry
+        self.res.reordered += 1
+        return True
 
     def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int) -> bool:
         """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock

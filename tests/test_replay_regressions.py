@@ -200,3 +200,33 @@ def test_remote_lookups_are_placed_anywhere_in_their_window():
         result = tmigr_trace.replay(t)
         assert result.diverged == 0, (name, [d.to_dict() for d in result.divergences[:3]])
         assert result.checked > 800 and result.by_kind["wakeup"].agreed > 200
+
+
+def test_a_wakeup_reset_by_a_cpu_whose_rows_are_lost_is_not_decided():
+    """A 3 s BCC capture of this box (16:31 UTC). CPU1, the migrator, ran a sandbox thread
+    (tokio-rt-worker, pid 103) from 50841.585484 to 50841.589432 s: no BPF program runs while
+    it is current (docs/bcc.md), so CPU1's rows in that blind interval are lost (its sequence
+    numbers jump from 146 to 148). CPU0, idle with its event due at 50841.588 s, then traces
+    wakeup KTIME_MAX at its tmigr_cpu_active (row 287): CPU1's unseen tmigr_handle_remote_cpu()
+    for CPU0 reset it. Not decidable, with that reason; once a false divergence."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "live-20261206-1631-bcc-blind-remote-expiry.parquet")
+    df = t.df
+    assert (df.event[287], df.cpu[287], df.wakeup[287]) == ("tmigr_cpu_active", 0, 2**63 - 1)
+    assert (df.seq[286], df.cpu[286], df.seq[292], df.cpu[292]) == (146, 1, 148, 1)
+    blind = [iv[:3] for iv in t.meta.extra["capture"]["blind"]["intervals"] if iv[0] == 1]
+    assert [1, 50841585484633, 50841589432035] in blind
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    reason = "another CPU's lost rows may have expired it remotely (its wakeup reset)"
+    assert result.undecidable_reasons["wakeup"].get(reason) == 1
+
+
+def test_the_same_reset_outside_a_loss_window_diverges(tmp_path: Path):
+    """Sensitivity of that rule: CPU0's wakeup at its tmigr_cpu_active 64 ms earlier (row 278,
+    50841.523996 s, before CPU1's lost rows) set to KTIME_MAX, a reset no traced or lost step
+    explains, diverges at that row."""
+    src = FIXTURES / "host-6.18" / "live-20261206-1631-bcc-blind-remote-expiry.parquet"
+    bad = _with_cell(src, tmp_path / "bad.parquet", 278, "wakeup", 2**63 - 1)
+    result = tmigr_trace.replay(tmigr_trace.load(bad))
+    first = result.divergences[0]
+    assert (first.index, first.kind, first.observed) == (278, "wakeup", 2**63 - 1), first.to_dict()

@@ -28,7 +28,7 @@ from tmigr_trace.schema import KTIME_MAX
 from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
                      LOOKAHEAD_ROWS, PTR_COLUMNS, UNKNOWN_PTR, Engine, same_cpu_links)
 from .seq_order import stream_permutation
-from .tie_order import TieOrder, state_before_update
+from .tie_order import TieOrder, level_keys, state_before_update
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset, count_scale
 from .evidence import derive, start_of_setup
 from .program_order import missing_lines
@@ -502,9 +502,12 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost)
-    # One stamp's rows of several CPUs in the order the state chains prove (only with group
-    # pointers: without them the groups of the chains are not known).
-    ties = TieOrder() if ident.mode == "pointers" else None
+    # One stamp's rows of several CPUs in the order the state chains prove (without group
+    # pointers, a state row's group is its CPU's at the row's level).
+    # The paths are the reference construction's (`ev.model`): the replay's own tree may not be
+    # built yet where a boot trace's setup events come later in the buffer.
+    ref_paths = {c: ev.model.path_to_root(c) for c, t in ev.model.cpus.items() if t.tmgroup is not None}
+    ties = TieOrder() if ident.mode == "pointers" else TieOrder(group_key=level_keys(lambda: ref_paths))
     tail = None
     events = 0
     tmigr_events = 0

@@ -65,7 +65,7 @@ R_QUEUE: Final = "queue not known since lost lines or a resync"
 R_CPU: Final = "CPU or group state not known since lost lines or a resync"
 R_SILENT: Final = "a silent CPU's untraced state change"
 R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
-R_LOST_HANDLER: Final = "another CPU's lost rows may have expired it remotely (its wakeup reset)"
+R_LOST_HANDLER: Final = "a CPU not traced then (lost rows, or its stream not begun) may have expired it remotely"
 R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
 
 # Event codes.
@@ -1050,7 +1050,7 @@ class Engine:
         if t in self.cpu_known:
             if self._wakeup_is(t, tmc, w):
                 self._agr[K_WAKEUP] += 1
-            elif self._reset_by_lost_rows(i, t, tmc, w):
+            elif self._unseen_remote_expiry(i, t, tmc, w):
                 self._undec(K_WAKEUP, R_LOST_HANDLER)
             else:
                 self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
@@ -1214,12 +1214,46 @@ class Engine:
             m = LOWEST_BIT[a]                       # a silent migrator went idle: hand-over
         if m == TMIGR_NONE and (a & S):
             m = obs_m if (obs_m != TMIGR_NONE and obs_m & a & S) else LOWEST_BIT[a & S]
+        went = (g.migrator == TMIGR_NONE) != (m == TMIGR_NONE)
         g.active, g.migrator = a, m
+        if went:
+            self._silent_walk_up(g, m != TMIGR_NONE)
         return S
+
+    def _silent_walk_up(self, g: TmigrGroup, active: bool) -> None:
+        """g went idle (or busy) by a silent child's unseen deactivation (activation): that walk
+        went on up as tmigr_inactive_up() (tmigr_active_up()) does. Going idle: the child's bit
+        is cleared at the parent, and a parent whose migrator it was hands over to its lowest
+        active child, or goes idle and the walk goes on. Going busy: the bit is set, and a
+        parent without a migrator takes the child as its migrator and the walk goes on."""
+        child, p = g, g.parent
+        while p is not None:
+            mask = child.groupmask
+            if bool(p.active & mask) == active:
+                return                          # seen so already (a traced step since)
+            if active:
+                p.active |= mask
+                if p.migrator != TMIGR_NONE:
+                    return
+                p.migrator = mask
+            else:
+                p.active &= ~mask
+                if p.migrator != mask:
+                    return
+                p.migrator = LOWEST_BIT[p.active]
+                if p.migrator != TMIGR_NONE:
+                    return
+            child, p = p, p.parent
 
     def _walk_mismatch(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup, what: str) -> None:
         exp = ctx.next.id if ctx.next is not None else "end of walk"
-        if ctx.decidable and not ctx.optional:
+        anc = self.anc.get(cpu, [])
+        below = anc[g.level - 1] if 0 < g.level <= len(anc) else None
+        if ctx.decidable and not ctx.optional and below is not None and self.silent_below.get(below):
+            # The walk went on from the level below g by that group's state, which a silent
+            # CPU's unseen walk through another child of it may have changed.
+            self._undec(K_WALK, R_SILENT)
+        elif ctx.decidable and not ctx.optional:
             self._check("walk_levels", False, i, f"{what} walk of CPU{cpu} reached {g.id}", exp, g.id, cpu=cpu)
         else:
             self._check("walk_levels", None, i, "", None, None, warm=True)
@@ -1478,6 +1512,9 @@ class Engine:
             else:
                 self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu, note=R_SILENT)
+        elif ctx.first_known < w and ctx.first_known <= self._now(ts) and self._unseen_handler(i, cpu):
+            # ... unless that event was due and a CPU not traced then may have expired it.
+            self._undec(K_WAKEUP, R_LOST_HANDLER)
         elif ctx.first_known < w:
             # Not all of the root's queue is known, but an event the trace proves was in it when
             # the walk looked it up: the wakeup can be no later than that event.
@@ -1679,7 +1716,13 @@ class Engine:
         if self.wake_solve:
             self._solve_requeue(i, cpu, w)
         # No walk traced: the model must agree that nothing changed.
-        if cpu in self.cpu_known:
+        if cpu in self.cpu_known and w != tmc.wakeup and self._unseen_remote_expiry(i, cpu, tmc, w):
+            # (its event was requeued at its next timer, this row's nextevt: no walk needed)
+            self._undec(K_WALK, R_LOST_HANDLER)
+            self._undec(K_WAKEUP, R_LOST_HANDLER)
+            self.h.resync_cpu_event(cpu, nextevt, ignore=nextevt == KTIME_MAX, queued=nextevt != KTIME_MAX)
+            self._learn_value(tmc.tmgroup, cpu)
+        elif cpu in self.cpu_known:
             e = tmc.cpuevt
             need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not tmc.remote
             if not need:
@@ -1759,7 +1802,9 @@ class Engine:
         if not row_ok:
             pass                        # reported: the row's own values contradict each other
         elif exp is None:
-            if decidable and op != OP_NONE:
+            # (whether a walk reaches g rests on the child's state: tmigr_update_events() ends
+            # the walk below g when the child is active)
+            if decidable and op != OP_NONE and (child is None or child in self.group_known):
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
                             None, _obs_view(obs), cpu=behalf)
             else:
@@ -1792,8 +1837,9 @@ class Engine:
                         stale = True
                         continue
                     v = _cmp_expiry(ev[n], obs[n], sil)
-                    if v is False and sil and n == 1 and obs[1] > ev[1] and self._silent_expired(g, obs[1], ts):
-                        v = True
+                    if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)):
+                        # (a handler at any level above g expires leaf CPUs and requeues below)
+                        v = self._silent_expired(g, obs[1], ts)
                     if v is False and sil and n == 1 and obs[1] > ev[1] and ev[1] < self._known_first(g):
                         # Below a silent CPU the model's next_expiry is proven only by an event
                         # the trace shows queued; a lower one came from an observation that held a
@@ -1853,46 +1899,64 @@ class Engine:
             # one at its row.
             self._walk_step(cpu, ctx, untraced_only=True)
 
-    def _reset_by_lost_rows(self, i: int, t: int, tmc: Any, w: int) -> bool:
-        """Idle CPU `t` traces wakeup KTIME_MAX at row i where the model has its due event: a CPU
-        whose rows around row i are lost (its next row follows a sequence gap that began before
-        row i) may have expired it remotely (tmigr_handle_remote_cpu sets tmc->wakeup to
-        KTIME_MAX, and its update walk requeues t's next event: not known)."""
-        if w != KTIME_MAX or not tmc.idle or tmc.cpuevt.expires > self._now(self._ts[i]):
-            return False
+    def _unseen_handler(self, i: int, t: int) -> bool:
+        """A CPU other than `t` is not traced around row i, so it may have run
+        tmigr_handle_remote() unseen: a silent CPU, or one whose next row follows a sequence gap
+        that began before row i."""
+        if self.silent.difference((t,)):
+            return True
         cpu_a, ok, prv = self._cpu_a, self._seq_ok_a, self._prv_a
         for c in self.h.cpus:
-            if c == t:
-                continue
-            later = np.flatnonzero(cpu_a[i + 1:self._n] == c)
-            if later.size:
-                r = i + 1 + int(later[0])
-                if not ok[r] and prv[r] >= 0:
-                    if tmc.tmgroup is not None:
-                        self._unlearn(tmc.tmgroup, t)
-                    return True
+            if c != t:
+                later = np.flatnonzero(cpu_a[i + 1:self._n] == c)
+                if later.size:
+                    r = i + 1 + int(later[0])
+                    if not ok[r] and prv[r] >= 0:
+                        return True
         return False
 
-    def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
+    def _unseen_remote_expiry(self, i: int, t: int, tmc: Any, w: int) -> bool:
+        """Idle CPU `t` traces wakeup KTIME_MAX at row i where the model has its due event: a CPU
+        not traced around row i (a silent CPU, or one whose next row follows a sequence gap that
+        began before row i) may have expired it remotely: tmigr_handle_remote_cpu() sets
+        tmc->wakeup to KTIME_MAX and its update walk requeues t's next event (not known)."""
+        if w != KTIME_MAX or not tmc.idle or tmc.cpuevt.expires > self._now(self._ts[i]):
+            return False
+        unseen = self._unseen_handler(i, t)
+        if unseen and tmc.tmgroup is not None:
+            child: Any = t
+            for g in self.anc[t]:
+                self._unlearn(g, child)         # the walk's requeue on each level, unseen
+                child = g
+        return unseen
+
+    def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool | None:
         """A silent CPU below g (not traced: its stream not yet started, or lost) may have run
         tmigr_handle_remote() for g unseen: tmigr_next_expired_groupevt() dequeues g's events in
-        order while they are due (expires <= jiffies, at most this row's), and looks g up again.
-        If dropping such a prefix of due events leaves exactly the traced `next_expiry` at the
-        head, that is what happened: the model drops them too, and each one's owner was requeued
-        unseen by that walk (tmigr_handle_remote_cpu), its new event not known."""
+        order while they are due (expires <= jiffies, at most this row's), and looks g up again;
+        each one's owner is requeued by that walk (tmigr_handle_remote_cpu) with a new event the
+        trace does not show. True: dropping such a prefix leaves exactly the traced `next_expiry`
+        at the head; None: it lies between the last dropped event and the next one (a requeued
+        event); either way the model drops them too. False: no such prefix explains it."""
         now = self._now(ts)
         dropped: list = []
+        verdict: bool | None = False
         for e in g.events:
             if e.ignore:
                 continue
             if e.expires == next_expiry and dropped:
+                verdict = True
                 break
             if e.expires > now:
-                return False
+                if dropped and dropped[-1].expires < next_expiry < e.expires:
+                    verdict = None
+                break
             dropped.append(e)
         else:
-            if next_expiry != KTIME_MAX or not dropped:
-                return False
+            if dropped:
+                verdict = True if next_expiry == KTIME_MAX else None if next_expiry > dropped[-1].expires else False
+        if verdict is False:
+            return False
         h = self.h
         for e in dropped:
             h._timerqueue_del(g, e)
@@ -1900,7 +1964,7 @@ class Engine:
             self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu)
         g.next_expiry = next_expiry
         self.res.reordered += 1
-        return True
+        return verdict
 
     def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int) -> bool:
         """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock
@@ -2163,6 +2227,10 @@ class Engine:
             # event the kernel kept queued, with its old expiry, until that owner's update)
             pruned = [e for e in pruned if e.queued_in is None]
             if pruned and (later or pruned[0] is first):
+                others.append("restore")
+            elif later and pre_nexp != g.next_expiry:
+                # the lookup pruned nothing but refreshed next_expiry (tmigr_next_groupevt):
+                # after this update, the update saw the cached value before it
                 others.append("restore")
             if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)):
                 # it came after activations that ignore the head: anywhere up to its CPU's next
@@ -2649,6 +2717,15 @@ class Engine:
             # Model thinks the target cannot be handled; follow the kernel.
             tt.cpuevt.ignore = False
             tt.idle = True
+        g0 = tt.tmgroup
+        if t in self.silent and g0 is not None and g0.active & tt.groupmask:
+            # A silent target is idle (tmigr_handle_remote_cpu() traces only for an idle CPU's
+            # event): it went idle unseen, and its deactivation walk went up as the kernel's.
+            g0.active &= ~tt.groupmask
+            if g0.migrator == tt.groupmask:
+                g0.migrator = LOWEST_BIT[g0.active]
+                if g0.migrator == TMIGR_NONE:
+                    self._silent_walk_up(g0, False)
         if tt.cpuevt.expires > ctx.now:
             tt.cpuevt.expires = ctx.now
         tt.remote = False

@@ -22,6 +22,7 @@ step stamped first back before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,9 @@ class TieOrder:
     # Where the engine stops consuming this buffer: before a window that reaches past the rows
     # it would consume, so the window is searched whole with the next buffer's rows.
     stop: int = -1
+    # Without group pointers (hashed or `(____ptrval____)` text): the group column of the state
+    # rows, as the CPU's group at the row's level (`level_keys`), for the chains.
+    group_key: Callable[[dict[str, np.ndarray]], np.ndarray] | None = None
     # Windows no order fitted, by (first stamp, last stamp, rows): not searched again when the
     # next buffer holds them too.
     unresolved: set[tuple[int, int, int]] = field(default_factory=set)
@@ -68,6 +72,8 @@ class TieOrder:
         serve as the successors of the chains."""
         code = buf["code"]
         self.stop = stop
+        if self.group_key is not None:
+            buf = {**buf, "group": self.group_key(buf)}
         is_state = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
         srows = np.flatnonzero(is_state)
         if srows.size == 0:
@@ -416,6 +422,34 @@ class _GroupIndex:
 
     def where(self, k: int) -> tuple[int, int, int]:
         return int(self._base[k]), int(self._rank[k]), int(self._count[k])
+
+
+# Keys of groups known by CPU and level only: far above UNKNOWN_PTR, far below kernel addresses.
+LEVEL_KEY_BASE = 1 << 40
+
+
+def level_keys(paths: Callable[[], dict[int, list]]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+    """A `TieOrder.group_key` for traces without group pointers: each state row's group is its
+    CPU's group at the row's level (tmigr_active_up / tmigr_inactive_up walk the CPU's own path;
+    `paths()` gives cpu -> [group per level], as the model's tree has it now). A key per group,
+    stable across buffers."""
+    ids: dict[int, int] = {}
+
+    def keys(buf: dict[str, np.ndarray]) -> np.ndarray:
+        code, cpu, lvl = buf["code"], buf["cpu"], buf["lvl"]
+        grp = buf["group"].copy()
+        rows = np.flatnonzero(((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (lvl >= 0) & (cpu >= 0))
+        if rows.size == 0:
+            return grp
+        anc = paths()
+        table = np.full((int(cpu[rows].max()) + 1, int(lvl[rows].max()) + 1), UNKNOWN_PTR, dtype=np.int64)
+        for c, path in anc.items():
+            if c < table.shape[0]:
+                for level, g in enumerate(path[:table.shape[1]]):
+                    table[c, level] = ids.setdefault(id(g), LEVEL_KEY_BASE + len(ids))
+        grp[rows] = table[cpu[rows], lvl[rows]]
+        return grp
+    return keys
 
 
 def _child_group(buf: dict[str, np.ndarray], prv: np.ndarray, r: int) -> int | None:

@@ -217,7 +217,7 @@ def test_a_wakeup_reset_by_a_cpu_whose_rows_are_lost_is_not_decided():
     assert [1, 50841585484633, 50841589432035] in blind
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
-    reason = "another CPU's lost rows may have expired it remotely (its wakeup reset)"
+    reason = "a CPU not traced then (lost rows, or its stream not begun) may have expired it remotely"
     assert result.undecidable_reasons["wakeup"].get(reason) == 1
 
 

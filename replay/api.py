@@ -435,7 +435,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     # What the trace proves about the machine (nodes, CPUs, prepare order), checked against the
     # metadata; its reference model is the profile's own construction the setup checks compare with.
     try:
-        ev = derive(tree, meta.topology, profile, use_faults)
+        header = (meta.extra or {}).get("text_header") or {}
+        ev = derive(tree, meta.topology, profile, use_faults, online_cpus=int(header.get("cpus") or 0))
     except ValueError as exc:
         raise TmigrError(str(exc)) from None
     topo = ev.topology

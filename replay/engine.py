@@ -2366,6 +2366,15 @@ class Engine:
                 self._wrm[K_REMOTE] += 1
                 self._warm_row(i)
         else:
+            below = ctx.level
+            if ctx.stopped and below is not None and below.parent is g and \
+                    self.h.tmigr_check_migrator(below, ctx.walk.childmask):
+                # tmigr_handle_remote_up() checks the migrator after its tracepoint, lock-free:
+                # another CPU's state step on that level traced since may have come before the
+                # check, and the walk went on (as this row shows).
+                self._remote_eval(-1, cpu, ctx, below)
+                if not ctx.stopped:
+                    self.res.reordered += 1
             self._remote_level_done(i, cpu, ctx)
         if ctx.next is not g:
             if ctx.decidable and not ctx.optional:
@@ -2629,10 +2638,11 @@ class Engine:
         head = self._head_decided(g)
         decidable = head > 0 and not ctx.optional and t in self.cpu_known
         late = None
-        if evt is not None and evt.cpu != t:
+        if evt is None or evt.cpu != t:
             # The lookup (tmigr_next_expired_groupevt(), untraced) came at some point before this
             # tracepoint: after other CPUs' activations traced meanwhile it skips their events,
-            # now ignored. The first event it then finds is the one handled.
+            # now ignored, and it finds events other CPUs' updates queued meanwhile. The first
+            # event it then finds is the one handled.
             late = next((e for e in g.events if not e.ignore), None)
             if late is not None and late.cpu == t and late.expires <= ctx.now:
                 evt = ctx.due = late

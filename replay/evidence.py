@@ -57,8 +57,11 @@ class Evidence:
 
 
 def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: Any,
-           faults: Any = None) -> Evidence:
-    """Topology and prepare order from the trace's evidence, checked against `meta_topology`."""
+           faults: Any = None, online_cpus: int = 0) -> Evidence:
+    """Topology and prepare order from the trace's evidence, checked against `meta_topology`.
+    `online_cpus`: how many CPUs were online when the trace was printed (the ftrace header's
+    ``#P:``, num_online_cpus()): CPUs 0 to that number less one exist even if never traced (an
+    isolated or idle CPU), and may hold mask slots."""
     meta = _meta(meta_topology)
     unusable = bool(meta_topology) and meta is None
     seen = set(tree.cpus_seen) | set(tree.cpu_group) | set(tree.prepared_cpus)
@@ -86,6 +89,9 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     if not nodes:
         nodes = sorted(set(meta.node_of_cpu.values())) if meta is not None else [0]
     ncpus = max(max(seen, default=0) + 1, len(meta.possible) if meta is not None else 0)
+    if online_cpus > ncpus:
+        facts["online_cpus_from_header"] = online_cpus
+        ncpus = online_cpus
     if meta is not None and meta.possible and max(meta.possible) + 1 > ncpus:
         ncpus = max(meta.possible) + 1
     # tmigr_init() does nothing on a one-CPU machine: any tmigr event proves a second CPU.
@@ -290,7 +296,14 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
             if g.lvl == 0:
                 _level0(tree, p, pre_set, spare, maskless, order, holders)
                 return
-            for ch in sorted((c for c in g.children if c in groups), key=lambda c: rank(c, p)):
+            kids = [c for c in g.children if c in groups]
+            # a child whose mask the trace does not show takes the lowest slot its siblings'
+            # shown masks leave free (they were connected in slot order)
+            taken = {rank(c, p)[0] for c in kids if groups[c].mask}
+            free = (1 << b for b in range(64) if (1 << b) not in taken)
+            slot = {c: next(free) for c in sorted((c for c in kids if not groups[c].mask),
+                                                   key=lambda c: min(groups[c].cpus, default=1 << 30))}
+            for ch in sorted(kids, key=lambda c: (slot[c], 0) if c in slot else rank(c, p)):
                 visit(ch)
 
         for r in roots:

@@ -1899,21 +1899,25 @@ class Engine:
             # one at its row.
             self._walk_step(cpu, ctx, untraced_only=True)
 
+    def _loss_open(self, i: int, c: int) -> bool:
+        """`c`'s rows around row i are lost: its next row follows a sequence gap that began before
+        row i (found when asked: rare)."""
+        later = np.flatnonzero(self._cpu_a[i + 1:self._n] == c)
+        if not later.size:
+            return False
+        r = i + 1 + int(later[0])
+        return not self._seq_ok_a[r] and self._prv_a[r] >= 0
+
+    def _loss_open_below(self, i: int, g: TmigrGroup) -> bool:
+        return any(self._loss_open(i, c) for c in self.h.leaf_cpus(g))
+
     def _unseen_handler(self, i: int, t: int) -> bool:
         """A CPU other than `t` is not traced around row i, so it may have run
         tmigr_handle_remote() unseen: a silent CPU, or one whose next row follows a sequence gap
         that began before row i."""
         if self.silent.difference((t,)):
             return True
-        cpu_a, ok, prv = self._cpu_a, self._seq_ok_a, self._prv_a
-        for c in self.h.cpus:
-            if c != t:
-                later = np.flatnonzero(cpu_a[i + 1:self._n] == c)
-                if later.size:
-                    r = i + 1 + int(later[0])
-                    if not ok[r] and prv[r] >= 0:
-                        return True
-        return False
+        return any(c != t and self._loss_open(i, c) for c in self.h.cpus)
 
     def _unseen_remote_expiry(self, i: int, t: int, tmc: Any, w: int) -> bool:
         """Idle CPU `t` traces wakeup KTIME_MAX at row i where the model has its due event: a CPU
@@ -2016,6 +2020,10 @@ class Engine:
                 continue
             if obs[1] <= e.expires or self._update_tie(i, g):
                 return True
+            if self._loss_open_below(i, g):
+                # a CPU below g whose rows around this one are lost changed g's queue unseen
+                self._undec(K_EXPIRY, R_QUEUE)
+                return False
             who = key.id if isinstance(key, TmigrGroup) else f"CPU{key}"
             self._check("expiry", False, i, f"{g.id}'s next_expiry is later than {who}'s event the trace proves "
                         "queued", f"next_expiry <= {e.expires}", _obs_view(obs), cpu=cpu)

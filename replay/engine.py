@@ -147,6 +147,19 @@ def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     return nxt, prv[:n]
 
 
+def _tmigr_links(code: np.ndarray, cpu: np.ndarray, nxt: np.ndarray) -> np.ndarray:
+    """`nxt` with a tmigr row's link skipping its CPU's other rows (`--with-context` events:
+    timer_*, cpu_idle, sched_*): the engine's "this CPU's next event" means its next step of the
+    hierarchy (its seq continuity still uses every row)."""
+    tm = np.flatnonzero(code != E_OTHER)
+    if tm.size == code.size:
+        return nxt
+    sub, _ = same_cpu_links(cpu[tm])
+    out = nxt.copy()
+    out[tm] = np.append(tm, code.size)[sub]
+    return out
+
+
 def op_walks_up(op: int) -> bool:
     """Operations whose update walk goes up through the groups of the CPU's own path (a new
     timer, a deactivation level); a remote update walk goes up a remote CPU's path."""
@@ -214,7 +227,8 @@ class _Ctx:
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
-                 "nexp_known", "first_known", "nexp_upd", "top_known", "level_row", "requeue_solve")
+                 "nexp_known", "first_known", "nexp_upd", "top_known", "level_row", "requeue_solve",
+                 "alt_first")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -249,6 +263,9 @@ class _Ctx:
         # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
+        # remote walk stopped by the migrator check: the wakeup its lookup would give had the
+        # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
+        self.alt_first: int | None = None
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
         self.nexp_upd = False                     # deactivation: ... by its level-0 update
         # deactivation reaching an idle root: the first event of the root's queue among the events
@@ -424,6 +441,8 @@ class Engine:
         # handler cpu -> (row of its walk's end, group, target, first known expiry there) of a
         # remote walk whose target was requeued without a tracepoint (`_solve_requeue`).
         self.wake_solve: dict[int, tuple[int, TmigrGroup, int, int]] = {}
+        # group -> CPUs whose remote walk stopped there at the migrator check (`_recheck_stopped`)
+        self.stopped_at: dict[TmigrGroup, set[int]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -821,7 +840,7 @@ class Engine:
         last_cpu, last_rev = np.unique(cpu_a[:stop][::-1], return_index=True)
         last_row = stop - 1 - last_rev
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
-        cols["nxt"] = nxt.tolist()
+        cols["nxt"] = _tmigr_links(arrays["code"], cpu_a, nxt).tolist()
         rows = self._rows = _Rows(cols)
         self._orig = orig.tolist() if orig is not None else None
         codes = self._codes = rows.code
@@ -872,6 +891,8 @@ class Engine:
             ts = ts_l[i]
             if code == E_SET_INACTIVE:
                 self._on_set_inactive(i, cpu, ctx, ts)
+                if self.stopped_at:
+                    self._recheck_stopped(cpu)
             elif code == E_UPDATE:
                 self._on_update(i, cpu, ctx, ts)
             elif code == E_CPU_IDLE:
@@ -884,6 +905,8 @@ class Engine:
                     self._on_set_active(i, cpu, sc, ts)     # the old root activated by setup
                 else:
                     self._on_set_active(i, cpu, ctx, ts)
+                if self.stopped_at:
+                    self._recheck_stopped(cpu)
             elif code == E_HR:
                 self._on_hr(i, cpu, ctx, ts)
             elif code == E_NT_IDLE:
@@ -2335,6 +2358,7 @@ class Engine:
             ctx.remote_target = -1
             ctx.requeue_untraced = False
             ctx.requeue_solve = None
+            ctx.alt_first = None
             # The walk reads the group states and queues, and the CPU's own wakeup only to decide
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
             # walks whatever its own state (tmigr_handle_remote()).
@@ -2502,6 +2526,7 @@ class Engine:
             else:
                 ctx.stopped = True
                 ctx.due = None
+                self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
         if i >= 0:
@@ -2905,10 +2930,34 @@ class Engine:
         j = self._nxt[i]
         return j if j < self._n and j < i + 64 else None
 
+    def _recheck_stopped(self, cpu: int) -> None:
+        """`cpu` just made a state step. Another CPU's remote walk that stopped at a group's
+        migrator check (a lock-free read after its tmigr_handle_remote tracepoint, at an untraced
+        moment before that CPU's next row) may have read the state after this step: if the check
+        passes now and nothing is due, its lookup gives the group's first event as its wakeup,
+        kept as an alternative (`alt_first`) for when the walk closes."""
+        h = self.h
+        for g, cpus in list(self.stopped_at.items()):
+            for oc in list(cpus):
+                octx = self.ctx.get(oc)
+                if octx is None or octx.op != OP_REMOTE or octx.level is not g or not octx.stopped:
+                    cpus.discard(oc)
+                    continue
+                if oc == cpu or octx.alt_first is not None or not h.tmigr_check_migrator(g, octx.walk.childmask):
+                    continue
+                first = next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
+                if first > octx.now and g.parent is None:
+                    octx.alt_first = first
+            if not cpus:
+                del self.stopped_at[g]
+
     def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
         if ctx.level is None:
             return
         g = ctx.level
+        cpus_stopped = self.stopped_at.get(g)
+        if cpus_stopped is not None:
+            cpus_stopped.discard(cpu)
         m = g.migrator
         # tmigr_handle_remote_up() re-checks tmigr_check_migrator() after each handled CPU
         # (`goto again`), untraced, at any time before this CPU's next event: if another CPU
@@ -2962,6 +3011,8 @@ class Engine:
                     alts.append((la[2][la[4]].expires, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
                 alts.append((stop_firstexp, None))
+            if ctx.stopped and ctx.alt_first is not None and ctx.alt_first != ctx.walk.firstexp:
+                alts.append((ctx.alt_first, None))
             if alts:
                 self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
             if ctx.requeue_untraced or (fx is not None and (self.qunk[fx] or self._unknown_in_window(fx, ctx))):

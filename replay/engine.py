@@ -443,6 +443,8 @@ class Engine:
         self.wake_solve: dict[int, tuple[int, TmigrGroup, int, int]] = {}
         # group -> CPUs whose remote walk stopped there at the migrator check (`_recheck_stopped`)
         self.stopped_at: dict[TmigrGroup, set[int]] = {}
+        # group -> its timerqueue_add count when its `lookup_at` record was made
+        self.lookup_adds: dict[TmigrGroup, int] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -2259,9 +2261,10 @@ class Engine:
             pruned = [e for e in pruned if e.queued_in is None]
             if pruned and (later or pruned[0] is first):
                 others.append("restore")
-            elif later and pre_nexp != g.next_expiry:
+            elif later and pre_nexp != g.next_expiry and self.lookup_adds.get(g) == g.adds:
                 # the lookup pruned nothing but refreshed next_expiry (tmigr_next_groupevt):
-                # after this update, the update saw the cached value before it
+                # after this update, the update saw the cached value before it (if no other
+                # update queued an event since, which would have set it anew)
                 others.append("restore")
             if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)):
                 # it came after activations that ignore the head: anywhere up to its CPU's next
@@ -2540,6 +2543,7 @@ class Engine:
             # reached g yet may store it after this lookup.
             ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e, cpu, self._ts[i])), -1)
             self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
+            self.lookup_adds[g] = g.adds
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
@@ -2575,6 +2579,7 @@ class Engine:
                       if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
         if ahead >= 0:
             self.lookup_at[g] = (cpu, hrow, pruned, pre, ahead)
+            self.lookup_adds[g] = g.adds
 
     def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """Leaving the current level: anything still due should have been handled."""

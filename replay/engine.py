@@ -1673,7 +1673,7 @@ class Engine:
         w = c.wakeup[i]
         known = cpu in self.cpu_known
         if known:
-            if w == tmc.wakeup:
+            if self._wakeup_is(cpu, tmc, w):
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"CPU{cpu} wakeup before a new-timer walk",
@@ -2474,6 +2474,13 @@ class Engine:
             g.next_expiry = w
         self._learn_value(g, t)
 
+    def _due_taken(self, cpu: int, ctx: _Ctx) -> bool:
+        """The due event `cpu`'s remote walk found belongs to a CPU another CPU traced
+        tmigr_handle_remote_cpu() for since that walk's row (tmc->remote set: this walk's own
+        call for it returns untraced)."""
+        hr = self.remote_handled.get(ctx.due.cpu) if ctx.due is not None else None
+        return hr is not None and hr[1] != cpu and hr[2] >= ctx.level_row
+
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
         set from its tmigr_handle_remote_cpu() (traced) until its update walk ends (untraced,
@@ -2499,7 +2506,17 @@ class Engine:
         value it overwrote). A reset traced after this CPU's previous event may have come after
         the read, so the read may have seen the overwritten value."""
         hr = self.remote_handled.get(cpu)
-        return hr is not None and hr[3] != KTIME_MAX and self._after_prev(i, cpu, hr[0])
+        if hr is None or hr[3] == KTIME_MAX:
+            return False
+        if self._after_prev(i, cpu, hr[0]):
+            return True
+        # The reset follows its tracepoint at some point before the handler's next row (of any
+        # kind): the ring-buffer write between them takes a while (microseconds in a VM).
+        r = hr[2] - self.index
+        if not 0 <= r < self._n:
+            return False
+        later = np.flatnonzero(self._cpu_a[r + 1:self._n] == hr[1])
+        return bool(later.size) and self._after_prev(i, cpu, self._ts[r + 1 + int(later[0])])
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that
@@ -2729,10 +2746,13 @@ class Engine:
                 self.rwalk_of.pop(t, None)
                 self._drain_rwalk(t, tctx)
             if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
-                    and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and tctx.due is None)):
+                    and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and (
+                        tctx.due is None or self._due_taken(t, tctx)))):
                 # The target's own tmigr_handle_remote is over (no permission further up, or
-                # at the top with nothing due): its last step, wakeup = firstexp, has no
-                # tracepoint and may have come before this read. Apply it now; either value.
+                # at the top with nothing due, or its due event's CPU taken by another CPU, so
+                # tmigr_handle_remote_cpu() returned untraced and the walk looked again): its last
+                # step, wakeup = firstexp, has no tracepoint and may have come before this read.
+                # Apply it now; either value.
                 self._close(t, tctx, i, False)
                 wv = tt.wakeup
             if c.wakeup[i] == wv or c.wakeup[i] == old:

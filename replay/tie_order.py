@@ -125,6 +125,11 @@ class TieOrder:
         if moved is not None:
             perm = moved if perm is None else perm[moved]
             self.updates_moved += 1
+            fed = {k: buf[k][perm] for k in READ_COLUMNS}
+        moved = steps_before_reads(fed, stop, self.last_state)
+        if moved is not None:
+            perm = moved if perm is None else perm[moved]
+            self.updates_moved += 1
         self._advance(buf, perm, stop)
         return perm
 
@@ -599,6 +604,63 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
             if key is None:
                 key = idx.astype(np.float64)
             key[u] = target - 1 + (u + 1) / (n + 2)     # just before `target`, moved rows in order
+    if key is None:
+        return None
+    return np.argsort(key, kind="stable")
+
+
+def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[int, tuple[int, int]]) -> np.ndarray | None:
+    """The mirror of `reads_before_steps`: another CPU's state step on an update's group stamped
+    after the update, which the update's traced ``group_active`` (read under the lock before its
+    tracepoint) proves came before its read, is placed right before the update. The step is the
+    group's next one after the update, by a CPU whose previous row is before the update (so it
+    can come first, each CPU keeping its order), within `READ_WINDOW_NS`; the read is that step's
+    new state and not the state before it (the group's previous step, or the one the rows already
+    consumed left), and the step follows from that state. None if no row moves (measured: BCC
+    stamps come later than ftrace's by a varying delay, and two such rows flip)."""
+    code, cpu, grp, ga, ts = buf["code"], buf["cpu"], buf["group"], buf["group_active"], buf["ts"]
+    n = len(code)
+    stop = min(stop, n)
+    is_state = ((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (grp != UNKNOWN_PTR)
+    upd = (code == E_UPDATE) & (ga >= 0) & (grp != UNKNOWN_PTR)
+    upd[stop:] = False
+    if not is_state.any() or not upd.any():
+        return None
+    rows = np.flatnonzero(is_state | upd)
+    g = grp[rows]
+    order = np.lexsort((rows, g))            # by group, then stored order
+    r_s, g_s, st_s = rows[order], g[order], is_state[rows[order]]
+    m = r_s.size
+    pos = np.arange(m)
+    # each row's previous and next state row of its group (positions in the sorted order)
+    last = np.maximum.accumulate(np.where(st_s, pos, -1))
+    prev_st = np.r_[-1, last[:-1]]
+    prev_st = np.where((prev_st >= 0) & (g_s[np.maximum(prev_st, 0)] == g_s), prev_st, -1)
+    nxt_rev = np.minimum.accumulate(np.where(st_s, pos, m)[::-1])[::-1]
+    next_st = np.r_[nxt_rev[1:], m]
+    next_st = np.where((next_st < m) & (g_s[np.minimum(next_st, m - 1)] == g_s), next_st, -1)
+    active, migrator, childmask = buf["active"], buf["migrator"], buf["childmask"]
+    ks = np.flatnonzero(~st_s & (next_st >= 0))
+    if ks.size == 0:
+        return None
+    u_rows = r_s[ks]
+    k_rows = r_s[next_st[ks]]
+    sel = (active[k_rows] == ga[u_rows]) & (cpu[k_rows] != cpu[u_rows]) & (ts[k_rows] - ts[u_rows] <= READ_WINDOW_NS)
+    if not sel.any():
+        return None
+    _, prv = same_cpu_links(cpu)
+    key: np.ndarray | None = None
+    for p, u, k in zip(ks[sel].tolist(), u_rows[sel].tolist(), k_rows[sel].tolist()):
+        if prv[k] >= u or k >= stop:
+            continue
+        q = int(prev_st[p])
+        prior = (int(active[r_s[q]]), int(migrator[r_s[q]])) if q >= 0 else last_state.get(int(grp[u]))
+        if prior is None or int(ga[u]) == prior[0] or \
+                (int(active[k]), int(migrator[k])) not in state_after(int(code[k]), prior[0], prior[1], int(childmask[k])):
+            continue
+        if key is None:
+            key = np.arange(n, dtype=np.float64)
+        key[k] = u - 0.5
     if key is None:
         return None
     return np.argsort(key, kind="stable")

@@ -255,3 +255,65 @@ def test_an_event_of_a_cpu_whose_rows_are_lost_there_is_not_proven(tmp_path: Pat
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked > 18_000 and result.undecidable < 0.01 * result.checked
+
+
+# Slices (1,600-1,900 rows) of "both at once" captures (ftrace and BCC recording the sleeper
+# workload together, --with-context: timer_*, cpu_idle and sched_* rows between the tmigr ones)
+# made on this box at 16:50 UTC while a mutation benchmark loaded it; each replayed with the
+# false divergence named, before the cause (a kernel fact) was followed (fixtures/README.md).
+BOTH = {
+    "ftrace-with-context-next-row": (1686, "tmigr_handle_remote",
+        "CPU1 expired CPU0, which activated before CPU1 took its tmc->lock, so no update walk ran; "
+        "the rows searched for that activation ended at CPU1's next row of any kind (its "
+        "timer_expire_entry), not its next tmigr row"),
+    "ftrace-stopped-walk-late-check": (1531, "tmigr_cpu_new_timer_idle",
+        "CPU0's migrator check came after CPU1's deactivation stamped 3 us earlier: its walk looked "
+        "the idle root up (wakeup 52449320000000), the model had it stop (KTIME_MAX)"),
+    "ftrace-read-before-reset-due-taken": (1063, "tmigr_handle_remote",
+        "CPU0 read its wakeup before CPU1's reset that follows the tracepoint of CPU1's "
+        "tmigr_handle_remote_cpu for it (the write of that row takes a microsecond here); and at "
+        "row 1758 a walk whose due event's CPU another CPU was expiring looked again"),
+    "bcc-step-before-read": (1475, "tmigr_update_events",
+        "CPU1's update read the root idle (group_active 0): CPU0's deactivation, stamped 0.35 us "
+        "later by BPF, came first"),
+    "ftrace-lookup-before-update-new-timer": (1495, "tmigr_cpu_new_timer",
+        "CPU1's lookup came before CPU0's update queued 52502952000000 (its wakeup 52503080000000): "
+        "the wakeup a new-timer row prints had only the model's order admitted"),
+}
+
+
+@pytest.mark.parametrize("name", BOTH, ids=list(BOTH))
+def test_both_at_once_slices_replay_clean(name: str):
+    row, event, why = BOTH[name]
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / f"both-20261206-1650-{name}.parquet")
+    assert t.df.event[row] == event, why
+    assert t.meta.extra["capture"]["backend"] == ("bcc-ringbuf" if name.startswith("bcc") else "trace_pipe_raw")
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, (why, [d.to_dict() for d in result.divergences[:3]])
+    assert result.checked > 900
+
+
+def test_a_step_the_read_saw_goes_before_the_update():
+    """tie_order.steps_before_reads on the BCC slice: CPU1's tmigr_update_events (row 1475)
+    prints group_active 0, the state after CPU0's deactivation stamped after it (row 1476, active
+    1 -> 0); the step goes right before the update. With the read set back to the state before
+    the step (active 1), nothing moves."""
+    from tmigr_trace.replay.engine import EVENT_CODE, UNKNOWN_PTR
+    from tmigr_trace.replay.tie_order import steps_before_reads
+
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "both-20261206-1650-bcc-step-before-read.parquet")
+    w = t.df.iloc[1470:1480]
+    w = w[w.event.astype(str).str.startswith("tmigr")]
+    buf = {"code": w.event.astype(str).map(lambda e: EVENT_CODE.get(e, 14)).to_numpy(),
+           "cpu": w.cpu.to_numpy(), "ts": w.ts.to_numpy(),
+           "group": w.group.fillna(UNKNOWN_PTR).astype("int64").to_numpy()}
+    for c in ("active", "migrator", "childmask", "group_active"):
+        buf[c] = w[c].astype("Int64").fillna(-1).to_numpy("int64")
+    rows = list(w.index)
+    u, k = rows.index(1475), rows.index(1476)
+    assert (buf["group_active"][u], buf["active"][k], buf["active"][u - 1]) == (0, 0, 1)
+    perm = steps_before_reads(buf, len(rows), {})
+    assert perm is not None and list(perm[u:u + 2]) == [k, u]
+    buf["group_active"] = buf["group_active"].copy()
+    buf["group_active"][u] = 1
+    assert steps_before_reads(buf, len(rows), {}) is None

@@ -228,7 +228,7 @@ class _Ctx:
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_upd", "top_known", "level_row", "requeue_solve",
-                 "alt_first")
+                 "alt_first", "due_first")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -266,6 +266,8 @@ class _Ctx:
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
+        # remote walk: (group, expiry) of the first event its lookup there took as due
+        self.due_first: tuple | None = None
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
         self.nexp_upd = False                     # deactivation: ... by its level-0 update
         # deactivation reaching an idle root: the first event of the root's queue among the events
@@ -2362,6 +2364,7 @@ class Engine:
             ctx.requeue_untraced = False
             ctx.requeue_solve = None
             ctx.alt_first = None
+            ctx.due_first = None
             # The walk reads the group states and queues, and the CPU's own wakeup only to decide
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
             # walks whatever its own state (tmigr_handle_remote()).
@@ -2566,6 +2569,8 @@ class Engine:
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
             ctx.due_exp = evt.expires
+            if ctx.due_first is None or ctx.due_first[0] is not g:
+                ctx.due_first = (g, evt.expires)
             self.due_at[g] = cpu
             # A lookup right here dequeues the due events (tmigr_next_expired_groupevt()) and,
             # where tmigr_handle_remote_cpu() returns untraced (target busy or active), looks
@@ -3038,6 +3043,18 @@ class Engine:
                 alts.append((stop_firstexp, None))
             if ctx.stopped and ctx.alt_first is not None and ctx.alt_first != ctx.walk.firstexp:
                 alts.append((ctx.alt_first, None))
+            if ctx.stopped and g.parent is None and self.h.tmigr_check_migrator(g, ctx.walk.childmask):
+                # ... or after the steps traced up to now (the migrator check and the lookup lie
+                # anywhere before this CPU's next row)
+                now_first = next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
+                if now_first > ctx.now and now_first != ctx.walk.firstexp:
+                    alts.append((now_first, None))
+            df = ctx.due_first
+            if df is not None and df[0] is fx and ctx.now_lb < df[1] < ctx.walk.firstexp:
+                # the event the model took as due at fx is due only by the stamp's jiffies, not
+                # the proven ones (`now` is not traced): if it was not due yet, the lookup
+                # returned it as the first event
+                alts.append((df[1], None))
             if alts:
                 self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
             if ctx.requeue_untraced or (fx is not None and (self.qunk[fx] or self._unknown_in_window(fx, ctx))):

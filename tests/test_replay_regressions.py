@@ -269,6 +269,9 @@ BOTH = {
     "ftrace-stopped-walk-late-check": (1531, "tmigr_cpu_new_timer_idle",
         "CPU0's migrator check came after CPU1's deactivation stamped 3 us earlier: its walk looked "
         "the idle root up (wakeup 52449320000000), the model had it stop (KTIME_MAX)"),
+    "ftrace-stopped-walk-lookup-after-update": (1497, "tmigr_cpu_new_timer_idle",
+        "(17:05 UTC) the same, with CPU0's lookup after CPU1's update too: the wakeup is CPU1's new "
+        "event 52955080000000"),
     "ftrace-read-before-reset-due-taken": (1063, "tmigr_handle_remote",
         "CPU0 read its wakeup before CPU1's reset that follows the tracepoint of CPU1's "
         "tmigr_handle_remote_cpu for it (the write of that row takes a microsecond here); and at "

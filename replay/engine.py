@@ -1933,7 +1933,7 @@ class Engine:
         if not later.size:
             return False
         r = i + 1 + int(later[0])
-        return not self._seq_ok_a[r] and self._prv_a[r] >= 0
+        return not bool(self._seq_ok_a[r]) and int(self._prv_a[r]) >= 0
 
     def _loss_open_below(self, i: int, g: TmigrGroup) -> bool:
         return any(self._loss_open(i, c) for c in self.h.leaf_cpus(g))

@@ -628,7 +628,7 @@ def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
         return None
     rows = np.flatnonzero(is_state | upd)
     g = grp[rows]
-    order = np.lexsort((rows, g))            # by group, then stored order
+    order = np.argsort(g, kind="stable")     # by group, then stored order
     r_s, g_s, st_s = rows[order], g[order], is_state[rows[order]]
     m = r_s.size
     pos = np.arange(m)

@@ -167,6 +167,18 @@ class TieOrder:
         bad = np.flatnonzero(have & ~ok)
         if bad.size == 0:
             return []
+        if "seq" in buf:
+            # a chain broken across lost rows (a sequence gap of any CPU between the group's
+            # previous step and this one) is the loss's, not an order to search for: the
+            # engine resyncs there (measured: such windows took most of a replay's time)
+            seq = buf["seq"]
+            _, prv = same_cpu_links(buf["cpu"])
+            gap = (prv >= 0) & (seq >= 0) & (seq[np.maximum(prv, 0)] >= 0) & (seq != seq[np.maximum(prv, 0)] + 1)
+            cum = np.cumsum(gap)
+            r = srows[bad]
+            p = np.where(prev_pos[bad] >= 0, srows[np.maximum(prev_pos[bad], 0)], -1)
+            lost = cum[r] - np.where(p >= 0, cum[np.maximum(p, 0)], 0) > 0
+            bad = bad[~lost]
         return sorted(srows[bad].tolist())
 
     def _search(self, buf: dict[str, np.ndarray], start: int, end: int, prv: np.ndarray,

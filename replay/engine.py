@@ -147,6 +147,12 @@ def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     return nxt, prv[:n]
 
 
+def _first_expiry(g: TmigrGroup) -> int:
+    """The expiry of g's first event that is not ignored (what tmigr_next_groupevt() returns,
+    without pruning); KTIME_MAX if none."""
+    return next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
+
+
 def _tmigr_links(code: np.ndarray, cpu: np.ndarray, nxt: np.ndarray) -> np.ndarray:
     """`nxt` with a tmigr row's link skipping its CPU's other rows (`--with-context` events:
     timer_*, cpu_idle, sched_*): the engine's "this CPU's next event" means its next step of the
@@ -266,7 +272,8 @@ class _Ctx:
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
-        # remote walk: (group, expiry) of the first event its lookup there took as due
+        # remote walk: (group, expiry) of the first event its lookup took as due at the last
+        # group where one was
         self.due_first: tuple | None = None
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
         self.nexp_upd = False                     # deactivation: ... by its level-0 update
@@ -363,6 +370,7 @@ class Engine:
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
         self._cpu_a: Any = None                      # the current buffer's cpu column (`_first_row`)
         self._seq_ok_a: Any = None                   # ... and its rows that follow their CPU's previous one
+        self._nxt_any: Any = None                    # ... and each row's next row of its CPU, of any kind
         # CPUs whose sequence numbers have a gap wherever events were lost (a binary ring buffer's
         # pages count what they missed): a line the program order requires and a sequence without
         # a gap is a line the kernel did not trace. None: no CPU (text loses lines unannounced).
@@ -629,7 +637,7 @@ class Engine:
                 # as for every silent CPU, its event is kept out of the model's queue (and out of
                 # the group's next_expiry: the kernel's may hold it, or a value it changed to)
                 self.h._place_event(tmc.cpuevt, None, tmc.cpuevt.expires, cpu, True, False)
-                g.next_expiry = next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
+                g.next_expiry = _first_expiry(g)
             elif child is not None and _all_silent(child, self.silent):
                 self.silent_mask[g] = self.silent_mask.get(g, 0) | child.groupmask
                 self.qunk[g].discard(child)
@@ -685,6 +693,7 @@ class Engine:
                 self.last_hr[g] = max(self.last_hr.get(g, -1), t)
         self._close(cpu, self.ctx[cpu], i, True)
         self.warm_rows, self._warm_last = warm
+        self.wake_solve.pop(cpu, None)
         self._forget_cpu(cpu)
         self.res.resyncs["lost_events"] += 1
         return self.ctx[cpu]
@@ -845,6 +854,7 @@ class Engine:
         last_row = stop - 1 - last_rev
         cols = {k: v.tolist() for k, v in arrays.items() if k != "seq"}
         cols["nxt"] = _tmigr_links(arrays["code"], cpu_a, nxt).tolist()
+        self._nxt_any = nxt
         rows = self._rows = _Rows(cols)
         self._orig = orig.tolist() if orig is not None else None
         codes = self._codes = rows.code
@@ -930,7 +940,7 @@ class Engine:
             if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
                 self._stream_ended(cpu, i)
             if gap_l is not None and gap_l[i] & GAP_AFTER:
-                j = self._nxt[i]
+                j = int(self._nxt_any[i])           # the row right after (any kind)
                 if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
                     self._untraced_line(j, cpu, E_SET_ACTIVE)
                 self._lines_lost(cpu, i)        # missing right after this row (program_order)
@@ -1247,15 +1257,20 @@ class Engine:
             self._silent_walk_up(g, m != TMIGR_NONE)
         return S
 
-    def _silent_walk_up(self, g: TmigrGroup, active: bool) -> None:
-        """g went idle (or busy) by a silent child's unseen deactivation (activation): that walk
-        went on up as tmigr_inactive_up() (tmigr_active_up()) does. Going idle: the child's bit
-        is cleared at the parent, and a parent whose migrator it was hands over to its lowest
-        active child, or goes idle and the walk goes on. Going busy: the bit is set, and a
-        parent without a migrator takes the child as its migrator and the walk goes on."""
-        child, p = g, g.parent
+    def _silent_walk_up(self, g: TmigrGroup, active: bool, mask: int = 0) -> None:
+        """A silent child's unseen deactivation (activation) walk, as tmigr_inactive_up()
+        (tmigr_active_up()) makes it: from g's parent when g went idle (busy), or from g itself
+        for a CPU whose bit in g is `mask`. Going idle: the child's bit is cleared, and a group
+        whose migrator it was hands over to its lowest active child, or goes idle and the walk
+        goes on. Going busy: the bit is set, and a group without a migrator takes the child as
+        its migrator and the walk goes on."""
+        child: TmigrGroup | None = None
+        p: TmigrGroup | None = g if mask else g.parent
+        if not mask:
+            child = g
         while p is not None:
-            mask = child.groupmask
+            if child is not None:
+                mask = child.groupmask
             if bool(p.active & mask) == active:
                 return                          # seen so already (a traced step since)
             if active:
@@ -1855,6 +1870,7 @@ class Engine:
                 sil = self.silent_below[g]
                 verdict: bool | None = True
                 stale = False
+                unseen = False
                 for n in range(3):
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
                                                        self._ignore_in_flight(g, obs[1])):
@@ -1864,9 +1880,12 @@ class Engine:
                         stale = True
                         continue
                     v = _cmp_expiry(ev[n], obs[n], sil)
-                    if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)):
-                        # (a handler at any level above g expires leaf CPUs and requeues below)
-                        v = self._silent_expired(g, obs[1], ts)
+                    if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)) \
+                            and self._silent_expired(g, obs[1], ts):
+                        # (a handler at any level above g expires leaf CPUs and requeues below):
+                        # with it, the traced value; without it, the model's: not decidable
+                        v = None
+                        unseen = True
                     if v is False and sil and n == 1 and obs[1] > ev[1] and ev[1] < self._known_first(g):
                         # Below a silent CPU the model's next_expiry is proven only by an event
                         # the trace shows queued; a lower one came from an observation that held a
@@ -1887,7 +1906,8 @@ class Engine:
                 if verdict is True:
                     self._agr[K_EXPIRY] += 1
                 elif verdict is None:
-                    self._undec(K_EXPIRY, R_TIE if tie else R_EXPIRY_STALE if stale else R_SILENT)
+                    self._undec(K_EXPIRY, R_TIE if tie else R_EXPIRY_STALE if stale else
+                                R_LOST_HANDLER if unseen else R_SILENT)
                 else:
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf)
@@ -1933,7 +1953,12 @@ class Engine:
         if not later.size:
             return False
         r = i + 1 + int(later[0])
-        return not bool(self._seq_ok_a[r]) and int(self._prv_a[r]) >= 0
+        if int(self._prv_a[r]) >= 0:
+            return not bool(self._seq_ok_a[r])
+        # its first row here: against the last one the buffers before gave (as feed_arrays)
+        ls = self.ctx[c].last_seq if c in self.ctx else -1
+        s = int(self._seq_a[r])
+        return ls >= 0 and s >= 0 and s != ls + 1
 
     def _loss_open_below(self, i: int, g: TmigrGroup) -> bool:
         return any(self._loss_open(i, c) for c in self.h.leaf_cpus(g))
@@ -1942,9 +1967,13 @@ class Engine:
         """A CPU other than `t` is not traced around row i, so it may have run
         tmigr_handle_remote() unseen: a silent CPU, or one whose next row follows a sequence gap
         that began before row i."""
-        if self.silent.difference((t,)):
-            return True
-        return any(c != t and self._loss_open(i, c) for c in self.h.cpus)
+        cpus = self.h.cpus
+        for c in self.silent:
+            tmc = cpus.get(c)
+            # (a CPU outside the hierarchy or not available never runs tmigr_handle_remote())
+            if c != t and tmc is not None and tmc.tmgroup is not None and tmc.available:
+                return True
+        return any(c != t and self._loss_open(i, c) for c in cpus)
 
     def _unseen_remote_expiry(self, i: int, t: int, tmc: Any, w: int) -> bool:
         """Idle CPU `t` traces wakeup KTIME_MAX at row i where the model has its due event: a CPU
@@ -1961,32 +1990,29 @@ class Engine:
                 child = g
         return unseen
 
-    def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool | None:
-        """A silent CPU below g (not traced: its stream not yet started, or lost) may have run
-        tmigr_handle_remote() for g unseen: tmigr_next_expired_groupevt() dequeues g's events in
-        order while they are due (expires <= jiffies, at most this row's), and looks g up again;
-        each one's owner is requeued by that walk (tmigr_handle_remote_cpu) with a new event the
-        trace does not show. True: dropping such a prefix leaves exactly the traced `next_expiry`
-        at the head; None: it lies between the last dropped event and the next one (a requeued
-        event); either way the model drops them too. False: no such prefix explains it."""
+    def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
+        """A CPU not traced then (silent, or with rows lost) may have run tmigr_handle_remote()
+        for g unseen: tmigr_next_expired_groupevt() dequeues g's events in order while they are
+        due (expires <= jiffies, at most this row's), and looks g up again; each one's owner is
+        requeued by that walk (tmigr_handle_remote_cpu) with a new event the trace does not show.
+        True if dropping such a prefix leaves the traced `next_expiry` at the head, or between
+        the last dropped event and the next one (a requeued event); the model then drops them."""
         now = self._now(ts)
         dropped: list = []
-        verdict: bool | None = False
+        fits = False
         for e in g.events:
             if e.ignore:
                 continue
             if e.expires == next_expiry and dropped:
-                verdict = True
+                fits = True
                 break
             if e.expires > now:
-                if dropped and dropped[-1].expires < next_expiry < e.expires:
-                    verdict = None
+                fits = bool(dropped) and dropped[-1].expires < next_expiry < e.expires
                 break
             dropped.append(e)
         else:
-            if dropped:
-                verdict = True if next_expiry == KTIME_MAX else None if next_expiry > dropped[-1].expires else False
-        if verdict is False:
+            fits = bool(dropped) and next_expiry > dropped[-1].expires
+        if not fits:
             return False
         h = self.h
         for e in dropped:
@@ -1994,8 +2020,7 @@ class Engine:
             o = e.owner
             self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu)
         g.next_expiry = next_expiry
-        self.res.reordered += 1
-        return verdict
+        return True
 
     def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int) -> bool:
         """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock
@@ -2549,7 +2574,8 @@ class Engine:
             else:
                 ctx.stopped = True
                 ctx.due = None
-                self.stopped_at.setdefault(g, set()).add(cpu)
+                if g.parent is None:
+                    self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
         if i >= 0:
@@ -2791,14 +2817,10 @@ class Engine:
             tt.cpuevt.ignore = False
             tt.idle = True
         g0 = tt.tmgroup
-        if t in self.silent and g0 is not None and g0.active & tt.groupmask:
+        if t in self.silent and g0 is not None:
             # A silent target is idle (tmigr_handle_remote_cpu() traces only for an idle CPU's
             # event): it went idle unseen, and its deactivation walk went up as the kernel's.
-            g0.active &= ~tt.groupmask
-            if g0.migrator == tt.groupmask:
-                g0.migrator = LOWEST_BIT[g0.active]
-                if g0.migrator == TMIGR_NONE:
-                    self._silent_walk_up(g0, False)
+            self._silent_walk_up(g0, False, tt.groupmask)
         if tt.cpuevt.expires > ctx.now:
             tt.cpuevt.expires = ctx.now
         tt.remote = False
@@ -2961,11 +2983,12 @@ class Engine:
         return j if j < self._n and j < i + 64 else None
 
     def _recheck_stopped(self, cpu: int) -> None:
-        """`cpu` just made a state step. Another CPU's remote walk that stopped at a group's
+        """`cpu` just made a state step. Another CPU's remote walk that stopped at the top group's
         migrator check (a lock-free read after its tmigr_handle_remote tracepoint, at an untraced
         moment before that CPU's next row) may have read the state after this step: if the check
         passes now and nothing is due, its lookup gives the group's first event as its wakeup,
-        kept as an alternative (`alt_first`) for when the walk closes."""
+        kept as an alternative (`alt_first`) for when the walk closes. (Below the top, a walk
+        that went on shows at its next level's row.)"""
         h = self.h
         for g, cpus in list(self.stopped_at.items()):
             for oc in list(cpus):
@@ -2975,8 +2998,8 @@ class Engine:
                     continue
                 if oc == cpu or octx.alt_first is not None or not h.tmigr_check_migrator(g, octx.walk.childmask):
                     continue
-                first = next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
-                if first > octx.now and g.parent is None:
+                first = _first_expiry(g)
+                if first > octx.now:
                     octx.alt_first = first
             if not cpus:
                 del self.stopped_at[g]
@@ -2988,6 +3011,8 @@ class Engine:
         cpus_stopped = self.stopped_at.get(g)
         if cpus_stopped is not None:
             cpus_stopped.discard(cpu)
+            if not cpus_stopped:
+                del self.stopped_at[g]
         m = g.migrator
         # tmigr_handle_remote_up() re-checks tmigr_check_migrator() after each handled CPU
         # (`goto again`), untraced, at any time before this CPU's next event: if another CPU
@@ -3027,7 +3052,7 @@ class Engine:
                 # traced in between may come before it (an activation that marked fx's first
                 # event ignored: the lookup skips it) or after it (another CPU's requeue, such
                 # as a remote expiry's untraced update at an idle root: the value at the level).
-                late = next((e.expires for e in fx.events if not e.ignore), KTIME_MAX)
+                late = _first_expiry(fx)
                 if late != ctx.walk.firstexp:
                     alts.append((late, fx))
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
@@ -3046,7 +3071,7 @@ class Engine:
             if ctx.stopped and g.parent is None and self.h.tmigr_check_migrator(g, ctx.walk.childmask):
                 # ... or after the steps traced up to now (the migrator check and the lookup lie
                 # anywhere before this CPU's next row)
-                now_first = next((e.expires for e in g.events if not e.ignore), KTIME_MAX)
+                now_first = _first_expiry(g)
                 if now_first > ctx.now and now_first != ctx.walk.firstexp:
                     alts.append((now_first, None))
             df = ctx.due_first
@@ -3062,7 +3087,8 @@ class Engine:
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).
                 self.cpu_known.discard(cpu)
             rs = ctx.requeue_solve
-            if ctx.requeue_untraced and rs and fx is not None and fx is self.h.cpus[rs[0]].tmgroup:
+            if ctx.requeue_untraced and rs and fx is not None and fx is self.h.cpus[rs[0]].tmgroup \
+                    and 0 <= i < self._n and self._rows.cpu[i] == cpu:
                 self.wake_solve[cpu] = (self.index + i, fx, rs[0], rs[1])
         ctx.fx_group = None
         ctx.level = None

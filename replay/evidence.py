@@ -60,8 +60,9 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
            faults: Any = None, online_cpus: int = 0) -> Evidence:
     """Topology and prepare order from the trace's evidence, checked against `meta_topology`.
     `online_cpus`: how many CPUs were online when the trace was printed (the ftrace header's
-    ``#P:``, num_online_cpus()): CPUs 0 to that number less one exist even if never traced (an
-    isolated or idle CPU), and may hold mask slots."""
+    ``#P:``, num_online_cpus()): at least that many CPUs exist, traced or not (an isolated or
+    idle CPU), and may hold mask slots; the model counts them as CPUs 0 up to that number (ids
+    are usually contiguous; a lower bound of the machine, not its exact id set)."""
     meta = _meta(meta_topology)
     unusable = bool(meta_topology) and meta is None
     seen = set(tree.cpus_seen) | set(tree.cpu_group) | set(tree.prepared_cpus)

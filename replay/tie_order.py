@@ -81,7 +81,7 @@ class TieOrder:
         grp = buf["group"][srows]
         nxt, prv = same_cpu_links(buf["cpu"])
         goes_up = _activation_goes_up(buf, nxt)
-        broken = self._broken(buf, srows, grp, goes_up)
+        broken = self._broken(buf, srows, grp, goes_up, prv)
         perm: np.ndarray | None = None
         if broken:
             # each broken step's window; overlapping ones are searched as one
@@ -134,7 +134,7 @@ class TieOrder:
         return perm
 
     def _broken(self, buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray,
-                goes_up: np.ndarray) -> list[int]:
+                goes_up: np.ndarray, prv: np.ndarray) -> list[int]:
         """Rows (positions) of state events that do not follow from their group's previous state
         in the printed order (numpy, per group); an activation whose walk goes on up needs a
         previous state without a migrator."""
@@ -168,17 +168,22 @@ class TieOrder:
         if bad.size == 0:
             return []
         if "seq" in buf:
-            # a chain broken across lost rows (a sequence gap of any CPU between the group's
-            # previous step and this one) is the loss's, not an order to search for: the
-            # engine resyncs there (measured: such windows took most of a replay's time)
-            seq = buf["seq"]
-            _, prv = same_cpu_links(buf["cpu"])
-            gap = (prv >= 0) & (seq >= 0) & (seq[np.maximum(prv, 0)] >= 0) & (seq != seq[np.maximum(prv, 0)] + 1)
-            cum = np.cumsum(gap)
-            r = srows[bad]
-            p = np.where(prev_pos[bad] >= 0, srows[np.maximum(prev_pos[bad], 0)], -1)
-            lost = cum[r] - np.where(p >= 0, cum[np.maximum(p, 0)], 0) > 0
-            bad = bad[~lost]
+            # a chain broken across lost rows (a sequence gap, as the engine finds them, of a
+            # CPU with steps on that group, between the group's previous step and this one) is
+            # the loss's, not an order to search for: the engine resyncs there (measured: such
+            # windows took most of a replay's time)
+            cpu = buf["cpu"]
+            gap_rows = np.flatnonzero(seq_gaps(cpu, buf["seq"], prv))
+            if gap_rows.size:
+                keep = []
+                for k in bad.tolist():
+                    r = int(srows[k])
+                    p = int(srows[prev_pos[k]]) if prev_pos[k] >= 0 else -1
+                    mine = set(cpu[srows[grp == grp[k]]].tolist())
+                    span = gap_rows[(gap_rows > p) & (gap_rows <= r)]
+                    if not any(int(cpu[x]) in mine for x in span.tolist()):
+                        keep.append(k)
+                bad = np.asarray(keep, dtype=np.int64)
         return sorted(srows[bad].tolist())
 
     def _search(self, buf: dict[str, np.ndarray], start: int, end: int, prv: np.ndarray,
@@ -441,6 +446,14 @@ class _GroupIndex:
         return int(self._base[k]), int(self._rank[k]), int(self._count[k])
 
 
+def seq_gaps(cpu: np.ndarray, seq: np.ndarray, prv: np.ndarray) -> np.ndarray:
+    """Rows whose sequence number does not follow their CPU's previous row in the buffer (lost
+    events or lines between them); a CPU's first row here is not one (its predecessor is in an
+    earlier buffer). The engine's `feed_arrays` judges continuity the same way."""
+    pseq = seq[np.maximum(prv, 0)]
+    return (prv >= 0) & ~((pseq >= 0) & (seq == pseq + 1))
+
+
 # Keys of groups known by CPU and level only: far above UNKNOWN_PTR, far below kernel addresses.
 LEVEL_KEY_BASE = 1 << 40
 
@@ -448,8 +461,8 @@ LEVEL_KEY_BASE = 1 << 40
 def level_keys(paths: Callable[[], dict[int, list]]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
     """A `TieOrder.group_key` for traces without group pointers: each state row's group is its
     CPU's group at the row's level (tmigr_active_up / tmigr_inactive_up walk the CPU's own path;
-    `paths()` gives cpu -> [group per level], as the model's tree has it now). A key per group,
-    stable across buffers."""
+    `paths()` gives cpu -> [group per level]: the reference construction's, fixed for the
+    replay). A key per group, stable across buffers."""
     ids: dict[int, int] = {}
 
     def keys(buf: dict[str, np.ndarray]) -> np.ndarray:
@@ -672,7 +685,7 @@ def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
             continue
         if key is None:
             key = np.arange(n, dtype=np.float64)
-        key[k] = u - 0.5
+        key[k] = min(key[k], u - 0.5)       # before the first update that read its state
     if key is None:
         return None
     return np.argsort(key, kind="stable")

@@ -63,6 +63,18 @@ def test_top_level_lookup_before_an_activations_ignore_store():
     assert result.checked > 50_000 and result.by_kind["wakeup"].agreed > 10_000
 
 
+def _tie_buf(w) -> dict:
+    """The columns `tie_order` reads, from a window of a trace's rows (null -> -1 / UNKNOWN_PTR)."""
+    from tmigr_trace.replay.engine import E_OTHER, EVENT_CODE, UNKNOWN_PTR
+
+    buf = {"code": w.event.astype(str).map(lambda e: EVENT_CODE.get(e, E_OTHER)).to_numpy(),
+           "cpu": w.cpu.to_numpy(), "ts": w.ts.to_numpy(),
+           "group": w.group.fillna(UNKNOWN_PTR).astype("int64").to_numpy()}
+    for c in ("active", "migrator", "childmask", "group_active"):
+        buf[c] = w[c].astype("Int64").fillna(-1).to_numpy("int64")
+    return buf
+
+
 def _rows_by_stamp(t, *stamps):
     df = t.df
     return [int(df.index[df.ts == s][0]) for s in stamps]
@@ -76,18 +88,13 @@ def test_bcc_update_read_before_a_step_traced_first():
     delay (after ftrace's probe and perf's record), here 520 vs 180 ns: the BCC rows have the
     step first. Replayed in stored order, the update and its wakeup diverged twice (4
     divergences); placed before the step its read preceded (tie_order.reads_before_steps), 0."""
-    from tmigr_trace.replay.engine import EVENT_CODE, UNKNOWN_PTR
     from tmigr_trace.replay.tie_order import reads_before_steps
 
     t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-0949-bcc-read-before-step.parquet")
     step, update = _rows_by_stamp(t, 26913325822743, 26913325823068)
     assert update == step + 1
     w = t.df.iloc[step - 3:update + 2]
-    buf = {"code": w.event.astype(str).map(lambda e: EVENT_CODE.get(e, 14)).to_numpy(),
-           "cpu": w.cpu.to_numpy(), "ts": w.ts.to_numpy(),
-           "group": w.group.fillna(UNKNOWN_PTR).astype("int64").to_numpy()}
-    for c in ("active", "migrator", "childmask", "group_active"):
-        buf[c] = w[c].astype("Int64").fillna(-1).to_numpy("int64")
+    buf = _tie_buf(w)
     assert list(w.event.astype(str).iloc[3:5]) == ["tmigr_group_set_cpu_active", "tmigr_update_events"]
     assert (w.active.iloc[3], w.group_active.iloc[4]) == (2, 0)   # the update read the state before
     perm = reads_before_steps(buf, len(w), {})
@@ -301,17 +308,12 @@ def test_a_step_the_read_saw_goes_before_the_update():
     prints group_active 0, the state after CPU0's deactivation stamped after it (row 1476, active
     1 -> 0); the step goes right before the update. With the read set back to the state before
     the step (active 1), nothing moves."""
-    from tmigr_trace.replay.engine import EVENT_CODE, UNKNOWN_PTR
     from tmigr_trace.replay.tie_order import steps_before_reads
 
     t = tmigr_trace.load(FIXTURES / "host-6.18" / "both-20261206-1650-bcc-step-before-read.parquet")
     w = t.df.iloc[1470:1480]
     w = w[w.event.astype(str).str.startswith("tmigr")]
-    buf = {"code": w.event.astype(str).map(lambda e: EVENT_CODE.get(e, 14)).to_numpy(),
-           "cpu": w.cpu.to_numpy(), "ts": w.ts.to_numpy(),
-           "group": w.group.fillna(UNKNOWN_PTR).astype("int64").to_numpy()}
-    for c in ("active", "migrator", "childmask", "group_active"):
-        buf[c] = w[c].astype("Int64").fillna(-1).to_numpy("int64")
+    buf = _tie_buf(w)
     rows = list(w.index)
     u, k = rows.index(1475), rows.index(1476)
     assert (buf["group_active"][u], buf["active"][k], buf["active"][u - 1]) == (0, 0, 1)
@@ -320,3 +322,23 @@ def test_a_step_the_read_saw_goes_before_the_update():
     buf["group_active"] = buf["group_active"].copy()
     buf["group_active"][u] = 1
     assert steps_before_reads(buf, len(rows), {}) is None
+
+
+def test_a_step_two_reads_saw_goes_before_the_first():
+    """Hand-written rows (a parser-level edge case of tie_order, not a capture): two updates of
+    one group, each printing group_active 0, stored before the step that made it 0 (1 -> 0 by
+    CPU1): the step goes before the first of them, not between them."""
+    import numpy as np
+
+    from tmigr_trace.replay.engine import E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE
+    from tmigr_trace.replay.tie_order import steps_before_reads
+
+    g = 123_456_789                     # a group pointer (any value but UNKNOWN_PTR)
+    code = np.array([E_SET_ACTIVE, E_UPDATE, E_UPDATE, E_SET_INACTIVE])
+    buf = {"code": code, "cpu": np.array([1, 0, 0, 1]), "ts": np.array([1000, 2000, 2100, 2200]),
+           "group": np.full(4, g, dtype=np.int64), "active": np.array([2, -1, -1, 0]),
+           "migrator": np.array([2, -1, -1, 0xFF]), "childmask": np.array([2, -1, -1, 2]),
+           "group_active": np.array([-1, 0, 0, -1])}
+    perm = steps_before_reads(buf, 4, {g: (0, 0xFF)})
+    assert perm is not None and list(perm) == [0, 3, 1, 2]
+

@@ -508,7 +508,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be
     # built yet where a boot trace's setup events come later in the buffer.
     ref_paths = {c: ev.model.path_to_root(c) for c, t in ev.model.cpus.items() if t.tmgroup is not None}
-    ties = TieOrder() if ident.mode == "pointers" else TieOrder(group_key=level_keys(lambda: ref_paths))
+    ties = TieOrder() if ident.mode == "pointers" else TieOrder(group_key=level_keys(ref_paths))
     tail = None
     events = 0
     tmigr_events = 0

@@ -585,10 +585,6 @@ class Engine:
         k.checked += 1
         k.agreed += 1
 
-    def _undecidable_div(self, kind: str, i: int, what: str, expected: Any, observed: Any, note: str) -> None:
-        self.kc[kind].checked += 1
-        self.kc[kind].undecidable += 1
-
     def _path(self, cpu: int) -> list[dict]:
         tmc = self.h.cpus.get(cpu)
         if tmc is None:
@@ -1949,10 +1945,9 @@ class Engine:
     def _loss_open(self, i: int, c: int) -> bool:
         """`c`'s rows around row i are lost: its next row follows a sequence gap that began before
         row i (found when asked: rare)."""
-        later = np.flatnonzero(self._cpu_a[i + 1:self._n] == c)
-        if not later.size:
+        r = self._next_row_of(i, c)
+        if r >= self._n:
             return False
-        r = i + 1 + int(later[0])
         if int(self._prv_a[r]) >= 0:
             return not bool(self._seq_ok_a[r])
         # its first row here: against the last one the buffers before gave (as feed_arrays)
@@ -2251,10 +2246,14 @@ class Engine:
         return hctx.op == OP_REMOTE and hctx.level is g and hctx.due is not None and hctx.due.queued_in is g
 
     def _first_row(self, cpu: int) -> int:
-        """`cpu`'s first row in the current buffer (its length if none); rarely asked, so not
-        computed for every buffer."""
-        rows = np.flatnonzero(self._cpu_a == cpu)
-        return int(rows[0]) if rows.size else self._n
+        """`cpu`'s first row in the current buffer (its length if none)."""
+        return self._next_row_of(-1, cpu)
+
+    def _next_row_of(self, r: int, cpu: int) -> int:
+        """`cpu`'s first row of any kind after row r in the current buffer (its length if none);
+        rarely asked, so not computed for every buffer."""
+        rows = np.flatnonzero(self._cpu_a[r + 1:self._n] == cpu)
+        return r + 1 + int(rows[0]) if rows.size else self._n
 
     def _update_in_either_order(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
@@ -2474,6 +2473,8 @@ class Engine:
         """A CPU whose event value the trace does not show activated between the remote walk's
         row at fx and now: the walk's lookup (untraced, somewhere in between) may have come
         before its ignore store and returned that unknown value."""
+        if not self.value_unk:
+            return False
         row = ctx.level_row
         for e in fx.events:
             if e.ignore and not isinstance(e.owner, TmigrGroup) and e.cpu in self.value_unk \
@@ -2543,8 +2544,8 @@ class Engine:
         r = hr[2] - self.index
         if not 0 <= r < self._n:
             return False
-        later = np.flatnonzero(self._cpu_a[r + 1:self._n] == hr[1])
-        return bool(later.size) and self._after_prev(i, cpu, self._ts[r + 1 + int(later[0])])
+        k = self._next_row_of(r, hr[1])
+        return k < self._n and self._after_prev(i, cpu, self._ts[k])
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that
@@ -3221,8 +3222,7 @@ class Engine:
             self._check("setup", False, i, f"{EVENT_NAME[code]}: " + ", ".join(d[0] for d in diffs) + " differ",
                         {d[0]: d[1] for d in diffs}, {d[0]: d[2] for d in diffs})
         else:
-            self.kc["setup"].checked += 1
-            self.kc["setup"].agreed += 1
+            self._agree("setup")
         self._refresh_tree()
 
     def _on_other(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:

@@ -458,25 +458,24 @@ def seq_gaps(cpu: np.ndarray, seq: np.ndarray, prv: np.ndarray) -> np.ndarray:
 LEVEL_KEY_BASE = 1 << 40
 
 
-def level_keys(paths: Callable[[], dict[int, list]]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+def level_keys(paths: dict[int, list]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
     """A `TieOrder.group_key` for traces without group pointers: each state row's group is its
     CPU's group at the row's level (tmigr_active_up / tmigr_inactive_up walk the CPU's own path;
-    `paths()` gives cpu -> [group per level]: the reference construction's, fixed for the
-    replay). A key per group, stable across buffers."""
+    `paths`: cpu -> [group per level] of the reference construction, fixed for the replay). One
+    key per group, the same in every buffer."""
     ids: dict[int, int] = {}
+    ncpu = max(paths, default=-1) + 1
+    nlvl = max((len(p) for p in paths.values()), default=0)
+    table = np.full((max(ncpu, 1), max(nlvl, 1)), UNKNOWN_PTR, dtype=np.int64)
+    for c, path in paths.items():
+        for level, g in enumerate(path):
+            table[c, level] = ids.setdefault(id(g), LEVEL_KEY_BASE + len(ids))
 
     def keys(buf: dict[str, np.ndarray]) -> np.ndarray:
         code, cpu, lvl = buf["code"], buf["cpu"], buf["lvl"]
         grp = buf["group"].copy()
-        rows = np.flatnonzero(((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (lvl >= 0) & (cpu >= 0))
-        if rows.size == 0:
-            return grp
-        anc = paths()
-        table = np.full((int(cpu[rows].max()) + 1, int(lvl[rows].max()) + 1), UNKNOWN_PTR, dtype=np.int64)
-        for c, path in anc.items():
-            if c < table.shape[0]:
-                for level, g in enumerate(path[:table.shape[1]]):
-                    table[c, level] = ids.setdefault(id(g), LEVEL_KEY_BASE + len(ids))
+        rows = np.flatnonzero(((code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)) & (lvl >= 0) & (cpu >= 0)
+                              & (cpu < table.shape[0]) & (lvl < table.shape[1]))
         grp[rows] = table[cpu[rows], lvl[rows]]
         return grp
     return keys

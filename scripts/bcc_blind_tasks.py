@@ -17,13 +17,13 @@ from __future__ import annotations
 import collections
 import ctypes
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
 from tmigr_trace.collectors.bcc_loader import import_bcc, use_kernel_source
 from tmigr_trace.collectors.bpf_proginfo import prog_recursion_misses
+from tmigr_trace.importers.text import HEADER_RE
 
 TRACEFS = Path("/sys/kernel/tracing")
 EVENTS = [("timer", "timer_expire_entry"), ("timer", "timer_start"), ("timer", "timer_cancel"),
@@ -54,13 +54,13 @@ int sample(struct bpf_perf_event_data *ctx) { return count(2, 0); }
 
 
 def ftrace_counts(trace: str, names: list[str]) -> collections.Counter:
-    """(tid, event index) -> events in the instance's text output."""
+    """(tid, event index) -> events in the instance's text output (the text importer's line
+    pattern)."""
     out: collections.Counter = collections.Counter()
-    line_re = re.compile(r"^\s*.+-(\d+)\s+\[\d+\]\s+\S+\s+[\d.]+: (\w+):")
     for line in trace.splitlines():
-        m = line_re.match(line)
-        if m and m.group(2) in names:
-            out[(int(m.group(1)), names.index(m.group(2)))] += 1
+        m = HEADER_RE.match(line)
+        if m and m.group("event") in names:
+            out[(int(m.group("pid")), names.index(m.group("event")))] += 1
     return out
 
 

@@ -74,6 +74,8 @@ def test_pointerless_state_chains_order_late_tracepoints(imported):
     res = tmigr_trace.replay(imported(OUTSIDE / "ptrval" / "6.19.14-32cpu-2node-boot-glob-hotplug-hashptr.trace.txt.xz"))
     assert res.hierarchy["mode"] == "cpu+level"
     assert any("windows of overlapping steps" in n for n in res.notes)
-    assert not [d for d in res.divergences if d.kind == "group_state"], \
+    # the one left: CPU4's remote walk at 16.648 s, inside a prepare that grows the tree, whose
+    # old-root link the pointerless rows do not tie to a row (issue #11)
+    assert [(d.index, d.kind) for d in res.divergences] == [(2933, "walk_levels")], \
         [(d.index, d.kind, d.what) for d in res.divergences]
-    assert res.diverged <= 1 and res.checked > 19_000
+    assert res.checked > 19_000

@@ -1987,18 +1987,21 @@ class Engine:
 
     def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
         """A CPU not traced then (silent, or with rows lost) may have run tmigr_handle_remote()
-        for g unseen: tmigr_next_expired_groupevt() dequeues g's events in order while they are
-        due (expires <= jiffies, at most this row's), and looks g up again; each one's owner is
-        requeued by that walk (tmigr_handle_remote_cpu) with a new event the trace does not show.
-        True if dropping such a prefix leaves the traced `next_expiry` at the head, or between
-        the last dropped event and the next one (a requeued event); the model then drops them."""
+        for g unseen: its lookup (tmigr_next_expired_groupevt -> tmigr_next_groupevt) prunes the
+        ignored events at the head and dequeues the due ones (expires <= jiffies, at most this
+        row's) in order, each one's owner requeued by that walk (tmigr_handle_remote_cpu) with a
+        new event the trace does not show, and refreshes next_expiry. True if such a prefix leaves
+        the traced `next_expiry` at the head, or between the last dequeued event and the next
+        one (a requeued event); the model then drops them."""
         now = self._now(ts)
         dropped: list = []
+        pruned: list = []
         fits = False
         for e in g.events:
             if e.ignore:
+                pruned.append(e)
                 continue
-            if e.expires == next_expiry and dropped:
+            if e.expires == next_expiry and (dropped or pruned):
                 fits = True
                 break
             if e.expires > now:
@@ -2006,10 +2009,13 @@ class Engine:
                 break
             dropped.append(e)
         else:
-            fits = bool(dropped) and next_expiry > dropped[-1].expires
+            fits = (bool(dropped) and next_expiry > dropped[-1].expires) or \
+                (bool(pruned) and not dropped and next_expiry == KTIME_MAX)
         if not fits:
             return False
         h = self.h
+        for e in pruned:
+            h._timerqueue_del(g, e)
         for e in dropped:
             h._timerqueue_del(g, e)
             o = e.owner

@@ -342,3 +342,23 @@ def test_a_step_two_reads_saw_goes_before_the_first():
     perm = steps_before_reads(buf, 4, {g: (0, 0xFF)})
     assert perm is not None and list(perm) == [0, 3, 1, 2]
 
+
+
+def test_a_lost_lookup_prunes_the_ignored_head():
+    """A slice of the BCC half of a fresh-clone CI run's "both at once" capture (18:31 UTC, this
+    box). CPU1, the migrator, ran tokio-rt-worker (pid 97) from 58267.407830 to 58267.411325 s,
+    a blind interval (its seq jumps there) in which the ftrace witness saw it trace
+    tmigr_handle_remote: its lookup pruned CPU1's own ignored event (58267656000000) from the
+    root's head, so CPU0's update at row 1589 prints next_expiry 58267688000000, its own. The
+    model kept the ignored head: a false divergence only the BCC capture showed. An unseen
+    handler's lookup prunes ignored head events as well as dequeuing due ones: not decidable."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "ci-20261206-1831-bcc-blind-lookup-prunes.parquet")
+    df = t.df
+    assert (df.event[1589], df.cpu[1589], df.group_next_expiry[1589]) == ("tmigr_update_events", 0, 58267688000000)
+    blind = t.meta.extra["capture"]["blind"]
+    assert [1, 58267407830417, 58267411325466] in [iv[:3] for iv in blind["intervals"]]
+    assert blind["witness"]["events_seen_in_intervals"]["tmigr_handle_remote"] >= 1
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    reason = "a CPU not traced then (lost rows, or its stream not begun) may have expired it remotely"
+    assert result.undecidable_reasons["expiry"].get(reason) == 1

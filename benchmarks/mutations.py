@@ -23,7 +23,10 @@ baseline does not have it (same index after the deletion shift, kind, what, expe
 Rows where the baseline already diverges are not mutated. Outcomes, first match wins:
 
   at_event     a new divergence at the mutated row (a deletion: at the row that took its place or
-               at the next event of the same recording CPU, i.e. the walk's next step)
+               at the next event of the same recording CPU, i.e. the walk's next step), or one
+               that names the mutated row among the steps printing the same kernel value
+               (`Divergence.rows`: two tracepoints print one variable, the trace cannot say which
+               of them is wrong)
   elsewhere    new divergences, none at the mutated event
   undecidable  no new divergence, but some kind's not-decidable count rose above the baseline
   rejected     the replay refused the mutated trace with a TmigrError (bad input, one clear line)
@@ -413,7 +416,7 @@ def classify(m: dict, base: dict, mut: dict | None, cpu_col: list, error: str = 
     rose = sorted(k for k, v in mut["undecidable"].items() if v > base["undecidable"].get(k, 0))
     info = {"new_divergences": len(new), "undecidable_rose": rose}
     if new:
-        here = [d for d in new if int(d.index) in at]
+        here = [d for d in new if int(d.index) in at or any(int(r) in at for r in getattr(d, "rows", ()))]
         if here:
             return {"outcome": "at_event", "kinds": sorted({str(d.kind) for d in here}), **info}
         first_after = [int(d.index) - m["row"] for d in new if int(d.index) > m["row"]]

@@ -233,7 +233,7 @@ class _Ctx:
                  "due", "level", "stopped", "remote_target", "saw_cpu_event", "nt_old",
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
-                 "nexp_known", "first_known", "nexp_upd", "top_known", "level_row", "requeue_solve",
+                 "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "alt_first", "due_first")
 
     def __init__(self) -> None:
@@ -276,7 +276,7 @@ class _Ctx:
         # group where one was
         self.due_first: tuple | None = None
         self.nexp_known = False                   # deactivation: the CPU's next event is traced
-        self.nexp_upd = False                     # deactivation: ... by its level-0 update
+        self.nexp_row = -1                        # the walk's other step printing its nextexp
         # deactivation reaching an idle root: the first event of the root's queue among the events
         # whose value the trace proves, when the walk looked the root up (KTIME_MAX: none)
         self.first_known = KTIME_MAX
@@ -448,6 +448,14 @@ class Engine:
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
         # remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
+        # tmc->wakeup as this CPU's rows last showed it (`_wakeup_seen`), kept even where the
+        # model does not know the CPU's event: every store to it is traced or follows a traced
+        # tmigr_handle_remote of its own.
+        self.wake_last: dict[int, int] = {}
+        self.wake_row: dict[int, int] = {}      # ... and the row that printed it (not a store after it)
+        # target CPU -> (handler, group): a remote expiry that found the target active; the
+        # handler looks at the group again after the target's tmigr_cpu_active row
+        self.again_after: dict[int, tuple] = {}
         # handler cpu -> (row of its walk's end, group, target, first known expiry there) of a
         # remote walk whose target was requeued without a tracepoint (`_solve_requeue`).
         self.wake_solve: dict[int, tuple[int, TmigrGroup, int, int]] = {}
@@ -517,9 +525,14 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # Bookkeeping helpers
     # ------------------------------------------------------------------------------------------
+    def _step(self, i: int) -> int:
+        """Row i's step index (its row number in stored order)."""
+        return self.index + (i if self._orig is None else self._orig[i])
+
     def _check(self, kind: str, ok: bool | None, i: int, what: str, expected: Any, observed: Any,
-               *, cpu: int | None = None, warm: bool = False, note: str = "") -> bool:
-        """Count one check. ok None = undecidable. warm = skipped because not anchored yet."""
+               *, cpu: int | None = None, warm: bool = False, note: str = "", rows: tuple = ()) -> bool:
+        """Count one check. ok None = undecidable. warm = skipped because not anchored yet.
+        `rows`: steps (`_step`) that print the value this row contradicts."""
         k = self.kc[kind]
         if warm:
             k.warmup += 1
@@ -539,13 +552,14 @@ class Engine:
         row_cpu = c.cpu[i]
         path_cpu = cpu if cpu is not None else row_cpu
         self.res.divergences.append(Divergence(
-            index=self.index + (i if self._orig is None else self._orig[i]), ts=c.ts[i], cpu=row_cpu,
+            index=self._step(i), ts=c.ts[i], cpu=row_cpu,
             event=EVENT_NAME[self._codes[i]],
             kind=kind, what=what, expected=expected, observed=observed,
             classification=MODEL_DISAGREES,
             # Paths (the bulky part) for the first ones only: memory must not grow with a trace
             # that diverges everywhere.
-            path=self._path(path_cpu) if len(self.res.divergences) < 1000 else [], note=note))
+            path=self._path(path_cpu) if len(self.res.divergences) < 1000 else [], note=note,
+            rows=list(rows)))
         self.res.resyncs["divergence"] += 1
         return False
 
@@ -699,6 +713,7 @@ class Engine:
         tmc = self.h.cpus.get(cpu)
         self.cpu_known.discard(cpu)
         self.wakeup_late.pop(cpu, None)
+        self.wake_last.pop(cpu, None)
         old = self.ctx[cpu]
         if old.rwalk is not None:
             self._end_rwalk(old)
@@ -933,6 +948,15 @@ class Engine:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
             else:
                 self._on_other(i, cpu, ctx, ts)
+            if code <= E_HR and code >= E_CPU_ACTIVE:
+                self._wakeup_seen(i, code, cpu)
+            if self.again_after:
+                if code == E_CPU_ACTIVE:
+                    t = self._rows.target_cpu[i]
+                    self._goto_again_after(i, cpu if t < 0 else t)
+                here = self._step(i)
+                for t in [t for t, rec in self.again_after.items() if rec[0] == cpu and rec[2] != here]:
+                    self._goto_again_after(i, t)     # (its row was not replayed: now)
             if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
                 self._stream_ended(cpu, i)
             if gap_l is not None and gap_l[i] & GAP_AFTER:
@@ -1050,8 +1074,11 @@ class Engine:
                 # (tmigr_update_events).
                 decidable = ctx.nexp_known if child is None else child in self.group_known
             if decidable:
+                # (at level 0 the update is expected from the nextexp a row of the walk printed)
+                src = (ctx.nexp_row,) if child is None and ctx.nexp_row >= 0 and \
+                    (ctx.op == OP_DEACT or ctx.op == OP_NT) else ()
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
-                            _upd_view(rec), None, cpu=cpu)
+                            _upd_view(rec), None, cpu=cpu, rows=src)
             else:
                 self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=R_QUEUE)
 
@@ -1087,8 +1114,9 @@ class Engine:
                 self._undec(K_WAKEUP, R_LOST_HANDLER)
             else:
                 self._check("wakeup", False, i, f"CPU{t} wakeup while idle (tmigr_cpu_active)",
-                            tmc.wakeup, w, cpu=t)
-        else:
+                            tmc.wakeup, w, cpu=t, rows=self._printed_at(t, tmc.wakeup))
+        elif not self._check_wake_last(i, t, w, f"CPU{t} wakeup while idle (tmigr_cpu_active): "
+                                       "not the one its last row showed"):
             self._wrm[K_WAKEUP] += 1
             self._warm_row(i)
         tmc.idle = False
@@ -1401,11 +1429,11 @@ class Engine:
                 j = nxt[j]
             nextexp = KTIME_MAX
             ctx.decidable = cpu in self.cpu_known
-            ctx.nexp_upd = False
+            ctx.nexp_row = -1
             if j < n:
                 if codes[j] == E_CPU_IDLE:
                     nextexp = c.nextevt[u0] if u0 >= 0 else c.nextevt[j]
-                    ctx.nexp_upd = u0 >= 0
+                    ctx.nexp_row = self._step(u0 if u0 >= 0 else j)
             else:
                 ctx.decidable = False
             if nextexp != KTIME_MAX:
@@ -1534,11 +1562,12 @@ class Engine:
         else:
             self._undec(K_WALK, R_CPU)
         if walk.nextexp != nextevt:
-            if ctx.nexp_upd:
+            if ctx.nexp_row >= 0 and ctx.nexp_row != self._step(i):
                 # __tmigr_cpu_deactivate() walks with the nextexp tmigr_cpu_idle then prints: the
                 # walk's level-0 tmigr_update_events traced it.
                 self._check("expiry", False, i, f"CPU{cpu}'s next event at tmigr_cpu_idle is not the one "
-                            "its walk's level-0 update queued", walk.nextexp, nextevt, cpu=cpu)
+                            "its walk's level-0 update queued", walk.nextexp, nextevt, cpu=cpu,
+                            rows=(ctx.nexp_row,))
             # else the lookahead failed (buffer edge): take the traced value.
             walk.nextexp = nextevt
         anc = self.anc[cpu]
@@ -1548,8 +1577,12 @@ class Engine:
             if exp_w == w:
                 self._agr[K_WAKEUP] += 1
             else:
-                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]]), i,
-                            f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu, note=R_SILENT)
+                # (data->firstexp is read only at a top group with no migrator, check_toplvl in
+                # tmigr_update_events(): a walk that did not read it returns KTIME_MAX whatever
+                # silent CPUs queued)
+                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]] and walk.top_read), i,
+                            f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu,
+                            note=R_SILENT if walk.top_read else "")
         elif ctx.first_known < w and ctx.first_known <= self._now(ts) and self._unseen_handler(i, cpu):
             # ... unless that event was due and a CPU not traced then may have expired it.
             self._undec(K_WAKEUP, R_LOST_HANDLER)
@@ -1698,6 +1731,7 @@ class Engine:
         self.wakeup_late.pop(cpu, None)
         j = self._lookahead_end(i, cpu, (E_NT_IDLE,))
         nextexp = c.nextevt[j] if j is not None else KTIME_MAX
+        ctx.nexp_row = self._step(j) if j is not None else -1  # tmigr_cpu_new_timer_idle prints the walk's nextexp
         evt = tmc.cpuevt
         ctx.nt_old = (evt.expires, evt.ignore, known)
         evt.ignore = False
@@ -1736,9 +1770,10 @@ class Engine:
                 if walk.firstexp == w:
                     self._agr[K_WAKEUP] += 1
                 else:
-                    self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[anc[-1]]), i,
+                    self._check("wakeup", _cmp_expiry(walk.firstexp, w,
+                                                      self.silent_below[anc[-1]] and walk.top_read), i,
                                 f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w,
-                                cpu=cpu, note=R_SILENT)
+                                cpu=cpu, note=R_SILENT if walk.top_read else "")
             else:
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
@@ -1772,10 +1807,14 @@ class Engine:
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of idle CPU{cpu} (no new-timer walk)",
-                            tmc.wakeup, w, cpu=cpu)
+                            tmc.wakeup, w, cpu=cpu, rows=self._printed_at(cpu, tmc.wakeup))
         else:
-            self._wrm[K_WAKEUP] += 1
-            self._warm_row(i)
+            # (no tmigr_cpu_new_timer row: no walk, so tmigr_cpu_new_timer() returned tmc->wakeup,
+            # or KTIME_MAX while a remote expiry of this CPU ran, which its row shows)
+            if not self._check_wake_last(
+                    i, cpu, w, f"wakeup of idle CPU{cpu} (no new-timer walk): not the one its last row showed"):
+                self._wrm[K_WAKEUP] += 1
+                self._warm_row(i)
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
@@ -1843,8 +1882,10 @@ class Engine:
             # (whether a walk reaches g rests on the child's state: tmigr_update_events() ends
             # the walk below g when the child is active)
             if decidable and op != OP_NONE and (child is None or child in self.group_known):
+                src = (ctx.nexp_row,) if child is None and ctx.nexp_row >= 0 and \
+                    (op == OP_DEACT or op == OP_NT) else ()
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} not expected by the model",
-                            None, _obs_view(obs), cpu=behalf)
+                            None, _obs_view(obs), cpu=behalf, rows=src)
             else:
                 self._unknown(K_EXPIRY, g, i)
         elif decidable:
@@ -1905,8 +1946,12 @@ class Engine:
                     self._undec(K_EXPIRY, R_TIE if tie else R_EXPIRY_STALE if stale else
                                 R_LOST_HANDLER if unseen else R_SILENT)
                 else:
+                    # (a new-timer walk's level-0 update prints the nextexp its
+                    # tmigr_cpu_new_timer_idle prints after the walk)
+                    same = (ctx.nexp_row,) if op == OP_NT and child is None and ev[0] != obs[0] \
+                        and ctx.nexp_row >= 0 else ()
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
-                                _obs_view(obs), cpu=behalf)
+                                _obs_view(obs), cpu=behalf, rows=same)
         else:
             self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
@@ -1992,16 +2037,19 @@ class Engine:
         row's) in order, each one's owner requeued by that walk (tmigr_handle_remote_cpu) with a
         new event the trace does not show, and refreshes next_expiry. True if such a prefix leaves
         the traced `next_expiry` at the head, or between the last dequeued event and the next
-        one (a requeued event); the model then drops them."""
+        one (a requeued event); the model then drops them. The lookup alone also refreshes a
+        stale next_expiry (one no queued event has: timerqueue_del() of the first event leaves it
+        until the next tmigr_next_groupevt()) to the first event's."""
         now = self._now(ts)
         dropped: list = []
         pruned: list = []
         fits = False
+        stale = not any(e.expires == g.next_expiry for e in g.events)
         for e in g.events:
             if e.ignore:
                 pruned.append(e)
                 continue
-            if e.expires == next_expiry and (dropped or pruned):
+            if e.expires == next_expiry and (dropped or pruned or stale):
                 fits = True
                 break
             if e.expires > now:
@@ -2456,6 +2504,51 @@ class Engine:
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
 
+    def _wakeup_seen(self, i: int, code: int, cpu: int) -> None:
+        """Track tmc->wakeup from the rows that print or set it. tmigr_cpu_deactivate and
+        tmigr_cpu_new_timer store it before their tracepoint; tmigr_cpu_activate and
+        tmigr_handle_remote_cpu set KTIME_MAX right after theirs; tmigr_handle_remote stores its
+        walk's firstexp after its (traced) walk, a value not printed: unknown until the next row
+        that prints it. Hotplug rows forget it (prepare/offline write it)."""
+        if code == E_CPU_IDLE or code == E_NT_IDLE:
+            self.wake_last[cpu] = self._rows.wakeup[i]
+            self.wake_row[cpu] = self._step(i)
+            return
+        t = self._rows.target_cpu[i] if code != E_HR else -1
+        t = cpu if t < 0 else t
+        tc = self.ctx.get(t)
+        if code == E_HR_CPU and tc is not None and tc.op == OP_REMOTE:
+            # t runs tmigr_handle_remote() itself (it may be the handler: an idle migrator expires
+            # its own timers too): its final store of firstexp comes after this one
+            self.wake_last.pop(t, None)
+        elif code == E_CPU_ACTIVE or code == E_HR_CPU:
+            self.wake_last[t] = KTIME_MAX
+        elif code == E_HR or code == E_ONLINE or code == E_OFFLINE:
+            self.wake_last.pop(t, None)
+        self.wake_row.pop(t, None)
+
+    def _printed_at(self, cpu: int, value: int) -> tuple:
+        """The row that printed `cpu`'s tmc->wakeup as `value`, if that is still its value
+        (no store since): a check against it compares two prints of one variable."""
+        r = self.wake_row.get(cpu, -1)
+        return (r,) if r >= 0 and self.wake_last.get(cpu) == value else ()
+
+    def _check_wake_last(self, i: int, cpu: int, w: int, what: str) -> bool:
+        """Check wakeup `w` that row i prints for `cpu`, whose event the model does not know,
+        against the value its rows last showed (`wake_last`). Returns False when that is not
+        known (the caller counts the row as warm-up)."""
+        last = self.wake_last.get(cpu)
+        if last is None:
+            return False
+        if w == last:
+            self._agr[K_WAKEUP] += 1
+        elif w == KTIME_MAX and self._unseen_handler(i, cpu):
+            # tmigr_handle_remote_cpu() of a CPU not traced then sets it to KTIME_MAX
+            self._undec(K_WAKEUP, R_LOST_HANDLER)
+        else:
+            self._check("wakeup", False, i, what, last, w, cpu=cpu, rows=self._printed_at(cpu, last))
+        return True
+
     def _wakeup_is(self, cpu: int, tmc: Any, w: int) -> bool:
         """The traced wakeup `w` is the model's, or the one a remote walk's last lookup gives if
         it ran after other CPUs' steps traced before this CPU's next event (`wakeup_late`); the
@@ -2836,6 +2929,7 @@ class Engine:
         # the target is no longer idle after the expiry (§3.7.4 step 4). That is what happened
         # if the target activated before that next event.
         woke = False
+        woke_row = -1
         l0 = tt.tmgroup
         if not known_next and j < self._n and l0 is not None and (l0.parent is not None
                                                                    or l0.migrator != TMIGR_NONE):
@@ -2843,6 +2937,7 @@ class Engine:
             for k in range(i + 1, min(j, i + LOOKAHEAD_ROWS)):
                 if codes[k] == E_CPU_ACTIVE and cpu_l[k] == t and tgt_l[k] in (t, -1) and self._ts[k] <= tsj:
                     woke = True
+                    woke_row = k
                     break
         if woke:
             tt.idle = False
@@ -2877,8 +2972,25 @@ class Engine:
             ctx.requeue_untraced = True
             ctx.requeue_solve = (t, self._known_first(tt.tmgroup)) if ctx.requeue_solve is None else ()
             self.cpu_known.discard(t)
-        if w is None:
+        if w is None and woke_row >= 0:
+            # tmigr_handle_remote_cpu() found the target not idle: it read tmc->idle under
+            # tmc->lock after the target's tmigr_cpu_activate() cleared it there, at its
+            # tracepoint (row woke_row). The walk's `goto again` (migrator check, lookup) follows.
+            self.again_after[t] = (cpu, g, self._step(i))
+        elif w is None:
             self._remote_eval(i, cpu, ctx, g)
+
+    def _goto_again_after(self, i: int, t: int) -> None:
+        """Row i is `t`'s activation that a remote expiry of `t` waited for (`again_after`):
+        the handler's walk looks at its group again now."""
+        rec = self.again_after.pop(t, None)
+        if rec is None:
+            return
+        handler, g, _ = rec
+        hctx = self.ctx.get(handler)
+        if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g and hctx.rwalk is None \
+                and hctx.remote_target == t:
+            self._remote_eval(i, handler, hctx, g)
 
     def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
         """Step the update walk in flight (`ctx.rwalk`: a remote expiry's or a new timer's) up to
@@ -3115,6 +3227,13 @@ class Engine:
         dchild = self.by_ptr.get(c.child[i]) if code == E_CONN_CHILD and h.deferred_links else None
         if dchild is not None and dchild not in h.deferred_links:
             dchild = None
+        if dchild is None and code == E_CONN_CHILD and h.deferred_links and ctx.op == OP_SETUP \
+                and c.child[i] <= UNKNOWN_PTR and not any(
+                    r[0] == "tmigr_connect_child_parent" and r[1]["lvl"] == c.lvl[i]
+                    and r[1]["groupmask"] == c.groupmask[i] for r in ctx.exp_upd):
+            # No pointer: a link at a level and slot (groupmask) the CPU's own records do not
+            # have is the old root's (tmigr_setup_groups links it after the CPU's own groups).
+            dchild = next(iter(h.deferred_links))
         if ctx.op == OP_SETUP and dchild is None and (
                 c.target_cpu[i] != ctx.remote_target if code == E_CONN_CPU
                 else not any(r[0] == EVENT_NAME[code] for r in ctx.exp_upd)):
@@ -3142,8 +3261,9 @@ class Engine:
             if tmc is not None and not tmc.available:
                 self.proven_off.add(target)     # prepared here: available only once online
             if tmc is not None and tmc.tmgroup is None:
-                if h.deferred_links is None and max(c.group[i], c.child[i], c.parent[i]) > UNKNOWN_PTR:
-                    h.deferred_links = {}    # pointers tell which link is the old root's
+                if h.deferred_links is None:
+                    # pointers tell which link is the old root's (without them: its level and slot)
+                    h.deferred_links = {}
                 self.h.trace = True          # setup records are compared in full
                 try:
                     out = self.h.tmigr_cpu_prepare(target, on_cpu=cpu)

@@ -21,6 +21,7 @@ trace as a whole, and it does so through columns (pyarrow), never row by row.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -103,6 +104,7 @@ def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) 
 def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     """Collect the tree relations from streamed batches (columns: see ``SCAN_COLUMNS``)."""
     tree = TraceTree()
+    node_votes: dict[int, Counter] = {}     # group -> the nodes its rows print, counted
     cpu_rows: list[dict] = []
     state_rows: list[dict] = []
     upd_rows: list[dict] = []
@@ -152,7 +154,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         known_ptr = True
         tg = tree.group(g)
         tg.lvl = r["lvl"]
-        tg.node = r["numa_node"]
+        node_votes.setdefault(g, Counter())[r["numa_node"]] += 1
         if r["parent"] is not None:
             if r["parent"]:
                 tg.parent = r["parent"]  # a root may later get a parent: keep the non-NULL one
@@ -170,12 +172,14 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     for r in setup_rows:
         if r["event"] == "tmigr_group_set" and r["group"]:
             tg = tree.group(r["group"])
-            tg.lvl, tg.node = r["lvl"], r["numa_node"]
+            tg.lvl = r["lvl"]
+            node_votes.setdefault(r["group"], Counter())[r["numa_node"]] += 1
         elif r["event"] == "tmigr_connect_child_parent" and r["child"] and r["parent"]:
             tg = tree.group(r["child"])
             tg.parent, tg.mask = r["parent"], r["groupmask"]
             pg = tree.group(r["parent"])
-            pg.lvl, pg.node, pg.num_children = r["lvl"], r["numa_node"], r["num_children"]
+            pg.lvl, pg.num_children = r["lvl"], r["num_children"]
+            node_votes.setdefault(r["parent"], Counter())[r["numa_node"]] += 1
             pg.children.add(r["child"])
             if tg.lvl is None and r["lvl"] is not None:
                 tg.lvl = r["lvl"] - 1
@@ -191,7 +195,15 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             if r["parent"]:
                 tree.cpu_group[c] = r["parent"]
                 pg = tree.group(r["parent"])
-                pg.lvl, pg.node, pg.num_children = 0, r["numa_node"], r["num_children"]
+                pg.lvl, pg.num_children = 0, r["num_children"]
+                node_votes.setdefault(r["parent"], Counter())[r["numa_node"]] += 1
+    # A group's node never changes after tmigr_init_group(): every row that prints it prints the
+    # same value, so the value most rows print is the group's (a row that disagrees is the one
+    # the replay reports, not every other row).
+    for g, votes in node_votes.items():
+        votes.pop(None, None)
+        if votes:
+            tree.groups[g].node = votes.most_common(1)[0][0]
     tree.pointers = "pointers" if known_ptr else "none"
     # Leaf CPUs of every group: climb from each CPU's level-0 group.
     for c, g in tree.cpu_group.items():

@@ -129,6 +129,8 @@ def explain(res: ReplayResult, n: int, rows: list[dict] | None = None) -> str:
     out.append(f"  the model expected: {_fmt(d.expected)}")
     out.append(f"  the kernel traced:  {_fmt(d.observed)}")
     out.append(f"  classification: {d.classification}")
+    if d.rows:
+        out.append(f"  the same kernel value, printed differently at step(s): {', '.join(map(str, d.rows))}")
     if d.path:
         out += ["", "Where: the model's path from the CPU to the root just before this step:"]
         out += _path_lines(d.path)

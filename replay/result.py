@@ -50,6 +50,10 @@ class Divergence:
     classification: str = MODEL_DISAGREES
     path: list[dict] = field(default_factory=list)
     note: str = ""
+    # Other steps that print the same kernel value this step contradicts (e.g. a deactivation's
+    # nextexp, printed by its level-0 tmigr_update_events and by tmigr_cpu_idle): the trace alone
+    # cannot say which of them is wrong.
+    rows: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -47,7 +47,7 @@ def test_new_timer_update_is_stepped_at_its_own_row():
     t = tmigr_trace.load(FIXTURES / "host-6.18" / "demo-20261206-072753-wakeup-tie.parquet")
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
-    assert result.checked == 3456
+    assert result.checked == 3457
     assert result.by_kind["wakeup"].agreed > 900 and result.by_kind["expiry"].agreed > 400
 
 

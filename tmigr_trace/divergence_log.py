@@ -38,6 +38,7 @@ DIVERGENCE_SCHEMA = pa.schema([
     ("index", pa.int64()), ("ts", pa.int64()), ("cpu", pa.int32()), ("event", pa.string()),
     ("kind", pa.string()), ("what", pa.string()), ("expected", pa.string()), ("observed", pa.string()),
     ("classification", pa.string()), ("path", pa.string()), ("note", pa.string()),
+    ("rows", pa.list_(pa.int64())),
 ])
 _OBJECT = "_divergence"   # the spill's private column: the Divergence's fields, pickled
 _SPILL_SCHEMA = DIVERGENCE_SCHEMA.append(pa.field(_OBJECT, pa.binary()))
@@ -56,6 +57,7 @@ def divergences_table(divs: Iterable[Divergence]) -> pa.Table:
         "classification": [d.classification for d in divs],
         "path": ["[]" if d.path == [] else _json_encode(d.to_dict()["path"]) for d in divs],
         "note": [d.note for d in divs],
+        "rows": [d.rows for d in divs],
     }
     return pa.Table.from_pydict(cols, schema=DIVERGENCE_SCHEMA)
 

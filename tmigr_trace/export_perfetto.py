@@ -679,6 +679,7 @@ class _Emitter:
                 "cpu": d.cpu,
                 "step": d.index if d.index >= 0 else "none (hierarchy identification, placed at the first event)",
                 "note": d.note or None,
+                "same value at steps": d.rows or None,
                 "model path": dd["path"] or None,
             }
             flows = [d.index * 2 + 2] if d.index >= 0 and d.index in linked else []

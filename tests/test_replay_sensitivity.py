@@ -1,0 +1,85 @@
+"""One changed value in a real trace (a mutated kernel) is reported at the row that carries it.
+
+Each test takes a real capture that replays clean, changes one cell (`_with_cell`, the same
+operation as benchmarks/mutations.py) and asserts where the replay reports it. These are the
+checks that the mutation benchmark found reporting such a change only rows later, or not at all:
+  * a deactivation or new-timer walk that did not read the top level returns KTIME_MAX
+    whatever silent CPUs queued (`data->firstexp` is set only in check_toplvl);
+  * `tmc->wakeup` is printed by the CPU's idle rows and changes only by a traced store, or by its
+    own traced tmigr_handle_remote(): known before the model knows the CPU's event;
+  * two tracepoints print one kernel value (a walk's nextexp, a CPU's wakeup): the divergence
+    names both steps (`Divergence.rows`);
+  * a group's NUMA node is the one most of its rows print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tmigr_trace
+
+from conftest import FIXTURES
+from test_replay_regressions import _with_cell
+
+CAPTURE_2CPU = FIXTURES / "live-6.18" / "capture-2cpu.tar.gz"
+LAB_HOTPLUG = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.gz"
+LAB_612_LATE = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz"
+
+
+def _new(src: Path, tmp_path: Path, row: int, column: str, value: int) -> list:
+    """The divergences of `src` (imported Parquet) with one cell changed that it does not have."""
+    base = {(d.index, d.kind, d.what) for d in tmigr_trace.replay(str(src)).divergences}
+    bad = _with_cell(src, tmp_path / "bad.parquet", row, column, value)
+    return [d for d in tmigr_trace.replay(str(bad)).divergences if (d.index, d.kind, d.what) not in base]
+
+
+def test_a_walk_that_did_not_read_the_top_returns_ktime_max_despite_a_silent_cpu(imported, tmp_path):
+    """capture-2cpu (6.18, 2 CPUs, CPU1 silent: its idle transitions are not in the trace). Row 18:
+    CPU0 goes idle while CPU1 stays active and migrator, so the walk never reads the root's queue
+    (check_toplvl needs migrator TMIGR_NONE) and CPU0's wakeup is KTIME_MAX (row 20). A traced
+    wakeup earlier than that was once accepted as a silent CPU's event and reported a row later."""
+    src = imported(CAPTURE_2CPU)
+    assert tmigr_trace.replay(str(src)).diverged == 0
+    new = _new(src, tmp_path, 20, "wakeup", 1624348000000)
+    assert [(d.index, d.kind) for d in new][:1] == [(20, "wakeup")], [d.to_dict() for d in new[:2]]
+    assert new[0].expected == 2**63 - 1 and new[0].observed == 1624348000000
+
+
+def test_a_wakeup_printed_before_the_model_knows_the_cpu(imported, tmp_path):
+    """lab 7.3.4 hotplug capture: CPU rows that print `tmc->wakeup` (tmigr_cpu_new_timer_idle
+    without a walk) before the model knows the CPU's event. tmigr_cpu_new_timer() returns
+    tmc->wakeup unchanged when no walk runs, so the value must be the one the CPU's last row
+    showed; a changed one went unreported."""
+    src = imported(LAB_HOTPLUG)
+    assert tmigr_trace.replay(str(src)).diverged == 0
+    for row, value in ((83, 11116000000), (189, 11400000000), (416, 11680000000)):
+        new = _new(src, tmp_path, row, "wakeup", value)
+        assert any(d.index == row and d.kind == "wakeup" for d in new), (row, [d.to_dict() for d in new[:2]])
+
+
+def test_a_nextexp_printed_twice_names_both_rows(imported, tmp_path):
+    """A deactivation's nextexp is printed by its level-0 tmigr_update_events and again by
+    tmigr_cpu_idle (__tmigr_cpu_deactivate passes one value to both). When they differ the trace
+    cannot say which is wrong: the divergence is at the later row and names the other."""
+    src = imported(CAPTURE_2CPU)
+    t = tmigr_trace.load(str(src)).table
+    ev, lvl, child = t.column("event").to_pylist(), t.column("group_lvl").to_pylist(), t.column("child").to_pylist()
+    nxt, cpus = t.column("nextevt").to_pylist(), t.column("cpu").to_pylist()
+    # the first level-0 deactivation update followed by its CPU's tmigr_cpu_idle
+    row = next(r for r in range(len(ev) - 1) if ev[r] == "tmigr_update_events" and lvl[r] == 0
+               and not child[r] and ev[r + 1] == "tmigr_cpu_idle" and cpus[r + 1] == cpus[r]
+               and 0 < nxt[r] < 2**63 - 1)
+    new = _new(src, tmp_path, row, "nextevt", nxt[row] + 8_000_000)
+    named = [d for d in new if row in d.rows]
+    assert named and named[0].index == row + 1 and named[0].kind == "expiry", [d.to_dict() for d in new[:2]]
+    assert named[0].observed == nxt[row + 1] and named[0].expected == nxt[row] + 8_000_000
+
+
+def test_a_groups_node_is_what_most_of_its_rows_print(imported, tmp_path):
+    """lab 6.12.107 late capture (CPUs onlined after boot: setup events traced). One
+    tmigr_connect_cpu_parent printing another node was taken as the group's node, and every
+    other row of that group was reported instead of it."""
+    src = imported(LAB_612_LATE)
+    assert tmigr_trace.replay(str(src)).diverged == 0
+    new = _new(src, tmp_path, 368, "numa_node", 1)
+    assert [(d.index, d.kind) for d in new] == [(368, "setup")], [d.to_dict() for d in new[:3]]

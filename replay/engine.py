@@ -2986,11 +2986,22 @@ class Engine:
         rec = self.again_after.pop(t, None)
         if rec is None:
             return
-        handler, g, _ = rec
+        handler, g, hrow = rec
         hctx = self.ctx.get(handler)
         if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g and hctx.rwalk is None \
                 and hctx.remote_target == t:
-            self._remote_eval(i, handler, hctx, g)
+            pre = g.next_expiry
+            pruned: list = []
+            for e in g.events:
+                if not e.ignore:
+                    break
+                pruned.append(e)
+            self._remote_eval(-1, handler, hctx, g)
+            if not hctx.stopped:
+                # recorded from the handler's tmigr_handle_remote_cpu row: the lookup may lie
+                # anywhere up to its next row, before or after another CPU's update meanwhile
+                self.lookup_at[g] = (handler, hrow, pruned, pre, -1)
+                self.lookup_adds[g] = g.adds
 
     def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
         """Step the update walk in flight (`ctx.rwalk`: a remote expiry's or a new timer's) up to

@@ -1466,6 +1466,12 @@ class Engine:
         known = self._state_word_ok(i, g, obs_a, obs_m, cpu) and g in self.group_known
         S = self._adjust_silent(g, obs_a, obs_m, m) if known and self.silent_mask.get(g) else 0
         pre_a, pre_m = g.active, g.migrator
+        if child_active and known and not (obs_a & m) and self._child_read_before(i, cpu, child):
+            # tmigr_inactive_up() reads the child's state lock-free before its cmpxchg: that
+            # read may precede another CPU's activation of the child traced since this CPU's
+            # previous row, as this row's cleared bit says (that CPU's own step on g follows)
+            child_active = 0
+            self.res.reordered += 1
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None
         if pre is not None:
@@ -3057,6 +3063,15 @@ class Engine:
             if w.remote and ctx.level is not None:
                 # tmigr_handle_remote_up looks at its group again once the CPU is handled.
                 self._remote_eval(-1, cpu, ctx, ctx.level)
+
+    def _child_read_before(self, i: int, cpu: int, child: TmigrGroup) -> bool:
+        """`child`'s last state step is another CPU's activation traced no earlier than `cpu`'s
+        previous row: a read of the child's state by `cpu` at row i's step may have come first."""
+        lc = self.last_ev.get(child)
+        if lc is None or lc[4] != E_SET_ACTIVE or lc[0] == cpu:
+            return False
+        p = int(self._prv_a[i])
+        return p < 0 or lc[1] >= self._ts[p]
 
     def _activation_after_read(self, cpu: int, child: TmigrGroup) -> tuple | None:
         """The last group-state event of `child` if it is another CPU's activation traced no

@@ -33,6 +33,7 @@ from tmigr_trace.cpulist import format_cpulist
 from .identify import Identification, TraceTree, identify
 from .model import Hierarchy, Topology
 from .model.hierarchy import hierarchy_levels
+from .model.structs import TMIGR_CHILDREN_PER_GROUP
 
 MAX_READINGS = 64   # mask readings tried (2 per parent that has both 0x1 and 0x2 children)
 
@@ -97,6 +98,9 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         ncpus = max(meta.possible) + 1
     # tmigr_init() does nothing on a one-CPU machine: any tmigr event proves a second CPU.
     ncpus = max(ncpus, 2)
+    nodes, note = _unseen_nodes(tree, ncpus, nodes)
+    if note:
+        facts["nodes_raised"] = note
     ncpus, note = _fit_levels(tree, ncpus, len(nodes))
     if note:
         facts["possible_cpus_raised"] = note
@@ -129,7 +133,7 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
                           "CPU's node and the masks of its own walks; parents above them not resolved")
     in_trace = [c for c in tree.prepared_cpus if c in node_of]
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
-    readings = _readings(tree, pre_seen, node_of)
+    readings = _readings(tree, pre_seen, node_of, online_cpus)
     if meta is not None and meta.order:
         mo = [c for c in meta.order if c in set(pre_seen)]
         readings.insert(0, ("metadata", mo + [c for c in pre_seen if c not in set(mo)], []))
@@ -195,11 +199,24 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
     and the masks of their groups on the levels below the cross-node level (a CPU's mask is its
     level-0 childmask). Enough to order the prepares; `identify` still goes by CPU and level."""
     keys: dict[tuple, int] = {}
-    for c, masks in sorted(tree.cpu_walk_masks.items()):
-        if 0 not in masks or c not in node_of:
-            continue
-        key = (node_of[c],) + tuple(masks.get(lv) for lv in range(1, max(crossnode_level, 1)))
+    slots: dict[tuple, set[int]] = {}       # key -> the level-0 masks its CPUs take
+    upper = range(1, max(crossnode_level, 1))
+    cpus = [(c, m) for c, m in sorted(tree.cpu_walk_masks.items()) if 0 in m and c in node_of]
+    # CPUs whose walks showed every level first; one that never walked that high joins a group
+    # of its node whose shown masks and free level-0 slot fit: of several, the first created
+    # (lowest slot above) that is not full, as tmigr_get_group() fills a node's groups in turn
+    # (else a group of its own)
+    cpus.sort(key=lambda cm: any(cm[1].get(lv) is None for lv in upper))
+    for c, masks in cpus:
+        key = (node_of[c],) + tuple(masks.get(lv) for lv in upper)
+        if None in key[1:] and key not in keys:
+            fits = [k for k in keys if k[0] == key[0] and masks[0] not in slots[k]
+                    and all(a is None or a == b for a, b in zip(key[1:], k[1:]))]
+            fits = [k for k in fits if len(slots[k]) < TMIGR_CHILDREN_PER_GROUP]
+            if fits:
+                key = min(fits, key=lambda k: tuple(x if x is not None else 0 for x in k[1:]))
         ptr = keys.setdefault(key, SYNTHETIC_PTR + len(keys))
+        slots.setdefault(key, set()).add(masks[0])
         g = tree.group(ptr)
         g.lvl, g.node, g.mask = 0, node_of[c], masks.get(1)
         g.cpus.add(c)
@@ -236,6 +253,24 @@ def _layout(node_of: dict[int, int], possible: list[int], nodes: list[int]):
     return "nearest seen CPU", nearest
 
 
+def _unseen_nodes(tree: TraceTree, ncpus: int, nodes: list[int]) -> tuple[list[int], str | None]:
+    """A NUMA_NO_NODE group (tmigr_init_group(): level >= tmigr_crossnode_level) exists only with
+    two or more possible nodes: if the trace shows CPUs of one node only (the others isolated or
+    never traced), add the fewest node ids whose tmigr_init() cross-node level is that group's."""
+    cross = min((g.lvl for g in tree.groups.values()
+                 if g.lvl is not None and g.node is not None and g.node < 0), default=None)
+    if cross is None or len(nodes) >= 2:
+        return nodes, None
+    n = 2
+    while n < 64 and hierarchy_levels(ncpus, n)[1] != cross:
+        n += 1
+    if n == 64:
+        n = 2
+    extra = [k for k in range(n + len(nodes)) if k not in nodes][:n - len(nodes)]
+    return sorted(nodes + extra), (f"nodes {nodes} -> {sorted(nodes + extra)}: a level-{cross} group "
+                                   "is NUMA_NO_NODE, which needs another node")
+
+
 def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | None]:
     """Raise the possible-CPU count when the trace's cross-node level (lowest level whose groups
     are NUMA_NO_NODE) proves more CPUs per node than the seen ones (``tmigr_init()``)."""
@@ -253,11 +288,14 @@ def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | No
 
 
 # -- prepare order --------------------------------------------------------------------------------
-def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
+def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: int = 0
               ) -> list[tuple[str, list[int], list[int]]]:
     """Candidate prepare orders of the CPUs prepared before the capture: group by group, the
     children of each group ranked by their mask (and, per parent holding 0x1 and 0x2, the other
-    way round), each group's CPUs by their mask; never-seen CPUs fill the gaps."""
+    way round), each group's CPUs by their mask; never-seen CPUs fill the gaps. Online CPUs
+    (below `online`, the header's #P:) of a node the trace shows no CPU of (all isolated, or
+    never traced) were prepared too, after the nodes shown (their groups hold the slots the
+    shown ones leave)."""
     pre_set = set(pre)
     groups = tree.groups
     roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]
@@ -274,6 +312,9 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
             unseen_by_node.setdefault(n, []).append(c)
         elif c in pre_set and c not in tree.cpu_group:
             maskless_by_node.setdefault(n, []).append(c)
+    # nodes the trace shows a CPU of (traced, in a group, or prepared in the trace)
+    shown = {node_of[c] for c in set(tree.cpus_seen) | set(tree.cpu_group) | set(tree.prepared_cpus) | pre_set
+             if c in node_of}
     out = []
     for v in variants:
         swapped = {p for p, s in zip(swappable, v) if s}
@@ -313,6 +354,12 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int]
             if groups[p].lvl == 0:
                 visit(p)
         order += [c for c in pre if c not in set(order)]
+        for n, cs in sorted(spare.items()):
+            if n not in shown:
+                for c in cs:
+                    if c < online:
+                        order.append(c)
+                        holders.append(c)
         name = "masks" + ("" if not swapped else f" (new branch 0x1 under {len(swapped)} parent(s))")
         out.append((name, order, holders))
     return out

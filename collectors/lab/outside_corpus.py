@@ -3,6 +3,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
 
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR [--only NAME ...] [--list]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set extra [--out corpus-lab2] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set third [--out corpus-lab3] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -196,8 +197,52 @@ EXTRA_RUNS = [
          buffer_kb=4096),
 ]
 
+# The third set (`--set third`, written to corpus-lab3): fresh captures nobody has replayed, varying
+# what the first two sets hold constant. Kernels: point releases in neither set (6.12.95 from
+# bookworm-backports, 6.18.12, 6.19.8, 6.19.11, 7.0.10, 7.1.8, 7.2.11) next to the cached newest
+# ones. Topologies: 20 vCPUs, 40 vCPUs on 5 nodes, 64 vCPUs churning, 8 vCPUs on 2 nodes without
+# SMT. Boot-time tracing with the default ascending onlining (maxcpus, no order), the nodes onlined
+# last node first, an interleaved explicit order. Offline/online of other CPUs (the last CPU, the
+# first CPU of node 1, an isolated CPU, the migrators of four nodes in a late trace), overwritten
+# buffers on 7.2 and 6.12 (boot-time), hash-ptr kept on 7.2 (boot) and 6.18 (late), the tai and
+# perf trace clocks, isolcpus of a whole node, of alternate CPUs (nohz) and of node 1's last CPUs
+# with boot tracing, 8 s of churn on 40 vCPUs, staggered onlining on 6.18.
+THIRD_RUNS = [
+    # new point releases
+    Spec("boot-ascending-hotplug19", "7.1.8", cpus=20, maxcpus=3, hotplug="19"),
+    Spec("boot-reverse-nodes-churn", "7.0.10", cpus=40, nodes=5, maxcpus=3, order="32-39,24-31,16-23,8-15,1-7",
+         scenario="idle-churn", duration=3),
+    Spec("nosmt-boot-interleaved-hotplug4", "6.19.11", cpus=8, smt=1, maxcpus=2, order="4,2,6,3,7,5",
+         hotplug="4"),
+    Spec("late-churn-8s-overwritten", "7.2.11", cpus=32, boot_trace=False, scenario="idle-churn", duration=8,
+         buffer_kb=8),
+    Spec("boot-glob-churn-6s-overwritten", "6.12.95", maxcpus=3, order="glob", scenario="idle-churn", duration=6,
+         buffer_kb=16),
+    Spec("late-churn-hashptr", "6.18.12", cpus=20, boot_trace=False, scenario="idle-churn", duration=3,
+         hash_ptr=True),
+    Spec("boot-glob-hotplug-clock-tai", "6.19.8", maxcpus=3, order="glob", trace_clock="tai"),
+    Spec("late-migrator-hotplug-8s", "7.1.8", cpus=32, nodes=4, boot_trace=False, scenario="migrator-hotplug",
+         duration=8, hotplug="9 17 25 31"),
+    Spec("late-steady-6s", "7.0.10", cpus=20, boot_trace=False, scenario="steady", duration=6),
+    # other topologies, clocks, isolcpus and hotplug on the cached newest releases
+    Spec("smt2-boot-glob-churn", "7.3", cpus=64, nodes=4, maxcpus=4, order="glob", scenario="idle-churn",
+         duration=2, buffer_kb=1024),
+    Spec("boot-ascending-hotplug12-hashptr", "7.2", cpus=24, maxcpus=4, hotplug="12", hash_ptr=True),
+    Spec("late-churn-clock-perf", "7.0", cpus=20, boot_trace=False, scenario="idle-churn", duration=3,
+         trace_clock="perf"),
+    Spec("isolcpus10-19-late", "7.1", cpus=20, isolcpus="domain,10-19", boot_trace=False, scenario="idle-churn",
+         duration=3),
+    Spec("isolcpus1,3,5,7-late-isolated", "7.3", cpus=8, smt=1, isolcpus="nohz,domain,1,3,5,7", boot_trace=False,
+         scenario="isolated", duration=3),
+    Spec("isolcpus12-15-boot-ascending-hotplug13", "6.12", maxcpus=3, isolcpus="domain,12-15", hotplug="13"),
+    Spec("late-churn-8s", "6.19", cpus=40, nodes=5, boot_trace=False, scenario="idle-churn", duration=8,
+         buffer_kb=4096),
+    Spec("boot-staggered-ascending", "6.18", cpus=20, maxcpus=2, scenario="staggered-online", duration=5),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
-        "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)")}
+        "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
+        "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -378,8 +423,10 @@ def write_fixtures(corpus: Path, dest: Path, picks: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", default="main", choices=sorted(SETS),
-                    help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2)")
-    ap.add_argument("--out", help="default: corpus-lab (--set main) or corpus-lab2 (--set extra)")
+                    help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
+                         "third: the third (corpus-lab3)")
+    ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra) or "
+                                  "corpus-lab3 (--set third)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

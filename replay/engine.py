@@ -1472,6 +1472,8 @@ class Engine:
             # previous row, as this row's cleared bit says (that CPU's own step on g follows)
             child_active = 0
             self.res.reordered += 1
+        unseen_child = child is not None and not child_active and known and bool(obs_a & m) \
+            and (child in self.unseen_below or bool(self.silent_mask.get(child, 0)))
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None
         if pre is not None:
@@ -1489,9 +1491,15 @@ class Engine:
                     if mg == TMIGR_NONE:
                         done = False
             if a != obs_a or mg != obs_m:
-                if S and not ((a ^ obs_a) & ~S):
+                if (S and not ((a ^ obs_a) & ~S)) or (unseen_child and (pre_a, pre_m) == (obs_a, obs_m)):
+                    # (or the child read active again: a CPU below it not traced then, silent or
+                    # its stream not begun, activated it unseen after this CPU's step on it)
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = obs_m != TMIGR_NONE
+                    sb = self.silent_mask.get(child, 0) if unseen_child and child is not None else 0
+                    if sb and (pre_a, pre_m) == (obs_a, obs_m):
+                        # the model's child follows: active by that unseen CPU
+                        self.h.resync_group_state(child, LOWEST_BIT[sb], LOWEST_BIT[sb])
                 else:
                     self._check("group_state", False, i, _state_what(g, "deactivation", m, cpu),
                                 _st(a, mg), _st(obs_a, obs_m), cpu=cpu)
@@ -1989,9 +1997,27 @@ class Engine:
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
         if ctx.rwalk is not None and not ctx.exp_upd:
+            self._unknown_child_read(i, cpu, ctx)
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
             self._walk_step(cpu, ctx, untraced_only=True)
+
+    def _unknown_child_read(self, i: int, cpu: int, ctx: _Ctx) -> None:
+        """The update walk's next level reads its child's state (tmigr_update_events(): an
+        active child ends the walk there, untraced). For a child whose state the trace has not
+        shown, the CPU's next row tells: an update of that level means the child was read idle."""
+        rw: tuple | None = ctx.rwalk
+        if rw is None:
+            return
+        group, child = rw[1], rw[2]
+        if group is None or child is None or not child.active or child in self.group_known:
+            return
+        j = int(self._nxt[i])
+        if j >= self._n or self._codes[j] != E_UPDATE or self._rows.group_lvl[j] != group.level:
+            return
+        g = self.by_ptr.get(self._rows.group[j])
+        if g is None or g is group:
+            self.h.resync_group_state(child, 0, TMIGR_NONE)
 
     def _loss_open(self, i: int, c: int) -> bool:
         """`c`'s rows around row i are lost: its next row follows a sequence gap that began before
@@ -2800,7 +2826,12 @@ class Engine:
         # handled; one due only by the timestamp's grid point is not decidable.
         ambiguous = evt.expires > ctx.now_lb
         ctx.wakeup_unsure |= ambiguous
-        if decidable and not ambiguous:
+        if decidable and not ambiguous and 0 <= i < self._n and self._unseen_handler(i, evt.cpu):
+            # a CPU not traced then (silent, or its stream not begun) may have expired it first:
+            # its tmigr_handle_remote_cpu() dequeued the event and requeued the target's next
+            self._undec(K_REMOTE, R_LOST_HANDLER)
+            self._unlearn(g, evt.cpu)
+        elif decidable and not ambiguous:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)
         else:

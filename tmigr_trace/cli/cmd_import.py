@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +23,9 @@ def import_cmd(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress, print nothing on success"),
 ) -> None:
     """Import a trace into a Parquet file (format detected from content)."""
+    # numpy's OpenBLAS starts a spinning thread per CPU at import: ~0.1 s of CPU for nothing here
+    # (no linear algebra in an import), taken from the decoding and Parquet threads on a small box
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from ..importers import import_file
     from . import progress
     from .common import diag

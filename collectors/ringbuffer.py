@@ -205,7 +205,9 @@ class Records:
             ts = one.ts
         if ts.size < 2 or bool((ts[1:] >= ts[:-1]).all()):
             return one
-        return one.select(np.argsort(ts, kind="stable"))
+        order = np.argsort(ts, kind="stable")
+        # np.take along the rows: half the time of one.q[:, order] (numpy's 2-D fancy indexing)
+        return Records(ts[order], one.cpu[order], one.seq[order], np.take(one.q, order, axis=1))
 
 
 def walk_pages(buf: bytes | memoryview | np.ndarray, layout: PageLayout):

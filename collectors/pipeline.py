@@ -51,10 +51,11 @@ class PageStreams:
 
     def feed(self, cpu: int, data: bytes) -> int:
         """Add bytes read from CPU ``cpu``'s raw pipe (any split); returns events decoded."""
-        buf = self.partial.pop(cpu, b"") + data
+        held = self.partial.pop(cpu, None)
+        buf = held + data if held else data  # whole pages (trace.dat, capture files): no copy
         whole = len(buf) - len(buf) % self.page
         if whole < len(buf):
-            self.partial[cpu] = buf[whole:]
+            self.partial[cpu] = bytes(buf[whole:])  # a copy: the caller may reuse its buffer
         if whole == 0:
             return 0
         st = self.stats.setdefault(cpu, PageStats())
@@ -133,7 +134,9 @@ class PageStreams:
                 ready.append(rec)
                 continue
             ts = rec.ts
-            if _sorted(ts):
+            if rec.ordered is None:  # checked once per chunk, not at every emit it waits through
+                rec.ordered = _sorted(ts)
+            if rec.ordered:
                 k = int(np.searchsorted(ts, watermark, side="left"))
                 if k:
                     ready.append(rec.select(slice(0, k)))
@@ -149,8 +152,8 @@ class PageStreams:
         if not ready:
             return None
         ready.sort(key=lambda part: int(part.cpu[0]))  # (cpu, chunk) order: see emit
-        merged = Records.merge(ready)
-        return self._with_comm(conform(self.decoder.columns(merged), len(merged)))
+        cols, n = self.decoder.merged_columns(ready)
+        return self._with_comm(conform(cols, n))
 
     def _comm_lookup(self) -> tuple[np.ndarray, list[str]]:
         """The pids with a saved name, sorted, and their names (rebuilt when ``comms`` changed:

@@ -559,7 +559,7 @@ class Decoder:
                 self._qwords)
         n, needed = _ringbuffer.walk(*args, self._scratch)
         if needed > len(self._scratch):
-            # the outputs live in one reused buffer (what is returned is copied out of it)
+            # the outputs go to one buffer (kept by the records it gives, else reused)
             self._scratch = np.empty(max(needed, len(self._scratch) * 3 // 2), dtype=np.uint8)
             n, needed = _ringbuffer.walk(*args, self._scratch)
         npages = memoryview(buf).nbytes // L.page_size
@@ -587,7 +587,10 @@ class Decoder:
             seq = seq_start + np.arange(n, dtype=np.int64)
             if npages and n and gap_cum[-1]:
                 seq += gap_cum[page_idx]
-            return Records(ts.astype(np.int64), np.full(n, cpu, dtype=np.int32), seq, q.copy()), next_seq
+            # the records keep this walk's buffer (views, no copy of the payload slots); the next
+            # walk gets a fresh one
+            self._scratch = np.empty(len(self._scratch), dtype=np.uint8)
+            return Records(ts.view(np.int64), np.full(n, cpu, dtype=np.int32), seq, q), next_seq
         sel = np.flatnonzero(known)
         seq = seq_start + np.arange(m, dtype=np.int64)
         if npages and n and gap_cum[-1]:

@@ -107,7 +107,16 @@ class PageChecker:
         events estimated on the damaged pages right after it (the caller's ``seq`` skips them,
         so the gap marks the loss as a flagged loss does)."""
         P = self.layout.page_size
-        buf = memoryview(self.held + bytes(data) if self.held else data)
+        if self.held and len(data) >= P:
+            # the held page is checked against the first new one on its own (a 2-page buffer), so
+            # that the chunk is not copied behind it
+            first = memoryview(data)[:P]
+            head, self.held = self.held + bytes(first), b""
+            return self._feed(memoryview(head), final=False) + self._feed(memoryview(data), final)
+        return self._feed(memoryview(self.held + bytes(data) if self.held else data), final)
+
+    def _feed(self, buf: memoryview, final: bool) -> list[tuple[memoryview, int]]:
+        P = self.layout.page_size
         n = len(buf) // P
         ready = n if final else max(0, n - 1)
         self.held = b"" if final or n == 0 else bytes(buf[(n - 1) * P: n * P])

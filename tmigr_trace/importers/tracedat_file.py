@@ -439,9 +439,10 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
     if not buf.compressed:
         avail = max(0, min(end, len(data)) - cpu.offset)
         pos = cpu.offset
+        view = memoryview(data)  # slices of it are not copies (a slice of an mmap is)
         while pos < cpu.offset + avail:
             n = min(chunk_bytes, cpu.offset + avail - pos)
-            yield Chunk(data[pos: pos + n], file_bytes=n)
+            yield Chunk(view[pos: pos + n], file_bytes=n)
             pos += n
         if avail < cpu.size:
             missing = cpu.size - avail

@@ -123,7 +123,38 @@ def click_command(only: str | None = None):
     return root
 
 
+# Subcommands after which the process ends at once (os._exit): an import has closed and renamed its
+# file and flushed its output, and the interpreter's teardown (numpy's and pyarrow's ~10^5 objects
+# freed one by one, a last garbage collection) would add ~50 ms to a ~0.5 s command for nothing.
+FAST_EXIT = frozenset({"import"})
+
+
 def main() -> None:
+    try:
+        _main()
+    except SystemExit as exc:
+        if _invoked_subcommand() in FAST_EXIT:
+            _exit_now(exc.code)
+        raise
+
+
+def _exit_now(code) -> None:
+    """sys.exit(code)'s status and message, without the interpreter's teardown."""
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    try:
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    os._exit(code or 0)
+
+
+def _main() -> None:
     from .. import cleanup
 
     cleanup.install_signal_handlers()

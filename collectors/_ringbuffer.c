@@ -306,6 +306,21 @@ static PyObject *gather(PyObject *self, PyObject *args) {
     const int16_t *ev = evc.buf;
     uint64_t *h = hdr.buf;
     int bad = 0;
+    /* the entries as plain pointers and sizes: no per-field lookup of the column's buffers */
+    typedef struct {
+        unsigned char *dst, *valid;
+        Py_ssize_t qoff; /* byte offset of the field in a run's row 0, per row stride */
+        int32_t qrow, src, sign, dsize, col;
+    } entry;
+    entry *es = PyMem_Calloc(nspec ? nspec : 1, sizeof(entry));
+    if (!es) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t e = 0; e < nspec; e++) {
+        const int32_t *f = sp + e * 6;
+        es[e] = (entry){cv[f[0]].buf, vv[f[0]].buf, f[2], f[1], f[3], f[4], f[5], f[0]};
+    }
     Py_BEGIN_ALLOW_THREADS
     Py_ssize_t p = 0;
     for (Py_ssize_t i = 0; i < m && !bad; i++) {
@@ -334,22 +349,27 @@ static PyObject *gather(PyObject *self, PyObject *args) {
         if (code < 0 || code >= ncodes)
             continue;
         for (int32_t e = cs[code]; e < cs[code + 1]; e++) {
-            const int32_t *f = sp + e * 6;
-            const unsigned char *src = base + f[1] * rs + r * 8 + f[2];
+            const entry *f = &es[e];
+            const unsigned char *src = base + f->qrow * rs + r * 8 + f->qoff;
             int64_t v;
-            switch (f[3]) {
-            case 1: v = f[4] ? (int64_t)(int8_t)src[0] : (int64_t)src[0]; break;
-            case 2: { uint16_t x; memcpy(&x, src, 2); v = f[4] ? (int64_t)(int16_t)x : (int64_t)x; break; }
-            case 4: { uint32_t x; memcpy(&x, src, 4); v = f[4] ? (int64_t)(int32_t)x : (int64_t)x; break; }
+            switch (f->src) {
+            case 1: v = f->sign ? (int64_t)(int8_t)src[0] : (int64_t)src[0]; break;
+            case 2: { uint16_t x; memcpy(&x, src, 2); v = f->sign ? (int64_t)(int16_t)x : (int64_t)x; break; }
+            case 4: { uint32_t x; memcpy(&x, src, 4); v = f->sign ? (int64_t)(int32_t)x : (int64_t)x; break; }
             default: memcpy(&v, src, 8);
             }
-            unsigned char *dst = (unsigned char *)cv[f[0]].buf + i * f[5];
-            memcpy(dst, &v, f[5]); /* little-endian: the low bytes */
-            ((unsigned char *)vv[f[0]].buf)[i] = 1;
-            counts[f[0]]++;
+            switch (f->dsize) { /* the low bytes (little-endian), fixed-size stores */
+            case 1: f->dst[i] = (uint8_t)v; break;
+            case 2: { uint16_t x = (uint16_t)v; memcpy(f->dst + i * 2, &x, 2); break; }
+            case 4: { uint32_t x = (uint32_t)v; memcpy(f->dst + i * 4, &x, 4); break; }
+            default: memcpy(f->dst + i * 8, &v, 8);
+            }
+            f->valid[i] = 1;
+            counts[f->col]++;
         }
     }
     Py_END_ALLOW_THREADS
+    PyMem_Free(es);
     if (bad) {
         PyErr_SetString(PyExc_ValueError, "gather: an order index is outside the runs");
         goto done;

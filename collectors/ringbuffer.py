@@ -378,6 +378,7 @@ class Decoder:
         self._known[[t for t in self.plans if 0 <= t < 1 << 16]] = True
         self._hdr_dtype = _header_dtype()
         self._scratch = np.empty(0, dtype=np.uint8)
+        self._index_scratch = np.empty(0, dtype=np.uint8)
         self._flag_lut = np.full(1 << 16, -1, dtype=np.int16)
         self._flag_strings: list[str] = []
         self._flag_dict = to_strings([])
@@ -474,14 +475,18 @@ class Decoder:
     def index_records(self, buf) -> "RecordIndex":
         """Every event record of whole pages, whatever its type: where it is, its length, time
         and ``common_type`` (the same walk as :meth:`decode`, for callers that check pages before
-        decoding them, e.g. the trace.dat importer's damage checks)."""
+        decoding them, e.g. the trace.dat importer's damage checks). Valid until the next call."""
         L = self.layout
         if self.fast:
             args = (buf, L.page_size, L.ts_offset, L.commit_offset, L.commit_size, L.data_offset, L.data_size, 8,
                     _ONE_QWORD)
-            n, needed = _ringbuffer.walk(*args, None)
-            out = np.empty(needed, dtype=np.uint8)
-            _ringbuffer.walk(*args, out)
+            # one reused buffer (no fresh memory per chunk): offset and ts are views of it, valid
+            # until the next call (the page checks use them at once)
+            out = self._index_scratch
+            n, needed = _ringbuffer.walk(*args, out)
+            if needed > out.size:
+                out = self._index_scratch = np.empty(max(needed, out.size * 3 // 2), dtype=np.uint8)
+                _ringbuffer.walk(*args, out)
             npages = memoryview(buf).nbytes // L.page_size
             o = npages * 8
             return RecordIndex(page=out[o + n * 16: o + n * 20].view(np.int32).astype(np.int64),

@@ -238,8 +238,9 @@ static PyObject *walk(PyObject *self, PyObject *args) {
  * spec[code_start[code] .. code_start[code + 1]) (int32 sextuples: column, qword row, byte offset
  * in the qword, source size, source signed, destination size) say which column gets which field:
  * the field is read as a little-endian integer of its size (sign- or zero-extended) and its low
- * bytes stored, numpy's integer astype. valid_outs[column][i] is set to 1 where a value was stored
- * (rows of other events are not touched). Returns the number of values stored per column.
+ * bytes stored, numpy's integer astype. Bit i of valid_outs[column] (an Arrow validity bitmap,
+ * zeroed by the caller) is set where a value was stored (rows of other events are not touched).
+ * Returns the number of values stored per column.
  */
 static PyObject *gather(PyObject *self, PyObject *args) {
     PyObject *parts, *col_outs, *valid_outs;
@@ -281,8 +282,8 @@ static PyObject *gather(PyObject *self, PyObject *args) {
             goto done;
         if (PyObject_GetBuffer(PyTuple_GET_ITEM(valid_outs, c), &vv[c], PyBUF_WRITABLE) < 0)
             goto done;
-        if (vv[c].len < m) {
-            PyErr_SetString(PyExc_ValueError, "gather: a validity buffer is too short");
+        if (vv[c].len < (m + 7) / 8) {
+            PyErr_SetString(PyExc_ValueError, "gather: a validity bitmap is too short");
             goto done;
         }
     }
@@ -364,7 +365,7 @@ static PyObject *gather(PyObject *self, PyObject *args) {
             case 4: { uint32_t x = (uint32_t)v; memcpy(f->dst + i * 4, &x, 4); break; }
             default: memcpy(f->dst + i * 8, &v, 8);
             }
-            f->valid[i] = 1;
+            f->valid[i >> 3] |= (unsigned char)(1u << (i & 7));
             counts[f->col]++;
         }
     }

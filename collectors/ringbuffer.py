@@ -458,7 +458,7 @@ class Decoder:
         np.cumsum([len(p) for p in parts], out=starts[1:])
         hdr = np.empty(m, dtype=np.uint64)
         vals = tuple(np.empty(m, dtype=d) for d in dsts)
-        valid = tuple(np.zeros(m, dtype=bool) for _ in dsts)
+        valid = tuple(np.zeros((m + 7) // 8, dtype=np.uint8) for _ in dsts)  # Arrow validity bitmaps
         counts = _ringbuffer.gather(tuple(p.q for p in parts), order, starts, self._ev_code, spec, start, hdr,
                                     vals, valid)
         h = hdr.view(self._hdr_dtype)
@@ -469,7 +469,8 @@ class Decoder:
         cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
         for col, v, ok, n in zip(names, vals, valid, counts):
             if n:  # a column no event of this batch has stays absent (all null)
-                cols[col] = from_numpy(v, COLUMN_BY_NAME[col].type, None if n == m else ok)
+                bitmap = None if n == m else pa.py_buffer(ok)
+                cols[col] = pa.Array.from_buffers(COLUMN_BY_NAME[col].type, m, [bitmap, pa.py_buffer(v)], null_count=m - n)
         return cols, m
 
     def index_records(self, buf) -> "RecordIndex":

@@ -6,6 +6,7 @@
     python3 benchmarks/import_tracedat.py --dat big.dat --repeat 9 --old-path
     sudo python3 benchmarks/import_tracedat.py --record 900     # record one here first (~15 min on a
                                                                 # shared 2-CPU box for ~400k events)
+    sudo python3 benchmarks/import_tracedat.py --record 150 --sleepers 6 --buffer-kb 262144   # ~6.5M
 
 Recording uses fixtures/tracedat/capture.py (a tracefs instance of its own, removed afterwards;
 `trace-cmd extract`, v7 zstd, converted to v6 and to uncompressed v7) into --outdir. Smaller files
@@ -139,6 +140,10 @@ def main() -> None:
     ap.add_argument("--dat", type=Path, nargs="+", help="the trace.dat file(s) to measure")
     ap.add_argument("--record", type=float, metavar="SECONDS", help="record a trace.dat here first (root)")
     ap.add_argument("--outdir", type=Path, default=Path(tempfile.gettempdir()) / "tmigr-bench-tracedat")
+    ap.add_argument("--sleepers", type=int, default=0, help="--record: busy sleepers next to the workload "
+                    "(fixtures/tracedat/capture.py; 6: ~26k events/s on a 2-CPU box)")
+    ap.add_argument("--buffer-kb", type=int, default=65536, help="--record: ring buffer per CPU (262144 for "
+                    "150 s with 6 sleepers: ~6.5M events, none lost)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command (medians are printed)")
     ap.add_argument("--old-path", action="store_true", help="also time the old report-text path (slow)")
     a = ap.parse_args()
@@ -146,8 +151,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT / "fixtures" / "tracedat"))
         from capture import capture
 
-        files = capture(a.outdir, seconds=a.record, buffer_kb=65536, clock=None, threads=6, name="bench",
-                        extra_events=[])
+        files = capture(a.outdir, seconds=a.record, buffer_kb=a.buffer_kb, clock=None, threads=6, name="bench",
+                        extra_events=[], sleepers=a.sleepers)
         print("recorded:", " ".join(map(str, files)))
         dats = [files[0]]
     elif a.dat:

@@ -2,6 +2,7 @@
 
     python benchmarks/fuzz.py                    # >= 10,000 cases over all formats (12 seeds x 17 rounds x 50 = 10,200)
     python benchmarks/fuzz.py --cases 1000 --seed 7 --timeout 10 --json out.json
+    python benchmarks/fuzz.py --cases 500 --only trace.dat          # one input path
 
 Cases are split evenly over the seeds (text, trace-cmd report, .gz/.xz/.zst, capture tarball
 plain and gzip'd, trace.dat, Perfetto in both generic-event encodings, Parquet). Prints one line per seed with the outcomes (imported, refused,
@@ -49,8 +50,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=12, help="hypothesis seed (the run is reproducible)")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per case before it counts as a hang")
     ap.add_argument("--json", type=Path, help="write the outcomes here")
+    ap.add_argument("--only", action="append", metavar="SEED", help="only these seeds (e.g. trace.dat; repeatable)")
     args = ap.parse_args()
-    all_seeds = seeds()
+    every_seed = seeds()
+    all_seeds = [s for s in every_seed if not args.only or s.name in args.only]
+    if not all_seeds:
+        ap.error(f"no seed named {', '.join(args.only)} (seeds: {', '.join(s.name for s in every_seed)})")
     per = max(1, -(-args.cases // len(all_seeds)))  # at least --cases in all
     results: dict[str, collections.Counter] = {}
     failures: list[dict] = []
@@ -58,7 +63,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="tmigr-fuzz-") as d:
         work = Path(d)
         ref_path = work / "ref.parquet"
-        ref_path.write_bytes(next(s for s in all_seeds if s.kind == "parquet").data)
+        ref_path.write_bytes(next(s for s in every_seed if s.kind == "parquet").data)
         reference = tmigr_trace.load(ref_path).table
         # in rounds over all seeds (each round its own hypothesis seed), so that a run stopped
         # early has covered every format; the JSON is rewritten after every round

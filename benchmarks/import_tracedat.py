@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
-"""Native trace.dat import vs `trace-cmd report` on the same file: whole commands, wall time, medians.
+"""Native trace.dat import vs `trace-cmd report` on the same files: whole commands, wall time, medians.
 
-    python3 benchmarks/import_tracedat.py --dat big.dat        # a trace.dat you have
+    python3 benchmarks/import_tracedat.py --dat big.dat                 # a trace.dat you have
+    python3 benchmarks/import_tracedat.py --dat a.dat b.dat c.dat --repeat 7   # the ratio by file size
     python3 benchmarks/import_tracedat.py --dat big.dat --repeat 9 --old-path
     sudo python3 benchmarks/import_tracedat.py --record 900     # record one here first (~15 min on a
                                                                 # shared 2-CPU box for ~400k events)
+    sudo python3 benchmarks/import_tracedat.py --record 150 --sleepers 6 --buffer-kb 262144   # ~6.5M
 
 Recording uses fixtures/tracedat/capture.py (a tracefs instance of its own, removed afterwards;
-`trace-cmd extract`, v7 zstd, converted to v6 and to uncompressed v7) into --outdir.
+`trace-cmd extract`, v7 zstd, converted to v6 and to uncompressed v7) into --outdir. Smaller files
+of the same capture: `capture.py OUT --trim BIG.v6.dat --pages N` (each CPU's first N pages).
 
-Measured --repeat times each, interleaved (report, import, start-up floor, report, ...), so that
-the load of a shared machine falls on all of them alike; the medians are printed, with the load
-average before and after. Wall and CPU time (CPU: user + system of the child process):
+Per file, measured --repeat times each, interleaved (report, import, start-up floor, report, ...), so
+that the load of a shared machine falls on all of them alike; the medians are printed, with the
+load average before and after. Wall and CPU time (CPU: user + system of the child process):
   * `trace-cmd report -i X > /dev/null`: the reference of issue #14 (5x faster is the goal);
-  * `tmigr-trace import X -o OUT.parquet -q`: the native reader, the whole command as a user runs
-    it (interpreter start, imports, reading, merging, writing the Parquet file);
+  * `python -m tmigr_trace import X -o OUT.parquet -q`: the native reader, the whole command as a
+    user runs it (interpreter start, imports, reading, merging, writing the Parquet file), the
+    code this script imports (an installed `tmigr-trace` script is a 3-line wrapper of the same
+    main()); with bytecode caches as pip installs them: PYTHONDONTWRITEBYTECODE is dropped for
+    the commands, their caches go under a temporary PYTHONPYCACHEPREFIX, and one unmeasured run
+    per file fills them;
   * `python -c "import numpy, pyarrow.parquet"`: the start-up no Python importer writing Parquet
     can avoid (the floor of the whole command);
-  * the same import in this process (`import_file`), without the interpreter and import start-up;
+  * the same import in this process (`import_file`), without the interpreter and import start-up:
+    the first run (cold: fresh memory, first calls) and the median of the others, with the CPU
+    split between the decoding thread and the Parquet writer's thread;
   * with --old-path, once: the report's text through the text importer (the path before #14).
+Then one line per file: events, ratio (wall and CPU), and from which size the 5x holds.
 """
 
 from __future__ import annotations
@@ -42,27 +52,98 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_cmd(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float]:
+def run_cmd(cmd: list[str], env: dict | None = None, stdout=subprocess.DEVNULL) -> tuple[float, float]:
     c0, t0 = _children_cpu(), time.perf_counter()
-    subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, check=True, env=env)
     return time.perf_counter() - t0, _children_cpu() - c0
 
 
-def in_process(fn) -> tuple[float, float]:
-    c0, t0 = time.process_time(), time.perf_counter()
+def in_process(fn) -> tuple[float, float, float]:
+    """Wall, process CPU and this (the decoding) thread's CPU of fn()."""
+    c0, t0, m0 = time.process_time(), time.perf_counter(), time.thread_time()
     fn()
-    return time.perf_counter() - t0, time.process_time() - c0
+    return time.perf_counter() - t0, time.process_time() - c0, time.thread_time() - m0
 
 
-def median(xs: list[float]) -> float:
-    return statistics.median(xs)
+def median(xs) -> float:
+    return statistics.median(list(xs))
+
+
+def command_env(tmp: Path) -> dict:
+    """The environment of the measured commands: bytecode caches on (in tmp), as an install has."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
+def measure(dat: Path, repeat: int, tmp: Path, env: dict) -> dict:
+    """Interleaved runs of the three commands, then the in-process import; medians and the events."""
+    from tmigr_trace import load
+    from tmigr_trace.importers import import_file
+
+    imp = [sys.executable, "-m", "tmigr_trace", "import", str(dat), "-o", str(tmp / "native.parquet"), "-q", "--force"]
+    floor = [sys.executable, "-c", "import numpy, pyarrow.parquet"]
+    run_cmd(imp, env), run_cmd(floor, env)  # fill the bytecode caches; not measured
+    runs: dict[str, list[tuple]] = {"report": [], "import": [], "floor": [], "inproc": []}
+    for _ in range(repeat):
+        runs["report"].append(run_cmd(["trace-cmd", "report", "-i", str(dat)]))
+        runs["import"].append(run_cmd(imp, env))
+        runs["floor"].append(run_cmd(floor, env))
+    events = load(tmp / "native.parquet").num_events
+    for _ in range(repeat + 1):  # the first in this process is the cold one
+        runs["inproc"].append(in_process(lambda: import_file(dat, tmp / "again.parquet", force=True)))
+    return {"events": events, "runs": runs}
+
+
+def report_file(dat: Path, m: dict, repeat: int) -> dict:
+    runs, events = m["runs"], m["events"]
+    names = {"report": "trace-cmd report > /dev/null", "import": "tmigr-trace import (whole command)",
+             "floor": "python: import numpy, pyarrow.parquet"}
+    med = {k: (median(w for w, *_ in runs[k]), median(c for _, c, *_ in runs[k])) for k in names}
+    print(f"file: {dat} ({os.path.getsize(dat) / 2**20:.1f} MiB), {events} tmigr events; medians of {repeat} runs")
+    for k, (wall, cpu) in med.items():
+        walls = " ".join(f"{w:.2f}" for w, *_ in runs[k])
+        rate = f"{events / wall / 1e3:7.0f}k ev/s" if k != "floor" else " " * 13
+        print(f"  {names[k]:40s} wall {wall:6.3f} s {rate}  CPU {cpu:6.3f} s   (walls: {walls})")
+    cold, warm = runs["inproc"][0], runs["inproc"][1:]
+    ww, wc, wm = (median(x[i] for x in warm) for i in range(3))
+    print(f"  {'native import in-process (import_file)':40s} wall {ww:6.3f} s {events / ww / 1e3:7.0f}k ev/s  "
+          f"CPU {wc:6.3f} s = {events / wc / 1e6:.2f}M events/s of CPU: decoding thread {wm:.3f} s "
+          f"({events / wm / 1e6:.2f}M/s), Parquet writer thread {wc - wm:.3f} s ({events / max(wc - wm, 1e-9) / 1e6:.2f}M/s); "
+          f"first run in this process {cold[0]:.3f} s wall, {cold[1]:.3f} s CPU")
+    rw, rc = med["report"]
+    iw, ic = med["import"]
+    print(f"  ratio trace-cmd report / tmigr-trace import (whole command): {rw / iw:.2f}x wall, {rc / ic:.2f}x CPU; "
+          f"in-process import: {rw / ww:.2f}x wall, {rc / wc:.2f}x CPU")
+    print(f"  start-up floor: {med['floor'][0]:.3f} s wall = {med['floor'][0] / iw:.0%} of the whole command; "
+          f"5x trace-cmd report would be {rw / 5:.3f} s")
+    return {"dat": dat, "events": events, "report": med["report"], "import": med["import"], "floor": med["floor"],
+            "inproc": (ww, wc, wm)}
+
+
+def summary(rows: list[dict]) -> None:
+    """One line per file, smallest first, and the smallest size from which every ratio is >= 5x."""
+    rows = sorted(rows, key=lambda r: r["events"])
+    print("\nevents     MiB    report wall/CPU   import wall/CPU   ratio wall  ratio CPU")
+    for r in rows:
+        (rw, rc), (iw, ic) = r["report"], r["import"]
+        print(f"{r['events']:9d} {os.path.getsize(r['dat']) / 2**20:6.1f}  {rw:7.3f} / {rc:6.3f}   {iw:7.3f} / {ic:6.3f}"
+              f"    {rw / iw:6.2f}x    {rc / ic:6.2f}x")
+    ok = [all(s["report"][0] / s["import"][0] >= 5 for s in rows[i:]) for i in range(len(rows))]
+    first = next((rows[i]["events"] for i, good in enumerate(ok) if good), None)
+    print(f"5x wall holds from {first} events on (of the files measured)" if first else
+          "5x wall does not hold for the largest file measured")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dat", type=Path, help="the trace.dat to measure")
+    ap.add_argument("--dat", type=Path, nargs="+", help="the trace.dat file(s) to measure")
     ap.add_argument("--record", type=float, metavar="SECONDS", help="record a trace.dat here first (root)")
     ap.add_argument("--outdir", type=Path, default=Path(tempfile.gettempdir()) / "tmigr-bench-tracedat")
+    ap.add_argument("--sleepers", type=int, default=0, help="--record: busy sleepers next to the workload "
+                    "(fixtures/tracedat/capture.py; 6: ~26k events/s on a 2-CPU box)")
+    ap.add_argument("--buffer-kb", type=int, default=65536, help="--record: ring buffer per CPU (262144 for "
+                    "150 s with 6 sleepers: ~6.5M events, none lost)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command (medians are printed)")
     ap.add_argument("--old-path", action="store_true", help="also time the old report-text path (slow)")
     a = ap.parse_args()
@@ -70,54 +151,30 @@ def main() -> None:
         sys.path.insert(0, str(ROOT / "fixtures" / "tracedat"))
         from capture import capture
 
-        files = capture(a.outdir, seconds=a.record, buffer_kb=65536, clock=None, threads=6, name="bench",
-                        extra_events=[])
+        files = capture(a.outdir, seconds=a.record, buffer_kb=a.buffer_kb, clock=None, threads=6, name="bench",
+                        extra_events=[], sleepers=a.sleepers)
         print("recorded:", " ".join(map(str, files)))
-        dat = files[0]
+        dats = [files[0]]
     elif a.dat:
-        dat = a.dat
+        dats = a.dat
     else:
-        ap.error("give --dat FILE or --record SECONDS")
+        ap.error("give --dat FILE... or --record SECONDS")
     if shutil.which("trace-cmd") is None:
         sys.exit("trace-cmd is not installed: nothing to compare with")
-    from tmigr_trace import load
-    from tmigr_trace.importers import import_file
-
-    exe = shutil.which("tmigr-trace") or str(Path(sys.executable).with_name("tmigr-trace"))
     load_before = os.getloadavg()
-    runs: dict[str, list[tuple[float, float]]] = {"report": [], "import": [], "floor": [], "inproc": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "native.parquet"
-        for _ in range(a.repeat):
-            runs["report"].append(run_cmd(["trace-cmd", "report", "-i", str(dat)]))
-            runs["import"].append(run_cmd([exe, "import", str(dat), "-o", str(out), "-q", "--force"]))
-            runs["floor"].append(run_cmd([sys.executable, "-c", "import numpy, pyarrow.parquet"]))
-        events = load(out).num_events
-        for _ in range(a.repeat):
-            runs["inproc"].append(in_process(lambda: import_file(dat, Path(tmp) / "again.parquet", force=True)))
-        old = None
-        if a.old_path:
-            old = old_path_run(dat, Path(tmp))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        env = command_env(tmp)
+        for dat in dats:
+            rows.append(report_file(dat, measure(dat, a.repeat, tmp, env), a.repeat))
+            if a.old_path:
+                old = old_path_run(dat, tmp)
+                print(f"  {'old path: report text -> text importer':40s} wall {old[0]:6.3f} s  CPU {old[1]:6.3f} s (once)")
     load_after = os.getloadavg()
-    size = os.path.getsize(dat)
-    print(f"file: {dat} ({size / 2**20:.1f} MiB), {events} tmigr events; {os.cpu_count()} CPUs; "
-          f"load average (1/5/15 min) before {'/'.join(f'{x:.1f}' for x in load_before)}, "
-          f"after {'/'.join(f'{x:.1f}' for x in load_after)}; medians of {a.repeat} runs")
-    names = {"report": "trace-cmd report > /dev/null", "import": "tmigr-trace import (whole command)",
-             "floor": "python: import numpy, pyarrow.parquet", "inproc": "native import in-process (import_file)"}
-    med = {k: (median([w for w, _ in v]), median([c for _, c in v])) for k, v in runs.items()}
-    for k, (wall, cpu) in med.items():
-        walls = " ".join(f"{w:.2f}" for w, _ in runs[k])
-        rate = f"{events / wall / 1e3:7.0f}k ev/s" if k != "floor" else " " * 13
-        print(f"  {names[k]:40s} wall {wall:6.3f} s {rate}  CPU {cpu:6.3f} s   (walls: {walls})")
-    if old is not None:
-        print(f"  {'old path: report text -> text importer':40s} wall {old[0]:6.3f} s  CPU {old[1]:6.3f} s (once)")
-    rw, rc = med["report"]
-    iw, ic = med["import"]
-    print(f"ratio trace-cmd report / tmigr-trace import (whole command): {rw / iw:.2f}x wall, {rc / ic:.2f}x CPU; "
-          f"in-process import: {rw / med['inproc'][0]:.2f}x wall, {rc / med['inproc'][1]:.2f}x CPU")
-    print(f"start-up floor: {med['floor'][0]:.3f} s wall = {med['floor'][0] / iw:.0%} of the whole command; "
-          f"5x trace-cmd report would be {rw / 5:.3f} s")
+    summary(rows)
+    print(f"{os.cpu_count()} CPUs; load average (1/5/15 min) before {'/'.join(f'{x:.1f}' for x in load_before)}, "
+          f"after {'/'.join(f'{x:.1f}' for x in load_after)}")
 
 
 def old_path_run(dat: Path, tmp: Path) -> tuple[float, float]:
@@ -134,7 +191,7 @@ def old_path_run(dat: Path, tmp: Path) -> tuple[float, float]:
             w.close(meta)
 
     c0 = _children_cpu()
-    wall, cpu = in_process(run)
+    wall, cpu, _ = in_process(run)
     return wall, cpu + _children_cpu() - c0
 
 

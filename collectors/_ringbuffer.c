@@ -227,9 +227,186 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nn)", n, needed);
 }
 
+/*
+ * gather(parts, order, starts, ev_code, spec, code_start, hdr_out, col_outs, valid_outs) -> counts
+ *
+ * The merge of several runs of walked records (each a (width/8, n_p) array of payload qwords,
+ * rows contiguous, as `walk` stores them) and the extraction of their store columns, in one pass
+ * and without building the merged payload: output row i is record order[i] of the runs laid end
+ * to end (starts: int64[k+1], the first global index of each run). Its header qword goes to
+ * hdr_out[i]; for its event code (ev_code: int16[65536] by common_type) the spec entries
+ * spec[code_start[code] .. code_start[code + 1]) (int32 sextuples: column, qword row, byte offset
+ * in the qword, source size, source signed, destination size) say which column gets which field:
+ * the field is read as a little-endian integer of its size (sign- or zero-extended) and its low
+ * bytes stored, numpy's integer astype. Bit i of valid_outs[column] (an Arrow validity bitmap,
+ * zeroed by the caller) is set where a value was stored (rows of other events are not touched).
+ * Returns the number of values stored per column.
+ */
+static PyObject *gather(PyObject *self, PyObject *args) {
+    PyObject *parts, *col_outs, *valid_outs;
+    Py_buffer order, starts, evc, spec, cstart, hdr;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*y*y*w*O!O!", &PyTuple_Type, &parts, &order, &starts, &evc, &spec, &cstart,
+                          &hdr, &PyTuple_Type, &col_outs, &PyTuple_Type, &valid_outs))
+        return NULL;
+    Py_ssize_t k = PyTuple_GET_SIZE(parts), ncol = PyTuple_GET_SIZE(col_outs);
+    Py_ssize_t m = order.len / 8, nspec = spec.len / 24, ncodes = cstart.len / 4 - 1;
+    Py_buffer *pv = PyMem_Calloc(k ? k : 1, sizeof(Py_buffer));
+    Py_buffer *cv = PyMem_Calloc(ncol ? ncol : 1, sizeof(Py_buffer));
+    Py_buffer *vv = PyMem_Calloc(ncol ? ncol : 1, sizeof(Py_buffer));
+    Py_ssize_t *counts = PyMem_Calloc(ncol ? ncol : 1, sizeof(Py_ssize_t));
+    PyObject *result = NULL;
+    if (!pv || !cv || !vv || !counts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (PyTuple_GET_SIZE(valid_outs) != ncol || starts.len != (k + 1) * 8 || evc.len != 65536 * 2 ||
+        spec.len % 24 || cstart.len < 8 || hdr.len < m * 8) {
+        PyErr_SetString(PyExc_ValueError, "gather: bad argument sizes");
+        goto done;
+    }
+    const int64_t *st = starts.buf;
+    Py_ssize_t width_q = -1;
+    for (Py_ssize_t p = 0; p < k; p++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(parts, p), &pv[p], PyBUF_STRIDES) < 0)
+            goto done;
+        Py_buffer *b = &pv[p];
+        if (b->ndim != 2 || b->itemsize != 8 || b->strides[1] != 8 || b->shape[1] != st[p + 1] - st[p] ||
+            (width_q >= 0 && b->shape[0] != width_q) || st[p + 1] < st[p]) {
+            PyErr_SetString(PyExc_ValueError, "gather: a run is not a (width/8, n) array of rows of qwords");
+            goto done;
+        }
+        width_q = b->shape[0];
+    }
+    for (Py_ssize_t c = 0; c < ncol; c++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(col_outs, c), &cv[c], PyBUF_WRITABLE) < 0)
+            goto done;
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(valid_outs, c), &vv[c], PyBUF_WRITABLE) < 0)
+            goto done;
+        if (vv[c].len < (m + 7) / 8) {
+            PyErr_SetString(PyExc_ValueError, "gather: a validity bitmap is too short");
+            goto done;
+        }
+    }
+    const int32_t *sp = spec.buf, *cs = cstart.buf;
+    for (Py_ssize_t e = 0; e < nspec; e++) { /* every entry must fit its buffers */
+        const int32_t *f = sp + e * 6;
+        if (f[0] < 0 || f[0] >= ncol || f[1] < 0 || f[1] >= width_q || f[2] < 0 || f[2] + f[3] > 8 ||
+            (f[3] != 1 && f[3] != 2 && f[3] != 4 && f[3] != 8) || (f[5] != 1 && f[5] != 2 && f[5] != 4 && f[5] != 8) ||
+            cv[f[0]].len < m * f[5]) {
+            PyErr_SetString(PyExc_ValueError, "gather: bad column spec");
+            goto done;
+        }
+    }
+    for (Py_ssize_t c = 0; c <= ncodes; c++) {
+        if (cs[c] < 0 || cs[c] > nspec || (c && cs[c] < cs[c - 1])) {
+            PyErr_SetString(PyExc_ValueError, "gather: bad code table");
+            goto done;
+        }
+    }
+    const int64_t *ord = order.buf, total = st[k];
+    const int16_t *ev = evc.buf;
+    uint64_t *h = hdr.buf;
+    int bad = 0;
+    /* the entries as plain pointers and sizes: no per-field lookup of the column's buffers */
+    typedef struct {
+        unsigned char *dst, *valid;
+        Py_ssize_t qoff; /* byte offset of the field in a run's row 0, per row stride */
+        int32_t qrow, src, sign, dsize, col;
+    } entry;
+    entry *es = PyMem_Calloc(nspec ? nspec : 1, sizeof(entry));
+    if (!es) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t e = 0; e < nspec; e++) {
+        const int32_t *f = sp + e * 6;
+        es[e] = (entry){cv[f[0]].buf, vv[f[0]].buf, f[2], f[1], f[3], f[4], f[5], f[0]};
+    }
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t p = 0;
+    for (Py_ssize_t i = 0; i < m && !bad; i++) {
+        int64_t g = ord[i];
+        if (g < 0 || g >= total) {
+            bad = 1;
+            break;
+        }
+        if (g < st[p] || g >= st[p + 1]) { /* runs are few: a binary search when the run changes */
+            Py_ssize_t lo = 0, hi = k - 1;
+            while (lo < hi) {
+                Py_ssize_t mid = (lo + hi + 1) / 2;
+                if (st[mid] <= g)
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            p = lo;
+        }
+        const unsigned char *base = pv[p].buf;
+        Py_ssize_t rs = pv[p].strides[0], r = (Py_ssize_t)(g - st[p]);
+        uint64_t q0;
+        memcpy(&q0, base + r * 8, 8);
+        h[i] = q0;
+        int code = ev[q0 & 0xFFFF];
+        if (code < 0 || code >= ncodes)
+            continue;
+        for (int32_t e = cs[code]; e < cs[code + 1]; e++) {
+            const entry *f = &es[e];
+            const unsigned char *src = base + f->qrow * rs + r * 8 + f->qoff;
+            int64_t v;
+            switch (f->src) {
+            case 1: v = f->sign ? (int64_t)(int8_t)src[0] : (int64_t)src[0]; break;
+            case 2: { uint16_t x; memcpy(&x, src, 2); v = f->sign ? (int64_t)(int16_t)x : (int64_t)x; break; }
+            case 4: { uint32_t x; memcpy(&x, src, 4); v = f->sign ? (int64_t)(int32_t)x : (int64_t)x; break; }
+            default: memcpy(&v, src, 8);
+            }
+            switch (f->dsize) { /* the low bytes (little-endian), fixed-size stores */
+            case 1: f->dst[i] = (uint8_t)v; break;
+            case 2: { uint16_t x = (uint16_t)v; memcpy(f->dst + i * 2, &x, 2); break; }
+            case 4: { uint32_t x = (uint32_t)v; memcpy(f->dst + i * 4, &x, 4); break; }
+            default: memcpy(f->dst + i * 8, &v, 8);
+            }
+            f->valid[i >> 3] |= (unsigned char)(1u << (i & 7));
+            counts[f->col]++;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(es);
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "gather: an order index is outside the runs");
+        goto done;
+    }
+    result = PyTuple_New(ncol);
+    if (result)
+        for (Py_ssize_t c = 0; c < ncol; c++)
+            PyTuple_SET_ITEM(result, c, PyLong_FromSsize_t(counts[c]));
+done: /* the views were zeroed: a view not (successfully) taken has no obj */
+    for (Py_ssize_t p = 0; pv && p < k; p++)
+        if (pv[p].obj)
+            PyBuffer_Release(&pv[p]);
+    for (Py_ssize_t c = 0; cv && vv && c < ncol; c++) {
+        if (cv[c].obj)
+            PyBuffer_Release(&cv[c]);
+        if (vv[c].obj)
+            PyBuffer_Release(&vv[c]);
+    }
+    PyMem_Free(pv);
+    PyMem_Free(cv);
+    PyMem_Free(vv);
+    PyMem_Free(counts);
+    PyBuffer_Release(&order);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&evc);
+    PyBuffer_Release(&spec);
+    PyBuffer_Release(&cstart);
+    PyBuffer_Release(&hdr);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS,
      "walk(buf, page_size, ts_off, commit_off, commit_size, data_off, data_size, width, qwords, out) -> (n, needed)"},
+    {"gather", gather, METH_VARARGS,
+     "gather(parts, order, starts, ev_code, spec, code_start, hdr_out, col_outs, valid_outs) -> counts per column"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -51,10 +51,11 @@ class PageStreams:
 
     def feed(self, cpu: int, data: bytes) -> int:
         """Add bytes read from CPU ``cpu``'s raw pipe (any split); returns events decoded."""
-        buf = self.partial.pop(cpu, b"") + data
+        held = self.partial.pop(cpu, None)
+        buf = held + data if held else data  # whole pages (trace.dat, capture files): no copy
         whole = len(buf) - len(buf) % self.page
         if whole < len(buf):
-            self.partial[cpu] = buf[whole:]
+            self.partial[cpu] = bytes(buf[whole:])  # a copy: the caller may reuse its buffer
         if whole == 0:
             return 0
         st = self.stats.setdefault(cpu, PageStats())
@@ -133,7 +134,9 @@ class PageStreams:
                 ready.append(rec)
                 continue
             ts = rec.ts
-            if _sorted(ts):
+            if rec.ordered is None:  # checked once per chunk, not at every emit it waits through
+                rec.ordered = _sorted(ts)
+            if rec.ordered:
                 k = int(np.searchsorted(ts, watermark, side="left"))
                 if k:
                     ready.append(rec.select(slice(0, k)))
@@ -149,25 +152,37 @@ class PageStreams:
         if not ready:
             return None
         ready.sort(key=lambda part: int(part.cpu[0]))  # (cpu, chunk) order: see emit
-        merged = Records.merge(ready)
-        return self._with_comm(conform(self.decoder.columns(merged), len(merged)))
+        cols, n = self.decoder.merged_columns(ready)
+        return self._with_comm(conform(cols, n))
 
-    def _comm_lookup(self) -> tuple[np.ndarray, list[str]]:
-        """The pids with a saved name, sorted, and their names (rebuilt when ``comms`` changed:
-        a live capture merges saved_cmdlines at every poll)."""
+    def _comm_lookup(self) -> tuple[np.ndarray, list[str], np.ndarray | None]:
+        """The pids with a saved name, sorted, their names, and a table pid -> rank in them (-1:
+        none; None when a pid is negative or above 2^23, beyond any pid_max). Rebuilt when
+        ``comms`` changed: a live capture merges saved_cmdlines at every poll."""
         if self._comm_table is None or self._comm_table[0] != self.comms:
             snapshot = dict(self.comms)
             pids = np.array(sorted(snapshot), dtype=np.int64)
-            self._comm_table = (snapshot, pids, [snapshot[int(p)] for p in pids])
-        return self._comm_table[1], self._comm_table[2]
+            lut = None
+            if not pids.size or (pids[0] >= 0 and pids[-1] < 1 << 23):
+                lut = np.full(int(pids[-1]) + 1 if pids.size else 0, -1, dtype=np.int32)
+                lut[pids] = np.arange(pids.size, dtype=np.int32)
+            self._comm_table = (snapshot, pids, [snapshot[int(p)] for p in pids], lut)
+        return self._comm_table[1], self._comm_table[2], self._comm_table[3]
 
     def _with_comm(self, t: pa.Table) -> pa.Table:
-        """The comm column from the pid (a binary search in the saved names: no per-row Python)."""
-        pids = column_values(t.column("pid")).astype(np.int64)
-        known_pids, known_names = self._comm_lookup()
-        pos = np.searchsorted(known_pids, pids)
-        pos_c = np.minimum(pos, max(known_pids.size - 1, 0))
-        found = (known_pids[pos_c] == pids) if known_pids.size else np.zeros(pids.size, dtype=bool)
+        """The comm column from the pid (a table lookup, else a binary search, in the saved
+        names: no per-row Python)."""
+        pids = column_values(t.column("pid"))
+        known_pids, known_names, lut = self._comm_lookup()
+        if lut is not None:
+            inside = (pids >= 0) & (pids < lut.size)
+            pos_c = np.where(inside, lut[np.where(inside, pids, 0)] if lut.size else -1, -1)
+            found = pos_c >= 0
+        else:
+            pids = pids.astype(np.int64)
+            pos = np.searchsorted(known_pids, pids)
+            pos_c = np.minimum(pos, max(known_pids.size - 1, 0))
+            found = (known_pids[pos_c] == pids) if known_pids.size else np.zeros(pids.size, dtype=bool)
         names = known_names + ([self.unknown_comm] if self.unknown_comm is not None else [])
         if not names:
             return t

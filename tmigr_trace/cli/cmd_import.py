@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -22,9 +24,19 @@ def import_cmd(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress, print nothing on success"),
 ) -> None:
     """Import a trace into a Parquet file (format detected from content)."""
-    from ..importers import import_file
-    from . import progress
-    from .common import diag
+    # numpy's OpenBLAS starts a spinning thread per CPU at import: ~0.1 s of CPU for nothing here
+    # (no linear algebra in an import), taken from the decoding and Parquet threads on a small box
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # numpy and pyarrow import with the cyclic GC off, and what they made is then frozen (never
+    # scanned again): the collector would walk their ~10^5 objects over and over (~20 ms of CPU)
+    gc.disable()
+    try:
+        from ..importers import import_file
+        from . import progress
+        from .common import diag
+    finally:
+        gc.freeze()
+        gc.enable()
 
     total = src.stat().st_size if src.is_file() and src.suffix not in (".gz", ".xz", ".zst") else None
     with progress.bar(f"importing {src.name}", total, unit="bytes", quiet=quiet) as bar:

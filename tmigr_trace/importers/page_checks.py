@@ -107,7 +107,16 @@ class PageChecker:
         events estimated on the damaged pages right after it (the caller's ``seq`` skips them,
         so the gap marks the loss as a flagged loss does)."""
         P = self.layout.page_size
-        buf = memoryview(self.held + bytes(data) if self.held else data)
+        if self.held and len(data) >= P:
+            # the held page is checked against the first new one on its own (a 2-page buffer), so
+            # that the chunk is not copied behind it
+            first = memoryview(data)[:P]
+            head, self.held = self.held + bytes(first), b""
+            return self._feed(memoryview(head), final=False) + self._feed(memoryview(data), final)
+        return self._feed(memoryview(self.held + bytes(data) if self.held else data), final)
+
+    def _feed(self, buf: memoryview, final: bool) -> list[tuple[memoryview, int]]:
+        P = self.layout.page_size
         n = len(buf) // P
         ready = n if final else max(0, n - 1)
         self.held = b"" if final or n == 0 else bytes(buf[(n - 1) * P: n * P])
@@ -168,21 +177,24 @@ class PageChecker:
             ends = np.r_[starts[1:], ix.page.size] - 1
             first[ix.page[starts]] = ix.ts[starts].astype(np.int64)
             last[ix.page[ends]] = ix.ts[ends].astype(np.int64)
-        # time order across pages: one pass over the pages (a few per thousand records)
-        hts = hdr_ts.astype(object)
+        # time order across pages: one pass over the pages (a few per thousand records), on
+        # Python lists (exact ints, and no numpy scalar per access)
+        hts = hdr_ts.tolist()
+        counts_l, last_l = counts.tolist(), last.tolist()
+        intact = ((length <= L.data_size) & high_ok).tolist()
         for p in range(ready):
-            if self.suspect_next and counts[p]:
+            if self.suspect_next and counts_l[p]:
                 self.suspect_next = False
                 reasons.setdefault(p, "overlaps the previous page in time")
-            if p in reasons or counts[p] == 0:
+            if p in reasons or counts_l[p] == 0:
                 continue
             if self.prev_end is not None and hts[p] < self.prev_end:
                 reasons[p] = "page starts before the previous page ended"
                 continue
-            if p + 1 < n and length[p + 1] <= L.data_size and high_ok[p + 1]:
+            if p + 1 < n and intact[p + 1]:
                 nxt = hts[p + 1]
                 plausible_next = self.prev_end is None or nxt >= self.prev_end
-                if plausible_next and nxt >= hts[p] and last[p] > nxt:
+                if plausible_next and nxt >= hts[p] and last_l[p] > nxt:
                     # this page's deltas too large, or the next page's start too small: drop both
                     reasons[p] = "page ends after the next page starts"
                     self.suspect_next = True
@@ -190,7 +202,7 @@ class PageChecker:
                 if plausible_next and nxt < hts[p]:
                     reasons[p] = "page starts after the next page"
                     continue
-            self.prev_end = int(last[p])
+            self.prev_end = last_l[p]
         bad = np.zeros(ready, dtype=bool)
         for p, why in sorted(reasons.items()):
             bad[p] = True

@@ -30,6 +30,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import zstandard
 
@@ -162,13 +163,38 @@ def _compressed_block(cur: _Cursor, algo: str | None, what: str) -> _Cursor:
 
 _NAME_RE = re.compile(rb"^name:\s*(\S+)", re.M)
 _ID_RE = re.compile(rb"^ID:\s*(\d+)", re.M)
+_HEAD_RE = re.compile(rb"name:[ \t]*\S+[ \t]*\nID:[ \t]*(\d+)[ \t]*\n")  # how tracefs writes them
 
 
 def _add_format(dat: TraceDat, system: str, text: bytes) -> None:
-    eid = _ID_RE.search(text)
-    if not _NAME_RE.search(text) or not eid:
-        raise CorruptTraceDat(f"event format of system {system!r} without name:/ID: lines")
+    head = _HEAD_RE.match(text)  # a file holds thousands: the usual first two lines, one match
+    if head:
+        eid = head
+    else:
+        eid = _ID_RE.search(text)
+        if not _NAME_RE.search(text) or not eid:
+            raise CorruptTraceDat(f"event format of system {system!r} without name:/ID: lines")
     dat.formats[int(eid.group(1))] = (system, text.decode("utf-8", "replace"))
+
+
+def _sized_blocks(cur: _Cursor, count: int, size_what: str, what: str) -> Iterator[bytes]:
+    """``count`` blocks of ``<u64 size><size bytes>`` (the format files), in one tight loop with
+    the same bounds checks and messages as :meth:`_Cursor.take`."""
+    data, pos, end = cur.data, cur.pos, len(cur.data)
+    unpack = struct.Struct("<Q").unpack_from
+    for _ in range(count):
+        if pos + 8 > end:
+            cur.pos = pos
+            raise CorruptTraceDat(f"truncated {size_what} at offset {pos} of the {cur.what}")
+        size = unpack(data, pos)[0]
+        pos += 8
+        if pos + size > end:
+            cur.pos = pos
+            raise CorruptTraceDat(f"truncated {what} at offset {pos} of the {cur.what}")
+        block = bytes(data[pos: pos + size])
+        pos += size
+        cur.pos = pos
+        yield block
 
 
 # -- the metadata blocks, common to both versions --------------------------------------------
@@ -183,15 +209,16 @@ def _read_header_info(cur: _Cursor, dat: TraceDat) -> None:
 
 
 def _read_ftrace_formats(cur: _Cursor, dat: TraceDat) -> None:
-    for _ in range(cur.u32("ftrace format count")):
-        _add_format(dat, "ftrace", cur.take(cur.u64("ftrace format size"), "ftrace format"))
+    for text in _sized_blocks(cur, cur.u32("ftrace format count"), "ftrace format size", "ftrace format"):
+        _add_format(dat, "ftrace", text)
 
 
 def _read_event_formats(cur: _Cursor, dat: TraceDat) -> None:
     for _ in range(cur.u32("event system count")):
         system = cur.cstr("event system name")
-        for _ in range(cur.u32(f"{system} event count")):
-            _add_format(dat, system, cur.take(cur.u64(f"{system} format size"), f"{system} event format"))
+        count = cur.u32(f"{system} event count")
+        for text in _sized_blocks(cur, count, f"{system} format size", f"{system} event format"):
+            _add_format(dat, system, text)
 
 
 _CMDLINE_RE = re.compile(r"^[ \t]*([0-9]+) ([^\r\n]*?)[ \t]*\r?$", re.M)
@@ -412,9 +439,10 @@ def iter_cpu_chunks(data, dat: TraceDat, buf: BufferInfo, cpu: CpuData, chunk_by
     if not buf.compressed:
         avail = max(0, min(end, len(data)) - cpu.offset)
         pos = cpu.offset
+        view = memoryview(data)  # slices of it are not copies (a slice of an mmap is)
         while pos < cpu.offset + avail:
             n = min(chunk_bytes, cpu.offset + avail - pos)
-            yield Chunk(data[pos: pos + n], file_bytes=n)
+            yield Chunk(view[pos: pos + n], file_bytes=n)
             pos += n
         if avail < cpu.size:
             missing = cpu.size - avail

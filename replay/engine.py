@@ -234,7 +234,7 @@ class _Ctx:
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
-                 "alt_first", "due_first")
+                 "alt_first", "due_first", "top_state_seen")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -269,6 +269,7 @@ class _Ctx:
         # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
+        self.top_state_seen = False               # the walk's top-level update printed the state it read
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
@@ -296,6 +297,7 @@ class _Ctx:
         w.evt = evt
         w.childmask = childmask
         w.remote = False
+        self.top_state_seen = False
         self.walk = w
         return w
 
@@ -912,6 +914,8 @@ class Engine:
                 self._walk_step(cpu, ctx, i=i if code == E_UPDATE else -1)
             if ctx.rwalk is not None:
                 ctx.rw_ts = ts_l[i]
+            if self.again_after:
+                self._goto_again_due(i, code, cpu)
             # To the event's handler, most frequent events first.
             ts = ts_l[i]
             if code == E_SET_INACTIVE:
@@ -948,15 +952,8 @@ class Engine:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
             else:
                 self._on_other(i, cpu, ctx, ts)
-            if code <= E_HR and code >= E_CPU_ACTIVE:
+            if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
-            if self.again_after:
-                if code == E_CPU_ACTIVE:
-                    t = self._rows.target_cpu[i]
-                    self._goto_again_after(i, cpu if t < 0 else t)
-                here = self._step(i)
-                for t in [t for t, rec in self.again_after.items() if rec[0] == cpu and rec[2] != here]:
-                    self._goto_again_after(i, t)     # (its row was not replayed: now)
             if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
                 self._stream_ended(cpu, i)
             if gap_l is not None and gap_l[i] & GAP_AFTER:
@@ -1594,7 +1591,8 @@ class Engine:
                 # (data->firstexp is read only at a top group with no migrator, check_toplvl in
                 # tmigr_update_events(): a walk that did not read it returns KTIME_MAX whatever
                 # silent CPUs queued)
-                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]] and walk.top_read), i,
+                self._check("wakeup", _cmp_expiry(exp_w, w, self.silent_below[anc[-1]] and (
+                    walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu,
                             note=R_SILENT if walk.top_read else "")
         elif ctx.first_known < w and ctx.first_known <= self._now(ts) and self._unseen_handler(i, cpu):
@@ -1784,8 +1782,8 @@ class Engine:
                 if walk.firstexp == w:
                     self._agr[K_WAKEUP] += 1
                 else:
-                    self._check("wakeup", _cmp_expiry(walk.firstexp, w,
-                                                      self.silent_below[anc[-1]] and walk.top_read), i,
+                    self._check("wakeup", _cmp_expiry(walk.firstexp, w, self.silent_below[anc[-1]] and (
+                        walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                                 f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w,
                                 cpu=cpu, note=R_SILENT if walk.top_read else "")
             else:
@@ -1860,6 +1858,9 @@ class Engine:
             if child is None:
                 child = self._group(chp, glvl - 1, behalf)
         obs = (c.nextevt[i], c.group_next_expiry[i], c.child_evt_expiry[i], c.child_evtcpu[i])
+        if g.parent is None:
+            # the state check_toplvl read, as printed (a migrator exactly when a child is active)
+            ctx.top_state_seen = c.group_active[i] >= 0
         exp = None
         eu = ctx.exp_upd
         if eu:
@@ -2035,16 +2036,19 @@ class Engine:
     def _loss_open_below(self, i: int, g: TmigrGroup) -> bool:
         return any(self._loss_open(i, c) for c in self.h.leaf_cpus(g))
 
-    def _unseen_handler(self, i: int, t: int) -> bool:
+    def _unseen_handler(self, i: int, t: int, migrator: bool = False) -> bool:
         """A CPU other than `t` is not traced around row i, so it may have run
         tmigr_handle_remote() unseen: a silent CPU, or one whose next row follows a sequence gap
-        that began before row i."""
+        that began before row i. `migrator`: only a silent CPU that may be its level-0 group's
+        migrator (none there, or a silent one) counts: others bail out at the first level."""
         cpus = self.h.cpus
         for c in self.silent:
             tmc = cpus.get(c)
             # (a CPU outside the hierarchy or not available never runs tmigr_handle_remote())
             if c != t and tmc is not None and tmc.tmgroup is not None and tmc.available:
-                return True
+                g0 = tmc.tmgroup
+                if not migrator or g0.migrator == TMIGR_NONE or g0.migrator & self.silent_mask.get(g0, 0):
+                    return True
         return any(c != t and self._loss_open(i, c) for c in cpus)
 
     def _unseen_remote_expiry(self, i: int, t: int, tmc: Any, w: int) -> bool:
@@ -2565,6 +2569,11 @@ class Engine:
         r = self.wake_row.get(cpu, -1)
         return (r,) if r >= 0 and self.wake_last.get(cpu) == value else ()
 
+    def _silent_migrator(self, g: TmigrGroup) -> bool:
+        """g's migrator is a silent child: it may have gone idle unseen, leaving none (a walk
+        then reads the top level's first event, check_toplvl)."""
+        return g.migrator != TMIGR_NONE and bool(g.migrator & self.silent_mask.get(g, 0))
+
     def _check_wake_last(self, i: int, cpu: int, w: int, what: str) -> bool:
         """Check wakeup `w` that row i prints for `cpu`, whose event the model does not know,
         against the value its rows last showed (`wake_last`). Returns False when that is not
@@ -2711,11 +2720,7 @@ class Engine:
                 return
         ctx.stopped = False
         if i >= 0:
-            pruned = []
-            for e in g.events:
-                if not e.ignore:
-                    break
-                pruned.append(e)
+            pruned = _ignored_head(g)
             # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
             # untraced, before its walk's first group-state event: an activation that has not
             # reached g yet may store it after this lookup.
@@ -2747,11 +2752,7 @@ class Engine:
         lookup is recorded as the walk's (`lookup_at`) so an update can take either order.
         `hrow`: stream index of the walk's row at g."""
         pre = g.next_expiry
-        pruned: list = []
-        for e in g.events:
-            if not e.ignore:
-                break
-            pruned.append(e)
+        pruned = _ignored_head(g)
         self.h.tmigr_next_groupevt(g)
         if hrow < 0 or not pruned:
             return
@@ -2826,7 +2827,7 @@ class Engine:
         # handled; one due only by the timestamp's grid point is not decidable.
         ambiguous = evt.expires > ctx.now_lb
         ctx.wakeup_unsure |= ambiguous
-        if decidable and not ambiguous and 0 <= i < self._n and self._unseen_handler(i, evt.cpu):
+        if decidable and not ambiguous and 0 <= i < self._n and self._unseen_handler(i, evt.cpu, True):
             # a CPU not traced then (silent, or its stream not begun) may have expired it first:
             # its tmigr_handle_remote_cpu() dequeued the event and requeued the target's next
             self._undec(K_REMOTE, R_LOST_HANDLER)
@@ -2908,6 +2909,7 @@ class Engine:
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)
+            self._flush_again(t)            # (the target's own walk, if it waits for a `goto again`)
             if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.rwalk is not None \
                     and tctx.level is not None:
                 # Its update walk, if the target's remote walk is over, ended before this read.
@@ -3011,28 +3013,44 @@ class Engine:
             self.cpu_known.discard(t)
         if w is None and woke_row >= 0:
             # tmigr_handle_remote_cpu() found the target not idle: it read tmc->idle under
-            # tmc->lock after the target's tmigr_cpu_activate() cleared it there, at its
-            # tracepoint (row woke_row). The walk's `goto again` (migrator check, lookup) follows.
-            self.again_after[t] = (cpu, g, self._step(i))
+            # tmc->lock, which tmigr_cpu_activate() holds from clearing it (at its tracepoint,
+            # row woke_row) through its walk (__tmigr_cpu_activate). The walk's `goto again`
+            # (migrator check, lookup) follows that walk: at the target's first row after it,
+            # or the handler's next row, whichever comes first (`_goto_again_due`).
+            self.again_after[t] = (cpu, g, self.index + i, False)
         elif w is None:
             self._remote_eval(i, cpu, ctx, g)
 
-    def _goto_again_after(self, i: int, t: int) -> None:
-        """Row i is `t`'s activation that a remote expiry of `t` waited for (`again_after`):
-        the handler's walk looks at its group again now."""
+    def _goto_again_due(self, i: int, code: int, cpu: int) -> None:
+        """Before row i: a waiting `goto again` (`again_after`) happens now if this is the
+        handler's next row, or the target's first row after its activation walk."""
+        here = self.index + i
+        for t, rec in list(self.again_after.items()):
+            handler, _, hrow, begun = rec
+            if (cpu == handler and here != hrow) or \
+                    (cpu == t and begun and code != E_SET_ACTIVE and code != E_CPU_ACTIVE):
+                self._goto_again_after(t)
+            elif cpu == t and code == E_CPU_ACTIVE:
+                self.again_after[t] = (handler, rec[1], hrow, True)
+
+    def _flush_again(self, handler: int) -> None:
+        """Apply the waiting `goto again` of `handler`'s walk now (something needs its result)."""
+        if self.again_after:
+            for t in [t for t, rec in self.again_after.items() if rec[0] == handler]:
+                self._goto_again_after(t)
+
+    def _goto_again_after(self, t: int) -> None:
+        """A remote expiry of `t` found it active (`again_after`): the handler's walk looks at its
+        group again now."""
         rec = self.again_after.pop(t, None)
         if rec is None:
             return
-        handler, g, hrow = rec
+        handler, g, hrow, _ = rec
         hctx = self.ctx.get(handler)
         if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g and hctx.rwalk is None \
                 and hctx.remote_target == t:
             pre = g.next_expiry
-            pruned: list = []
-            for e in g.events:
-                if not e.ignore:
-                    break
-                pruned.append(e)
+            pruned = _ignored_head(g)
             self._remote_eval(-1, handler, hctx, g)
             if not hctx.stopped:
                 # recorded from the handler's tmigr_handle_remote_cpu row: the lookup may lie
@@ -3096,11 +3114,17 @@ class Engine:
                 self._remote_eval(-1, cpu, ctx, ctx.level)
 
     def _child_read_before(self, i: int, cpu: int, child: TmigrGroup) -> bool:
-        """`child`'s last state step is another CPU's activation traced no earlier than `cpu`'s
-        previous row: a read of the child's state by `cpu` at row i's step may have come first."""
+        """`child`'s last state step is another CPU's activation that took it from idle to active,
+        traced no earlier than `cpu`'s previous row, whose step on the group above is still to
+        come: a read of the child's state by `cpu` at row i's step may have come first."""
         lc = self.last_ev.get(child)
-        if lc is None or lc[4] != E_SET_ACTIVE or lc[0] == cpu:
+        if lc is None or lc[4] != E_SET_ACTIVE or lc[0] == cpu or lc[6] != lc[5]:
+            # (only an activation that took the child from idle to active explains a read idle)
             return False
+        g = child.parent
+        lg = self.last_ev.get(g) if g is not None else None
+        if lg is not None and lg[0] == lc[0] and lg[4] == E_SET_ACTIVE and lg[1] >= lc[1]:
+            return False        # that CPU's step on the group is replayed already: the read saw it
         p = int(self._prv_a[i])
         return p < 0 or lc[1] >= self._ts[p]
 
@@ -3181,6 +3205,7 @@ class Engine:
                 del self.stopped_at[g]
 
     def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
+        self._flush_again(cpu)                 # its `goto again` came before the walk ended
         if ctx.level is None:
             return
         g = ctx.level
@@ -3456,6 +3481,16 @@ def _all_silent(g: TmigrGroup, silent: set[int]) -> bool:
     if g.level == 0:
         return bool(g.cpus) and all(c in silent for c in g.cpus)
     return bool(g.children) and all(_all_silent(ch, silent) for ch in g.children)
+
+
+def _ignored_head(g: TmigrGroup) -> list:
+    """The ignored events at the head of g's queue: what tmigr_next_groupevt() prunes."""
+    out = []
+    for e in g.events:
+        if not e.ignore:
+            break
+        out.append(e)
+    return out
 
 
 def _cmp_expiry(expected: int, observed: int, silent: bool) -> bool | None:

@@ -52,6 +52,11 @@ def test_a_wakeup_printed_before_the_model_knows_the_cpu(imported, tmp_path):
     showed; a changed one went unreported."""
     src = imported(LAB_HOTPLUG)
     assert tmigr_trace.replay(str(src)).diverged == 0
+    t = tmigr_trace.load(str(src)).table
+    ev, wake = t.column("event").to_pylist(), t.column("wakeup").to_pylist()
+    for row in (83, 189, 416):          # rows that print the wakeup unchanged (no new-timer walk)
+        assert ev[row] == "tmigr_cpu_new_timer_idle" and ev[row - 1] != "tmigr_cpu_new_timer", row
+        assert wake[row] == 2**63 - 1
     for row, value in ((83, 11116000000), (189, 11400000000), (416, 11680000000)):
         new = _new(src, tmp_path, row, "wakeup", value)
         assert any(d.index == row and d.kind == "wakeup" for d in new), (row, [d.to_dict() for d in new[:2]])

@@ -80,10 +80,10 @@ def test_cpus_before_their_stream_begins_change_state_and_expire_unseen(imported
     assert reasons["group_state"] and reasons["remote"]
 
 
+@pytest.mark.xfail(strict=True, reason="issue #11: CPU5 expires CPU9 from the root at row 8748 where the "
+                   "model has nothing due (GRP0:1's group event there still carries CPU10's earlier event)")
 def test_the_one_divergence_left_on_the_third_set(imported):
-    """6.19.14, 40 vCPUs on 5 nodes: CPU5 expires CPU9 from the root at row 8748, where the model
-    has nothing due (GRP0:1's group event there still carries CPU10's earlier event). Not yet
-    explained (issue #11): asserted as it is, so a change shows."""
+    """6.19.14, 40 vCPUs on 5 nodes, 8 s of churn: the only trace of the 161 that still diverges."""
     res = tmigr_trace.replay(imported(THIRD / "6.19.14-40cpu-5node-late-churn-8s.trace.txt.xz"))
-    assert [(d.index, d.kind) for d in res.divergences] == [(8748, "remote")]
     assert res.checked > 14_000
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences]

@@ -203,9 +203,10 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
     upper = range(1, max(crossnode_level, 1))
     cpus = [(c, m) for c, m in sorted(tree.cpu_walk_masks.items()) if 0 in m and c in node_of]
     # CPUs whose walks showed every level first; one that never walked that high joins a group
-    # of its node whose shown masks and free level-0 slot fit: of several, the first created
-    # (lowest slot above) that is not full, as tmigr_get_group() fills a node's groups in turn
-    # (else a group of its own)
+    # of its node whose shown masks and free level-0 slot fit: of several, the one with the
+    # lowest slot above that is not full (a reading, not a proof: tmigr_get_group() fills a
+    # node's newest group, so only the last-created one has room at prepare time; the masks the
+    # walks show decide between readings through `identify`) (else a group of its own)
     cpus.sort(key=lambda cm: any(cm[1].get(lv) is None for lv in upper))
     for c, masks in cpus:
         key = (node_of[c],) + tuple(masks.get(lv) for lv in upper)
@@ -293,9 +294,10 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
     """Candidate prepare orders of the CPUs prepared before the capture: group by group, the
     children of each group ranked by their mask (and, per parent holding 0x1 and 0x2, the other
     way round), each group's CPUs by their mask; never-seen CPUs fill the gaps. Online CPUs
-    (below `online`, the header's #P:) of a node the trace shows no CPU of (all isolated, or
-    never traced) were prepared too, after the nodes shown (their groups hold the slots the
-    shown ones leave)."""
+    of a node the trace shows no CPU of (all isolated, or never traced) were prepared too, after
+    the nodes shown (their groups hold the slots the shown ones leave); the online ones are taken
+    as 0 .. #P:-1 (`online`), which a hotplugged machine may break: a candidate reading, checked
+    against the masks like the others."""
     pre_set = set(pre)
     groups = tree.groups
     roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]

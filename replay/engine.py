@@ -2176,7 +2176,14 @@ class Engine:
         owner = e.owner
         if isinstance(owner, TmigrGroup):
             lg = self.last_ev.get(owner)
-            return lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[1] >= ref_ts
+            if lg is None or lg[4] != E_SET_ACTIVE or lg[0] == cpu:
+                return False
+            if lg[1] >= ref_ts:
+                return True
+            # ... or earlier, by a CPU that has not traced again since (its store lies anywhere
+            # up to its next row: a vCPU may stall right after a tracepoint)
+            octx = self.ctx.get(lg[0])
+            return octx is not None and octx.op == OP_ACT and octx.child is owner
         tmc = self.h.cpus.get(e.cpu)
         if tmc is None or tmc.cpuevt is not e:
             return False
@@ -2868,8 +2875,15 @@ class Engine:
             # now ignored, and it finds events other CPUs' updates queued meanwhile. The first
             # event it then finds is the one handled.
             late = next((e for e in g.events if not e.ignore), None)
+            la = self.lookup_at.get(g)
+            seen = la[2][la[4]] if la is not None and la[0] == cpu and la[4] >= 0 else None
             if late is not None and late.cpu == t and late.expires <= ctx.now:
                 evt = ctx.due = late
+                self.res.reordered += 1
+            elif seen is not None and seen.cpu == t and seen.expires <= ctx.now:
+                # ... or before an ignore store that the model made at its tracepoint
+                # (`_ignore_store_ahead`): the lookup found that event due and dequeued it
+                evt = ctx.due = seen
                 self.res.reordered += 1
             elif evt is not None:
                 # Events with one expiry lie in the timerqueue in the order they were queued

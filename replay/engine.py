@@ -1801,7 +1801,11 @@ class Engine:
         if self.wake_solve:
             self._solve_requeue(i, cpu, w)
         # No walk traced: the model must agree that nothing changed.
-        if cpu in self.cpu_known and w != tmc.wakeup and self._unseen_remote_expiry(i, cpu, tmc, w):
+        e0 = tmc.cpuevt
+        walkless = nextevt != KTIME_MAX and (nextevt != e0.expires or e0.ignore) and not tmc.remote
+        # (a new event without a walk: tmigr_new_timer() returns untraced while tmc->remote is set,
+        # i.e. while a CPU not traced then expires this CPU's timers)
+        if cpu in self.cpu_known and (w != tmc.wakeup or walkless) and self._unseen_remote_expiry(i, cpu, tmc, w):
             # (its event was requeued at its next timer, this row's nextevt: no walk needed)
             self._undec(K_WALK, R_LOST_HANDLER)
             self._undec(K_WAKEUP, R_LOST_HANDLER)
@@ -2006,13 +2010,16 @@ class Engine:
     def _unknown_child_read(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """The update walk's next level reads its child's state (tmigr_update_events(): an
         active child ends the walk there, untraced). For a child whose state the trace has not
-        shown, the CPU's next row tells: an update of that level means the child was read idle."""
+        shown, or that only silent CPUs keep active, the CPU's next row tells: an update of that
+        level means the child was read idle."""
         rw: tuple | None = ctx.rwalk
         if rw is None:
             return
         group, child = rw[1], rw[2]
-        if group is None or child is None or not child.active or child in self.group_known:
+        if group is None or child is None or not child.active:
             return
+        if child in self.group_known and child.active & ~self.silent_mask.get(child, 0):
+            return      # (known, or active only by silent CPUs: they may have gone idle unseen)
         j = int(self._nxt[i])
         if j >= self._n or self._codes[j] != E_UPDATE or self._rows.group_lvl[j] != group.level:
             return

@@ -93,3 +93,16 @@ def test_a_group_events_ignore_store_after_another_cpus_lookup(imported):
     res = tmigr_trace.replay(src)
     assert res.checked > 14_000
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences]
+
+
+def test_an_overwritten_buffer_of_the_fourth_set(imported):
+    """7.0.7, 32 vCPUs on 4 nodes, 8 KiB buffers (fixtures/outside-class/fourth): CPUs 0, 1 and 31
+    start late. CPU3 queues a new event without a walk (row 4091): tmigr_new_timer() returns
+    untraced while tmc->remote is set, i.e. while a CPU not traced then expires CPU3's due timers.
+    CPU25's remote walk for CPU1 goes on to GRP1:0 (row 4606): the level-0 group it leaves was
+    kept active only by a CPU not traced then, which went idle unseen. 3 false divergences before."""
+    src = FIXTURES / "outside-class" / "fourth" / "7.0.7-32cpu-4node-nosmt-late-churn-8s-overwritten.trace.txt.xz"
+    res = tmigr_trace.replay(imported(src))
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert res.undecidable_reasons["walk_levels"]
+    assert res.checked > 7000

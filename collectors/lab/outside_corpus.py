@@ -4,6 +4,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR [--only NAME ...] [--list]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set extra [--out corpus-lab2] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set third [--out corpus-lab3] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourth [--out corpus-lab4] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -240,9 +241,52 @@ THIRD_RUNS = [
     Spec("boot-staggered-ascending", "6.18", cpus=20, maxcpus=2, scenario="staggered-online", duration=5),
 ]
 
+# The fourth set (`--set fourth`, written to corpus-lab4): fresh captures varying what the first
+# three sets hold constant. Kernels: point releases in none of them (6.12.74 from bookworm-backports,
+# 6.12.107, 6.16.3, 6.19.13, 7.0.7, 7.0.12, 7.2.12) next to the cached newest ones. Topologies: 12
+# vCPUs on 3 nodes (SMT 2 and without SMT), 28 vCPUs on 2 nodes, 48 vCPUs on 6 nodes, 16 and 32
+# vCPUs on 4 nodes without SMT. Boot-time tracing with the nodes' CPUs interleaved one by one, the
+# highest CPU first (descending), a node left with one online CPU whose offline empties the node
+# (three CPUs offlined and onlined in turn). Overwritten buffers with churn on 6.18 (boot), 7.0 (late)
+# and 7.3 (boot), hash-ptr kept on a 6.16 boot trace, the global (boot) and mono (late) trace clocks,
+# isolcpus of a single CPU and of a mixed list (one CPU + a node's last three, nohz) with an isolated
+# CPU offlined, a multi-threaded TCG run on 6.12 (the 7.x oopses are not known there), 12 s steady.
+# With SMT 2, maxcpus=N boots the first N primary threads (0, 2, 4, ...): explicit orders list CPU 1.
+FOURTH_RUNS = [
+    # new point releases
+    Spec("boot-interleaved-nodes-hotplug4", "6.12.107", cpus=12, nodes=3, maxcpus=2, order="4,8,1,5,9,3,6,10,7,11",
+         hotplug="4"),
+    Spec("nosmt-boot-highest-first-hotplug12", "7.0.12", cpus=16, nodes=4, smt=1, maxcpus=2,
+         order="15,14,13,12,11,10,9,8,7,6,5,4,3,2", hotplug="12"),
+    Spec("nosmt-boot-node2-1cpu-migrator-hotplug", "6.19.13", cpus=12, nodes=3, smt=1, maxcpus=2, order="8,4,2,5",
+         scenario="migrator-hotplug", duration=4, hotplug="8 5 1"),
+    Spec("late-steady-12s", "7.2.12", cpus=28, boot_trace=False, scenario="steady", duration=12, buffer_kb=4096),
+    Spec("nosmt-late-churn-8s-overwritten", "7.0.7", cpus=32, nodes=4, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=8, buffer_kb=8),
+    Spec("boot-glob-hotplug-hashptr", "6.16.3", cpus=24, maxcpus=3, order="glob", hash_ptr=True),
+    Spec("isolcpus2,9-11-boot-ascending-hotplug10", "6.12.74", cpus=12, nodes=3, maxcpus=3,
+         isolcpus="nohz,domain,2,9-11", hotplug="10"),
+    Spec("nosmt-late-churn-multi", "6.12.107", cpus=12, nodes=3, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=4, threads="multi"),
+    # other topologies, clocks, isolcpus and overwritten buffers on the cached newest releases
+    Spec("boot-nodes-rr-idle", "7.3", cpus=48, nodes=6, maxcpus=3, order="nodes", scenario="all-idle",
+         buffer_kb=1024),
+    Spec("boot-glob-churn-6s-overwritten", "7.3", cpus=24, nodes=3, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=6, buffer_kb=16),
+    Spec("smt2-boot-glob-churn-6s-overwritten", "6.18", nodes=4, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=6, buffer_kb=16),
+    Spec("boot-nodes-rr-hotplug27-clock-global", "6.18", cpus=28, maxcpus=3, order="nodes", hotplug="27",
+         trace_clock="global"),
+    Spec("nosmt-late-churn-clock-mono", "7.3", nodes=4, smt=1, boot_trace=False, scenario="idle-churn", duration=4,
+         trace_clock="mono"),
+    Spec("isolcpus5-late-isolated", "7.1", cpus=12, nodes=3, isolcpus="domain,5", boot_trace=False,
+         scenario="isolated", duration=4),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
-        "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)")}
+        "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
+        "fourth": (FOURTH_RUNS, "corpus-lab4", "# Lab captures of the outside class: the fourth set (`--set fourth`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -424,9 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", default="main", choices=sorted(SETS),
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
-                         "third: the third (corpus-lab3)")
-    ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra) or "
-                                  "corpus-lab3 (--set third)")
+                         "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4)")
+    ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
+                                  "corpus-lab3 (--set third) or corpus-lab4 (--set fourth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

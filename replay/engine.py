@@ -453,8 +453,8 @@ class Engine:
         # tmc->wakeup as this CPU's rows last showed it (`_wakeup_seen`), kept even where the
         # model does not know the CPU's event: every store to it is traced or follows a traced
         # tmigr_handle_remote of its own.
-        self.wake_last: dict[int, int] = {}
-        self.wake_row: dict[int, int] = {}      # ... and the row that printed it (not a store after it)
+        # (value, the step that printed it, or -1 for a store after a tracepoint)
+        self.wake_last: dict[int, tuple[int, int]] = {}
         # target CPU -> (handler, group): a remote expiry that found the target active; the
         # handler looks at the group again after the target's tmigr_cpu_active row
         self.again_after: dict[int, tuple] = {}
@@ -2054,7 +2054,7 @@ class Engine:
             # (a CPU outside the hierarchy or not available never runs tmigr_handle_remote())
             if c != t and tmc is not None and tmc.tmgroup is not None and tmc.available:
                 g0 = tmc.tmgroup
-                if not migrator or g0.migrator == TMIGR_NONE or g0.migrator & self.silent_mask.get(g0, 0):
+                if not migrator or g0.migrator == TMIGR_NONE or self._silent_migrator(g0):
                     return True
         return any(c != t and self._loss_open(i, c) for c in cpus)
 
@@ -2561,8 +2561,7 @@ class Engine:
         walk's firstexp after its (traced) walk, a value not printed: unknown until the next row
         that prints it. Hotplug rows forget it (prepare/offline write it)."""
         if code == E_CPU_IDLE or code == E_NT_IDLE:
-            self.wake_last[cpu] = self._rows.wakeup[i]
-            self.wake_row[cpu] = self._step(i)
+            self.wake_last[cpu] = (self._rows.wakeup[i], self._step(i))
             return
         t = self._rows.target_cpu[i] if code != E_HR else -1
         t = cpu if t < 0 else t
@@ -2572,16 +2571,15 @@ class Engine:
             # its own timers too): its final store of firstexp comes after this one
             self.wake_last.pop(t, None)
         elif code == E_CPU_ACTIVE or code == E_HR_CPU:
-            self.wake_last[t] = KTIME_MAX
+            self.wake_last[t] = (KTIME_MAX, -1)
         elif code == E_HR or code == E_ONLINE or code == E_OFFLINE:
             self.wake_last.pop(t, None)
-        self.wake_row.pop(t, None)
 
     def _printed_at(self, cpu: int, value: int) -> tuple:
         """The row that printed `cpu`'s tmc->wakeup as `value`, if that is still its value
         (no store since): a check against it compares two prints of one variable."""
-        r = self.wake_row.get(cpu, -1)
-        return (r,) if r >= 0 and self.wake_last.get(cpu) == value else ()
+        rec = self.wake_last.get(cpu)
+        return (rec[1],) if rec is not None and rec[1] >= 0 and rec[0] == value else ()
 
     def _silent_migrator(self, g: TmigrGroup) -> bool:
         """g's migrator is a silent child: it may have gone idle unseen, leaving none (a walk
@@ -2592,16 +2590,17 @@ class Engine:
         """Check wakeup `w` that row i prints for `cpu`, whose event the model does not know,
         against the value its rows last showed (`wake_last`). Returns False when that is not
         known (the caller counts the row as warm-up)."""
-        last = self.wake_last.get(cpu)
-        if last is None:
+        rec = self.wake_last.get(cpu)
+        if rec is None:
             return False
+        last, row = rec
         if w == last:
             self._agr[K_WAKEUP] += 1
         elif w == KTIME_MAX and self._unseen_handler(i, cpu):
             # tmigr_handle_remote_cpu() of a CPU not traced then sets it to KTIME_MAX
             self._undec(K_WAKEUP, R_LOST_HANDLER)
         else:
-            self._check("wakeup", False, i, what, last, w, cpu=cpu, rows=self._printed_at(cpu, last))
+            self._check("wakeup", False, i, what, last, w, cpu=cpu, rows=(row,) if row >= 0 else ())
         return True
 
     def _wakeup_is(self, cpu: int, tmc: Any, w: int) -> bool:

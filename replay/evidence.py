@@ -212,8 +212,8 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
         key = (node_of[c],) + tuple(masks.get(lv) for lv in upper)
         if None in key[1:] and key not in keys:
             fits = [k for k in keys if k[0] == key[0] and masks[0] not in slots[k]
+                    and len(slots[k]) < TMIGR_CHILDREN_PER_GROUP
                     and all(a is None or a == b for a, b in zip(key[1:], k[1:]))]
-            fits = [k for k in fits if len(slots[k]) < TMIGR_CHILDREN_PER_GROUP]
             if fits:
                 key = min(fits, key=lambda k: tuple(x if x is not None else 0 for x in k[1:]))
         ptr = keys.setdefault(key, SYNTHETIC_PTR + len(keys))
@@ -254,12 +254,18 @@ def _layout(node_of: dict[int, int], possible: list[int], nodes: list[int]):
     return "nearest seen CPU", nearest
 
 
+def _crossnode_level(tree: TraceTree) -> int | None:
+    """The lowest level whose groups the trace shows NUMA_NO_NODE (tmigr_init_group(): groups at
+    and above tmigr_crossnode_level), or None."""
+    return min((g.lvl for g in tree.groups.values()
+                if g.lvl is not None and g.node is not None and g.node < 0), default=None)
+
+
 def _unseen_nodes(tree: TraceTree, ncpus: int, nodes: list[int]) -> tuple[list[int], str | None]:
     """A NUMA_NO_NODE group (tmigr_init_group(): level >= tmigr_crossnode_level) exists only with
     two or more possible nodes: if the trace shows CPUs of one node only (the others isolated or
     never traced), add the fewest node ids whose tmigr_init() cross-node level is that group's."""
-    cross = min((g.lvl for g in tree.groups.values()
-                 if g.lvl is not None and g.node is not None and g.node < 0), default=None)
+    cross = _crossnode_level(tree)
     if cross is None or len(nodes) >= 2:
         return nodes, None
     n = 2
@@ -277,8 +283,7 @@ def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | No
     are NUMA_NO_NODE) proves more CPUs per node than the seen ones (``tmigr_init()``)."""
     if nnodes < 2:
         return ncpus, None
-    cross = min((g.lvl for g in tree.groups.values()
-                 if g.lvl is not None and g.node is not None and g.node < 0), default=None)
+    cross = _crossnode_level(tree)
     if cross is None or hierarchy_levels(ncpus, nnodes)[1] >= cross:
         return ncpus, None
     n = ncpus

@@ -461,12 +461,7 @@ class Decoder:
         valid = tuple(np.zeros((m + 7) // 8, dtype=np.uint8) for _ in dsts)  # Arrow validity bitmaps
         counts = _ringbuffer.gather(tuple(p.q for p in parts), order, starts, self._ev_code, spec, start, hdr,
                                     vals, valid)
-        h = hdr.view(self._hdr_dtype)
-        cols: dict[str, object] = {"ts": ts, "cpu": cpu, "seq": seq, "pid": h["pid"].copy()}
-        codes, fdict = self._flag_codes_cached(h["fpc"])
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
-        code = self._ev_code[h["type"]]
-        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
+        cols, _ = self._header_columns(ts, cpu, seq, hdr.view(self._hdr_dtype))
         for col, v, ok, n in zip(names, vals, valid, counts):
             if n:  # a column no event of this batch has stays absent (all null)
                 bitmap = None if n == m else pa.py_buffer(ok)
@@ -603,18 +598,24 @@ class Decoder:
             seq += gap_cum[page_idx[sel]]
         return Records(ts[sel].astype(np.int64), np.full(m, cpu, dtype=np.int32), seq, q[:, sel]), next_seq
 
+    def _header_columns(self, ts: np.ndarray, cpu: np.ndarray, seq: np.ndarray,
+                        hdr: np.ndarray) -> tuple[dict[str, object], np.ndarray]:
+        """The columns every record has, from its common header (pid, flags and preempt count,
+        type); also the event code per row."""
+        cols: dict[str, object] = {"ts": ts, "cpu": cpu, "seq": seq, "pid": hdr["pid"].copy()}
+        codes, fdict = self._flag_codes_cached(hdr["fpc"])  # common_flags | common_preempt_count << 8
+        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
+        code = self._ev_code[hdr["type"]]
+        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
+        return cols, code
+
     def columns(self, rec: "Records") -> dict[str, object]:
         """Store columns of records from :meth:`walk_records` (one CPU's, or merged)."""
         q = rec.q
         m = rec.ts.size
-        hdr = q[0].view(self._hdr_dtype)
-        cols: dict[str, object] = {"ts": rec.ts, "cpu": rec.cpu, "seq": rec.seq, "pid": hdr["pid"].copy()}
-        codes, fdict = self._flag_codes_cached(hdr["fpc"])  # common_flags | common_preempt_count << 8
-        cols["irq_flags"] = pa.DictionaryArray.from_arrays(from_numpy(codes, pa.int16()), fdict)
+        cols, code = self._header_columns(rec.ts, rec.cpu, rec.seq, q[0].view(self._hdr_dtype))
         # per column: a strided view of the payload slots at the field's offset (one per distinct
         # offset/type among the events that have the column), valid where the event has it
-        code = self._ev_code[hdr["type"]]
-        cols["event"] = pa.DictionaryArray.from_arrays(from_numpy(code, pa.int16()), self.dictionary)
         # rows of each present event code, and of each set of codes (columns share sets)
         present = np.flatnonzero(np.bincount(code, minlength=len(self.names)))
         by_code = {int(k): code == k for k in present}

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def short_name(src: Path) -> str:
     """fixtures/host-6.18/trace.txt.gz -> host-trace; X.tar.gz / X.trace.txt.xz -> X."""
     n = src.name
-    for suf in (".tar.gz", ".trace.txt.xz", ".txt.xz", ".txt.gz"):
+    for suf in (".tar.gz", ".trace.txt.xz", ".txt.xz", ".txt.gz", ".parquet", ".dat.xz", ".dat",
+                ".perfetto-trace.gz", ".perfetto-trace"):
         if n.endswith(suf):
             n = n[: -len(suf)]
             break
@@ -22,7 +23,10 @@ def short_name(src: Path) -> str:
 
 
 def to_parquet(src: Path, cache: Path) -> Path | None:
-    """`tmigr-trace import src` into `cache` once; None (and one line on stderr) if it fails."""
+    """`tmigr-trace import src` into `cache` once; None (and one line on stderr) if it fails. A
+    Parquet store (a live capture kept as a fixture) is used as it is."""
+    if src.suffix == ".parquet":
+        return src
     cache.mkdir(parents=True, exist_ok=True)
     st = src.stat()
     code = b"".join(p.read_bytes() for p in sorted((ROOT / "tmigr_trace" / "importers").glob("*.py")))

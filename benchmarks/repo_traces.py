@@ -3,9 +3,9 @@ the kernels are healthy) and the not-decidable fraction per trace, with its reas
 
     python benchmarks/repo_traces.py [--json OUT.json] [EXTRA_DIR ...]
 
-Traces: fixtures/host-6.18 (this box), fixtures/lab, fixtures/live-*, fixtures/regress, the
-outside class (fixtures/outside-class and its corpus) and `*.xz` of EXTRA_DIR (e.g. traces of
-other boxes). Issue #11's target is at most 1 % not decidable on each; the table marks the ones
+Traces: every real trace file under fixtures/ (text, captures, Parquet of live captures, trace.dat,
+Perfetto; this box, the lab, the regressions, the outside class with all its subfolders), the
+outside-lab examples when present, and `*.xz` of EXTRA_DIR (e.g. traces of other boxes). Issue #11's target is at most 1 % not decidable on each; the table marks the ones
 above it and says why (reasons as the replay counts them, per kind).
 """
 
@@ -22,9 +22,19 @@ import mutations  # noqa: E402
 import outside_class  # noqa: E402
 
 
+TRACE_SUFFIXES = (".trace.txt.xz", ".txt.gz", ".tar.gz", ".parquet", ".dat", ".dat.xz", ".perfetto-trace",
+                  ".perfetto-trace.gz")
+
+
+def repo_files() -> list[Path]:
+    """Every trace file under fixtures/ (all subfolders), whatever its format."""
+    fixtures = fixture_cache.ROOT / "fixtures"
+    return sorted(p for p in fixtures.rglob("*") if p.is_file() and p.name.endswith(TRACE_SUFFIXES))
+
+
 def traces(extra: list[Path]) -> list[Path]:
     seen: list[Path] = []
-    for p in mutations.sources() + outside_class.sources(extra):
+    for p in mutations.sources() + repo_files() + outside_class.sources(extra):
         if p not in seen:
             seen.append(p)
     return seen

@@ -485,7 +485,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
             res.divergences.append(Divergence(index=-1, ts=0, cpu=-1, event="(hierarchy identification)",
                                               kind="setup", what=chk.what, expected=chk.expected,
                                               observed=chk.observed))
-    present = set(ev.pre_order) | set(tree.prepared_cpus)
+    present = set(ev.pre_order) | set(tree.prepared_cpus) | set(ev.unseen_prepares)
     silent = sorted(c for c in present if c not in tree.walk_cpus)
     res.hierarchy["silent_cpus"] = silent
     if silent:
@@ -502,7 +502,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us, trace),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
-                 traced_spans=pre.traced_spans, head_lost=head_lost)
+                 traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares))
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be

@@ -363,8 +363,11 @@ class Engine:
                  seq_marks_loss: tuple[int, ...] | None = None,
                  stream_ends: dict[int, int] | None = None,
                  traced_spans: dict[int, tuple[int, int]] | None = None,
-                 head_lost: tuple[int, ...] = ()) -> None:
+                 head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = ()) -> None:
         self.h = h
+        # CPUs prepared during the capture whose setup rows were lost (evidence._unseen_prepares):
+        # prepared at their first row.
+        self.unseen_prep: set[int] = set(unseen_prepares)
         # CPU -> stream index of its last row, for CPUs whose stream was cut inside a walk
         self.stream_ends: dict[int, int] = dict(stream_ends or {})
         # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
@@ -505,6 +508,7 @@ class Engine:
         # observed expiry earlier than the model's is not decidable, a later one still is.
         for g in sorted(h.groups, key=lambda x: x.level):
             if g in self.silent_mask:
+                self._silent_joined(g)
                 continue
             if g.level == 0:
                 cpus = [h.cpus[c] for c in g.cpus]
@@ -523,6 +527,24 @@ class Engine:
                 self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
             if not self.qunk[g]:
                 self.ever_known.add(g)
+
+    def _silent_joined(self, g: TmigrGroup) -> None:
+        """A prepare in the trace added a CPU to the existing group g: a CPU not traced yet (its
+        stream's head overwritten) is silent there as everywhere, and above it so is the child
+        that holds it."""
+        h = self.h
+        if g.level == 0:
+            for c in g.cpus:
+                if c in self.silent:
+                    self.silent_mask[g] |= h.cpus[c].groupmask
+                    self.silent_below[g] = True
+                    self.qunk[g].discard(c)
+            return
+        for ch in g.children:
+            if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch)) and not (self.silent_mask[g] & ch.groupmask):
+                self.unseen_below.add(ch)
+                self.silent_mask[g] |= ch.groupmask
+                self.silent_below[g] = True
 
     # ------------------------------------------------------------------------------------------
     # Bookkeeping helpers
@@ -884,6 +906,8 @@ class Engine:
             ctx = ctxs.get(cpu)
             if ctx is None:
                 continue
+            if self.unseen_prep and cpu in self.unseen_prep:
+                self._unseen_prepare(cpu)
             if not ok_l[i]:
                 # Not the successor of this CPU's previous row: a gap (lost events or lines), this
                 # CPU's first row in the buffer (compare with the previous buffer) or no sequence.
@@ -2971,6 +2995,15 @@ class Engine:
             nextg = c.nextevt[j]
             known_next = True
         out = h._begin(cpu)
+        if not tt.available:
+            # tmigr_handle_remote_cpu() traces only after checking tmc->online under tmc->lock:
+            # the target is online. A CPU whose rows are not traced yet (its stream's head
+            # overwritten, or silent) came online unseen; a traced one contradicts its hotplug rows.
+            if t not in self.silent and t in self.cpu_known:
+                self._check("hotplug", False, i, f"CPU{cpu} expired the timers of CPU{t}, which is not online",
+                            "offline", "online", cpu=t)
+            self.proven_off.discard(t)
+            h.resync_cpu(t, available=True)
         if tt.cpuevt.ignore or not tt.idle:
             # Model thinks the target cannot be handled; follow the kernel.
             tt.cpuevt.ignore = False
@@ -3394,6 +3427,21 @@ class Engine:
             self._bind_setup(i, None)
             return
         self._bind_setup(i, exp[1])
+
+    def _unseen_prepare(self, cpu: int) -> None:
+        """`cpu`'s prepare, whose rows the trace lost, before its first row (its online
+        callback runs on it after CPUHP_TMIGR_PREPARE). Links held back for the kernel's own
+        tmigr_connect_child_parent are made now: those rows were lost with it."""
+        self.unseen_prep.discard(cpu)
+        h = self.h
+        tmc = h.cpus.get(cpu)
+        if tmc is None or tmc.tmgroup is not None:
+            return
+        h.tmigr_cpu_prepare(cpu)
+        for child in list(h.deferred_links or ()):
+            h.connect_deferred(child, cpu)
+        self.proven_off.add(cpu)                # available only once its online row comes
+        self._refresh_tree()
 
     def _bind_pointer(self, diffs: list, key: str, ptr: int, g: TmigrGroup) -> None:
         """A connect event's pointer for the model's group `g`: bound if new; a difference if it

@@ -46,6 +46,7 @@ class Evidence:
     pre_order: list[int]                 # CPUs prepared before the capture, in prepare order
     pre_online: list[int]                # of those, the ones that were up (not mere slot holders)
     slot_holders: list[int]              # never-seen CPUs placed in the mask gaps they must fill
+    unseen_prepares: list[int]           # prepared during the capture, their setup rows lost (see below)
     model: Hierarchy                     # the profile's own construction in that order (reference)
     ident: Identification                # trace groups -> model groups, setup checks vs `model`
     facts: dict[str, Any] = field(default_factory=dict)
@@ -131,7 +132,8 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
             _pointerless_groups(tree, node_of, hierarchy_levels(ncpus, len(nodes))[1])
         unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
                           "CPU's node and the masks of its own walks; parents above them not resolved")
-    in_trace = [c for c in tree.prepared_cpus if c in node_of]
+    unseen_prep = _unseen_prepares(tree)
+    in_trace = _prepare_sequence(tree, [c for c in tree.prepared_cpus if c in node_of], unseen_prep)
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
     readings = _readings(tree, pre_seen, node_of, online_cpus)
     if meta is not None and meta.order:
@@ -158,11 +160,13 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         unresolved.append(f"no prepare order tried ({len(readings)} readings of the masks) "
                           f"reproduces every proven mask: {bad} setup facts differ")
     facts["prepare_order"] = {"before_capture": order, "in_trace": in_trace, "from": name}
+    if unseen_prep:
+        facts["prepare_order"]["unseen_in_trace"] = sorted(unseen_prep)
     if holders:
         facts["slot_holders"] = format_cpulist(holders)
     topo = h.topology
     return Evidence(topology=topo, pre_order=order, pre_online=[c for c in order if c not in set(holders)],
-                    slot_holders=holders, model=h, ident=ident, facts=facts,
+                    slot_holders=holders, unseen_prepares=sorted(unseen_prep), model=h, ident=ident, facts=facts,
                     contradictions=contradictions, unresolved=unresolved)
 
 
@@ -200,7 +204,10 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
     level-0 childmask). Enough to order the prepares; `identify` still goes by CPU and level."""
     keys: dict[tuple, int] = {}
     slots: dict[tuple, set[int]] = {}       # key -> the level-0 masks its CPUs take
-    upper = range(1, max(crossnode_level, 1))
+    # Two CPUs of one level-0 group share every ancestor, so their walks show the same mask at
+    # every level above 0 (a group's mask in its parent never changes): a mask that differs at
+    # any level, below the cross-node level or above it, proves different groups.
+    upper = range(1, max([crossnode_level, 1] + [lv + 1 for m in tree.cpu_walk_masks.values() for lv in m]))
     cpus = [(c, m) for c, m in sorted(tree.cpu_walk_masks.items()) if 0 in m and c in node_of]
     # CPUs whose walks showed every level first; one that never walked that high joins a group
     # of its node whose shown masks and free level-0 slot fit: of several, the one with the
@@ -294,6 +301,34 @@ def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | No
 
 
 # -- prepare order --------------------------------------------------------------------------------
+def _unseen_prepares(tree: TraceTree) -> set[int]:
+    """CPUs prepared during the capture whose setup rows are not in it (recorded on a CPU whose
+    buffer lost them, e.g. overwritten at boot). tmigr_setup_groups() hands out a CPU's mask as
+    BIT(group->num_children++), so a CPU holding a higher mask in a level-0 group than a CPU the
+    trace prepares there was prepared after it: in the capture."""
+    out: set[int] = set()
+    prepared = set(tree.prepared_cpus)
+    for c, ptr in tree.cpu_group.items():
+        m = tree.cpu_mask.get(c)
+        if c in prepared or not m or c not in tree.first_ts:
+            continue
+        if any(tree.cpu_group.get(p) == ptr and 0 < (tree.cpu_mask.get(p) or 0) < m for p in prepared):
+            out.add(c)
+    return out
+
+
+def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> list[int]:
+    """The CPUs prepared in the capture, in the order they were: a traced prepare at its
+    connect row, an unseen one before the CPU's first row (CPU hotplug is serialized by
+    cpu_hotplug_lock: the CPUHP_TMIGR_PREPARE callback of a CPU runs after the previous CPU's
+    bring-up and before its own online callback, CPUHP_AP_TMIGR_ONLINE, prints on it)."""
+    if not unseen:
+        return traced
+    stamp = {c: (tree.prepare_ts.get(c, 0), 0) for c in traced}
+    stamp.update({c: (tree.first_ts[c], -1) for c in unseen})
+    return sorted(stamp, key=lambda c: (stamp[c], c))
+
+
 def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: int = 0
               ) -> list[tuple[str, list[int], list[int]]]:
     """Candidate prepare orders of the CPUs prepared before the capture: group by group, the

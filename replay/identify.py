@@ -36,7 +36,7 @@ _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmi
                "tmigr_cpu_online", "tmigr_cpu_offline", "tmigr_cpu_available", "tmigr_cpu_unavailable",
                "tmigr_handle_remote_cpu")
 _STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
-_SCAN_COLUMNS = ["event", "cpu", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
+_SCAN_COLUMNS = ["event", "ts", "cpu", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
                  "capacity", "childmask", "groupmask", "num_children", "group_lvl"]
 
 
@@ -77,6 +77,8 @@ class TraceTree:
     # and queued events as unobservable.
     walk_cpus: set[int] = field(default_factory=set)
     prepared_cpus: list[int] = field(default_factory=list)   # connect_cpu_parent targets, in order
+    prepare_ts: dict[int, int] = field(default_factory=dict)  # their connect_cpu_parent stamps
+    first_ts: dict[int, int] = field(default_factory=dict)    # each CPU's first row (it is up then)
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
     cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
     cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
@@ -124,6 +126,9 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         t = t.set_column(t.schema.get_field_index("numa_node"), "numa_node", node_column(t))
         ev = batch.column("event")
         tree.cpus_seen.update(pc.unique(t.column("cpu")).to_pylist())
+        for r in t.select(["cpu", "ts"]).group_by("cpu", use_threads=False).aggregate([("ts", "min")]).to_pylist():
+            if r["cpu"] is not None and r["cpu"] not in tree.first_ts:
+                tree.first_ts[r["cpu"]] = r["ts_min"]
         cpu_rows += _unique(t, event_mask(ev, _CPU_EVENTS), ["target_cpu", "parent"])
         state_rows += _unique(t, event_mask(ev, _STATE_EVENTS),
                               ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
@@ -133,7 +138,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             tree.has_setup = True
             tree.setup_rows += st.num_rows
             st = st.set_column(0, "event", st.column("event").cast(pa.string()))
-            setup_rows += st.select(["event", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
+            setup_rows += st.select(["event", "ts", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
                                      "capacity", "num_children", "groupmask"]).to_pylist()
     known_ptr = False
     for r in cpu_rows:
@@ -189,6 +194,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             c = r["target_cpu"]
             if c not in tree.prepared_cpus:
                 tree.prepared_cpus.append(c)
+                tree.prepare_ts[c] = r["ts"]
             if r["capacity"] is not None:
                 tree.cpu_capacity[c] = r["capacity"]
             tree.cpu_mask[c] = r["groupmask"]
@@ -237,6 +243,13 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             child = tree.groups[anc[lvl - 1]]
             if child.mask is None:
                 child.mask = m
+    # num_children as last printed, raised to what later masks prove: tmigr_setup_groups() gives
+    # a child BIT(num_children++), so a child holding bit b proves at least b + 1 children (a
+    # prepare whose rows were lost came after the last print).
+    for c, ptr in tree.cpu_group.items():
+        g, m = tree.groups.get(ptr), tree.cpu_mask.get(c)
+        if g is not None and g.num_children is not None and m:
+            g.num_children = max(g.num_children, m.bit_length())
     return tree
 
 

@@ -106,3 +106,51 @@ def test_an_overwritten_buffer_of_the_fourth_set(imported):
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
     assert res.undecidable_reasons["walk_levels"]
     assert res.checked > 7000
+
+
+FOURTH = FIXTURES / "outside-class" / "fourth"
+
+
+def test_a_prepare_the_overwritten_buffer_lost(imported):
+    """6.18.15, 16 vCPUs on 4 nodes, SMT 2, boot-time tracing with 16 KiB buffers: CPU7's
+    tmigr_connect_cpu_parent was recorded on a CPU whose oldest pages were overwritten. CPU5 and
+    CPU6 are prepared in the trace with masks 0x2 and 0x4 in node 1's group; CPU7's walks show 0x8,
+    so it was prepared after them (BIT(num_children++)), just before its own first row. Read as
+    prepared before the capture, it took 0x2 and shifted CPU5 and CPU6 (82 false divergences).
+    CPU9's prepare is traced but its stream begins at row 3949: CPU8 expires its timers remotely
+    before that (row 3555), which proves it online (tmigr_handle_remote_cpu() checks tmc->online
+    before its tracepoint) and silent in its group until its first row."""
+    pq = imported(FOURTH / "6.18.15-16cpu-4node-smt2-boot-glob-churn-6s-overwritten.trace.txt.xz")
+    import pandas as pd
+    df = pd.read_parquet(pq, columns=["cpu", "event", "target_cpu"])
+    assert 7 not in set(df.target_cpu[df.event == "tmigr_connect_cpu_parent"])
+    assert df.index[df.cpu == 9].min() == 3949
+    assert (df.event[3555], df.cpu[3555], df.target_cpu[3555]) == ("tmigr_handle_remote_cpu", 8, 9)
+    res = tmigr_trace.replay(pq)
+    order = res.evidence["prepare_order"]
+    assert order["unseen_in_trace"] == [7]
+    assert order["in_trace"] == [13, 14, 15, 5, 6, 7, 8, 9]
+    assert res.hierarchy["shape_mismatches"] == 0
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert res.checked > 5000
+
+
+def test_a_prepare_lost_on_another_topology(imported):
+    """7.3.4, 24 vCPUs on 3 nodes, same boot-time capture: CPU15's prepare is lost (5 false
+    divergences before)."""
+    res = tmigr_trace.replay(imported(FOURTH / "7.3.4-24cpu-3node-boot-glob-churn-6s-overwritten.trace.txt.xz"))
+    assert res.evidence["prepare_order"]["unseen_in_trace"] == [15]
+    assert res.hierarchy["shape_mismatches"] == 0
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert res.checked > 7000
+
+
+def test_pointerless_masks_above_the_crossnode_level_split_groups(imported):
+    """6.16.3, 24 vCPUs on 2 nodes, `(____ptrval____)`: CPUs 6-9 (node 0's second level-0 group)
+    show level-2 mask 0x2, CPUs 0-5, 10 and 11 show 0x1 (6.16 links node 0's first group under
+    node 1's level-1 group). Keyed only below the cross-node level, all twelve made one group."""
+    res = tmigr_trace.replay(imported(FOURTH / "6.16.3-24cpu-2node-boot-glob-hotplug-hashptr.trace.txt.xz"))
+    assert res.hierarchy["mode"] == "cpu+level" and res.hierarchy["levels"] == 3
+    assert res.hierarchy["groups_matched"] == 4 and res.hierarchy["shape_mismatches"] == 0
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert res.checked > 20000

@@ -1246,7 +1246,12 @@ class Engine:
                 mg, done = m, False
             else:
                 mg, done = pre_m, True
-            if a != obs_a or mg != obs_m:
+            later = self._step_after_later(i, g, m, 0, True) if a != obs_a or mg != obs_m else None
+            if later is not None:
+                done = later[2]
+                self._agr[K_GROUP_STATE] += 1
+                self.res.reordered += 1
+            elif a != obs_a or mg != obs_m:
                 if S and not ((a ^ obs_a) & ~S):
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
@@ -1382,6 +1387,72 @@ class Engine:
             return True
         return False
 
+    def _deactivation_end(self, i: int) -> tuple[int, int]:
+        """Where the deactivation walk whose first state event is row i ends: its
+        tmigr_cpu_idle or tmigr_cpu_offline row (n if another operation comes first), and its
+        level-0 tmigr_update_events row (-1 if none), which traces the CPU's nextexp."""
+        c = self._rows
+        codes = self._codes
+        nxt = self._nxt
+        n = self._n
+        j = nxt[i]
+        u0 = -1
+        while j < n:
+            cj = codes[j]
+            if cj == E_CPU_IDLE or cj == E_OFFLINE:
+                break
+            if cj == E_CPU_ACTIVE or cj == E_HR or cj == E_NEW_TIMER:
+                return n, u0
+            if cj == E_UPDATE and u0 < 0 and c.child[j] == 0 and c.group_lvl[j] == 0:
+                u0 = j
+            j = nxt[j]
+        return j, u0
+
+    def _step_after_later(self, i: int, g: TmigrGroup, m: int, child_active: int,
+                          activate: bool) -> tuple[int, int, bool] | None:
+        """Row i prints a state of g that this CPU's step (`m`, activation or deactivation)
+        does not make from the model's state. Each state event traces after its cmpxchg, so a
+        CPU stalled in between (a descheduled vCPU) prints late: another CPU's state event on g
+        traced later may be the earlier cmpxchg. Look ahead for one whose CPU's previous event
+        is older than row i (its cmpxchg may precede this one), whose print is its step from
+        the model's state, and after which this step makes row i's print. Applied now
+        (`reorder_done`); returns this step's (active, migrator, walk_done)."""
+        c = self._rows
+        codes = self._codes
+        ts0, cpu0 = c.ts[i], c.cpu[i]
+        grp_l, lvl_l, cpu_l = c.group, c.lvl, c.cpu
+        pre_a, pre_m = g.active, g.migrator
+        for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
+            cj = codes[j]
+            if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
+                continue
+            if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
+                continue
+            pj = self._prev_ts(j, cpu_l[j])
+            if pj is None or pj > ts0:
+                continue
+            mj = c.childmask[j]
+            if cj == E_SET_ACTIVE:
+                a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
+            else:
+                ch = self._child_of(cpu_l[j], g)
+                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
+            if (a1, m1) != (c.active[j], c.migrator[j]):
+                continue
+            a2, m2, d2 = active_up_pure(a1, m1, m) if activate else inactive_up_pure(a1, m1, m, child_active)
+            if (a2, m2) != (c.active[i], c.migrator[i]):
+                continue
+            self.reorder_done[self.index + j] = (a1, m1, dj)
+            self.h.resync_group_state(g, a1, m1)
+            if cj == E_SET_INACTIVE and g.level == 0:
+                # what that CPU did before its cmpxchg came first too: __tmigr_cpu_deactivate()
+                # clears its event's ignore flag before the walk when it has a next event
+                e, u0 = self._deactivation_end(j)
+                if e < self._n and codes[e] == E_CPU_IDLE and c.nextevt[u0 if u0 >= 0 else e] != KTIME_MAX:
+                    self.h.cpus[cpu_l[j]].cpuevt.ignore = False
+            return a2, m2, d2
+        return None
+
     def _prev_ts(self, i: int, cpu: int) -> int | None:
         """Timestamp of `cpu`'s previous event (its cmpxchg at row i, an event of `cpu`, happened
         after it), if within the buffer and at most 4095 rows back."""
@@ -1432,26 +1503,12 @@ class Engine:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_DEACT:
             self._close(cpu, ctx, i, False)
-            # _lookahead_end(i, cpu, (E_CPU_IDLE, E_OFFLINE)), inline: where this walk ends.
+            j, u0 = self._deactivation_end(i)
             codes = self._codes
-            nxt = self._nxt
-            n = self._n
-            j = nxt[i]
-            u0 = -1                     # the walk's level-0 update: it traces the CPU's nextexp
-            while j < n:
-                cj = codes[j]
-                if cj == E_CPU_IDLE or cj == E_OFFLINE:
-                    break
-                if cj == E_CPU_ACTIVE or cj == E_HR or cj == E_NEW_TIMER:
-                    j = n
-                    break
-                if cj == E_UPDATE and u0 < 0 and c.child[j] == 0 and c.group_lvl[j] == 0:
-                    u0 = j
-                j = nxt[j]
             nextexp = KTIME_MAX
             ctx.decidable = cpu in self.cpu_known
             ctx.nexp_row = -1
-            if j < n:
+            if j < self._n:
                 if codes[j] == E_CPU_IDLE:
                     nextexp = c.nextevt[u0] if u0 >= 0 else c.nextevt[j]
                     ctx.nexp_row = self._step(u0 if u0 >= 0 else j)
@@ -1468,7 +1525,7 @@ class Engine:
                 # A CPU that deactivates was active, and an active CPU's event is ignored
                 # (__tmigr_cpu_activate); only a next event clears that (__tmigr_cpu_deactivate).
                 tmc.cpuevt.ignore = True
-            ctx.nexp_known = j < n
+            ctx.nexp_known = j < self._n
             ctx.first_known = KTIME_MAX
             ctx.top_known = None
             ctx.op = OP_DEACT
@@ -1511,7 +1568,12 @@ class Engine:
                     mg = LOWEST_BIT[a]
                     if mg == TMIGR_NONE:
                         done = False
-            if a != obs_a or mg != obs_m:
+            later = self._step_after_later(i, g, m, child_active, False) if a != obs_a or mg != obs_m else None
+            if later is not None:
+                done = later[2]
+                self._agr[K_GROUP_STATE] += 1
+                self.res.reordered += 1
+            elif a != obs_a or mg != obs_m:
                 if (S and not ((a ^ obs_a) & ~S)) or (unseen_child and (pre_a, pre_m) == (obs_a, obs_m)):
                     # (or the child read active again: a CPU below it not traced then, silent or
                     # its stream not begun, activated it unseen after this CPU's step on it)

@@ -362,3 +362,22 @@ def test_a_lost_lookup_prunes_the_ignored_head():
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     reason = "a CPU not traced then (lost rows, or its stream not begun) may have expired it remotely"
     assert result.undecidable_reasons["expiry"].get(reason) == 1
+
+
+def test_a_state_print_that_came_late_follows_the_later_printed_step():
+    """BCC capture on this box, busy (a QEMU lab run on the other CPU), 22:14 UTC: CPU0 prints
+    its deactivation of GRP0:0 first (row 865: active 0, NONE), CPU1 its own 15 us later (row 869:
+    active 1, migrator 1). From active 3 (row 864) only CPU1's cmpxchg first explains both prints:
+    a state event traces after its cmpxchg, and CPU0 printed late. CPU1 cleared its event's
+    ignore flag before that cmpxchg (__tmigr_cpu_deactivate), so CPU0's level-0 update (row 866)
+    finds CPU1's event queued and returns it as CPU0's wakeup (row 867). 3 false divergences
+    before (both prints and CPU1's next activation)."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "both-20261206-2214-bcc-late-print-step-first.parquet")
+    df = t.df
+    assert t.meta.extra["capture"]["backend"] == "bcc-ringbuf"
+    assert (df.event[865], df.cpu[865], df.active[865], df.migrator[865]) == ("tmigr_group_set_cpu_inactive", 0, 0, 0xFF)
+    assert (df.event[869], df.cpu[869], df.active[869], df.migrator[869]) == ("tmigr_group_set_cpu_inactive", 1, 1, 1)
+    assert df.active[864] == 3 and df.wakeup[867] == df.nextevt[870] == 754644000000
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.reordered >= 1 and result.checked > 1500

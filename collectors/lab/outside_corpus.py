@@ -5,6 +5,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set extra [--out corpus-lab2] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set third [--out corpus-lab3] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourth [--out corpus-lab4] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifth [--out corpus-lab5] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -50,6 +51,7 @@ class Spec:
     trace_clock: str | None = None
     hash_ptr: bool = False
     buffer_kb: int = 2048
+    nohz_full: str | None = None  # nohz_full= on the kernel command line (qemu.Topology.nohz_full)
 
 
 RUNS = [
@@ -283,10 +285,61 @@ FOURTH_RUNS = [
          scenario="isolated", duration=4),
 ]
 
+# The fifth set (`--set fifth`, written to corpus-lab5): fresh captures varying what the first four
+# sets hold constant. Kernels: the only Debian point releases in none of them are 6.12.y ones from
+# bookworm-backports (6.12.57, 6.12.69, 6.12.85, 6.12.90 (-2, +deb12.1), 6.12.94: before and after
+# the 2026-03 posting of the 5eb579dfd46b backport for 6.12.y, with node 1/2 CPUs onlined first on
+# the newest), the other series on their newest releases (6.16.12, 6.17.13 there). Topologies: odd
+# vCPU counts (10 on 5 nodes, 14 with 7 cores per node or 7 cores x SMT 2 on one node, 18 on 3
+# nodes, 36 on 3 nodes x SMT 4 and on 6 nodes without SMT). Boot-time tracing with all CPUs up at
+# boot and churn (SMT 4; nohz_full=1-9 alone, no isolcpus), staggered onlining in glob order, a
+# whole node's CPUs (and CPU 0's SMT sibling) made migrator and offlined/onlined one after the
+# other on 7.2 (all up at boot), migrator-hotplug on 6.12. Overwritten buffers on 6.12 (late), 7.2
+# and 7.0 (boot, node 1 first on 7.0), hash-ptr kept on a late 7.0 trace, the counter clock with
+# boot tracing and x86-tsc on a late trace, isolcpus as a bare list (no flags) of CPU 0's SMT
+# sibling and a node-2 CPU, 10 s of steady (36 vCPUs, late) and churn (36 vCPUs, boot) runs,
+# multi-threaded TCG on 6.16 (never run multi-threaded) with boot tracing.
+FIFTH_RUNS = [
+    # new point releases (6.12.y only: every 6.16-7.3 release Debian offers is in an earlier set)
+    Spec("smt4-boot-allup-churn", "6.12.90", cpus=36, nodes=3, smt=4, scenario="idle-churn", duration=3),
+    Spec("boot-remote-nodes-first-idle", "6.12.94", cpus=18, nodes=3, maxcpus=2, order="12,6,1-5,7-11,13-17",
+         scenario="all-idle"),
+    Spec("late-churn-8s-overwritten", "6.12.85", cpus=10, nodes=5, boot_trace=False, scenario="idle-churn",
+         duration=8, buffer_kb=8),
+    Spec("nosmt-boot-ascending-hotplug7-clock-counter", "6.12.69", cpus=14, smt=1, maxcpus=3, hotplug="7",
+         trace_clock="counter"),
+    Spec("nosmt-boot-glob-migrator-hotplug", "6.12.57", cpus=18, nodes=3, smt=1, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=4),
+    # other topologies, isolation, clocks, hotplug and buffers on the other series
+    Spec("boot-nodes-rr-hotplug9-multi", "6.16.12", cpus=10, nodes=5, maxcpus=3, order="nodes", hotplug="9",
+         threads="multi"),
+    Spec("nosmt-late-steady-10s", "6.17.13", cpus=36, nodes=6, smt=1, boot_trace=False, scenario="steady",
+         duration=10, buffer_kb=4096),
+    Spec("nosmt-nohz_full1-9-boot-allup-churn", "6.18", cpus=10, smt=1, nohz_full="1-9", scenario="idle-churn",
+         duration=3),
+    Spec("isolcpus1,13-late-isolated", "6.19", cpus=18, nodes=3, isolcpus="1,13", boot_trace=False,
+         scenario="isolated", duration=4),
+    Spec("nosmt-late-churn-hashptr", "7.0", cpus=14, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         hash_ptr=True),
+    Spec("nosmt-boot-node1-first-churn-6s-overwritten", "7.0", cpus=14, smt=1, maxcpus=2, order="7,2-6,8-13",
+         scenario="idle-churn", duration=6, buffer_kb=12),
+    Spec("boot-staggered-glob", "7.1", cpus=18, nodes=3, maxcpus=2, order="glob", scenario="staggered-online",
+         duration=6),
+    Spec("boot-allup-migrator-hotplug-node2", "7.2", cpus=18, nodes=3, scenario="migrator-hotplug", duration=4,
+         hotplug="12 13 14 15 16 17 1"),
+    Spec("smt2-boot-glob-churn-6s-overwritten", "7.2", cpus=14, nodes=1, maxcpus=3, order="glob",
+         scenario="idle-churn", duration=6, buffer_kb=12),
+    Spec("boot-glob-churn-10s", "7.3", cpus=36, nodes=3, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=10, buffer_kb=4096),
+    Spec("smt2-late-churn-clock-x86-tsc", "7.3", cpus=10, nodes=1, boot_trace=False, scenario="idle-churn",
+         duration=4, trace_clock="x86-tsc"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
-        "fourth": (FOURTH_RUNS, "corpus-lab4", "# Lab captures of the outside class: the fourth set (`--set fourth`)")}
+        "fourth": (FOURTH_RUNS, "corpus-lab4", "# Lab captures of the outside class: the fourth set (`--set fourth`)"),
+        "fifth": (FIFTH_RUNS, "corpus-lab5", "# Lab captures of the outside class: the fifth set (`--set fifth`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -344,7 +397,8 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     img = kernels.fetch(s.kernel, cache)
     fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
     dest = out / fname
-    topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus)
+    topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus,
+                         nohz_full=s.nohz_full)
     env = {}
     if s.order:
         env["LAB_ONLINE_ORDER"] = s.order
@@ -468,9 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", default="main", choices=sorted(SETS),
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
-                         "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4)")
+                         "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
-                                  "corpus-lab3 (--set third) or corpus-lab4 (--set fourth)")
+                                  "corpus-lab3 (--set third), corpus-lab4 (--set fourth) or corpus-lab5 (--set fifth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

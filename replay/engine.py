@@ -2901,6 +2901,7 @@ class Engine:
         if why:
             # Either way the lookup dequeued the event (unless another CPU's update has queued it
             # again meanwhile, with its new expiry) and the walk looked at the group again.
+            pre_nexp = g.next_expiry
             if evt.queued_in is g and evt.expires == ctx.due_exp:
                 h._timerqueue_del(g, evt)
             # (that lookup, untraced, may have come before an activation traced since: it is
@@ -2916,6 +2917,11 @@ class Engine:
             if first is not None and first[0] == cpu and first[4] >= 0 and again is not None \
                     and again[0] == cpu and not again[2]:
                 self.lookup_at[g] = first
+            if evt.expires > ctx.now_lb and evt.queued_in is None and not (again is not None and again[2]):
+                # ... unless it was not due yet for the walk's untraced `now`: then the lookup left
+                # it queued (ignored since): an update of g may show it there (`restore`)
+                self.lookup_at[g] = (cpu, ctx.level_row, [evt], pre_nexp, 0)
+                self.lookup_adds[g] = g.adds
             if ctx.due is not None and ctx.due is not evt:
                 self._missed_due(i, cpu, ctx, g)
             return

@@ -426,6 +426,33 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     return _Prepass(tree, tick, phase, clk, conflict, ends, spans)
 
 
+def _quiet_cpus(tree: TraceTree, ident: Any, h: Hierarchy, silent: list[int]) -> list[int]:
+    """Silent CPUs the trace shows no sign of: no row of their own, never a remote expiry's
+    target, and their bit clear in every active mask their level-0 group prints (it prints
+    some). A CPU that is isolated (unavailable) or idle the whole capture never changes its
+    bit; one whose idle path is not traced (the silent kind) shows up set in those masks."""
+    shown: dict[Any, int] = {}
+    printed: set[Any] = set()
+    for ptr, bits in tree.l0_active_shown.items():
+        g = ident.by_ptr.get(ptr)
+        if g is not None:
+            shown[g] = shown.get(g, 0) | bits
+            printed.add(g)
+    for c, bits in tree.cpu_l0_active_shown.items():
+        tmc = h.cpus.get(c)
+        if tmc is not None and tmc.tmgroup is not None and c in tree.walk_cpus:
+            shown[tmc.tmgroup] = shown.get(tmc.tmgroup, 0) | bits
+            printed.add(tmc.tmgroup)
+    out = []
+    for c in silent:
+        tmc = h.cpus.get(c)
+        if tmc is None or tmc.tmgroup is None or c in tree.cpus_seen or c in tree.remote_targets:
+            continue
+        if tmc.tmgroup in printed and not shown.get(tmc.tmgroup, 0) & tmc.groupmask:
+            out.append(c)
+    return out
+
+
 def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_us: float, batch_rows: int,
             divergences_in_memory: int, limit_rows: int | None = None) -> ReplayResult:
     """The replay proper (see `replay`): identify, build the model, stream the rows."""
@@ -488,10 +515,16 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     present = set(ev.pre_order) | set(tree.prepared_cpus) | set(ev.unseen_prepares)
     silent = sorted(c for c in present if c not in tree.walk_cpus)
     res.hierarchy["silent_cpus"] = silent
+    quiet = _quiet_cpus(tree, ident, h, silent)
+    res.hierarchy["quiet_cpus"] = quiet
     if silent:
         res.notes.append(f"CPUs {', '.join(map(str, silent))} never appear in their own activation/"
                          "deactivation walks: their state changes are not in the trace and the "
                          "decisions that depend on them count as not decidable")
+    if quiet:
+        res.notes.append(f"of those, CPUs {', '.join(map(str, quiet))} have no row at all and no printed group "
+                         "state ever shows them active: their bits are taken as clear throughout (idle or "
+                         "unavailable the whole time), their events still as unknown")
     head_lost: tuple[int, ...] = ()
     if text_overwritten(meta):
         head_lost = tuple(sorted(c for c in present if c in tree.walk_cpus and c not in silent))
@@ -502,7 +535,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us, trace),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
-                 traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares))
+                 traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
+                 quiet_cpus=tuple(quiet))
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be

@@ -363,7 +363,8 @@ class Engine:
                  seq_marks_loss: tuple[int, ...] | None = None,
                  stream_ends: dict[int, int] | None = None,
                  traced_spans: dict[int, tuple[int, int]] | None = None,
-                 head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = ()) -> None:
+                 head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
+                 quiet_cpus: tuple[int, ...] = ()) -> None:
         self.h = h
         # CPUs prepared during the capture whose setup rows were lost (evidence._unseen_prepares):
         # prepared at their first row.
@@ -411,6 +412,9 @@ class Engine:
         # CPUs whose oldest events the ring buffer overwrote: silent until their first row.
         self.head_lost = set(head_lost) - set(silent_cpus)
         self.silent = set(silent_cpus) | self.head_lost
+        # Silent CPUs whose bits the trace shows clear throughout (api._quiet_cpus): their events
+        # are a silent CPU's, their state bits are known (clear), not `silent_mask` bits.
+        self.bits_silent = self.silent - set(quiet_cpus)
         self.silent_mask: dict[TmigrGroup, int] = {}
         self.silent_below: dict[TmigrGroup, bool] = {}
         self.ever_known: set[TmigrGroup] = set()
@@ -512,7 +516,7 @@ class Engine:
                 continue
             if g.level == 0:
                 cpus = [h.cpus[c] for c in g.cpus]
-                self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.silent)
+                self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.bits_silent)
                 self.silent_below[g] = any(t.cpu in self.silent for t in cpus)
                 self.qunk[g] = {c for c in g.cpus if c not in self.silent}
             else:
@@ -522,7 +526,7 @@ class Engine:
                 # every such CPU below has started (`unseen_below`).
                 part = [ch for ch in g.children if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch))]
                 self.unseen_below.update(part)
-                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent) or ch in part)
+                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.bits_silent) or ch in part)
                 self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
                 self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
             if not self.qunk[g]:
@@ -536,7 +540,7 @@ class Engine:
         if g.level == 0:
             for c in g.cpus:
                 if c in self.silent:
-                    self.silent_mask[g] |= h.cpus[c].groupmask
+                    self.silent_mask[g] |= h.cpus[c].groupmask if c in self.bits_silent else 0
                     self.silent_below[g] = True
                     self.qunk[g].discard(c)
             return
@@ -662,6 +666,7 @@ class Engine:
         del self.stream_ends[cpu]
         self._lines_lost(cpu, i)
         self.silent.add(cpu)
+        self.bits_silent.add(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0:
@@ -673,7 +678,8 @@ class Engine:
                 self.h._place_event(tmc.cpuevt, None, tmc.cpuevt.expires, cpu, True, False)
                 g.next_expiry = _first_expiry(g)
             elif child is not None and _all_silent(child, self.silent):
-                self.silent_mask[g] = self.silent_mask.get(g, 0) | child.groupmask
+                if _all_silent(child, self.bits_silent):
+                    self.silent_mask[g] = self.silent_mask.get(g, 0) | child.groupmask
                 self.qunk[g].discard(child)
             self.silent_below[g] = True
             child = g
@@ -685,13 +691,14 @@ class Engine:
         its state and its event unknown until the trace shows them (`_forget_cpu`)."""
         self.head_lost.discard(cpu)
         self.silent.discard(cpu)
+        self.bits_silent.discard(cpu)
         tmc = self.h.cpus.get(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0 and tmc is not None:
                 self.silent_mask[g] = self.silent_mask.get(g, 0) & ~tmc.groupmask
             elif child is not None and self.head_lost.isdisjoint(self.h.leaf_cpus(child)) \
-                    and not _all_silent(child, self.silent):
+                    and not _all_silent(child, self.bits_silent):
                 self.silent_mask[g] = self.silent_mask.get(g, 0) & ~child.groupmask
                 self.unseen_below.discard(child)
             self.silent_below[g] = not self.silent.isdisjoint(self.h.leaf_cpus(g))

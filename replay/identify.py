@@ -36,7 +36,7 @@ _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmi
                "tmigr_cpu_online", "tmigr_cpu_offline", "tmigr_cpu_available", "tmigr_cpu_unavailable",
                "tmigr_handle_remote_cpu")
 _STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
-_SCAN_COLUMNS = ["event", "ts", "cpu", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
+_SCAN_COLUMNS = ["event", "ts", "cpu", "active", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
                  "capacity", "childmask", "groupmask", "num_children", "group_lvl"]
 
 
@@ -79,6 +79,11 @@ class TraceTree:
     prepared_cpus: list[int] = field(default_factory=list)   # connect_cpu_parent targets, in order
     prepare_ts: dict[int, int] = field(default_factory=dict)  # their connect_cpu_parent stamps
     first_ts: dict[int, int] = field(default_factory=dict)    # each CPU's first row (it is up then)
+    # Level-0 active masks printed: group pointer -> OR of them; without pointers, per printing CPU
+    # (its own level-0 group's)
+    l0_active_shown: dict[int, int] = field(default_factory=dict)
+    cpu_l0_active_shown: dict[int, int] = field(default_factory=dict)
+    remote_targets: set[int] = field(default_factory=set)    # tmigr_handle_remote_cpu targets
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
     cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
     cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
@@ -133,6 +138,16 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         state_rows += _unique(t, event_mask(ev, _STATE_EVENTS),
                               ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
         upd_rows += _unique(t, event_mask(ev, ("tmigr_update_events",)), ["child", "group", "group_lvl"])
+        for r in _unique(t, pc.and_(event_mask(ev, _STATE_EVENTS), pc.equal(t.column("lvl"), 0)),
+                         ["cpu", "group", "active"]):
+            if r["active"] is not None:
+                if r["group"]:
+                    tree.l0_active_shown[r["group"]] = tree.l0_active_shown.get(r["group"], 0) | r["active"]
+                if r["cpu"] is not None:
+                    tree.cpu_l0_active_shown[r["cpu"]] = tree.cpu_l0_active_shown.get(r["cpu"], 0) | r["active"]
+        for r in _unique(t, event_mask(ev, ("tmigr_handle_remote_cpu",)), ["target_cpu"]):
+            if r["target_cpu"] is not None:
+                tree.remote_targets.add(r["target_cpu"])
         st = t.filter(event_mask(ev, setup_names))
         if st.num_rows:
             tree.has_setup = True

@@ -105,6 +105,8 @@ def test_host_618_no_divergence(host):
     assert res.warmup_events > 0
     # CPU1 of this VM goes idle without its idle-path events being recorded: reported, not diverged.
     assert res.hierarchy["silent_cpus"] == [1]
+    # ... and its bit is set in the group states CPU0 prints: not a quiet CPU (api._quiet_cpus)
+    assert res.hierarchy["quiet_cpus"] == []
 
 
 def test_host_pointer_modes_agree(host, tmp_mod):

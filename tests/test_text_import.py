@@ -325,3 +325,30 @@ def test_import_straight_from_a_tracefs_trace_file(tmp_path: Path):
         _, meta, rows = import_file(inst / "trace", tmp_path / "t.parquet")
         expected = sum(grep_counts(inst / "trace").values())
     assert rows == expected > 0 and meta.pointer_mode == "raw"
+
+
+# Lines of a capture of this box (6.18.44, 2026-12-06 22:29 UTC: one tracefs instance with
+# timer_migration, sched_switch, timer:* and irq:* enabled, 3 s), copied as printed.
+MIXED_TIMER_LINES = """\
+     rcu_preempt-15      [001] d..1.  2125.014035: timer_start: timer=000000002236f819 function=process_timeout expires=4295423491 [timeout=1] bucket_expiry=4295423492 cpu=1 idx=4 flags=
+         python3-29145   [001] D.s2.  2125.018224: timer_start: timer=000000008a213de9 function=reqsk_timer_handler expires=4295423741 [timeout=250] bucket_expiry=4295423744 cpu=1 idx=96 flags=P
+         python3-29619   [001] dNs1.  2125.102027: timer_start: timer=00000000053dc007 function=tcp_orphan_update expires=4295423537 [timeout=25] bucket_expiry=4295423538 cpu=1 idx=50 flags=D
+     kworker/1:2-22257   [001] d..1.  2125.070240: timer_start: timer=00000000aa9f2be0 function=delayed_work_timer_fn expires=4295423747 [timeout=243] bucket_expiry=4295423752 cpu=1 idx=97 flags=D|P|I
+         python3-29132   [001] ..s..  2125.014025: tmigr_handle_remote: group=00000000a417b256 lvl=0
+"""
+
+
+def test_timer_start_flags_by_name(tmp_path: Path):
+    """timer_start prints its flag bits by name (decode_timer_flags(): M, D, P, I joined by `|`,
+    empty for none) after cpu= and idx=: every line imports (none malformed, `D` is not the hex
+    digit 0xd) and `flags` is the kernel's word: cpu | idx << 22 | the named bits."""
+    src = tmp_path / "mixed.txt"
+    src.write_text(MIXED_TIMER_LINES)
+    out = tmp_path / "mixed.parquet"
+    import_file(src, out)
+    t = tmigr_trace.load(out)
+    assert t.meta.malformed_lines == 0
+    rows = [r for r in t.df.to_dict("records") if r["event"] == "timer_start"]
+    assert [int(r["flags"]) for r in rows] == [
+        1 | 4 << 22, 1 | 96 << 22 | 0x100000, 1 | 50 << 22 | 0x80000, 1 | 97 << 22 | 0x80000 | 0x100000 | 0x200000]
+    assert [r["expires"] for r in rows] == [4295423491, 4295423741, 4295423537, 4295423747]

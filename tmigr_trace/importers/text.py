@@ -112,6 +112,29 @@ def _convert(kind: Kind, text: str) -> int | None:
     return int(text)
 
 
+# decode_timer_flags() (include/trace/events/timer.h): timer_start prints its flag bits by name
+_TIMER_FLAG_BITS = {"M": 0x00040000, "D": 0x00080000, "P": 0x00100000, "I": 0x00200000}  # TIMER_MIGRATING...
+
+
+def timer_flags(pairs: list[tuple[str, str]], text: str) -> int:
+    """timer_start's stored ``flags`` word from its printed fields: ``cpu=`` (flags &
+    TIMER_CPUMASK), ``idx=`` (flags >> TIMER_ARRAYSHIFT, 22) and ``flags=`` the flag bits by name
+    joined by ``|``, empty for none (``D`` is a flag, not the hex digit). A number (``0x...``,
+    older formats) is taken as it is. Raises ValueError for anything else."""
+    if text.startswith("0x"):
+        return int(text, 16)
+    bits = 0
+    for name in filter(None, text.split("|")):
+        if name not in _TIMER_FLAG_BITS:
+            raise ValueError(text)
+        bits |= _TIMER_FLAG_BITS[name]
+    fields = dict(pairs)
+    cpu, idx = fields.get("cpu", "0"), fields.get("idx", "0")
+    if not (_DEC_TEXT.fullmatch(cpu) and _DEC_TEXT.fullmatch(idx)):
+        raise ValueError(text)
+    return bits | (int(cpu) & 0x3FFFF) | (int(idx) << 22)
+
+
 def parse_ts(sec: str, frac: str | None) -> int:
     if frac is None:
         return int(sec)  # counter-like clocks print raw counts
@@ -243,13 +266,14 @@ class TextParser:
     def _parse_body(self, event: str, body: str) -> dict[str, object] | None:
         values: dict[str, object] = {}
         keys = []
-        for key, text in KV_RE.findall(body):
+        pairs = KV_RE.findall(body)
+        for key, text in pairs:
             keys.append(key)
             col = column_for_key(event, key)
             if col is None:
                 continue
             try:
-                value = convert_value(col, text)
+                value = timer_flags(pairs, text) if col == "flags" else convert_value(col, text)
             except ValueError:
                 if col != "function":
                     return None

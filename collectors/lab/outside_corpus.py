@@ -6,6 +6,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set third [--out corpus-lab3] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourth [--out corpus-lab4] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifth [--out corpus-lab5] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixth [--out corpus-lab6] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -335,11 +336,64 @@ FIFTH_RUNS = [
          duration=4, trace_clock="x86-tsc"),
 ]
 
+# The sixth set (`--set sixth`, written to corpus-lab6): fresh captures of what kernel engineers
+# outside the lab send, varying what the first five sets hold constant. Boot-time tracing with
+# maxcpus=1 (only the boot CPU up at boot, every other CPU onlined by the init: 64 vCPUs on one node,
+# 7 vCPUs, and 28 vCPUs with node 1 torn down and rebuilt); boot-time tracing with every CPU up at
+# boot and small buffers, so the boot head (the boot CPUs' setup events) is overwritten. Long
+# captures (15-20 s, 4-8 MB per CPU) of small boxes (8-16 vCPUs). Hotplug storms (the new
+# hotplug-storm scenario: several CPUs offlined one after the other, then onlined in another
+# order, round after round): a whole node (node 1 of 24 and 28 vCPUs, node 2 of 9 vCPUs), CPUs of
+# both nodes (16 and 48 vCPUs), every CPU but cpu0 (12 vCPUs). Topologies: 2 nodes x SMT 2 with
+# 24/28/48 vCPUs, 8 vCPUs on 2 nodes x SMT 2, one node with 12 and 64 vCPUs, 7 and 9 vCPUs. Clocks:
+# local (default, and written explicitly on the command line), global, mono_raw and boot.
+# isolcpus with managed_irq and nohz_full together, cpu0's SMT sibling isolated (boot-time, all up
+# on 6.18; onlined late on 7.3). Multi-threaded TCG on 6.17 (never run multi-threaded before).
+# Every series 6.12 (newest: 6.12.117) and 6.16-7.3 at least once.
+SIXTH_RUNS = [
+    # boot-time tracing with maxcpus=1: only the boot CPU up, everything else onlined later
+    Spec("smt2-boot-maxcpus1-glob-idle", "7.3", cpus=64, nodes=1, maxcpus=1, order="glob", scenario="all-idle",
+         buffer_kb=1024),
+    Spec("nosmt-boot-maxcpus1-hotplug-storm", "6.16", cpus=7, nodes=1, smt=1, maxcpus=1, scenario="hotplug-storm",
+         duration=4, hotplug="2 5 6"),
+    Spec("boot-maxcpus1-nodes-rr-hotplug-storm-node1", "6.19", cpus=28, maxcpus=1, order="nodes",
+         scenario="hotplug-storm", duration=4),
+    # boot-time tracing, every CPU up at boot, small buffers: the boot head is overwritten
+    Spec("smt2-boot-allup-churn-6s-overwritten", "6.19", cpus=12, nodes=1, scenario="idle-churn", duration=6,
+         buffer_kb=16),
+    Spec("boot-allup-churn-overwritten-clock-global-multi", "6.17", cpus=28, scenario="idle-churn", duration=4,
+         buffer_kb=12, trace_clock="global", threads="multi"),
+    # long captures of small boxes, larger buffers
+    Spec("boot-allup-steady-16s-clock-mono_raw", "7.1", scenario="steady", duration=16, buffer_kb=8192,
+         trace_clock="mono_raw"),
+    Spec("boot-allup-churn-15s", "6.12", scenario="idle-churn", duration=15, buffer_kb=8192),
+    Spec("nosmt-late-churn-20s-clock-boot", "7.0", cpus=8, nodes=1, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=20, buffer_kb=8192, trace_clock="boot"),
+    Spec("boot-allup-steady-18s-clock-local", "7.3", cpus=8, scenario="steady", duration=18, buffer_kb=4096,
+         trace_clock="local"),
+    # hotplug storms: several CPUs offlined, then onlined in another order, repeatedly
+    Spec("boot-allup-hotplug-storm-node1", "7.2", cpus=24, scenario="hotplug-storm", duration=4),
+    Spec("late-hotplug-storm-3,9,12,6,15", "6.12", boot_trace=False, scenario="hotplug-storm", duration=6,
+         hotplug="3 9 12 6 15"),
+    Spec("nosmt-boot-ascending-hotplug-storm-node2", "7.0", cpus=9, nodes=3, smt=1, maxcpus=2,
+         scenario="hotplug-storm", duration=4),
+    Spec("boot-glob-hotplug-storm-24,25,47,1", "6.18", cpus=48, maxcpus=3, order="glob", scenario="hotplug-storm",
+         duration=4, hotplug="24 25 47 1", buffer_kb=1024),
+    Spec("nosmt-late-hotplug-storm-all-but-cpu0", "7.1", cpus=12, nodes=1, smt=1, boot_trace=False,
+         scenario="hotplug-storm", duration=4, hotplug="1-11"),
+    # isolcpus with managed_irq and nohz_full, cpu0's SMT sibling isolated
+    Spec("isolcpus1-3-managed_irq-nohz_full-boot-allup-isolated", "6.18", isolcpus="nohz,domain,managed_irq,1-3",
+         nohz_full="1-3", scenario="isolated", duration=4),
+    Spec("isolcpus1,12-13-managed_irq-nohz_full-boot-glob-isolated", "7.3", cpus=24, maxcpus=3, order="glob",
+         isolcpus="managed_irq,domain,1,12-13", nohz_full="1,12-13", scenario="isolated", duration=3),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
         "fourth": (FOURTH_RUNS, "corpus-lab4", "# Lab captures of the outside class: the fourth set (`--set fourth`)"),
-        "fifth": (FIFTH_RUNS, "corpus-lab5", "# Lab captures of the outside class: the fifth set (`--set fifth`)")}
+        "fifth": (FIFTH_RUNS, "corpus-lab5", "# Lab captures of the outside class: the fifth set (`--set fifth`)"),
+        "sixth": (SIXTH_RUNS, "corpus-lab6", "# Lab captures of the outside class: the sixth set (`--set sixth`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -374,6 +428,9 @@ def init_did(s: Spec) -> str:
                              "group), offlines and onlines it"),
         "steady": f"{s.duration:g} s of churn on every other online CPU (constant event rate)",
         "staggered-online": f"over {s.duration:g} s",
+        "hotplug-storm": (f"{max(1, int(s.duration) // 2)} round(s) over {s.duration:g} s: offlines CPUs "
+                          f"{s.hotplug or 'of the last node (the whole node)'} one after the other and onlines "
+                          "them in another order (reverse, then rotated), churn on up to four other online CPUs"),
     }.get(s.scenario, s.scenario)
     parts.append(what)
     parts.append("stops tracing and dumps the top-level trace file")
@@ -522,9 +579,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", default="main", choices=sorted(SETS),
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
-                         "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5)")
+                         "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
+                         "sixth: the sixth (corpus-lab6)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
-                                  "corpus-lab3 (--set third), corpus-lab4 (--set fourth) or corpus-lab5 (--set fifth)")
+                                  "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
+                                  "or corpus-lab6 (--set sixth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -412,6 +412,9 @@ class Engine:
         # CPUs whose oldest events the ring buffer overwrote: silent until their first row.
         self.head_lost = set(head_lost) - set(silent_cpus)
         self.silent = set(silent_cpus) | self.head_lost
+        # Groups whose group event (expiry, CPU) is still the one queued before the capture: a
+        # group's update row prints it (child_evt_expiry, child_evtcpu) and anchors it.
+        self.gevt_unknown: set[TmigrGroup] = set(h.groups)
         # Silent CPUs whose bits the trace shows clear throughout (api._quiet_cpus): their events
         # are a silent CPU's, their state bits are known (clear), not `silent_mask` bits.
         self.bits_silent = self.silent - set(quiet_cpus)
@@ -1080,9 +1083,15 @@ class Engine:
             if ctx.level is not None:
                 self._remote_eval(i, cpu, ctx, ctx.level)
         raced = False
+        # tmigr_handle_remote_cpu() skips the target's update walk when it finds the target no
+        # longer idle after the expiry: a silent target (its activation not in the trace) may have.
+        woke_unseen = ctx.op == OP_REMOTE and ctx.remote_target in self.silent
         for rec in recs:
             g = rec[0]
             child = self._child_of(cpu, g) if g.level > 0 else None
+            if woke_unseen:
+                self._undec(K_EXPIRY, R_SILENT)
+                continue
             if raced or (child is not None and child.active and op_walks_up(ctx.op)):
                 # tmigr_update_events() reads the child's state under the locks, at an untraced
                 # moment before this CPU's next event: a child that another CPU's activation
@@ -1646,10 +1655,12 @@ class Engine:
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_DEACT:
-            # Capture started inside a deactivation: anchor.
+            # Capture started inside a deactivation (or its state events were not enabled yet):
+            # anchor.
             self._close(cpu, ctx, i, False)
             self._check("wakeup", None, i, "", None, None, warm=True)
             self.h.resync_cpu(cpu, idle=True, wakeup=w)
+            self._deactivated_unseen(cpu, nextevt)
             return
         walk = ctx.walk
         decidable = ctx.decidable
@@ -1706,6 +1717,24 @@ class Engine:
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
+
+    def _deactivated_unseen(self, cpu: int, nextexp: int) -> None:
+        """A deactivation whose walk the trace does not show (the capture began inside it, or its
+        state events were not enabled yet: enabling registers one event type after another).
+        __tmigr_cpu_deactivate() cleared the event's ignore flag and queued `nextexp` at level 0,
+        or with KTIME_MAX left it ignored (it was active: __tmigr_cpu_activate() set the flag);
+        what the walk changed above level 0 is not known."""
+        if cpu in self.silent:
+            return
+        h = self.h
+        tmc = h.cpus[cpu]
+        if nextexp != KTIME_MAX:
+            h.resync_cpu_event(cpu, nextexp)
+        else:
+            tmc.cpuevt.ignore = True
+        anc = self.anc.get(cpu, [])
+        for child, g in zip(anc, anc[1:]):
+            self._unlearn(g, child)
 
     def _level_updated(self, cpu: int, ctx: _Ctx, g: TmigrGroup, child: TmigrGroup | None, walk: _Walk) -> None:
         """What a deactivation level's tmigr_update_events, just applied by the model, tells: at
@@ -1955,6 +1984,10 @@ class Engine:
             if child is None:
                 child = self._group(chp, glvl - 1, behalf)
         obs = (c.nextevt[i], c.group_next_expiry[i], c.child_evt_expiry[i], c.child_evtcpu[i])
+        # (the first row to print the child's group event: its fields may be from before the capture)
+        gevt_first = child is not None and child in self.gevt_unknown
+        if gevt_first:
+            self.gevt_unknown.discard(child)
         if g.parent is None:
             # the state check_toplvl read, as printed (a migrator exactly when a child is active)
             ctx.top_state_seen = c.group_active[i] >= 0
@@ -2003,6 +2036,10 @@ class Engine:
         elif decidable:
             if child is not None:
                 ev = exp[1:]
+                if gevt_first and ev[0] == obs[0] == KTIME_MAX:
+                    # The ignore path leaves the child's group event as it was last queued,
+                    # before the capture: its expiry and CPU print what the trace never showed.
+                    ev = (ev[0], ev[1], obs[2], obs[3])
             elif self._rows.child[i] == 0:
                 # A NULL child prints child_evt_expiry 0 and child_evtcpu 0 (TP_fast_assign:
                 # "child ? child->groupevt... : 0"); only `(____ptrval____)` hides which it was.
@@ -2020,7 +2057,17 @@ class Engine:
                 verdict: bool | None = True
                 stale = False
                 unseen = False
+                v0: bool | None = True
                 for n in range(3):
+                    if n == 2 and obs[0] != KTIME_MAX and obs[2] == obs[0] and ev[0] != obs[0]:
+                        # the queued child event holds the nextevt just queued (`_update_row_ok`):
+                        # the same value, decided as nextevt was
+                        if v0 is False:
+                            verdict = False
+                            break
+                        if v0 is None:
+                            verdict = None
+                        continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
                                                        self._ignore_in_flight(g, obs[1])):
                         # A stale next_expiry from an event not in the trace, or from an
@@ -2040,6 +2087,8 @@ class Engine:
                         # the trace shows queued; a lower one came from an observation that held a
                         # silent CPU's event, which may have moved later unseen.
                         v = None
+                    if n == 0:
+                        v0 = v
                     if v is False:
                         verdict = False
                         break
@@ -2075,7 +2124,9 @@ class Engine:
             g.next_expiry = obs[1]
         elif child is None:
             if exp is None or exp[1] != obs[0] or exp[2] != obs[1]:
-                if op == OP_REMOTE or op == OP_DEACT or op == OP_NT:
+                # (outside a walk the model follows, e.g. a stream that begins inside one, the
+                # row is still the CPU's own level-0 update: its event is queued at nextevt)
+                if op == OP_REMOTE or op == OP_DEACT or op == OP_NT or (anc and anc[0] is g):
                     self.h.resync_update_events(g, None, behalf, obs[0], obs[1])
                 else:
                     g.next_expiry = obs[1]

@@ -49,7 +49,7 @@ The engine is pure: it gets column batches (plain lists) and a model, and fills 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Callable, Final
+from typing import Any, Callable, Final, Iterator
 
 import numpy as np
 
@@ -1371,11 +1371,10 @@ class Engine:
         anc = self.anc.get(cpu, [])
         ctx.child = anc[g.level - 1] if g.level > 0 and len(anc) >= g.level else None
 
-    def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
-        """`tmigr_check_migrator(g, mask)` (a lock-free read at row i) fails on the model's state:
-        look ahead for another CPU's group-state event on g whose cmpxchg can have come before
-        (its previous event is older than row i), is a valid step from that state, and makes
-        `mask` the migrator (or leaves none). If found it is applied now (`reorder_done`)."""
+    def _earlier_steps(self, i: int, g: TmigrGroup) -> Iterator[tuple[int, int, int, bool]]:
+        """Other CPUs' group-state events on g traced after row i whose cmpxchg can have come
+        before it (the CPU's previous event is older than row i) and whose print is their step
+        from the model's state of g: (row, active, migrator, walk_done) of each."""
         c = self._rows
         codes = self._codes
         ts0, cpu0 = c.ts[i], c.cpu[i]
@@ -1396,8 +1395,16 @@ class Engine:
             else:
                 ch = self._child_of(cpu_l[j], g)
                 a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
-            if (a1, m1) != (c.active[j], c.migrator[j]) or (m1 != mask and m1 != TMIGR_NONE):
-                continue                # not the next step from this state, or no help
+            if (a1, m1) == (c.active[j], c.migrator[j]):
+                yield j, a1, m1, dj
+
+    def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
+        """`tmigr_check_migrator(g, mask)` (a lock-free read at row i) fails on the model's state:
+        look for another CPU's step on g that can have come before (`_earlier_steps`) and makes
+        `mask` the migrator (or leaves none). If found it is applied now (`reorder_done`)."""
+        for j, a1, m1, dj in self._earlier_steps(i, g):
+            if m1 != mask and m1 != TMIGR_NONE:
+                continue                # no help
             self.reorder_done[self.index + j] = (a1, m1, dj)
             self.h.resync_group_state(g, a1, m1)
             return True
@@ -1429,43 +1436,22 @@ class Engine:
         """Row i prints a state of g that this CPU's step (`m`, activation or deactivation)
         does not make from the model's state. Each state event traces after its cmpxchg, so a
         CPU stalled in between (a descheduled vCPU) prints late: another CPU's state event on g
-        traced later may be the earlier cmpxchg. Look ahead for one whose CPU's previous event
-        is older than row i (its cmpxchg may precede this one), whose print is its step from
-        the model's state, and after which this step makes row i's print. Applied now
-        (`reorder_done`); returns this step's (active, migrator, walk_done)."""
+        traced later may be the earlier cmpxchg (`_earlier_steps`), after which this step makes
+        row i's print. Applied now (`reorder_done`); returns this step's (active, migrator,
+        walk_done)."""
         c = self._rows
-        codes = self._codes
-        ts0, cpu0 = c.ts[i], c.cpu[i]
-        grp_l, lvl_l, cpu_l = c.group, c.lvl, c.cpu
-        pre_a, pre_m = g.active, g.migrator
-        for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
-            cj = codes[j]
-            if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
-                continue
-            if self._group(grp_l[j], lvl_l[j], cpu_l[j]) is not g:
-                continue
-            pj = self._prev_ts(j, cpu_l[j])
-            if pj is None or pj > ts0:
-                continue
-            mj = c.childmask[j]
-            if cj == E_SET_ACTIVE:
-                a1, m1, dj = active_up_pure(pre_a, pre_m, mj)
-            else:
-                ch = self._child_of(cpu_l[j], g)
-                a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
-            if (a1, m1) != (c.active[j], c.migrator[j]):
-                continue
+        for j, a1, m1, dj in self._earlier_steps(i, g):
             a2, m2, d2 = active_up_pure(a1, m1, m) if activate else inactive_up_pure(a1, m1, m, child_active)
             if (a2, m2) != (c.active[i], c.migrator[i]):
                 continue
             self.reorder_done[self.index + j] = (a1, m1, dj)
             self.h.resync_group_state(g, a1, m1)
-            if cj == E_SET_INACTIVE and g.level == 0:
+            if self._codes[j] == E_SET_INACTIVE and g.level == 0:
                 # what that CPU did before its cmpxchg came first too: __tmigr_cpu_deactivate()
                 # clears its event's ignore flag before the walk when it has a next event
                 e, u0 = self._deactivation_end(j)
-                if e < self._n and codes[e] == E_CPU_IDLE and c.nextevt[u0 if u0 >= 0 else e] != KTIME_MAX:
-                    self.h.cpus[cpu_l[j]].cpuevt.ignore = False
+                if e < self._n and self._codes[e] == E_CPU_IDLE and c.nextevt[u0 if u0 >= 0 else e] != KTIME_MAX:
+                    self.h.cpus[c.cpu[j]].cpuevt.ignore = False
             return a2, m2, d2
         return None
 

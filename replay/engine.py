@@ -1318,6 +1318,10 @@ class Engine:
         if m == TMIGR_NONE and (a & S):
             m = obs_m if (obs_m != TMIGR_NONE and obs_m & a & S) else LOWEST_BIT[a & S]
         went = (g.migrator == TMIGR_NONE) != (m == TMIGR_NONE)
+        if (a & S) & ~g.active:
+            # a silent child's activation reached g: tmigr_active_up() stores g's own event's
+            # ignore flag on every activation step (lock-free, after its tracepoint)
+            g.groupevt.ignore = True
         g.active, g.migrator = a, m
         if went:
             self._silent_walk_up(g, m != TMIGR_NONE)
@@ -1341,6 +1345,7 @@ class Engine:
                 return                          # seen so already (a traced step since)
             if active:
                 p.active |= mask
+                p.groupevt.ignore = True        # tmigr_active_up(), as above
                 if p.migrator != TMIGR_NONE:
                     return
                 p.migrator = mask

@@ -14,7 +14,10 @@
 # 5. powers off. Any failure prints one "LAB-FAIL: reason" line and powers off.
 # Text-only mode (LAB_MODE=text) records like a user outside the lab: the TOP-LEVEL instance
 # (already recording since early boot when LAB_BOOT_TRACE=1: trace_event= on the command line,
-# else enabled here, after boot), and ships only the text of its `trace` file.
+# else enabled here, after boot), and ships only the text of its `trace` file. LAB_EXTRA_EVENTS
+# (late enabling): other events written to set_event too (timer:*,sched:sched_switch,...; with
+# boot tracing they are on the kernel's trace_event= list). LAB_READ=trace_pipe: a reader of
+# `trace_pipe` started with the capture ships what it consumed instead (no header).
 # Everything the host wants to know is on the console as "LAB-xxx:" lines.
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -59,8 +62,19 @@ if [ "$LAB_MODE" = text ]; then
 		[ -n "$LAB_TRACE_CLOCK" ] && { echo $LAB_TRACE_CLOCK > $T/trace_clock || fail "trace clock $LAB_TRACE_CLOCK refused"; }
 		echo ${LAB_BUFFER_KB:-2048} > $T/buffer_size_kb
 		echo 1 > $T/events/timer_migration/enable || fail "enabling timer_migration events failed"
+		if [ -n "$LAB_EXTRA_EVENTS" ]; then
+			set -f
+			for e in $(echo $LAB_EXTRA_EVENTS | tr ',' ' '); do
+				echo "$e" >> $T/set_event || fail "enabling the events $e failed"
+			done
+			set +f
+		fi
 	fi
 	echo 1 > $T/tracing_on
+	if [ "$LAB_READ" = trace_pipe ]; then
+		cat $T/trace_pipe > /tmp/trace-pipe.txt &
+		PIPE_PID=$!
+	fi
 elif [ -x /lab/tmigr-capture.sh ]; then
 	/lab/tmigr-capture.sh start -q -b ${LAB_BUFFER_KB:-2048} -w /tmp/capwork >/tmp/capture-start.log 2>&1 || fail "tmigr-capture.sh start failed: $(tail -n 1 /tmp/capture-start.log)"
 else
@@ -98,6 +112,20 @@ if [ "${LAB_LATENCY_FORMAT:-0}" = 1 ] && [ "$LAB_MODE" != text ]; then
 fi
 if [ "$LAB_MODE" = text ] && [ -s /tmp/trace-before-dump.txt ]; then
 	cp /tmp/trace-before-dump.txt /tmp/capture.tar   # scenario ftrace-dump: the dump consumed the buffer
+elif [ "$LAB_MODE" = text ] && [ -n "$PIPE_PID" ]; then
+	echo 0 > $T/tracing_on
+	# the reader has drained the buffer when no CPU holds an unread entry and its output stopped growing
+	last=-1; n=0
+	while kill -0 $PIPE_PID 2>/dev/null && [ $n -lt 120 ]; do
+		size=$(wc -c < /tmp/trace-pipe.txt)
+		if [ "$size" = "$last" ] && ! grep -h '^entries:' $T/per_cpu/cpu*/stats | grep -qv 'entries: 0$'; then
+			break
+		fi
+		last=$size; n=$((n + 1)); sleep 0.5
+	done
+	kill $PIPE_PID 2>/dev/null; wait $PIPE_PID 2>/dev/null
+	echo "LAB-TRACE-PIPE: bytes=$(wc -c < /tmp/trace-pipe.txt) polls=$n"
+	mv /tmp/trace-pipe.txt /tmp/capture.tar
 elif [ "$LAB_MODE" = text ]; then
 	echo 0 > $T/tracing_on
 	cat $T/trace > /tmp/capture.tar || fail "reading $T/trace failed"

@@ -19,7 +19,9 @@ online_cpus() { cpulist "$(cat $SYSCPU/online)"; }
 offline_cpus() { cpulist "$(cat $SYSCPU/offline)"; }
 node_cpus() { cpulist "$(cat /sys/devices/system/node/node$1/cpulist 2>/dev/null)"; }
 # CPUs of node $1 among the possible ones (also offline ones), from the lab's topology
+# (LAB_NODE_CPUS: one CPU list per node when the nodes are uneven)
 node_possible_cpus() {
+	if [ -n "$LAB_NODE_CPUS" ]; then set -- $(echo $LAB_NODE_CPUS | cut -d' ' -f$(($1 + 1))); cpulist "$1"; return; fi
 	per=$((LAB_CPUS / LAB_NODES)); seq $(($1 * per)) $((($1 + 1) * per - 1)) | tr '\n' ' '
 }
 isolated_cpus() { cpulist "$(cat $SYSCPU/isolated 2>/dev/null)"; }

@@ -7,6 +7,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourth [--out corpus-lab4] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifth [--out corpus-lab5] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixth [--out corpus-lab6] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventh [--out corpus-lab7] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -53,6 +54,10 @@ class Spec:
     hash_ptr: bool = False
     buffer_kb: int = 2048
     nohz_full: str | None = None  # nohz_full= on the kernel command line (qemu.Topology.nohz_full)
+    node_cpus: str | None = None  # uneven nodes: each node's CPU list, "/"-separated ("0-7/8-11")
+    events: str | None = None  # other events in the same buffer ("timer:*,sched:sched_switch,irq:*")
+    cmdline: str | None = None  # more kernel command-line words ("nohz=off", "rcu_nocbs=1-15", "threadirqs")
+    pipe: bool = False  # ship what a reader of trace_pipe consumed (no header) instead of the trace file
 
 
 RUNS = [
@@ -388,22 +393,79 @@ SIXTH_RUNS = [
          isolcpus="managed_irq,domain,1,12-13", nohz_full="1,12-13", scenario="isolated", duration=3),
 ]
 
+# The seventh set (`--set seventh`, written to corpus-lab7): what engineers outside the lab send and
+# the first six sets never made. Other events in the same buffer: timer_migration:* next to
+# timer:*, sched:sched_switch and irq:* (on the boot command line's trace_event= list, or written
+# to set_event after boot), so the tmigr lines are a small part of the text (buffers of 4-8 MB per
+# CPU). Uneven NUMA nodes (explicit per-node CPU lists, qemu.Topology.node_cpulists: 8+4 vCPUs
+# with SMT 2, 7+5+3 and 24+16 without SMT; the sockets are then the largest equal blocks inside
+# one node). Kernel command lines that change when CPUs go idle or where the work runs: nohz=off
+# (the tick never stops: few idle transitions), isolcpus=nohz,... alone (tick isolation without
+# domain isolation), rcu_nocbs=, threadirqs (with irq:* and sched_switch events). Long hotplug
+# storms (12-14 s, 6-7 rounds of several CPUs offlined and onlined). The text a reader of
+# trace_pipe consumed from the start of the capture (no header; CPUs' events merged as read, while
+# they were written) instead of the trace file. Series 6.12 and 6.16-7.3 on their newest releases,
+# 6-40 vCPUs.
+ALL_EVENTS = "timer:*,sched:sched_switch,irq:*"
+SEVENTH_RUNS = [
+    # other event types interleaved with the tmigr lines
+    Spec("boot-glob-hotplug-mixed-events", "7.3", maxcpus=3, order="glob", events=ALL_EVENTS, buffer_kb=8192),
+    Spec("nosmt-late-churn-mixed-events", "6.12", cpus=8, nodes=1, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=3, events=ALL_EVENTS, buffer_kb=8192),
+    Spec("boot-allup-churn-timer-events", "7.1", cpus=24, nodes=3, scenario="idle-churn", duration=2,
+         events="timer:*", buffer_kb=4096),
+    Spec("threadirqs-late-churn-irq-sched-events", "6.16", cpus=20, boot_trace=False, scenario="idle-churn",
+         duration=3, cmdline="threadirqs", events="irq:*,sched:sched_switch", buffer_kb=4096),
+    # uneven NUMA nodes
+    Spec("uneven8+4-boot-glob-churn", "7.2", cpus=12, node_cpus="0-7/8-11", maxcpus=3, order="glob",
+         scenario="idle-churn", duration=3),
+    Spec("nosmt-uneven7+5+3-boot-allup-hotplug-storm-node2", "6.19", cpus=15, nodes=3, smt=1,
+         node_cpus="0-6/7-11/12-14", scenario="hotplug-storm", duration=4),
+    Spec("nosmt-uneven24+16-late-churn", "7.0", cpus=40, smt=1, node_cpus="0-23/24-39", boot_trace=False,
+         scenario="idle-churn", duration=2),
+    # kernel command lines: the tick never stops, tick isolation alone, offloaded RCU callbacks
+    Spec("nohz-off-boot-glob-hotplug", "6.17", maxcpus=3, order="glob", cmdline="nohz=off", duration=3),
+    # (late churn under nohz=off, "smt2-nohz-off-late-churn" on 6.18 with 6 vCPUs, gave no tmigr event at all:
+    # the text holds nothing to send; offline/online under nohz=off instead)
+    Spec("smt2-nohz-off-late-hotplug-storm-3,4,5", "6.18", cpus=6, nodes=1, cmdline="nohz=off", boot_trace=False,
+         scenario="hotplug-storm", duration=4, hotplug="3 4 5"),
+    Spec("nosmt-isolcpus-nohz2-5-only-late-isolated", "7.3", cpus=8, nodes=1, smt=1, isolcpus="nohz,2-5",
+         boot_trace=False, scenario="isolated", duration=3),
+    Spec("rcu_nocbs1-15-boot-glob-churn", "7.0", maxcpus=3, order="glob", cmdline="rcu_nocbs=1-15",
+         scenario="idle-churn", duration=3),
+    # long hotplug storms: several CPUs offlined and onlined, round after round, for 12-14 s
+    Spec("boot-allup-hotplug-storm-14s-3,6,9,12,15", "7.1", scenario="hotplug-storm", duration=14,
+         hotplug="3 6 9 12 15", buffer_kb=4096),
+    Spec("nosmt-late-hotplug-storm-12s-node1,2,11", "6.19", cpus=12, nodes=3, smt=1, boot_trace=False,
+         scenario="hotplug-storm", duration=12, hotplug="4-7 2 11", buffer_kb=4096),
+    # the text a trace_pipe reader consumed (no header)
+    Spec("boot-glob-churn-trace-pipe", "7.2", cpus=20, maxcpus=3, order="glob", scenario="idle-churn", duration=3,
+         pipe=True),
+    Spec("smt2-late-churn-trace-pipe-timer-sched-events", "6.12", cpus=6, nodes=1, boot_trace=False,
+         scenario="idle-churn", duration=3, pipe=True, events="timer:*,sched:sched_switch", buffer_kb=4096),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
         "fourth": (FOURTH_RUNS, "corpus-lab4", "# Lab captures of the outside class: the fourth set (`--set fourth`)"),
         "fifth": (FIFTH_RUNS, "corpus-lab5", "# Lab captures of the outside class: the fifth set (`--set fifth`)"),
-        "sixth": (SIXTH_RUNS, "corpus-lab6", "# Lab captures of the outside class: the sixth set (`--set sixth`)")}
+        "sixth": (SIXTH_RUNS, "corpus-lab6", "# Lab captures of the outside class: the sixth set (`--set sixth`)"),
+        "seventh": (SEVENTH_RUNS, "corpus-lab7",
+                    "# Lab captures of the outside class: the seventh set (`--set seventh`)")}
 
 
 def init_did(s: Spec) -> str:
     parts = []
     if s.boot_trace:
-        parts.append("events on from early boot")
+        parts.append("events on from early boot" + (f" (also {s.events})" if s.events else ""))
     else:
         parts.append("all CPUs up at boot; events enabled by init after boot (no setup events)"
                      if s.maxcpus is None else "events enabled by init after boot")
-        parts.append(f"buffer_size_kb {s.buffer_kb}" + (f", trace_clock {s.trace_clock}" if s.trace_clock else ""))
+        parts.append(f"buffer_size_kb {s.buffer_kb}" + (f", trace_clock {s.trace_clock}" if s.trace_clock else "")
+                     + (f", also {s.events} (set_event)" if s.events else ""))
+    if s.pipe:
+        parts.append("starts a reader of trace_pipe (cat, in the background)")
     if s.maxcpus is not None:
         glob = ("in sysfs glob order (cpu1, cpu10, cpu11, ...)" if s.cpus > 10
                 else "in sysfs glob order (ascending below 11 CPUs)")
@@ -433,7 +495,8 @@ def init_did(s: Spec) -> str:
                           "them in another order (reverse, then rotated), churn on up to four other online CPUs"),
     }.get(s.scenario, s.scenario)
     parts.append(what)
-    parts.append("stops tracing and dumps the top-level trace file")
+    parts.append("stops tracing, waits until the trace_pipe reader drained the buffer and ships what it read "
+                 "(no header)" if s.pipe else "stops tracing and dumps the top-level trace file")
     return "; ".join(parts)
 
 
@@ -455,7 +518,7 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
     dest = out / fname
     topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus,
-                         nohz_full=s.nohz_full)
+                         nohz_full=s.nohz_full, node_cpulists=tuple(s.node_cpus.split("/")) if s.node_cpus else None)
     env = {}
     if s.order:
         env["LAB_ONLINE_ORDER"] = s.order
@@ -468,7 +531,9 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
             r, _, _, _ = run.lab_run(img.release, None, topo, s.scenario, s.duration, None, force=True,
                                      cache_override=str(cache), buffer_kb=s.buffer_kb, accel="tcg",
                                      env=env or None, tcg_threads=s.threads, text_out=str(dest),
-                                     boot_trace=s.boot_trace, trace_clock=s.trace_clock, hash_ptr=s.hash_ptr)
+                                     boot_trace=s.boot_trace, trace_clock=s.trace_clock, hash_ptr=s.hash_ptr,
+                                     extra_cmdline=s.cmdline.split() if s.cmdline else None,
+                                     extra_events=s.events, trace_pipe=s.pipe)
             break
         except TmigrError as exc:
             attempts.append({"attempt": attempt, "seconds": round(time.monotonic() - t0, 1), "error": str(exc)[:300]})
@@ -480,14 +545,18 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     accel = r.argv[r.argv.index("-accel") + 1]
     smp = r.argv[r.argv.index("-smp") + 1]
     hdr = text_header(text)
+    tmigr = text.count(b": tmigr_")
+    lines = sum(1 for ln in text.splitlines() if ln and not ln.startswith(b"#"))
     return {
         "file": fname, "spec": asdict(s), "kernel": img.release, "package": img.version,
         "qemu": f"-accel {accel} -cpu qemu64,vendor=GenuineIntel -smp {smp}"
                 + (" " + " ".join(f"-numa node,cpus={v}" for v in topo.as_dict()["node_cpus"].values())
                    if s.nodes > 1 else ""),
-        "cmdline": cmdline, "init": init_did(s), "events": text.count(b": tmigr_"),
+        "cmdline": cmdline, "init": init_did(s), "events": tmigr,
+        **({"other_events": lines - tmigr} if s.events or lines != tmigr else {}),
         "entries": (f"entries-in-buffer/entries-written: {hdr['entries_in_buffer']}/{hdr['entries_written']}"
-                    if hdr else None), "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
+                    if hdr else "trace_pipe: no header" if s.pipe else None),
+        "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
         "bytes": dest.stat().st_size, "seconds": seconds, "guest_booted_s": r.marks.get("LAB-BOOTED"),
         "retries": attempts, "pointers": pointer_form(text),
     }
@@ -580,10 +649,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", default="main", choices=sorted(SETS),
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
                          "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
-                         "sixth: the sixth (corpus-lab6)")
+                         "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
-                                  "or corpus-lab6 (--set sixth)")
+                                  "corpus-lab6 (--set sixth) or corpus-lab7 (--set seventh)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

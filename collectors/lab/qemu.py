@@ -12,6 +12,7 @@ cached per host kernel in the lab cache.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import shutil
@@ -39,7 +40,11 @@ KVM_ACCEL = ["-accel", "kvm", "-cpu", "host"]
 
 @dataclass
 class Topology:
-    """The emulated machine: CPUs split evenly over NUMA nodes (one socket per node), SMT threads."""
+    """The emulated machine: CPUs split evenly over NUMA nodes (one socket per node), SMT threads.
+
+    `node_cpulists` (one CPU list per node, e.g. ``("0-7", "8-11")``) splits them unevenly instead:
+    the sockets are then the largest equal blocks of CPUs that each lie in one node (so the LLC and
+    SMT siblings never span two nodes), e.g. 8+4 CPUs with SMT 2: 3 sockets of 2 cores x 2 threads."""
 
     cpus: int = 16
     nodes: int = 2
@@ -48,20 +53,70 @@ class Topology:
     isolcpus: str | None = None
     nohz_full: str | None = None
     mem_mb: int | None = None
+    node_cpulists: tuple[str, ...] | None = None  # explicit (uneven) CPUs of each node
 
     def check(self) -> None:
         if self.cpus < 1 or self.nodes < 1 or self.smt < 1:
             raise TmigrError("--cpus, --nodes and --smt must be at least 1")
-        if self.cpus % (self.nodes * self.smt):
+        if self.node_cpulists is not None:
+            self._check_node_cpulists()
+        elif self.cpus % (self.nodes * self.smt):
             raise TmigrError(f"--cpus {self.cpus} is not a multiple of --nodes {self.nodes} x --smt {self.smt}")
         if self.cpus > 255:
             raise TmigrError("--cpus: at most 255 (no x2APIC/IOMMU setup in the lab machine)")
         if self.maxcpus is not None and not 1 <= self.maxcpus <= self.cpus:
             raise TmigrError(f"--maxcpus {self.maxcpus}: must be between 1 and --cpus {self.cpus}")
 
+    def _node_sets(self) -> list[list[int]]:
+        from tmigr_trace.cpulist import parse_cpulist
+
+        return [sorted(parse_cpulist(x)) for x in self.node_cpulists or ()]
+
+    def _check_node_cpulists(self) -> None:
+        sets = self._node_sets()
+        bad = f"node CPU lists {'/'.join(self.node_cpulists or ())!r}"
+        if len(sets) != self.nodes:
+            raise TmigrError(f"{bad}: {len(sets)} lists for {self.nodes} nodes")
+        flat = [c for s in sets for c in s]
+        if any(not s for s in sets) or sorted(flat) != list(range(self.cpus)):
+            raise TmigrError(f"{bad}: every CPU 0-{self.cpus - 1} in exactly one node, no node empty")
+        if self.socket_cpus % self.smt:
+            raise TmigrError(f"{bad}: no socket of whole SMT cores ({self.smt} threads) fits in one node")
+
+    def _runs(self) -> list[tuple[int, int]]:
+        """(first CPU, count) of each maximal run of consecutive CPUs of one node."""
+        out = []
+        for s in self._node_sets():
+            for c in s:
+                if out and out[-1][0] + out[-1][1] == c and c - 1 in s:
+                    out[-1] = (out[-1][0], out[-1][1] + 1)
+                else:
+                    out.append((c, 1))
+        return out
+
+    @property
+    def socket_cpus(self) -> int:
+        """CPUs per socket: a whole node, or (uneven nodes) the largest block size dividing every
+        node's runs of consecutive CPUs and their starts."""
+        if self.node_cpulists is None:
+            return self.cpus // self.nodes
+        return math.gcd(*[x for r in self._runs() for x in r])
+
+    @property
+    def sockets(self) -> int:
+        return self.nodes if self.node_cpulists is None else self.cpus // self.socket_cpus
+
     @property
     def cores_per_node(self) -> int:
+        """Cores per node (uneven nodes: per socket)."""
+        if self.node_cpulists is not None:
+            return self.socket_cpus // self.smt
         return self.cpus // (self.nodes * self.smt)
+
+    def node_cpulist(self, node: int) -> str:
+        if self.node_cpulists is not None:
+            return self.node_cpulists[node]
+        return "%d-%d" % self.node_cpus(node)
 
     def memory_mb(self, buffer_kb: int) -> int:
         if self.mem_mb:
@@ -72,19 +127,22 @@ class Topology:
         return (mb + step - 1) // step * step
 
     def node_cpus(self, node: int) -> tuple[int, int]:
+        if self.node_cpulists is not None:
+            s = self._node_sets()[node]
+            return s[0], s[-1]
         per = self.cpus // self.nodes
         return node * per, (node + 1) * per - 1
 
     def qemu_args(self, buffer_kb: int) -> list[str]:
         mem = self.memory_mb(buffer_kb)
         args = ["-m", f"{mem}M", "-smp",
-                f"{self.cpus},sockets={self.nodes},cores={self.cores_per_node},threads={self.smt}"]
+                f"{self.cpus},sockets={self.sockets},cores={self.cores_per_node},threads={self.smt}"]
         if self.nodes > 1:
             per = mem // self.nodes
             for n in range(self.nodes):
-                lo, hi = self.node_cpus(n)
+                cpus = ",".join(f"cpus={r}" for r in self.node_cpulist(n).split(","))
                 args += ["-object", f"memory-backend-ram,id=m{n},size={per}M",
-                         "-numa", f"node,nodeid={n},cpus={lo}-{hi},memdev=m{n}"]
+                         "-numa", f"node,nodeid={n},{cpus},memdev=m{n}"]
         return args
 
     def cmdline(self) -> list[str]:
@@ -99,9 +157,14 @@ class Topology:
 
     def as_dict(self) -> dict:
         d = asdict(self)
+        if self.node_cpulists is None:
+            del d["node_cpulists"]
+        else:
+            d["node_cpulists"] = list(self.node_cpulists)
+            d["sockets"] = self.sockets
         d["threads_per_core"] = self.smt
         d["cores_per_node"] = self.cores_per_node
-        d["node_cpus"] = {str(n): "%d-%d" % self.node_cpus(n) for n in range(self.nodes)}
+        d["node_cpus"] = {str(n): self.node_cpulist(n) for n in range(self.nodes)}
         return d
 
 

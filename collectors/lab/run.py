@@ -75,6 +75,7 @@ class LabRun:
     env: dict[str, str] = field(default_factory=dict)
     text_only: bool = False  # `tarball` is then the text of the top-level trace file
     tcg_threads: str = "single"
+    text_source: str = "trace"  # text-only: the file read, trace or trace_pipe (no header, consumed)
 
 
 def _tail(console: str, n: int = 4) -> str:
@@ -143,11 +144,12 @@ def find_oops(console: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def boot_trace_cmdline(buffer_kb: int, trace_clock: str | None = None) -> list[str]:
+def boot_trace_cmdline(buffer_kb: int, trace_clock: str | None = None, events: str | None = None) -> list[str]:
     """Kernel command line of boot-time tracing in the top-level instance: timer_migration:*
     enabled from early boot (before the boot CPUs are brought up: their setup events are
-    recorded), a per-CPU ring buffer of buffer_kb, optionally the trace clock."""
-    out = ["trace_event=timer_migration:*", f"trace_buf_size={buffer_kb}K"]
+    recorded), a per-CPU ring buffer of buffer_kb, optionally the trace clock and other events
+    (`events`: ``timer:*,sched:sched_switch,irq:*``, appended to the same trace_event= list)."""
+    out = ["trace_event=timer_migration:*" + (f",{events}" if events else ""), f"trace_buf_size={buffer_kb}K"]
     if trace_clock:
         out.append(f"trace_clock={trace_clock}")
     return out
@@ -158,10 +160,15 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
               env: dict[str, str] | None = None, extra_cmdline: list[str] | None = None,
               online_delay: float = 0.0, tcg_threads: str = "single", text_only: bool = False,
               boot_trace: bool = False, trace_clock: str | None = None, hash_ptr: bool = False,
-              phase: Callable[[str], None] | None = None) -> LabRun:
+              phase: Callable[[str], None] | None = None, extra_events: str | None = None,
+              trace_pipe: bool = False) -> LabRun:
     """Boot the guest, run the scenario, and return the capture tarball (bytes) it shipped out
     (text_only: the text of the top-level trace file). `phase` is told boot, online, capture,
-    shutdown as the guest reaches them."""
+    shutdown as the guest reaches them. Text-only runs may also record `extra_events` (other
+    events in the same buffer, e.g. ``timer:*,sched:sched_switch,irq:*``: on the trace_event= list
+    with `boot_trace`, else written to set_event by the init) and ship what a reader of
+    `trace_pipe` got instead of the `trace` file (`trace_pipe`: read from the start of the
+    capture to its end, no header)."""
     topo.check()
     if tcg_threads not in qemu.TCG_THREADS:
         raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
@@ -172,6 +179,11 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         raise TmigrError(f"--trace-clock {trace_clock!r}: a clock name like local, global, mono, boot, x86-tsc")
     if scenario not in initramfs.scenarios():
         raise TmigrError(f"unknown scenario {scenario!r} (known: {', '.join(initramfs.scenarios())})")
+    if extra_events is not None and not re.fullmatch(r"[A-Za-z0-9_]+:[A-Za-z0-9_*]+(,[A-Za-z0-9_]+:[A-Za-z0-9_*]+)*",
+                                                     extra_events):
+        raise TmigrError(f"extra events {extra_events!r}: a list like timer:*,sched:sched_switch,irq:*")
+    if (extra_events or trace_pipe) and not text_only:
+        raise TmigrError("extra events and trace_pipe apply to text-only runs (--text-out)")
     if accel is None:
         accel = "kvm" if qemu.kvm_usable(cache, lambda: _probe_kvm(img, cache)) else "tcg"
     if timeout is None:
@@ -181,12 +193,18 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         "LAB_NODES": topo.nodes, "LAB_SMT": topo.smt, "LAB_BUFFER_KB": buffer_kb,
         "LAB_ONLINE_DELAY": f"{online_delay:g}",
     }
+    if topo.node_cpulists is not None:
+        config["LAB_NODE_CPUS"] = " ".join(topo.node_cpulists)
     if text_only:
         config.update({"LAB_MODE": "text", "LAB_BOOT_TRACE": int(boot_trace), "LAB_HASH_PTR": int(hash_ptr)})
         if trace_clock and not boot_trace:
             config["LAB_TRACE_CLOCK"] = trace_clock
+        if extra_events and not boot_trace:
+            config["LAB_EXTRA_EVENTS"] = extra_events
+        if trace_pipe:
+            config["LAB_READ"] = "trace_pipe"
     if boot_trace:
-        extra_cmdline = [*boot_trace_cmdline(buffer_kb, trace_clock), *(extra_cmdline or [])]
+        extra_cmdline = [*boot_trace_cmdline(buffer_kb, trace_clock, extra_events), *(extra_cmdline or [])]
     for k, v in (env or {}).items():
         config[k] = v
     runs = cache / "runs"
@@ -225,7 +243,8 @@ def run_guest(img: kernels.KernelImage, topo: qemu.Topology, scenario: str, dura
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             raise TmigrError(f"lab capture corrupted in transit ({len(data)} of {size} bytes arrived, {where})")
         return LabRun(img, topo, scenario, duration, accel, argv, data, text, r.seconds, _marks(text),
-                      {k: str(v) for k, v in (env or {}).items()}, text_only, tcg_threads)
+                      {k: str(v) for k, v in (env or {}).items()}, text_only, tcg_threads,
+                      "trace_pipe" if trace_pipe else "trace")
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -516,7 +535,7 @@ def finish_text(run: LabRun, text_out: Path | None, out: Path | None, force: boo
     from tmigr_trace.importers import import_file
 
     text = run.tarball
-    if not text.startswith(b"# tracer:"):
+    if not text.startswith(b"# tracer:") and not (run.text_source == "trace_pipe" and text.strip()):
         raise TmigrError(f"lab guest shipped no trace text (kernel {run.kernel.release}): starts {text[:40]!r}")
     if b": tmigr_" not in text:
         raise TmigrError(f"lab trace text from kernel {run.kernel.release} holds no timer_migration events")
@@ -546,14 +565,17 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
             buffer_kb: int = DEFAULT_BUFFER_KB, timeout: float | None = None, accel: str | None = None,
             env: dict[str, str] | None = None, online_delay: float = 0.0, tcg_threads: str = "single",
             text_out: str | None = None, boot_trace: bool = False, trace_clock: str | None = None,
-            hash_ptr: bool = False, phase: Callable[[str], None] | None = None
+            hash_ptr: bool = False, phase: Callable[[str], None] | None = None,
+            extra_cmdline: list[str] | None = None, extra_events: str | None = None, trace_pipe: bool = False,
             ) -> tuple[LabRun, Path | None, int, TraceMeta | None]:
     """The whole `tmigr-trace lab run`. Output names are checked before the (long) boot.
 
     With `text_out` the run is text-only: the capture is the text of the top-level trace file
     (`boot_trace`: enabled from early boot on the kernel command line), written to `text_out`
     (.xz/.gz by name); `out` then holds what `tmigr-trace import text_out` gives. `phase` is told
-    each phase as it begins: fetch, boot, online, capture, shutdown, import."""
+    each phase as it begins: fetch, boot, online, capture, shutdown, import. `extra_cmdline`: more
+    kernel command-line words (nohz=off, rcu_nocbs=, threadirqs); `extra_events`, `trace_pipe`:
+    text-only runs, see `run_guest`."""
     if tcg_threads not in qemu.TCG_THREADS:
         raise TmigrError(f"--tcg-threads {tcg_threads!r}: single or multi")
     out_p = check_output_path(out, force) if out else None
@@ -565,6 +587,8 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
         raise TmigrError("--text-out and --tar exclude each other (a text-only run ships no capture tarball)")
     if hash_ptr and text_p is None:
         raise TmigrError("--hash-ptr applies to text-only runs (--text-out)")
+    if (extra_events or trace_pipe) and text_p is None:
+        raise TmigrError("extra events and trace_pipe apply to text-only runs (--text-out)")
     if out_p is None and tar_p is None and text_p is None:
         raise TmigrError("give -o OUT.parquet, --tar OUT.tar[.gz] and/or --text-out OUT.trace.txt.xz")
     check_online_order((env or {}).get("LAB_ONLINE_ORDER"), topo)
@@ -582,7 +606,8 @@ def lab_run(kernel: str | None, kernel_image: str | None, topo: qemu.Topology, s
     t0 = time.monotonic()
     run = run_guest(img, topo, scenario, duration, cache, buffer_kb, timeout, accel, env, online_delay=online_delay,
                     tcg_threads=tcg_threads, text_only=text_p is not None, boot_trace=boot_trace,
-                    trace_clock=trace_clock, hash_ptr=hash_ptr, phase=phase)
+                    trace_clock=trace_clock, hash_ptr=hash_ptr, phase=phase, extra_cmdline=extra_cmdline,
+                    extra_events=extra_events, trace_pipe=trace_pipe)
     if phase is not None:
         phase("import")
     if text_p is not None:

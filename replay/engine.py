@@ -2646,6 +2646,9 @@ class Engine:
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
+                if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
+                    ok = True                   # read before another CPU's step on l0
+                    self.res.reordered += 1
                 why = ""
                 if not ok and ctx.wakeup_unsure:
                     # The previous walk's wakeup (kept or reset) is not decidable from the trace;
@@ -2834,6 +2837,16 @@ class Engine:
             return False
         k = self._next_row_of(r, hr[1])
         return k < self._n and self._after_prev(i, cpu, self._ts[k])
+
+    def _migrator_read_before_step(self, i: int, g: TmigrGroup, mask: int, cpu: int) -> bool:
+        """tmigr_handle_remote() reads the migrator of the CPU's group lock-free before its first
+        tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): if
+        another CPU's last state step on g came after that row, the state before it counts too."""
+        lg = self.last_ev.get(g)
+        if lg is None or lg[0] == cpu:
+            return False
+        prev = self._prev_ts(i, cpu)
+        return prev is not None and lg[1] > prev and (lg[3] == mask or lg[3] == TMIGR_NONE)
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that

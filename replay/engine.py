@@ -66,6 +66,10 @@ R_CPU: Final = "CPU or group state not known since lost lines or a resync"
 R_SILENT: Final = "a silent CPU's untraced state change"
 R_EXPIRY_STALE: Final = "next_expiry possibly stale (untraced lookup or ignore store)"
 R_LOST_HANDLER: Final = "a CPU not traced then (lost rows, or its stream not begun) may have expired it remotely"
+R_HEAD: Final = "events of a CPU whose stream began late (its buffer's head overwritten)"
+R_REQUEUE: Final = "a requeue without a tracepoint (a remote expiry, or an event's untraced old expiry)"
+R_RACE: Final = "a walk ended where another CPU's activation made the child active"
+R_UNSEEN_WALK: Final = "a deactivation walk the trace does not show"
 R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
 
 # Event codes.
@@ -401,6 +405,8 @@ class Engine:
         self.group_known: set[TmigrGroup] = set()
         # Queue knowledge: for each group, the children whose event is not known yet.
         self.qunk: dict[TmigrGroup, set] = {}
+        # ... and why the latest of them became unknown (the not-decidable reason it gives)
+        self.qunk_why: dict[TmigrGroup, str] = {}
         # A lower bound on the expiry of every event queued in a group, from its traced
         # next_expiry (tmigr_update_events keeps next_expiry <= each queued event: set when an add
         # is leftmost, left stale-early by a removal, refreshed by tmigr_next_groupevt). It holds
@@ -707,7 +713,7 @@ class Engine:
             self.silent_below[g] = not self.silent.isdisjoint(self.h.leaf_cpus(g))
             self.group_known.discard(g)
             child = g
-        self._forget_cpu(cpu)
+        self._forget_cpu(cpu, R_HEAD)
         self.res.resyncs["lost_events"] += 1
 
     def _untraced_line(self, i: int, cpu: int, missing: int) -> None:
@@ -742,7 +748,7 @@ class Engine:
         self.res.resyncs["lost_events"] += 1
         return self.ctx[cpu]
 
-    def _forget_cpu(self, cpu: int) -> None:
+    def _forget_cpu(self, cpu: int, why: str = R_QUEUE) -> None:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
         self.cpu_known.discard(cpu)
@@ -755,12 +761,12 @@ class Engine:
         ctx.last_seq = -1
         if tmc is None or tmc.tmgroup is None:
             return
-        self._unlearn(tmc.tmgroup, cpu)
+        self._unlearn(tmc.tmgroup, cpu, why)
         child = None
         for g in self.anc[cpu]:
             self.group_known.discard(g)
             if child is not None:
-                self._unlearn(g, child)
+                self._unlearn(g, child, why)
             child = g
 
     def _learn_value(self, g: TmigrGroup | None, cpu: int) -> None:
@@ -769,14 +775,16 @@ class Engine:
         if g is not None and self.qunk.get(g):
             self._learn_child(g, cpu)
 
-    def _unlearn(self, g: TmigrGroup, child: Any) -> None:
+    def _unlearn(self, g: TmigrGroup, child: Any, why: str = R_QUEUE) -> None:
         """The event of `child` (a CPU number or a group) in `g` is not known from now on. A
         silent CPU's (or a group of silent CPUs') event never is: the silent-CPU rules account
         for it (`silent_below`), it does not join the unknown events."""
         self.qlb.pop(g, None)
         if isinstance(child, TmigrGroup) and _all_silent(child, self.silent) or child in self.silent:
             return
-        self.qunk[g].add(child)
+        if child not in self.qunk[g]:
+            self.qunk[g].add(child)
+            self.qunk_why[g] = why
         if not isinstance(child, TmigrGroup):
             # an activation makes the event known ignored, not its value (it stays queued)
             self.value_unk.add(child)
@@ -856,6 +864,10 @@ class Engine:
             self._warm_last = r
             self.warm_rows += 1
 
+    def _why_unknown(self, g: TmigrGroup | None) -> str:
+        """Why g's queue is not known: the cause of its latest unknown event (`_unlearn`)."""
+        return self.qunk_why.get(g, R_QUEUE) if g is not None else R_QUEUE
+
     def _unknown(self, k: int, g: TmigrGroup | None, i: int) -> None:
         """A check of kind `k` that depends on g's queue, which is not known: warm-up if it never
         was, else undecidable (``_check(kind, None, ..., warm=self._warm_kind(g))``)."""
@@ -863,7 +875,7 @@ class Engine:
             self._wrm[k] += 1
             self._warm_row(i)
         else:
-            self._undec(k, R_QUEUE if self.qunk.get(g) else R_CPU)
+            self._undec(k, self._why_unknown(g) if self.qunk.get(g) else R_CPU)
 
     # ------------------------------------------------------------------------------------------
     # Feeding
@@ -1099,9 +1111,9 @@ class Engine:
                 # ("childstate.active: walk_done"). The model had gone on: that part of g's
                 # queue is not known now.
                 raced = True
-                self._undec(K_EXPIRY, "walk ended where another CPU's activation made the child active")
+                self._undec(K_EXPIRY, R_RACE)
                 if child is not None:
-                    self._unlearn(g, child)
+                    self._unlearn(g, child, R_RACE)
                 continue
             decidable = self._queue_known(g) and g in self.group_known
             if not decidable and ctx.op == OP_DEACT and g in self.group_known:
@@ -1117,7 +1129,7 @@ class Engine:
                 self._check("expiry", False, i, f"tmigr_update_events on {g.id} expected, not traced",
                             _upd_view(rec), None, cpu=cpu, rows=src)
             else:
-                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=R_QUEUE)
+                self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=self._why_unknown(g))
 
     # ------------------------------------------------------------------------------------------
     # Activation
@@ -1527,7 +1539,7 @@ class Engine:
                     # __tmigr_cpu_deactivate() clears the ignore flag before its walk: until this
                     # CPU's level-0 update replaces it, other CPUs' lookups see the event's old
                     # expiry, which the trace never showed (an untraced requeue, lost lines).
-                    self._unlearn(tmc.tmgroup, cpu)
+                    self._unlearn(tmc.tmgroup, cpu, R_REQUEUE)
             elif cpu not in self.cpu_known:
                 # A CPU that deactivates was active, and an active CPU's event is ignored
                 # (__tmigr_cpu_activate); only a next event clears that (__tmigr_cpu_deactivate).
@@ -1725,7 +1737,7 @@ class Engine:
             tmc.cpuevt.ignore = True
         anc = self.anc.get(cpu, [])
         for child, g in zip(anc, anc[1:]):
-            self._unlearn(g, child)
+            self._unlearn(g, child, R_UNSEEN_WALK)
 
     def _level_updated(self, cpu: int, ctx: _Ctx, g: TmigrGroup, child: TmigrGroup | None, walk: _Walk) -> None:
         """What a deactivation level's tmigr_update_events, just applied by the model, tells: at
@@ -2204,7 +2216,7 @@ class Engine:
         if unseen and tmc.tmgroup is not None:
             child: Any = t
             for g in self.anc[t]:
-                self._unlearn(g, child)         # the walk's requeue on each level, unseen
+                self._unlearn(g, child, R_LOST_HANDLER)         # the walk's requeue on each level, unseen
                 child = g
         return unseen
 
@@ -2245,7 +2257,7 @@ class Engine:
         for e in dropped:
             h._timerqueue_del(g, e)
             o = e.owner
-            self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu)
+            self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu, R_SILENT)
         g.next_expiry = next_expiry
         return True
 
@@ -2998,13 +3010,13 @@ class Engine:
             # a CPU not traced then (silent, or its stream not begun) may have expired it first:
             # its tmigr_handle_remote_cpu() dequeued the event and requeued the target's next
             self._undec(K_REMOTE, R_LOST_HANDLER)
-            self._unlearn(g, evt.cpu)
+            self._unlearn(g, evt.cpu, R_LOST_HANDLER)
         elif decidable and not ambiguous:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)
         else:
             self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g),
-                        note="due only after the proven jiffies (now is not traced)" if decidable else R_QUEUE)
+                        note="due only after the proven jiffies (now is not traced)" if decidable else self._why_unknown(g))
 
     def _on_hr_cpu(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
@@ -3057,7 +3069,7 @@ class Engine:
             if decidable:
                 self._agr[K_REMOTE] += 1
             else:
-                self._undec(K_REMOTE, R_QUEUE if self.qunk[g] else R_CPU)
+                self._undec(K_REMOTE, self._why_unknown(g) if self.qunk[g] else R_CPU)
         else:
             # Which event did the kernel handle? The target's, if it is queued here.
             cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
@@ -3075,7 +3087,7 @@ class Engine:
                     self._unlearn(tt.tmgroup, t)
             else:
                 self._check("remote", None, i, "", None, None, warm=not decidable and self._warm_kind(g),
-                        note="handled event within a tick of the untraced jiffies" if decidable else R_QUEUE)
+                        note="handled event within a tick of the untraced jiffies" if decidable else self._why_unknown(g))
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
@@ -3190,7 +3202,7 @@ class Engine:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
             # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
             # on it, even if the target's activation later makes its queue known again.
-            self._unlearn(tt.tmgroup, t)
+            self._unlearn(tt.tmgroup, t, R_REQUEUE)
             ctx.requeue_untraced = True
             ctx.requeue_solve = (t, self._known_first(tt.tmgroup)) if ctx.requeue_solve is None else ()
             self.cpu_known.discard(t)

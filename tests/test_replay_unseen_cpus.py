@@ -120,3 +120,14 @@ def test_isolated_cpus_the_trace_never_shows_are_quiet(imported, path, quiet, ch
     assert res.hierarchy["quiet_cpus"] == quiet
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
     assert res.checked > checks and res.undecidable / res.checked < 0.01
+
+
+def test_not_decidable_says_why_the_queue_is_not_known(imported):
+    """Overwritten ring buffer (7.3.4, 32 vCPUs, 8 KiB): most checks that are not decidable read a
+    queue holding events of CPUs whose streams began late; the reason says so, not "lost lines"
+    (nothing was lost in transit: the buffer dropped its own oldest pages)."""
+    res = tmigr_trace.replay(imported(OUTSIDE / "overwritten" / "7.3.4-32cpu-2node-late-churn-8s-overwritten.trace.txt.xz"))
+    head = "events of a CPU whose stream began late (its buffer's head overwritten)"
+    assert res.undecidable_reasons["expiry"][head] > 100
+    assert res.undecidable_reasons["expiry"][head] == max(res.undecidable_reasons["expiry"].values())
+    assert res.diverged == 0

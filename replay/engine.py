@@ -2652,14 +2652,16 @@ class Engine:
             if ctx.decidable:
                 ok: bool | None = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
                     tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
-                if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
-                    ok = True                   # a late tracepoint's step came before this read
-                    self.res.reordered += 1
+                # Admissible orders that move no step come first (the reads' own windows); a
+                # later-traced step moved before this read changes what follows, so it is last.
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
                 if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
                     ok = True                   # read before another CPU's step on l0
+                    self.res.reordered += 1
+                if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
+                    ok = True                   # a late tracepoint's step came before this read
                     self.res.reordered += 1
                 why = ""
                 if not ok and ctx.wakeup_unsure:

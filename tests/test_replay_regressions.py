@@ -381,3 +381,22 @@ def test_a_state_print_that_came_late_follows_the_later_printed_step():
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.reordered >= 1 and result.checked > 1500
+
+
+def test_a_read_window_is_tried_before_moving_a_step():
+    """BCC capture with --group-state on this box, 23:02 UTC (a live-capture hunt): CPU0 expires
+    CPU1's timers (row 829) and resets CPU1's tmc->wakeup; CPU1 traces tmigr_handle_remote 0.6 us
+    later (row 831). Its wakeup read came before that reset (tmigr_handle_remote() reads it
+    lock-free, any time after CPU1's previous row), so it walked, found CPU0 the migrator, and
+    stored KTIME_MAX (row 832). Moving CPU0's deactivation 3.3 ms later (row 833) before the read
+    also admits the walk, but changes what follows (the group idle: wakeup = its next expiry): of
+    the admissible orders the one that moves no step comes first. 1 false divergence before."""
+    t = tmigr_trace.load(FIXTURES / "host-6.18" / "both-20261206-2302-bcc-wakeup-read-before-reset.parquet")
+    df = t.df
+    assert (df.event[829], df.cpu[829], df.target_cpu[829]) == ("tmigr_handle_remote_cpu", 0, 1)
+    assert (df.event[831], df.cpu[831]) == ("tmigr_handle_remote", 1)
+    assert (df.event[832], df.cpu[832], df.wakeup[832]) == ("tmigr_cpu_new_timer_idle", 1, 2**63 - 1)
+    assert (df.event[833], df.cpu[833], df.active[833]) == ("tmigr_group_set_cpu_inactive", 0, 0)
+    result = tmigr_trace.replay(t)
+    assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
+    assert result.checked > 2000

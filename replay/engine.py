@@ -2652,16 +2652,18 @@ class Engine:
             if ctx.decidable:
                 ok: bool | None = self.h.tmigr_check_migrator(l0, tmc.groupmask) or (
                     tmc.wakeup != KTIME_MAX and "no_stale_wakeup_reset" not in self.h.faults)
-                # Admissible orders that move no step come first (the reads' own windows); a
-                # later-traced step moved before this read changes what follows, so it is last.
+                # The admissible orders, tried in turn: the wakeup read before a reset traced
+                # since (nothing moves); a later-traced step moved before the read (the state then
+                # follows the group's chain of prints); the migrator read before a step already
+                # applied (the state before it admitted the walk).
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
-                if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
-                    ok = True                   # read before another CPU's step on l0
-                    self.res.reordered += 1
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
+                    self.res.reordered += 1
+                if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
+                    ok = True                   # read before another CPU's step on l0
                     self.res.reordered += 1
                 why = ""
                 if not ok and ctx.wakeup_unsure:

@@ -2022,6 +2022,8 @@ class Engine:
         head_c = 2 if child is None else self._head_decided(child)
         if row_ok and head_g == 0:
             row_ok = self._below_known(i, g, child if child is not None else behalf, obs, behalf, ts)
+        if row_ok and head_c == 0 and child is not None and obs[0] >= 0:
+            row_ok = self._below_known(i, child, None, obs, behalf, ts, child_first=True)
         decidable = (row_ok and head_g > 0 and head_c > 0
                      and (op == OP_DEACT or op == OP_NT or op == OP_REMOTE) and ctx.decidable and not ctx.optional)
         if not row_ok:
@@ -2282,7 +2284,8 @@ class Engine:
             return False
         return True
 
-    def _below_known(self, i: int, g: TmigrGroup, owner: Any, obs: tuple, cpu: int, ts: int) -> bool:
+    def _below_known(self, i: int, g: TmigrGroup, owner: Any, obs: tuple, cpu: int, ts: int,
+                     child_first: bool = False) -> bool:
         """g's first event is not decided (children's events not in the trace can come first), but
         the traced ``next_expiry`` is still no later than any event the trace proves queued
         (`_update_row_ok`: never later than the first queued event), as `_known_first` bounds a
@@ -2292,7 +2295,9 @@ class Engine:
         (the clock offset's slack) past the `now` of g's latest traced remote walk or lost rows
         below it, or past this row's time when a silent CPU, or one that lost events where no
         sequence gap shows it, may have walked g unseen. A traced
-        value above the bound is a divergence at this row."""
+        value above the bound is a divergence at this row. ``child_first``: g is the update's
+        child and the value is its first event (``nextevt``: tmigr_next_groupevt() pruned the
+        ignored ones and set next_expiry to the first other one), bounded the same way."""
         unk = self.qunk[g]
         lossy = self._lossy_below.get(g)
         if lossy is None:
@@ -2309,15 +2314,16 @@ class Engine:
             key = o if isinstance(o, TmigrGroup) else e.cpu
             if key in unk or key == owner or e.expires <= floor:
                 continue
-            if obs[1] <= e.expires or self._update_tie(i, g):
+            if (obs[0] if child_first else obs[1]) <= e.expires or self._update_tie(i, g):
                 return True
             if self._loss_open_below(i, g):
                 # a CPU below g whose rows around this one are lost changed g's queue unseen
                 self._undec(K_EXPIRY, R_QUEUE)
                 return False
             who = key.id if isinstance(key, TmigrGroup) else f"CPU{key}"
-            self._check("expiry", False, i, f"{g.id}'s next_expiry is later than {who}'s event the trace proves "
-                        "queued", f"next_expiry <= {e.expires}", _obs_view(obs), cpu=cpu)
+            field = "first event" if child_first else "next_expiry"
+            self._check("expiry", False, i, f"{g.id}'s {field} is later than {who}'s event the trace proves "
+                        "queued", f"{'nextevt' if child_first else 'next_expiry'} <= {e.expires}", _obs_view(obs), cpu=cpu)
             return False
         return True
 

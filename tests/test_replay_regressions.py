@@ -400,3 +400,20 @@ def test_a_read_window_is_tried_before_moving_a_step():
     result = tmigr_trace.replay(t)
     assert result.diverged == 0, [d.to_dict() for d in result.divergences[:3]]
     assert result.checked > 2000
+
+
+def test_a_childs_first_event_is_bounded_by_what_the_trace_proves_queued(imported, tmp_path):
+    """6.19.14, 16 vCPUs, `(____ptrval____)` (fixtures/outside-class): CPU2's remote walk for CPU14
+    queues CPU14's next event at level 0 (row 1533, KTIME_MAX) and the next level prints GRP0:1's
+    first event (row 1534, 11740000000, CPU10's). A mutated kernel that queued 9852000000 for CPU14
+    at row 1533 contradicts row 1534: the child's first event can be no later than an event the
+    trace proves queued in it, even while other events of that group are not known."""
+    src = imported(FIXTURES / "outside-class" / "6.19.14-16cpu-2node-late-churn-hashptr.trace.txt.xz")
+    import pandas as pd
+    df = pd.read_parquet(src, columns=["cpu", "event", "nextevt", "child_evtcpu"])
+    assert (df.event[1533], df.cpu[1533], df.nextevt[1533]) == ("tmigr_update_events", 2, 2**63 - 1)
+    assert (df.event[1534], df.nextevt[1534], df.child_evtcpu[1534]) == ("tmigr_update_events", 11740000000, 10)
+    assert tmigr_trace.replay(src).diverged == 0
+    res = tmigr_trace.replay(_with_cell(src, tmp_path / "mut.parquet", 1533, "nextevt", 9852000000))
+    d = [x for x in res.divergences if x.index == 1534]
+    assert d and "first event is later than CPU14's event" in d[0].what, [x.to_dict() for x in res.divergences[:3]]

@@ -8,6 +8,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifth [--out corpus-lab5] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixth [--out corpus-lab6] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventh [--out corpus-lab7] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighth [--out corpus-lab8] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -58,6 +59,7 @@ class Spec:
     events: str | None = None  # other events in the same buffer ("timer:*,sched:sched_switch,irq:*")
     cmdline: str | None = None  # more kernel command-line words ("nohz=off", "rcu_nocbs=1-15", "threadirqs")
     pipe: bool = False  # ship what a reader of trace_pipe consumed (no header) instead of the trace file
+    possible: int | None = None  # QEMU -smp N,maxcpus=M: M possible CPUs, M - N empty hotplug slots
 
 
 RUNS = [
@@ -445,6 +447,44 @@ SEVENTH_RUNS = [
          scenario="idle-churn", duration=3, pipe=True, events="timer:*,sched:sched_switch", buffer_kb=4096),
 ]
 
+# The eighth set (`--set eighth`, written to corpus-lab8): what the first seven never did. Possible
+# CPUs above the present ones (QEMU `-smp N,maxcpus=M`, Spec.possible / qemu.Topology.possible:
+# M - N hotplug-capable empty slots; tmigr sizes its tree from num_possible_cpus(), the present CPUs
+# fill node 0 first), and the kernel's nr_cpus= (fewer possible CPUs than the slots) and
+# possible_cpus= parameters. Larger trees: 80 vCPUs on 4 nodes all up at boot, and 2 nodes with a
+# whole level more than usual (80 of 144 possible CPUs: 72 per node, three levels per node under the top).
+# Boot-time tracing with maxcpus=2, an overwritten buffer and hash-ptr kept together. isolcpus=domain
+# of CPU 0's SMT sibling (CPU 1) with that isolated CPU offlined and onlined (7.1). The 6.12 series at
+# its oldest Debian point releases the private apt still offers (6.12.43, downloaded; 6.12.57,
+# cached) with boot tracing and hotplug. Late traces with 1-ms sleepers on every CPU for 8 s (the new
+# dense-churn scenario) on 7.2 and 6.18. About 45 s of wall time each on the 2-core host.
+EIGHTH_RUNS = [
+    # possible CPUs above present/online ones
+    Spec("possible24-boot-glob-hotplug", "7.3", possible=24, maxcpus=3, order="glob"),
+    Spec("possible32-boot-ascending-hotplug9", "6.12.57", possible=32, maxcpus=3, hotplug="9"),
+    Spec("nosmt-possible32-late-churn", "6.17", nodes=4, smt=1, possible=32, boot_trace=False,
+         scenario="idle-churn", duration=3),
+    Spec("possible32-nr_cpus20-boot-ascending-hotplug15", "7.1", possible=32, maxcpus=4, hotplug="15",
+         cmdline="nr_cpus=20"),
+    Spec("possible_cpus24-boot-allup-hotplug9", "6.18", hotplug="9", cmdline="possible_cpus=24"),
+    # larger trees: 80 vCPUs on 4 nodes; 2 nodes with a whole level more (144 possible CPUs)
+    Spec("smt2-boot-allup-idle", "7.3", cpus=80, nodes=4, scenario="all-idle", duration=2, buffer_kb=1024),
+    # (16 present of 144 possible, "possible144-boot-glob-churn" on 6.19, put every present CPU in node 0:
+    # the lazily built tree stopped at level 1; present CPUs in node 1 too take 80 of them)
+    Spec("possible144-boot-allup-idle", "6.19", cpus=80, possible=144, scenario="all-idle", duration=2,
+         buffer_kb=1024),
+    # boot tracing, maxcpus=2, overwritten buffer and hash-ptr kept, combined
+    Spec("boot-maxcpus2-glob-churn-overwritten-hashptr", "7.0", maxcpus=2, order="glob", scenario="idle-churn",
+         duration=4, buffer_kb=12, hash_ptr=True),
+    # CPU 0's SMT sibling isolated, then offlined and onlined
+    Spec("isolcpus1-boot-glob-hotplug1", "7.1", isolcpus="domain,1", maxcpus=3, order="glob", hotplug="1"),
+    # the oldest 6.12 point release still offered
+    Spec("boot-glob-hotplug", "6.12.43", maxcpus=3, order="glob"),
+    # dense churn: 1-ms sleepers on every CPU for 8 s
+    Spec("late-dense-churn-8s", "7.2", boot_trace=False, scenario="dense-churn", duration=8, buffer_kb=4096),
+    Spec("late-dense-churn-8s", "6.18", boot_trace=False, scenario="dense-churn", duration=8, buffer_kb=4096),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -452,7 +492,9 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "fifth": (FIFTH_RUNS, "corpus-lab5", "# Lab captures of the outside class: the fifth set (`--set fifth`)"),
         "sixth": (SIXTH_RUNS, "corpus-lab6", "# Lab captures of the outside class: the sixth set (`--set sixth`)"),
         "seventh": (SEVENTH_RUNS, "corpus-lab7",
-                    "# Lab captures of the outside class: the seventh set (`--set seventh`)")}
+                    "# Lab captures of the outside class: the seventh set (`--set seventh`)"),
+        "eighth": (EIGHTH_RUNS, "corpus-lab8",
+                   "# Lab captures of the outside class: the eighth set (`--set eighth`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -488,6 +530,8 @@ def init_did(s: Spec) -> str:
         "migrator-hotplug": (f"{max(1, int(s.duration) // 4)} round(s): per CPU of "
                              f"{s.hotplug or 'the second CPU of each node'}, makes it busy (the migrator of its "
                              "group), offlines and onlines it"),
+        "dense-churn": f"{s.duration:g} s of pinned 1-ms sleep loops (+ loopback HTTP every tenth sleep) on every "
+                       "online CPU",
         "steady": f"{s.duration:g} s of churn on every other online CPU (constant event rate)",
         "staggered-online": f"over {s.duration:g} s",
         "hotplug-storm": (f"{max(1, int(s.duration) // 2)} round(s) over {s.duration:g} s: offlines CPUs "
@@ -518,7 +562,8 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
     dest = out / fname
     topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus,
-                         nohz_full=s.nohz_full, node_cpulists=tuple(s.node_cpus.split("/")) if s.node_cpus else None)
+                         nohz_full=s.nohz_full, node_cpulists=tuple(s.node_cpus.split("/")) if s.node_cpus else None,
+                         possible=s.possible)
     env = {}
     if s.order:
         env["LAB_ONLINE_ORDER"] = s.order
@@ -649,10 +694,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", default="main", choices=sorted(SETS),
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
                          "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
-                         "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7)")
+                         "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7); "
+                         "eighth: the eighth (corpus-lab8)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
-                                  "corpus-lab6 (--set sixth) or corpus-lab7 (--set seventh)")
+                                  "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh) or corpus-lab8 (--set eighth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

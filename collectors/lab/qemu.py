@@ -54,6 +54,14 @@ class Topology:
     nohz_full: str | None = None
     mem_mb: int | None = None
     node_cpulists: tuple[str, ...] | None = None  # explicit (uneven) CPUs of each node
+    # QEMU -smp ...,maxcpus=: possible CPUs (hotplug-capable empty slots beyond the `cpus` present
+    # ones; even nodes only, split over the possible CPUs: the present ones fill node 0 first)
+    possible: int | None = None
+
+    @property
+    def slots(self) -> int:
+        """Possible CPUs of the machine (present + empty hotplug slots)."""
+        return self.possible or self.cpus
 
     def check(self) -> None:
         if self.cpus < 1 or self.nodes < 1 or self.smt < 1:
@@ -62,6 +70,14 @@ class Topology:
             self._check_node_cpulists()
         elif self.cpus % (self.nodes * self.smt):
             raise TmigrError(f"--cpus {self.cpus} is not a multiple of --nodes {self.nodes} x --smt {self.smt}")
+        if self.possible is not None:
+            if self.node_cpulists is not None:
+                raise TmigrError("possible CPUs (QEMU maxcpus=) with uneven nodes: not supported")
+            if self.possible < self.cpus or self.possible % (self.nodes * self.smt):
+                raise TmigrError(f"possible {self.possible}: at least --cpus {self.cpus} and a multiple of "
+                                 f"--nodes {self.nodes} x --smt {self.smt}")
+            if self.possible > 255:
+                raise TmigrError("possible: at most 255 (no x2APIC/IOMMU setup in the lab machine)")
         if self.cpus > 255:
             raise TmigrError("--cpus: at most 255 (no x2APIC/IOMMU setup in the lab machine)")
         if self.maxcpus is not None and not 1 <= self.maxcpus <= self.cpus:
@@ -99,7 +115,7 @@ class Topology:
         """CPUs per socket: a whole node, or (uneven nodes) the largest block size dividing every
         node's runs of consecutive CPUs and their starts."""
         if self.node_cpulists is None:
-            return self.cpus // self.nodes
+            return self.slots // self.nodes
         return math.gcd(*[x for r in self._runs() for x in r])
 
     @property
@@ -111,7 +127,7 @@ class Topology:
         """Cores per node (uneven nodes: per socket)."""
         if self.node_cpulists is not None:
             return self.socket_cpus // self.smt
-        return self.cpus // (self.nodes * self.smt)
+        return self.slots // (self.nodes * self.smt)
 
     def node_cpulist(self, node: int) -> str:
         if self.node_cpulists is not None:
@@ -130,13 +146,14 @@ class Topology:
         if self.node_cpulists is not None:
             s = self._node_sets()[node]
             return s[0], s[-1]
-        per = self.cpus // self.nodes
+        per = self.slots // self.nodes
         return node * per, (node + 1) * per - 1
 
     def qemu_args(self, buffer_kb: int) -> list[str]:
         mem = self.memory_mb(buffer_kb)
+        maxcpus = f",maxcpus={self.possible}" if self.possible else ""
         args = ["-m", f"{mem}M", "-smp",
-                f"{self.cpus},sockets={self.sockets},cores={self.cores_per_node},threads={self.smt}"]
+                f"{self.cpus}{maxcpus},sockets={self.sockets},cores={self.cores_per_node},threads={self.smt}"]
         if self.nodes > 1:
             per = mem // self.nodes
             for n in range(self.nodes):
@@ -157,6 +174,8 @@ class Topology:
 
     def as_dict(self) -> dict:
         d = asdict(self)
+        if self.possible is None:
+            del d["possible"]
         if self.node_cpulists is None:
             del d["node_cpulists"]
         else:

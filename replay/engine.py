@@ -423,7 +423,7 @@ class Engine:
         self.gevt_unknown: set[TmigrGroup] = set(h.groups)
         # Silent CPUs whose bits the trace shows clear throughout (api._quiet_cpus): their events
         # are a silent CPU's, their state bits are known (clear), not `silent_mask` bits.
-        self.bits_silent = self.silent - set(quiet_cpus)
+        self.quiet: set[int] = set(quiet_cpus) - self.head_lost
         self.silent_mask: dict[TmigrGroup, int] = {}
         self.silent_below: dict[TmigrGroup, bool] = {}
         self.ever_known: set[TmigrGroup] = set()
@@ -525,7 +525,7 @@ class Engine:
                 continue
             if g.level == 0:
                 cpus = [h.cpus[c] for c in g.cpus]
-                self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.bits_silent)
+                self.silent_mask[g] = sum(t.groupmask for t in cpus if t.cpu in self.silent and t.cpu not in self.quiet)
                 self.silent_below[g] = any(t.cpu in self.silent for t in cpus)
                 self.qunk[g] = {c for c in g.cpus if c not in self.silent}
             else:
@@ -535,7 +535,7 @@ class Engine:
                 # every such CPU below has started (`unseen_below`).
                 part = [ch for ch in g.children if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch))]
                 self.unseen_below.update(part)
-                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.bits_silent) or ch in part)
+                self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent - self.quiet) or ch in part)
                 self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
                 self.qunk[g] = {ch for ch in g.children if not _all_silent(ch, self.silent)}
             if not self.qunk[g]:
@@ -549,7 +549,7 @@ class Engine:
         if g.level == 0:
             for c in g.cpus:
                 if c in self.silent:
-                    self.silent_mask[g] |= h.cpus[c].groupmask if c in self.bits_silent else 0
+                    self.silent_mask[g] |= h.cpus[c].groupmask if c not in self.quiet else 0
                     self.silent_below[g] = True
                     self.qunk[g].discard(c)
             return
@@ -675,7 +675,6 @@ class Engine:
         del self.stream_ends[cpu]
         self._lines_lost(cpu, i)
         self.silent.add(cpu)
-        self.bits_silent.add(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0:
@@ -687,7 +686,7 @@ class Engine:
                 self.h._place_event(tmc.cpuevt, None, tmc.cpuevt.expires, cpu, True, False)
                 g.next_expiry = _first_expiry(g)
             elif child is not None and _all_silent(child, self.silent):
-                if _all_silent(child, self.bits_silent):
+                if _all_silent(child, self.silent - self.quiet):
                     self.silent_mask[g] = self.silent_mask.get(g, 0) | child.groupmask
                 self.qunk[g].discard(child)
             self.silent_below[g] = True
@@ -700,14 +699,13 @@ class Engine:
         its state and its event unknown until the trace shows them (`_forget_cpu`)."""
         self.head_lost.discard(cpu)
         self.silent.discard(cpu)
-        self.bits_silent.discard(cpu)
         tmc = self.h.cpus.get(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0 and tmc is not None:
                 self.silent_mask[g] = self.silent_mask.get(g, 0) & ~tmc.groupmask
             elif child is not None and self.head_lost.isdisjoint(self.h.leaf_cpus(child)) \
-                    and not _all_silent(child, self.bits_silent):
+                    and not _all_silent(child, self.silent - self.quiet):
                 self.silent_mask[g] = self.silent_mask.get(g, 0) & ~child.groupmask
                 self.unseen_below.discard(child)
             self.silent_below[g] = not self.silent.isdisjoint(self.h.leaf_cpus(g))
@@ -2445,10 +2443,9 @@ class Engine:
         elif g.migrator != TMIGR_NONE and wj != KTIME_MAX:
             # a wakeup: the read saw the root idle, before an activation traced after this
             # CPU's previous row gave it a migrator
-            lg = self.last_ev.get(g)
             p = int(self._prv_a[i])
-            if lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and lg[3] == TMIGR_NONE and \
-                    p >= 0 and lg[1] >= self._ts[p]:
+            lg = self._step_since(g, cpu, self._ts[p]) if p >= 0 else None
+            if lg is not None and lg[4] == E_SET_ACTIVE and lg[3] == TMIGR_NONE:
                 saved = (g.active, g.migrator)
                 g.active, g.migrator = lg[2], lg[3]
                 self.res.reordered += 1
@@ -2860,15 +2857,20 @@ class Engine:
         k = self._next_row_of(r, hr[1])
         return k < self._n and self._after_prev(i, cpu, self._ts[k])
 
+    def _step_since(self, g: TmigrGroup, cpu: int, ts: int) -> tuple | None:
+        """Another CPU's last state step on g (`last_ev`), if traced at or after `ts`: a lock-free
+        read of g's state by `cpu` that may lie before `ts` may have come before that step's
+        cmpxchg, and seen the state before it (the record's pre-state)."""
+        lg = self.last_ev.get(g)
+        return lg if lg is not None and lg[0] != cpu and lg[1] >= ts else None
+
     def _migrator_read_before_step(self, i: int, g: TmigrGroup, mask: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads the migrator of the CPU's group lock-free before its first
         tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): if
         another CPU's last state step on g came after that row, the state before it counts too."""
-        lg = self.last_ev.get(g)
-        if lg is None or lg[0] == cpu:
-            return False
         prev = self._prev_ts(i, cpu)
-        return prev is not None and lg[1] > prev and (lg[3] == mask or lg[3] == TMIGR_NONE)
+        lg = self._step_since(g, cpu, prev + 1) if prev is not None else None
+        return lg is not None and (lg[3] == mask or lg[3] == TMIGR_NONE)
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that
@@ -2885,12 +2887,10 @@ class Engine:
         if sm and m == TMIGR_NONE:
             ctx.optional = True         # a silent child may have become migrator unseen
         if m != ctx.walk.childmask and m != TMIGR_NONE:          # !tmigr_check_migrator()
-            lg = self.last_ev.get(g)
+            lg = self._step_since(g, cpu, self._ts[i] if i >= 0 else ctx.rw_ts)
             if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
-            elif lg is not None and lg[4] == E_SET_ACTIVE and lg[0] != cpu and \
-                    (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE) and \
-                    lg[1] >= (self._ts[i] if i >= 0 else ctx.rw_ts):
+            elif lg is not None and lg[4] == E_SET_ACTIVE and (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE):
                 # The migrator check is a lock-free read after this CPU's last row; another
                 # CPU's activation traced no earlier than that row may have made its cmpxchg
                 # after it: the walk may go on (if it stopped, `_close_remote` finds the race).

@@ -61,3 +61,26 @@ def pytest_configure(config) -> None:
 def pytest_unconfigure(config) -> None:
     for tracefs in _MOUNTED_HERE:
         subprocess.run(["umount", str(tracefs)])
+
+
+# Lab traces above issue #11's 1 % not decidable, with the reason the replay gives and the bound
+# measured (tenth session): an input the trace does not contain.
+NOT_DECIDABLE_BEYOND_1PC = {
+    "overwritten": ("events of a CPU whose stream began late", 0.07),      # the buffer dropped the head
+    "clock-counter": ("due only after the proven jiffies", 0.035),         # `now` of remote handling
+    "isolcpus1,13": ("CPU or group state not known", 0.0105),              # 1.02 %: silent CPUs 1 and 13
+}
+
+
+def assert_set_trace(res, name: str) -> None:
+    """A lab-set trace replayed: no divergence, and at most 1 % of its checks not decidable
+    unless it is one of the traces above, with its own bound and top reason."""
+    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    frac = res.undecidable / max(res.checked, 1)
+    known = next((v for k, v in NOT_DECIDABLE_BEYOND_1PC.items() if k in name), None)
+    if known is None:
+        assert frac <= 0.01, (name, frac, res.undecidable_reasons)
+        return
+    why, bound = known
+    top = max(((n, r) for rs in res.undecidable_reasons.values() for r, n in rs.items()), default=(0, ""))
+    assert why in top[1] and frac <= bound, (name, top, frac)

@@ -9,7 +9,7 @@ import pytest
 
 import tmigr_trace
 
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_set_trace
 
 SEVENTH = FIXTURES / "outside-class" / "seventh"
 
@@ -46,5 +46,5 @@ def test_mixed_events_through_trace_pipe_import_every_line(imported):
 @pytest.mark.parametrize("src", sorted(SEVENTH.glob("*.trace.txt.xz")), ids=lambda p: p.name.split(".trace")[0])
 def test_the_seventh_set_replays_without_divergence(imported, src):
     res = tmigr_trace.replay(imported(src))
-    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert_set_trace(res, src.name)
     assert res.checked > 50

@@ -8,7 +8,7 @@ import pytest
 
 import tmigr_trace
 
-from conftest import FIXTURES
+from conftest import FIXTURES, assert_set_trace
 
 SIXTH = FIXTURES / "outside-class" / "sixth"
 
@@ -74,5 +74,5 @@ def test_a_child_event_from_before_the_capture(imported):
 @pytest.mark.parametrize("src", sorted(SIXTH.glob("*.trace.txt.xz")), ids=lambda p: p.name.split(".trace")[0])
 def test_the_sixth_set_replays_without_divergence(imported, src):
     res = tmigr_trace.replay(imported(src))
-    assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
+    assert_set_trace(res, src.name)
     assert res.checked > 3000

@@ -48,7 +48,7 @@ The engine is pure: it gets column batches (plain lists) and a model, and fills 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any, Callable, Final, Iterator
 
 import numpy as np
@@ -131,6 +131,7 @@ OP_REMOTE: Final = 4
 OP_SETUP: Final = 5
 
 LOOKAHEAD_ROWS: Final = 512
+NO_FLOOR: Final = 1 << 62       # `evt_since` of a CPU whose event changed unseen (lost rows)
 # program_order.missing_lines flags: lines of the row's CPU are missing right before / after it.
 GAP_BEFORE: Final = 1
 GAP_AFTER: Final = 2
@@ -437,6 +438,12 @@ class Engine:
         # tmigr_cpu_online/available: tmigr_cpu_activate() returns untraced for them.
         self.proven_off: set[int] = set()
         self.act_row: dict[int, int] = {}       # CPU -> stream index of its last tmigr_cpu_active
+        self.act_at: dict[int, tuple[int, int]] = {}   # CPU -> (step, ts) of that row
+        # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
+        self.evt_since: dict[int, int] = {}
+        # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
+        # decreasing, so the first entry at or after an index is the largest printed since then
+        self.nexp_prints: dict[TmigrGroup, tuple[list[int], list[int]]] = {}
         self.printed_differs: set[TmigrGroup] = set()   # groups whose printed lvl/numa differ
         self.reorder_done: dict[int, tuple[int, int, bool]] = {}
         # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
@@ -600,6 +607,66 @@ class Engine:
         self.res.resyncs["divergence"] += 1
         return False
 
+    def _printed_floor(self, g: TmigrGroup, idx: int, value: int) -> None:
+        """Keep g's printed next_expiry for `_floor` (a decreasing stack: a later print as high
+        as an earlier one makes the earlier one redundant)."""
+        rec = self.nexp_prints.get(g)
+        if rec is None:
+            rec = self.nexp_prints[g] = ([], [])
+        steps, values = rec
+        while values and values[-1] <= value:
+            steps.pop()
+            values.pop()
+        steps.append(idx)
+        values.append(value)
+        if len(steps) > 256:            # (the oldest go: a weaker floor, never a wrong one)
+            del steps[:128], values[:128]
+
+    def _floor(self, g: TmigrGroup, since: int) -> tuple[int, int]:
+        """The largest next_expiry g's updates printed at or after stream index `since`, and the
+        index of that print; (-1, -1) if none."""
+        rec = self.nexp_prints.get(g)
+        if rec is None:
+            return -1, -1
+        steps, values = rec
+        k = bisect_left(steps, since)
+        return (values[k], steps[k]) if k < len(steps) else (-1, -1)
+
+    def _check_floor(self, i: int, cpu: int, g0: TmigrGroup, nextevt: int) -> None:
+        """A new timer of an idle CPU whose event the trace has not shown, traced without a walk:
+        tmigr_cpu_new_timer() walks unless nextexp is the queued, not ignored event, so `nextevt`
+        is the event that stayed queued in g0 since the CPU's last row that could change it. Every
+        next_expiry g0 printed since is no later than it (the variable is set to the first event
+        when one is queued first or looked up, and left stale, lower, when the first goes)."""
+        if cpu in self.silent:
+            return
+        floor, at = self._floor(g0, self.evt_since.get(cpu, -1))
+        if floor <= nextevt:
+            return
+        if self._unseen_handler(i, cpu):
+            self._undec(K_WALK, R_LOST_HANDLER)   # (a CPU not traced may have requeued it)
+            return
+        self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} without a walk: its queued event is "
+                    f"earlier than {g0.id}'s next_expiry printed since", f"nextevt >= {floor}", nextevt,
+                    cpu=cpu, rows=(at,) if self._orig is None else ())
+
+    def _check_tmgroup(self, i: int, code: int, cpu: int) -> None:
+        """Every per-CPU tracepoint prints ``parent`` = tmc->tmgroup, set once by the CPU's first
+        prepare (tmigr_setup_groups()) and never changed: a row whose pointer names another model
+        group than the CPU's level-0 group contradicts the setup, at this row. Only disagreements
+        are counted (every per-CPU row would otherwise add an agreed check)."""
+        ptr = self._rows.parent[i]
+        if ptr <= UNKNOWN_PTR:
+            return
+        g = self.by_ptr.get(ptr)
+        t = self._rows.target_cpu[i]
+        t = cpu if t < 0 else t
+        tmc = self.h.cpus.get(t)
+        if g is None or tmc is None or tmc.tmgroup is None or g is tmc.tmgroup:
+            return
+        self._check("setup", False, i, f"{EVENT_NAME[code]} of CPU{t} prints the group of another CPU set",
+                    tmc.tmgroup.id, g.id, cpu=t)
+
     def _setup_activates(self, sc: _Ctx, i: int) -> bool:
         """The prepare in flight on this CPU still has this group's activation to trace (the old
         root activated into the new root, tmigr_setup_groups())."""
@@ -749,6 +816,7 @@ class Engine:
     def _forget_cpu(self, cpu: int, why: str = R_QUEUE) -> None:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
+        self.evt_since[cpu] = NO_FLOOR
         self.cpu_known.discard(cpu)
         self.wakeup_late.pop(cpu, None)
         self.wake_last.pop(cpu, None)
@@ -962,6 +1030,10 @@ class Engine:
                 self._goto_again_due(i, code, cpu)
             # To the event's handler, most frequent events first.
             ts = ts_l[i]
+            if E_NEW_TIMER <= code <= E_NT_IDLE:
+                self._check_tmgroup(i, code, cpu)
+            if code != E_NT_IDLE and code != E_HR:
+                self.evt_since[cpu] = self.index + i
             if code == E_SET_INACTIVE:
                 self._on_set_inactive(i, cpu, ctx, ts)
                 if self.stopped_at:
@@ -1170,6 +1242,7 @@ class Engine:
         tmc.cpuevt.ignore = True
         tmc.wakeup = KTIME_MAX
         self.act_row[t] = self.index + i
+        self.act_at[t] = (self._step(i), ts)
         self.wakeup_late.pop(t, None)
         self.cpu_known.add(t)
         g0 = tmc.tmgroup
@@ -1955,6 +2028,7 @@ class Engine:
                 self._wrm[K_WAKEUP] += 1
                 self._warm_row(i)
             if nextevt != KTIME_MAX and tmc.tmgroup is not None:
+                self._check_floor(i, cpu, tmc.tmgroup, nextevt)
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
                 self._learn_value(tmc.tmgroup, cpu)
@@ -2148,6 +2222,9 @@ class Engine:
                 self._learn_child(g, child)
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
+        if glvl == 0:
+            self.evt_since[behalf] = self.index + i
+            self._printed_floor(g, self.index + i, obs[1])
         if ctx.rwalk is not None and not ctx.exp_upd:
             self._unknown_child_read(i, cpu, ctx)
             # The remote update walk goes on: its untraced levels right away, the next traced
@@ -3038,6 +3115,15 @@ class Engine:
             self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t}, which is not in the hierarchy",
                         "a CPU of the hierarchy", f"CPU{t}", cpu=cpu)
             return
+        tctx0 = self.ctx.get(t)
+        if not tt.idle and t in self.cpu_known and t not in self.silent and t in self.act_at \
+                and self.act_at[t][1] < ts and tctx0 is not None and tctx0.op in (OP_NONE, OP_ACT):
+            # tmigr_cpu_activate() traces tmigr_cpu_active and sets tmc->cpuevt.ignore under
+            # tmc->lock; tmigr_handle_remote_cpu() tests ignore under the same lock before its
+            # tracepoint: a CPU active since its traced activation (not deactivating again) is
+            # not handled remotely.
+            self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t}, active since its "
+                        "tmigr_cpu_active (cpuevt.ignore)", "idle", "active", cpu=cpu, rows=(self.act_at[t][0],))
         if ctx.exp_upd:
             self._missing_updates(cpu, ctx, i)
         if ctx.op != OP_REMOTE or ctx.level is None:
@@ -3102,6 +3188,7 @@ class Engine:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
         self.remote_handled[t] = (ts, cpu, self.index + i, c.wakeup[i])
+        self.evt_since[t] = self.index + i          # dequeued here, requeued by the walk's update
         if decidable:
             wv = old = tt.wakeup
             tctx = self.ctx.get(t)

@@ -88,3 +88,50 @@ def test_a_groups_node_is_what_most_of_its_rows_print(imported, tmp_path):
     assert tmigr_trace.replay(str(src)).diverged == 0
     new = _new(src, tmp_path, 368, "numa_node", 1)
     assert [(d.index, d.kind) for d in new] == [(368, "setup")], [d.to_dict() for d in new[:3]]
+
+
+LAB_612_BOOT = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-boot.tar.gz"
+
+
+def test_a_remote_expiry_printing_another_cpus_group(imported, tmp_path):
+    """lab 7.3.4 hotplug capture, row 493: CPU 4 expires CPU 5's timers (both in GRP0:0). Every
+    per-CPU tracepoint prints tmc->tmgroup, which tmigr_setup_groups() sets once; CPU 9 is in
+    GRP0:1, so a row naming CPU 9 with GRP0:0's pointer contradicts the setup at that row (it was
+    reported only as a conflict of the whole trace)."""
+    src = imported(LAB_HOTPLUG)
+    t = tmigr_trace.load(str(src)).table
+    assert t.column("event")[493].as_py() == "tmigr_handle_remote_cpu" and t.column("target_cpu")[493].as_py() == 5
+    new = _new(src, tmp_path, 493, "target_cpu", 9)
+    at = [d for d in new if d.index == 493]
+    assert at and at[0].kind == "setup" and (at[0].expected, at[0].observed) == ("GRP0:1", "GRP0:0"), \
+        [d.to_dict() for d in new[:3]]
+
+
+def test_a_remote_expiry_of_an_active_cpu(imported, tmp_path):
+    """lab 6.12.107 boot capture, row 163: CPU 8 expires CPU 12's timers. CPU 10 activated at row
+    160 (tmigr_cpu_active, then cpuevt.ignore, under tmc->lock) and has not gone idle since:
+    tmigr_handle_remote_cpu() tests ignore under that lock and returns untraced. The row was
+    not decidable (the group's queue then held events the boot trace does not show)."""
+    src = imported(LAB_612_BOOT)
+    t = tmigr_trace.load(str(src)).table
+    ev, cpu = t.column("event").to_pylist(), t.column("cpu").to_pylist()
+    assert (ev[160], cpu[160]) == ("tmigr_cpu_active", 10)
+    assert {ev[r] for r in range(161, 163) if cpu[r] == 10} == {"tmigr_group_set_cpu_active"}
+    new = _new(src, tmp_path, 163, "target_cpu", 10)
+    at = [d for d in new if d.index == 163]
+    assert at and at[0].kind == "remote" and at[0].rows == [160], [d.to_dict() for d in new[:3]]
+
+
+def test_a_new_timer_without_walk_below_the_printed_next_expiry(imported, tmp_path):
+    """lab 7.3.4 hotplug capture, row 68: tmigr_cpu_new_timer_idle of a CPU whose event the
+    trace has not shown yet, without a walk. tmigr_cpu_new_timer() walks unless nextexp is the
+    queued, not ignored event, so the printed nextevt is queued in the CPU's level-0 group, and
+    every next_expiry that group printed since is no later (the variable never exceeds a queued
+    event). One earlier than a printed next_expiry was reported only 55 rows later."""
+    src = imported(LAB_HOTPLUG)
+    t = tmigr_trace.load(str(src)).table
+    assert t.column("event")[68].as_py() == "tmigr_cpu_new_timer_idle" and t.column("nextevt")[68].as_py() == 2**63 - 1
+    new = _new(src, tmp_path, 68, "nextevt", 11096000000)
+    at = [d for d in new if d.index == 68]
+    assert at and at[0].kind == "walk_levels" and at[0].observed == 11096000000, [d.to_dict() for d in new[:3]]
+    assert at[0].rows and at[0].rows[0] < 68

@@ -23,6 +23,7 @@ from .arrow_np import from_numpy, nulls, numpy_dtype
 from .errors import TmigrError
 from .limits import MAX_METADATA_BYTES, RowCheck
 from .metadata import TraceMeta
+from .parquet_concat import Concatenator
 from .schema import ADDED_IN, ARROW_SCHEMA, COLUMN_BY_NAME, METADATA_KEY
 
 ROW_GROUP_ROWS = 256 * 1024
@@ -35,6 +36,8 @@ DELTA_COLUMNS = {"ts": "DELTA_BINARY_PACKED", "seq": "DELTA_BINARY_PACKED"}
 # default): fewer pages, each with its header, checksum and a fresh zstd context; ~10 % less
 # encoding CPU and ~5 % smaller files (a pyarrow without the option bounds pages by size only).
 MAX_ROWS_PER_PAGE = 1 << 20
+# Threads encoding row groups (TraceWriter): one per CPU this process may run on, at most two
+ENCODERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 def conform(columns: Mapping[str, pa.Array | list], num_rows: int | None = None) -> pa.Table:
@@ -75,38 +78,55 @@ def check_output_path(out: str | os.PathLike, force: bool) -> Path:
 class TraceWriter:
     """Streams event batches into a Parquet file that appears under its name only when complete.
 
-    Row groups are encoded and compressed on a background thread (pyarrow releases the GIL), so
-    parsing the next batch overlaps with writing the previous one; at most two row groups wait.
+    Row groups are encoded and compressed on background threads (pyarrow releases the GIL), so
+    parsing the next batch overlaps with writing the previous ones; pyarrow's writer encodes the
+    columns of a row group one after another on one thread, so each row group is encoded apart,
+    into an in-memory Parquet file of its own, by one of ``encoders`` threads (one per CPU, at
+    most two), and their row groups are joined in order into the file as they are done
+    (:mod:`tmigr_trace.parquet_concat`: the bytes pyarrow wrote, one footer). At most
+    ``encoders`` row groups wait to be encoded.
     """
 
-    def __init__(self, out: str | os.PathLike, force: bool = False, row_group_rows: int = ROW_GROUP_ROWS):
+    def __init__(self, out: str | os.PathLike, force: bool = False, row_group_rows: int = ROW_GROUP_ROWS,
+                 encoders: int | None = None):
+        self._options = _writer_options()
         self.path = check_output_path(out, force)
         cleanup.clean_stale_partials(self.path)
         self._lock = cleanup.OutputLock(self.path)  # a second writer of the same output is refused
         self.tmp_path = cleanup.partial_path(self.path)
         cleanup.register(self.tmp_path)
+        self._file = None
         try:
-            # Page checksums: a damaged data page is a clear error on reading, never wrong values.
-            options = dict(compression="zstd", compression_level=1, write_statistics=["ts", "cpu", "seq"],
-                           use_dictionary=DICTIONARY_COLUMNS, column_encoding=DELTA_COLUMNS,
-                           write_page_checksum=True)
-            try:
-                self._writer = pq.ParquetWriter(self.tmp_path, ARROW_SCHEMA, **options,
-                                                max_rows_per_page=MAX_ROWS_PER_PAGE)
-            except TypeError:  # a pyarrow without max_rows_per_page
-                self._writer = pq.ParquetWriter(self.tmp_path, ARROW_SCHEMA, **options)
-        except OSError as exc:
+            self._file = open(self.tmp_path, "wb")
+            self._concat = Concatenator(self._file)
+        except BaseException as exc:
+            if self._file is not None:
+                self._file.close()
             self._release()
-            raise cleanup.output_error(self.path, exc) from None
+            if isinstance(exc, OSError):
+                raise cleanup.output_error(self.path, exc) from None
+            raise
         self.row_group_rows = row_group_rows
         self.row_check = RowCheck()  # rows no kernel can produce are dropped and counted
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self.rows = 0
-        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        n = encoders or ENCODERS
+        self._queue: queue.Queue[tuple[int, pa.Table] | None] = queue.Queue(maxsize=n)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="parquet-writer", daemon=True)
-        self._thread.start()
+        self._aborted = False
+        self._queued = 0        # row groups queued so far (their order in the file)
+        self._appended = 0      # row groups in the file so far
+        self._encoded: dict[int, object] = {}  # encoded, waiting for an earlier one
+        self._append_lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._drain, name=f"parquet-writer-{i}", daemon=True)
+                         for i in range(n)]
+        try:
+            for t in self._threads:
+                t.start()
+        except BaseException:  # e.g. interrupted: nothing of this writer is left behind
+            self.abort()
+            raise
 
     def _release(self) -> None:
         with cleanup.signals_blocked():
@@ -121,7 +141,7 @@ class TraceWriter:
         raise exc
 
     def write(self, table: pa.Table) -> None:
-        """Queue a batch (already in the store schema); full row groups go to the writer thread."""
+        """Queue a batch (already in the store schema); full row groups go to the writer threads."""
         if table.num_rows == 0:
             return
         table = self.row_check.apply(table)
@@ -134,31 +154,61 @@ class TraceWriter:
             self._flush(whole_groups=True)
 
     def _flush(self, whole_groups: bool = False) -> None:
-        """Queue the pending rows for the writer thread; ``whole_groups``: only whole row groups,
-        the rest waits for more (a batch that crosses the limit would leave a small row group)."""
+        """Queue the pending rows for the writer threads, one row group at a time;
+        ``whole_groups``: only whole row groups, the rest waits for more (a batch that crosses the
+        limit would leave a small row group)."""
         if self._error is not None:
             self._raise_error()
         if self._pending:
-            table = pa.concat_tables(self._pending)
+            table = pa.concat_tables(self._pending) if len(self._pending) > 1 else self._pending[0]
             cut = table.num_rows - table.num_rows % self.row_group_rows if whole_groups else table.num_rows
-            if cut:
-                self._queue.put(table.slice(0, cut))
+            for start in range(0, cut, self.row_group_rows):
+                self._queue.put((self._queued, table.slice(start, min(self.row_group_rows, cut - start))))
+                self._queued += 1
             rest = table.slice(cut)
             self._pending, self._pending_rows = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
 
+    def _encode(self, table: pa.Table):
+        """One row group as a whole in-memory Parquet file."""
+        sink = pa.BufferOutputStream()
+        w = pq.ParquetWriter(sink, ARROW_SCHEMA, **self._options)
+        w.write_table(table.unify_dictionaries(), row_group_size=table.num_rows)  # chunks stay as they are
+        w.close()
+        return sink.getvalue()
+
     def _drain(self) -> None:
-        while (table := self._queue.get()) is not None:
-            if self._error is None:
+        while (item := self._queue.get()) is not None:
+            i, table = item
+            data = None
+            if self._error is None and not self._aborted:
                 try:
-                    table = table.unify_dictionaries()  # chunks stay: the writer takes them as they are
-                    self._writer.write_table(table, row_group_size=self.row_group_rows)
+                    data = self._encode(table)
                 except BaseException as exc:  # reported by the next write() or close()
                     self._error = exc
+            del table
+            with self._append_lock:  # into the file in queued order, by whichever thread is last
+                self._encoded[i] = data
+                while self._appended in self._encoded:
+                    data = self._encoded.pop(self._appended)
+                    self._appended += 1
+                    if data is not None and self._error is None and not self._aborted:
+                        try:
+                            self._concat.append(data)
+                        except BaseException as exc:
+                            self._error = exc
 
     def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        for t in self._threads:
+            if t.is_alive():
+                self._queue.put(None)
+        for t in self._threads:
+            if t.is_alive():
+                t.join()
+
+    def _empty_file(self):
+        sink = pa.BufferOutputStream()
+        pq.ParquetWriter(sink, ARROW_SCHEMA, **self._options).close()
+        return sink.getvalue()
 
     def close(self, meta: TraceMeta) -> Path:
         """Flush, store the metadata, and move the file into place."""
@@ -170,8 +220,9 @@ class TraceWriter:
             meta.add_damaged(column, count)
         text = meta.to_json()
         try:
-            self._writer.add_key_value_metadata({METADATA_KEY: text, METADATA_KEY + b"_sha256": _digest(text)})
-            self._writer.close()
+            self._concat.finish({METADATA_KEY: text.encode(), METADATA_KEY + b"_sha256": _digest(text).encode()},
+                                empty=self._empty_file)
+            self._file.close()
             os.replace(self.tmp_path, self.path)
         except OSError as exc:
             self.abort()
@@ -181,9 +232,10 @@ class TraceWriter:
 
     def abort(self) -> None:
         self._pending = []
+        self._aborted = True
         self._stop()
         try:
-            self._writer.close()
+            self._file.close()
         except Exception:
             pass
         self._release()
@@ -194,6 +246,26 @@ class TraceWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def _writer_options() -> dict:
+    """The ParquetWriter options of the store (checked once: a pyarrow without
+    max_rows_per_page bounds pages by size only)."""
+    global _OPTIONS
+    if _OPTIONS is None:
+        # Page checksums: a damaged data page is a clear error on reading, never wrong values.
+        options = dict(compression="zstd", compression_level=1, write_statistics=["ts", "cpu", "seq"],
+                       use_dictionary=DICTIONARY_COLUMNS, column_encoding=DELTA_COLUMNS,
+                       write_page_checksum=True, max_rows_per_page=MAX_ROWS_PER_PAGE)
+        try:
+            pq.ParquetWriter(pa.BufferOutputStream(), ARROW_SCHEMA, **options).close()
+        except TypeError:
+            del options["max_rows_per_page"]
+        _OPTIONS = options
+    return dict(_OPTIONS)
+
+
+_OPTIONS: dict | None = None
 
 
 def _digest(text: str) -> str:

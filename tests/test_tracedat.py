@@ -340,16 +340,17 @@ def test_progress_on_a_terminal_follows_the_pages(tmp_path):
 
 def test_import_command_loads_no_pandas_compute_pydantic_or_rich(tmp_path):
     """`tmigr-trace import trace.dat` (piped) imports none of the heavy modules it does not need:
-    pandas (0.3-0.8 s), pyarrow.compute, pydantic (typer's option coercion), rich (docs/tracedat.md,
-    Speed). Read from `python -X importtime`, not timed."""
+    pandas (0.3-0.8 s), pyarrow.compute, pydantic (typer's option coercion), rich, and for the
+    plain command line not even typer or click (docs/tracedat.md, Speed). Read from
+    `python -X importtime`, not timed."""
     src = FIX / "host-6.18.v7-zstd.dat"
     r = subprocess.run([sys.executable, "-X", "importtime", "-m", "tmigr_trace", "import", str(src), "-o",
                         str(tmp_path / "a.parquet")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     loaded = {line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")}
     assert {"pyarrow.parquet", "numpy", "tmigr_trace.importers.tracedat"} <= loaded
-    assert not loaded & {"pandas", "pyarrow.compute", "pydantic", "rich", "rich.console", "numpy.ma"}, \
-        sorted(loaded & {"pandas", "pyarrow.compute", "pydantic", "rich", "rich.console", "numpy.ma"})
+    heavy = {"pandas", "pyarrow.compute", "pydantic", "rich", "rich.console", "numpy.ma", "typer", "click"}
+    assert not loaded & heavy, sorted(loaded & heavy)
     assert "20705 events (tracedat" in r.stderr
 
 

@@ -1,7 +1,9 @@
-"""Entry point: builds the typer app from the subcommand modules and turns errors into one line.
+"""Entry point: runs the typer app (cli/app.py) and turns errors into one line.
 
 Startup is kept light (``--help`` < 0.3 s, ``benchmarks/cli_help.py``): the subcommand modules
 import only typer at module level; pandas, pyarrow, rich and the replay load when a command runs.
+``tmigr-trace import SRC -o OUT`` in its plain forms does not load typer or click at all
+(:func:`fast_import_args`: ~40 ms of a command that may take 0.4 s).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from pathlib import Path
 
 
 def _startup_signal(signum, frame) -> None:
@@ -20,107 +23,53 @@ def _startup_signal(signum, frame) -> None:
 for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
     signal.signal(_sig, _startup_signal)
 
-import typer  # noqa: E402
-
 from ..errors import TmigrError  # noqa: E402
-from .common import VERBOSITY, fail  # noqa: E402
-
-app = typer.Typer(
-    name="tmigr-trace",
-    help="Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.",
-    no_args_is_help=True,
-    add_completion=True,           # --install-completion / --show-completion (bash, zsh, fish)
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,         # plain click help: no rich import, no box drawing
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-EXIT_STATUS = """Exit status: 0 success; 2 bad input or usage (one line on stderr); 130 interrupted."""
-
-
-def version_text() -> str:
-    """`--version`: the tool, the event and JSON schema versions, and which replay core runs."""
-    from .. import __version__
-    from ..replay import native_status
-    from ..schema import SCHEMA_VERSION
-    from ..jsonout import JSON_SCHEMA_VERSION
-
-    ns = native_status()
-    core = "compiled (mypyc)" if ns["compiled"] else f"pure Python ({ns['reason']})"
-    return (f"tmigr-trace {__version__}\nevent schema {SCHEMA_VERSION}, JSON output schema "
-            f"{JSON_SCHEMA_VERSION}\nreplay core: {core}")
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(version_text())
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _main(
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="no progress, no summaries on stderr (results still on stdout)"),
-    # Plain bool flags: typer coerces other types through pydantic, 0.15 s more for every command.
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="timings and phases on stderr"),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                           help="print the version (tool, schemas, replay core) and exit"),
-) -> None:
-    """Capture, store and replay the Linux timer migration hierarchy (tmigr) tracepoints.
-
-    Results go to stdout, diagnostics and progress to stderr; piped output is plain text.
-    """
-    VERBOSITY.quiet, VERBOSITY.verbose = quiet, int(verbose)
-
+from .common import fail  # noqa: E402
 
 # One module per subcommand, cmd_<name>.py, each exposing register(app); in workflow order (`--help`).
 COMMANDS = ("capture", "import", "info", "replay", "report", "diff", "export", "lab", "doctor")
-_registered: set[str] = set()
 
 
-def _register(only: str | None = None) -> None:
-    """Import and register the subcommand modules: all of them, or only the one being run
-    (``import`` of a trace.dat then loads none of the other eight: ~15 ms of start-up)."""
-    import importlib
+def __getattr__(name: str):
+    # `from tmigr_trace.cli.main import app` keeps working; typer is imported on first use.
+    if name in ("app", "version_text", "click_command"):
+        from . import app as _app
 
-    for name in COMMANDS if only is None else (only,):
-        if name not in _registered:
-            _registered.add(name)
-            importlib.import_module(f".cmd_{name}", __package__).register(app)
-    if only is None:  # --help lists them in workflow order, whatever was registered first
-        order = {n: i for i, n in enumerate(COMMANDS)}
-        app.registered_commands.sort(key=lambda c: order.get(c.name, len(order)))
-        app.registered_groups.sort(key=lambda g: order.get(g.name, len(order)))
+        return getattr(_app, name)
+    raise AttributeError(name)
 
 
-def click_command(only: str | None = None):
-    """The click command typer builds, with its flags defaulting to False instead of None: typer
-    coerces a value that is not a bool (None) through pydantic, which costs 0.15 s of start-up on
-    every command (benchmarks/cli_help.py). ``only``: build just that subcommand (the one being
-    run: building all of them costs 30-110 ms, benchmarks/import_tracedat.py)."""
-    from types import SimpleNamespace
-
-    from .fast_params import use_plain_coercion
-
-    names = SimpleNamespace(help_option_names=app.info.context_settings["help_option_names"])
-    commands, groups = app.registered_commands, app.registered_groups
-    if only is not None:
-        app.registered_commands = [c for c in commands if c.name == only]
-        app.registered_groups = [g for g in groups if g.name == only]
-    try:
-        root = typer.main.get_command(app)
-    finally:
-        app.registered_commands, app.registered_groups = commands, groups
-    todo = [root]
-    while todo:
-        cmd = todo.pop()
-        flags = [*cmd.params, cmd.get_help_option(names)]
-        for param in flags:
-            if param is not None and getattr(param, "is_flag", False) and param.default is None:
-                param.default = False
-            if param is not None:
-                use_plain_coercion(param)  # str/Path options without pydantic (cli/fast_params.py)
-        todo.extend(getattr(cmd, "commands", {}).values())
-    return root
+def fast_import_args(argv: list[str]) -> dict | None:
+    """The arguments of ``import SRC -o OUT [--format F] [--kernel R] [-f|--force] [-q|--quiet]``
+    (after the word ``import``) in their plain forms, parsed without typer and click; None for
+    anything else (help, a value that looks like an option, an empty one, a repeated, combined or
+    unknown option, ``--opt=value``, ``--``, a missing SRC or -o): typer parses those, and says
+    what is wrong, as before."""
+    valued = {"-o": "out", "--output": "out", "--format": "fmt", "--kernel": "kernel"}
+    flags = {"-f": "force", "--force": "force", "-q": "quiet", "--quiet": "quiet"}
+    args: dict = {"src": None, "out": None, "fmt": None, "kernel": None, "force": False, "quiet": False}
+    seen: set[str] = set()
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in valued:
+            if i + 1 >= len(argv) or not argv[i + 1] or argv[i + 1].startswith("-"):
+                return None
+            key, value, i = valued[a], argv[i + 1], i + 2
+        elif a in flags:
+            key, value, i = flags[a], True, i + 1
+        elif not a or a.startswith("-") or "src" in seen:
+            return None
+        else:
+            key, value, i = "src", a, i + 1
+        if key in seen:
+            return None
+        seen.add(key)
+        args[key] = value
+    if "src" not in seen or "out" not in seen:
+        return None
+    args["src"], args["out"] = Path(args["src"]), Path(args["out"])
+    return args
 
 
 # Subcommands after which the process ends at once (os._exit): an import has closed and renamed its
@@ -163,8 +112,15 @@ def _main() -> None:
             cleanup.clean_stale()
             cleanup.clean_stale_instances()
         only = _invoked_subcommand()
-        _register(only)
-        click_command(only)(standalone_mode=True)
+        fast = fast_import_args(sys.argv[2:]) if only == "import" else None
+        if fast is not None:
+            from .import_run import run_import
+
+            run_import(**fast)
+            sys.exit(0)  # as click's standalone mode ends a command
+        from .app import run
+
+        run(only)
     except TmigrError as exc:
         fail(str(exc), exc.exit_code)
     except cleanup.Interrupted as exc:

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import (E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR, active_up_pure,
-                     inactive_up_pure, same_cpu_links)
+from .engine import (CLOCK_SLACK_NS, E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR,
+                     active_up_pure, inactive_up_pure, same_cpu_links)
 from .model.structs import TMIGR_NONE
 
 # Nodes the search of one window may visit: a window with more orders than that keeps its printed
@@ -36,6 +36,9 @@ from .model.structs import TMIGR_NONE
 # after lost events or where a CPU idle for long widens it to hundreds of rows, visits them all,
 # at about 35 us each).
 SEARCH_BUDGET = 500
+# How far the search may move a step before another CPU's stamped earlier, when no order fits
+# the stamps as printed (engine.CLOCK_SLACK_NS; 0 turns it off: benchmarks/clock_skew.py).
+SKEW_SLACK_NS = CLOCK_SLACK_NS
 
 
 def state_after(code: int, active: int, migrator: int, childmask: int) -> tuple[tuple[int, int], ...]:
@@ -55,6 +58,7 @@ class TieOrder:
     last_state: dict[int, tuple[int, int]] = field(default_factory=dict)
     reordered_windows: int = 0
     unresolved_windows: int = 0
+    skewed_windows: int = 0
     updates_moved: int = 0
     # Where the engine stops consuming this buffer: before a window that reaches past the rows
     # it would consume, so the window is searched whole with the next buffer's rows.
@@ -89,36 +93,55 @@ class TieOrder:
             shared = gidx.shared(buf["cpu"][srows], MAX_LATER_STEPS)
             # a broken step no other CPU's step of its group is near cannot be reordered (e.g. a
             # CPU that changes the group unseen): no window
-            wins = sorted(_window(buf, srows, grp, gidx, prv, r) for r in broken
-                          if shared[np.searchsorted(srows, r)])
-            merged: list[list[int]] = []
-            for start, end in wins:
-                if merged and start < merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
+            left: list[int] = []            # broken steps no window of the printed stamps fixed
+            for slack in (0, SKEW_SLACK_NS):
+                if slack:
+                    # No order fits the stamps as printed. Two CPUs' clocks may be off by a few
+                    # us (the `local` trace clock is per CPU): a step may then precede another
+                    # CPU's stamped before it. The same search, the stamps' order relaxed by at
+                    # most that much.
+                    if not left:
+                        break
+                    todo, left = left, []
                 else:
-                    merged.append([start, end])
-            for start, end in merged:
-                if end > stop and start < stop and start > 0 and end - start <= MAX_WINDOW_ROWS:
-                    stop = start                # searched whole with the next buffer
-                if end > stop or end - start > MAX_WINDOW_ROWS:
-                    continue
-                cpus = buf["cpu"][start:end]
-                if np.unique(cpus).size < 2:
-                    continue
-                key = (int(buf["ts"][start]), int(buf["ts"][end - 1]), end - start)
-                if key in self.unresolved:
-                    continue
-                new = self._search(buf, start, end, prv, goes_up)
-                if new is None:
-                    self.unresolved_windows += 1
-                    self.unresolved.add(key)
-                    if len(self.unresolved) > 4096:
-                        self.unresolved.clear()
-                    continue
-                if perm is None:
-                    perm = np.arange(len(code))
-                perm[start:end] = new
-                self.reordered_windows += 1
+                    todo = broken
+                wins = sorted(_window(buf, srows, grp, gidx, prv, r, slack) for r in todo
+                              if shared[np.searchsorted(srows, r)])
+                merged: list[list[int]] = []
+                for start, end in wins:
+                    if merged and start < merged[-1][1]:
+                        merged[-1][1] = max(merged[-1][1], end)
+                    else:
+                        merged.append([start, end])
+                for start, end in merged:
+                    if end > stop and start < stop and start > 0 and end - start <= MAX_WINDOW_ROWS:
+                        stop = start                # searched whole with the next buffer
+                    if end > stop or end - start > MAX_WINDOW_ROWS:
+                        continue
+                    mine = [r for r in todo if start <= r < end]
+                    if perm is not None and bool((perm[start:end] != np.arange(start, end)).any()):
+                        continue                    # (rows an earlier window reordered)
+                    cpus = buf["cpu"][start:end]
+                    if np.unique(cpus).size < 2:
+                        left += mine
+                        continue
+                    key = (int(buf["ts"][start]), int(buf["ts"][end - 1]), end - start, slack)
+                    if key in self.unresolved:
+                        continue
+                    new = self._search(buf, start, end, prv, goes_up, slack)
+                    if new is None:
+                        if slack or not SKEW_SLACK_NS:
+                            self.unresolved_windows += 1
+                        self.unresolved.add(key)
+                        if len(self.unresolved) > 4096:
+                            self.unresolved.clear()
+                        left += mine
+                        continue
+                    if perm is None:
+                        perm = np.arange(len(code))
+                    perm[start:end] = new
+                    self.reordered_windows += 1
+                    self.skewed_windows += slack > 0
         self.stop = stop
         fed = buf if perm is None else {k: buf[k][perm] for k in READ_COLUMNS}
         moved = reads_before_steps(fed, stop, self.last_state)
@@ -187,7 +210,7 @@ class TieOrder:
         return sorted(srows[bad].tolist())
 
     def _search(self, buf: dict[str, np.ndarray], start: int, end: int, prv: np.ndarray,
-                goes_up: np.ndarray) -> np.ndarray | None:
+                goes_up: np.ndarray, slack: int = 0) -> np.ndarray | None:
         """Depth-first search of the orders of rows [start, end) that keep each CPU's order and
         the real-time order (a row whose tracepoint came before another CPU's previous event
         stays before that CPU's row: a step happens between its CPU's previous tracepoint and
@@ -205,7 +228,7 @@ class TieOrder:
             py = int(prv[y])
             if py >= 0:
                 t = ts[py]
-                before = [x for x in rows if x != y and ts[x] < t and cpu[x] != cpu[y]]
+                before = [x for x in rows if x != y and ts[x] < t - slack and cpu[x] != cpu[y]]
                 if before:
                     must_before[y] = before
         per_cpu: dict[int, list[int]] = {}
@@ -366,7 +389,7 @@ MAX_LATER_STEPS = 8
 
 
 def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx: "_GroupIndex",
-            prv: np.ndarray, r: int) -> tuple[int, int]:
+            prv: np.ndarray, r: int, slack: int = 0) -> tuple[int, int]:
     """[start, end) of the rows whose order may explain the broken chain at state row r: from the
     earliest of the group's previous state events that r's step can have preceded (r's CPU's
     previous row is no later than it), to the last of the group's next state events whose step
@@ -381,7 +404,7 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx
     pr = int(prv[r])
     for p_k in same[base + max(0, pos - MAX_LATER_STEPS): base + pos].tolist()[::-1]:
         p = int(srows[p_k])
-        if pr >= 0 and ts[pr] > ts[p]:
+        if pr >= 0 and ts[pr] > ts[p] + slack:
             break
         start = p
     cg = _child_group(buf, prv, r)
@@ -398,7 +421,7 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx
     for q_k in same[base + pos + 1: base + min(count, pos + 1 + MAX_LATER_STEPS)].tolist():
         q = int(srows[q_k])
         pq = int(prv[q])
-        if pq < 0 or ts[pq] <= ts[r]:
+        if pq < 0 or ts[pq] <= ts[r] + slack:
             end = q + 1
     start = _block(ts, start)[0]
     end = _block(ts, end - 1)[1]

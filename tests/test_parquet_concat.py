@@ -120,3 +120,24 @@ def test_an_aborted_writer_leaves_nothing(real_table, tmp_path):
             w.write(real_table.slice(0, 5000))
             raise RuntimeError("stop")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_is_byte_for_byte_one_pyarrow_writers(real_table, tmp_path):
+    """The row groups joined from several threads give the file one pyarrow writer gives the same
+    row groups: the same bytes (footer, offsets and key-value metadata included)."""
+    meta = TraceMeta(source_format="text")
+    out = tmp_path / "threads.parquet"
+    with TraceWriter(out, row_group_rows=4096, encoders=2) as w:
+        w.write(real_table)
+        w.close(meta)
+    ref = tmp_path / "one.parquet"
+    text = json.loads(pq.ParquetFile(out).metadata.metadata[METADATA_KEY])
+    assert text["source_format"] == "text"
+    kv = pq.ParquetFile(out).metadata.metadata
+    one = pq.ParquetWriter(ref, ARROW_SCHEMA, **_writer_options())
+    for start in range(0, real_table.num_rows, 4096):
+        part = real_table.slice(start, 4096)
+        one.write_table(part.unify_dictionaries(), row_group_size=part.num_rows)
+    one.add_key_value_metadata({METADATA_KEY: kv[METADATA_KEY], METADATA_KEY + b"_sha256": kv[METADATA_KEY + b"_sha256"]})
+    one.close()
+    assert out.read_bytes() == ref.read_bytes()

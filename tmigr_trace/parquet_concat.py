@@ -205,19 +205,21 @@ def split(data) -> tuple[list, int]:
 
 
 def _shift_row_group(rg: list, shift: int, ordinal: int) -> None:
+    """Offsets moved by ``shift``; an offset of 0 is one the writer left unset (pyarrow writes the
+    deprecated ColumnChunk.file_offset as 0), a real one is never 0 (the file starts with PAR1)."""
     for f in rg:
-        if f[0] == RG_FILE_OFFSET:
+        if f[0] == RG_FILE_OFFSET and f[2]:
             f[2] += shift
         elif f[0] == RG_ORDINAL:
             f[2] = ordinal
         elif f[0] == RG_COLUMNS:
             for cc in f[2][1]:
                 for g in cc:
-                    if g[0] in (CC_FILE_OFFSET, CC_OFFSET_INDEX, CC_COLUMN_INDEX):
+                    if g[0] in (CC_FILE_OFFSET, CC_OFFSET_INDEX, CC_COLUMN_INDEX) and g[2]:
                         g[2] += shift
                     elif g[0] == CC_META:
                         for h in g[2]:
-                            if h[0] in (CMD_DATA_PAGE, CMD_INDEX_PAGE, CMD_DICT_PAGE, CMD_BLOOM):
+                            if h[0] in (CMD_DATA_PAGE, CMD_INDEX_PAGE, CMD_DICT_PAGE, CMD_BLOOM) and h[2]:
                                 h[2] += shift
 
 
@@ -251,7 +253,8 @@ class Concatenator:
 
     def finish(self, key_value: dict[bytes, bytes], empty=None) -> None:
         """The footer: the first file's, with every row group, the total row count and
-        ``key_value`` added to its key-value metadata. ``empty()`` gives a whole file of no rows
+        ``key_value`` added to its key-value metadata (the footer pyarrow's writer gives the same
+        rows in one file, byte for byte, when the row groups were cut alike). ``empty()`` gives a whole file of no rows
         when nothing was appended (its footer is used)."""
         if self.footer is None:
             fields, _ = split(empty())
@@ -262,8 +265,8 @@ class Concatenator:
                 v = self.rows
             elif fid == FMD_ROW_GROUPS:
                 v = [_STRUCT, self.row_groups]
-            elif fid == FMD_KEY_VALUE:
-                v = [_STRUCT, v[1] + [[[1, _BINARY, k], [2, _BINARY, val]] for k, val in key_value.items()]]
+            elif fid == FMD_KEY_VALUE:  # before the writer's own (ARROW:schema), as pyarrow orders them
+                v = [_STRUCT, [[[1, _BINARY, k], [2, _BINARY, val]] for k, val in key_value.items()] + v[1]]
             footer.append([fid, t, v])
         if _get(footer, FMD_KEY_VALUE) is None and key_value:
             footer.append([FMD_KEY_VALUE, _LIST, [_STRUCT, [[[1, _BINARY, k], [2, _BINARY, val]]

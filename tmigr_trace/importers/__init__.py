@@ -14,7 +14,6 @@ import lzma
 import os
 import re
 import struct
-import tarfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +232,8 @@ def import_file(src_path: str | os.PathLike, out: str | os.PathLike, *, force: b
     meta = TraceMeta(source_path=str(src.path), source_format=src.format, kernel_release=kernel)
     with TraceWriter(out_path, force=force) as writer:
         if src.format == "capture":
+            import tarfile
+
             from .capture_dir import import_capture
 
             try:

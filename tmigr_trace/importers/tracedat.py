@@ -26,7 +26,6 @@ import mmap
 import re
 import os
 import shutil
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -242,6 +241,8 @@ def _fill_meta(meta: TraceMeta, dat: TraceDat, formats: dict[str, str], buffers:
 def report_text_blocks(path: str | os.PathLike, block: int = 4 << 20) -> Iterator[bytes]:
     """``trace-cmd report -t`` of a file, as text blocks (the reference the native reader is
     compared with in tests and benchmarks/import_tracedat.py)."""
+    import subprocess  # only here: not on the import path (~2 ms of start-up)
+
     exe = shutil.which("trace-cmd")
     if exe is None:
         raise TmigrError("trace-cmd is not installed")

@@ -28,6 +28,7 @@ from tmigr_trace.schema import KTIME_MAX
 from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
                      LOOKAHEAD_ROWS, PTR_COLUMNS, UNKNOWN_PTR, Engine, same_cpu_links)
 from .seq_order import stream_permutation
+from .stream_cut import ACTED_COLUMNS, acted_after
 from .tie_order import TieOrder, level_keys, state_before_update
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset, count_scale
 from .evidence import derive, start_of_setup
@@ -321,12 +322,14 @@ CLOSES = frozenset(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_group_s
                     "tmigr_handle_remote", "tmigr_handle_remote_cpu"))
 
 
-def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, int]] | None = None) -> dict[int, int]:
+def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, int]] | None = None,
+                lasts: dict[int, tuple[int, int]] | None = None) -> dict[int, int]:
     """CPUs whose stream ends inside a walk that always ends in a tracepoint of their own, while
     the trace goes on (a per-CPU buffer read earlier than the others, e.g. `trace-cmd extract`
     while tracing): CPU -> row index of its last row. From there its steps are not in the trace.
     ``spans``, if given, gets each event code's first and last stamp (the span in which that type
-    was being recorded, `Engine.traced_spans`)."""
+    was being recorded, `Engine.traced_spans`); ``lasts`` each CPU's last (row, stamp) and the
+    trace's last stamp under key -1."""
     last: dict[int, tuple[int, int]] = {}      # CPU -> (row, ts) of its last row
     mark: dict[int, str] = {}                  # CPU -> its last opening or closing event
     end_ts = 0
@@ -351,6 +354,9 @@ def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, i
                 for c, r in zip(uniq.tolist(), rev.tolist()):
                     mark[int(c)] = int(code[marked[marked.size - 1 - r]])
         base += n
+    if lasts is not None:
+        lasts.update(last)
+        lasts[-1] = (base, end_ts)
     return {c: row for c, (row, t) in last.items() if mark.get(c) in OPEN_CODES and end_ts - t > CUT_AFTER_NS}
 
 
@@ -422,7 +428,12 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     clk, conflict = clock_offset(trace.iter_batches(batch_rows, columns=list(CLOCK_COLUMNS)),
                                  getattr(trace.meta, "clock", None))
     spans: dict[int, tuple[int, int]] = {}
-    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans)
+    lasts: dict[int, tuple[int, int]] = {}
+    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans, lasts)
+    cands = {c: row for c, (row, t) in lasts.items()
+             if c >= 0 and c not in ends and lasts[-1][1] - t > CUT_AFTER_NS and c in tree.cpu_group and tree.cpu_mask.get(c)}
+    if cands:
+        ends.update(acted_after(trace.iter_batches(batch_rows, columns=list(ACTED_COLUMNS)), tree, cands))
     return _Prepass(tree, tick, phase, clk, conflict, ends, spans)
 
 
@@ -576,10 +587,11 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     res.events = events
     res.tmigr_events = tmigr_events
     if pre.stream_ends:
-        res.notes.append("the streams of CPUs " + ", ".join(map(str, sorted(pre.stream_ends))) + " end inside a "
-                         "walk while the others go on (a per-CPU buffer read earlier, e.g. `trace-cmd extract` "
-                         "while tracing): from there their steps are not in the trace, and the checks that "
-                         "depend on them are not decidable")
+        res.notes.append("the streams of CPUs " + ", ".join(map(str, sorted(pre.stream_ends))) + " end while the "
+                         "others go on and those CPUs still act (inside a walk, or their bits change in the "
+                         "states other CPUs print): a per-CPU buffer that filled (`nooverwrite`) or was read "
+                         "earlier (e.g. `trace-cmd extract` while tracing). From there their steps are not in "
+                         "the trace, and the checks that depend on them are not decidable")
     if ties is not None and ties.reordered_windows:
         res.notes.append(f"{ties.reordered_windows} windows of overlapping steps replayed in the order their "
                          "groups' state chains prove (not the printed order: a step lies anywhere between its "

@@ -133,6 +133,11 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
                           "CPU's node and the masks of its own walks; parents above them not resolved")
     unseen_prep = _unseen_prepares(tree)
+    if tree.first_prepare_traced:
+        # Nothing was prepared before the capture: a CPU the trace shows without its prepare
+        # was prepared in it, on a CPU whose buffer lost the rows (full with `nooverwrite`, or
+        # overwritten)
+        unseen_prep |= {c for c in tree.first_ts if c not in set(tree.prepared_cpus) and c in node_of}
     in_trace = _prepare_sequence(tree, [c for c in tree.prepared_cpus if c in node_of], unseen_prep)
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
     readings = _readings(tree, pre_seen, node_of, online_cpus)

@@ -89,6 +89,8 @@ class TraceTree:
     cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
     has_setup: bool = False
     setup_rows: int = 0
+    # The trace holds the hierarchy's first prepare (an empty hierarchy: every CPU prepared later)
+    first_prepare_traced: bool = False
     pointers: str = "none"           # "pointers" when group pointers are known, else "none"
     conflicts: list[str] = field(default_factory=list)
 
@@ -218,6 +220,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
                 pg = tree.group(r["parent"])
                 pg.lvl, pg.num_children = 0, r["num_children"]
                 node_votes.setdefault(r["parent"], Counter())[r["numa_node"]] += 1
+    tree.first_prepare_traced = _first_prepare(setup_rows)
     # A group's node never changes after tmigr_init_group(): every row that prints it prints the
     # same value, so the value most rows print is the group's (a row that disagrees is the one
     # the replay reports, not every other row).
@@ -266,6 +269,26 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         if g is not None and g.num_children is not None and m:
             g.num_children = max(g.num_children, m.bit_length())
     return tree
+
+
+def _first_prepare(setup_rows: list[dict]) -> bool:
+    """The trace's first prepare is the hierarchy's first: its CPU gets mask 1 of a level-0 group
+    it created, and nothing above. tmigr_setup_groups() goes up while the level below holds more
+    than one group, and links each new group to a parent (tmigr_connect_child_parent) before the
+    CPU (tmigr_connect_cpu_parent): only the prepare into an empty hierarchy traces a
+    tmigr_group_set of level 0 and then the CPU's connect with num_children 1, nothing between."""
+    created = False
+    for r in setup_rows:
+        ev = r["event"]
+        if ev == "tmigr_group_set":
+            if r["lvl"] != 0:
+                return False
+            created = True
+        elif ev == "tmigr_connect_child_parent":
+            return False
+        elif ev == "tmigr_connect_cpu_parent":
+            return created and r["num_children"] == 1 and r["groupmask"] == 1 and (r["lvl"] in (0, None))
+    return False
 
 
 def _ancestors(tree: TraceTree, cpu: int) -> list[int]:

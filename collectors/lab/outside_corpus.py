@@ -9,6 +9,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixth [--out corpus-lab6] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventh [--out corpus-lab7] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighth [--out corpus-lab8] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set ninth [--out corpus-lab9] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -60,6 +61,8 @@ class Spec:
     cmdline: str | None = None  # more kernel command-line words ("nohz=off", "rcu_nocbs=1-15", "threadirqs")
     pipe: bool = False  # ship what a reader of trace_pipe consumed (no header) instead of the trace file
     possible: int | None = None  # QEMU -smp N,maxcpus=M: M possible CPUs, M - N empty hotplug slots
+    scenario_env: str | None = None  # more guest variables for the scenario ("LAB_SUSPEND=freeze LAB_SUSPEND_ROUNDS=2")
+    console: bool = False  # also keep the guest's serial console (NAME.console.log.xz: the ftrace_dump of ftrace-dump)
 
 
 RUNS = [
@@ -485,6 +488,66 @@ EIGHTH_RUNS = [
     Spec("late-dense-churn-8s", "6.18", boot_trace=False, scenario="dense-churn", duration=8, buffer_kb=4096),
 ]
 
+# The ninth set (`--set ninth`, written to corpus-lab9): what sets one to eight never varied. Deeper
+# trees: 144 vCPUs all present on 2 nodes (72 per node: three levels per node, a fourth above), more
+# than 8 nodes (9 and 10: two levels above the nodes). The machine going to sleep inside the trace
+# (the new suspend scenario): suspend to RAM (S3: freeze_secondary_cpus() offlines every CPU but CPU 0
+# and brings them back, a mass hotplug), real on 4 vCPUs (7.3, and twice on 6.12), the same sequence
+# without the firmware sleep (pm_test=core twice, late, 16 vCPUs; pm_test=processors, 32 vCPUs); not
+# suspend-to-idle (the RTC alarm does not wake it in the lab's QEMU). Trace options users set on the
+# command line (trace_options=): the whole trace file in the latency format, record-tgid with noirq-info, and
+# nooverwrite with a 16 KB buffer on 6.12.73 and 7.3 (the head is kept, the rest dropped: the opposite
+# loss of an overwritten buffer); a 4 KB buffer (heavy overwrite). A console ftrace_dump (scenario
+# ftrace-dump, the serial console kept as NAME.console.log.xz beside the text). Workloads: CPU hogs on half the
+# CPUs while the others idle (the new hogs scenario), many pinned sleepers with periods of their own
+# plus timer bursts (sleepers). nohz_full on all but two CPUs with a housekeeping CPU offlined and
+# onlined; isolcpus=domain,managed_irq across the node boundary with an isolated node-1 CPU
+# hotplugged. Kernels: 6.12.73 and the first 6.12.90 build (6.12.90-1, `6.12.90+deb12-amd64`), the
+# point releases no set used, next to the series' newest.
+NINTH_RUNS = [
+    # the machine sleeps inside the trace
+    # (16 vCPUs, "boot-allup-suspend-mem" on 7.3, timed out after 196 s: after a real S3 under TCG the
+    # kernel brings each CPU back in 1.5-9 s; 4 vCPUs take 27 s. pm_test=core goes through the same
+    # freeze_secondary_cpus()/thaw without the firmware sleep and resumes in about 1 s)
+    Spec("nosmt-boot-allup-suspend-mem", "7.3", cpus=4, smt=1, scenario="suspend", duration=3),
+    Spec("late-suspend-mem-pm_test-core-2rounds", "6.12", boot_trace=False, scenario="suspend", duration=4,
+         scenario_env="LAB_SUSPEND_ROUNDS=2 LAB_PM_TEST=core"),
+    Spec("nosmt-boot-allup-suspend-mem-2rounds", "6.12", cpus=4, smt=1, scenario="suspend", duration=4,
+         scenario_env="LAB_SUSPEND_ROUNDS=2"),
+    Spec("boot-glob-suspend-mem-pm_test-processors", "7.2", cpus=32, nodes=4, maxcpus=3, order="glob",
+         scenario="suspend", duration=3, scenario_env="LAB_PM_TEST=processors"),
+    # (suspend-to-idle, "boot-glob-suspend-freeze" on 7.1 with LAB_SUSPEND=freeze, never woke up: the RTC alarm
+    # does not end s2idle in this QEMU (16 vCPUs: timed out after 196 s; 4 vCPUs with the RTC's wakeup
+    # enabled: after 90 s); the text of a sleeping machine cannot be shipped)
+    # trace options and buffer sizes users set on the command line
+    Spec("boot-glob-hotplug-trace_options-latency-format", "7.0", maxcpus=3, order="glob",
+         cmdline="trace_options=latency-format"),
+    Spec("late-churn-trace_options-record-tgid-noirq-info", "6.18", boot_trace=False, scenario="idle-churn",
+         duration=3, cmdline="trace_options=record-tgid,noirq-info"),
+    Spec("boot-glob-churn-nooverwrite-16k", "6.12.73", maxcpus=3, order="glob", scenario="idle-churn", duration=4,
+         buffer_kb=16, cmdline="trace_options=nooverwrite"),
+    # (the same nooverwrite run on 7.3: a release with 5eb579dfd46b)
+    Spec("boot-glob-churn-nooverwrite-16k", "7.3", maxcpus=3, order="glob", scenario="idle-churn", duration=4,
+         buffer_kb=16, cmdline="trace_options=nooverwrite"),
+    Spec("late-churn-6s-buf4k", "6.12.90+deb12-amd64", boot_trace=False, scenario="idle-churn", duration=6,
+         buffer_kb=4),
+    # a console ftrace_dump (sysrq-z), the console kept beside the text
+    Spec("boot-glob-ftrace-dump-console", "7.3", maxcpus=3, order="glob", scenario="ftrace-dump", duration=1,
+         console=True),
+    # workloads: hogs on half the CPUs, many sleepers with their own periods and timer bursts
+    Spec("boot-allup-hogs", "6.16", scenario="hogs", duration=4),
+    Spec("late-sleepers-bursts", "7.2", nodes=4, boot_trace=False, scenario="sleepers", duration=4),
+    # nohz_full on all but two CPUs, a housekeeping CPU hotplugged; isolcpus across the node boundary
+    Spec("nohz_full2-15-boot-allup-hotplug1", "7.1", nohz_full="2-15", hotplug="1", duration=3),
+    Spec("isolcpus6-11-managed_irq-boot-nodes-rr-hotplug8", "6.17", maxcpus=3, order="nodes",
+         isolcpus="domain,managed_irq,6-11", hotplug="8"),
+    # more than 8 nodes: two levels above the nodes
+    Spec("nosmt-boot-nodes-rr-idle", "6.19", cpus=18, nodes=9, smt=1, maxcpus=2, order="nodes", scenario="all-idle"),
+    Spec("nosmt-boot-glob-hotplug21", "7.2", cpus=40, nodes=10, smt=1, maxcpus=3, order="glob", hotplug="21"),
+    # a deeper tree: 144 vCPUs, 72 per node
+    Spec("smt2-boot-allup-idle", "7.3", cpus=144, scenario="all-idle", duration=2, buffer_kb=512),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -494,7 +557,8 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "seventh": (SEVENTH_RUNS, "corpus-lab7",
                     "# Lab captures of the outside class: the seventh set (`--set seventh`)"),
         "eighth": (EIGHTH_RUNS, "corpus-lab8",
-                   "# Lab captures of the outside class: the eighth set (`--set eighth`)")}
+                   "# Lab captures of the outside class: the eighth set (`--set eighth`)"),
+        "ninth": (NINTH_RUNS, "corpus-lab9", "# Lab captures of the outside class: the ninth set (`--set ninth`)")}
 
 
 def init_did(s: Spec) -> str:
@@ -534,6 +598,14 @@ def init_did(s: Spec) -> str:
                        "online CPU",
         "steady": f"{s.duration:g} s of churn on every other online CPU (constant event rate)",
         "staggered-online": f"over {s.duration:g} s",
+        "suspend": suspend_did(s),
+        "ftrace-dump": (f"{s.duration:g} s of pinned sleep loops + loopback HTTP on every online CPU, stops "
+                        "tracing, keeps the trace file, then sysrq-z: ftrace_dump() prints the same buffer on "
+                        "the serial console"),
+        "hogs": hogs_did(s),
+        "sleepers": (f"{s.duration:g} s: per online CPU three pinned sleepers with periods of their own (1-250 ms, "
+                     "different on every CPU) and, once a second, a burst of 20 back-to-back loopback HTTP "
+                     "requests from one CPU (rotating)"),
         "hotplug-storm": (f"{max(1, int(s.duration) // 2)} round(s) over {s.duration:g} s: offlines CPUs "
                           f"{s.hotplug or 'of the last node (the whole node)'} one after the other and onlines "
                           "them in another order (reverse, then rotated), churn on up to four other online CPUs"),
@@ -542,6 +614,31 @@ def init_did(s: Spec) -> str:
     parts.append("stops tracing, waits until the trace_pipe reader drained the buffer and ships what it read "
                  "(no header)" if s.pipe else "stops tracing and dumps the top-level trace file")
     return "; ".join(parts)
+
+
+def _scenario_env(s: Spec) -> dict[str, str]:
+    return dict(kv.partition("=")[::2] for kv in (s.scenario_env or "").split())
+
+
+def suspend_did(s: Spec) -> str:
+    e = _scenario_env(s)
+    mode = e.get("LAB_SUSPEND", "mem")
+    rounds = int(e.get("LAB_SUSPEND_ROUNDS", "1"))
+    how = ("suspend to RAM (S3, mem_sleep deep: every CPU but CPU 0 offlined by freeze_secondary_cpus() and "
+           "onlined again on resume)" if mode == "mem" else "suspend-to-idle (freeze: all CPUs parked idle)")
+    if e.get("LAB_PM_TEST"):
+        how += f", pm_test {e['LAB_PM_TEST']} (resumes by itself after 1 s)"
+    else:
+        how += f", woken by an RTC alarm after {e.get('LAB_SUSPEND_S', '2')} s"
+    return (f"churn on every online CPU for {s.duration / 3:g} s, then {rounds} x [{how}; {s.duration / 3:g} s "
+            "of churn]; rebinds the virtio console to ship")
+
+
+def hogs_did(s: Spec) -> str:
+    first = _scenario_env(s).get("LAB_HOG_CPUS")
+    return (f"{s.duration:g} s: busy loops on {('CPUs ' + first) if first else 'the odd online CPUs'} for the first "
+            "half, then on the other online CPUs but CPU 0 (the first ones stop); light churn (250 ms sleeps + "
+            "loopback HTTP) on CPU 0")
 
 
 def offline_left(s: Spec) -> str:
@@ -569,6 +666,9 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
         env["LAB_ONLINE_ORDER"] = s.order
     if s.hotplug:
         env["LAB_HOTPLUG_CPUS"] = s.hotplug
+    for kv in (s.scenario_env or "").split():
+        k, _, v = kv.partition("=")
+        env[k] = v
     attempts = []
     for attempt in (1, 2):
         t0 = time.monotonic()
@@ -585,6 +685,20 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
             if "oopsed" not in str(exc) or attempt == 2:
                 return {"file": fname, "spec": asdict(s), "failed": attempts}
     seconds = round(time.monotonic() - t0, 1)
+    console = {}
+    if s.console:
+        cdest = out / fname.replace(".trace.txt.xz", ".console.log.xz")
+        cdest.write_bytes(lzma.compress(r.console.encode()))
+        ctext = r.console.encode()
+        dropped = re.findall(rb"\*\* \d+ printk messages dropped \*\*", ctext)
+        console = {"console": {"file": cdest.name, "bytes": cdest.stat().st_size,
+                               "events": len(re.findall(rb"\btmigr_\w+: ", ctext)),
+                               "dropped": ", ".join(m.decode() for m in dropped)}}
+    suspend = {}
+    if s.scenario == "suspend":
+        suspend = {"suspend_log": [ln for ln in r.console.splitlines()
+                                   if re.search(r"^(suspend |resumed |power states)|PM: (suspend|Waking|Low-level)"
+                                                r"|ACPI: PM: Waking|non-boot CPUs", ln)][:12]}
     text = lzma.decompress(dest.read_bytes())
     cmdline = r.argv[r.argv.index("-append") + 1]
     accel = r.argv[r.argv.index("-accel") + 1]
@@ -603,7 +717,7 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
                     if hdr else "trace_pipe: no header" if s.pipe else None),
         "setup_events": text.count(b": tmigr_connect_cpu_parent:"),
         "bytes": dest.stat().st_size, "seconds": seconds, "guest_booted_s": r.marks.get("LAB-BOOTED"),
-        "retries": attempts, "pointers": pointer_form(text),
+        "retries": attempts, "pointers": pointer_form(text), **console, **suspend,
     }
 
 
@@ -695,10 +809,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
                          "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
                          "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7); "
-                         "eighth: the eighth (corpus-lab8)")
+                         "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
-                                  "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh) or corpus-lab8 (--set eighth)")
+                                  "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth) or "
+                                  "corpus-lab9 (--set ninth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -10,6 +10,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventh [--out corpus-lab7] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighth [--out corpus-lab8] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ninth [--out corpus-lab9] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set tenth [--out corpus-lab10] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -548,6 +549,52 @@ NINTH_RUNS = [
     Spec("smt2-boot-allup-idle", "7.3", cpus=144, scenario="all-idle", duration=2, buffer_kb=512),
 ]
 
+# The tenth set (`--set tenth`, written to corpus-lab10): only multi-threaded TCG (`-accel
+# tcg,thread=multi`, one host thread per vCPU: the vCPUs really run concurrently and the host
+# preempts vCPU threads, e.g. between a cmpxchg and its tracepoint), which the earlier sets used in
+# a handful of runs only, on the topologies of the outside class (2 nodes = 2 sockets, SMT 2, 8-32
+# vCPUs). Kernels: series 6.12 to 7.3 on point releases never run multi-threaded (6.12.86, 6.12.88
+# (never run at all), 6.18.12, 6.19.11, 6.19.13, 7.0.10, 7.1.7, 7.1.8 (7.1 never multi-threaded),
+# 7.2.12, the 7.3 release candidate) next to the releases of the outside examples (7.2.13, 7.3.4).
+# Classes: boot-time tracing with maxcpus=3, glob onlining and an offline/online of one CPU (cpu5,
+# a node-1 CPU, CPU 0's sibling); events enabled late with all CPUs up (churn; isolcpus=domain,6-9
+# as in the outside example, 2-5,10-13 and node 1's last four); 24/32 vCPUs with node 1's first
+# CPU onlined first; boot-time churn and dense churn; one with hash-ptr kept.
+TENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug-multi", "7.3-amd64", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug-multi", "7.2.12", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug-multi", "7.1.8", maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug12-multi", "6.12.88", maxcpus=3, order="glob", hotplug="12", threads="multi"),
+    Spec("boot-glob-hotplug1-multi", "6.19.13", cpus=8, maxcpus=3, order="glob", hotplug="1",
+         threads="multi"),
+    # (b) events enabled after boot, all CPUs up, isolcpus ranges and churn
+    Spec("isolcpus6-9-late-multi", "7.3.4", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    Spec("isolcpus2-5,10-13-late-multi", "7.1.7", isolcpus="domain,2-5,10-13", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("isolcpus20-23-late-isolated-multi", "6.18.12", cpus=24, isolcpus="domain,20-23", boot_trace=False,
+         scenario="isolated", duration=3, threads="multi"),
+    Spec("late-churn-multi", "7.2.13", boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    Spec("late-churn-hashptr-multi", "6.12.86", cpus=12, boot_trace=False, scenario="idle-churn", duration=3,
+         hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-multi", "7.0.10", cpus=32, maxcpus=3, order="16,1-15,17-31", scenario="all-idle",
+         threads="multi"),
+    Spec("boot-remote-node-first-hotplug13-multi", "6.19.11", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="13", threads="multi"),
+    # churn with boot-time tracing, dense churn late
+    Spec("boot-glob-churn-multi", "7.3.4", maxcpus=3, order="glob", scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-dense-churn-multi", "7.0.10", cpus=8, boot_trace=False, scenario="dense-churn", duration=3,
+         threads="multi"),
+    # 32 vCPUs: glob onlining (cpu1, cpu10-cpu19, cpu2, cpu20-...) with a node-1 CPU hotplugged; churn on
+    # every CPU after node 1's first CPU came up first
+    Spec("boot-glob-hotplug21-multi", "6.18.12", cpus=32, maxcpus=3, order="glob", hotplug="21", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.1.7", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -558,7 +605,9 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                     "# Lab captures of the outside class: the seventh set (`--set seventh`)"),
         "eighth": (EIGHTH_RUNS, "corpus-lab8",
                    "# Lab captures of the outside class: the eighth set (`--set eighth`)"),
-        "ninth": (NINTH_RUNS, "corpus-lab9", "# Lab captures of the outside class: the ninth set (`--set ninth`)")}
+        "ninth": (NINTH_RUNS, "corpus-lab9", "# Lab captures of the outside class: the ninth set (`--set ninth`)"),
+        "tenth": (TENTH_RUNS, "corpus-lab10",
+                  "# Lab captures of the outside class: the tenth set (`--set tenth`, multi-threaded TCG only)")}
 
 
 def init_did(s: Spec) -> str:
@@ -809,11 +858,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="main: the first corpus (corpus-lab); extra: the second (corpus-lab2); "
                          "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
                          "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7); "
-                         "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9)")
+                         "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9); "
+                         "tenth: the tenth, multi-threaded TCG only (corpus-lab10)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
-                                  "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth) or "
-                                  "corpus-lab9 (--set ninth)")
+                                  "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
+                                  "corpus-lab9 (--set ninth) or corpus-lab10 (--set tenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -99,9 +99,8 @@ class TraceWriter:
     columns of a row group one after another on one thread, so each row group is encoded apart,
     into an in-memory Parquet file of its own, by one of ``encoders`` threads (two when a CPU is
     free for the second, :func:`encoder_threads`), and their row groups are joined in order into
-    the file as they are done
-    (:mod:`tmigr_trace.parquet_concat`: the bytes pyarrow wrote, one footer). At most
-    ``encoders`` row groups wait to be encoded.
+    the file as they are done (:mod:`tmigr_trace.parquet_concat`: the bytes pyarrow wrote, one
+    footer). At most two row groups wait to be encoded (``encoders`` when more).
     """
 
     def __init__(self, out: str | os.PathLike, force: bool = False, row_group_rows: int = ROW_GROUP_ROWS,
@@ -129,7 +128,7 @@ class TraceWriter:
         self._pending_rows = 0
         self.rows = 0
         n = encoders or encoder_threads()
-        self._queue: queue.Queue[tuple[int, pa.Table] | None] = queue.Queue(maxsize=n)
+        self._queue: queue.Queue[tuple[int, pa.Table] | None] = queue.Queue(maxsize=max(2, n))
         self._error: BaseException | None = None
         self._aborted = False
         self._queued = 0        # row groups queued so far (their order in the file)

@@ -429,6 +429,7 @@ class Engine:
         # are a silent CPU's, their state bits are known (clear), not `silent_mask` bits.
         self.quiet: set[int] = set(quiet_cpus) - self.head_lost
         self.silent_mask: dict[TmigrGroup, int] = {}
+        self.cut: set[int] = set()          # CPUs silent from their stream's early end on
         self.silent_below: dict[TmigrGroup, bool] = {}
         self.ever_known: set[TmigrGroup] = set()
         self.anc: dict[int, list[TmigrGroup]] = {}
@@ -543,7 +544,9 @@ class Engine:
                 # CPU's activation or deactivation goes up through it before its first row).
                 # Its event here then is not known either, whatever the trace shows of it, until
                 # every such CPU below has started (`unseen_below`).
-                part = [ch for ch in g.children if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch))]
+                # (and so does a child with a CPU whose stream was cut, `_stream_ended`)
+                unseen = self.head_lost | self.cut
+                part = [ch for ch in g.children if unseen and not unseen.isdisjoint(h.leaf_cpus(ch))]
                 self.unseen_below.update(part)
                 self.silent_mask[g] = sum(ch.groupmask for ch in g.children if _all_silent(ch, self.silent - self.quiet) or ch in part)
                 self.silent_below[g] = any(self.silent_below.get(ch, False) for ch in g.children)
@@ -563,8 +566,9 @@ class Engine:
                     self.silent_below[g] = True
                     self.qunk[g].discard(c)
             return
+        unseen = self.head_lost | self.cut
         for ch in g.children:
-            if self.head_lost and not self.head_lost.isdisjoint(h.leaf_cpus(ch)) and not (self.silent_mask[g] & ch.groupmask):
+            if unseen and not unseen.isdisjoint(h.leaf_cpus(ch)) and not (self.silent_mask[g] & ch.groupmask):
                 self.unseen_below.add(ch)
                 self.silent_mask[g] |= ch.groupmask
                 self.silent_below[g] = True
@@ -745,6 +749,7 @@ class Engine:
         del self.stream_ends[cpu]
         self._lines_lost(cpu, i)
         self.silent.add(cpu)
+        self.cut.add(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0:

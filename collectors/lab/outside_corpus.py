@@ -11,6 +11,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighth [--out corpus-lab8] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ninth [--out corpus-lab9] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set tenth [--out corpus-lab10] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set eleventh [--out corpus-lab11] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -595,6 +596,52 @@ TENTH_RUNS = [
          scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The eleventh set (`--set eleventh`, written to corpus-lab11): more multi-threaded TCG captures of
+# the outside class's shapes (2 nodes = 2 sockets, SMT 2), emphasising concurrency: 24 and 32 vCPUs
+# only. Boot-time tracing with maxcpus=3, glob or node-1-first onlining and an offline/online (a
+# node-0 CPU, a node-1 CPU, CPU 0's sibling, node 1's first CPU, the migrator of each node's first
+# group while it is the group's only busy CPU); boot-time churn; events enabled late with all CPUs up
+# and many CPUs waking at once: churn, dense churn (1-ms sleepers), sleepers with periods of their
+# own + timer bursts, CPU hogs switching halves. Kernels: series 6.12 to 7.3, point releases the
+# tenth set ran (6.12.88, 6.18.12, 6.19.13, 7.0.10, 7.1.7, 7.1.8, 7.2.12, 7.2.13, 7.3.4) and six it
+# did not (6.12.94, 6.12.117, 6.18.15, 6.19.14, 7.0.13, 7.1.13).
+ELEVENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug9-multi", "7.3.4", cpus=24, maxcpus=3, order="glob", hotplug="9", threads="multi"),
+    Spec("boot-glob-hotplug17-multi", "7.2.13", cpus=32, maxcpus=3, order="glob", hotplug="17", threads="multi"),
+    Spec("boot-glob-hotplug-multi", "6.12.94", cpus=24, maxcpus=3, order="glob", threads="multi"),
+    Spec("boot-glob-hotplug1-multi", "7.0.13", cpus=32, maxcpus=3, order="glob", hotplug="1", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first, offline/online of one CPU
+    Spec("boot-remote-node-first-hotplug20-multi", "7.1.13", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-hotplug12-multi", "6.18.15", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="12", threads="multi"),
+    Spec("boot-remote-node-first-hotplug2-multi", "6.19.14", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="2", threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.2.12", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) boot-time tracing with churn on every CPU
+    Spec("boot-glob-churn-multi", "6.12.117", cpus=32, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=3, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.1.8", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (d) events enabled late, all CPUs up: churn, dense churn, sleepers, hogs
+    # (32 vCPUs on 7.3.4 oopsed twice, 10.6 s into the boot: `Oops: int3` at sched_clock_cpu+0x9 on
+    # CPU 18, the known multi-threaded TCG code-patching hazard; 24 vCPUs instead)
+    Spec("late-churn-multi", "7.3.4", cpus=24, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-dense-churn-multi", "6.19.13", cpus=24, boot_trace=False, scenario="dense-churn", duration=3,
+         threads="multi"),
+    Spec("late-dense-churn-multi", "7.2.12", cpus=32, boot_trace=False, scenario="dense-churn", duration=2,
+         threads="multi"),
+    Spec("late-sleepers-multi", "7.0.10", cpus=24, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "6.12.88", cpus=32, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("late-hogs-multi", "7.1.7", cpus=24, boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+    Spec("late-hogs-multi", "6.18.12", cpus=32, boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -607,7 +654,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                    "# Lab captures of the outside class: the eighth set (`--set eighth`)"),
         "ninth": (NINTH_RUNS, "corpus-lab9", "# Lab captures of the outside class: the ninth set (`--set ninth`)"),
         "tenth": (TENTH_RUNS, "corpus-lab10",
-                  "# Lab captures of the outside class: the tenth set (`--set tenth`, multi-threaded TCG only)")}
+                  "# Lab captures of the outside class: the tenth set (`--set tenth`, multi-threaded TCG only)"),
+        "eleventh": (ELEVENTH_RUNS, "corpus-lab11",
+                     "# Lab captures of the outside class: the eleventh set (`--set eleventh`, multi-threaded TCG, "
+                     "24-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -859,11 +909,13 @@ def main(argv: list[str] | None = None) -> int:
                          "third: the third (corpus-lab3); fourth: the fourth (corpus-lab4); fifth: the fifth (corpus-lab5); "
                          "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7); "
                          "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9); "
-                         "tenth: the tenth, multi-threaded TCG only (corpus-lab10)")
+                         "tenth: the tenth, multi-threaded TCG only (corpus-lab10); "
+                         "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
-                                  "corpus-lab9 (--set ninth) or corpus-lab10 (--set tenth)")
+                                  "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth) "
+                                  "or corpus-lab11 (--set eleventh)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -443,8 +443,12 @@ class Engine:
         self.proven_off: set[int] = set()
         self.act_row: dict[int, int] = {}       # CPU -> stream index of its last tmigr_cpu_active
         self.act_at: dict[int, tuple[int, int]] = {}   # CPU -> (step, ts) of that row
+        # CPU -> (group, event) a walk dequeued as due though only the timestamp's grid made it
+        # due, while another CPU's expiry of that CPU may have been running (`_missed_due`)
+        self.maybe_dequeued: dict[int, tuple] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
         self.evt_since: dict[int, int] = {}
+        self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
         self.nexp_prints: dict[TmigrGroup, tuple[list[int], list[int]]] = {}
@@ -669,8 +673,9 @@ class Engine:
         t = self._rows.target_cpu[i]
         t = cpu if t < 0 else t
         tmc = self.h.cpus.get(t)
-        if g is None or tmc is None or tmc.tmgroup is None or g is tmc.tmgroup:
+        if g is None or tmc is None or tmc.tmgroup is None or g is tmc.tmgroup or (t, g) in self.tmgroup_told:
             return
+        self.tmgroup_told.add((t, g))     # (once per CPU and group: a model built otherwise differs on every row)
         self._check("setup", False, i, f"{EVENT_NAME[code]} of CPU{t} prints the group of another CPU set",
                     tmc.tmgroup.id, g.id, cpu=t)
 
@@ -1047,6 +1052,8 @@ class Engine:
                 self._check_tmgroup(i, code, cpu)
             if code != E_NT_IDLE and code != E_HR:
                 self.evt_since[cpu] = self.index + i
+                if self.maybe_dequeued and cpu in self.maybe_dequeued:
+                    del self.maybe_dequeued[cpu]
             if code == E_SET_INACTIVE:
                 self._on_set_inactive(i, cpu, ctx, ts)
                 if self.stopped_at:
@@ -1187,7 +1194,8 @@ class Engine:
             if woke_unseen:
                 self._undec(K_EXPIRY, R_SILENT)
                 continue
-            if raced or (child is not None and child.active and op_walks_up(ctx.op)):
+            if raced or (child is not None and op_walks_up(ctx.op) and (
+                    child.active or self._activation_ahead(i, cpu, child))):
                 # tmigr_update_events() reads the child's state under the locks, at an untraced
                 # moment before this CPU's next event: a child that another CPU's activation
                 # (traced by now) made active ends the walk there without a tracepoint
@@ -1216,6 +1224,23 @@ class Engine:
                             _upd_view(rec), None, cpu=cpu, rows=src)
             else:
                 self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=self._why_unknown(g))
+
+    def _activation_ahead(self, i: int, cpu: int, child: TmigrGroup) -> bool:
+        """Another CPU's activation of `child`, printed after row i, whose CPU's previous row
+        comes before row i: its cmpxchg lies anywhere after that row, so it may have come before
+        this CPU's read of the child's state (untraced, before row i)."""
+        if i < 0:
+            return False
+        c = self._rows
+        codes = self._codes
+        for k in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
+            code = codes[k]
+            if code != E_SET_ACTIVE and code != E_SET_INACTIVE:
+                continue
+            if self._group(c.group[k], c.lvl[k], c.cpu[k]) is not child:
+                continue
+            return code == E_SET_ACTIVE and c.cpu[k] != cpu and int(self._prv_a[k]) < i
+        return False
 
     # ------------------------------------------------------------------------------------------
     # Activation
@@ -2928,8 +2953,18 @@ class Engine:
         end = hr[0] + self.window
         if 0 <= j < self._n:
             k = self._nxt[j]
+            last = j
+            while k < self._n and self._codes[k] == E_UPDATE:
+                last = k                # (the update walk's own rows: tmc->remote is still set)
+                k = self._nxt[k]
             if k < self._n:
                 end = c.ts[k]
+            if last > j:
+                # the walk held the target's tmc->lock; the target's next row (its own steps
+                # take that lock) comes after its unlock, which cleared tmc->remote
+                r = self._next_row_of(last, target)
+                if r < self._n and c.ts[r] < end:
+                    end = c.ts[r]
         return self._after_prev(i, cpu, end)
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
@@ -2971,8 +3006,10 @@ class Engine:
         prev = self._prev_ts(i, cpu)
         return prev is None or t >= prev
 
-    def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
-        """At level g: may this CPU handle it, and what is due now?"""
+    def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup, at: int = -1, settled: int = -1) -> None:
+        """At level g: may this CPU handle it, and what is due now? `at`: without a row of its
+        own (i < 0), the stream index the lookup is recorded from (`lookup_at`). `settled`: a CPU
+        whose steps so far are known to come before this read."""
         if g not in self.group_known:
             ctx.optional = True
         sm = self.silent_mask[g]
@@ -2983,7 +3020,8 @@ class Engine:
             lg = self._step_since(g, cpu, self._ts[i] if i >= 0 else ctx.rw_ts)
             if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
-            elif lg is not None and lg[4] == E_SET_ACTIVE and (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE):
+            elif lg is not None and lg[0] != settled and lg[4] == E_SET_ACTIVE and \
+                    (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE):
                 # The migrator check is a lock-free read after this CPU's last row; another
                 # CPU's activation traced no earlier than that row may have made its cmpxchg
                 # after it: the walk may go on (if it stopped, `_close_remote` finds the race).
@@ -2995,13 +3033,14 @@ class Engine:
                     self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
-        if i >= 0:
+        if i >= 0 or at >= 0:
             pruned = _ignored_head(g)
             # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
             # untraced, before its walk's first group-state event: an activation that has not
             # reached g yet may store it after this lookup.
-            ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e, cpu, self._ts[i])), -1)
-            self.lookup_at[g] = (cpu, self.index + i, pruned, g.next_expiry, ahead)
+            ref = self._ts[i] if i >= 0 else ctx.rw_ts
+            ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e, cpu, ref)), -1)
+            self.lookup_at[g] = (cpu, self.index + i if i >= 0 else at, pruned, g.next_expiry, ahead)
             self.lookup_adds[g] = g.adds
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
@@ -3081,6 +3120,10 @@ class Engine:
             pre_nexp = g.next_expiry
             if evt.queued_in is g and evt.expires == ctx.due_exp:
                 h._timerqueue_del(g, evt)
+                if evt.expires > ctx.now_lb and not isinstance(evt.owner, TmigrGroup):
+                    # (due only by the timestamp's grid: the walk may also have found it not due
+                    # and left it queued; a later remote expiry of that CPU from g says so)
+                    self.maybe_dequeued[evt.cpu] = (g, evt)
             # (that lookup, untraced, may have come before an activation traced since: it is
             # recorded as such, `_lookup_after_dequeue`, and kept over the next one's record)
             self._lookup_after_dequeue(cpu, g, ctx.level_row)
@@ -3177,6 +3220,14 @@ class Engine:
                 if same is not None:
                     evt = ctx.due = same
                     self.res.reordered += 1
+        md = self.maybe_dequeued.pop(t, None)
+        if (evt is None or evt.cpu != t) and md is not None and md[0] is g and md[1].queued_in is None \
+                and not md[1].ignore and md[1] is tt.cpuevt and md[1].expires <= ctx.now + self.tick:
+            # an earlier walk dequeued it as due while another CPU's expiry of it may have been
+            # running (tmc->remote); that walk found it not due after all, and left it queued
+            h._timerqueue_add(g, md[1])
+            evt = ctx.due = md[1]
+            self.res.reordered += 1
         if evt is not None and evt.cpu == t:
             if decidable:
                 self._agr[K_REMOTE] += 1
@@ -3203,6 +3254,7 @@ class Engine:
             if evt is not None and evt.queued_in is g and decidable and not ambiguous:
                 pass  # the kernel did not take the model's event: leave it queued
             evt = cand
+        prev_hr = self.remote_handled.get(t)
         self.remote_handled[t] = (ts, cpu, self.index + i, c.wakeup[i])
         self.evt_since[t] = self.index + i          # dequeued here, requeued by the walk's update
         if decidable:
@@ -3221,8 +3273,15 @@ class Engine:
                 # at the top with nothing due, or its due event's CPU taken by another CPU, so
                 # tmigr_handle_remote_cpu() returned untraced and the walk looked again): its last
                 # step, wakeup = firstexp, has no tracepoint and may have come before this read.
-                # Apply it now; either value.
+                # Apply it now; either value. (That walk ended before this read, so this
+                # expiry's tmc->remote, set after the tracepoint, is not what it found busy.)
+                cur_hr = self.remote_handled[t]
+                if prev_hr is None:
+                    del self.remote_handled[t]
+                else:
+                    self.remote_handled[t] = prev_hr
                 self._close(t, tctx, i, False)
+                self.remote_handled[t] = cur_hr
                 wv = tt.wakeup
             if c.wakeup[i] == wv or c.wakeup[i] == old:
                 self._agr[K_WAKEUP] += 1
@@ -3359,7 +3418,8 @@ class Engine:
                 and hctx.remote_target == t:
             pre = g.next_expiry
             pruned = _ignored_head(g)
-            self._remote_eval(-1, handler, hctx, g)
+            # (the target's activation walk, under its tmc->lock, came before this read)
+            self._remote_eval(-1, handler, hctx, g, settled=t)
             if not hctx.stopped:
                 # recorded from the handler's tmigr_handle_remote_cpu row: the lookup may lie
                 # anywhere up to its next row, before or after another CPU's update meanwhile
@@ -3418,8 +3478,10 @@ class Engine:
         else:
             self._end_rwalk(ctx)
             if w.remote and ctx.level is not None:
-                # tmigr_handle_remote_up looks at its group again once the CPU is handled.
-                self._remote_eval(-1, cpu, ctx, ctx.level)
+                # tmigr_handle_remote_up looks at its group again once the CPU is handled
+                # (`goto again`), untraced, any time up to the handler's next row: recorded from
+                # the walk's last traced row, an update of another CPU may come before it
+                self._remote_eval(-1, cpu, ctx, ctx.level, self.index + i if i >= 0 else -1)
 
     def _child_read_before(self, i: int, cpu: int, child: TmigrGroup) -> bool:
         """`child`'s last state step is another CPU's activation that took it from idle to active,

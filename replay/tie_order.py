@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import (CLOCK_SLACK_NS, E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR,
+from .engine import (CLOCK_SLACK_NS, E_CPU_ACTIVE, E_HR_CPU, E_NEW_TIMER, E_SET_ACTIVE, E_SET_INACTIVE, E_UPDATE, UNKNOWN_PTR,
                      active_up_pure, inactive_up_pure, same_cpu_links)
 from .model.structs import TMIGR_NONE
 
@@ -582,8 +582,13 @@ def state_before_update(buf: dict[str, np.ndarray], nxt: np.ndarray, prv: np.nda
 # after its CPU's previous row, a few microseconds before its own stamp at most (measured: a BPF
 # stamp up to 5 us after ftrace's), so 50 us (the replay's reordering window) bounds the scan.
 READ_WINDOW_NS = 50_000
+# How far back (rows) `reads_before_steps` looks for the steps a read may precede: a safety bound
+# on the work per update (the real bound is the update's CPU's previous row).
+READ_BACK_ROWS = 4096
+KTIME_MAX_I = (1 << 63) - 1
+CHILD_READS = True
 # The columns `reads_before_steps` looks at.
-READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active")
+READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active", "child", "nextevt")
 
 
 def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[int, tuple[int, int]]) -> np.ndarray | None:
@@ -600,7 +605,12 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     The rows between the update's CPU's previous row and the update are searched backwards for
     the group's state steps of other CPUs: while the update's ``group_active`` is the state before
     a step and not the one after it, and the step follows from that state, the update goes before
-    that step (every CPU keeps its own order). Rows from ``stop`` on are not moved."""
+    that step (every CPU keeps its own order). An update above level 0 also read its child idle
+    (tmigr_update_events() ends the walk untraced on an active child): another CPU's activation of
+    the child from idle in those rows came after that read. Within `READ_WINDOW_NS` of the update;
+    a whole walk of another CPU stamped in between (a vCPU stalled between its read and its
+    tracepoint, multi-threaded TCG: 2.7 ms measured) moves it up to the CPU's previous row.
+    Rows from ``stop`` on are not moved."""
     code, cpu, grp, ga, ts = buf["code"], buf["cpu"], buf["group"], buf["group_active"], buf["ts"]
     n = len(code)
     stop = min(stop, n)
@@ -627,16 +637,47 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     prev_of[order[first]] = -1
     prev_row = dict(zip(srows.tolist(), prev_of.tolist()))
     active, migrator, childmask = buf["active"], buf["migrator"], buf["childmask"]
+    child_col = buf["child"] if "child" in buf else None
+    nxt_col = buf["nextevt"] if "nextevt" in buf else None
     key: np.ndarray | None = None
     for u in cand.tolist():
         g = int(grp[u])
+        ch = int(child_col[u]) if child_col is not None else 0
+        ch = ch if ch > UNKNOWN_PTR and CHILD_READS else -1
         read = int(ga[u])
         target = -1
         t_min = int(ts[u]) - READ_WINDOW_NS
-        for k in range(u - 1, int(prv[u]), -1):
-            if ts[k] < t_min:
+        stalled = ch >= 0 and _child_activated(is_state, grp, active, prev_row, last_state, ch, int(prv[u]), u)
+        walker = -1                         # the CPU whose walk activated the child after the read
+        seen_first = nxt_col is not None and 0 <= int(nxt_col[u]) < KTIME_MAX_I
+        for k in range(u - 1, max(int(prv[u]), u - READ_BACK_ROWS), -1):
+            if ts[k] < t_min and not stalled:
                 break
-            if not is_state[k] or int(grp[k]) != g:
+            if walker >= 0 and int(cpu[k]) == walker:
+                if code[k] == E_SET_ACTIVE and seen_first:
+                    # that walk's steps below the child came before its step on the child, and
+                    # each stores its group event's ignore flag after its tracepoint: an update
+                    # whose lookup of the child's first event found one not ignored came before
+                    # them (one that found none may have come after them). (Not its
+                    # tmigr_cpu_active: the CPU's own ignore flag is stored before its first
+                    # step, where the read may lie on either side.)
+                    target = k
+                    continue
+                walker = -2
+            if not is_state[k]:
+                continue
+            if int(grp[k]) == ch and ts[k] != ts[u]:   # (a stamp's rows: the window search's order)
+                p = prev_row[k]
+                prior = (int(active[p]), int(migrator[p])) if p >= 0 else last_state.get(ch)
+                if prior is not None and prior[0] == 0 and int(active[k]) != 0:
+                    target = k              # the child, read idle, activated after the read
+                    if walker == -1:
+                        walker = int(cpu[k])
+                    continue
+                if prior is None or int(active[k]) != 0:
+                    break
+                continue
+            if int(grp[k]) != g:
                 continue
             after = int(active[k])
             p = prev_row[k]
@@ -654,6 +695,18 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     if key is None:
         return None
     return np.argsort(key, kind="stable")
+
+
+def _child_activated(is_state: np.ndarray, grp: np.ndarray, active: np.ndarray, prev_row: dict,
+                     last_state: dict, ch: int, lo: int, u: int) -> bool:
+    """Another step between rows lo and u activated group `ch` from idle (the update at u read
+    it idle, so that step came after the read however early it is stamped)."""
+    for k in range(u - 1, max(lo, u - READ_BACK_ROWS), -1):
+        if is_state[k] and int(grp[k]) == ch and int(active[k]) != 0:
+            p = prev_row[k]
+            prior = (int(active[p]),) if p >= 0 else last_state.get(ch)
+            return prior is not None and prior[0] == 0
+    return False
 
 
 def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[int, tuple[int, int]]) -> np.ndarray | None:

@@ -69,6 +69,7 @@ R_LOST_HANDLER: Final = "a CPU not traced then (lost rows, or its stream not beg
 R_HEAD: Final = "events of a CPU whose stream began late (its buffer's head overwritten)"
 R_REQUEUE: Final = "a requeue without a tracepoint (a remote expiry, or an event's untraced old expiry)"
 R_RACE: Final = "a walk ended where another CPU's activation made the child active"
+R_TAKEN: Final = "another CPU walking the group may have taken the due event first"
 R_UNSEEN_WALK: Final = "a deactivation walk the trace does not show"
 R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
 
@@ -271,7 +272,7 @@ class _Ctx:
         self.entry_group: TmigrGroup | None = None
         self.rw_ts = 0                            # remote update walk: stamp of its last row
         self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
-        self.entry_prev = KTIME_MAX               # remote walk: entry_nexp of the lookup before
+        self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
         # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
@@ -1652,7 +1653,7 @@ class Engine:
                     # CPU's level-0 update replaces it, other CPUs' lookups see the event's old
                     # expiry, which the trace never showed (an untraced requeue, lost lines).
                     self._unlearn(tmc.tmgroup, cpu, R_REQUEUE)
-            elif cpu not in self.cpu_known:
+            else:
                 # A CPU that deactivates was active, and an active CPU's event is ignored
                 # (__tmigr_cpu_activate); only a next event clears that (__tmigr_cpu_deactivate).
                 tmc.cpuevt.ignore = True
@@ -2740,7 +2741,7 @@ class Engine:
             if op or ctx.exp_upd:
                 self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
-            ctx.entry_prev = KTIME_MAX
+            ctx.entry_prev = -1
             ctx.now = self._now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
             # previous event: only what jiffies had provably reached by then counts.
@@ -3006,10 +3007,12 @@ class Engine:
         prev = self._prev_ts(i, cpu)
         return prev is None or t >= prev
 
-    def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup, at: int = -1, settled: int = -1) -> None:
+    def _remote_eval(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup, at: int = -1, settled: int = -1,
+                     since: int = -1) -> None:
         """At level g: may this CPU handle it, and what is due now? `at`: without a row of its
         own (i < 0), the stream index the lookup is recorded from (`lookup_at`). `settled`: a CPU
-        whose steps so far are known to come before this read."""
+        whose steps so far are known to come before this read. `since`: the stamp after which the
+        migrator read lies (default: row i's, or the walk's last)."""
         if g not in self.group_known:
             ctx.optional = True
         sm = self.silent_mask[g]
@@ -3017,7 +3020,7 @@ class Engine:
         if sm and m == TMIGR_NONE:
             ctx.optional = True         # a silent child may have become migrator unseen
         if m != ctx.walk.childmask and m != TMIGR_NONE:          # !tmigr_check_migrator()
-            lg = self._step_since(g, cpu, self._ts[i] if i >= 0 else ctx.rw_ts)
+            lg = self._step_since(g, cpu, since if since >= 0 else self._ts[i] if i >= 0 else ctx.rw_ts)
             if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
             elif lg is not None and lg[0] != settled and lg[4] == E_SET_ACTIVE and \
@@ -3080,7 +3083,7 @@ class Engine:
     def _remote_level_done(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """Leaving the current level: anything still due should have been handled."""
         g = ctx.level
-        ctx.entry_prev = KTIME_MAX
+        ctx.entry_prev = -1
         if g is None:
             return
         if ctx.due is not None:
@@ -3131,8 +3134,10 @@ class Engine:
             self._undec(K_REMOTE, why)
             # The lookup again (`goto again`) came right after that untraced return, at some
             # point up to now: what it saw at the first lookup stays admissible.
-            ctx.entry_prev = ctx.entry_nexp if ctx.entry_group is g else KTIME_MAX
-            self._remote_eval(i, cpu, ctx, g)
+            ctx.entry_prev = ctx.entry_nexp if ctx.entry_group is g else -1
+            # (its migrator check lies after the walk's row at g, not at row i)
+            j = ctx.level_row - self.index
+            self._remote_eval(i, cpu, ctx, g, since=self._ts[j] if 0 <= j < self._n else -1)
             again = self.lookup_at.get(g)
             if first is not None and first[0] == cpu and first[4] >= 0 and again is not None \
                     and again[0] == cpu and not again[2]:
@@ -3152,7 +3157,12 @@ class Engine:
         # handled; one due only by the timestamp's grid point is not decidable.
         ambiguous = evt.expires > ctx.now_lb
         ctx.wakeup_unsure |= ambiguous
-        if decidable and not ambiguous and 0 <= i < self._n and self._unseen_handler(i, evt.cpu, True):
+        if decidable and not ambiguous and any(c2 != cpu and x.op == OP_REMOTE and x.level is g
+                                               for c2, x in self.ctx.items()):
+            # another CPU walks g too (its tmigr_handle_remote traced): its lookup, under g's lock,
+            # may have taken the event first; its tmigr_handle_remote_cpu row follows
+            self._undec(K_REMOTE, R_TAKEN)
+        elif decidable and not ambiguous and 0 <= i < self._n and self._unseen_handler(i, evt.cpu, True):
             # a CPU not traced then (silent, or its stream not begun) may have expired it first:
             # its tmigr_handle_remote_cpu() dequeued the event and requeued the target's next
             self._undec(K_REMOTE, R_LOST_HANDLER)
@@ -3628,7 +3638,7 @@ class Engine:
                     alts.append((late, fx))
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_nexp, None))
-                if ctx.entry_prev != KTIME_MAX and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
+                if ctx.entry_prev >= 0 and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_prev, None))
                 la = self.lookup_at.get(fx)
                 if la is not None and la[0] == cpu and la[4] >= 0:

@@ -1328,6 +1328,11 @@ class Hierarchy:
 
     def _place_event(self, evt: TmigrEvent, group: TmigrGroup | None, expires: int, cpu: int,
                      ignore: bool, queued: bool) -> None:
+        if queued and group is not None and evt.queued_in is group and evt.expires == expires:
+            # already there: it keeps its place among equal expiries (timerqueue order)
+            evt.cpu = cpu
+            evt.ignore = ignore
+            return
         if evt.queued_in is not None:
             self._timerqueue_del(evt.queued_in, evt)
         evt.expires = expires

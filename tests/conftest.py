@@ -69,6 +69,11 @@ NOT_DECIDABLE_BEYOND_1PC = {
     "overwritten": ("events of a CPU whose stream began late", 0.07),      # the buffer dropped the head
     "clock-counter": ("due only after the proven jiffies", 0.035),         # `now` of remote handling
     "isolcpus1,13": ("CPU or group state not known", 0.0105),              # 1.02 %: silent CPUs 1 and 13
+    # (eleventh session, the ninth set)
+    "suspend-mem": ("due only after the proven jiffies", 0.04),    # CLOCK_MONOTONIC stops in suspend, the trace clock not
+    "nooverwrite": ("a silent CPU's untraced state change", 0.055),  # full per-CPU buffers cut the streams
+    "buf4k": ("events of a CPU whose stream began late", 0.012),   # a 4 KB buffer overwrote the head
+    "console.log": ("CPU or group state not known", 0.015),        # a console dump's interleaved lines
 }
 
 

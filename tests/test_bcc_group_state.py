@@ -441,7 +441,19 @@ def test_kernel_order_puts_an_update_stamped_early_back_after_its_predecessor(ca
     moved_cpus = [int(cpu[r]) for r in stream]
     chains = [[pos[r] for r in ch] for ch in _chains(df, groups)]
     perm = kernel_order(moved_cpus, chains)
-    assert perm is not None and [stream[k] for k in perm] == list(range(len(df)))
+    assert perm is not None and sorted(perm) == list(range(len(stream)))
+    got = [stream[k] for k in perm]
+    where = {r: k for k, r in enumerate(got)}
+    assert where[a] < where[b]                                  # A's update back before B's
+    for c in set(cpu.tolist()):                                 # every CPU keeps its own order
+        mine = [r for r in got if cpu[r] == c]
+        assert mine == sorted(mine), c
+    for rows in _chains(df, groups):                            # every group's chain holds (row ids)
+        assert [where[r] for r in rows] == sorted(where[r] for r in rows)
+    if not any(cpu[r] != cpu[a] for r in range(a + 1, b)):
+        # (with no other CPU's rows between them the order is the capture's exactly; rows of other
+        # CPUs between A and B may also go after B: equally the kernel's order)
+        assert got == list(range(len(df)))
 
 
 def test_kernel_order_refuses_a_contradiction():

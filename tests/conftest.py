@@ -77,6 +77,24 @@ NOT_DECIDABLE_BEYOND_1PC = {
 }
 
 
+def set_params(*dirs: Path, pattern: str = "*.trace.txt.xz") -> dict:
+    """parametrize() arguments for the traces of lab-set fixture folders, named by capture (and
+    by subfolder when there are several)."""
+    srcs = [p for d in dirs for p in sorted(d.glob(pattern))]
+    return {"argvalues": srcs,
+            "ids": [(f"{p.parent.name}/" if len(dirs) > 1 else "") + p.name.split(".trace")[0] for p in srcs]}
+
+
+def replay_set_trace(imported, src: Path, min_checks: int):
+    """Replay one lab-set capture as imported and hold it to `assert_set_trace`."""
+    import tmigr_trace
+
+    res = tmigr_trace.replay(imported(src))
+    assert_set_trace(res, src.name)
+    assert res.checked > min_checks, res.checked
+    return res
+
+
 def assert_set_trace(res, name: str) -> None:
     """A lab-set trace replayed: no divergence, and at most 1 % of its checks not decidable
     unless it is one of the traces above, with its own bound and top reason."""

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-import tmigr_trace
-
-from conftest import FIXTURES, assert_set_trace
+from conftest import FIXTURES, replay_set_trace, set_params
 
 EIGHTH = FIXTURES / "outside-class" / "eighth"
 
 
-@pytest.mark.parametrize("src", sorted(EIGHTH.glob("*.trace.txt.xz")), ids=lambda p: p.name.split(".trace")[0])
+@pytest.mark.parametrize("src", **set_params(EIGHTH))
 def test_the_eighth_set_replays_without_divergence(imported, src):
-    res = tmigr_trace.replay(imported(src))
-    assert_set_trace(res, src.name)
-    assert res.checked > 2000
+    replay_set_trace(imported, src, 2000)

@@ -10,17 +10,14 @@ import pytest
 
 import tmigr_trace
 
-from conftest import FIXTURES, assert_set_trace
+from conftest import FIXTURES, replay_set_trace, set_params
 
 NINTH = FIXTURES / "outside-class" / "ninth"
 
 
-@pytest.mark.parametrize("src", sorted(NINTH.glob("*.xz")), ids=lambda p: p.name.split(".trace")[0].split(".console")[0]
-                         + (" console" if ".console" in p.name else ""))
+@pytest.mark.parametrize("src", **set_params(NINTH, pattern="*.xz"))
 def test_the_ninth_set_replays_without_divergence(imported, src):
-    res = tmigr_trace.replay(imported(src))
-    assert_set_trace(res, src.name)
-    assert res.checked > 1000
+    replay_set_trace(imported, src, 1000)
 
 
 @pytest.mark.parametrize("name, cut", [("6.12.73-16cpu-2node-boot-glob-churn-nooverwrite-16k", "0, 2, 4, 10"),

@@ -12,6 +12,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ninth [--out corpus-lab9] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set tenth [--out corpus-lab10] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eleventh [--out corpus-lab11] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twelfth [--out corpus-lab12] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -642,6 +643,52 @@ ELEVENTH_RUNS = [
     Spec("late-hogs-multi", "6.18.12", cpus=32, boot_trace=False, scenario="hogs", duration=3, threads="multi"),
 ]
 
+# The twelfth set (`--set twelfth`, written to corpus-lab12): a fresh measurement after the tenth and
+# eleventh sets' false divergences were fixed: multi-threaded TCG again, the outside class's shapes
+# (2 nodes = 2 sockets, SMT 2), each capture differing from both sets in at least one way. Kernels:
+# point releases neither set ran (6.12.57, 6.12.69, 6.12.73, 6.12.85, 6.12.90, 6.18.5, 6.18.9, 6.19.8,
+# 6.19.10, 7.0.4, 7.0.12, 7.1.3, 7.2.9, 7.2.11; 7.3 has only 7.3.4 and the release candidate, at 24
+# vCPUs); 16, 20 and 28 vCPUs next to 24 and 32; isolcpus ranges with boot-time tracing (an isolated
+# CPU hotplugged, a range across the node boundary); hash-ptr kept with boot-time tracing
+# (`(____ptrval____)`); runs of 3-4 s and 8-10 s; the migrator-hotplug and hotplug-storm scenarios
+# (boot-time and late); late enabling with churn, sleepers and hogs.
+TWELFTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, other vCPU counts, hotplug of one CPU
+    Spec("boot-glob-hotplug13-multi", "6.12.57", cpus=20, maxcpus=3, order="glob", hotplug="13", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.0.4", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (b) isolcpus with boot-time tracing: an isolated CPU hotplugged; a range across the node boundary
+    Spec("isolcpus4-7-boot-glob-hotplug5-multi", "7.0.12", cpus=24, maxcpus=3, order="glob",
+         isolcpus="domain,4-7", hotplug="5", threads="multi"),
+    Spec("isolcpus12-15-boot-allup-churn-multi", "6.19.10", cpus=28, isolcpus="domain,12-15",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (c) hash-ptr kept with boot-time tracing: pointers print as (____ptrval____)
+    Spec("boot-glob-hotplug-hashptr-multi", "7.2.11", cpus=16, maxcpus=3, order="glob", hash_ptr=True,
+         threads="multi"),
+    Spec("boot-remote-node-first-churn-hashptr-multi", "6.18.9", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="idle-churn", duration=3, hash_ptr=True, threads="multi"),
+    # (d) migrator-hotplug and hotplug-storm, boot-time and late
+    Spec("boot-glob-migrator-hotplug-multi", "7.1.3", cpus=20, maxcpus=3, order="glob", scenario="migrator-hotplug",
+         duration=4, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "6.18.5", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-glob-hotplug-storm-node1-multi", "6.19.8", cpus=16, maxcpus=3, order="glob", scenario="hotplug-storm",
+         duration=4, threads="multi"),
+    Spec("late-hotplug-storm-multi", "7.2.9", cpus=24, boot_trace=False, scenario="hotplug-storm", duration=4,
+         hotplug="13,17,21,5", threads="multi"),
+    # (e) events enabled late, all CPUs up: 8-10 s of churn and sleepers, hogs, dense churn
+    Spec("late-churn-8s-multi", "6.12.73", cpus=20, boot_trace=False, scenario="idle-churn", duration=8,
+         buffer_kb=4096, threads="multi"),
+    Spec("late-sleepers-10s-multi", "6.12.69", cpus=16, boot_trace=False, scenario="sleepers", duration=10,
+         buffer_kb=4096, threads="multi"),
+    Spec("late-hogs-4s-multi", "7.3.4", cpus=24, boot_trace=False, scenario="hogs", duration=4, threads="multi"),
+    Spec("late-dense-churn-multi", "7.3-amd64", cpus=24, boot_trace=False, scenario="dense-churn", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "6.12.85", cpus=28, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("late-hogs-multi", "6.12.90", cpus=32, boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -657,7 +704,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                   "# Lab captures of the outside class: the tenth set (`--set tenth`, multi-threaded TCG only)"),
         "eleventh": (ELEVENTH_RUNS, "corpus-lab11",
                      "# Lab captures of the outside class: the eleventh set (`--set eleventh`, multi-threaded TCG, "
-                     "24-32 vCPUs)")}
+                     "24-32 vCPUs)"),
+        "twelfth": (TWELFTH_RUNS, "corpus-lab12",
+                    "# Lab captures of the outside class: the twelfth set (`--set twelfth`, multi-threaded TCG, "
+                    "16-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -910,12 +960,13 @@ def main(argv: list[str] | None = None) -> int:
                          "sixth: the sixth (corpus-lab6); seventh: the seventh (corpus-lab7); "
                          "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9); "
                          "tenth: the tenth, multi-threaded TCG only (corpus-lab10); "
-                         "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11)")
+                         "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11); "
+                         "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
-                                  "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth) "
-                                  "or corpus-lab11 (--set eleventh)")
+                                  "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
+                                  "corpus-lab11 (--set eleventh) or corpus-lab12 (--set twelfth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -474,6 +474,7 @@ class Engine:
         self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # group -> the CPU whose remote walk last found a due event there (`_Ctx.due`).
         self.due_at: dict[TmigrGroup, int] = {}
+        self.due_walkers: dict[TmigrGroup, list[int]] = {}   # earlier CPUs of `due_at`, latest last
         # Stamp of the latest traced remote walk at each group (tmigr_handle_remote), or of lost
         # rows of a CPU below it: only such a walk dequeues a due event (`_below_known`).
         self.last_hr: dict[TmigrGroup, int] = {}
@@ -2040,7 +2041,8 @@ class Engine:
             self._solve_requeue(i, cpu, w)
         # No walk traced: the model must agree that nothing changed.
         e0 = tmc.cpuevt
-        walkless = nextevt != KTIME_MAX and (nextevt != e0.expires or e0.ignore) and not tmc.remote
+        remote = tmc.remote or self._remote_set(i, cpu)
+        walkless = nextevt != KTIME_MAX and (nextevt != e0.expires or e0.ignore) and not remote
         # (a new event without a walk: tmigr_new_timer() returns untraced while tmc->remote is set,
         # i.e. while a CPU not traced then expires this CPU's timers)
         if cpu in self.cpu_known and (w != tmc.wakeup or walkless) and self._unseen_remote_expiry(i, cpu, tmc, w):
@@ -2051,7 +2053,7 @@ class Engine:
             self._learn_value(tmc.tmgroup, cpu)
         elif cpu in self.cpu_known:
             e = tmc.cpuevt
-            need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not tmc.remote
+            need = nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore) and not remote
             if not need:
                 self._agr[K_WALK] += 1
             else:
@@ -2177,7 +2179,13 @@ class Engine:
                 stale = False
                 unseen = False
                 v0: bool | None = True
-                for n in range(3):
+                if child is not None and ev[0] != obs[0] and self._ignore_in_flight(child, obs[0]):
+                    # the child's first event as looked up before an activating CPU's ignore
+                    # store (lock-free, after its tmigr_cpu_active, before its walk reaches the
+                    # child): that CPU's event, still seen
+                    verdict = None
+                    stale = True
+                for n in range(3 if verdict else 0):
                     if n == 2 and obs[0] != KTIME_MAX and obs[2] == obs[0] and ev[0] != obs[0]:
                         # the queued child event holds the nextevt just queued (`_update_row_ok`):
                         # the same value, decided as nextevt was
@@ -2612,11 +2620,22 @@ class Engine:
         (`_update_in_either_order`)."""
         if g in self.lookup_at:
             return True
+        return self._due_walker(g, -1) >= 0
+
+    def _due_walker(self, g: TmigrGroup, cpu: int) -> int:
+        """A CPU other than `cpu` whose remote walk at g found an event due that is still queued
+        there (its dequeue, untraced, lies before that CPU's next row); -1 if none. Several CPUs
+        may walk g at once: the latest one to look is tried first."""
         hcpu = self.due_at.get(g)
         if hcpu is None:
-            return False
-        hctx = self.ctx[hcpu]
-        return hctx.op == OP_REMOTE and hctx.level is g and hctx.due is not None and hctx.due.queued_in is g
+            return -1
+        cands = [hcpu] + [c for c in self.due_walkers.get(g, ()) if c != hcpu]
+        for c in cands:
+            hctx = self.ctx.get(c)
+            if c != cpu and hctx is not None and hctx.op == OP_REMOTE and hctx.level is g \
+                    and hctx.due is not None and hctx.due.queued_in is g:
+                return c
+        return -1
 
     def _first_row(self, cpu: int) -> int:
         """`cpu`'s first row in the current buffer (its length if none)."""
@@ -2670,13 +2689,16 @@ class Engine:
                 # row, which is after this update (another CPU's lookup) or before it (this
                 # CPU's own, from its earlier remote walk)
                 others.append("lookup_now")
-        dcpu = self.due_at.get(g)
+        dcpu = self._due_walker(g, cpu)
         due = None
-        if dcpu is not None and dcpu != cpu:
+        if dcpu >= 0:
             dctx = self.ctx[dcpu]
             if dctx.op == OP_REMOTE and dctx.level is g and dctx.due is not None and dctx.due.queued_in is g:
                 due = dctx.due
                 others.append("dequeue")
+                # (... with its lookup before the ignore stores of activations traced since the
+                # walk's row at g: it kept those events' expiries as next_expiry)
+                others.append("dequeue_early")
         if not others:
             return step()
         snap = _snapshot_groups(g, child, w, pruned + ([due] if due is not None else []))
@@ -2695,6 +2717,12 @@ class Engine:
                 g.next_expiry = pre_nexp if later else pruned[0].expires
             elif how == "lookup_now":
                 h.tmigr_next_groupevt(g)
+            elif how == "dequeue_early":
+                h._timerqueue_del(g, due)
+                j = self.ctx[dcpu].level_row - self.index
+                ref = self._ts[j] if 0 <= j < self._n else self.ctx[dcpu].rw_ts
+                first = next((e for e in g.events if not e.ignore or self._ignore_store_ahead(e, dcpu, ref)), None)
+                g.next_expiry = first.expires if first is not None else KTIME_MAX
             else:
                 h._timerqueue_del(g, due)
                 h.tmigr_next_groupevt(g)
@@ -2702,7 +2730,7 @@ class Engine:
             if _record_of(out, n0, g) != obs:
                 continue
             self.res.reordered += 1
-            if how != "dequeue":
+            if how != "dequeue" and how != "dequeue_early":
                 del self.lookup_at[g]
             if how == "restore":
                 if later:
@@ -2939,6 +2967,22 @@ class Engine:
         hr = self.remote_handled.get(ctx.due.cpu) if ctx.due is not None else None
         return hr is not None and hr[1] != cpu and hr[2] >= ctx.level_row
 
+    def _remote_set(self, i: int, target: int) -> bool:
+        """`target`'s tmc->remote may be set at row i: another CPU traced
+        tmigr_handle_remote_cpu() for it before (remote is set right after that tracepoint) and
+        has no row since but its update walk's (remote is cleared at the walk's end, untraced,
+        before the handler's next row)."""
+        hr = self.remote_handled.get(target)
+        if hr is None:
+            return False
+        j = hr[2] - self.index
+        if not 0 <= j < i:
+            return False
+        k = self._nxt[j]
+        while k < self._n and self._codes[k] == E_UPDATE:
+            k = self._nxt[k]
+        return k > i
+
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
         set from its tmigr_handle_remote_cpu() (traced) until its update walk ends (untraced,
@@ -3052,6 +3096,9 @@ class Engine:
             ctx.due_exp = evt.expires
             if ctx.due_first is None or ctx.due_first[0] is not g:
                 ctx.due_first = (g, evt.expires)
+            if self.due_at.get(g, cpu) != cpu:
+                self.due_walkers.setdefault(g, []).append(self.due_at[g])
+                del self.due_walkers[g][:-4]        # (a few: walks of one group overlap briefly)
             self.due_at[g] = cpu
             # A lookup right here dequeues the due events (tmigr_next_expired_groupevt()) and,
             # where tmigr_handle_remote_cpu() returns untraced (target busy or active), looks
@@ -3201,6 +3248,16 @@ class Engine:
             return
         g = ctx.level
         evt = ctx.due
+        if evt is not None and evt.cpu != t and evt.queued_in is g and not evt.ignore \
+                and self._remote_busy(i, cpu, evt.cpu):
+            # the lookup took that due event first and its tmigr_handle_remote_cpu() returned
+            # untraced (another CPU was expiring that CPU: tmc->remote); the walk looked again
+            h._timerqueue_del(g, evt)
+            h.tmigr_next_groupevt(g)
+            nxt = next((e for e in g.events if not e.ignore), None)
+            if nxt is not None and nxt.cpu == t and nxt.expires <= ctx.now + self.tick:
+                evt = ctx.due = nxt
+                self.res.reordered += 1
         # tmigr_next_expired_groupevt() takes g's first event: decided when the trace proves it
         # (of equal expiries the one queued first, which the trace may not show: either).
         head = self._head_decided(g)
@@ -3314,7 +3371,7 @@ class Engine:
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
-        if j < self._n and j < i + 64 and self._codes[j] == E_UPDATE and c.child[j] == 0 \
+        if j < self._n and self._codes[j] == E_UPDATE and c.child[j] == 0 \
                 and c.group_lvl[j] == 0:
             nextg = c.nextevt[j]
             known_next = True
@@ -3432,8 +3489,11 @@ class Engine:
             self._remote_eval(-1, handler, hctx, g, settled=t)
             if not hctx.stopped:
                 # recorded from the handler's tmigr_handle_remote_cpu row: the lookup may lie
-                # anywhere up to its next row, before or after another CPU's update meanwhile
-                self.lookup_at[g] = (handler, hrow, pruned, pre, -1)
+                # anywhere up to its next row, before or after another CPU's update meanwhile,
+                # and before the ignore store of a CPU whose activation is traced after that row
+                ahead = next((k for k, e in enumerate(pruned)
+                              if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
+                self.lookup_at[g] = (handler, hrow, pruned, pre, ahead)
                 self.lookup_adds[g] = g.adds
 
     def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:

@@ -1,9 +1,10 @@
-"""The lab's tenth and eleventh outside-class sets: captures under multi-threaded TCG, the class the
+"""The lab's tenth to twelfth outside-class sets: captures under multi-threaded TCG, the class the
 replay is judged on (real concurrency between vCPUs; vCPUs preempted between a step and its
 tracepoint). At first replay: tenth 10 false divergences in 5 of 16 (and 3 in 3 of 14 of a run
 that shared the box with another guest), eleventh 9 in 5 of 17 (6 in 4 with the tenth set's
-fixes); each cause fixed once (docs/replay.md). Kept: fixtures/outside-class/{tenth,
-tenth/contended,eleventh}, each replaying without divergence."""
+fixes), twelfth 8 in 4 of 16 (with both sets' fixes); each cause fixed once (docs/replay.md).
+Kept: fixtures/outside-class/{tenth,tenth/contended,eleventh,twelfth}, each replaying without
+divergence."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conftest import FIXTURES, replay_set_trace, set_params
 SETS = FIXTURES / "outside-class"
 
 
-@pytest.mark.parametrize("src", **set_params(SETS / "tenth", SETS / "tenth" / "contended", SETS / "eleventh"))
+@pytest.mark.parametrize("src", **set_params(SETS / "tenth", SETS / "tenth" / "contended", SETS / "eleventh",
+                                             SETS / "twelfth"))
 def test_the_multithreaded_sets_replay_without_divergence(imported, src):
     replay_set_trace(imported, src, 5000)

@@ -13,6 +13,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set tenth [--out corpus-lab10] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eleventh [--out corpus-lab11] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twelfth [--out corpus-lab12] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirteenth [--out corpus-lab13] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -689,6 +690,41 @@ TWELFTH_RUNS = [
     Spec("late-hogs-multi", "6.12.90", cpus=32, boot_trace=False, scenario="hogs", duration=3, threads="multi"),
 ]
 
+# The thirteenth set (`--set thirteenth`, written to corpus-lab13): one more fresh measurement on the
+# engine that fixed the tenth to twelfth sets' false divergences: multi-threaded TCG, the outside class's
+# shapes (2 nodes = 2 sockets, SMT 2), 16-32 vCPUs, mostly boot-time traces (where the last sets still
+# diverged): maxcpus=3, node 1's first CPU onlined first or glob onlining, with an offline/online, the
+# migrator-hotplug scenario, churn or a hotplug storm of node 1; two late-enabled runs (churn, sleepers).
+# 7.3.x at 24 vCPUs (7.3.4 oopses more often under multi-threaded TCG; the lab retries once).
+THIRTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-hotplug17-multi", "7.2.13", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="17", threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.10", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.12.94", cpus=16, maxcpus=3, order="8,1-7,9-15",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-hotplug10-multi", "7.1.8", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         hotplug="10", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.3-amd64", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, glob onlining: offline/online, migrator-hotplug, churn
+    Spec("boot-glob-hotplug6-multi", "7.3.4", cpus=24, maxcpus=3, order="glob", hotplug="6", threads="multi"),
+    Spec("boot-glob-churn-multi", "6.19.13", cpus=28, maxcpus=3, order="glob", scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("boot-glob-migrator-hotplug-multi", "6.18.12", cpus=28, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-glob-hotplug21-multi", "7.2.12", cpus=32, maxcpus=3, order="glob", hotplug="21", threads="multi"),
+    # (c) boot-time tracing, node 1's first CPU onlined first, then node 1 offlined and onlined twice
+    Spec("boot-remote-node-first-hotplug-storm-multi", "6.19.14", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    # (d) events enabled late, all CPUs up: churn, sleepers
+    Spec("late-churn-multi", "7.0.13", cpus=24, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "6.18.15", cpus=20, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -707,7 +743,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                      "24-32 vCPUs)"),
         "twelfth": (TWELFTH_RUNS, "corpus-lab12",
                     "# Lab captures of the outside class: the twelfth set (`--set twelfth`, multi-threaded TCG, "
-                    "16-32 vCPUs)")}
+                    "16-32 vCPUs)"),
+        "thirteenth": (THIRTEENTH_RUNS, "corpus-lab13",
+                       "# Lab captures of the outside class: the thirteenth set (`--set thirteenth`, multi-threaded "
+                       "TCG, 16-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -961,12 +1000,14 @@ def main(argv: list[str] | None = None) -> int:
                          "eighth: the eighth (corpus-lab8); ninth: the ninth (corpus-lab9); "
                          "tenth: the tenth, multi-threaded TCG only (corpus-lab10); "
                          "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11); "
-                         "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12)")
+                         "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12); "
+                         "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
                                   "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
-                                  "corpus-lab11 (--set eleventh) or corpus-lab12 (--set twelfth)")
+                                  "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
+                                  "or corpus-lab13 (--set thirteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

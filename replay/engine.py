@@ -2045,6 +2045,15 @@ class Engine:
         walkless = nextevt != KTIME_MAX and (nextevt != e0.expires or e0.ignore) and not remote
         # (a new event without a walk: tmigr_new_timer() returns untraced while tmc->remote is set,
         # i.e. while a CPU not traced then expires this CPU's timers)
+        p = int(self._prv_a[i])
+        if ctx.op == OP_NONE and p >= 0 and self._codes[p] == E_UPDATE and \
+                (w != tmc.wakeup or walkless):
+            # its own update walk came right before, without the row that opens a new-timer walk
+            # (not traced, or lost): this row closes that walk, its wakeup the walk's firstexp
+            self._undec(K_WAKEUP, R_QUEUE)
+            tmc.wakeup = w
+            self.wakeup_late.pop(cpu, None)
+            return
         if cpu in self.cpu_known and (w != tmc.wakeup or walkless) and self._unseen_remote_expiry(i, cpu, tmc, w):
             # (its event was requeued at its next timer, this row's nextevt: no walk needed)
             self._undec(K_WALK, R_LOST_HANDLER)

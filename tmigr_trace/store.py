@@ -214,12 +214,17 @@ class TraceWriter:
                             self._error = exc
 
     def _stop(self) -> None:
-        for t in self._threads:
-            if t.is_alive():
-                self._queue.put(None)
-        for t in self._threads:
-            if t.is_alive():
-                t.join()
+        """One stop token per thread still running, then wait for each. A thread still waiting
+        on an empty queue gets another token (a CI run hung here once, every other thread gone,
+        one left waiting; the cause is not found, the wait can no longer hang)."""
+        alive = [t for t in self._threads if t.is_alive()]
+        for _ in alive:
+            self._queue.put(None)
+        for t in alive:
+            while t.is_alive():
+                t.join(timeout=0.5)
+                if t.is_alive() and self._queue.empty():
+                    self._queue.put(None)
 
     def _empty_file(self):
         sink = pa.BufferOutputStream()

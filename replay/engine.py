@@ -3689,7 +3689,14 @@ class Engine:
         elif ctx.decidable and not ctx.optional:
             self._agr[K_WALK] += 1
         tmc = self.h.cpus[cpu]
-        if ctx.optional:
+        if ctx.optional and not interrupted and ctx.lparent is not None and stop_firstexp == KTIME_MAX \
+                and g is self.anc.get(cpu, [None])[0]:
+            # The walk ended at its first level, below a parent, without a row there: its
+            # migrator check failed before any lookup (tmigr_handle_remote_up() returns first),
+            # so firstexp kept KTIME_MAX whatever the queues hold: tmigr_handle_remote() stores it
+            tmc.wakeup = KTIME_MAX
+            self.wakeup_late.pop(cpu, None)
+        elif ctx.optional:
             if tmc.idle:
                 self.cpu_known.discard(cpu)
         else:

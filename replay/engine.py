@@ -2985,12 +2985,16 @@ class Engine:
         if hr is None:
             return False
         j = hr[2] - self.index
-        if not 0 <= j < i:
-            return False
-        k = self._nxt[j]
+        return 0 <= j < i and self._after_walk(j)[1] > i
+
+    def _after_walk(self, j: int) -> tuple[int, int]:
+        """For a tmigr_handle_remote_cpu at row j: the last row of its update walk (its CPU's
+        tmigr_update_events rows right after it; j if none) and that CPU's next row after them
+        (where tmc->remote, cleared at the walk's end, is clear again)."""
+        last, k = j, self._nxt[j]
         while k < self._n and self._codes[k] == E_UPDATE:
-            k = self._nxt[k]
-        return k > i
+            last, k = k, self._nxt[k]
+        return last, k
 
     def _remote_busy(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
@@ -3006,11 +3010,7 @@ class Engine:
         j = hr[2] - self.index
         end = hr[0] + self.window
         if 0 <= j < self._n:
-            k = self._nxt[j]
-            last = j
-            while k < self._n and self._codes[k] == E_UPDATE:
-                last = k                # (the update walk's own rows: tmc->remote is still set)
-                k = self._nxt[k]
+            last, k = self._after_walk(j)   # (the update walk's own rows: tmc->remote is still set)
             if k < self._n:
                 end = c.ts[k]
             if last > j:

@@ -2288,7 +2288,7 @@ class Engine:
             self._unknown_child_read(i, cpu, ctx)
             # The remote update walk goes on: its untraced levels right away, the next traced
             # one at its row.
-            self._walk_step(cpu, ctx, untraced_only=True)
+            self._walk_step(cpu, ctx, untraced_only=True, last=i)
 
     def _unknown_child_read(self, i: int, cpu: int, ctx: _Ctx) -> None:
         """The update walk's next level reads its child's state (tmigr_update_events(): an
@@ -2721,9 +2721,15 @@ class Engine:
             del out[n0:]
             _restore_groups(snap)
             if how == "restore":
+                added = self.lookup_adds.get(g) != g.adds
                 for e in pruned:
                     h._timerqueue_add(g, e)
-                g.next_expiry = pre_nexp if later else pruned[0].expires
+                if not later:
+                    g.next_expiry = pruned[0].expires
+                elif not added or not g.events or any(g.events[0] is e for e in pruned):
+                    g.next_expiry = pre_nexp
+                # (else an event queued since the lookup is first: its timerqueue_add set
+                # next_expiry, with the lookup or without it)
             elif how == "lookup_now":
                 h.tmigr_next_groupevt(g)
             elif how == "dequeue_early":
@@ -3445,7 +3451,7 @@ class Engine:
             # looked at again when the walk is done.
             self.rwalk_of[t] = cpu
             ctx.rw_ts = ts
-            self._walk_step(cpu, ctx, untraced_only=True)
+            self._walk_step(cpu, ctx, untraced_only=True, last=i)
         if not known_next and not ctx.exp_upd and not woke:
             # No update traced: the target woke up or its new event is unknown. A requeue at an
             # idle root has no tracepoint: this walk's own wakeup (that root's next_expiry) rests
@@ -3505,16 +3511,18 @@ class Engine:
                 self.lookup_at[g] = (handler, hrow, pruned, pre, ahead)
                 self.lookup_adds[g] = g.adds
 
-    def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1) -> None:
+    def _walk_step(self, cpu: int, ctx: _Ctx, untraced_only: bool = False, i: int = -1,
+                   last: int = -1) -> None:
         """Step the update walk in flight (`ctx.rwalk`: a remote expiry's or a new timer's) up to
         the next level that traces (its record joins `ctx.exp_upd`) or to its end
         (`tmigr_update_events` per level, each one step under the group's lock).
-        ``untraced_only``: stop before a level that will trace; that step is taken at its row."""
+        ``untraced_only``: stop before a level that will trace; that step is taken at its row.
+        ``last``: the CPU's row just replayed (its next row may be that level's update)."""
         w, group, child = ctx.rwalk
         h = self.h
         while group is not None:
             act = self._activation_after_read(cpu, child) if child is not None and child.active else None
-            if untraced_only and (act is not None or not (
+            if untraced_only and (act is not None or self._traced_next(last, group) or not (
                     (child is not None and child.active) or
                     (w.remote and group.parent is None and group.migrator == TMIGR_NONE))):
                 # tmigr_update_events() traces unless the child is active (walk done) or the
@@ -3562,6 +3570,16 @@ class Engine:
                 # the walk's last traced row, an update of another CPU may come before it
                 self._remote_eval(-1, cpu, ctx, ctx.level, self.index + i if i >= 0 else -1)
 
+    def _traced_next(self, last: int, group: TmigrGroup) -> bool:
+        """The CPU's next row after row `last` is its walk's update of `group`: the level's step
+        (untraced only if it read its child active) lies anywhere up to that row, and the row
+        says it traced, so it is taken there, after the other CPUs' steps printed before it."""
+        if last < 0:
+            return False
+        j = int(self._nxt[last])
+        if j >= self._n or self._codes[j] != E_UPDATE or self._rows.group_lvl[j] != group.level:
+            return False
+        return self.by_ptr.get(self._rows.group[j]) is group
     def _child_read_before(self, i: int, cpu: int, child: TmigrGroup) -> bool:
         """`child`'s last state step is another CPU's activation that took it from idle to active,
         traced no earlier than `cpu`'s previous row, whose step on the group above is still to

@@ -588,7 +588,8 @@ READ_BACK_ROWS = 4096
 KTIME_MAX_I = (1 << 63) - 1
 CHILD_READS = True
 # The columns `reads_before_steps` looks at.
-READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active", "child", "nextevt")
+READ_COLUMNS = ("code", "cpu", "ts", "group", "active", "migrator", "childmask", "group_active", "child", "nextevt",
+                "lvl", "group_lvl")
 
 
 def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[int, tuple[int, int]]) -> np.ndarray | None:
@@ -714,7 +715,8 @@ def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     after the update, which the update's traced ``group_active`` (read under the lock before its
     tracepoint) proves came before its read, is placed right before the update. The step is the
     group's next one after the update, by a CPU whose previous row is before the update (so it
-    can come first, each CPU keeping its order), within `READ_WINDOW_NS`; the read is that step's
+    can come first, each CPU keeping its order), within `READ_WINDOW_NS` or anywhere after that
+    row when it is the walk's step below (a stalled vCPU); the read is that step's
     new state and not the state before it (the group's previous step, or the one the rows already
     consumed left), and the step follows from that state. None if no row moves (measured: BCC
     stamps come later than ftrace's by a varying delay, and two such rows flip)."""
@@ -745,10 +747,21 @@ def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
         return None
     u_rows = r_s[ks]
     k_rows = r_s[next_st[ks]]
-    sel = (active[k_rows] == ga[u_rows]) & (cpu[k_rows] != cpu[u_rows]) & (ts[k_rows] - ts[u_rows] <= READ_WINDOW_NS)
+    _, prv = same_cpu_links(cpu)
+    # A step of a walk whose CPU's previous row is the walk's step below it (a state step or an
+    # update) lies anywhere after that row: a vCPU stalled mid-walk (multi-threaded TCG, 2.7 ms
+    # measured) stamps it late however early its cmpxchg was.
+    pk = np.maximum(prv[k_rows], 0)
+    pcode = np.where(prv[k_rows] >= 0, code[pk], -1)
+    kcode = code[k_rows]
+    plvl = np.where(pcode == E_UPDATE, buf["group_lvl"][pk], buf["lvl"][pk])
+    same_walk = (kcode == E_SET_ACTIVE) & (pcode == E_SET_ACTIVE) | \
+        (kcode == E_SET_INACTIVE) & ((pcode == E_UPDATE) | (pcode == E_SET_INACTIVE))
+    mid_walk = same_walk & (buf["lvl"][k_rows] > 0) & (plvl == buf["lvl"][k_rows] - 1)
+    sel = (active[k_rows] == ga[u_rows]) & (cpu[k_rows] != cpu[u_rows]) & \
+        ((ts[k_rows] - ts[u_rows] <= READ_WINDOW_NS) | mid_walk)
     if not sel.any():
         return None
-    _, prv = same_cpu_links(cpu)
     key: np.ndarray | None = None
     for p, u, k in zip(ks[sel].tolist(), u_rows[sel].tolist(), k_rows[sel].tolist()):
         if prv[k] >= u or k >= stop:

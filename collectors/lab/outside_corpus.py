@@ -14,6 +14,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eleventh [--out corpus-lab11] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twelfth [--out corpus-lab12] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirteenth [--out corpus-lab13] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourteenth [--out corpus-lab14] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -725,6 +726,51 @@ THIRTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The fourteenth set (`--set fourteenth`, written to corpus-lab14): a fresh measurement of the engine
+# of c1505c0 (the thirteenth set's rows 123 and 316 fixed) before its next change: multi-threaded TCG,
+# the outside class's shapes (2 nodes = 2 sockets, SMT 2), 16-32 vCPUs, six runs at the outside
+# examples' 16 vCPUs and three at 32. Every kernel/vCPU pair is new to all sets: 7.2.9, 6.18.9,
+# 6.19.13, 7.0.10, 6.18.12 and 6.12.107 (downloaded; only run at 12 vCPUs before) at 16 vCPUs,
+# 7.3.4 and 6.12.117 at 20, 7.3.4, 7.1.7 and 7.2.13 at 28, 6.19.11, 7.0.12 and 6.17.13 (multi-threaded
+# once before) at 32. Boot-time tracing with maxcpus=3: (a) glob onlining + sleep 1 s, offline/online
+# of one CPU, sleep 1 s (cpu5 as in the 7.2.13 outside example, a node-1 CPU); (b) node 1's first
+# CPU onlined first (idle as in the 7.3.4 32-vCPU example, with a hotplug, with churn); (c) the
+# migrator-hotplug scenario (glob, node 1 first); (d) isolcpus=domain,6-9 (late with churn as in the
+# 7.3.4 outside example, and boot-time with an isolated CPU offlined/onlined); (e) late-enabled
+# churn, sleepers and dense churn. 7.3.4 at 20 and 28 vCPUs (it oopses more often under
+# multi-threaded TCG; the lab retries once).
+FOURTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug5-multi", "7.2.9", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    Spec("boot-glob-hotplug5-multi", "6.12.107", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    Spec("boot-glob-hotplug13-multi", "7.3.4", cpus=20, maxcpus=3, order="glob", hotplug="13", threads="multi"),
+    Spec("boot-glob-hotplug25-multi", "6.19.11", cpus=32, maxcpus=3, order="glob", hotplug="25", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "7.0.12", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug9-multi", "6.18.9", maxcpus=3, order="8,1-7,9-15", hotplug="9",
+         threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.3.4", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, migrator-hotplug (the second CPU of each node made busy, offlined, onlined)
+    Spec("boot-glob-migrator-hotplug-multi", "7.1.7", cpus=28, maxcpus=3, order="glob", scenario="migrator-hotplug",
+         duration=4, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "6.12.117", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) isolcpus=domain,6-9: late with churn (the 7.3.4 outside example's shape); boot-time, cpu7 hotplugged
+    Spec("isolcpus6-9-late-churn-multi", "6.19.13", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    Spec("isolcpus6-9-boot-glob-hotplug7-multi", "7.0.10", maxcpus=3, order="glob", isolcpus="domain,6-9",
+         hotplug="7", threads="multi"),
+    # (e) events enabled late, all CPUs up: churn, sleepers, dense churn
+    Spec("late-churn-multi", "7.2.13", cpus=28, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "6.17.13", cpus=32, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("late-dense-churn-multi", "6.18.12", boot_trace=False, scenario="dense-churn", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -746,6 +792,9 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                     "16-32 vCPUs)"),
         "thirteenth": (THIRTEENTH_RUNS, "corpus-lab13",
                        "# Lab captures of the outside class: the thirteenth set (`--set thirteenth`, multi-threaded "
+                       "TCG, 16-32 vCPUs)"),
+        "fourteenth": (FOURTEENTH_RUNS, "corpus-lab14",
+                       "# Lab captures of the outside class: the fourteenth set (`--set fourteenth`, multi-threaded "
                        "TCG, 16-32 vCPUs)")}
 
 
@@ -1001,13 +1050,14 @@ def main(argv: list[str] | None = None) -> int:
                          "tenth: the tenth, multi-threaded TCG only (corpus-lab10); "
                          "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11); "
                          "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12); "
-                         "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13)")
+                         "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13); "
+                         "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
                                   "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
-                                  "or corpus-lab13 (--set thirteenth)")
+                                  "corpus-lab13 (--set thirteenth) or corpus-lab14 (--set fourteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -524,7 +524,14 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                                               kind="setup", what=chk.what, expected=chk.expected,
                                               observed=chk.observed))
     present = set(ev.pre_order) | set(tree.prepared_cpus) | set(ev.unseen_prepares)
-    silent = sorted(c for c in present if c not in tree.walk_cpus)
+    # A CPU prepared in the trace is not available until its tmigr_cpu_online/available
+    # (tmigr_is_not_available(): activation, deactivation and new timers return untraced, so it
+    # holds no event and its bit stays clear); one that never gets that row, in a trace that has
+    # it for other CPUs (isolated by isolcpus=domain since v6.19, or never onlined), is known
+    # idle throughout, not silent.
+    never_on = {c for c in tree.prepared_cpus if c not in tree.online_targets and c not in tree.cpus_seen} \
+        if tree.online_targets else set()
+    silent = sorted(c for c in present if c not in tree.walk_cpus and c not in never_on)
     res.hierarchy["silent_cpus"] = silent
     quiet = _quiet_cpus(tree, ident, h, silent)
     res.hierarchy["quiet_cpus"] = quiet

@@ -2685,7 +2685,13 @@ class Engine:
             # (an event queued again since, e.g. by this very step, is where the model has it;
             # one whose owner's deactivation has cleared its ignore flag since is still the
             # event the kernel kept queued, with its old expiry, until that owner's update)
+            early = [e for e in pruned[ahead:] if e.queued_in is None] if later and ahead >= 0 else []
             pruned = [e for e in pruned if e.queued_in is None]
+            if early and early[0] is first:
+                # the lookup came before the ignore store of `first`'s owner (an activation traced
+                # after the lookup's row) and stopped there: tried first, as the lookup after
+                # this update stays reachable from it (`lookup_now` at a later update)
+                others.append("restore_early")
             if pruned and (later or pruned[0] is first):
                 others.append("restore")
             elif later and pre_nexp != g.next_expiry and self.lookup_adds.get(g) == g.adds:
@@ -2720,7 +2726,12 @@ class Engine:
         for how in others:
             del out[n0:]
             _restore_groups(snap)
-            if how == "restore":
+            if how == "restore_early":
+                for e in early:
+                    h._timerqueue_add(g, e)
+                if any(g.events[0] is e for e in early):
+                    g.next_expiry = g.events[0].expires
+            elif how == "restore":
                 added = self.lookup_adds.get(g) != g.adds
                 for e in pruned:
                     h._timerqueue_add(g, e)
@@ -2745,6 +2756,16 @@ class Engine:
             if _record_of(out, n0, g) != obs:
                 continue
             self.res.reordered += 1
+            if how == "restore_early":
+                # the walk's lookup saw `first` not ignored (its expiry the walk's firstexp if not
+                # due); it may still have come after this update instead: kept as a lookup that
+                # prunes nothing yet (`lookup_now` at a later update)
+                hctx = self.ctx.get(hcpu)
+                if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g and hctx.due is None:
+                    hctx.entry_nexp = first.expires
+                self.lookup_at[g] = (hcpu, hrow, [], g.next_expiry, -1)
+                self.lookup_adds[g] = g.adds
+                return r
             if how != "dequeue" and how != "dequeue_early":
                 del self.lookup_at[g]
             if how == "restore":

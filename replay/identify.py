@@ -84,6 +84,7 @@ class TraceTree:
     l0_active_shown: dict[int, int] = field(default_factory=dict)
     cpu_l0_active_shown: dict[int, int] = field(default_factory=dict)
     remote_targets: set[int] = field(default_factory=set)    # tmigr_handle_remote_cpu targets
+    online_targets: set[int] = field(default_factory=set)    # tmigr_cpu_online/available targets
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
     cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
     cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
@@ -150,6 +151,9 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         for r in _unique(t, event_mask(ev, ("tmigr_handle_remote_cpu",)), ["target_cpu"]):
             if r["target_cpu"] is not None:
                 tree.remote_targets.add(r["target_cpu"])
+        for r in _unique(t, event_mask(ev, ("tmigr_cpu_online", "tmigr_cpu_available")), ["target_cpu"]):
+            if r["target_cpu"] is not None:
+                tree.online_targets.add(r["target_cpu"])
         st = t.filter(event_mask(ev, setup_names))
         if st.num_rows:
             tree.has_setup = True

@@ -433,8 +433,30 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     cands = {c: row for c, (row, t) in lasts.items()
              if c >= 0 and c not in ends and lasts[-1][1] - t > CUT_AFTER_NS and c in tree.cpu_group and tree.cpu_mask.get(c)}
     if cands:
+        # A buffer that filled holds about as much as any other CPU's (every per-CPU buffer has
+        # buffer_size_kb): a CPU with under half the rows of the busiest one was not cut by a
+        # full buffer, and its bit's changes in others' prints are not its lost walks.
+        rows = _rows_per_cpu(trace, batch_rows)
+        most = max(rows.values(), default=0)
+        cands = {c: r for c, r in cands.items() if rows.get(c, 0) * CUT_ROWS_DIV >= most}
+    if cands:
         ends.update(acted_after(trace.iter_batches(batch_rows, columns=list(ACTED_COLUMNS)), tree, cands))
     return _Prepass(tree, tick, phase, clk, conflict, ends, spans)
+
+
+# A CPU whose stream a full buffer cut holds at least 1/CUT_ROWS_DIV of the busiest CPU's rows
+# (event sizes differ: 24-96 bytes per tmigr event in the ring buffer).
+CUT_ROWS_DIV = 2
+
+
+def _rows_per_cpu(trace: Any, batch_rows: int) -> dict[int, int]:
+    """Rows per CPU (the CPU that recorded them)."""
+    out: dict[int, int] = {}
+    for b in trace.iter_batches(batch_rows, columns=["cpu"]):
+        c = b.column(0).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        for k, n in zip(*np.unique(c, return_counts=True)):
+            out[int(k)] = out.get(int(k), 0) + int(n)
+    return out
 
 
 def _quiet_cpus(tree: TraceTree, ident: Any, h: Hierarchy, silent: list[int]) -> list[int]:

@@ -22,8 +22,9 @@ compared with the unmutated one of the same trace (its baseline); a divergence c
 baseline does not have it (same index after the deletion shift, kind, what, expected, observed).
 Rows where the baseline already diverges are not mutated. Outcomes, first match wins:
 
-  at_event     a new divergence at the mutated row (a deletion: at the row that took its place or
-               at the next event of the same recording CPU, i.e. the walk's next step), or one
+  at_event     a new divergence at the mutated row (a deletion: at the row that took its place,
+               at the next event of the same recording CPU, i.e. the walk's next step, or at its
+               previous one, the row after which the kernel's program order misses a line), or one
                that names the mutated row among the steps printing the same kernel value
                (`Divergence.rows`: two tracepoints print one variable, the trace cannot say which
                of them is wrong)
@@ -234,6 +235,15 @@ def apply(table: pa.Table, m: dict) -> pa.Table:
     return _set_cell(table, m["field"], m["row"], m["new"])
 
 
+def prev_same_cpu(table_cpu: list, row: int) -> int | None:
+    """Index of the previous event of the same recording CPU (unchanged by deleting `row`)."""
+    c = table_cpu[row]
+    for j in range(row - 1, -1, -1):
+        if table_cpu[j] == c:
+            return j
+    return None
+
+
 def next_same_cpu(table_cpu: list, row: int) -> int | None:
     """Index (after deleting `row`) of the next event of the same recording CPU."""
     c = table_cpu[row]
@@ -418,9 +428,9 @@ def classify(m: dict, base: dict, mut: dict | None, cpu_col: list, error: str = 
             new.append(d)
     at = {m["row"]}
     if delete:
-        nxt = next_same_cpu(cpu_col, m["row"])
-        if nxt is not None:
-            at.add(nxt)
+        for k in (next_same_cpu(cpu_col, m["row"]), prev_same_cpu(cpu_col, m["row"])):
+            if k is not None:
+                at.add(k)
     rose = sorted(k for k, v in mut["undecidable"].items() if v > base["undecidable"].get(k, 0))
     info = {"new_divergences": len(new), "undecidable_rose": rose}
     if new:

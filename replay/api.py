@@ -309,6 +309,7 @@ class _Prepass:
     clock_conflict: str | None
     stream_ends: dict[int, int]
     traced_spans: dict[int, tuple[int, int]]
+    open_ends: dict[int, int]       # CPUs whose last row opens a section, not cut by a full buffer
 
 
 # A CPU's last walk left open: one that always ends in a tracepoint of the same CPU microseconds
@@ -432,16 +433,21 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
     ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans, lasts)
     cands = {c: row for c, (row, t) in lasts.items()
              if c >= 0 and c not in ends and lasts[-1][1] - t > CUT_AFTER_NS and c in tree.cpu_group and tree.cpu_mask.get(c)}
-    if cands:
+    open_ends: dict[int, int] = {}
+    if cands or ends:
         # A buffer that filled holds about as much as any other CPU's (every per-CPU buffer has
         # buffer_size_kb): a CPU with under half the rows of the busiest one was not cut by a
-        # full buffer, and its bit's changes in others' prints are not its lost walks.
+        # full buffer; its stream ending inside a section, or its bit's changes in others'
+        # prints after its last row, are steps the kernel did not trace (program order), not
+        # lost ones.
         rows = _rows_per_cpu(trace, batch_rows)
         most = max(rows.values(), default=0)
         cands = {c: r for c, r in cands.items() if rows.get(c, 0) * CUT_ROWS_DIV >= most}
+        open_ends = {c: r for c, r in ends.items() if rows.get(c, 0) * CUT_ROWS_DIV < most}
+        ends = {c: r for c, r in ends.items() if c not in open_ends}
     if cands:
         ends.update(acted_after(trace.iter_batches(batch_rows, columns=list(ACTED_COLUMNS)), tree, cands))
-    return _Prepass(tree, tick, phase, clk, conflict, ends, spans)
+    return _Prepass(tree, tick, phase, clk, conflict, ends, spans, open_ends)
 
 
 # A CPU whose stream a full buffer cut holds at least 1/CUT_ROWS_DIV of the busiest CPU's rows
@@ -574,7 +580,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     eng = Engine(h, {p: g.id for p, g in ident.by_ptr.items()}, res, window_ns=int(window_us * 1000), tick_ns=tick, phase_ns=phase,
                  clock_offset_ns=clk.offset_ns, tie_ns=_tie_ns(meta, window_us, trace),
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
-                 seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends,
+                 seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends, open_ends=pre.open_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
                  quiet_cpus=tuple(quiet))
     # One stamp's rows of several CPUs in the order the state chains prove (without group

@@ -370,7 +370,7 @@ class Engine:
                  lost_cpus: tuple[int, ...] = (), silent_cpus: tuple[int, ...] = (),
                  path_depth: int = 8, clock_offset_ns: int = 0, tie_ns: int = 1000,
                  seq_marks_loss: tuple[int, ...] | None = None,
-                 stream_ends: dict[int, int] | None = None,
+                 stream_ends: dict[int, int] | None = None, open_ends: dict[int, int] | None = None,
                  traced_spans: dict[int, tuple[int, int]] | None = None,
                  head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
                  quiet_cpus: tuple[int, ...] = ()) -> None:
@@ -380,6 +380,9 @@ class Engine:
         self.unseen_prep: set[int] = set(unseen_prepares)
         # CPU -> stream index of its last row, for CPUs whose stream was cut inside a walk
         self.stream_ends: dict[int, int] = dict(stream_ends or {})
+        # CPUs whose last row opens a section their next tracepoint always closes, while the
+        # trace goes on, and whose buffer did not fill (api: fewer rows than a full one holds)
+        self.open_ends: dict[int, int] = dict(open_ends or {})
         # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
         # recorded in between (api.stream_ends gathers them).
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
@@ -750,6 +753,19 @@ class Engine:
                     self.ever_known.add(g)
                     self.nexp_taint[g] = g.lookups
 
+    def _left_open(self, cpu: int, i: int) -> None:
+        """`cpu`'s last row opens a section (a deactivation's walk, a new timer's, an activation)
+        that always ends in a tracepoint of its own microseconds later with interrupts off, the
+        trace goes on, and its buffer was not full: where the sequence numbers mark every loss
+        (or the text proves itself whole) the kernel did not trace that line; else the line
+        was lost. Its state is unknown from here either way."""
+        del self.open_ends[cpu]
+        if cpu in self.seq_marks_loss:
+            self._check("walk_levels", False, i, f"CPU{cpu}: its last row opens a section the kernel always "
+                        "closes with a tracepoint of its own, the trace goes on, and no event was lost here",
+                        "the closing tracepoint", "not traced", cpu=cpu)
+        self._lines_lost(cpu, i)
+
     def _stream_ended(self, cpu: int, i: int) -> None:
         """`cpu`'s stream ends here, inside a walk, while the trace goes on: from now on it is a
         silent CPU (its steps, unseen, may change its groups' states and queues)."""
@@ -801,17 +817,22 @@ class Engine:
         self._forget_cpu(cpu, R_HEAD)
         self.res.resyncs["lost_events"] += 1
 
-    def _untraced_line(self, i: int, cpu: int, missing: int) -> None:
+    def _untraced_line(self, i: int, cpu: int, missing: int, right_after: bool = False) -> None:
         """Row i of `cpu` comes where the kernel's program order requires a line (of event code
         `missing`) before it (program_order), and the sequence numbers say none was lost: the
         kernel did not trace it, unless that event type was not being recorded then. Enabling
         a system's events (`events/timer_migration/enable`, `set_event`) registers one event
         after another (__ftrace_set_clr_event() in kernel/trace/trace_events.c), so a trace
         enabled while the machine runs starts with some types before others (and a disable ends
-        them one by one): only a line missing between its type's first and last rows counts."""
+        them one by one): only a line missing between its type's first and last rows counts.
+        ``right_after``: the line follows the CPU's previous row in the same section (an
+        activation's level-0 step right after its tmigr_cpu_active), so that row's stamp is its
+        time, however late row i comes."""
         span = self.traced_spans.get(missing)
         j = int(self._prv_a[i])
-        if span is None or j < 0 or not (span[0] < self._ts[j] and self._ts[i] < span[1]):
+        if span is None or j < 0:
+            return
+        if not (span[0] < self._ts[j] and (self._ts[j] if right_after else self._ts[i]) < span[1]):
             return
         self._check("walk_levels", False, i, f"CPU{cpu}: a tracepoint the kernel's program order requires "
                     "before this row is missing, and no event was lost here", "the missing tracepoint",
@@ -1094,10 +1115,12 @@ class Engine:
                 self._wakeup_seen(i, code, cpu)
             if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
                 self._stream_ended(cpu, i)
+            elif self.open_ends and self.open_ends.get(cpu) == self.index + i:
+                self._left_open(cpu, i)
             if gap_l is not None and gap_l[i] & GAP_AFTER:
                 j = int(self._nxt_any[i])           # the row right after (any kind)
                 if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
-                    self._untraced_line(j, cpu, E_SET_ACTIVE)
+                    self._untraced_line(j, cpu, E_SET_ACTIVE, right_after=True)
                 self._lines_lost(cpu, i)        # missing right after this row (program_order)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)

@@ -648,6 +648,16 @@ class Engine:
         k = bisect_left(steps, since)
         return (values[k], steps[k]) if k < len(steps) else (-1, -1)
 
+    def _later_than_due(self, g: TmigrGroup, t: int, evt: Any) -> bool:
+        """`t`'s event, unknown to the model, cannot be the due event a lookup of its level-0
+        group g takes before `evt`: t has not acted since g printed a next_expiry later than
+        evt's expiry (an event queued throughout is no earlier than any next_expiry printed
+        meanwhile, `_check_floor`)."""
+        if evt is None or evt.cpu == t or t in self.silent or g.level != 0 or t not in g.cpus:
+            return False
+        floor, _ = self._floor(g, self.evt_since.get(t, -1))
+        return floor > evt.expires
+
     def _check_floor(self, i: int, cpu: int, g0: TmigrGroup, nextevt: int) -> None:
         """A new timer of an idle CPU whose event the trace has not shown, traced without a walk:
         tmigr_cpu_new_timer() walks unless nextexp is the queued, not ignored event, so `nextevt`
@@ -3320,7 +3330,7 @@ class Engine:
         # tmigr_next_expired_groupevt() takes g's first event: decided when the trace proves it
         # (of equal expiries the one queued first, which the trace may not show: either).
         head = self._head_decided(g)
-        decidable = head > 0 and not ctx.optional and t in self.cpu_known
+        decidable = head > 0 and not ctx.optional and (t in self.cpu_known or self._later_than_due(g, t, evt))
         late = None
         if evt is None or evt.cpu != t:
             # The lookup (tmigr_next_expired_groupevt(), untraced) came at some point before this
@@ -3362,8 +3372,12 @@ class Engine:
         else:
             # Which event did the kernel handle? The target's, if it is queued here.
             cand = next((e for e in g.events if e.cpu == t and not e.ignore), None)
-            ambiguous = (cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick) \
-                or head == 1
+            # (whether the target's event was due rests on the untraced jiffies, unless the
+            # model's due event, earlier and due by more than a tick, came first in any case)
+            first = evt is not None and evt.queued_in is g and not evt.ignore and cand is not None \
+                and evt.expires < cand.expires and evt.expires <= ctx.now - self.tick
+            ambiguous = (cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick
+                         and not first) or head == 1
             if decidable and not ambiguous:
                 self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t} from {g.id}",
                             f"CPU{evt.cpu}" if evt is not None else "nothing due", f"CPU{t}", cpu=cpu)

@@ -15,6 +15,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twelfth [--out corpus-lab12] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirteenth [--out corpus-lab13] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourteenth [--out corpus-lab14] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifteenth [--out corpus-lab15] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -771,6 +772,55 @@ FOURTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The fifteenth set (`--set fifteenth`, written to corpus-lab15): a fresh measurement of the engine of
+# 1f1f8b6 (the fourteenth set fixed) before its next change: multi-threaded TCG, the outside class's
+# shapes (2 nodes = 2 sockets, SMT 2), 16-32 vCPUs, five runs at the outside examples' 16 vCPUs and
+# two at 32. Every kernel/vCPU pair is new to all sets: 7.0.7 (downloaded; only run at 32 before),
+# 6.19.10, 6.19.14 and 7.0.9 (downloaded; only run at 24 before) at 16 vCPUs, 7.2.9 and 7.1.13 at 20,
+# 7.1.3, 7.2.11 and 6.12.69 at 24, 7.3-amd64 (the release candidate), 6.18.15 and 7.1.8 at 28,
+# 7.0.4 and 6.19.8 at 32 (7.3.4 has no free even vCPU count in 16-32 left). Boot-time tracing with
+# maxcpus=3: (a) glob onlining + sleep 1 s, offline/online of one CPU, sleep 1 s (cpu5 as in the
+# 7.2.13 outside example, on 7.0.7 at 16 vCPUs; hash-ptr kept on 6.19.10 and 7.1.3, pointers printed
+# as `(____ptrval____)`); (b) node 1's first CPU onlined first (idle at 32 vCPUs as in the 7.3.4
+# example, a node-1 CPU hotplugged at 32, a node-0 CPU hotplugged at 28); (c) the migrator-hotplug
+# scenario (node 1 first, glob); (d) isolcpus=domain,6-9 (late with churn as in the 7.3.4 outside
+# example; boot-time with isolated cpu6 offlined/onlined); (e) a hotplug storm of node 1 (node 1
+# first, then node 1 offlined and onlined twice); (f) late-enabled churn and sleepers.
+FIFTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug5-multi", "7.0.7", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    Spec("boot-glob-hotplug5-hashptr-multi", "6.19.10", maxcpus=3, order="glob", hotplug="5", hash_ptr=True,
+         threads="multi"),
+    Spec("boot-glob-hotplug14-hashptr-multi", "7.1.3", cpus=24, maxcpus=3, order="glob", hotplug="14",
+         hash_ptr=True, threads="multi"),
+    Spec("boot-glob-hotplug9-multi", "7.2.9", cpus=20, maxcpus=3, order="glob", hotplug="9", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "7.0.4", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug21-multi", "6.19.8", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="21", threads="multi"),
+    Spec("boot-remote-node-first-hotplug5-multi", "7.3-amd64", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="5", threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, migrator-hotplug (the second CPU of each node made busy, offlined, onlined)
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.1.13", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-glob-migrator-hotplug-multi", "6.18.15", cpus=28, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) isolcpus=domain,6-9: late with churn (the 7.3.4 outside example's shape); boot-time, cpu6 hotplugged
+    Spec("isolcpus6-9-late-churn-multi", "7.0.9", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    Spec("isolcpus6-9-boot-glob-hotplug6-multi", "6.19.14", maxcpus=3, order="glob", isolcpus="domain,6-9",
+         hotplug="6", threads="multi"),
+    # (e) boot-time tracing, node 1's first CPU onlined first, then node 1 offlined and onlined twice
+    Spec("boot-remote-node-first-hotplug-storm-node1-multi", "7.2.11", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    # (f) events enabled late, all CPUs up: churn, sleepers
+    Spec("late-churn-multi", "6.12.69", cpus=24, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "7.1.8", cpus=28, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -795,7 +845,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                        "TCG, 16-32 vCPUs)"),
         "fourteenth": (FOURTEENTH_RUNS, "corpus-lab14",
                        "# Lab captures of the outside class: the fourteenth set (`--set fourteenth`, multi-threaded "
-                       "TCG, 16-32 vCPUs)")}
+                       "TCG, 16-32 vCPUs)"),
+        "fifteenth": (FIFTEENTH_RUNS, "corpus-lab15",
+                      "# Lab captures of the outside class: the fifteenth set (`--set fifteenth`, multi-threaded "
+                      "TCG, 16-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1051,13 +1104,15 @@ def main(argv: list[str] | None = None) -> int:
                          "eleventh: the eleventh, multi-threaded TCG, 24-32 vCPUs (corpus-lab11); "
                          "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12); "
                          "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13); "
-                         "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14)")
+                         "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14); "
+                         "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
                                   "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
-                                  "corpus-lab13 (--set thirteenth) or corpus-lab14 (--set fourteenth)")
+                                  "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth) "
+                                  "or corpus-lab15 (--set fifteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

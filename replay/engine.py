@@ -648,6 +648,16 @@ class Engine:
         k = bisect_left(steps, since)
         return (values[k], steps[k]) if k < len(steps) else (-1, -1)
 
+    def _quiet_later(self, g: TmigrGroup, value: int) -> bool:
+        """Every silent CPU of the level-0 group g is quiet (no row, no remote expiry, its bit
+        clear in every print: its event, if any, queued unchanged throughout) and g printed a
+        next_expiry above `value` before: no such event is `value` or earlier (an event queued
+        throughout is no earlier than any next_expiry printed meanwhile, `_check_floor`)."""
+        if g.level != 0 or not self.quiet or any(c in self.silent and c not in self.quiet for c in g.cpus):
+            return False
+        floor, _ = self._floor(g, -1)
+        return floor > value
+
     def _later_than_due(self, g: TmigrGroup, t: int, evt: Any) -> bool:
         """`t`'s event, unknown to the model, cannot be the due event a lookup of its level-0
         group g takes before `evt`: t has not acted since g printed a next_expiry later than
@@ -2244,7 +2254,7 @@ class Engine:
                         verdict = None
                         stale = True
                         continue
-                    v = _cmp_expiry(ev[n], obs[n], sil)
+                    v = _cmp_expiry(ev[n], obs[n], sil and not (n == 1 and self._quiet_later(g, obs[1])))
                     if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)) \
                             and self._silent_expired(g, obs[1], ts):
                         # (a handler at any level above g expires leaf CPUs and requeues below):

@@ -2248,7 +2248,8 @@ class Engine:
                             verdict = None
                         continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
-                                                       self._ignore_in_flight(g, obs[1])):
+                                                       self._ignore_in_flight(g, obs[1]) or
+                                                       self._pruned_by_steps_ahead(i, g, obs[1])):
                         # A stale next_expiry from an event not in the trace, or from an
                         # activating CPU's event read before its untraced ignore store.
                         verdict = None
@@ -2451,6 +2452,12 @@ class Engine:
         nexp, gne, cexp = obs[0], obs[1], obs[2]
         if nexp < 0 or gne < 0:
             return True                 # not in the trace (NA)
+        if gne > nexp and glvl > 0 and g.parent is None and self._rows.group_active[i] == 0 \
+                and self._activated_in_section(i, self._rows.child[i], cpu):
+            # (an idle root's lookup at check_toplvl comes after the child's event is queued, in
+            # the same section: another CPU's activation of the child in between stores its
+            # groupevt.ignore lock-free, and the lookup prunes it: `_pruned_by_steps_ahead`)
+            return True
         if gne > nexp:
             self._check("expiry", False, i, f"{g.id}'s next_expiry is later than the event this update queued",
                         f"next_expiry <= nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
@@ -2526,6 +2533,47 @@ class Engine:
             return False
         octx = self.ctx.get(e.cpu)
         return octx is not None and octx.op == OP_ACT and octx.next is tmc.tmgroup
+
+    def _activated_in_section(self, i: int, ptr: int, cpu: int) -> bool:
+        """Another CPU's activation step on the group at `ptr` is stamped between this CPU's
+        previous row and row i, in whichever order the rows are replayed."""
+        codes, c = self._codes, self._rows
+        p = int(self._prv_a[i])
+        lo = self._ts[p] if p >= 0 else -1
+        ts_i = self._ts[i]
+        for j in range(max(p + 1, i - 64), min(self._n, i + 64)):
+            if codes[j] == E_SET_ACTIVE and c.group[j] == ptr and c.cpu[j] != cpu and lo <= self._ts[j] <= ts_i:
+                return True
+        return False
+
+    def _pruned_by_steps_ahead(self, i: int, g: TmigrGroup, value: int) -> bool:
+        """tmigr_update_events() reads the states first and looks g up (check_toplvl) after, in
+        one section under the locks: where the reads put the update before other CPUs'
+        activation steps stamped earlier (tie_order), the lookup may follow some of those steps'
+        ignore stores (tmigr_active_up() sets the group event's ignore right after its
+        tracepoint, __tmigr_cpu_activate() the CPU's before its first step). Is `value` what
+        the lookup gives with the events of g earlier than it ignored by such steps?"""
+        if g.parent is not None:
+            return False
+        ts_i = self._ts[i]
+        owners: set[int] = set()        # ids of the events those steps ignore
+        codes, c = self._codes, self._rows
+        for j in range(i + 1, min(self._n, i + 64)):
+            if self._ts[j] > ts_i:
+                break
+            if codes[j] == E_SET_ACTIVE:
+                og = self.by_ptr.get(c.group[j])
+                if og is not None:
+                    owners.add(id(og.groupevt))
+            elif codes[j] == E_CPU_ACTIVE:
+                tmc = self.h.cpus.get(c.target_cpu[j])
+                if tmc is not None:
+                    owners.add(id(tmc.cpuevt))
+        if not owners:
+            return False
+        first = next((e for e in g.events if not e.ignore and id(e) not in owners), None)
+        return (first.expires if first is not None else KTIME_MAX) == value and \
+            any(id(e) in owners and not e.ignore for e in g.events)
 
     def _ignore_in_flight(self, g: TmigrGroup, expiry: int) -> bool:
         """Is `expiry` the event of a CPU of `g` whose activation is in flight? __tmigr_cpu_activate

@@ -638,6 +638,7 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     prev_of[order[first]] = -1
     prev_row = dict(zip(srows.tolist(), prev_of.tolist()))
     active, migrator, childmask = buf["active"], buf["migrator"], buf["childmask"]
+    lvl, glvl = buf["lvl"], buf["group_lvl"]
     child_col = buf["child"] if "child" in buf else None
     nxt_col = buf["nextevt"] if "nextevt" in buf else None
     key: np.ndarray | None = None
@@ -648,7 +649,10 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
         read = int(ga[u])
         target = -1
         t_min = int(ts[u]) - READ_WINDOW_NS
-        stalled = ch >= 0 and _child_activated(is_state, grp, active, prev_row, last_state, ch, int(prv[u]), u)
+        # (the read lies anywhere after the CPU's previous row when that row is the same walk's
+        # step right before it: a vCPU stalled between them stamps the update late)
+        stalled = (ch >= 0 and _child_activated(is_state, grp, active, prev_row, last_state, ch, int(prv[u]), u)) \
+            or _walk_step_before(code, lvl, glvl, int(prv[u]), int(glvl[u]))
         walker = -1                         # the CPU whose walk activated the child after the read
         seen_first = nxt_col is not None and 0 <= int(nxt_col[u]) < KTIME_MAX_I
         for k in range(u - 1, max(int(prv[u]), u - READ_BACK_ROWS), -1):
@@ -696,6 +700,16 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     if key is None:
         return None
     return np.argsort(key, kind="stable")
+
+
+def _walk_step_before(code: np.ndarray, lvl: np.ndarray, glvl: np.ndarray, p: int, level: int) -> bool:
+    """Row p (the updating CPU's previous row) is the step its walk makes right before a level
+    `level` tmigr_update_events: that level's deactivation (tmigr_inactive_up() traces its
+    cmpxchg, then updates), or the update one level below (a walk going up)."""
+    if p < 0:
+        return False
+    c = int(code[p])
+    return (c == E_SET_INACTIVE and int(lvl[p]) == level) or (c == E_UPDATE and int(glvl[p]) == level - 1)
 
 
 def _child_activated(is_state: np.ndarray, grp: np.ndarray, active: np.ndarray, prev_row: dict,

@@ -56,3 +56,11 @@ def test_isolated_cpus_prepared_and_never_available_are_known_idle(imported):
                            9000)
     assert res.hierarchy["silent_cpus"] == []
     assert res.undecidable < 20, res.undecidable_reasons
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "fifteenth"))
+def test_the_fifteenth_set_replays_without_divergence(imported, src):
+    """The fifteenth set (3 false divergences in 2 of 14 at first replay): stalled vCPUs whose
+    update's reads came before another CPU's activation stamped earlier, and whose root lookup
+    came after that activation's ignore store."""
+    replay_set_trace(imported, src, 20000)

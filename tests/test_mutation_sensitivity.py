@@ -135,6 +135,62 @@ def test_next_expiry_above_a_proven_event_reported_with_the_queue_unknown(import
     assert here == ["GRP0:1's next_expiry is later than CPU9's event the trace proves queued"]
 
 
+def _mutated_divergences(imported, tmp_path, src, m, check):
+    """Replay `src` with mutation `m` applied (after `check(row)` on the unmutated row)."""
+    path = imported(src)
+    table, meta = M.load_table(path)
+    check(table.slice(m["row"], 1).to_pylist()[0])
+    out = tmp_path / "m.parquet"
+    M.write_table(M.apply(table, m), meta, out)
+    return tmigr_trace.replay(str(out)).divergences
+
+
+def test_a_bit_set_after_a_cpus_last_row_is_not_a_cut_stream(imported, tmp_path):
+    # lab-7.2.13 late capture, row 3862: CPU5 activates GRP0:0 (active 0x20). Bit 0x80 set there
+    # belongs to CPU7, whose stream ends long before the trace does with far fewer rows than a
+    # full buffer holds: not a stream cut by a full `nooverwrite` buffer (which would make CPU7
+    # silent and the rest not decidable), so the state is reported at the row.
+    def check(r):
+        assert (r["event"], r["cpu"], r["lvl"], r["active"]) == ("tmigr_group_set_cpu_active", 5, 0, 0x20)
+    divs = _mutated_divergences(imported, tmp_path, FIXTURES / "lab" / "lab-7.2.13+deb14-16cpu-2node-smt2-late.tar.gz",
+                                {"row": 3862, "field": "active", "op": "bit", "new": 0xa0}, check)
+    assert [(d.index, d.kind) for d in divs][:1] == [(3862, "group_state")]
+
+
+def test_an_activation_without_its_level0_step_is_reported_at_its_row(imported, tmp_path):
+    # lab-6.12.107 boot capture: CPU10's tmigr_cpu_active (row 1933) is its last row but one; its
+    # level-0 tmigr_group_set_cpu_active (row 1934) deleted leaves the activation open while the
+    # trace goes on, with sequence numbers that mark every loss: the kernel did not trace it.
+    def check(r):
+        assert (r["event"], r["cpu"], r["lvl"]) == ("tmigr_group_set_cpu_active", 10, 0)
+    divs = _mutated_divergences(imported, tmp_path, FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-boot.tar.gz",
+                                {"row": 1934, "field": "event", "op": "delete", "new": None}, check)
+    assert (1933, "walk_levels") in [(d.index, d.kind) for d in divs]
+
+
+def test_a_remote_expiry_of_the_wrong_cpu_is_reported_at_its_row(imported, tmp_path):
+    # regress lab-7.3.4 run4, row 301: CPU2 expires CPU0's event (9.508 s, due by 54 ms). Traced
+    # as CPU5, whose event the model does not know: CPU5 has not acted since GRP0:0 printed a
+    # next_expiry later than 9.508 s, so its event cannot come first (`_later_than_due`).
+    def check(r):
+        assert (r["event"], r["cpu"], r["target_cpu"]) == ("tmigr_handle_remote_cpu", 2, 0)
+    divs = _mutated_divergences(imported, tmp_path, FIXTURES / "regress" / "lab-7.3.4-16cpu-late-run4.tar.gz",
+                                {"row": 301, "field": "target_cpu", "op": "other", "new": 5}, check)
+    assert [(d.index, d.kind) for d in divs][:1] == [(301, "remote")]
+
+
+def test_next_expiry_below_quiet_cpus_is_decided(imported, tmp_path):
+    # 7.3.4 isolcpus=domain,6-9 late capture, row 1465: CPU13's update prints GRP0:1's
+    # next_expiry 8.644 s. CPUs 8 and 9 (isolated) never show: their events, if any, are queued
+    # unchanged throughout, so no later than nothing the group printed before; 8.640 s instead is
+    # reported at the row rather than put down to them (`_quiet_later`).
+    def check(r):
+        assert (r["event"], r["cpu"], r["group_next_expiry"]) == ("tmigr_update_events", 13, 8_644_000_000)
+    divs = _mutated_divergences(imported, tmp_path, FIXTURES / "outside-class" / "7.3.4-16cpu-2node-isolcpus6-9-late.trace.txt.xz",
+                                {"row": 1465, "field": "group_next_expiry", "op": "shift", "new": 8_640_000_000}, check)
+    assert [(d.index, d.kind) for d in divs][:1] == [(1465, "expiry")]
+
+
 def test_sample_accounting(trace):
     ms, _ = M.plan("t", trace["path"], trace["table"], trace["base"], 1, seed=11)
     results = [M.run_one(m) for m in ms]

@@ -2462,6 +2462,11 @@ class Engine:
             self._check("expiry", False, i, f"{g.id}'s next_expiry is later than the event this update queued",
                         f"next_expiry <= nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
             return False
+        if self._rows.child[i] == 0 and (cexp > 0 or obs[3] > 0):
+            # TP_fast_assign: "child ? child->groupevt.nextevt.expires : 0", and the same for cpu
+            self._check("expiry", False, i, f"{g.id}: an update without a child prints its child event as 0",
+                        "child_evt_expiry 0, child_evtcpu 0", _obs_view(obs), cpu=cpu)
+            return False
         if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp:
             self._check("expiry", False, i, f"{g.id}: the child's queued event is not the nextevt this update queued",
                         f"child_evt_expiry == nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)

@@ -16,6 +16,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirteenth [--out corpus-lab13] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourteenth [--out corpus-lab14] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifteenth [--out corpus-lab15] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixteenth [--out corpus-lab16] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -821,6 +822,56 @@ FIFTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The sixteenth set (`--set sixteenth`, written to corpus-lab16): a fresh measurement of the engine of
+# f9092bc (the fifteenth set fixed) before its next change: multi-threaded TCG, the outside class's
+# shapes (2 nodes = 2 sockets, SMT 2), 16-32 vCPUs. The last two sets' divergences were all in 32-vCPU
+# boot traces with node 1's first CPU onlined first (vCPUs stalling mid-walk), so eight runs are of
+# that shape at 32 vCPUs and one at 28 (30 and 26 vCPUs are not multiples of 2 nodes x SMT 2). Every
+# kernel/vCPU pair is new to all sets: 6.19.11, 6.12.86 and 6.12.85 at 16 vCPUs, 7.2.12 at 20, 6.17.13
+# at 24, 7.1.13 at 28, 6.12.57, 7.1.3, 7.2.9, 6.19.13, 7.3-amd64 (the release candidate), 6.18.15,
+# 7.0.9 and 6.12.73 at 32 (all cached; 7.3.4, 7.2.13, 7.1.8 and 6.18.12 have no free even vCPU count in
+# 16-32 left). Boot-time tracing with maxcpus=3: (a) glob onlining + sleep 1 s, offline/online of cpu5
+# (as in the 7.2.13 outside example), sleep 1 s, at 16 vCPUs; (b) node 1's first CPU onlined first at
+# 32 vCPUs (idle as in the 7.3.4 32-vCPU example; a node-1 CPU, node 1's first CPU itself and a node-0
+# CPU hotplugged; churn), and churn at 28; (c) the migrator-hotplug scenario (node 1 first, 32 vCPUs);
+# (d) a hotplug storm of node 1 (node 1 first, 32 vCPUs, node 1 offlined and onlined twice). Late:
+# (e) isolcpus=domain,6-9 with churn (the 7.3.4 outside example's shape); (f) churn and sleepers.
+SIXTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of cpu5
+    Spec("boot-glob-hotplug5-multi", "6.19.11", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    Spec("boot-glob-hotplug5-multi", "6.12.86", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "6.12.57", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-idle-multi", "7.3-amd64", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug20-multi", "7.1.3", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-hotplug16-multi", "6.18.15", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="16", threads="multi"),
+    Spec("boot-remote-node-first-hotplug5-multi", "6.19.13", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="5", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.2.9", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.1.13", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, node 1 first, migrator-hotplug (the second CPU of each node made
+    # busy, offlined, onlined)
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.9", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) boot-time tracing, node 1's first CPU onlined first, then node 1 offlined and onlined twice
+    Spec("boot-remote-node-first-hotplug-storm-node1-multi", "6.12.73", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    # (e) isolcpus=domain,6-9, all CPUs up, events enabled late, churn (the 7.3.4 outside example's shape)
+    Spec("isolcpus6-9-late-churn-multi", "6.12.85", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    # (f) events enabled late, all CPUs up: churn, sleepers
+    Spec("late-churn-multi", "6.17.13", cpus=24, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("late-sleepers-multi", "7.2.12", cpus=20, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -848,6 +899,9 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                        "TCG, 16-32 vCPUs)"),
         "fifteenth": (FIFTEENTH_RUNS, "corpus-lab15",
                       "# Lab captures of the outside class: the fifteenth set (`--set fifteenth`, multi-threaded "
+                      "TCG, 16-32 vCPUs)"),
+        "sixteenth": (SIXTEENTH_RUNS, "corpus-lab16",
+                      "# Lab captures of the outside class: the sixteenth set (`--set sixteenth`, multi-threaded "
                       "TCG, 16-32 vCPUs)")}
 
 
@@ -1105,14 +1159,15 @@ def main(argv: list[str] | None = None) -> int:
                          "twelfth: the twelfth, multi-threaded TCG, 16-32 vCPUs (corpus-lab12); "
                          "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13); "
                          "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14); "
-                         "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15)")
+                         "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15); "
+                         "sixteenth: the sixteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab16)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
                                   "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
-                                  "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth) "
-                                  "or corpus-lab15 (--set fifteenth)")
+                                  "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
+                                  "corpus-lab15 (--set fifteenth) or corpus-lab16 (--set sixteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

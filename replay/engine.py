@@ -2231,13 +2231,20 @@ class Engine:
                 stale = False
                 unseen = False
                 v0: bool | None = True
-                if child is not None and ev[0] != obs[0] and self._ignore_in_flight(child, obs[0]):
+                if child is not None and ev[0] != obs[0] and self._ignore_in_flight(child, obs[0], i, cpu):
                     # the child's first event as looked up before an activating CPU's ignore
                     # store (lock-free, after its tmigr_cpu_active, before its walk reaches the
                     # child): that CPU's event, still seen
                     verdict = None
                     stale = True
                 for n in range(3 if verdict else 0):
+                    if n == 2 and ev[2] != obs[2] and child is not None and \
+                            self._activated_in_section(i, c.child[i], cpu):
+                        # the child's event dropped with its old expiry (pre-v6.14 re-read of
+                        # evt->ignore after another CPU's activation of the child: `_update_row_ok`)
+                        verdict = None
+                        stale = True
+                        continue
                     if n == 2 and obs[0] != KTIME_MAX and obs[2] == obs[0] and ev[0] != obs[0]:
                         # the queued child event holds the nextevt just queued (`_update_row_ok`):
                         # the same value, decided as nextevt was
@@ -2248,7 +2255,7 @@ class Engine:
                             verdict = None
                         continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
-                                                       self._ignore_in_flight(g, obs[1]) or
+                                                       self._ignore_in_flight(g, obs[1], i, cpu) or
                                                        self._pruned_by_steps_ahead(i, g, obs[1])):
                         # A stale next_expiry from an event not in the trace, or from an
                         # activating CPU's event read before its untraced ignore store.
@@ -2286,6 +2293,11 @@ class Engine:
                 elif verdict is None:
                     self._undec(K_EXPIRY, R_TIE if tie else R_EXPIRY_STALE if stale else
                                 R_LOST_HANDLER if unseen else R_SILENT)
+                    if stale and g.parent is None and c.group_active[i] == 0 and ctx.walk is not None \
+                            and not ctx.walk.remote:
+                        # the idle root's lookup at check_toplvl saw what the row prints: the
+                        # walk's firstexp (the wakeup it returns) is that next_expiry
+                        ctx.walk.firstexp = obs[1]
                 else:
                     # (a new-timer walk's level-0 update prints the nextexp its
                     # tmigr_cpu_new_timer_idle prints after the walk)
@@ -2467,7 +2479,13 @@ class Engine:
             self._check("expiry", False, i, f"{g.id}: an update without a child prints its child event as 0",
                         "child_evt_expiry 0, child_evtcpu 0", _obs_view(obs), cpu=cpu)
             return False
-        if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp:
+        if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
+                not self._activated_in_section(i, self._rows.child[i], cpu):
+            # (before v6.14, "timers/migration: Annotate accesses to ignore flag" (Link:
+            # 20250114231507.21672-4-frederic@kernel.org; 6.12.y later), tmigr_update_events()
+            # re-read evt->ignore after writing it: another CPU's activation of the child in
+            # between, storing it lock-free, made the update drop the event unqueued with its
+            # old expiry, which the row prints)
             self._check("expiry", False, i, f"{g.id}: the child's queued event is not the nextevt this update queued",
                         f"child_evt_expiry == nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
             return False
@@ -2580,18 +2598,28 @@ class Engine:
         return (first.expires if first is not None else KTIME_MAX) == value and \
             any(id(e) in owners and not e.ignore for e in g.events)
 
-    def _ignore_in_flight(self, g: TmigrGroup, expiry: int) -> bool:
+    def _ignore_in_flight(self, g: TmigrGroup, expiry: int, i: int = -1, cpu: int = -1) -> bool:
         """Is `expiry` the event of a CPU of `g` whose activation is in flight? __tmigr_cpu_activate
         sets ``cpuevt.ignore`` lock-free after its `tmigr_cpu_active` tracepoint, at an untraced
         moment before its walk's first group-state event: a lookup of `g` by another CPU in
         between may still see the event, and keep its expiry as g's next_expiry (the model sets
-        the flag at the tracepoint)."""
+        the flag at the tracepoint). So may a lookup by `cpu` (its row i) see a child group's
+        event whose ignore flag another CPU's activation of that child stores right after its
+        tracepoint (tmigr_active_up), while that CPU has not traced again (`_ignore_store_ahead`)."""
         ctxs = self.ctx
         for c in g.cpus:
             octx = ctxs.get(c)
             if octx is not None and octx.op == OP_ACT and octx.next is g and \
                     self.h.cpus[c].cpuevt.expires == expiry:
                 return True
+        if i >= 0:
+            p = int(self._prv_a[i])
+            ref = self._ts[p] if p >= 0 else self._ts[i]
+            for ch in g.children:           # (queued, or pruned by this very lookup)
+                e = ch.groupevt
+                if e.ignore and e.expires == expiry and e.queued_in in (g, None) and \
+                        self._ignore_store_ahead(e, cpu, ref):
+                    return True
         return False
 
     # ------------------------------------------------------------------------------------------
@@ -3792,6 +3820,21 @@ class Engine:
             if not cpus:
                 del self.stopped_at[g]
 
+    def _migrator_taken_since(self, g: TmigrGroup, ctx: _Ctx, i: int) -> bool:
+        """Another CPU's activation made it g's migrator between the walk's row at g and row i
+        (and may have left again since): the walk's untraced migrator check, anywhere in between,
+        may have seen it."""
+        j0 = ctx.level_row - self.index
+        if j0 < 0 or i < 0:
+            return False
+        codes, c, by_ptr = self._codes, self._rows, self.by_ptr
+        cm = ctx.walk.childmask
+        for j in range(j0 + 1, min(i, j0 + 256)):
+            if codes[j] == E_SET_ACTIVE and c.migrator[j] != TMIGR_NONE and c.migrator[j] != cm \
+                    and by_ptr.get(c.group[j]) is g:
+                return True
+        return False
+
     def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
         self._flush_again(cpu)                 # its `goto again` came before the walk ended
         if ctx.level is None:
@@ -3807,7 +3850,8 @@ class Engine:
         # (`goto again`), untraced, at any time before this CPU's next event: if another CPU
         # became this group's migrator in between (its activation is traced), the walk may have
         # ended here before the lookup (firstexp not taken from g) or gone on: both are admissible.
-        raced = not interrupted and not ctx.stopped and m != TMIGR_NONE and m != ctx.walk.childmask
+        raced = not interrupted and not ctx.stopped and (
+            (m != TMIGR_NONE and m != ctx.walk.childmask) or self._migrator_taken_since(g, ctx, i))
         stop_firstexp = ctx.walk.firstexp
         if raced:
             ctx.due = None

@@ -689,8 +689,12 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
             prior = (int(active[p]), int(migrator[p])) if p >= 0 else last_state.get(g)
             # the step must follow from the state before it (a chain stored out of order is
             # tie_order's or the engine's to place), and the read be that state, not the step's
-            if read == after or prior is None or read != prior[0] or \
+            if read == after or prior is None:
+                break
+            if read != prior[0] or \
                     (after, int(migrator[k])) not in state_after(int(code[k]), prior[0], prior[1], int(childmask[k])):
+                if stalled and read != after:
+                    continue            # (a stalled read may precede several steps: an earlier one)
                 break
             target = k
         if target >= 0:

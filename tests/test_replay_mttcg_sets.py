@@ -64,3 +64,12 @@ def test_the_fifteenth_set_replays_without_divergence(imported, src):
     update's reads came before another CPU's activation stamped earlier, and whose root lookup
     came after that activation's ignore store."""
     replay_set_trace(imported, src, 20000)
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "sixteenth"))
+def test_the_sixteenth_set_replays_without_divergence(imported, src):
+    """The sixteenth set (13 false divergences in 6 of 14 at first replay, all node-1-first boot
+    traces at 28-32 vCPUs): group events looked up before an activation's ignore store, pre-v6.14
+    re-reads of evt->ignore, a migrator check that saw another CPU's short activation, a stalled
+    read before several steps."""
+    replay_set_trace(imported, src, 20000)

@@ -198,14 +198,20 @@ class TieOrder:
             cpu = buf["cpu"]
             gap_rows = np.flatnonzero(seq_gaps(cpu, buf["seq"], prv))
             if gap_rows.size:
+                cpus_of: dict[int, set[int]] = {}     # group -> the CPUs with steps on it here
+                for g, c in set(zip(grp.tolist(), cpu[srows].tolist())):
+                    cpus_of.setdefault(g, set()).add(c)
+                gap_cpu = cpu[gap_rows].tolist()
+                pp = prev_pos[bad]
+                lo_a = np.searchsorted(gap_rows, np.where(pp >= 0, srows[np.maximum(pp, 0)], -1), side="right")
+                hi_a = np.searchsorted(gap_rows, srows[bad], side="right")
                 keep = []
-                for k in bad.tolist():
-                    r = int(srows[k])
-                    p = int(srows[prev_pos[k]]) if prev_pos[k] >= 0 else -1
-                    mine = set(cpu[srows[grp == grp[k]]].tolist())
-                    span = gap_rows[(gap_rows > p) & (gap_rows <= r)]
-                    if not any(int(cpu[x]) in mine for x in span.tolist()):
-                        keep.append(k)
+                for k, lo, hi in zip(bad.tolist(), lo_a.tolist(), hi_a.tolist()):
+                    if lo < hi:
+                        mine = cpus_of[int(grp[k])]
+                        if any(gap_cpu[x] in mine for x in range(lo, hi)):
+                            continue
+                    keep.append(k)
                 bad = np.asarray(keep, dtype=np.int64)
         return sorted(srows[bad].tolist())
 

@@ -17,6 +17,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fourteenth [--out corpus-lab14] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifteenth [--out corpus-lab15] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixteenth [--out corpus-lab16] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventeenth [--out corpus-lab17] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -872,6 +873,49 @@ SIXTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The seventeenth set (`--set seventeenth`, written to corpus-lab17): a fresh measurement of the engine of
+# 593d1b3 (the sixteenth set fixed) before its next change: multi-threaded TCG, the outside class's
+# shapes (2 nodes = 2 sockets, SMT 2), 16-32 vCPUs. The sixteenth set's divergences were all in
+# node-1-first boot traces at 28-32 vCPUs, so eight runs are of that shape: six at 32 vCPUs, two at 28.
+# Every kernel/vCPU pair is new to all sets: 6.19.6 and 6.12.74 (downloaded for this set; no other
+# cached kernel had 16 vCPUs free but 6.16.3) and 6.16.3 at 16 vCPUs, 7.2.11 at 20, 7.2.9 and 7.0.13 at
+# 28, 6.19.14, 6.12.86, 6.12.69, 6.12.107, 6.12.94 and 6.16.3 at 32 (6.12.y and 6.16.3 lack
+# 5eb579dfd46b). Boot-time tracing with maxcpus=3: (a) glob onlining + sleep 1 s, offline/online of cpu5
+# (as in the 7.2.13 outside example), sleep 1 s, at 16 vCPUs; (b) node 1's first CPU onlined first
+# (idle as in the 7.3.4 32-vCPU example; a node-1 CPU, node 1's first CPU itself and a node-0 CPU
+# hotplugged; churn at 32 and 28); (c) the migrator-hotplug scenario (node 1 first, 28 vCPUs). Late:
+# (d) isolcpus=domain,6-9 with churn (the 7.3.4 outside example's shape); (e) churn.
+SEVENTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of cpu5
+    Spec("boot-glob-hotplug5-multi", "6.19.6", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    Spec("boot-glob-hotplug5-multi", "6.12.74", maxcpus=3, order="glob", hotplug="5", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "6.19.14", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-idle-multi", "6.12.86", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug20-multi", "6.12.69", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-hotplug16-multi", "6.12.107", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="16", threads="multi"),
+    Spec("boot-remote-node-first-hotplug5-multi", "6.16.3", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         hotplug="5", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.12.94", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.2.9", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, node 1 first, migrator-hotplug (the second CPU of each node made
+    # busy, offlined, onlined)
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.13", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) isolcpus=domain,6-9, all CPUs up, events enabled late, churn (the 7.3.4 outside example's shape)
+    Spec("isolcpus6-9-late-churn-multi", "6.16.3", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    # (e) events enabled late, all CPUs up: churn
+    Spec("late-churn-multi", "7.2.11", cpus=20, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -902,7 +946,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                       "TCG, 16-32 vCPUs)"),
         "sixteenth": (SIXTEENTH_RUNS, "corpus-lab16",
                       "# Lab captures of the outside class: the sixteenth set (`--set sixteenth`, multi-threaded "
-                      "TCG, 16-32 vCPUs)")}
+                      "TCG, 16-32 vCPUs)"),
+        "seventeenth": (SEVENTEENTH_RUNS, "corpus-lab17",
+                        "# Lab captures of the outside class: the seventeenth set (`--set seventeenth`, "
+                        "multi-threaded TCG, 16-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1160,14 +1207,16 @@ def main(argv: list[str] | None = None) -> int:
                          "thirteenth: the thirteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab13); "
                          "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14); "
                          "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15); "
-                         "sixteenth: the sixteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab16)")
+                         "sixteenth: the sixteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab16); "
+                         "seventeenth: the seventeenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab17)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
                                   "corpus-lab9 (--set ninth), corpus-lab10 (--set tenth), "
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
-                                  "corpus-lab15 (--set fifteenth) or corpus-lab16 (--set sixteenth)")
+                                  "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
+                                  "or corpus-lab17 (--set seventeenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -557,8 +557,12 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     # holds no event and its bit stays clear); one that never gets that row, in a trace that has
     # it for other CPUs (isolated by isolcpus=domain since v6.19, or never onlined), is known
     # idle throughout, not silent.
-    never_on = {c for c in tree.prepared_cpus if c not in tree.online_targets and c not in tree.cpus_seen} \
+    never_on = {c for c in tree.prepared_cpus if c not in tree.online_targets and c not in tree.cpus_seen
+                and c not in tree.remote_targets
+                and not tree.l0_active_shown.get(tree.cpu_group.get(c), 0) & tree.cpu_mask.get(c, 0)} \
         if tree.online_targets else set()
+    # (a CPU whose own buffer is lost entirely would still show: its bit set in its group's
+    # prints, or a remote expiry of it)
     silent = sorted(c for c in present if c not in tree.walk_cpus and c not in never_on)
     res.hierarchy["silent_cpus"] = silent
     quiet = _quiet_cpus(tree, ident, h, silent)

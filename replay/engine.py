@@ -243,6 +243,7 @@ class _Ctx:
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
+                 "entry_reordered", "entry_group0",
                  "alt_first", "due_first", "top_state_seen")
 
     def __init__(self) -> None:
@@ -275,6 +276,10 @@ class _Ctx:
         self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
+        # remote walk: its entry check passed only with another CPU's step moved before the read
+        # (the read may as well have come after it: the walk then stopped at that level)
+        self.entry_reordered = False
+        self.entry_group0: Any = None
         # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
@@ -2465,7 +2470,7 @@ class Engine:
         if nexp < 0 or gne < 0:
             return True                 # not in the trace (NA)
         if gne > nexp and glvl > 0 and g.parent is None and self._rows.group_active[i] == 0 \
-                and self._activated_in_section(i, self._rows.child[i], cpu):
+                and self._activated_in_section(i, self._rows.child[i], self._rows.cpu[i]):
             # (an idle root's lookup at check_toplvl comes after the child's event is queued, in
             # the same section: another CPU's activation of the child in between stores its
             # groupevt.ignore lock-free, and the lookup prunes it: `_pruned_by_steps_ahead`)
@@ -2480,7 +2485,7 @@ class Engine:
                         "child_evt_expiry 0, child_evtcpu 0", _obs_view(obs), cpu=cpu)
             return False
         if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
-                not self._activated_in_section(i, self._rows.child[i], cpu):
+                not self._activated_in_section(i, self._rows.child[i], self._rows.cpu[i]):
             # (before v6.14, "timers/migration: Annotate accesses to ignore flag" (Link:
             # 20250114231507.21672-4-frederic@kernel.org; 6.12.y later), tmigr_update_events()
             # re-read evt->ignore after writing it: another CPU's activation of the child in
@@ -2576,14 +2581,17 @@ class Engine:
         ignore stores (tmigr_active_up() sets the group event's ignore right after its
         tracepoint, __tmigr_cpu_activate() the CPU's before its first step). Is `value` what
         the lookup gives with the events of g earlier than it ignored by such steps?"""
-        if g.parent is not None:
-            return False
-        ts_i = self._ts[i]
-        owners: set[int] = set()        # ids of the events those steps ignore
         codes, c = self._codes, self._rows
+        if g.parent is not None or c.group_active[i] != 0:
+            return False                # (check_toplvl looks the root up only without a migrator)
+        ts_i = self._ts[i]
+        me = c.cpu[i]
+        owners: set[int] = set()        # ids of the events those steps ignore
         for j in range(i + 1, min(self._n, i + 64)):
             if self._ts[j] > ts_i:
                 break
+            if c.cpu[j] == me:
+                continue
             if codes[j] == E_SET_ACTIVE:
                 og = self.by_ptr.get(c.group[j])
                 if og is not None:
@@ -2596,7 +2604,7 @@ class Engine:
             return False
         first = next((e for e in g.events if not e.ignore and id(e) not in owners), None)
         return (first.expires if first is not None else KTIME_MAX) == value and \
-            any(id(e) in owners and not e.ignore for e in g.events)
+            any(id(e) in owners and not e.ignore and e.expires < value for e in g.events)
 
     def _ignore_in_flight(self, g: TmigrGroup, expiry: int, i: int = -1, cpu: int = -1) -> bool:
         """Is `expiry` the event of a CPU of `g` whose activation is in flight? __tmigr_cpu_activate
@@ -2841,6 +2849,7 @@ class Engine:
         if not others:
             return step()
         snap = _snapshot_groups(g, child, w, pruned + ([due] if due is not None else []))
+        added = self.lookup_adds.get(g) != g.adds   # (before this step's own timerqueue_add)
         n0 = len(out)
         r = step()
         c = self._rows
@@ -2856,7 +2865,6 @@ class Engine:
                 if any(g.events[0] is e for e in early):
                     g.next_expiry = g.events[0].expires
             elif how == "restore":
-                added = self.lookup_adds.get(g) != g.adds
                 for e in pruned:
                     h._timerqueue_add(g, e)
                 if not later:
@@ -2929,6 +2937,7 @@ class Engine:
             if op or ctx.exp_upd:
                 self._close(cpu, ctx, i, False)
             ctx.op = OP_REMOTE
+            ctx.entry_reordered = False
             ctx.entry_prev = -1
             ctx.now = self._now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
@@ -2966,12 +2975,15 @@ class Engine:
                 # since (nothing moves); a later-traced step moved before the read (the state then
                 # follows the group's chain of prints); the migrator read before a step already
                 # applied (the state before it admitted the walk).
+                ctx.entry_reordered = False
+                ctx.entry_group0 = l0
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
                     self.res.reordered += 1
+                    ctx.entry_reordered = True
                 if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
                     ok = True                   # read before another CPU's step on l0
                     self.res.reordered += 1
@@ -3824,12 +3836,12 @@ class Engine:
         """Another CPU's activation made it g's migrator between the walk's row at g and row i
         (and may have left again since): the walk's untraced migrator check, anywhere in between,
         may have seen it."""
-        j0 = ctx.level_row - self.index
-        if j0 < 0 or i < 0:
+        j0 = max(ctx.level_row - self.index, -1)
+        if i < 0:
             return False
         codes, c, by_ptr = self._codes, self._rows, self.by_ptr
         cm = ctx.walk.childmask
-        for j in range(j0 + 1, min(i, j0 + 256)):
+        for j in range(j0 + 1, min(i, j0 + 257)):
             if codes[j] == E_SET_ACTIVE and c.migrator[j] != TMIGR_NONE and c.migrator[j] != cm \
                     and by_ptr.get(c.group[j]) is g:
                 return True
@@ -3851,7 +3863,8 @@ class Engine:
         # became this group's migrator in between (its activation is traced), the walk may have
         # ended here before the lookup (firstexp not taken from g) or gone on: both are admissible.
         raced = not interrupted and not ctx.stopped and (
-            (m != TMIGR_NONE and m != ctx.walk.childmask) or self._migrator_taken_since(g, ctx, i))
+            (m != TMIGR_NONE and m != ctx.walk.childmask) or self._migrator_taken_since(g, ctx, i)
+            or (ctx.entry_reordered and g is ctx.entry_group0))
         stop_firstexp = ctx.walk.firstexp
         if raced:
             ctx.due = None

@@ -143,12 +143,12 @@ class TieOrder:
                     self.reordered_windows += 1
                     self.skewed_windows += slack > 0
         self.stop = stop
-        fed = buf if perm is None else {k: buf[k][perm] for k in READ_COLUMNS}
+        fed = buf if perm is None else {k: buf[k][perm] for k in READ_COLUMNS if k in buf}
         moved = reads_before_steps(fed, stop, self.last_state)
         if moved is not None:
             perm = moved if perm is None else perm[moved]
             self.updates_moved += 1
-            fed = {k: buf[k][perm] for k in READ_COLUMNS}
+            fed = {k: buf[k][perm] for k in READ_COLUMNS if k in buf}
         moved = steps_before_reads(fed, stop, self.last_state)
         if moved is not None:
             perm = moved if perm is None else perm[moved]
@@ -644,7 +644,7 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     prev_of[order[first]] = -1
     prev_row = dict(zip(srows.tolist(), prev_of.tolist()))
     active, migrator, childmask = buf["active"], buf["migrator"], buf["childmask"]
-    lvl, glvl = buf["lvl"], buf["group_lvl"]
+    lvl, glvl = buf.get("lvl"), buf.get("group_lvl")       # (absent: no stalled-walk search)
     child_col = buf["child"] if "child" in buf else None
     nxt_col = buf["nextevt"] if "nextevt" in buf else None
     key: np.ndarray | None = None
@@ -658,7 +658,7 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
         # (the read lies anywhere after the CPU's previous row when that row is the same walk's
         # step right before it: a vCPU stalled between them stamps the update late)
         stalled = (ch >= 0 and _child_activated(is_state, grp, active, prev_row, last_state, ch, int(prv[u]), u)) \
-            or _walk_step_before(code, lvl, glvl, int(prv[u]), int(glvl[u]))
+            or (lvl is not None and glvl is not None and _walk_step_before(code, lvl, glvl, int(prv[u]), int(glvl[u])))
         walker = -1                         # the CPU whose walk activated the child after the read
         seen_first = nxt_col is not None and 0 <= int(nxt_col[u]) < KTIME_MAX_I
         for k in range(u - 1, max(int(prv[u]), u - READ_BACK_ROWS), -1):
@@ -775,13 +775,16 @@ def steps_before_reads(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     # A step of a walk whose CPU's previous row is the walk's step below it (a state step or an
     # update) lies anywhere after that row: a vCPU stalled mid-walk (multi-threaded TCG, 2.7 ms
     # measured) stamps it late however early its cmpxchg was.
-    pk = np.maximum(prv[k_rows], 0)
-    pcode = np.where(prv[k_rows] >= 0, code[pk], -1)
-    kcode = code[k_rows]
-    plvl = np.where(pcode == E_UPDATE, buf["group_lvl"][pk], buf["lvl"][pk])
-    same_walk = (kcode == E_SET_ACTIVE) & (pcode == E_SET_ACTIVE) | \
-        (kcode == E_SET_INACTIVE) & ((pcode == E_UPDATE) | (pcode == E_SET_INACTIVE))
-    mid_walk = same_walk & (buf["lvl"][k_rows] > 0) & (plvl == buf["lvl"][k_rows] - 1)
+    if "lvl" in buf and "group_lvl" in buf:
+        pk = np.maximum(prv[k_rows], 0)
+        pcode = np.where(prv[k_rows] >= 0, code[pk], -1)
+        kcode = code[k_rows]
+        plvl = np.where(pcode == E_UPDATE, buf["group_lvl"][pk], buf["lvl"][pk])
+        same_walk = (kcode == E_SET_ACTIVE) & (pcode == E_SET_ACTIVE) | \
+            (kcode == E_SET_INACTIVE) & ((pcode == E_UPDATE) | (pcode == E_SET_INACTIVE))
+        mid_walk = same_walk & (buf["lvl"][k_rows] > 0) & (plvl == buf["lvl"][k_rows] - 1)
+    else:
+        mid_walk = np.zeros(k_rows.size, dtype=bool)
     sel = (active[k_rows] == ga[u_rows]) & (cpu[k_rows] != cpu[u_rows]) & \
         ((ts[k_rows] - ts[u_rows] <= READ_WINDOW_NS) | mid_walk)
     if not sel.any():

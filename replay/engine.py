@@ -2904,7 +2904,9 @@ class Engine:
                 if later:
                     hctx = self.ctx.get(hcpu)
                     if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g:
-                        self._remote_eval(-1, hcpu, hctx, g)     # the lookup, now after the update
+                        # the lookup, now after the update; recorded again from its row, as it
+                        # may come after other CPUs' updates of g too, up to its CPU's next row
+                        self._remote_eval(-1, hcpu, hctx, g, at=hrow)
                     else:
                         h.tmigr_next_groupevt(g)
             return r

@@ -79,5 +79,6 @@ def test_the_sixteenth_set_replays_without_divergence(imported, src):
 def test_the_seventeenth_set_replays_without_divergence(imported, src):
     """The seventeenth set (3 false divergences in 2 of 12 at first replay): a remote walk whose
     entry check passed only with a sibling's later-traced step moved before the read may also
-    have stopped there (the read before that step)."""
-    replay_set_trace(imported, src, 20000)
+    have stopped there (the read before that step); a remote lookup that waited for a root's lock
+    held by a stalled vCPU came after two other CPUs' updates of it."""
+    replay_set_trace(imported, src, 12000)

@@ -324,13 +324,15 @@ CLOSES = frozenset(("tmigr_cpu_idle", "tmigr_cpu_new_timer_idle", "tmigr_group_s
 
 
 def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, int]] | None = None,
-                lasts: dict[int, tuple[int, int]] | None = None) -> dict[int, int]:
+                lasts: dict[int, tuple[int, int]] | None = None,
+                counts: dict[int, int] | None = None) -> dict[int, int]:
     """CPUs whose stream ends inside a walk that always ends in a tracepoint of their own, while
-    the trace goes on (a per-CPU buffer read earlier than the others, e.g. `trace-cmd extract`
-    while tracing): CPU -> row index of its last row. From there its steps are not in the trace.
+    the trace goes on (a per-CPU buffer that filled, `nooverwrite`, or was read earlier than the
+    others): CPU -> row index of its last row. `_prepass` keeps those with a full buffer's share
+    of rows (cut: silent from there) apart from the rest (`open_ends`: a line not traced).
     ``spans``, if given, gets each event code's first and last stamp (the span in which that type
     was being recorded, `Engine.traced_spans`); ``lasts`` each CPU's last (row, stamp) and the
-    trace's last stamp under key -1."""
+    trace's last stamp under key -1; ``counts`` each CPU's number of rows."""
     last: dict[int, tuple[int, int]] = {}      # CPU -> (row, ts) of its last row
     mark: dict[int, str] = {}                  # CPU -> its last opening or closing event
     end_ts = 0
@@ -341,10 +343,12 @@ def stream_ends(batches: Iterable[pa.RecordBatch], spans: dict[int, tuple[int, i
         n = len(cpu)
         if n:
             end_ts = max(end_ts, int(ts.max()))
-            uniq, rev = np.unique(cpu[::-1], return_index=True)
-            for c, r in zip(uniq.tolist(), rev.tolist()):
+            uniq, rev, cnt = np.unique(cpu[::-1], return_index=True, return_counts=True)
+            for c, r, m in zip(uniq.tolist(), rev.tolist(), cnt.tolist()):
                 k = n - 1 - r
                 last[int(c)] = (base + k, int(ts[k]))
+                if counts is not None:
+                    counts[int(c)] = counts.get(int(c), 0) + m
             code = _columns_code(b.column("event"))
             if spans is not None:
                 _add_spans(spans, code, ts)
@@ -430,7 +434,8 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
                                  getattr(trace.meta, "clock", None))
     spans: dict[int, tuple[int, int]] = {}
     lasts: dict[int, tuple[int, int]] = {}
-    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans, lasts)
+    rows: dict[int, int] = {}
+    ends = stream_ends(trace.iter_batches(batch_rows, columns=["cpu", "ts", "event"]), spans, lasts, rows)
     cands = {c: row for c, (row, t) in lasts.items()
              if c >= 0 and c not in ends and lasts[-1][1] - t > CUT_AFTER_NS and c in tree.cpu_group and tree.cpu_mask.get(c)}
     open_ends: dict[int, int] = {}
@@ -440,7 +445,6 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
         # full buffer; its stream ending inside a section, or its bit's changes in others'
         # prints after its last row, are steps the kernel did not trace (program order), not
         # lost ones.
-        rows = _rows_per_cpu(trace, batch_rows)
         most = max(rows.values(), default=0)
         cands = {c: r for c, r in cands.items() if rows.get(c, 0) * CUT_ROWS_DIV >= most}
         open_ends = {c: r for c, r in ends.items() if rows.get(c, 0) * CUT_ROWS_DIV < most}
@@ -453,16 +457,6 @@ def _prepass(trace: Any, batch_rows: int) -> _Prepass:
 # A CPU whose stream a full buffer cut holds at least 1/CUT_ROWS_DIV of the busiest CPU's rows
 # (event sizes differ: 24-96 bytes per tmigr event in the ring buffer).
 CUT_ROWS_DIV = 2
-
-
-def _rows_per_cpu(trace: Any, batch_rows: int) -> dict[int, int]:
-    """Rows per CPU (the CPU that recorded them)."""
-    out: dict[int, int] = {}
-    for b in trace.iter_batches(batch_rows, columns=["cpu"]):
-        c = b.column(0).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        for k, n in zip(*np.unique(c, return_counts=True)):
-            out[int(k)] = out.get(int(k), 0) + int(n)
-    return out
 
 
 def _quiet_cpus(tree: TraceTree, ident: Any, h: Hierarchy, silent: list[int]) -> list[int]:

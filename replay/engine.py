@@ -243,7 +243,7 @@ class _Ctx:
                  "last_seq", "handoff", "lparent", "fx_group", "now_lb", "wobj", "rwalk", "pend",
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
-                 "entry_reordered", "entry_group0",
+                 "entry_reordered",
                  "alt_first", "due_first", "top_state_seen")
 
     def __init__(self) -> None:
@@ -279,7 +279,6 @@ class _Ctx:
         # remote walk: its entry check passed only with another CPU's step moved before the read
         # (the read may as well have come after it: the walk then stopped at that level)
         self.entry_reordered = False
-        self.entry_group0: Any = None
         # remote walk: (target, first known expiry of its level-0 queue) of its one untraced
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
@@ -2977,8 +2976,6 @@ class Engine:
                 # since (nothing moves); a later-traced step moved before the read (the state then
                 # follows the group's chain of prints); the migrator read before a step already
                 # applied (the state before it admitted the walk).
-                ctx.entry_reordered = False
-                ctx.entry_group0 = l0
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
@@ -3866,7 +3863,7 @@ class Engine:
         # ended here before the lookup (firstexp not taken from g) or gone on: both are admissible.
         raced = not interrupted and not ctx.stopped and (
             (m != TMIGR_NONE and m != ctx.walk.childmask) or self._migrator_taken_since(g, ctx, i)
-            or (ctx.entry_reordered and g is ctx.entry_group0))
+            or (ctx.entry_reordered and g is self.h.cpus[cpu].tmgroup))
         stop_firstexp = ctx.walk.firstexp
         if raced:
             ctx.due = None

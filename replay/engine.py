@@ -460,6 +460,9 @@ class Engine:
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
         self.nexp_prints: dict[TmigrGroup, tuple[list[int], list[int]]] = {}
+        # child group pointer -> the child_evt_expiry its latest update printed: the expiry its
+        # groupevt keeps when an update drops it unqueued (`_dropped_with_old_expiry`)
+        self.child_evt_printed: dict[int, int] = {}
         self.printed_differs: set[TmigrGroup] = set()   # groups whose printed lvl/numa differ
         self.reorder_done: dict[int, tuple[int, int, bool]] = {}
         # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
@@ -881,6 +884,7 @@ class Engine:
     def _forget_cpu(self, cpu: int, why: str = R_QUEUE) -> None:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
+        self.child_evt_printed.clear()      # (a lost update may have set any groupevt)
         self.evt_since[cpu] = NO_FLOOR
         self.cpu_known.discard(cpu)
         self.wakeup_late.pop(cpu, None)
@@ -2243,7 +2247,7 @@ class Engine:
                     stale = True
                 for n in range(3 if verdict else 0):
                     if n == 2 and ev[2] != obs[2] and child is not None and \
-                            self._activated_in_section(i, c.child[i], cpu):
+                            self._dropped_with_old_expiry(i, c.child[i], cpu, obs[2]):
                         # the child's event dropped with its old expiry (pre-v6.14 re-read of
                         # evt->ignore after another CPU's activation of the child: `_update_row_ok`)
                         verdict = None
@@ -2344,6 +2348,8 @@ class Engine:
         if glvl == 0:
             self.evt_since[behalf] = self.index + i
             self._printed_floor(g, self.index + i, obs[1])
+        elif chp > UNKNOWN_PTR and obs[2] >= 0:
+            self.child_evt_printed[chp] = obs[2]
         if ctx.rwalk is not None and not ctx.exp_upd:
             self._unknown_child_read(i, cpu, ctx)
             # The remote update walk goes on: its untraced levels right away, the next traced
@@ -2484,7 +2490,7 @@ class Engine:
                         "child_evt_expiry 0, child_evtcpu 0", _obs_view(obs), cpu=cpu)
             return False
         if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
-                not self._activated_in_section(i, self._rows.child[i], self._rows.cpu[i]):
+                not self._dropped_with_old_expiry(i, self._rows.child[i], self._rows.cpu[i], cexp):
             # (before v6.14, "timers/migration: Annotate accesses to ignore flag" (Link:
             # 20250114231507.21672-4-frederic@kernel.org; 6.12.y later), tmigr_update_events()
             # re-read evt->ignore after writing it: another CPU's activation of the child in
@@ -2560,6 +2566,15 @@ class Engine:
             return False
         octx = self.ctx.get(e.cpu)
         return octx is not None and octx.op == OP_ACT and octx.next is tmc.tmgroup
+
+    def _dropped_with_old_expiry(self, i: int, ptr: int, cpu: int, printed: int) -> bool:
+        """Before v6.14 (922efd298bb2, "timers/migration: Annotate accesses to ignore flag"; in
+        6.12.y since March 2026) tmigr_update_events() re-read ``evt->ignore``: when another CPU's
+        activation of the child stored it in between (`_activated_in_section`), the update
+        removed the child's groupevt and returned without setting its expiry, so the row prints
+        the expiry the child's previous update printed (when the trace has it)."""
+        old = self.child_evt_printed.get(ptr)
+        return (old is None or old == printed) and self._activated_in_section(i, ptr, cpu)
 
     def _activated_in_section(self, i: int, ptr: int, cpu: int) -> bool:
         """Another CPU's activation step on the group at `ptr` is stamped between this CPU's

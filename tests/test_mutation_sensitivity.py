@@ -191,6 +191,21 @@ def test_next_expiry_below_quiet_cpus_is_decided(imported, tmp_path):
     assert [(d.index, d.kind) for d in divs][:1] == [(1465, "expiry")]
 
 
+def test_a_dropped_child_event_prints_its_old_expiry(imported, tmp_path):
+    # sixteenth set, 6.12.73 (before 922efd298bb2): CPU4's root update (row 13812) runs while
+    # CPU7 activates GRP1:0 (rows 13808-13811); the re-read of groupevt.ignore drops GRP1:0's
+    # event, whose expiry stays the 14.028 s its previous update printed. Any other value is
+    # reported at the row (`_dropped_with_old_expiry`), not excused by the activation.
+    def check(r):
+        assert (r["event"], r["cpu"], r["group_lvl"], r["nextevt"], r["child_evt_expiry"]) == \
+            ("tmigr_update_events", 4, 2, 14_316_000_000, 14_028_000_000)
+    src = FIXTURES / "outside-class" / "sixteenth" / \
+        "6.12.73-32cpu-2node-boot-remote-node-first-hotplug-storm-node1-multi.trace.txt.xz"
+    divs = _mutated_divergences(imported, tmp_path, src, {"row": 13812, "field": "child_evt_expiry", "op": "shift",
+                                                          "new": 14_032_000_000}, check)
+    assert [(d.index, d.kind) for d in divs][:1] == [(13812, "expiry")]
+
+
 def test_sample_accounting(trace):
     ms, _ = M.plan("t", trace["path"], trace["table"], trace["base"], 1, seed=11)
     results = [M.run_one(m) for m in ms]

@@ -18,6 +18,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fifteenth [--out corpus-lab15] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixteenth [--out corpus-lab16] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventeenth [--out corpus-lab17] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighteenth [--out corpus-lab18] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -916,6 +917,52 @@ SEVENTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The eighteenth set (`--set eighteenth`, written to corpus-lab18): a fresh measurement of the engine of
+# 8c60a47 (the seventeenth set's survey) before its next change: multi-threaded TCG, 2 nodes = 2 sockets,
+# 16-32 vCPUs. Ten runs are of the hardest shape (boot-time tracing, maxcpus=3, node 1's first CPU
+# onlined first) at 24, 28, 30 and 32 vCPUs; 30 vCPUs are not a multiple of 2 nodes x SMT 2, so that run
+# is without SMT (2 x 15 cores, maxcpus=3 boots CPUs 0-2, "15,1-14,16-29" onlines CPU 15 first). Every
+# kernel/vCPU pair is new to all sets: 6.12.74 and 7.2.6 (downloaded; only run at 16 before) at 32
+# vCPUs, 6.12.88, 6.16.12, 6.18.5, 6.19.8 and 7.1.3 at 28, 6.17.8 (downloaded; only run at 32 before),
+# 7.0.7, 6.12.43 and 6.18.9 at 24, 7.3.4 at 30 (it has no free even vCPU count in 16-32 left), 7.3-amd64
+# (the release candidate) at 20, 6.17.8 at 16. Boot-time tracing with maxcpus=3: (a) node 1's first CPU
+# onlined first: idle (as in the 7.3.4 32-vCPU example), a node-1 CPU, node 1's first CPU itself and a
+# node-0 CPU hotplugged, churn, the migrator-hotplug scenario (the second CPU of each node made busy,
+# offlined, onlined); (b) glob onlining + sleep 1 s, offline/online of a node-1 CPU, sleep 1 s. Late:
+# (c) isolcpus=domain,6-9 with churn (the 7.3.4 outside example's shape); (d) sleepers.
+EIGHTEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "6.12.74", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("nosmt-boot-remote-node-first-idle-multi", "7.3.4", cpus=30, smt=1, maxcpus=3, order="15,1-14,16-29",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug15-multi", "6.12.88", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="15", threads="multi"),
+    Spec("boot-remote-node-first-hotplug12-multi", "6.17.8", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="12", threads="multi"),
+    Spec("boot-remote-node-first-hotplug5-multi", "6.19.8", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="5", threads="multi"),
+    Spec("boot-remote-node-first-hotplug20-multi", "7.1.3", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.2.6", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.18.5", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "6.16.12", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.7", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, glob onlining, offline/online of a node-1 CPU
+    Spec("boot-glob-hotplug13-multi", "7.3-amd64", cpus=20, maxcpus=3, order="glob", hotplug="13", threads="multi"),
+    Spec("boot-glob-hotplug14-multi", "6.12.43", cpus=24, maxcpus=3, order="glob", hotplug="14", threads="multi"),
+    # (c) isolcpus=domain,6-9, all CPUs up, events enabled late, churn (the 7.3.4 outside example's shape)
+    Spec("isolcpus6-9-late-churn-multi", "6.17.8", isolcpus="domain,6-9", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    # (d) events enabled late, all CPUs up: sleepers
+    Spec("late-sleepers-multi", "6.18.9", cpus=24, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -949,7 +996,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                       "TCG, 16-32 vCPUs)"),
         "seventeenth": (SEVENTEENTH_RUNS, "corpus-lab17",
                         "# Lab captures of the outside class: the seventeenth set (`--set seventeenth`, "
-                        "multi-threaded TCG, 16-32 vCPUs)")}
+                        "multi-threaded TCG, 16-32 vCPUs)"),
+        "eighteenth": (EIGHTEENTH_RUNS, "corpus-lab18",
+                       "# Lab captures of the outside class: the eighteenth set (`--set eighteenth`, "
+                       "multi-threaded TCG, 16-32 vCPUs)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1208,7 +1258,8 @@ def main(argv: list[str] | None = None) -> int:
                          "fourteenth: the fourteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab14); "
                          "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15); "
                          "sixteenth: the sixteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab16); "
-                         "seventeenth: the seventeenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab17)")
+                         "seventeenth: the seventeenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab17); "
+                         "eighteenth: the eighteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab18)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1216,7 +1267,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
-                                  "or corpus-lab17 (--set seventeenth)")
+                                  "corpus-lab17 (--set seventeenth) or corpus-lab18 (--set eighteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

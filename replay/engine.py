@@ -55,7 +55,7 @@ import numpy as np
 
 from .model import Hierarchy, KTIME_MAX, TMIGR_NONE
 from .model.hierarchy import _Walk
-from .model.structs import LOWEST_BIT, TmigrGroup
+from .model.structs import LOWEST_BIT, TmigrEvent, TmigrGroup
 from .result import KINDS, MODEL_DISAGREES, Divergence, ReplayResult
 
 UNKNOWN_PTR: Final = 1
@@ -454,6 +454,9 @@ class Engine:
         # CPU -> (group, event) a walk dequeued as due though only the timestamp's grid made it
         # due, while another CPU's expiry of that CPU may have been running (`_missed_due`)
         self.maybe_dequeued: dict[int, tuple] = {}
+        # group -> (event, expiry): the due event a remote walk whose migrator re-check raced
+        # with an activation may have dequeued untraced (`_raced_dequeue`)
+        self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int]] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
         self.evt_since: dict[int, int] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
@@ -2264,7 +2267,8 @@ class Engine:
                         continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
                                                        self._ignore_in_flight(g, obs[1], i, cpu) or
-                                                       self._pruned_by_steps_ahead(i, g, obs[1])):
+                                                       self._pruned_by_steps_ahead(i, g, obs[1]) or
+                                                       (bool(self.raced_due) and self._raced_dequeued(g, obs[1]))):
                         # A stale next_expiry from an event not in the trace, or from an
                         # activating CPU's event read before its untraced ignore store.
                         verdict = None
@@ -3330,6 +3334,35 @@ class Engine:
                 ctx.child = g
         ctx.due = None
 
+    def _raced_dequeue(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
+        """The walk's `goto again` re-check raced with another CPU's activation (`_close_remote`):
+        the model takes the order in which the walk stopped, the due event still queued. In the
+        other order the walk went on: tmigr_next_expired_groupevt() dequeued the due event and,
+        its CPU being expired by another CPU (tmc->remote) or active (cpuevt.ignore),
+        tmigr_handle_remote_cpu() returned without a tracepoint. Kept for g's next update to
+        decide (`_raced_dequeued`)."""
+        evt = ctx.due
+        tmc = self.h.cpus.get(evt.cpu)
+        if evt.queued_in is g and tmc is not None and (tmc.cpuevt.ignore or self._remote_busy(i, cpu, evt.cpu)):
+            self.raced_due[g] = (evt, evt.expires)
+
+    def _raced_dequeued(self, g: TmigrGroup, value: int) -> bool:
+        """An update of g prints `value` as its next_expiry, which is g's first event without the
+        one a raced walk may have dequeued (`_raced_dequeue`): that order happened, the event is
+        dequeued."""
+        rec = self.raced_due.pop(g, None)
+        if rec is None:
+            return False
+        evt, exp = rec
+        if evt.queued_in is not g or evt.expires != exp or evt.ignore:
+            return False
+        if next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX) != value:
+            self.raced_due[g] = rec
+            return False
+        self.h._timerqueue_del(g, evt)
+        g.next_expiry = value
+        return True
+
     def _missed_due(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         evt = ctx.due
         ctx.due = None
@@ -3881,6 +3914,8 @@ class Engine:
             or (ctx.entry_reordered and g is self.h.cpus[cpu].tmgroup))
         stop_firstexp = ctx.walk.firstexp
         if raced:
+            if ctx.due is not None and not interrupted:
+                self._raced_dequeue(i, cpu, ctx, g)
             ctx.due = None
         if ctx.due is not None and not interrupted:
             self._missed_due(i, cpu, ctx, g)

@@ -219,6 +219,12 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             if r["capacity"] is not None:
                 tree.cpu_capacity[c] = r["capacity"]
             tree.cpu_mask[c] = r["groupmask"]
+            own = tree.cpu_group.get(c)
+            if r["parent"] and own is not None and own != r["parent"]:
+                # The CPU's own rows print its tmc->tmgroup, set once by its first prepare, at
+                # every idle entry and exit (tmigr_cpugroup): a prepare row that prints another
+                # group is the row the replay reports, not every later one.
+                continue
             if r["parent"]:
                 tree.cpu_group[c] = r["parent"]
                 pg = tree.group(r["parent"])

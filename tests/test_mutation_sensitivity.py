@@ -206,6 +206,19 @@ def test_a_dropped_child_event_prints_its_old_expiry(imported, tmp_path):
     assert [(d.index, d.kind) for d in divs][:1] == [(13812, "expiry")]
 
 
+def test_a_prepare_printing_another_group_is_reported_at_its_row(imported, tmp_path):
+    # 7.1.13 glob onlining: CPU10's prepare (row 1296, connect_cpu_parent, node 1's first level-0
+    # group) printed with node 0's group instead. CPU10's own rows print its tmc->tmgroup at every
+    # idle entry and exit, so the prepare row is the one reported, not a tree rebuilt around it
+    # (169 divergences elsewhere before, none at the row).
+    def check(r):
+        assert (r["event"], r["target_cpu"], r["parent"]) == ("tmigr_connect_cpu_parent", 10, 18446618659900138752)
+    src = FIXTURES / "outside-class" / "7.1.13-16cpu-2node-boot-glob-hotplug.trace.txt.xz"
+    divs = _mutated_divergences(imported, tmp_path, src, {"row": 1296, "field": "parent", "op": "other",
+                                                          "new": 18446618659612618624}, check)
+    assert [(d.index, d.kind) for d in divs] == [(1296, "setup")]
+
+
 def test_sample_accounting(trace):
     ms, _ = M.plan("t", trace["path"], trace["table"], trace["base"], 1, seed=11)
     results = [M.run_one(m) for m in ms]

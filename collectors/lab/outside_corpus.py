@@ -19,6 +19,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set sixteenth [--out corpus-lab16] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventeenth [--out corpus-lab17] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighteenth [--out corpus-lab18] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set nineteenth [--out corpus-lab19] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -963,6 +964,55 @@ EIGHTEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The nineteenth set (`--set nineteenth`, written to corpus-lab19): a fresh measurement of the engine of
+# eaa6f9a (the eighteenth set) before its next change: multi-threaded TCG, the outside class's shapes and
+# other topologies of the outside class (4 nodes, 1 node). Seven runs are of the hardest shape (2 nodes =
+# 2 sockets, SMT 2, boot-time tracing, maxcpus=3, node 1's first CPU onlined first) at 20, 24, 28 and 32
+# vCPUs on 6.12.y, 6.17, 6.18, 6.19, 7.0, 7.1 and 7.2 (no 7.3 release has 20-32 vCPUs left: 7.3 is in the
+# 64-vCPU run). Every kernel/vCPU pair is new to all sets: 6.12.85 at 32, 7.2.6, 6.17.8 and 7.0.12 at 28,
+# 6.19.6 and 6.18.5 at 24, 7.1.7 at 20 (hardest shape); 6.12.95 (downloaded; only run at 16 before) at 32,
+# 6.16.12 at 24 and 7.3-amd64 (the release candidate) at 64 (4 nodes); 6.19.10 at 12 (1 node); 7.2.11 at
+# 28 and 7.0.9 at 20 (glob); 7.0.4 at 24 (late). Boot-time tracing with maxcpus=3: (a) node 1's first CPU
+# onlined first: idle (as in the 7.3.4 32-vCPU example), a node-1 CPU, node 1's first CPU itself and a
+# node-0 CPU hotplugged, churn, the migrator-hotplug scenario (the second CPU of each node made busy,
+# offlined, onlined); (b) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2 or node-3 first CPU
+# onlined first: 32 vCPUs with node 3's first CPU hotplugged, 24 vCPUs with churn, 64 vCPUs single-threaded
+# TCG with node 3's first CPU hotplugged; (c) 1 node, 12 vCPUs, glob onlining, offline/online of cpu9;
+# (d) 2 nodes, glob onlining, offline/online of a node-1 CPU and of a node-0 CPU. Late: (e) sleepers.
+NINETEENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("boot-remote-node-first-idle-multi", "6.12.85", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-hotplug20-multi", "7.2.6", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-hotplug14-multi", "6.17.8", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         hotplug="14", threads="multi"),
+    Spec("boot-remote-node-first-hotplug5-multi", "6.19.6", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="5", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "7.1.7", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.18.5", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.12", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (b) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node2-first-hotplug24-multi", "6.12.95", cpus=32, nodes=4, maxcpus=3, order="16,1-15,17-31",
+         hotplug="24", threads="multi"),
+    Spec("boot-node3-first-churn-multi", "6.16.12", cpus=24, nodes=4, maxcpus=3, order="18,1-17,19-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-node3-first-hotplug48", "7.3-amd64", cpus=64, nodes=4, maxcpus=3, order="48,1-47,49-63",
+         hotplug="48", buffer_kb=1024),
+    # (c) 1 node, boot-time tracing, maxcpus=3, glob onlining, offline/online of cpu9
+    Spec("boot-glob-hotplug9-multi", "6.19.10", cpus=12, nodes=1, maxcpus=3, order="glob", hotplug="9",
+         threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, glob onlining, offline/online of a node-1 CPU, of a node-0 CPU
+    Spec("boot-glob-hotplug20-multi", "7.2.11", cpus=28, maxcpus=3, order="glob", hotplug="20", threads="multi"),
+    Spec("boot-glob-hotplug6-multi", "7.0.9", cpus=20, maxcpus=3, order="glob", hotplug="6", threads="multi"),
+    # (e) events enabled late, all CPUs up: sleepers
+    Spec("late-sleepers-multi", "7.0.4", cpus=24, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -999,7 +1049,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                         "multi-threaded TCG, 16-32 vCPUs)"),
         "eighteenth": (EIGHTEENTH_RUNS, "corpus-lab18",
                        "# Lab captures of the outside class: the eighteenth set (`--set eighteenth`, "
-                       "multi-threaded TCG, 16-32 vCPUs)")}
+                       "multi-threaded TCG, 16-32 vCPUs)"),
+        "nineteenth": (NINETEENTH_RUNS, "corpus-lab19",
+                       "# Lab captures of the outside class: the nineteenth set (`--set nineteenth`, "
+                       "multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1259,7 +1312,9 @@ def main(argv: list[str] | None = None) -> int:
                          "fifteenth: the fifteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab15); "
                          "sixteenth: the sixteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab16); "
                          "seventeenth: the seventeenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab17); "
-                         "eighteenth: the eighteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab18)")
+                         "eighteenth: the eighteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab18); "
+                         "nineteenth: the nineteenth, multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes "
+                         "(corpus-lab19)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1267,7 +1322,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab11 (--set eleventh), corpus-lab12 (--set twelfth) "
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
-                                  "corpus-lab17 (--set seventeenth) or corpus-lab18 (--set eighteenth)")
+                                  "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
+                                  "or corpus-lab19 (--set nineteenth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -459,6 +459,10 @@ class Engine:
         self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int]] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
         self.evt_since: dict[int, int] = {}
+        # CPU -> (expiry, step) of the row that printed its queued event's current expiry (its
+        # level-0 update, or a tmigr_cpu_new_timer_idle without a walk): a check that the event
+        # contradicts names that row (`_below_known`)
+        self.evt_proof: dict[int, tuple[int, int]] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
@@ -1877,7 +1881,8 @@ class Engine:
             # Not all of the root's queue is known, but an event the trace proves was in it when
             # the walk looked it up: the wakeup can be no later than that event.
             self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} going idle: later than a "
-                        "queued event the trace proves", ctx.first_known, w, cpu=cpu)
+                        "queued event the trace proves", ctx.first_known, w, cpu=cpu,
+                        rows=self._proof_rows(anc[-1], ctx.first_known))
         else:
             self._unknown(K_WAKEUP, anc[-1], i)
         tmc.idle = True
@@ -2138,6 +2143,7 @@ class Engine:
                 self._check_floor(i, cpu, tmc.tmgroup, nextevt)
                 # No walk with a real expiry: the CPU's event is queued with this expiry.
                 self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
+                self.evt_proof[cpu] = (nextevt, self._step(i))
                 self._learn_value(tmc.tmgroup, cpu)
                 self.cpu_known.add(cpu)
             self.h.resync_cpu(cpu, idle=True)
@@ -2313,8 +2319,12 @@ class Engine:
                 else:
                     # (a new-timer walk's level-0 update prints the nextexp its
                     # tmigr_cpu_new_timer_idle prints after the walk)
-                    same = (ctx.nexp_row,) if op == OP_NT and child is None and ev[0] != obs[0] \
+                    same: tuple = (ctx.nexp_row,) if op == OP_NT and child is None and ev[0] != obs[0] \
                         and ctx.nexp_row >= 0 else ()
+                    if ev[1] != obs[1]:
+                        same += self._proof_rows(g, ev[1])
+                    if child is not None and ev[0] != obs[0]:
+                        same = tuple(dict.fromkeys(same + self._proof_rows(child, ev[0])))
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf, rows=same)
         else:
@@ -2351,6 +2361,7 @@ class Engine:
             self.qlb[g] = (obs[1], g.adds)
         if glvl == 0:
             self.evt_since[behalf] = self.index + i
+            self.evt_proof[behalf] = (obs[0], self._step(i))
             self._printed_floor(g, self.index + i, obs[1])
         elif chp > UNKNOWN_PTR and obs[2] >= 0:
             self.child_evt_printed[chp] = obs[2]
@@ -2505,6 +2516,18 @@ class Engine:
             return False
         return True
 
+    def _proof_rows(self, g: TmigrGroup, value: int) -> tuple:
+        """The rows that printed, as a CPU's queued event (`evt_proof`), the expiry of g's
+        queued events at `value` (a group event carries its first CPU): a check whose expected
+        value stands on such an event compares two prints of one kernel value."""
+        out: tuple = ()
+        for e in g.events:
+            if e.expires == value and not e.ignore:
+                pr = self.evt_proof.get(e.cpu)
+                if pr is not None and pr[0] == value:
+                    out += (pr[1],)
+        return out
+
     def _below_known(self, i: int, g: TmigrGroup, owner: Any, obs: tuple, cpu: int, ts: int,
                      child_first: bool = False) -> bool:
         """g's first event is not decided (children's events not in the trace can come first), but
@@ -2543,8 +2566,10 @@ class Engine:
                 return False
             who = key.id if isinstance(key, TmigrGroup) else f"CPU{key}"
             field = "first event" if child_first else "next_expiry"
+            proof = self.evt_proof.get(key) if not isinstance(key, TmigrGroup) else None
             self._check("expiry", False, i, f"{g.id}'s {field} is later than {who}'s event the trace proves "
-                        "queued", f"{'nextevt' if child_first else 'next_expiry'} <= {e.expires}", _obs_view(obs), cpu=cpu)
+                        "queued", f"{'nextevt' if child_first else 'next_expiry'} <= {e.expires}", _obs_view(obs), cpu=cpu,
+                        rows=(proof[1],) if proof is not None and proof[0] == e.expires else ())
             return False
         return True
 

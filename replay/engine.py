@@ -2831,6 +2831,19 @@ class Engine:
         rows = np.flatnonzero(self._cpu_a[r + 1:self._n] == cpu)
         return r + 1 + int(rows[0]) if rows.size else self._n
 
+    def _ignored_before_lookup(self, g: TmigrGroup, hrow: int, j: int) -> bool:
+        """g's first event is a CPU's whose activation is traced after the remote lookup's row
+        (`hrow`, buffer row j) and before that CPU's next row: the lookup, untraced anywhere in
+        between, may have followed the activation's ignore store (__tmigr_cpu_activate) and
+        pruned the event (tmigr_next_groupevt)."""
+        if not 0 <= j < self._n:
+            return False
+        e = g.events[0]
+        if isinstance(e.owner, TmigrGroup):
+            return False
+        a = self.act_row.get(e.cpu, -1)
+        return hrow < a < self.index + int(self._nxt[j])
+
     def _update_in_either_order(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
         """tmigr_update_events(g) traced at row i, while another CPU's remote lookup of g
@@ -2874,10 +2887,12 @@ class Engine:
                 # after this update, the update saw the cached value before it (if no other
                 # update queued an event since, which would have set it anew)
                 others.append("restore")
-            if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)):
+            if g.events and g.events[0].ignore and (later or (hcpu == cpu and 0 <= j < self._n)
+                                                     or self._ignored_before_lookup(g, hrow, j)):
                 # it came after activations that ignore the head: anywhere up to its CPU's next
                 # row, which is after this update (another CPU's lookup) or before it (this
-                # CPU's own, from its earlier remote walk)
+                # CPU's own, from its earlier remote walk, or another CPU's whose next row
+                # follows the activation)
                 others.append("lookup_now")
         dcpu = self._due_walker(g, cpu)
         due = None
@@ -2910,7 +2925,11 @@ class Engine:
             elif how == "restore":
                 for e in pruned:
                     h._timerqueue_add(g, e)
-                if not later:
+                if not later and added and g.next_expiry < pruned[0].expires:
+                    # (the lookup set next_expiry to that event; an event queued since as the
+                    # first, before it, set it again: timerqueue_add())
+                    pass
+                elif not later:
                     g.next_expiry = pruned[0].expires
                 elif not added or not g.events or any(g.events[0] is e for e in pruned):
                     g.next_expiry = pre_nexp
@@ -3801,7 +3820,8 @@ class Engine:
                 # tmigr_handle_remote_up looks at its group again once the CPU is handled
                 # (`goto again`), untraced, any time up to the handler's next row: recorded from
                 # the walk's last traced row, an update of another CPU may come before it
-                self._remote_eval(-1, cpu, ctx, ctx.level, self.index + i if i >= 0 else -1)
+                at = i if i >= 0 else last
+                self._remote_eval(-1, cpu, ctx, ctx.level, self.index + at if at >= 0 else -1)
 
     def _traced_next(self, last: int, group: TmigrGroup) -> bool:
         """The CPU's next row after row `last` is its walk's update of `group`: the level's step

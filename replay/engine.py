@@ -463,6 +463,9 @@ class Engine:
         # level-0 update, or a tmigr_cpu_new_timer_idle without a walk): a check that the event
         # contradicts names that row (`_below_known`)
         self.evt_proof: dict[int, tuple[int, int]] = {}
+        # group -> step of the last row that printed its state word (group-state events print
+        # the whole word): a step whose read contradicts it names that row too
+        self.state_row: dict[TmigrGroup, int] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
@@ -1114,6 +1117,7 @@ class Engine:
                     del self.maybe_dequeued[cpu]
             if code == E_SET_INACTIVE:
                 self._on_set_inactive(i, cpu, ctx, ts)
+                self._state_print(i)
                 if self.stopped_at:
                     self._recheck_stopped(cpu)
             elif code == E_UPDATE:
@@ -1128,6 +1132,7 @@ class Engine:
                     self._on_set_active(i, cpu, sc, ts)     # the old root activated by setup
                 else:
                     self._on_set_active(i, cpu, ctx, ts)
+                self._state_print(i)
                 if self.stopped_at:
                     self._recheck_stopped(cpu)
             elif code == E_HR:
@@ -1458,7 +1463,7 @@ class Engine:
                     ctx.optional = True
                 else:
                     self._check("group_state", False, i, _state_what(g, "activation", m, cpu),
-                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu)
+                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu, rows=self._state_printed(g))
                     done = not (obs_m == m and pre_m == TMIGR_NONE)
                     ctx.decidable = False
             else:
@@ -1776,7 +1781,7 @@ class Engine:
                         self.h.resync_group_state(child, LOWEST_BIT[sb], LOWEST_BIT[sb])
                 else:
                     self._check("group_state", False, i, _state_what(g, "deactivation", m, cpu),
-                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu)
+                                _st(a, mg), _st(obs_a, obs_m), cpu=cpu, rows=self._state_printed(g))
                     done = obs_m != TMIGR_NONE
                     ctx.decidable = False
             else:
@@ -2515,6 +2520,17 @@ class Engine:
                         f"child_evt_expiry == nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
             return False
         return True
+
+    def _state_print(self, i: int) -> None:
+        """Row i printed its group's state word (`state_row`)."""
+        g = self.by_ptr.get(self._rows.group[i])
+        if g is not None:
+            self.state_row[g] = self._step(i)
+
+    def _state_printed(self, g: TmigrGroup) -> tuple:
+        """The row that printed the state word g's next step read, if the trace has it."""
+        r = self.state_row.get(g)
+        return (r,) if r is not None else ()
 
     def _proof_rows(self, g: TmigrGroup, value: int) -> tuple:
         """The rows that printed, as a CPU's queued event (`evt_proof`), the expiry of g's

@@ -20,6 +20,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set seventeenth [--out corpus-lab17] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighteenth [--out corpus-lab18] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set nineteenth [--out corpus-lab19] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twentieth [--out corpus-lab20] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1013,6 +1014,53 @@ NINETEENTH_RUNS = [
          threads="multi"),
 ]
 
+# The twentieth set (`--set twentieth`, written to corpus-lab20): a fresh measurement of the engine of
+# 238ed66 (the nineteenth set's two divergences: a 4-node node-3-first churn boot trace, a 2-node glob-
+# onlining hotplug boot trace) before its next change: multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes. Every
+# kernel/vCPU pair is new to all sets (every kernel the mirror carries is cached; none was downloaded):
+# 6.19.8, 7.2.6 and 6.12.88 at 24, 6.16.3 at 28 and 7.0.7 at 20 (4 nodes); 6.17.8 at 20, 7.2.9 at 26,
+# 6.12.107 and 7.0.4 at 28 (glob); 7.3.4 at 26, 7.1.8 at 22, 6.18.9 at 20, 7.0.10 at 28 (node 1 first);
+# 7.3-amd64 (the release candidate) at 22 (late). vCPU counts that are not a multiple of nodes x SMT 2 are
+# without SMT (4 x 7 or 4 x 5 cores, 2 x 13 or 2 x 11 cores). Boot-time tracing with maxcpus=3: (a) 4 nodes
+# (node i = CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2 or node-3 first CPU onlined first: churn, node 3's
+# first CPU hotplugged, the migrator-hotplug scenario (the second CPU of each node made busy, offlined,
+# onlined), node 2's first CPU hotplugged (no SMT, 28 vCPUs), churn (no SMT, 20 vCPUs); (b) 2 nodes, glob
+# onlining, offline/online of node 1's first CPU, of a node-1 CPU, of a node-0 CPU, of the last CPU;
+# (c) 2 nodes, node 1's first CPU onlined first: idle (as in the 7.3.4 32-vCPU example), node 1's first
+# CPU itself hotplugged, churn, the migrator-hotplug scenario. Late: (d) isolcpus=domain,6-9 with churn
+# (the 7.3.4 outside example's shape).
+TWENTIETH_RUNS = [
+    # (a) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node3-first-churn-multi", "6.19.8", cpus=24, nodes=4, maxcpus=3, order="18,1-17,19-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-node2-first-hotplug18-multi", "7.2.6", cpus=24, nodes=4, maxcpus=3, order="12,1-11,13-23",
+         hotplug="18", threads="multi"),
+    Spec("boot-node3-first-migrator-hotplug-multi", "6.12.88", cpus=24, nodes=4, maxcpus=3,
+         order="18,1-17,19-23", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug14-multi", "6.16.3", cpus=28, nodes=4, smt=1, maxcpus=3,
+         order="21,1-20,22-27", hotplug="14", threads="multi"),
+    Spec("nosmt-boot-node2-first-churn-multi", "7.0.7", cpus=20, nodes=4, smt=1, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug10-multi", "6.17.8", cpus=20, maxcpus=3, order="glob", hotplug="10", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug20-multi", "7.2.9", cpus=26, smt=1, maxcpus=3, order="glob", hotplug="20",
+         threads="multi"),
+    Spec("boot-glob-hotplug3-multi", "6.12.107", cpus=28, maxcpus=3, order="glob", hotplug="3", threads="multi"),
+    Spec("boot-glob-hotplug27-multi", "7.0.4", cpus=28, maxcpus=3, order="glob", hotplug="27", threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("nosmt-boot-remote-node-first-idle-multi", "7.3.4", cpus=26, smt=1, maxcpus=3, order="13,1-12,14-25",
+         scenario="all-idle", threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug11-multi", "7.1.8", cpus=22, smt=1, maxcpus=3,
+         order="11,1-10,12-21", hotplug="11", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.18.9", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.10", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) isolcpus=domain,6-9, all CPUs up, events enabled late, churn (the 7.3.4 outside example's shape)
+    Spec("nosmt-isolcpus6-9-late-churn-multi", "7.3-amd64", cpus=22, smt=1, isolcpus="domain,6-9",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1052,7 +1100,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                        "multi-threaded TCG, 16-32 vCPUs)"),
         "nineteenth": (NINETEENTH_RUNS, "corpus-lab19",
                        "# Lab captures of the outside class: the nineteenth set (`--set nineteenth`, "
-                       "multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes)")}
+                       "multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes)"),
+        "twentieth": (TWENTIETH_RUNS, "corpus-lab20",
+                      "# Lab captures of the outside class: the twentieth set (`--set twentieth`, "
+                      "multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1314,7 +1365,8 @@ def main(argv: list[str] | None = None) -> int:
                          "seventeenth: the seventeenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab17); "
                          "eighteenth: the eighteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab18); "
                          "nineteenth: the nineteenth, multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes "
-                         "(corpus-lab19)")
+                         "(corpus-lab19); "
+                         "twentieth: the twentieth, multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes (corpus-lab20)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1323,7 +1375,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
-                                  "or corpus-lab19 (--set nineteenth)")
+                                  "corpus-lab19 (--set nineteenth) or corpus-lab20 (--set twentieth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

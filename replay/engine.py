@@ -260,6 +260,7 @@ class _Ctx:
         self.level: TmigrGroup | None = None
         self.stopped = False
         self.remote_target = -1
+        self.target_row = -1                      # step of the tmigr_handle_remote_cpu naming it
         self.saw_cpu_event = False
         self.nt_old: Any = None
         self.last_seq = -1
@@ -1236,6 +1237,7 @@ class Engine:
                             left, "not traced", cpu=cpu)
             ctx.exp_upd = []
             ctx.remote_target = -1
+            ctx.target_row = -1
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
@@ -2330,6 +2332,9 @@ class Engine:
                         same += self._proof_rows(g, ev[1])
                     if child is not None and ev[0] != obs[0]:
                         same = tuple(dict.fromkeys(same + self._proof_rows(child, ev[0])))
+                    if op == OP_REMOTE and ctx.target_row >= 0:
+                        # (the walk requeues the event of the CPU that row names)
+                        same += (ctx.target_row,)
                     self._check("expiry", False, i, _upd_what(g, child, ev, obs, behalf), _obs_view(ev),
                                 _obs_view(obs), cpu=behalf, rows=same)
         else:
@@ -3035,6 +3040,7 @@ class Engine:
             ctx.stopped = False
             ctx.due = None
             ctx.remote_target = -1
+            ctx.target_row = -1
             ctx.requeue_untraced = False
             ctx.requeue_solve = None
             ctx.alt_first = None
@@ -3708,6 +3714,7 @@ class Engine:
         if woke:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
+        ctx.target_row = self._step(i)
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         # Through a `tuple | None` local: narrowing `ctx.rwalk` to this tuple's exact type would
         # outlive the `_walk_step` call below, which changes it (a compiled build checks it).
@@ -4056,6 +4063,7 @@ class Engine:
         ctx.fx_group = None
         ctx.level = None
         ctx.remote_target = -1
+        ctx.target_row = -1
 
     # ------------------------------------------------------------------------------------------
     # Setup events: the shape is checked by identification; here they only mark setup context

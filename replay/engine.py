@@ -244,7 +244,7 @@ class _Ctx:
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
-                 "alt_first", "due_first", "top_state_seen")
+                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -287,6 +287,9 @@ class _Ctx:
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
+        # the first expiry a lookup of this walk saw if it came before another CPU's untraced
+        # remote-walk step on that group (`untraced_step`)
+        self.alt_untraced: tuple | None = None
         # remote walk: (group, expiry) of the first event its lookup took as due at the last
         # group where one was
         self.due_first: tuple | None = None
@@ -458,6 +461,10 @@ class Engine:
         # group -> (event, expiry): the due event a remote walk whose migrator re-check raced
         # with an activation may have dequeued untraced (`_raced_dequeue`)
         self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int]] = {}
+        # idle root -> (cpu, its first expiry before, step of that CPU's last row) of the latest
+        # untraced step of a remote walk on it (`_walk_step`): another CPU's lookup before that
+        # CPU's next row may have come first (`_before_untraced_step`)
+        self.untraced_step: dict[TmigrGroup, tuple[int, int, int]] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
         self.evt_since: dict[int, int] = {}
         # CPU -> (expiry, step) of the row that printed its queued event's current expiry (its
@@ -3044,6 +3051,7 @@ class Engine:
             ctx.requeue_untraced = False
             ctx.requeue_solve = None
             ctx.alt_first = None
+            ctx.alt_untraced = None
             ctx.due_first = None
             # The walk reads the group states and queues, and the CPU's own wakeup only to decide
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
@@ -3345,6 +3353,8 @@ class Engine:
             ahead = next((k for k, e in enumerate(pruned) if self._ignore_store_ahead(e, cpu, ref)), -1)
             self.lookup_at[g] = (cpu, self.index + i if i >= 0 else at, pruned, g.next_expiry, ahead)
             self.lookup_adds[g] = g.adds
+        if i >= 0 and self.untraced_step:
+            self._before_untraced_step(i, cpu, ctx, g)
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
         if evt is not None and ctx.now >= evt.expires:
@@ -3399,6 +3409,20 @@ class Engine:
                 ctx.walk.childmask = g.groupmask
                 ctx.child = g
         ctx.due = None
+
+    def _before_untraced_step(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
+        """This CPU's lookup of g (its row i) may precede another CPU's untraced remote-walk step
+        on g that the model took right after that CPU's last row: the step lies anywhere up to
+        that CPU's next row, after row i. The first expiry before it is kept as an alternative
+        for the walk's firstexp (its wakeup)."""
+        rec = self.untraced_step.get(g)
+        if rec is None or rec[0] == cpu:
+            return
+        j = rec[2] - self.index
+        if 0 <= j < self._n and self._nxt[j] > i:
+            ctx.alt_untraced = (rec[1], g)
+        elif not 0 <= j < self._n or self._nxt[j] <= i:
+            del self.untraced_step[g]
 
     def _raced_dequeue(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         """The walk's `goto again` re-check raced with another CPU's activation (`_close_remote`):
@@ -3817,6 +3841,7 @@ class Engine:
                 if lg is not None and lg[0] == act[0] and lg[4] == E_SET_ACTIVE:
                     group.active, group.migrator = lg[2], lg[3]
                 self.res.reordered += 1
+            pre_first = _first_expiry(group) if untraced_only and w.remote and group.parent is None else -1
             if i >= 0 and self._lookup_pending(group):
                 # the level traced at row i: another CPU's lookup may come before or after it
                 grp, ch = group, child
@@ -3824,6 +3849,9 @@ class Engine:
                                                     lambda: h.tmigr_update_events(grp, ch, w))
             else:
                 done = h.tmigr_update_events(group, child, w)
+            if pre_first >= 0 and not out and last >= 0 and _first_expiry(group) != pre_first:
+                # taken right after the walk's last row, but anywhere up to the CPU's next one
+                self.untraced_step[group] = (cpu, pre_first, last + self.index)
             if saved is not None and child is not None:
                 child.active, child.migrator, group.active, group.migrator = saved
             if done:
@@ -4038,6 +4066,9 @@ class Engine:
                 alts.append((stop_firstexp, None))
             if ctx.stopped and ctx.alt_first is not None and ctx.alt_first != ctx.walk.firstexp:
                 alts.append((ctx.alt_first, None))
+            au = ctx.alt_untraced
+            if au is not None and au[1] is fx and au[0] != ctx.walk.firstexp:
+                alts.append((au[0], None))
             if ctx.stopped and g.parent is None and self.h.tmigr_check_migrator(g, ctx.walk.childmask):
                 # ... or after the steps traced up to now (the migrator check and the lookup lie
                 # anywhere before this CPU's next row)

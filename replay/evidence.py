@@ -383,7 +383,13 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
             visited.add(p)
             g = groups[p]
             if g.lvl == 0:
-                _level0(tree, p, pre_set, spare, maskless, order, holders)
+                # tmigr_get_group() makes a new level-0 group for a node only when the node's
+                # others are full: one with a later sibling of its node holds 8 CPUs
+                pg = groups.get(g.parent) if g.parent else None
+                full = pg is not None and any(
+                    q != p and q in groups and groups[q].lvl == 0 and groups[q].node == g.node
+                    and rank(q, g.parent) > rank(p, g.parent) for q in pg.children)
+                _level0(tree, p, pre_set, spare, maskless, order, holders, full)
                 return
             kids = [c for c in g.children if c in groups]
             # a child whose mask the trace does not show takes the lowest slot its siblings'
@@ -413,14 +419,14 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
 
 
 def _level0(tree: TraceTree, ptr: int, pre: set[int], spare: dict[int, list[int]],
-            maskless: dict[int, list[int]], order: list[int], holders: list[int]) -> None:
+            maskless: dict[int, list[int]], order: list[int], holders: list[int], full: bool = False) -> None:
     """A level-0 group's pre-capture CPUs by mask; a gap below the highest mask is a slot held by a
     CPU of the group's node whose tmigr events the trace does not show: one seen in other events
     (it is up), else one never seen (a slot holder: prepared, isolated or never active while
-    traced)."""
+    traced). `full`: the node has a later level-0 group, so this one's 8 slots are all taken."""
     members = [c for c, p in tree.cpu_group.items() if p == ptr]
     by_bit = {tree.cpu_mask[c].bit_length() - 1: c for c in members if tree.cpu_mask.get(c)}
-    top = max(by_bit, default=-1)
+    top = TMIGR_CHILDREN_PER_GROUP - 1 if full else max(by_bit, default=-1)
     node = tree.groups[ptr].node
     for bit in range(top + 1):
         c = by_bit.get(bit)

@@ -27,6 +27,8 @@ REPLAY = Path(_native.__file__).resolve().parent
 LAB = FIXTURES / "lab"
 LATE = LAB / "lab-7.3.4+deb13-16cpu-2node-smt2-late.tar.gz"
 HOTPLUG = LAB / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.gz"
+# a multi-threaded TCG capture: concurrent remote walks, reordered steps, the alternatives' paths
+MTTCG = FIXTURES / "outside-class" / "twentieth" / "6.12.88-24cpu-4node-boot-node3-first-migrator-hotplug-multi.trace.txt.xz"
 CORE = [f"{_native.PACKAGE}.{mod}" for mod, _ in _native.MODULES]
 
 
@@ -83,8 +85,8 @@ def test_compiled_core_in_use(compiled):
 # --- (b) compiled and pure give the same replay -----------------------------------------------------
 
 @pytest.mark.parametrize("src,fault", [(LATE, None), (LATE, "unpublished_groupmask"), (HOTPLUG, None),
-                                       (HOST_618 / "trace.txt.gz", None)],
-                         ids=["late", "late+unpublished_groupmask", "hotplug", "host-6.18"])
+                                       (HOST_618 / "trace.txt.gz", None), (MTTCG, None)],
+                         ids=["late", "late+unpublished_groupmask", "hotplug", "host-6.18", "mttcg-4node"])
 def test_compiled_and_pure_replay_agree(compiled, imported, monkeypatch, src, fault):
     trace = imported(src)
     args = ["replay", trace, "--json"] + (["--fault", fault] if fault else [])

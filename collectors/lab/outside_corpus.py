@@ -21,6 +21,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set eighteenth [--out corpus-lab18] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set nineteenth [--out corpus-lab19] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twentieth [--out corpus-lab20] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-first [--out corpus-lab21] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1061,6 +1062,58 @@ TWENTIETH_RUNS = [
          boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The twenty-first set (`--set twenty-first`, written to corpus-lab21): a fresh measurement of the engine of
+# fc92b83 (the twentieth set's two divergences: a 4-node node-3-first migrator-hotplug boot trace, a late
+# isolcpus=domain,6-9 churn capture without SMT) before its next change: multi-threaded TCG, 14-30 vCPUs,
+# 1, 2 and 4 nodes. Every kernel/vCPU pair is new to all sets (every kernel the mirror carries is cached;
+# none was downloaded): 6.12.95 and 6.19.10 at 24, 7.0.7 at 28, 7.2.6 and 6.18.5 at 20 (4 nodes); 7.1.3 at
+# 26, 6.19.14 at 20, 7.2.12 at 30 (node 1 first); 7.3-amd64 (the release candidate) at 26 and 6.16.3 at 20
+# (glob); 6.12.86 at 14 (1 node); 7.0.9 at 28, 7.3.4 at 22, 6.17.13 at 20 (late isolcpus). vCPU counts that
+# are not a multiple of nodes x SMT 2 are without SMT (4 x 7 or 4 x 5 cores, 2 x 11, 2 x 13 or 2 x 15
+# cores). Boot-time tracing with maxcpus=3: (a) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2
+# or node-3 first CPU onlined first: the migrator-hotplug scenario (the second CPU of each node made busy,
+# offlined, onlined) with node 3 first (SMT 2, 24 vCPUs; no SMT, 28 vCPUs) and node 2 first (no SMT, 20
+# vCPUs), churn (node 2 first, no SMT), node 3's first CPU hotplugged (node 3 first, SMT 2); (b) 2 nodes,
+# node 1's first CPU onlined first: a node-1 CPU hotplugged, churn, the migrator-hotplug scenario; (c) 2
+# nodes, glob onlining, offline/online of a node-1 CPU (one with hash-ptr kept: pointers print as
+# `(____ptrval____)`); (d) 1 node, glob onlining, the migrator-hotplug scenario. Late: (e)
+# isolcpus=domain,6-9 with churn (the 7.3.4 outside example's shape), isolcpus=domain,2-3 with sleepers (no
+# SMT), isolcpus=domain,8-9 (the last core of node 0) with churn.
+TWENTY_FIRST_RUNS = [
+    # (a) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node3-first-migrator-hotplug-multi", "6.12.95", cpus=24, nodes=4, maxcpus=3,
+         order="18,1-17,19-23", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "7.0.7", cpus=28, nodes=4, smt=1, maxcpus=3,
+         order="21,1-20,22-27", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-migrator-hotplug-multi", "7.2.6", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="10,1-9,11-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-churn-multi", "6.18.5", cpus=20, nodes=4, smt=1, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-node3-first-hotplug18-multi", "6.19.10", cpus=24, nodes=4, maxcpus=3, order="18,1-17,19-23",
+         hotplug="18", threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("nosmt-boot-remote-node-first-hotplug20-multi", "7.1.3", cpus=26, smt=1, maxcpus=3,
+         order="13,1-12,14-25", hotplug="20", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.19.14", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.2.12", cpus=30, smt=1, maxcpus=3,
+         order="15,1-14,16-29", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of a node-1 CPU
+    Spec("nosmt-boot-glob-hotplug19-hashptr-multi", "7.3-amd64", cpus=26, smt=1, maxcpus=3, order="glob",
+         hotplug="19", hash_ptr=True, threads="multi"),
+    Spec("boot-glob-hotplug15-multi", "6.16.3", cpus=20, maxcpus=3, order="glob", hotplug="15", threads="multi"),
+    # (d) 1 node, boot-time tracing, maxcpus=3, glob onlining, the migrator-hotplug scenario
+    Spec("boot-glob-migrator-hotplug-multi", "6.12.86", cpus=14, nodes=1, maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (e) isolcpus=domain,..., all CPUs up, events enabled late: churn or sleepers
+    Spec("isolcpus6-9-late-churn-multi", "7.0.9", cpus=28, isolcpus="domain,6-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-isolcpus2-3-late-sleepers-multi", "7.3.4", cpus=22, smt=1, isolcpus="domain,2-3", boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+    Spec("isolcpus8-9-late-churn-multi", "6.17.13", cpus=20, isolcpus="domain,8-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1103,7 +1156,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                        "multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes)"),
         "twentieth": (TWENTIETH_RUNS, "corpus-lab20",
                       "# Lab captures of the outside class: the twentieth set (`--set twentieth`, "
-                      "multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes)")}
+                      "multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes)"),
+        "twenty-first": (TWENTY_FIRST_RUNS, "corpus-lab21",
+                         "# Lab captures of the outside class: the twenty-first set (`--set twenty-first`, "
+                         "multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1366,7 +1422,9 @@ def main(argv: list[str] | None = None) -> int:
                          "eighteenth: the eighteenth, multi-threaded TCG, 16-32 vCPUs (corpus-lab18); "
                          "nineteenth: the nineteenth, multi-threaded TCG, 12-64 vCPUs, 1, 2 and 4 nodes "
                          "(corpus-lab19); "
-                         "twentieth: the twentieth, multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes (corpus-lab20)")
+                         "twentieth: the twentieth, multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes (corpus-lab20); "
+                         "twenty-first: the twenty-first, multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes "
+                         "(corpus-lab21)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1375,7 +1433,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
-                                  "corpus-lab19 (--set nineteenth) or corpus-lab20 (--set twentieth)")
+                                  "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth) "
+                                  "or corpus-lab21 (--set twenty-first)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -1816,7 +1816,7 @@ class Engine:
             self._level_updated(cpu, ctx, g, child, walk)
         else:
             h.inactive_up_cmpxchg(g, child, walk)
-            ctx.pend = (g, child)
+            ctx.pend = (g, child, child.active if child is not None else 0)
         if g.active != obs_a or g.migrator != obs_m:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
@@ -2710,15 +2710,21 @@ class Engine:
         update, the kernel found the child inactive (an active child has no tracepoint): the
         child's state is lock-free and may have changed after that read (an activation traced
         before row i), so it is read as inactive."""
-        g, child = ctx.pend
+        g, child, was_active = ctx.pend
         ctx.pend = None
         w = ctx.walk
         if w is None:
             return
         h = self.h
         saved = gsaved = None
-        if child is not None and child.active and i >= 0 and self._codes[i] == E_UPDATE \
-                and self._group(self._rows.group[i], self._rows.group_lvl[i], cpu) is g:
+        traced = i >= 0 and self._codes[i] == E_UPDATE and \
+            self._group(self._rows.group[i], self._rows.group_lvl[i], cpu) is g
+        if child is not None and not child.active and was_active and not traced:
+            # No tracepoint: the update read the child active (walk done, `goto unlock`), as it
+            # was right after this CPU's cmpxchg on g; its deactivation is traced since.
+            saved = child.active
+            child.active = was_active
+        elif child is not None and child.active and traced:
             saved = child.active
             child.active = 0
             # The group's state was read at the same time: before the step of that
@@ -3424,6 +3430,15 @@ class Engine:
         elif not 0 <= j < self._n or self._nxt[j] <= i:
             del self.untraced_step[g]
 
+    def _activation_in_flight(self, g: TmigrGroup, cpu: int) -> bool:
+        """Another CPU's activation has traced tmigr_cpu_active but not yet its step on g: its
+        cmpxchg on g (lock-free, before its tracepoint) may precede a read of g's migrator by
+        `cpu` (tmigr_check_migrator())."""
+        for c, octx in self.ctx.items():
+            if c != cpu and octx.op == OP_ACT and octx.next is g:
+                return True
+        return False
+
     def _raced_dequeue(self, i: int, cpu: int, ctx: _Ctx, g: TmigrGroup) -> None:
         """The walk's `goto again` re-check raced with another CPU's activation (`_close_remote`):
         the model takes the order in which the walk stopped, the due event still queued. In the
@@ -4019,7 +4034,9 @@ class Engine:
             ctx.walk.firstexp = g.next_expiry
             ctx.fx_group = g
             if ctx.lparent is not None and not interrupted:
-                if raced:
+                if raced or self._activation_in_flight(g, cpu):
+                    # (an activation whose tmigr_cpu_active is traced and whose step on g is not
+                    # yet: its cmpxchg may come before this walk's migrator read of g)
                     if ctx.decidable and not ctx.optional:
                         self._undec(K_WALK, "migrator re-check raced with another CPU's activation")
                 elif ctx.decidable and not ctx.optional and g in self.group_known:

@@ -22,6 +22,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set nineteenth [--out corpus-lab19] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twentieth [--out corpus-lab20] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-first [--out corpus-lab21] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-second [--out corpus-lab22] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1114,6 +1115,57 @@ TWENTY_FIRST_RUNS = [
          scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The twenty-second set (`--set twenty-second`, written to corpus-lab22): a fresh measurement of the engine of
+# 9cfbda2 (the twenty-first set's two divergences: a 2-node glob-onlining hotplug boot trace, a 2-node node-1-
+# first migrator-hotplug boot trace without SMT) before its next change: multi-threaded TCG, 10-26 vCPUs, 1, 2
+# and 4 nodes. Every kernel/vCPU pair is new to all sets (every kernel the mirror carries is cached; none was
+# downloaded): 6.18.12 at 18, 7.1.7 at 22, 6.12.73 at 24, 7.2.11 at 26 (glob); 6.19.6 at 20, 7.0.12 at 12,
+# 6.12.57 at 24, 7.3-amd64 (the release candidate) at 12 (4 nodes); 7.0.13 at 22, 6.18.5 at 26, 6.16.12 at
+# 18 (node 1 first); 7.3.4 at 18, 6.17.8 at 22 (late); 7.1.3 at 10 (1 node). vCPU counts that are not a
+# multiple of nodes x SMT 2 are without SMT (2 x 9, 2 x 11 or 2 x 13 cores, 4 x 5 or 4 x 3 cores). Boot-time
+# tracing with maxcpus=3: (a) 2 nodes, glob onlining, offline/online of a node-0 CPU (cpu7; cpu11, the last
+# CPU of node 0), of a node-1 CPU (cpu17; cpu13, node 1's first); (b) 4 nodes (node i = CPUs [i*cpus/4,
+# (i+1)*cpus/4)), a node-2 or node-3 first CPU onlined first: the migrator-hotplug scenario (the second CPU
+# of each node made busy, offlined, onlined) with node 3 first (no SMT, 20 and 12 vCPUs), node 3's first CPU
+# hotplugged with node 2 first (no SMT, 12 vCPUs), churn with node 2 first (SMT 2, 24 vCPUs); (c) 2 nodes,
+# node 1's first CPU onlined first: the migrator-hotplug scenario, a hotplug storm of the whole of node 1
+# (offlined and onlined twice), churn; (d) 1 node, glob onlining, churn. Late: (e) isolcpus=domain,4-7 with
+# churn (no SMT), sleepers (no SMT).
+TWENTY_SECOND_RUNS = [
+    # (a) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("nosmt-boot-glob-hotplug7-multi", "6.18.12", cpus=18, smt=1, maxcpus=3, order="glob", hotplug="7",
+         threads="multi"),
+    Spec("nosmt-boot-glob-hotplug17-multi", "7.1.7", cpus=22, smt=1, maxcpus=3, order="glob", hotplug="17",
+         threads="multi"),
+    Spec("boot-glob-hotplug11-multi", "6.12.73", cpus=24, maxcpus=3, order="glob", hotplug="11", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug13-multi", "7.2.11", cpus=26, smt=1, maxcpus=3, order="glob", hotplug="13",
+         threads="multi"),
+    # (b) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "6.19.6", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="15,1-14,16-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-hotplug9-multi", "7.0.12", cpus=12, nodes=4, smt=1, maxcpus=3, order="6,1-5,7-11",
+         hotplug="9", threads="multi"),
+    Spec("boot-node2-first-churn-multi", "6.12.57", cpus=24, nodes=4, maxcpus=3, order="12,1-11,13-23",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "7.3-amd64", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.0.13", cpus=22, smt=1, maxcpus=3,
+         order="11,1-10,12-21", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug-storm-node1-multi", "6.18.5", cpus=26, smt=1, maxcpus=3,
+         order="13,1-12,14-25", scenario="hotplug-storm", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-churn-multi", "6.16.12", cpus=18, smt=1, maxcpus=3, order="9,1-8,10-17",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (d) 1 node, boot-time tracing, maxcpus=3, glob onlining, churn
+    Spec("boot-glob-churn-multi", "7.1.3", cpus=10, nodes=1, maxcpus=3, order="glob", scenario="idle-churn",
+         duration=3, threads="multi"),
+    # (e) all CPUs up, events enabled late: isolcpus=domain,4-7 with churn, sleepers
+    Spec("nosmt-isolcpus4-7-late-churn-multi", "7.3.4", cpus=18, smt=1, isolcpus="domain,4-7", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-late-sleepers-multi", "6.17.8", cpus=22, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1159,7 +1211,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                       "multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes)"),
         "twenty-first": (TWENTY_FIRST_RUNS, "corpus-lab21",
                          "# Lab captures of the outside class: the twenty-first set (`--set twenty-first`, "
-                         "multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes)"),
+        "twenty-second": (TWENTY_SECOND_RUNS, "corpus-lab22",
+                          "# Lab captures of the outside class: the twenty-second set (`--set twenty-second`, "
+                          "multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1424,7 +1479,9 @@ def main(argv: list[str] | None = None) -> int:
                          "(corpus-lab19); "
                          "twentieth: the twentieth, multi-threaded TCG, 20-28 vCPUs, 2 and 4 nodes (corpus-lab20); "
                          "twenty-first: the twenty-first, multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes "
-                         "(corpus-lab21)")
+                         "(corpus-lab21); "
+                         "twenty-second: the twenty-second, multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes "
+                         "(corpus-lab22)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1433,8 +1490,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab13 (--set thirteenth), corpus-lab14 (--set fourteenth), "
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
-                                  "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth) "
-                                  "or corpus-lab21 (--set twenty-first)")
+                                  "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
+                                  "corpus-lab21 (--set twenty-first) or corpus-lab22 (--set twenty-second)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

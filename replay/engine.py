@@ -244,7 +244,7 @@ class _Ctx:
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
-                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced")
+                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced", "alt_stop")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -290,6 +290,9 @@ class _Ctx:
         # the first expiry a lookup of this walk saw if it came before another CPU's untraced
         # remote-walk step on that group (`untraced_step`)
         self.alt_untraced: tuple | None = None
+        # the walk's firstexp had its migrator check at a level failed (an activation in flight
+        # there: `_activation_in_flight`), -1 if none
+        self.alt_stop = -1
         # remote walk: (group, expiry) of the first event its lookup took as due at the last
         # group where one was
         self.due_first: tuple | None = None
@@ -465,6 +468,8 @@ class Engine:
         # untraced step of a remote walk on it (`_walk_step`): another CPU's lookup before that
         # CPU's next row may have come first (`_before_untraced_step`)
         self.untraced_step: dict[TmigrGroup, tuple[int, int, int]] = {}
+        # remote target -> stream index of the tmigr_handle_remote_cpu whose walk is in flight
+        self.rwalk_at: dict[int, int] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
         self.evt_since: dict[int, int] = {}
         # CPU -> (expiry, step) of the row that printed its queued event's current expiry (its
@@ -1754,6 +1759,12 @@ class Engine:
             # read may precede another CPU's activation of the child traced since this CPU's
             # previous row, as this row's cleared bit says (that CPU's own step on g follows)
             child_active = 0
+            self.res.reordered += 1
+        elif child is not None and not child_active and known and (obs_a & m) and self._activation_in_flight(child, cpu):
+            # ... or follow the cmpxchg of another CPU's activation of the child whose
+            # tracepoint is still to come (its walk traced the level below): read active, as
+            # this row's kept bit says
+            child_active = 1
             self.res.reordered += 1
         unseen_child = child is not None and not child_active and known and bool(obs_a & m) \
             and (child in self.unseen_below or bool(self.silent_mask.get(child, 0)))
@@ -3058,6 +3069,7 @@ class Engine:
             ctx.requeue_solve = None
             ctx.alt_first = None
             ctx.alt_untraced = None
+            ctx.alt_stop = -1
             ctx.due_first = None
             # The walk reads the group states and queues, and the CPU's own wakeup only to decide
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
@@ -3350,6 +3362,10 @@ class Engine:
                     self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
+        if ctx.alt_stop < 0 and g is not self.h.cpus[cpu].tmgroup and self._activation_in_flight(g, cpu):
+            # (the check may come after that activation's cmpxchg: the walk stopped here, its
+            # firstexp the level below's)
+            ctx.alt_stop = ctx.walk.firstexp
         if i >= 0 or at >= 0:
             pruned = _ignored_head(g)
             # __tmigr_cpu_activate() sets cpuevt.ignore lock-free after tmigr_cpu_active,
@@ -3764,6 +3780,7 @@ class Engine:
             # next event; the untraced ones right after the step before them. The group is
             # looked at again when the walk is done.
             self.rwalk_of[t] = cpu
+            self.rwalk_at[t] = self.index + i
             ctx.rw_ts = ts
             self._walk_step(cpu, ctx, untraced_only=True, last=i)
         if not known_next and not ctx.exp_upd and not woke:
@@ -3951,6 +3968,11 @@ class Engine:
         if not begun and rw[2] is None and not hctx.exp_upd:
             return                      # not begun
         del self.rwalk_of[target]
+        if rw[2] is None and not hctx.exp_upd and self.act_row.get(target, -1) > self.rwalk_at.get(target, 1 << 62):
+            # Not begun, and the target was activated since the handler's tracepoint: its section
+            # under tmc->lock found it not idle (`if (!tmc->idle) goto unlock`), no walk.
+            self._end_rwalk(hctx)
+            return
         self._drain_rwalk(handler, hctx)
 
     def _drain_rwalk(self, cpu: int, ctx: _Ctx) -> None:
@@ -4086,6 +4108,8 @@ class Engine:
             au = ctx.alt_untraced
             if au is not None and au[1] is fx and au[0] != ctx.walk.firstexp:
                 alts.append((au[0], None))
+            if ctx.alt_stop >= 0 and ctx.alt_stop != ctx.walk.firstexp:
+                alts.append((ctx.alt_stop, None))
             if ctx.stopped and g.parent is None and self.h.tmigr_check_migrator(g, ctx.walk.childmask):
                 # ... or after the steps traced up to now (the migrator check and the lookup lie
                 # anywhere before this CPU's next row)

@@ -23,6 +23,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twentieth [--out corpus-lab20] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-first [--out corpus-lab21] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-second [--out corpus-lab22] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-third [--out corpus-lab23] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1166,6 +1167,53 @@ TWENTY_SECOND_RUNS = [
          threads="multi"),
 ]
 
+# The twenty-third set (`--set twenty-third`, written to corpus-lab23): a fresh measurement of the engine of
+# 54ca35d (the twenty-second set's divergences, in three captures: a 2-node glob-onlining hotplug boot trace, a
+# late sleepers capture without SMT, a 4-node node-3-first migrator-hotplug boot trace without SMT) before its
+# next change: multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes. Every kernel/vCPU pair is new to all sets (every
+# kernel the mirror carries is cached; none was downloaded): 6.12.94 at 20, 6.18.9 at 22, 7.2.12 at 18
+# (glob); 6.12.74 at 24, 6.19.11 at 28, 6.19.13 at 20 (4 nodes); 7.0.9 at 26, 6.16.3 at 18 (node 1 first);
+# 6.12.43 at 22 (glob, hotplug storm); 7.3-amd64 (the release candidate) at 14, 7.1.13 at 22, 7.0.12 at 20
+# (late). vCPU counts that are not a multiple of nodes x SMT 2 are without SMT (2 x 7, 2 x 9, 2 x 11 or 2 x 13
+# cores, 4 x 7 or 4 x 5 cores). Boot-time tracing with maxcpus=3: (a) 2 nodes, glob onlining, offline/online
+# of cpu9 (the last CPU of node 0), of cpu11 (node 1's first), of cpu14 (a node-1 CPU); (b) 4 nodes (node i =
+# CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2 or node-3 first CPU onlined first: the migrator-hotplug scenario
+# (the second CPU of each node made busy, offlined, onlined) with node 3 first (SMT 2, 24 vCPUs; no SMT, 20
+# vCPUs) and node 2 first (no SMT, 28 vCPUs); (c) 2 nodes, node 1's first CPU onlined first: the
+# migrator-hotplug scenario (no SMT, 26 and 18 vCPUs); (d) 2 nodes, glob onlining, a hotplug storm of the
+# whole of node 1 (offlined and onlined twice). Late: (e) sleepers (no SMT, 14 and 22 vCPUs),
+# isolcpus=domain,6-9 with churn (the 7.3.4 outside example's shape).
+TWENTY_THIRD_RUNS = [
+    # (a) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug9-multi", "6.12.94", cpus=20, maxcpus=3, order="glob", hotplug="9", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug11-multi", "6.18.9", cpus=22, smt=1, maxcpus=3, order="glob", hotplug="11",
+         threads="multi"),
+    Spec("nosmt-boot-glob-hotplug14-multi", "7.2.12", cpus=18, smt=1, maxcpus=3, order="glob", hotplug="14",
+         threads="multi"),
+    # (b) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first, migrator hotplug
+    Spec("boot-node3-first-migrator-hotplug-multi", "6.12.74", cpus=24, nodes=4, maxcpus=3, order="18,1-17,19-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-migrator-hotplug-multi", "6.19.11", cpus=28, nodes=4, smt=1, maxcpus=3,
+         order="14,1-13,15-27", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "6.19.13", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="15,1-14,16-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first, migrator hotplug
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.0.9", cpus=26, smt=1, maxcpus=3,
+         order="13,1-12,14-25", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "6.16.3", cpus=18, smt=1, maxcpus=3,
+         order="9,1-8,10-17", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, a hotplug storm of the whole of node 1
+    Spec("nosmt-boot-glob-hotplug-storm-node1-multi", "6.12.43", cpus=22, smt=1, maxcpus=3, order="glob",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    # (e) all CPUs up, events enabled late: sleepers, isolcpus=domain,6-9 with churn
+    Spec("nosmt-late-sleepers-multi", "7.3-amd64", cpus=14, smt=1, boot_trace=False, scenario="sleepers",
+         duration=3, threads="multi"),
+    Spec("nosmt-late-sleepers-multi", "7.1.13", cpus=22, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("isolcpus6-9-late-churn-multi", "7.0.12", cpus=20, isolcpus="domain,6-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1214,7 +1262,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes)"),
         "twenty-second": (TWENTY_SECOND_RUNS, "corpus-lab22",
                           "# Lab captures of the outside class: the twenty-second set (`--set twenty-second`, "
-                          "multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes)")}
+                          "multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes)"),
+        "twenty-third": (TWENTY_THIRD_RUNS, "corpus-lab23",
+                         "# Lab captures of the outside class: the twenty-third set (`--set twenty-third`, "
+                         "multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1481,7 +1532,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-first: the twenty-first, multi-threaded TCG, 14-30 vCPUs, 1, 2 and 4 nodes "
                          "(corpus-lab21); "
                          "twenty-second: the twenty-second, multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes "
-                         "(corpus-lab22)")
+                         "(corpus-lab22); "
+                         "twenty-third: the twenty-third, multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab23)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1491,7 +1544,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
-                                  "corpus-lab21 (--set twenty-first) or corpus-lab22 (--set twenty-second)")
+                                  "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second) "
+                                  "or corpus-lab23 (--set twenty-third)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -1663,6 +1663,36 @@ class Engine:
             return a2, m2, d2
         return None
 
+    def _step_before_earlier(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None, m: int,
+                             obs_a: int, obs_m: int) -> tuple | None:
+        """Row i, a deactivation step on g, prints a state the model's order does not make. Its
+        cmpxchg may have come before the last step on g, another CPU's activation traced earlier
+        but after this CPU's previous row (a vCPU stalled between its cmpxchg and its tracepoint),
+        and its read of the child before that CPU's activation of the child: from the state
+        before that step it makes row i's print, and that step on top of it makes its own print.
+        Returns (pre_active, pre_migrator, walk_done, child_read_idle, other_active,
+        other_migrator), or None."""
+        lg = self.last_ev.get(g)
+        if lg is None or lg[0] == cpu or lg[4] != E_SET_ACTIVE:
+            return None
+        prev = self._prev_ts(i, cpu)
+        if prev is None or lg[1] < prev:
+            return None
+        ca = child.active if child is not None else 0
+        idle_read = False
+        if child is not None and ca:
+            lc = self.last_ev.get(child)
+            if lc is not None and lc[0] == lg[0] and lc[4] == E_SET_ACTIVE and lc[1] >= prev and lc[2] == 0:
+                ca = 0
+                idle_read = True
+        a2, m2, d2 = inactive_up_pure(lg[2], lg[3], m, ca)
+        if (a2, m2) != (obs_a, obs_m):
+            return None
+        a3, m3, _ = active_up_pure(a2, m2, lg[5])
+        if (a3, m3) != (lg[6], lg[7]):
+            return None
+        return (lg[2], lg[3], d2, idle_read, lg[6], lg[7])
+
     def _prev_ts(self, i: int, cpu: int) -> int | None:
         """Timestamp of `cpu`'s previous event (its cmpxchg at row i, an event of `cpu`, happened
         after it), if within the buffer and at most 4095 rows back."""
@@ -1770,6 +1800,7 @@ class Engine:
             and (child in self.unseen_below or bool(self.silent_mask.get(child, 0)))
         pre = self.reorder_done.pop(self.index + i, None) if self.reorder_done else None
         done: bool | None
+        redo: tuple | None = None
         if pre is not None:
             done = pre[2]
             obs_a, obs_m = pre_a, pre_m        # applied already (see _on_set_active)
@@ -1785,8 +1816,15 @@ class Engine:
                     if mg == TMIGR_NONE:
                         done = False
             later = self._step_after_later(i, g, m, child_active, False) if a != obs_a or mg != obs_m else None
+            before = self._step_before_earlier(i, cpu, g, child, m, obs_a, obs_m) \
+                if later is None and (a != obs_a or mg != obs_m) else None
             if later is not None:
                 done = later[2]
+                self._agr[K_GROUP_STATE] += 1
+                self.res.reordered += 1
+            elif before is not None:
+                done = before[2]
+                redo = before
                 self._agr[K_GROUP_STATE] += 1
                 self.res.reordered += 1
             elif a != obs_a or mg != obs_m:
@@ -1817,6 +1855,14 @@ class Engine:
         # (`_run_pend`), unless the profile traces the state after the update.
         h = self.h
         out = h._begin(cpu)
+        child_saved = -1
+        if redo is not None:
+            # this step's cmpxchg came first: from the state before the other CPU's step, with
+            # the child as that CPU's activation had not yet made it
+            h.resync_group_state(g, redo[0], redo[1])
+            if child is not None and redo[3]:
+                child_saved = child.active
+                child.active = 0
         if h._inactive_trace_after:
             j = self._nxt[i]
             if self._lookup_pending(g) and j < self._n and self._codes[j] == E_UPDATE:
@@ -1832,6 +1878,11 @@ class Engine:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
             h.resync_group_state(g, obs_a, obs_m)
+        if redo is not None:
+            # ... and the other CPU's step, traced earlier, on top of it: its printed state
+            if child_saved >= 0 and child is not None:
+                child.active = child_saved
+            h.resync_group_state(g, redo[4], redo[5])
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
         self.group_known.add(g)
@@ -2876,6 +2927,19 @@ class Engine:
         rows = np.flatnonzero(self._cpu_a[r + 1:self._n] == cpu)
         return r + 1 + int(rows[0]) if rows.size else self._n
 
+    def _lookup_until(self, g: TmigrGroup, end: int) -> None:
+        """tmigr_next_groupevt() of g by a lookup made before stream row `end`: it prunes the
+        ignored events at the head, but an event whose CPU's activation (its ignore store, after
+        tmigr_cpu_active) is traced at or after `end` was not ignored yet and is the first."""
+        h = self.h
+        while g.events:
+            e = g.events[0]
+            if not e.ignore or (not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) >= end):
+                g.next_expiry = e.expires
+                return
+            h._timerqueue_del(g, e)
+        g.next_expiry = KTIME_MAX
+
     def _ignored_before_lookup(self, g: TmigrGroup, hrow: int, j: int) -> bool:
         """g's first event is a CPU's whose activation is traced after the remote lookup's row
         (`hrow`, buffer row j) and before that CPU's next row: the lookup, untraced anywhere in
@@ -2981,7 +3045,12 @@ class Engine:
                 # (else an event queued since the lookup is first: its timerqueue_add set
                 # next_expiry, with the lookup or without it)
             elif how == "lookup_now":
-                h.tmigr_next_groupevt(g)
+                if not later and rec is not None and 0 <= rec[1] - self.index < self._n:
+                    # (a lookup whose window ended before this update: it pruned only events
+                    # ignored before its CPU's next row)
+                    self._lookup_until(g, self.index + int(self._nxt[rec[1] - self.index]))
+                else:
+                    h.tmigr_next_groupevt(g)
             elif how == "dequeue_early":
                 h._timerqueue_del(g, due)
                 j = self.ctx[dcpu].level_row - self.index
@@ -3677,9 +3746,13 @@ class Engine:
                 # Its update walk, if the target's remote walk is over, ended before this read.
                 self.rwalk_of.pop(t, None)
                 self._drain_rwalk(t, tctx)
-            if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and tctx.level is not None \
+            lvl = tctx.level if tctx is not None else None
+            if c.wakeup[i] != old and tctx is not None and tctx.op == OP_REMOTE and lvl is not None \
                     and not tctx.exp_upd and (tctx.stopped or (tctx.lparent is None and (
-                        tctx.due is None or self._due_taken(t, tctx)))):
+                        tctx.due is None or self._due_taken(t, tctx))) or (
+                        tctx.rwalk is None and lvl.migrator != TMIGR_NONE and lvl.migrator != tctx.walk.childmask)):
+                # (... or another child became the level's migrator since the walk's last row:
+                # its `goto again` check may have come after that and ended the walk there)
                 # The target's own tmigr_handle_remote is over (no permission further up, or
                 # at the top with nothing due, or its due event's CPU taken by another CPU, so
                 # tmigr_handle_remote_cpu() returned untraced and the walk looked again): its last
@@ -3694,7 +3767,7 @@ class Engine:
                 self._close(t, tctx, i, False)
                 self.remote_handled[t] = cur_hr
                 wv = tt.wakeup
-            if c.wakeup[i] == wv or c.wakeup[i] == old:
+            if c.wakeup[i] == wv or c.wakeup[i] == old or self._wakeup_is(t, tt, c.wakeup[i]):
                 self._agr[K_WAKEUP] += 1
             else:
                 self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",

@@ -132,3 +132,13 @@ def test_the_twenty_second_set_replays_without_divergence(imported, src):
     a remote walk's migrator check at the root after an activation's cmpxchg traced later."""
     res = replay_set_trace(imported, src, 10000)
     assert res.by_kind["group_state"].diverged == 0 and res.by_kind["wakeup"].diverged == 0
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "twenty-third"))
+def test_the_twenty_third_set_replays_without_divergence(imported, src):
+    """The twenty-third set (4 false divergences in 3 of 12 at first replay): a deactivation step
+    whose vCPU stalled after its cmpxchg, which came before an activation traced earlier; a remote
+    walk ended by its `goto again` check after an activation made another child migrator; a
+    `goto again` lookup between two activations' ignore stores."""
+    res = replay_set_trace(imported, src, 15000)
+    assert res.by_kind["group_state"].diverged == 0 and res.by_kind["expiry"].diverged == 0

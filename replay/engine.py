@@ -269,7 +269,7 @@ class _Ctx:
         self.fx_group: TmigrGroup | None = None  # whose next_expiry the remote walk returns
         self.now_lb = 0                           # proven lower bound of this walk's `now`
         self.rwalk: tuple | None = None           # update walk in flight (remote, new timer): (walk, group, child)
-        self.pend: tuple | None = None            # a deactivation level's update: (group, child)
+        self.pend: tuple | None = None            # a deactivation level's update: (group, child, child's active at the cmpxchg)
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
         self.rw_ts = 0                            # remote update walk: stamp of its last row
@@ -908,6 +908,8 @@ class Engine:
         """Lost events on `cpu`: its state and everything on its path is unknown again."""
         tmc = self.h.cpus.get(cpu)
         self.child_evt_printed.clear()      # (a lost update may have set any groupevt)
+        self.raced_due.clear()
+        self.evt_proof.pop(cpu, None)
         self.evt_since[cpu] = NO_FLOOR
         self.cpu_known.discard(cpu)
         self.wakeup_late.pop(cpu, None)
@@ -1688,9 +1690,9 @@ class Engine:
         a2, m2, d2 = inactive_up_pure(lg[2], lg[3], m, ca)
         if (a2, m2) != (obs_a, obs_m):
             return None
-        a3, m3, _ = active_up_pure(a2, m2, lg[5])
-        if (a3, m3) != (lg[6], lg[7]):
-            return None
+        a3, m3, d3 = active_up_pure(a2, m2, lg[5])
+        if (a3, m3) != (lg[6], lg[7]) or (d3 != lg[8] and g.parent is not None):
+            return None                 # (its walk would have gone on, or stopped, otherwise)
         return (lg[2], lg[3], d2, idle_read, lg[6], lg[7])
 
     def _prev_ts(self, i: int, cpu: int) -> int | None:
@@ -2438,6 +2440,8 @@ class Engine:
                 self._learn_child(g, child)
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
+        if self.raced_due:
+            self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
         if glvl == 0:
             self.evt_since[behalf] = self.index + i
             self.evt_proof[behalf] = (obs[0], self._step(i))
@@ -3431,7 +3435,8 @@ class Engine:
                     self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
-        if ctx.alt_stop < 0 and g is not self.h.cpus[cpu].tmgroup and self._activation_in_flight(g, cpu):
+        if ctx.alt_stop < 0 and g is not self.h.cpus[cpu].tmgroup and \
+                self._activation_in_flight(g, cpu, ctx.walk.childmask):
             # (the check may come after that activation's cmpxchg: the walk stopped here, its
             # firstexp the level below's)
             ctx.alt_stop = ctx.walk.firstexp
@@ -3515,12 +3520,16 @@ class Engine:
         elif not 0 <= j < self._n or self._nxt[j] <= i:
             del self.untraced_step[g]
 
-    def _activation_in_flight(self, g: TmigrGroup, cpu: int) -> bool:
+    def _activation_in_flight(self, g: TmigrGroup, cpu: int, mask: int = -1) -> bool:
         """Another CPU's activation has traced tmigr_cpu_active but not yet its step on g: its
-        cmpxchg on g (lock-free, before its tracepoint) may precede a read of g's migrator by
-        `cpu` (tmigr_check_migrator())."""
+        cmpxchg on g (lock-free, before its tracepoint) may precede a read of g's state by `cpu`.
+        With `mask` (a walk's childmask at g): only if that cmpxchg makes another child g's
+        migrator, i.e. g has none (tmigr_active_up()), so tmigr_check_migrator() fails."""
+        if mask >= 0 and g.migrator != TMIGR_NONE:
+            return False
         for c, octx in self.ctx.items():
-            if c != cpu and octx.op == OP_ACT and octx.next is g:
+            if c != cpu and octx.op == OP_ACT and octx.next is g and \
+                    (mask < 0 or (octx.walk is not None and octx.walk.childmask != mask)):
                 return True
         return False
 
@@ -3547,7 +3556,6 @@ class Engine:
         if evt.queued_in is not g or evt.expires != exp or evt.ignore:
             return False
         if next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX) != value:
-            self.raced_due[g] = rec
             return False
         self.h._timerqueue_del(g, evt)
         g.next_expiry = value
@@ -4129,7 +4137,7 @@ class Engine:
             ctx.walk.firstexp = g.next_expiry
             ctx.fx_group = g
             if ctx.lparent is not None and not interrupted:
-                if raced or self._activation_in_flight(g, cpu):
+                if raced or self._activation_in_flight(g, cpu, ctx.walk.childmask):
                     # (an activation whose tmigr_cpu_active is traced and whose step on g is not
                     # yet: its cmpxchg may come before this walk's migrator read of g)
                     if ctx.decidable and not ctx.optional:

@@ -216,15 +216,15 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             if c not in tree.prepared_cpus:
                 tree.prepared_cpus.append(c)
                 tree.prepare_ts[c] = r["ts"]
-            if r["capacity"] is not None:
-                tree.cpu_capacity[c] = r["capacity"]
-            tree.cpu_mask[c] = r["groupmask"]
             own = tree.cpu_group.get(c)
             if r["parent"] and own is not None and own != r["parent"]:
                 # The CPU's own rows print its tmc->tmgroup, set once by its first prepare, at
                 # every idle entry and exit (tmigr_cpugroup): a prepare row that prints another
-                # group is the row the replay reports, not every later one.
+                # group is the row the replay reports, not every later one (nor its mask).
                 continue
+            if r["capacity"] is not None:
+                tree.cpu_capacity[c] = r["capacity"]
+            tree.cpu_mask[c] = r["groupmask"]
             if r["parent"]:
                 tree.cpu_group[c] = r["parent"]
                 pg = tree.group(r["parent"])

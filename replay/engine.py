@@ -464,10 +464,11 @@ class Engine:
         # group -> (event, expiry): the due event a remote walk whose migrator re-check raced
         # with an activation may have dequeued untraced (`_raced_dequeue`)
         self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int]] = {}
-        # idle root -> (cpu, its first expiry before, step of that CPU's last row) of the latest
+        # idle root -> (cpu, its first expiry before, stream index of that CPU's last row, the
+        # root's timerqueue_add count after the step) of the latest
         # untraced step of a remote walk on it (`_walk_step`): another CPU's lookup before that
         # CPU's next row may have come first (`_before_untraced_step`)
-        self.untraced_step: dict[TmigrGroup, tuple[int, int, int]] = {}
+        self.untraced_step: dict[TmigrGroup, tuple[int, int, int, int]] = {}
         # remote target -> stream index of the tmigr_handle_remote_cpu whose walk is in flight
         self.rwalk_at: dict[int, int] = {}
         # CPU -> stream index of its last row that may have changed its queued event (`_floor`)
@@ -3515,9 +3516,11 @@ class Engine:
         if rec is None or rec[0] == cpu:
             return
         j = rec[2] - self.index
-        if 0 <= j < self._n and self._nxt[j] > i:
+        if 0 <= j < self._n and self._nxt[j] > i and rec[3] == g.adds:
             ctx.alt_untraced = (rec[1], g)
-        elif not 0 <= j < self._n or self._nxt[j] <= i:
+        else:
+            # that CPU has traced since, or an event was queued on g since: the value before
+            # the step is no longer what a lookup would see
             del self.untraced_step[g]
 
     def _activation_in_flight(self, g: TmigrGroup, cpu: int, mask: int = -1) -> bool:
@@ -3964,7 +3967,7 @@ class Engine:
                 done = h.tmigr_update_events(group, child, w)
             if pre_first >= 0 and not out and last >= 0 and _first_expiry(group) != pre_first:
                 # taken right after the walk's last row, but anywhere up to the CPU's next one
-                self.untraced_step[group] = (cpu, pre_first, last + self.index)
+                self.untraced_step[group] = (cpu, pre_first, last + self.index, group.adds)
             if saved is not None and child is not None:
                 child.active, child.migrator, group.active, group.migrator = saved
             if done:
@@ -4031,6 +4034,7 @@ class Engine:
             return
         t = ctx.remote_target
         self.rwalk_of.pop(t, None)
+        self.rwalk_at.pop(t, None)
         tt = self.h.cpus.get(t)
         if tt is not None:
             tt.remote = False

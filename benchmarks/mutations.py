@@ -14,7 +14,10 @@ the file loads with `tmigr_trace.load`), or deletes one group-state or hotplug e
 `seq` numbers of that recording CPU are renumbered, so the deletion does not look like lost
 events). Every mutation is a real value change: a bit of `active` flipped, another `migrator` /
 `childmask` / CPU / group / node, an expiry shifted by whole ticks (the replay's
-`hierarchy['tick_ns']`), `num_children` +-1, `lvl` +-1.
+`hierarchy['tick_ns']`; KTIME_MAX becomes a timer 1-3 ticks after the row on the kernel's clock,
+the row's stamp plus the trace clock's offset that the replay proves, `clock_offset_ns`: a trace
+clock ahead of CLOCK_MONOTONIC would otherwise put it past the trace's end, where no decision can
+show it), `num_children` +-1, `lvl` +-1.
 
 Only the public API is used: `tmigr_trace.replay(path)` and the result's `.divergences` (`index`,
 `kind`, `what`, `expected`, `observed`) and `.by_kind[k].undecidable`. Each mutated replay is
@@ -182,7 +185,7 @@ def replay_summary(path: str | os.PathLike) -> dict:
     if isinstance(h, dict):
         tick = h.get("tick_ns")
     return {"divs": divs, "undecidable": _undecidable(res), "tick_ns": tick,
-            "events": int(getattr(res, "events", 0))}
+            "events": int(getattr(res, "events", 0)), "clock_offset_ns": int(getattr(res, "clock_offset_ns", 0))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,8 +269,10 @@ def _bits(v: int) -> list[int]:
 class Planner:
     """Everything the choice of a plausible, different value needs, from one trace's table."""
 
-    def __init__(self, table: pa.Table, tick: int):
+    def __init__(self, table: pa.Table, tick: int, clock_offset_ns: int = 0):
         self.tick = int(tick)
+        # trace timestamp + offset = CLOCK_MONOTONIC, the clock of expiries (the replay proves it)
+        self.clock_off = int(clock_offset_ns)
         cols = ["event", "ts", "cpu", "group", "parent", "lvl", "active", "migrator", "childmask",
                 "groupmask", "target_cpu", "numa_node"]
         d = {c: table.column(c).to_pylist() for c in cols}
@@ -316,7 +321,8 @@ class Planner:
         if op == "shift":
             k = rng.choice([-3, -2, -1, 1, 2, 3])
             if old == KTIME_MAX:
-                ts = d["ts"][row]
+                # a timer a few ticks after the row, on the kernel's clock (not the trace's)
+                ts = d["ts"][row] + self.clock_off
                 return (ts // self.tick + abs(k)) * self.tick
             new = old + k * self.tick
             return new if new > 0 else old + abs(k) * self.tick
@@ -362,7 +368,7 @@ class Planner:
 def plan(name: str, path: str, table: pa.Table, base: dict, per: int, seed: int) -> tuple[list[dict], int]:
     """Up to `per` mutations per stratum, rows chosen with a seed derived from the trace's name."""
     tick = base["tick_ns"] or 4_000_000
-    p = Planner(table, tick)
+    p = Planner(table, tick, base.get("clock_offset_ns", 0))
     bad_rows = {int(d.index) for d in base["divs"]}
     out: list[dict] = []
     excluded = 0

@@ -524,6 +524,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                          f"counter): read as {trace.ns_per_count:.6g} ns per count, the rate {trace.proofs} "
                          "remote expiries prove; times are estimates, and an order finer than one count "
                          "is not in the trace")
+    res.clock_offset_ns = int(clk.offset_ns)
     if clk.offset_ns:
         res.notes.append(f"trace clock is {abs(clk.offset_ns) / 1e6:.3f} ms "
                          f"{'behind' if clk.offset_ns > 0 else 'ahead of'} CLOCK_MONOTONIC "

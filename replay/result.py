@@ -107,6 +107,8 @@ class ReplayResult:
     # kind -> {reason: count} of the checks that were not decidable (engine.R_* and notes).
     undecidable_reasons: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Trace timestamp + clock_offset_ns = CLOCK_MONOTONIC, the base of expiries (replay/clock.py).
+    clock_offset_ns: int = 0
     # Surrounding rows of each divergence are not kept here (the engine is pure): --explain
     # re-reads them from the trace by step index.
 
@@ -150,6 +152,7 @@ class ReplayResult:
             "hierarchy": self.hierarchy,
             "evidence": self.evidence,
             "notes": list(self.notes),
+            "clock_offset_ns": self.clock_offset_ns,
             "divergences_total": len(self.divergences),
             "divergences": [d.to_dict() for d in divs],
         }

@@ -24,6 +24,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-first [--out corpus-lab21] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-second [--out corpus-lab22] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-third [--out corpus-lab23] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fourth [--out corpus-lab24] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1214,6 +1215,56 @@ TWENTY_THIRD_RUNS = [
          scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The twenty-fourth set (`--set twenty-fourth`, written to corpus-lab24): a fresh measurement of the engine of
+# b12a193 (after f22a4b8, 6fbe4a8 and b87eab3 mended the twenty-third set's four divergences, in three captures: a
+# 2-node glob-onlining hotplug-storm boot trace, a 2-node node-1-first migrator-hotplug boot trace and a 4-node
+# node-3-first migrator-hotplug boot trace, both without SMT): multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes.
+# Every kernel/vCPU pair is new to all sets (every kernel the mirror carries is cached; none was downloaded):
+# 6.12.107 at 22, 7.1.8 at 26, 6.19.8 at 20 (glob); 6.12.85 at 24, 6.12.88 at 20, 7.2.9 at 12 (4 nodes); 6.17.13
+# at 22, 7.3.4 at 14 (node 1 first); 6.18.15 at 18 (glob, hotplug storm), 7.0.10 at 12 (4 nodes, hotplug
+# storm); 6.19.14 at 26, 6.12.69 at 20, 7.1.7 at 18 (late). vCPU counts that are not a multiple of nodes x SMT
+# 2 are without SMT (2 x 7, 2 x 9, 2 x 11 or 2 x 13 cores, 4 x 5 or 4 x 3 cores). Boot-time tracing with
+# maxcpus=3: (a) 2 nodes, glob onlining, offline/online of cpu15 (a node-1 CPU), of cpu12 (the last CPU of node
+# 0), of cpu10 (node 1's first); (b) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2 or node-3
+# first CPU onlined first: the migrator-hotplug scenario (the second CPU of each node made busy, offlined,
+# onlined) with node 3 first (SMT 2, 24 vCPUs; no SMT, 12 vCPUs) and node 2 first (no SMT, 20 vCPUs); (c) 2
+# nodes, node 1's first CPU onlined first: the migrator-hotplug scenario (no SMT, 22 and 14 vCPUs); (d) hotplug
+# storms: of the whole of node 1 (2 nodes, glob onlining), of the whole of node 3 (4 nodes, node 2's first CPU
+# onlined first), each offlined and onlined twice. Late: (e) sleepers (no SMT, 26 vCPUs), isolcpus=domain,6-9
+# with churn (the 7.3.4 outside example's shape), churn (no SMT, 18 vCPUs).
+TWENTY_FOURTH_RUNS = [
+    # (a) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("nosmt-boot-glob-hotplug15-multi", "6.12.107", cpus=22, smt=1, maxcpus=3, order="glob", hotplug="15",
+         threads="multi"),
+    Spec("nosmt-boot-glob-hotplug12-multi", "7.1.8", cpus=26, smt=1, maxcpus=3, order="glob", hotplug="12",
+         threads="multi"),
+    Spec("boot-glob-hotplug10-multi", "6.19.8", cpus=20, maxcpus=3, order="glob", hotplug="10", threads="multi"),
+    # (b) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first, migrator hotplug
+    Spec("boot-node3-first-migrator-hotplug-multi", "6.12.85", cpus=24, nodes=4, maxcpus=3, order="18,1-17,19-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-migrator-hotplug-multi", "6.12.88", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="10,1-9,11-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "7.2.9", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first, migrator hotplug
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "6.17.13", cpus=22, smt=1, maxcpus=3,
+         order="11,1-10,12-21", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.3.4", cpus=14, smt=1, maxcpus=3,
+         order="7,1-6,8-13", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, a hotplug storm of the whole last node
+    Spec("nosmt-boot-glob-hotplug-storm-node1-multi", "6.18.15", cpus=18, smt=1, maxcpus=3, order="glob",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-hotplug-storm-node3-multi", "7.0.10", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="6,1-5,7-11", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (e) all CPUs up, events enabled late: sleepers, isolcpus=domain,6-9 with churn, churn
+    Spec("nosmt-late-sleepers-multi", "6.19.14", cpus=26, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("isolcpus6-9-late-churn-multi", "6.12.69", cpus=20, isolcpus="domain,6-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-late-churn-multi", "7.1.7", cpus=18, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1265,7 +1316,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes)"),
         "twenty-third": (TWENTY_THIRD_RUNS, "corpus-lab23",
                          "# Lab captures of the outside class: the twenty-third set (`--set twenty-third`, "
-                         "multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes)"),
+        "twenty-fourth": (TWENTY_FOURTH_RUNS, "corpus-lab24",
+                          "# Lab captures of the outside class: the twenty-fourth set (`--set twenty-fourth`, "
+                          "multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1534,7 +1588,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-second: the twenty-second, multi-threaded TCG, 10-26 vCPUs, 1, 2 and 4 nodes "
                          "(corpus-lab22); "
                          "twenty-third: the twenty-third, multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab23)")
+                         "(corpus-lab23); "
+                         "twenty-fourth: the twenty-fourth, multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab24)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1544,8 +1600,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab15 (--set fifteenth), corpus-lab16 (--set sixteenth) "
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
-                                  "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second) "
-                                  "or corpus-lab23 (--set twenty-third)")
+                                  "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
+                                  "corpus-lab23 (--set twenty-third) or corpus-lab24 (--set twenty-fourth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

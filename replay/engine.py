@@ -244,7 +244,8 @@ class _Ctx:
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
-                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced", "alt_stop")
+                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced", "alt_stop",
+                 "due_gone")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -274,6 +275,9 @@ class _Ctx:
         self.entry_group: TmigrGroup | None = None
         self.rw_ts = 0                            # remote update walk: stamp of its last row
         self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
+        # remote walk: an update of the level showed its lookup dequeued the due event before it
+        # (`_update_in_either_order`, "dequeue"): not a lookup that may have left it queued
+        self.due_gone = False
         self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
@@ -3058,9 +3062,13 @@ class Engine:
                     h.tmigr_next_groupevt(g)
             elif how == "dequeue_early":
                 h._timerqueue_del(g, due)
-                j = self.ctx[dcpu].level_row - self.index
+                lrow = self.ctx[dcpu].level_row
+                j = lrow - self.index
                 ref = self._ts[j] if 0 <= j < self._n else self.ctx[dcpu].rw_ts
-                first = next((e for e in g.events if not e.ignore or self._ignore_store_ahead(e, dcpu, ref)), None)
+                # (a CPU's ignore store follows its tmigr_cpu_active: one traced after the walk's
+                # row at g may come after the lookup, which lies anywhere up to its CPU's next row)
+                first = next((e for e in g.events if not e.ignore or self._ignore_store_ahead(e, dcpu, ref) or (
+                    not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > lrow)), None)
                 g.next_expiry = first.expires if first is not None else KTIME_MAX
             else:
                 h._timerqueue_del(g, due)
@@ -3081,6 +3089,8 @@ class Engine:
                 return r
             if how != "dequeue" and how != "dequeue_early":
                 del self.lookup_at[g]
+            else:
+                self.ctx[dcpu].due_gone = True
             if how == "restore":
                 if later:
                     hctx = self.ctx.get(hcpu)
@@ -3193,11 +3203,13 @@ class Engine:
                 self._warm_row(i)
         else:
             below = ctx.level
-            if ctx.stopped and below is not None and below.parent is g and \
-                    self.h.tmigr_check_migrator(below, ctx.walk.childmask):
+            if ctx.stopped and below is not None and below.parent is g and (
+                    self.h.tmigr_check_migrator(below, ctx.walk.childmask)
+                    or self._try_reorder_read(i, below, ctx.walk.childmask)):
                 # tmigr_handle_remote_up() checks the migrator after its tracepoint, lock-free:
-                # another CPU's state step on that level traced since may have come before the
-                # check, and the walk went on (as this row shows).
+                # another CPU's state step on that level traced since, or traced later but made
+                # before (its cmpxchg precedes its tracepoint), may have come before the check,
+                # and the walk went on (as this row shows).
                 self._remote_eval(-1, cpu, ctx, below)
                 if not ctx.stopped:
                     self.res.reordered += 1
@@ -3366,7 +3378,27 @@ class Engine:
                 r = self._next_row_of(last, target)
                 if r < self._n and c.ts[r] < end:
                     end = c.ts[r]
+            else:
+                r = self._relock_bound(j, target)
+                if r < self._n and c.ts[r] < end:
+                    end = c.ts[r]
         return self._after_prev(i, cpu, end)
+
+    def _relock_bound(self, j: int, target: int) -> int:
+        """tmigr_handle_remote_cpu() traced at row j without an update walk after it: when it took
+        the target's tmc->lock again (after timer_expire_remote()) it found cpuevt.ignore set, the
+        target having activated since (its tmigr_cpu_active row follows row j), and cleared
+        tmc->remote right there. The target's next lock section that clears ignore, its
+        deactivation, comes after that: the row of that deactivation bounds tmc->remote (n if
+        none is found)."""
+        codes, n = self._codes, self._n
+        r = self._next_row_of(j, target)
+        if r >= n or codes[r] != E_CPU_ACTIVE:
+            return n
+        while r < n and (codes[r] == E_CPU_ACTIVE or codes[r] == E_SET_ACTIVE or codes[r] == E_HR
+                         or codes[r] == E_HR_CPU):
+            r = self._next_row_of(r, target)
+        return r if r < n and (codes[r] == E_SET_INACTIVE or codes[r] == E_UPDATE or codes[r] == E_CPU_IDLE) else n
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads tmc->wakeup with READ_ONCE() before taking any lock; a
@@ -3457,6 +3489,7 @@ class Engine:
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
             ctx.due_exp = evt.expires
+            ctx.due_gone = False
             if ctx.due_first is None or ctx.due_first[0] is not g:
                 ctx.due_first = (g, evt.expires)
             if self.due_at.get(g, cpu) != cpu:
@@ -3609,7 +3642,8 @@ class Engine:
             if first is not None and first[0] == cpu and first[4] >= 0 and again is not None \
                     and again[0] == cpu and not again[2]:
                 self.lookup_at[g] = first
-            if evt.expires > ctx.now_lb and evt.queued_in is None and not (again is not None and again[2]):
+            if evt.expires > ctx.now_lb and evt.queued_in is None and not ctx.due_gone and \
+                    not (again is not None and again[2]):
                 # ... unless it was not due yet for the walk's untraced `now`: then the lookup left
                 # it queued (ignored since): an update of g may show it there (`restore`)
                 self.lookup_at[g] = (cpu, ctx.level_row, [evt], pre_nexp, 0)

@@ -142,3 +142,14 @@ def test_the_twenty_third_set_replays_without_divergence(imported, src):
     `goto again` lookup between two activations' ignore stores."""
     res = replay_set_trace(imported, src, 15000)
     assert res.by_kind["group_state"].diverged == 0 and res.by_kind["expiry"].diverged == 0
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "twenty-fourth"))
+def test_the_twenty_fourth_set_replays_without_divergence(imported, src):
+    """The twenty-fourth set (4 false divergences in 2 of 13 at first replay): a remote lookup that
+    dequeued a due event before another CPU's ignore store; a remote walk's migrator check after a
+    deactivation cmpxchg traced later; a remote expiry without an update walk, whose tmc->remote
+    ended before the target's deactivation."""
+    res = replay_set_trace(imported, src, 10000)
+    assert res.by_kind["expiry"].diverged == 0 and res.by_kind["walk_levels"].diverged == 0
+    assert res.by_kind["remote"].agreed > 200

@@ -25,6 +25,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-second [--out corpus-lab22] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-third [--out corpus-lab23] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fourth [--out corpus-lab24] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fifth [--out corpus-lab25] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1265,6 +1266,55 @@ TWENTY_FOURTH_RUNS = [
          threads="multi"),
 ]
 
+# The twenty-fifth set (`--set twenty-fifth`, written to corpus-lab25): a fresh measurement of the engine of
+# 6b456bb (the twenty-fourth set, replayed with the engine of b12a193, diverged four times in two captures: a
+# 2-node glob-onlining hotplug boot trace with SMT and a 4-node node-3-first migrator-hotplug boot trace without
+# SMT): multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes. Every kernel/vCPU pair is new to all sets (only cached
+# kernels; none was downloaded), the point releases the sets used least: 6.12.73 at 28, 6.19.10 at 20, 7.1.3 at
+# 22 (glob); 6.12.86 at 24, 6.19.11 at 20, 7.0.4 at 12 (4 nodes); 7.0.12 at 22, 6.12.95 at 28 (node 1 first);
+# 6.18.12 at 22 (glob, hotplug storm), 7.2.6 at 12 (4 nodes, hotplug storm); 6.18.5 at 30, 7.0.9 at 22, 6.12.57
+# at 28 (late). vCPU counts that are not a multiple of nodes x SMT 2 are without SMT (2 x 11 or 2 x 15 cores,
+# 4 x 5 or 4 x 3 cores). Boot-time tracing with maxcpus=3: (a) 2 nodes, glob onlining, offline/online of cpu20
+# (a node-1 CPU, SMT 2), of cpu9 (the last CPU of node 0, SMT 2), of cpu11 (node 1's first, no SMT); (b) 4
+# nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)), a node-2 or node-3 first CPU onlined first: the
+# migrator-hotplug scenario (the second CPU of each node made busy, offlined, onlined) with node 2 first (SMT 2,
+# 24 vCPUs; no SMT, 12 vCPUs) and node 3 first (no SMT, 20 vCPUs); (c) 2 nodes, node 1's first CPU onlined
+# first: the migrator-hotplug scenario (no SMT, 22 vCPUs; SMT 2, 28 vCPUs); (d) hotplug storms: of the whole
+# of node 1 (2 nodes, glob onlining), of the whole of node 3 (4 nodes, node 3's first CPU onlined first, so the
+# CPU the bring-up began with goes offline too), each offlined and onlined twice. Late: (e) sleepers (no SMT,
+# 30 vCPUs), isolcpus=domain,6-9 with churn (no SMT, 22 vCPUs), churn (SMT 2, 28 vCPUs).
+TWENTY_FIFTH_RUNS = [
+    # (a) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug20-multi", "6.12.73", cpus=28, maxcpus=3, order="glob", hotplug="20", threads="multi"),
+    Spec("boot-glob-hotplug9-multi", "6.19.10", cpus=20, maxcpus=3, order="glob", hotplug="9", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug11-multi", "7.1.3", cpus=22, smt=1, maxcpus=3, order="glob", hotplug="11",
+         threads="multi"),
+    # (b) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first, migrator hotplug
+    Spec("boot-node2-first-migrator-hotplug-multi", "6.12.86", cpus=24, nodes=4, maxcpus=3, order="12,1-11,13-23",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "6.19.11", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="15,1-14,16-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-migrator-hotplug-multi", "7.0.4", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="6,1-5,7-11", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first, migrator hotplug
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.0.12", cpus=22, smt=1, maxcpus=3,
+         order="11,1-10,12-21", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "6.12.95", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, a hotplug storm of the whole last node
+    Spec("nosmt-boot-glob-hotplug-storm-node1-multi", "6.18.12", cpus=22, smt=1, maxcpus=3, order="glob",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug-storm-node3-multi", "7.2.6", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (e) all CPUs up, events enabled late: sleepers, isolcpus=domain,6-9 with churn, churn
+    Spec("nosmt-late-sleepers-multi", "6.18.5", cpus=30, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-isolcpus6-9-late-churn-multi", "7.0.9", cpus=22, smt=1, isolcpus="domain,6-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("late-churn-multi", "6.12.57", cpus=28, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1319,7 +1369,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes)"),
         "twenty-fourth": (TWENTY_FOURTH_RUNS, "corpus-lab24",
                           "# Lab captures of the outside class: the twenty-fourth set (`--set twenty-fourth`, "
-                          "multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes)")}
+                          "multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes)"),
+        "twenty-fifth": (TWENTY_FIFTH_RUNS, "corpus-lab25",
+                         "# Lab captures of the outside class: the twenty-fifth set (`--set twenty-fifth`, "
+                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1590,7 +1643,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-third: the twenty-third, multi-threaded TCG, 14-28 vCPUs, 2 and 4 nodes "
                          "(corpus-lab23); "
                          "twenty-fourth: the twenty-fourth, multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab24)")
+                         "(corpus-lab24); "
+                         "twenty-fifth: the twenty-fifth, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab25)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1601,7 +1656,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
-                                  "corpus-lab23 (--set twenty-third) or corpus-lab24 (--set twenty-fourth)")
+                                  "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth) "
+                                  "or corpus-lab25 (--set twenty-fifth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

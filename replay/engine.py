@@ -1274,14 +1274,17 @@ class Engine:
         # tmigr_handle_remote_cpu() skips the target's update walk when it finds the target no
         # longer idle after the expiry: a silent target (its activation not in the trace) may have.
         woke_unseen = ctx.op == OP_REMOTE and ctx.remote_target in self.silent
+        # (a remote update walk goes up the target's path)
+        walker = ctx.remote_target if ctx.op == OP_REMOTE and ctx.remote_target >= 0 else cpu
         for rec in recs:
             g = rec[0]
-            child = self._child_of(cpu, g) if g.level > 0 else None
+            child = self._child_of(walker, g) if g.level > 0 else None
             if woke_unseen:
                 self._undec(K_EXPIRY, R_SILENT)
                 continue
-            if raced or (child is not None and op_walks_up(ctx.op) and (
-                    child.active or self._activation_ahead(i, cpu, child))):
+            if raced or (child is not None and (op_walks_up(ctx.op) or walker != cpu) and (
+                    child.active or self._activation_ahead(i, cpu, child)
+                    or self._activated_since(i, cpu, child))):
                 # tmigr_update_events() reads the child's state under the locks, at an untraced
                 # moment before this CPU's next event: a child that another CPU's activation
                 # (traced by now) made active ends the walk there without a tracepoint
@@ -1310,6 +1313,20 @@ class Engine:
                             _upd_view(rec), None, cpu=cpu, rows=src)
             else:
                 self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=self._why_unknown(g))
+
+    def _activated_since(self, i: int, cpu: int, child: TmigrGroup) -> bool:
+        """Another CPU's activation of `child` printed between this CPU's row before row i and
+        row i: the child was active at some moment of that window, where this CPU's untraced
+        read of its state lies."""
+        if i < 0:
+            return False
+        c = self._rows
+        codes = self._codes
+        for k in range(max(int(self._prv_a[i]) + 1, i - LOOKAHEAD_ROWS), i):
+            if codes[k] == E_SET_ACTIVE and c.cpu[k] != cpu and \
+                    self._group(c.group[k], c.lvl[k], c.cpu[k]) is child:
+                return True
+        return False
 
     def _activation_ahead(self, i: int, cpu: int, child: TmigrGroup) -> bool:
         """Another CPU's activation of `child`, printed after row i, whose CPU's previous row
@@ -2289,7 +2306,12 @@ class Engine:
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
         if row_ok and head_g == 0:
-            row_ok = self._below_known(i, g, child if child is not None else behalf, obs, behalf, ts)
+            anc0 = self.anc.get(behalf)
+            # (a level-0 update of a group not on the walking CPU's path: a remote requeue on
+            # behalf of a CPU whose tmigr_handle_remote_cpu is not in the trace: any event due
+            # by now may be that CPU's)
+            row_ok = self._below_known(i, g, child if child is not None else behalf, obs, behalf, ts,
+                                       any_due=child is None and anc0 is not None and bool(anc0) and anc0[0] is not g)
         if row_ok and head_c == 0 and child is not None and obs[0] >= 0:
             row_ok = self._below_known(i, child, None, obs, behalf, ts, child_first=True)
         decidable = (row_ok and head_g > 0 and head_c > 0
@@ -2628,7 +2650,7 @@ class Engine:
         return out
 
     def _below_known(self, i: int, g: TmigrGroup, owner: Any, obs: tuple, cpu: int, ts: int,
-                     child_first: bool = False) -> bool:
+                     child_first: bool = False, any_due: bool = False) -> bool:
         """g's first event is not decided (children's events not in the trace can come first), but
         the traced ``next_expiry`` is still no later than any event the trace proves queued
         (`_update_row_ok`: never later than the first queued event), as `_known_first` bounds a
@@ -2640,7 +2662,9 @@ class Engine:
         sequence gap shows it, may have walked g unseen. A traced
         value above the bound is a divergence at this row. ``child_first``: g is the update's
         child and the value is its first event (``nextevt``: tmigr_next_groupevt() pruned the
-        ignored ones and set next_expiry to the first other one), bounded the same way."""
+        ignored ones and set next_expiry to the first other one), bounded the same way.
+        ``any_due``: the update requeues the event of a CPU the trace does not name (its
+        tmigr_handle_remote_cpu not traced): an event due by this row's time may be that one."""
         unk = self.qunk[g]
         lossy = self._lossy_below.get(g)
         if lossy is None:
@@ -2650,6 +2674,8 @@ class Engine:
         else:
             hr = self.last_hr.get(g, -1)
             floor = self._now(hr) + 2 * self.tick if hr >= 0 else -1
+        if any_due:
+            floor = max(floor, self._now(ts) + 2 * self.tick)
         for e in g.events:
             if e.ignore:
                 continue

@@ -26,6 +26,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-third [--out corpus-lab23] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fourth [--out corpus-lab24] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fifth [--out corpus-lab25] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-sixth [--out corpus-lab26] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1315,6 +1316,52 @@ TWENTY_FIFTH_RUNS = [
          threads="multi"),
 ]
 
+# The twenty-sixth set (`--set twenty-sixth`, written to corpus-lab26): a fresh measurement of the engine of
+# 5f08bc5 (the twenty-fifth set, replayed with the engine of 6b456bb, diverged twice in two captures: a late
+# isolcpus churn capture without SMT and a 4-node node-3-first hotplug-storm boot trace without SMT), imitating
+# the outside class closely: multi-threaded TCG, 20-30 vCPUs, 2 nodes with SMT 2 in nine runs. Every kernel/vCPU
+# pair is new to all sets (only cached kernels; none was downloaded); the 2-node SMT-2 counts (multiples of 4)
+# are left only on 6.12.y and 6.19.6: 6.12.43 at 28, 6.12.74 at 28, 6.12.107 at 24, 6.12.86 at 20 (glob);
+# 6.12.90 at 24, 6.12.69 at 28, 6.12.85 at 20 (node 1 first); 6.12.95 at 20, 6.19.6 at 28, 7.3-amd64 at 30
+# (late isolcpus); 7.2.13 at 26, 7.1.13 at 30 (late); 6.12.117 at 24 (4 nodes). The newer series run without
+# SMT at 26 and 30 vCPUs (2 x 13 or 2 x 15 cores). Boot-time tracing with maxcpus=3: (a) 2 nodes, SMT 2, glob
+# onlining, offline/online of cpu14 (node 1's first), cpu27 (the last CPU), cpu7 (a node-0 CPU), cpu15 (a
+# node-1 CPU); (b) 2 nodes, SMT 2, node 1's first CPU onlined first, then the rest: idle (as in the 7.3.4
+# 32-vCPU example) at 24 and 28 vCPUs, churn at 20; (e) 4 nodes (node i = CPUs [i*6, (i+1)*6)), SMT 2, node 3's
+# first CPU onlined first, a hotplug storm of the whole of node 3 (the CPU the bring-up began with goes offline
+# too), offlined and onlined twice. Late, all CPUs up: (c) isolcpus=domain,2-5 (node 0, SMT 2) with churn,
+# isolcpus=domain,16-18 (node 1, SMT 2, half a core) with sleepers, isolcpus=domain,20-21 (node 1, no SMT) with
+# churn; (d) sleepers (no SMT, 26 vCPUs), churn (no SMT, 30 vCPUs).
+TWENTY_SIXTH_RUNS = [
+    # (a) 2 nodes, SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug14-multi", "6.12.43", cpus=28, maxcpus=3, order="glob", hotplug="14", threads="multi"),
+    Spec("boot-glob-hotplug27-multi", "6.12.74", cpus=28, maxcpus=3, order="glob", hotplug="27", threads="multi"),
+    Spec("boot-glob-hotplug7-multi", "6.12.107", cpus=24, maxcpus=3, order="glob", hotplug="7", threads="multi"),
+    Spec("boot-glob-hotplug15-multi", "6.12.86", cpus=20, maxcpus=3, order="glob", hotplug="15", threads="multi"),
+    # (b) 2 nodes, SMT 2, boot-time tracing, maxcpus=3, node 1's first CPU onlined first, then the rest
+    Spec("boot-remote-node-first-idle-multi", "6.12.90", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-idle-multi", "6.12.69", cpus=28, maxcpus=3, order="14,1-13,15-27",
+         scenario="all-idle", threads="multi"),
+    Spec("boot-remote-node-first-churn-multi", "6.12.85", cpus=20, maxcpus=3, order="10,1-9,11-19",
+         scenario="idle-churn", duration=3, threads="multi"),
+    # (c) all CPUs up, events enabled late, isolcpus=domain,A-B inside one node
+    Spec("isolcpus2-5-late-churn-multi", "6.12.95", cpus=20, isolcpus="domain,2-5", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("isolcpus16-18-late-sleepers-multi", "6.19.6", cpus=28, isolcpus="domain,16-18", boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+    Spec("nosmt-isolcpus20-21-late-churn-multi", "7.3-amd64", cpus=30, smt=1, isolcpus="domain,20-21",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    # (d) all CPUs up, events enabled late: sleepers, churn
+    Spec("nosmt-late-sleepers-multi", "7.2.13", cpus=26, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-late-churn-multi", "7.1.13", cpus=30, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    # (e) 4 nodes, SMT 2, boot-time tracing, maxcpus=3, node 3's first CPU onlined first, hotplug storm of node 3
+    Spec("boot-node3-first-hotplug-storm-node3-multi", "6.12.117", cpus=24, nodes=4, maxcpus=3,
+         order="18,1-17,19-23", scenario="hotplug-storm", duration=4, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1372,7 +1419,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes)"),
         "twenty-fifth": (TWENTY_FIFTH_RUNS, "corpus-lab25",
                          "# Lab captures of the outside class: the twenty-fifth set (`--set twenty-fifth`, "
-                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)"),
+        "twenty-sixth": (TWENTY_SIXTH_RUNS, "corpus-lab26",
+                         "# Lab captures of the outside class: the twenty-sixth set (`--set twenty-sixth`, "
+                         "multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1645,7 +1695,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-fourth: the twenty-fourth, multi-threaded TCG, 12-26 vCPUs, 2 and 4 nodes "
                          "(corpus-lab24); "
                          "twenty-fifth: the twenty-fifth, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab25)")
+                         "(corpus-lab25); "
+                         "twenty-sixth: the twenty-sixth, multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab26)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1656,8 +1708,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab17 (--set seventeenth), corpus-lab18 (--set eighteenth) "
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
-                                  "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth) "
-                                  "or corpus-lab25 (--set twenty-fifth)")
+                                  "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
+                                  "corpus-lab25 (--set twenty-fifth) or corpus-lab26 (--set twenty-sixth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

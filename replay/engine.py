@@ -72,6 +72,7 @@ R_RACE: Final = "a walk ended where another CPU's activation made the child acti
 R_TAKEN: Final = "another CPU walking the group may have taken the due event first"
 R_UNSEEN_WALK: Final = "a deactivation walk the trace does not show"
 R_TIE: Final = "another CPU's update of the group within the clock's resolution (lock order not in the trace)"
+R_NOT_RECORDED: Final = "the event type was perhaps not recorded yet (enabling registers one type after another)"
 
 # Event codes.
 E_GROUP_SET: Final = 0
@@ -401,6 +402,19 @@ class Engine:
         # Event code -> (first, last) stamp of its rows in the whole trace: the type was being
         # recorded in between (api.stream_ends gathers them).
         self.traced_spans: dict[int, tuple[int, int]] = dict(traced_spans or {})
+        # Event code -> the stamp by which that type was being recorded for sure. Enabling the
+        # system's events (`events/timer_migration/enable`, set_event) registers them one after
+        # another, in the reverse order of include/trace/events/timer_migration.h (the order of
+        # the E_* codes): a type is on once its own first row, or that of any type registered
+        # after it (a lower code), is printed. A trace enabled at boot has all of them from the
+        # first rows on; one enabled while the machine runs starts with some types missing.
+        self.recorded_from: dict[int, int] = {}
+        first = 1 << 62
+        for code in range(E_HR + 1):
+            span = self.traced_spans.get(code)
+            if span is not None and span[0] < first:
+                first = span[0]
+            self.recorded_from[code] = first
         self._cpu_a: Any = None                      # the current buffer's cpu column (`_first_row`)
         self._seq_ok_a: Any = None                   # ... and its rows that follow their CPU's previous one
         self._nxt_any: Any = None                    # ... and each row's next row of its CPU, of any kind
@@ -1290,6 +1304,11 @@ class Engine:
                 # (traced by now) made active ends the walk there without a tracepoint
                 # ("childstate.active: walk_done"). The model had gone on: that part of g's
                 # queue is not known now.
+                if not raced and op_walks_up(ctx.op) and ctx.walk is not None:
+                    # the walk ended there (walk_done, before check_toplvl): data->firstexp kept
+                    # KTIME_MAX, the wakeup its tmigr_cpu_idle / _new_timer_idle prints
+                    ctx.walk.firstexp = KTIME_MAX
+                    ctx.walk.top_read = False
                 raced = True
                 self._undec(K_EXPIRY, R_RACE)
                 if child is not None:
@@ -1305,7 +1324,9 @@ class Engine:
                 # follows from its next event), a level above only for an active child
                 # (tmigr_update_events).
                 decidable = ctx.nexp_known if child is None else child in self.group_known
-            if decidable:
+            if decidable and not self._recorded(E_UPDATE, i):
+                self._undec(K_EXPIRY, R_NOT_RECORDED)
+            elif decidable:
                 # (at level 0 the update is expected from the nextexp a row of the walk printed)
                 src = (ctx.nexp_row,) if child is None and ctx.nexp_row >= 0 and \
                     (ctx.op == OP_DEACT or ctx.op == OP_NT) else ()
@@ -1313,6 +1334,10 @@ class Engine:
                             _upd_view(rec), None, cpu=cpu, rows=src)
             else:
                 self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=self._why_unknown(g))
+
+    def _recorded(self, code: int, i: int) -> bool:
+        """A row of type `code` missing before row i was being recorded (`recorded_from`)."""
+        return 0 <= i < self._n and self._ts[i] >= self.recorded_from.get(code, 1 << 62)
 
     def _activated_since(self, i: int, cpu: int, child: TmigrGroup) -> bool:
         """Another CPU's activation of `child` printed between this CPU's row before row i and
@@ -3694,6 +3719,8 @@ class Engine:
             # its tmigr_handle_remote_cpu() dequeued the event and requeued the target's next
             self._undec(K_REMOTE, R_LOST_HANDLER)
             self._unlearn(g, evt.cpu, R_LOST_HANDLER)
+        elif decidable and not ambiguous and not self._recorded(E_HR_CPU, i):
+            self._undec(K_REMOTE, R_NOT_RECORDED)     # (its tmigr_handle_remote_cpu may not be on yet)
         elif decidable and not ambiguous:
             self._check("remote", False, i, f"due event of CPU{evt.cpu} in {g.id} not handled by CPU{cpu}",
                         f"handle CPU{evt.cpu} (expires {evt.expires})", "not handled", cpu=cpu)

@@ -134,7 +134,7 @@ HARMLESS_IF_ACTIVATED = {
 # The lab's multi-threaded TCG sets: the class the replay is judged on (outside-lab examples).
 MTTCG_SETS = ("tenth", "tenth/contended", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
               "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first",
-              "twenty-second")
+              "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth")
 
 
 def sources() -> list[Path]:

@@ -27,6 +27,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fourth [--out corpus-lab24] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fifth [--out corpus-lab25] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-sixth [--out corpus-lab26] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-seventh [--out corpus-lab27] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1362,6 +1363,56 @@ TWENTY_SIXTH_RUNS = [
          order="18,1-17,19-23", scenario="hotplug-storm", duration=4, threads="multi"),
 ]
 
+# The twenty-seventh set (`--set twenty-seventh`, written to corpus-lab27): a fresh measurement of the engine of
+# 8b730d1 (the twenty-sixth set, replayed with the engine of 5f08bc5, diverged once in one capture: a 2-node
+# SMT-2 glob-onlining hotplug boot trace on 6.12.43), on the newer series this time (the twenty-sixth was mostly
+# 6.12.y): multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes. Every kernel/vCPU pair is new to all sets (only
+# cached kernels; none was downloaded); on 6.16.y-7.3 the counts left with SMT 2 (multiples of nodes x 2) are 8
+# and 12, so the larger runs are without SMT (2 x 7 to 2 x 15 cores): 6.18.9 at 12, 6.17.8 at 26, 7.2.11 at 22
+# (glob); 6.19.8 at 12, 7.0.12 at 30, 7.1.8 at 18 (node 1 first); 7.3-amd64 at 8, 6.16.12 at 12 (4 nodes);
+# 7.2.12 at 26, 7.0.4 at 14, 6.19.6 at 12, 6.17.13 at 30 (late); 6.16.3 at 12 (1 node). Boot-time tracing with
+# maxcpus=3: (a) 2 nodes, glob onlining, offline/online of cpu6 (node 1's first, SMT 2), cpu25 (the last CPU,
+# no SMT), cpu16 (a node-1 CPU, no SMT); (b) 2 nodes, node 1's first CPU onlined first, then the rest: the
+# migrator-hotplug scenario (the second CPU of each node made busy, offlined, onlined) with SMT 2 at 12 vCPUs and
+# without SMT at 18, a hotplug storm of the whole of node 1 (the CPU the bring-up began with goes offline too)
+# without SMT at 30; (c) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)): node 2's first CPU onlined first with
+# migrator hotplug (SMT 2, 8 vCPUs: one core per node), node 3's first CPU onlined first with a hotplug storm of
+# the whole of node 3 (no SMT, 12 vCPUs); (e) 1 node, SMT 2, 12 vCPUs, glob onlining, offline/online of cpu10.
+# Late, all CPUs up: (d) sleepers (no SMT, 26 vCPUs), churn (no SMT, 14 vCPUs), isolcpus=domain,8-10 (node 1,
+# SMT 2, a core and a half) with sleepers, churn for 7 s (no SMT, 30 vCPUs, 4 MiB buffer).
+TWENTY_SEVENTH_RUNS = [
+    # (a) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug6-multi", "6.18.9", cpus=12, maxcpus=3, order="glob", hotplug="6", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug25-multi", "6.17.8", cpus=26, smt=1, maxcpus=3, order="glob", hotplug="25",
+         threads="multi"),
+    Spec("nosmt-boot-glob-hotplug16-multi", "7.2.11", cpus=22, smt=1, maxcpus=3, order="glob", hotplug="16",
+         threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug, hotplug storm
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "6.19.8", cpus=12, maxcpus=3, order="6,1-5,7-11",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.1.8", cpus=18, smt=1, maxcpus=3,
+         order="9,1-8,10-17", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug-storm-node1-multi", "7.0.12", cpus=30, smt=1, maxcpus=3,
+         order="15,1-14,16-29", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (c) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node2-first-migrator-hotplug-multi", "7.3-amd64", cpus=8, nodes=4, maxcpus=3, order="4,1-3,5-7",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug-storm-node3-multi", "6.16.12", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (d) all CPUs up, events enabled late: sleepers, churn, isolcpus=domain,8-10 with sleepers, churn for 7 s
+    Spec("nosmt-late-sleepers-multi", "7.2.12", cpus=26, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-late-churn-multi", "7.0.4", cpus=14, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("isolcpus8-10-late-sleepers-multi", "6.19.6", cpus=12, isolcpus="domain,8-10", boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+    Spec("nosmt-late-churn-7s-multi", "6.17.13", cpus=30, smt=1, boot_trace=False, scenario="idle-churn",
+         duration=7, buffer_kb=4096, threads="multi"),
+    # (e) 1 node, SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of cpu10
+    Spec("boot-glob-hotplug10-multi", "6.16.3", cpus=12, nodes=1, maxcpus=3, order="glob", hotplug="10",
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1422,7 +1473,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)"),
         "twenty-sixth": (TWENTY_SIXTH_RUNS, "corpus-lab26",
                          "# Lab captures of the outside class: the twenty-sixth set (`--set twenty-sixth`, "
-                         "multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes)"),
+        "twenty-seventh": (TWENTY_SEVENTH_RUNS, "corpus-lab27",
+                           "# Lab captures of the outside class: the twenty-seventh set (`--set twenty-seventh`, "
+                           "multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1697,7 +1751,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-fifth: the twenty-fifth, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
                          "(corpus-lab25); "
                          "twenty-sixth: the twenty-sixth, multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab26)")
+                         "(corpus-lab26); "
+                         "twenty-seventh: the twenty-seventh, multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes "
+                         "(corpus-lab27)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1709,7 +1765,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
-                                  "corpus-lab25 (--set twenty-fifth) or corpus-lab26 (--set twenty-sixth)")
+                                  "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth) "
+                                  "or corpus-lab27 (--set twenty-seventh)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

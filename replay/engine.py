@@ -535,6 +535,9 @@ class Engine:
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
         # remote walk (_wakeup_is).
         self.wakeup_late: dict[int, tuple[int, list]] = {}
+        # cpu -> stream index of the last row of its walk whose `wakeup_late` holds a lookup of a
+        # group (that lookup lies between this row and the CPU's next one)
+        self.wakeup_late_row: dict[int, int] = {}
         # tmc->wakeup as this CPU's rows last showed it (`_wakeup_seen`), kept even where the
         # model does not know the CPU's event: every store to it is traced or follows a traced
         # tmigr_handle_remote of its own.
@@ -2874,6 +2877,7 @@ class Engine:
             saved2, unignored = self._root_read_order(i, cpu, g, untraced)
             if saved2 is not None:
                 gsaved = saved2
+        child_first = self._child_read_early(i, cpu, child) if traced and child is not None else None
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
@@ -2881,6 +2885,8 @@ class Engine:
                                          lambda: h.tmigr_update_events(g, child, w))
         else:
             h.tmigr_update_events(g, child, w)
+        if child_first is not None:
+            child_first.ignore = True     # stored right after the read (still queued: pruned later)
         if saved is not None:
             child.active = saved
         if gsaved is not None:
@@ -2890,6 +2896,27 @@ class Engine:
         self._level_updated(cpu, ctx, g, child, w)
         if out:
             ctx.exp_upd.extend(out)
+
+    def _child_read_early(self, i: int, cpu: int, child: TmigrGroup) -> Any:
+        """A level's tmigr_update_events (row i) looks up the child's first event under the
+        locks (tmigr_next_groupevt(), which prunes ignored events) somewhere after this CPU's
+        previous row; a vCPU may stall inside the section before its tracepoint. An event the
+        row prints as the child's first (nextevt) whose CPU's activation is traced after that
+        previous row was read before that activation's ignore store (__tmigr_cpu_activate): it
+        counts as not ignored for the step. Returns that event (None: none)."""
+        nx = self._rows.nextevt[i]
+        p = int(self._prv_a[i])
+        if nx < 0 or nx == KTIME_MAX or p < 0:
+            return None
+        since = self.index + p
+        for e in child.events:
+            if not e.ignore:
+                return None         # (the read returns this one or an earlier event)
+            if e.expires == nx and not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > since:
+                e.ignore = False
+                self.res.reordered += 1
+                return e
+        return None
 
     def _root_read_order(self, i: int, cpu: int, g: TmigrGroup, state: bool) -> tuple[tuple | None, Any]:
         """A deactivation's top-level update (row i) reads the root's state when it takes the
@@ -3002,16 +3029,21 @@ class Engine:
 
     def _ignored_before_lookup(self, g: TmigrGroup, hrow: int, j: int) -> bool:
         """g's first event is a CPU's whose activation is traced after the remote lookup's row
-        (`hrow`, buffer row j) and before that CPU's next row: the lookup, untraced anywhere in
-        between, may have followed the activation's ignore store (__tmigr_cpu_activate) and
-        pruned the event (tmigr_next_groupevt)."""
+        (`hrow`, buffer row j) and before that CPU's next row, or a group's that an activation's
+        step set active in that window: the lookup, untraced anywhere in between, may have
+        followed the ignore store (__tmigr_cpu_activate, tmigr_active_up) and pruned the event
+        (tmigr_next_groupevt)."""
         if not 0 <= j < self._n:
             return False
         e = g.events[0]
+        end = int(self._nxt[j])
         if isinstance(e.owner, TmigrGroup):
-            return False
+            # (a group's event: ignored right after an activation's step on that group)
+            lg = self.last_ev.get(e.owner)
+            return lg is not None and lg[4] == E_SET_ACTIVE and self._ts[j] <= lg[1] and (
+                end >= self._n or lg[1] <= self._ts[end])
         a = self.act_row.get(e.cpu, -1)
-        return hrow < a < self.index + int(self._nxt[j])
+        return hrow < a < self.index + end
 
     def _update_in_either_order(self, i: int, cpu: int, g: TmigrGroup, child: TmigrGroup | None,
                                 w: Any, out: list, step: Callable[[], Any]) -> Any:
@@ -3335,15 +3367,25 @@ class Engine:
         alt = self.wakeup_late.pop(cpu, None)
         if alt is None or alt[0] != tmc.wakeup:
             return False
-        for value, group in alt[1]:
-            if value == w:
-                if group is not None:
-                    self.h.tmigr_next_groupevt(group)
-                tmc.wakeup = w
-                self.wakeup_late.pop(cpu, None)
-                self.res.reordered += 1
-                return True
-        return False
+        fits = [group for value, group in alt[1] if value == w]
+        if not fits:
+            return False
+        hrow = self.wakeup_late_row.pop(cpu, -1)
+        group = fits[0]
+        if group is not None and None in fits:
+            # another reading gives the same wakeup without that lookup (the walk ended at its
+            # `goto again` migrator check, or looked before the activations' ignore stores): the
+            # ignored events stay queued; a later update of the group tells whether the lookup
+            # pruned them (`lookup_now`, its window from the walk's last row)
+            if hrow >= 0:
+                self.lookup_at[group] = (cpu, hrow, [], group.next_expiry, -1)
+                self.lookup_adds[group] = group.adds
+            group = None
+        if group is not None:
+            self.h.tmigr_next_groupevt(group)
+        tmc.wakeup = w
+        self.res.reordered += 1
+        return True
 
     def _unknown_in_window(self, fx: TmigrGroup, ctx: _Ctx) -> bool:
         """A CPU whose event value the trace does not show activated between the remote walk's
@@ -4264,6 +4306,8 @@ class Engine:
                 late = _first_expiry(fx)
                 if late != ctx.walk.firstexp:
                     alts.append((late, fx))
+                    p = int(self._prv_a[i]) if 0 <= i < self._n else -1
+                    self.wakeup_late_row[cpu] = self.index + p if p >= 0 else ctx.level_row
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_nexp, None))
                 if ctx.entry_prev >= 0 and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:

@@ -28,6 +28,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-fifth [--out corpus-lab25] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-sixth [--out corpus-lab26] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-seventh [--out corpus-lab27] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-eighth [--out corpus-lab28] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1413,6 +1414,55 @@ TWENTY_SEVENTH_RUNS = [
          threads="multi"),
 ]
 
+# The twenty-eighth set (`--set twenty-eighth`, written to corpus-lab28): a fresh measurement of the engine of
+# 650ea03 (the twenty-seventh set, replayed with the engine of 8b730d1, diverged three times in two captures: a
+# 4-node node-3-first hotplug storm on 6.16.12 and a 4-node node-2-first migrator hotplug on 7.3), in the classes
+# where the last sets found false divergences: multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes, on 6.12.y and
+# 6.16.y-7.3. Every kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded): 6.17.8 at 8,
+# 7.1.7 at 8, 6.18.12 at 12, 6.12.107 at 20 (4 nodes); 6.12.86 at 28, 7.3-amd64 at 10, 6.19.10 at 18 (glob);
+# 7.0.7 at 12, 7.2.6 at 22, 6.16.3 at 26 (node 1 first); 6.19.13 at 30, 7.1.3 at 18, 6.12.57 at 12 (late).
+# Boot-time tracing with maxcpus=3: (a) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)): node 2's first CPU
+# onlined first with migrator hotplug (SMT 2, 8 vCPUs: one core per node), node 3's first CPU onlined first with
+# a hotplug storm of the whole of node 3 (SMT 2, 8 vCPUs), node 2's first CPU onlined first with a hotplug storm
+# of the whole of node 2 (cpu6-8, the CPU the bring-up began with too; no SMT, 12 vCPUs), node 3's first CPU
+# onlined first with migrator hotplug (no SMT, 20 vCPUs); (b) 2 nodes, glob onlining, offline/online of cpu14
+# (node 1's first, SMT 2, 28 vCPUs), cpu7 (a node-1 CPU, no SMT, 10 vCPUs), cpu17 (the last CPU, no SMT, 18
+# vCPUs); (c) 2 nodes, node 1's first CPU onlined first, then the rest: migrator hotplug with SMT 2 at 12 vCPUs
+# and without SMT at 26, a hotplug storm of the whole of node 1 without SMT at 22. Late, all CPUs up: (d)
+# sleepers (no SMT, 30 vCPUs), churn (no SMT, 18 vCPUs), isolcpus=domain,9-10 (node 1, SMT 2: halves of two
+# cores) with sleepers.
+TWENTY_EIGHTH_RUNS = [
+    # (a) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node2-first-migrator-hotplug-multi", "6.17.8", cpus=8, nodes=4, maxcpus=3, order="4,1-3,5-7",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-node3-first-hotplug-storm-node3-multi", "7.1.7", cpus=8, nodes=4, maxcpus=3, order="6,1-5,7",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    Spec("nosmt-boot-node2-first-hotplug-storm-node2-multi", "6.18.12", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="6,1-5,7-11", scenario="hotplug-storm", duration=4, hotplug="6-8", threads="multi"),
+    Spec("nosmt-boot-node3-first-migrator-hotplug-multi", "6.12.107", cpus=20, nodes=4, smt=1, maxcpus=3,
+         order="15,1-14,16-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug14-multi", "6.12.86", cpus=28, maxcpus=3, order="glob", hotplug="14", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug7-multi", "7.3-amd64", cpus=10, smt=1, maxcpus=3, order="glob", hotplug="7",
+         threads="multi"),
+    Spec("nosmt-boot-glob-hotplug17-multi", "6.19.10", cpus=18, smt=1, maxcpus=3, order="glob", hotplug="17",
+         threads="multi"),
+    # (c) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug, hotplug storm
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.0.7", cpus=12, maxcpus=3, order="6,1-5,7-11",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug-storm-node1-multi", "7.2.6", cpus=22, smt=1, maxcpus=3,
+         order="11,1-10,12-21", scenario="hotplug-storm", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "6.16.3", cpus=26, smt=1, maxcpus=3,
+         order="13,1-12,14-25", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (d) all CPUs up, events enabled late: sleepers, churn, isolcpus=domain,9-10 with sleepers
+    Spec("nosmt-late-sleepers-multi", "6.19.13", cpus=30, smt=1, boot_trace=False, scenario="sleepers",
+         duration=3, threads="multi"),
+    Spec("nosmt-late-churn-multi", "7.1.3", cpus=18, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("isolcpus9-10-late-sleepers-multi", "6.12.57", cpus=12, isolcpus="domain,9-10", boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1476,7 +1526,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes)"),
         "twenty-seventh": (TWENTY_SEVENTH_RUNS, "corpus-lab27",
                            "# Lab captures of the outside class: the twenty-seventh set (`--set twenty-seventh`, "
-                           "multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes)")}
+                           "multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes)"),
+        "twenty-eighth": (TWENTY_EIGHTH_RUNS, "corpus-lab28",
+                          "# Lab captures of the outside class: the twenty-eighth set (`--set twenty-eighth`, "
+                          "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1753,7 +1806,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-sixth: the twenty-sixth, multi-threaded TCG, 20-30 vCPUs, 2 and 4 nodes "
                          "(corpus-lab26); "
                          "twenty-seventh: the twenty-seventh, multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes "
-                         "(corpus-lab27)")
+                         "(corpus-lab27); "
+                         "twenty-eighth: the twenty-eighth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab28)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1765,8 +1820,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab19 (--set nineteenth), corpus-lab20 (--set twentieth), "
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
-                                  "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth) "
-                                  "or corpus-lab27 (--set twenty-seventh)")
+                                  "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
+                                  "corpus-lab27 (--set twenty-seventh) or corpus-lab28 (--set twenty-eighth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

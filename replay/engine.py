@@ -3257,13 +3257,15 @@ class Engine:
                 if not ok and self._wakeup_read_early(i, cpu):
                     ok = True                   # read before a remote handler's reset of it
                     self.res.reordered += 1
+                # (an order that keeps the steps traced so far, the read before one of them, is
+                # tried before one that moves a step traced later ahead of the read)
+                if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
+                    ok = True                   # read before another CPU's step on l0
+                    self.res.reordered += 1
                 if not ok and l0 in self.group_known and self._try_reorder_read(i, l0, tmc.groupmask):
                     ok = True                   # a late tracepoint's step came before this read
                     self.res.reordered += 1
                     ctx.entry_reordered = True
-                if not ok and self._migrator_read_before_step(i, l0, tmc.groupmask, cpu):
-                    ok = True                   # read before another CPU's step on l0
-                    self.res.reordered += 1
                 why = ""
                 if not ok and ctx.wakeup_unsure:
                     # The previous walk's wakeup (kept or reset) is not decidable from the trace;
@@ -3798,7 +3800,9 @@ class Engine:
         g = ctx.level
         evt = ctx.due
         if evt is not None and evt.cpu != t and evt.queued_in is g and not evt.ignore \
-                and self._remote_busy(i, cpu, evt.cpu):
+                and evt.expires == ctx.due_exp and self._remote_busy(i, cpu, evt.cpu):
+            # (an event requeued since with another expiry, by the update walk of another CPU's
+            # expiry of it, is queued at that expiry whichever came first)
             # the lookup took that due event first and its tmigr_handle_remote_cpu() returned
             # untraced (another CPU was expiring that CPU: tmc->remote); the walk looked again
             h._timerqueue_del(g, evt)

@@ -29,6 +29,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-sixth [--out corpus-lab26] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-seventh [--out corpus-lab27] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-eighth [--out corpus-lab28] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-ninth [--out corpus-lab29] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1463,6 +1464,48 @@ TWENTY_EIGHTH_RUNS = [
          scenario="sleepers", duration=3, threads="multi"),
 ]
 
+# The twenty-ninth set (`--set twenty-ninth`, written to corpus-lab29): a fresh measurement of the engine of
+# 255fa3e (frozen in a worktree and replayed with the pure-Python core), in the classes where the last sets found
+# false divergences: multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes, on 6.12.y and 6.18.y-7.2. Every kernel/vCPU
+# pair is new to all sets (only cached kernels; none was downloaded): 6.12.43 at 20, 6.12.94 at 28, 6.12.74 at 20
+# (glob); 7.2.11 at 8, 6.19.11 at 22, 7.0.9 at 14 (node 1 first); 6.18.9 at 8, 7.1.8 at 12 (4 nodes); 7.2.9 at 18,
+# 6.12.85 at 12, 6.18.12 at 30, 7.0.10 at 26 (late).
+# Boot-time tracing with maxcpus=3: (a) 2 nodes, SMT 2, glob onlining, offline/online of cpu10 (node 1's first, 20
+# vCPUs), cpu27 (the last CPU, 28 vCPUs), cpu13 (a node-1 CPU, 20 vCPUs); (b) 2 nodes, node 1's first CPU onlined
+# first, then the rest: migrator hotplug with SMT 2 at 8 vCPUs, churn without SMT at 22, migrator hotplug without
+# SMT at 14; (c) 4 nodes (node i = CPUs [i*cpus/4, (i+1)*cpus/4)): node 2's first CPU onlined first with migrator
+# hotplug (SMT 2, 8 vCPUs: one core per node), node 3's first CPU onlined first with a hotplug storm of the whole
+# of node 3 (cpu9-11, the CPU the bring-up began with too; no SMT, 12 vCPUs). Late, all CPUs up: (d)
+# isolcpus=domain,12-14 (node 1, no SMT, 18 vCPUs) with sleepers, isolcpus=domain,2-5 (node 0, SMT 2: two whole
+# cores, 12 vCPUs) with churn, sleepers (no SMT, 30 vCPUs), churn (no SMT, 26 vCPUs).
+TWENTY_NINTH_RUNS = [
+    # (a) 2 nodes, SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug10-multi", "6.12.43", cpus=20, maxcpus=3, order="glob", hotplug="10", threads="multi"),
+    Spec("boot-glob-hotplug27-multi", "6.12.94", cpus=28, maxcpus=3, order="glob", hotplug="27", threads="multi"),
+    Spec("boot-glob-hotplug13-multi", "6.12.74", cpus=20, maxcpus=3, order="glob", hotplug="13", threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug, churn
+    Spec("boot-remote-node-first-migrator-hotplug-multi", "7.2.11", cpus=8, maxcpus=3, order="4,1-3,5-7",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-churn-multi", "6.19.11", cpus=22, smt=1, maxcpus=3, order="11,1-10,12-21",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.0.9", cpus=14, smt=1, maxcpus=3,
+         order="7,1-6,8-13", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node2-first-migrator-hotplug-multi", "6.18.9", cpus=8, nodes=4, maxcpus=3, order="4,1-3,5-7",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug-storm-node3-multi", "7.1.8", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="hotplug-storm", duration=4, hotplug="9-11", threads="multi"),
+    # (d) all CPUs up, events enabled late: isolcpus=domain with sleepers and churn, sleepers, churn
+    Spec("nosmt-isolcpus12-14-late-sleepers-multi", "7.2.9", cpus=18, smt=1, isolcpus="domain,12-14",
+         boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+    Spec("isolcpus2-5-late-churn-multi", "6.12.85", cpus=12, isolcpus="domain,2-5", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-late-sleepers-multi", "6.18.12", cpus=30, smt=1, boot_trace=False, scenario="sleepers",
+         duration=3, threads="multi"),
+    Spec("nosmt-late-churn-multi", "7.0.10", cpus=26, smt=1, boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1529,7 +1572,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                            "multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes)"),
         "twenty-eighth": (TWENTY_EIGHTH_RUNS, "corpus-lab28",
                           "# Lab captures of the outside class: the twenty-eighth set (`--set twenty-eighth`, "
-                          "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)")}
+                          "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)"),
+        "twenty-ninth": (TWENTY_NINTH_RUNS, "corpus-lab29",
+                         "# Lab captures of the outside class: the twenty-ninth set (`--set twenty-ninth`, "
+                         "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1808,7 +1854,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-seventh: the twenty-seventh, multi-threaded TCG, 8-30 vCPUs, 1, 2 and 4 nodes "
                          "(corpus-lab27); "
                          "twenty-eighth: the twenty-eighth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab28)")
+                         "(corpus-lab28); "
+                         "twenty-ninth: the twenty-ninth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab29)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1821,7 +1869,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
-                                  "corpus-lab27 (--set twenty-seventh) or corpus-lab28 (--set twenty-eighth)")
+                                  "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth) "
+                                  "or corpus-lab29 (--set twenty-ninth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

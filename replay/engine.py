@@ -3712,6 +3712,17 @@ class Engine:
                 # set tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for
                 # the same CPU returns without a tracepoint while it is set.
                 why = "due event's CPU being expired by another CPU (tmc->remote)"
+        if not why and evt.queued_in is g and evt.expires != ctx.due_exp and evt.expires > ctx.now \
+                and not isinstance(evt.owner, TmigrGroup) and self.act_row.get(evt.cpu, -1) < ctx.level_row:
+            # Its CPU, idle since before this walk's row at g (no activation traced since), requeued
+            # it at a later expiry after that row. The lookup, untraced before the walk's next row,
+            # came after that requeue: before it, it would have dequeued the event and expired its
+            # CPU (idle, so traced). It found nothing
+            # due there and pruned the ignored events at the head (tmigr_next_groupevt()).
+            ctx.due = None
+            self._lookup_until(g, self.index + i if 0 <= i < self._n else self.index + self._n)
+            self._agr[K_REMOTE] += 1
+            return
         if why:
             # Either way the lookup dequeued the event (unless another CPU's update has queued it
             # again meanwhile, with its new expiry) and the walk looked at the group again.

@@ -3717,8 +3717,8 @@ class Engine:
             # Its CPU, idle since before this walk's row at g (no activation traced since), requeued
             # it at a later expiry after that row. The lookup, untraced before the walk's next row,
             # came after that requeue: before it, it would have dequeued the event and expired its
-            # CPU (idle, so traced). It found nothing
-            # due there and pruned the ignored events at the head (tmigr_next_groupevt()).
+            # CPU (idle, so traced). It found nothing due there and pruned the ignored events at
+            # the head (tmigr_next_groupevt()).
             ctx.due = None
             self._lookup_until(g, self.index + i if 0 <= i < self._n else self.index + self._n)
             self._agr[K_REMOTE] += 1

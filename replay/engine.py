@@ -534,10 +534,9 @@ class Engine:
         self.rwalk_of: dict[int, int] = {}
         # cpu -> (its wakeup, [(another admissible wakeup, group to look up or None)]) of its last
         # remote walk (_wakeup_is).
-        self.wakeup_late: dict[int, tuple[int, list]] = {}
-        # cpu -> stream index of the last row of its walk whose `wakeup_late` holds a lookup of a
-        # group (that lookup lies between this row and the CPU's next one)
-        self.wakeup_late_row: dict[int, int] = {}
+        # (... and the stream index of the walk's last row: its last lookup lies between that row
+        # and the CPU's next one)
+        self.wakeup_late: dict[int, tuple[int, list, int]] = {}
         # tmc->wakeup as this CPU's rows last showed it (`_wakeup_seen`), kept even where the
         # model does not know the CPU's event: every store to it is traced or follows a traced
         # tmigr_handle_remote of its own.
@@ -1337,6 +1336,12 @@ class Engine:
                             _upd_view(rec), None, cpu=cpu, rows=src)
             else:
                 self._check("expiry", None, i, "", None, None, warm=self._warm_kind(g), note=self._why_unknown(g))
+
+    def _activated_after(self, e: Any, row: int) -> bool:
+        """`e` is a CPU's event and that CPU's tmigr_cpu_active is printed after stream index
+        `row`: its ignore store (__tmigr_cpu_activate, right after that tracepoint) came later
+        than any read made by then."""
+        return not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > row
 
     def _recorded(self, code: int, i: int) -> bool:
         """A row of type `code` missing before row i was being recorded (`recorded_from`)."""
@@ -2912,7 +2917,7 @@ class Engine:
         for e in child.events:
             if not e.ignore:
                 return None         # (the read returns this one or an earlier event)
-            if e.expires == nx and not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > since:
+            if e.expires == nx and self._activated_after(e, since):
                 e.ignore = False
                 self.res.reordered += 1
                 return e
@@ -3021,7 +3026,7 @@ class Engine:
         h = self.h
         while g.events:
             e = g.events[0]
-            if not e.ignore or (not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) >= end):
+            if not e.ignore or self._activated_after(e, end - 1):
                 g.next_expiry = e.expires
                 return
             h._timerqueue_del(g, e)
@@ -3151,7 +3156,7 @@ class Engine:
                 # (a CPU's ignore store follows its tmigr_cpu_active: one traced after the walk's
                 # row at g may come after the lookup, which lies anywhere up to its CPU's next row)
                 first = next((e for e in g.events if not e.ignore or self._ignore_store_ahead(e, dcpu, ref) or (
-                    not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > lrow)), None)
+                    self._activated_after(e, lrow))), None)
                 g.next_expiry = first.expires if first is not None else KTIME_MAX
             else:
                 h._timerqueue_del(g, due)
@@ -3372,7 +3377,7 @@ class Engine:
         fits = [group for value, group in alt[1] if value == w]
         if not fits:
             return False
-        hrow = self.wakeup_late_row.pop(cpu, -1)
+        hrow = alt[2]
         group = fits[0]
         if group is not None and None in fits:
             # another reading gives the same wakeup without that lookup (the walk ended at its
@@ -3492,7 +3497,7 @@ class Engine:
             return n
         while r < n and (codes[r] == E_CPU_ACTIVE or codes[r] == E_SET_ACTIVE or codes[r] == E_HR
                          or codes[r] == E_HR_CPU):
-            r = self._next_row_of(r, target)
+            r = int(self._nxt_any[r])           # (the target's next row of any kind)
         return r if r < n and (codes[r] == E_SET_INACTIVE or codes[r] == E_UPDATE or codes[r] == E_CPU_IDLE) else n
 
     def _wakeup_read_early(self, i: int, cpu: int) -> bool:
@@ -3613,7 +3618,7 @@ class Engine:
         if hrow < 0 or not pruned:
             return
         ahead = next((k for k, e in enumerate(pruned)
-                      if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
+                      if self._activated_after(e, hrow)), -1)
         if ahead >= 0:
             self.lookup_at[g] = (cpu, hrow, pruned, pre, ahead)
             self.lookup_adds[g] = g.adds
@@ -4066,7 +4071,7 @@ class Engine:
                 # anywhere up to its next row, before or after another CPU's update meanwhile,
                 # and before the ignore store of a CPU whose activation is traced after that row
                 ahead = next((k for k, e in enumerate(pruned)
-                              if not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > hrow), -1)
+                              if self._activated_after(e, hrow)), -1)
                 self.lookup_at[g] = (handler, hrow, pruned, pre, ahead)
                 self.lookup_adds[g] = g.adds
 
@@ -4321,8 +4326,6 @@ class Engine:
                 late = _first_expiry(fx)
                 if late != ctx.walk.firstexp:
                     alts.append((late, fx))
-                    p = int(self._prv_a[i]) if 0 <= i < self._n else -1
-                    self.wakeup_late_row[cpu] = self.index + p if p >= 0 else ctx.level_row
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_nexp, None))
                 if ctx.entry_prev >= 0 and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
@@ -4354,7 +4357,8 @@ class Engine:
                 # returned it as the first event
                 alts.append((df[1], None))
             if alts:
-                self.wakeup_late[cpu] = (ctx.walk.firstexp, alts)
+                p = int(self._prv_a[i]) if 0 <= i < self._n else -1
+                self.wakeup_late[cpu] = (ctx.walk.firstexp, alts, self.index + p if p >= 0 else ctx.level_row)
             if ctx.requeue_untraced or (fx is not None and (self.qunk[fx] or self._unknown_in_window(fx, ctx))):
                 # The new wakeup is the next_expiry of a queue the trace does not fully show
                 # (e.g. a remote requeue at an idle root, which has no tracepoint).

@@ -30,6 +30,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-seventh [--out corpus-lab27] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-eighth [--out corpus-lab28] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-ninth [--out corpus-lab29] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirtieth [--out corpus-lab30] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1506,6 +1507,50 @@ TWENTY_NINTH_RUNS = [
          threads="multi"),
 ]
 
+# The thirtieth set (`--set thirtieth`, written to corpus-lab30): a fresh measurement of the engine of 942e9e7
+# (frozen in a worktree and replayed with the pure-Python core), in the classes where the last sets found false
+# divergences: multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes, on 6.12.y and 6.16.y-7.3. Every kernel/vCPU pair is
+# new to all sets (only cached kernels; none was downloaded): 7.2.12 at 12, 6.18.5 at 12, 6.12.90+deb12 at 28
+# (glob); 6.16.12 at 14, 6.17.13 at 18, 7.0.13 at 12 (node 1 first); 6.19.8 at 8, 6.12.69 at 12, 7.1.7 at 12 (4
+# nodes); 7.2.13 at 22, 6.19.14 at 14, 7.3-amd64 at 18 (late).
+# Boot-time tracing with maxcpus=3: (a) 2 nodes, SMT 2, glob onlining, offline/online of cpu6 (node 1's first, 12
+# vCPUs), cpu11 (the last CPU, 12 vCPUs), cpu17 (a node-1 CPU, 28 vCPUs); (b) 2 nodes, node 1's first CPU onlined
+# first, then the rest: migrator hotplug without SMT at 14 vCPUs, churn without SMT at 18, a hotplug storm of the
+# whole of node 1 (cpu6-11, the CPU the bring-up began with too) with SMT 2 at 12; (c) 4 nodes (node i = CPUs
+# [i*cpus/4, (i+1)*cpus/4)): node 2's first CPU onlined first with migrator hotplug (SMT 2, 8 vCPUs: one core per
+# node), node 3's first CPU onlined first with a hotplug storm of the whole of node 3 (cpu9-11; no SMT, 12 vCPUs),
+# node 2's first CPU onlined first with a hotplug storm of the whole of node 2 (cpu6-8; no SMT, 12 vCPUs). Late,
+# all CPUs up: (d) sleepers (no SMT, 22 vCPUs), isolcpus=domain,9-11 (node 1, no SMT, 14 vCPUs) with churn,
+# isolcpus=domain,3-5 (node 0, no SMT, 18 vCPUs) with sleepers.
+THIRTIETH_RUNS = [
+    # (a) 2 nodes, SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU
+    Spec("boot-glob-hotplug6-multi", "7.2.12", cpus=12, maxcpus=3, order="glob", hotplug="6", threads="multi"),
+    Spec("boot-glob-hotplug11-multi", "6.18.5", cpus=12, maxcpus=3, order="glob", hotplug="11", threads="multi"),
+    Spec("boot-glob-hotplug17-multi", "6.12.90+deb12-amd64", cpus=28, maxcpus=3, order="glob", hotplug="17",
+         threads="multi"),
+    # (b) 2 nodes, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug, churn, storm
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "6.16.12", cpus=14, smt=1, maxcpus=3,
+         order="7,1-6,8-13", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-churn-multi", "6.17.13", cpus=18, smt=1, maxcpus=3, order="9,1-8,10-17",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-hotplug-storm-node1-multi", "7.0.13", cpus=12, maxcpus=3, order="6,1-5,7-11",
+         scenario="hotplug-storm", duration=4, threads="multi"),
+    # (c) 4 nodes, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first
+    Spec("boot-node2-first-migrator-hotplug-multi", "6.19.8", cpus=8, nodes=4, maxcpus=3, order="4,1-3,5-7",
+         scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug-storm-node3-multi", "6.12.69", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="9,1-8,10-11", scenario="hotplug-storm", duration=4, hotplug="9-11", threads="multi"),
+    Spec("nosmt-boot-node2-first-hotplug-storm-node2-multi", "7.1.7", cpus=12, nodes=4, smt=1, maxcpus=3,
+         order="6,1-5,7-11", scenario="hotplug-storm", duration=4, hotplug="6-8", threads="multi"),
+    # (d) all CPUs up, events enabled late: sleepers, isolcpus=domain with churn and sleepers
+    Spec("nosmt-late-sleepers-multi", "7.2.13", cpus=22, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-isolcpus9-11-late-churn-multi", "6.19.14", cpus=14, smt=1, isolcpus="domain,9-11",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-isolcpus3-5-late-sleepers-multi", "7.3-amd64", cpus=18, smt=1, isolcpus="domain,3-5",
+         boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1575,7 +1620,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)"),
         "twenty-ninth": (TWENTY_NINTH_RUNS, "corpus-lab29",
                          "# Lab captures of the outside class: the twenty-ninth set (`--set twenty-ninth`, "
-                         "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)"),
+        "thirtieth": (THIRTIETH_RUNS, "corpus-lab30",
+                      "# Lab captures of the outside class: the thirtieth set (`--set thirtieth`, "
+                      "multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1856,7 +1904,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-eighth: the twenty-eighth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
                          "(corpus-lab28); "
                          "twenty-ninth: the twenty-ninth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab29)")
+                         "(corpus-lab29); "
+                         "thirtieth: the thirtieth, multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab30)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1869,8 +1919,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab21 (--set twenty-first), corpus-lab22 (--set twenty-second), "
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
-                                  "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth) "
-                                  "or corpus-lab29 (--set twenty-ninth)")
+                                  "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
+                                  "corpus-lab29 (--set twenty-ninth) or corpus-lab30 (--set thirtieth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -3439,12 +3439,19 @@ class Engine:
         """`target`'s tmc->remote may be set at row i: another CPU traced
         tmigr_handle_remote_cpu() for it before (remote is set right after that tracepoint) and
         has no row since but its update walk's (remote is cleared at the walk's end, untraced,
-        before the handler's next row)."""
+        before the handler's next row). Row i is printed under `target`'s tmc->lock, which the
+        handler holds from its walk's first tmigr_update_events row to the clear: printed after
+        that row, row i's section follows the clear."""
         hr = self.remote_handled.get(target)
         if hr is None:
             return False
         j = hr[2] - self.index
-        return 0 <= j < i and self._after_walk(j)[1] > i
+        if not 0 <= j < i:
+            return False
+        first = self._nxt[j]
+        if first < self._n and self._codes[first] == E_UPDATE:
+            return i < first
+        return self._after_walk(j)[1] > i
 
     def _after_walk(self, j: int) -> tuple[int, int]:
         """For a tmigr_handle_remote_cpu at row j: the last row of its update walk (its CPU's

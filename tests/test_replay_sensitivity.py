@@ -24,6 +24,7 @@ from test_replay_regressions import _with_cell
 CAPTURE_2CPU = FIXTURES / "live-6.18" / "capture-2cpu.tar.gz"
 LAB_HOTPLUG = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.gz"
 LAB_612_LATE = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz"
+TWENTY_SECOND = FIXTURES / "outside-class" / "twenty-second"
 
 
 def _new(src: Path, tmp_path: Path, row: int, column: str, value: int) -> list:
@@ -135,3 +136,22 @@ def test_a_new_timer_without_walk_below_the_printed_next_expiry(imported, tmp_pa
     at = [d for d in new if d.index == 68]
     assert at and at[0].kind == "walk_levels" and at[0].observed == 11096000000, [d.to_dict() for d in new[:3]]
     assert at[0].rows and at[0].rows[0] < 68
+
+
+def test_a_new_timer_after_the_remote_walk_that_held_the_lock(imported, tmp_path):
+    """twenty-second set, 6.12.73 24 vCPUs, row 1685: idle CPU0 prints tmigr_cpu_new_timer_idle
+    with its queued event (no walk). CPU2 expired CPU0's timers at row 1661 and printed its update
+    walk at 1662, but CPU2's next row is only at 1686. tmc->remote is cleared under CPU0's
+    tmc->lock, which CPU2 holds from that walk to the clear; CPU0's rows after 1662 (under the
+    same lock) come after the clear. A changed nextevt there needs a walk: tmigr_new_timer()
+    returns untraced only while tmc->remote is set. Once counted as 'remote still set'."""
+    src = imported(TWENTY_SECOND / "6.12.73-24cpu-2node-boot-glob-hotplug11-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    ev, cpu = t.column("event").to_pylist(), t.column("cpu").to_pylist()
+    assert (ev[1661], cpu[1661], t.column("target_cpu")[1661].as_py()) == ("tmigr_handle_remote_cpu", 2, 0)
+    assert ev[1662] == "tmigr_update_events" and cpu[1662] == 2
+    assert min(j for j in range(1663, len(ev)) if cpu[j] == 2) == 1686
+    assert ev[1685] == "tmigr_cpu_new_timer_idle" and t.column("nextevt")[1685].as_py() == 4216000000
+    new = _new(src, tmp_path, 1685, "nextevt", 4204000000)
+    at = [d for d in new if d.index == 1685]
+    assert at and at[0].kind == "walk_levels" and at[0].observed == "no walk", [d.to_dict() for d in new[:3]]

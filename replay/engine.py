@@ -245,7 +245,7 @@ class _Ctx:
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
-                 "alt_first", "due_first", "top_state_seen", "target_row", "alt_untraced", "alt_stop",
+                 "alt_first", "due_first", "top_state_seen", "top_printed", "target_row", "alt_untraced", "alt_stop",
                  "due_gone")
 
     def __init__(self) -> None:
@@ -289,6 +289,9 @@ class _Ctx:
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
         self.top_state_seen = False               # the walk's top-level update printed the state it read
+        # deactivation / new-timer walk: (row, group_next_expiry) its top-level update printed with
+        # no active child: check_toplvl's data->firstexp, the wakeup it returns (None: no such row)
+        self.top_printed: tuple | None = None
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
@@ -323,6 +326,7 @@ class _Ctx:
         w.childmask = childmask
         w.remote = False
         self.top_state_seen = False
+        self.top_printed = None
         self.walk = w
         return w
 
@@ -2007,6 +2011,8 @@ class Engine:
                     walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu,
                             note=R_SILENT if walk.top_read else "")
+        elif self._top_printed_is(i, cpu, ctx, w, "going idle"):
+            pass
         elif ctx.first_known < w and ctx.first_known <= self._now(ts) and self._unseen_handler(i, cpu):
             # ... unless that event was due and a CPU not traced then may have expired it.
             self._undec(K_WAKEUP, R_LOST_HANDLER)
@@ -2026,6 +2032,21 @@ class Engine:
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
+
+    def _top_printed_is(self, i: int, cpu: int, ctx: _Ctx, w: int, when: str) -> bool:
+        """Decide the wakeup of a walk whose top-level update printed an idle root, where the
+        model does not know the root's queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store
+        the walk's data->firstexp, which check_toplvl took from tmigr_next_groupevt_expires(),
+        the group->next_expiry that row printed. False: no such row (not decided here)."""
+        tp = ctx.top_printed
+        if tp is None or tp[1] < 0:
+            return False
+        if tp[1] == w:
+            self._agr[K_WAKEUP] += 1
+        else:
+            self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} {when}: not the first event its "
+                        "walk's top-level update printed", tp[1], w, cpu=cpu, rows=(self._step(tp[0]),))
+        return True
 
     def _deactivated_unseen(self, cpu: int, nextexp: int) -> None:
         """A deactivation whose walk the trace does not show (the capture began inside it, or its
@@ -2217,7 +2238,7 @@ class Engine:
                         walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                                 f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w,
                                 cpu=cpu, note=R_SILENT if walk.top_read else "")
-            else:
+            elif not self._top_printed_is(i, cpu, ctx, w, "after a new timer"):
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
             self.wakeup_late.pop(cpu, None)
@@ -2312,6 +2333,10 @@ class Engine:
         if g.parent is None:
             # the state check_toplvl read, as printed (a migrator exactly when a child is active)
             ctx.top_state_seen = c.group_active[i] >= 0
+            if c.group_active[i] == 0 and (op == OP_DEACT or op == OP_NT) and behalf == cpu:
+                # check_toplvl: data->firstexp = tmigr_next_groupevt_expires(group), which sets
+                # group->next_expiry to it right before trace_tmigr_update_events() prints it
+                ctx.top_printed = (i, c.group_next_expiry[i])
         exp = None
         eu = ctx.exp_upd
         if eu:

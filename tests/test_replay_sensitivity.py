@@ -25,6 +25,7 @@ CAPTURE_2CPU = FIXTURES / "live-6.18" / "capture-2cpu.tar.gz"
 LAB_HOTPLUG = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.gz"
 LAB_612_LATE = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz"
 TWENTY_SECOND = FIXTURES / "outside-class" / "twenty-second"
+FIFTEENTH = FIXTURES / "outside-class" / "fifteenth"
 
 
 def _new(src: Path, tmp_path: Path, row: int, column: str, value: int) -> list:
@@ -155,3 +156,22 @@ def test_a_new_timer_after_the_remote_walk_that_held_the_lock(imported, tmp_path
     new = _new(src, tmp_path, 1685, "nextevt", 4204000000)
     at = [d for d in new if d.index == 1685]
     assert at and at[0].kind == "walk_levels" and at[0].observed == "no walk", [d.to_dict() for d in new[:3]]
+
+
+def test_a_wakeup_is_the_next_expiry_an_idle_root_printed(imported, tmp_path):
+    """fifteenth set, 7.0.4 32 vCPUs, row 1841: CPU2 goes idle last; its deactivation walk's
+    top-level update (row 1840) prints an idle root (group_active 0) and group_next_expiry
+    7268000000. check_toplvl set data->firstexp with tmigr_next_groupevt_expires(), which stores
+    the same value in group->next_expiry right before the tracepoint, and tmigr_cpu_deactivate()
+    returns it as the wakeup. The model did not know the root's whole queue, so a wakeup one tick
+    early was reported only two rows later (at the next remote expiry of CPU2)."""
+    src = imported(FIFTEENTH / "7.0.4-32cpu-2node-boot-remote-node-first-idle-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    assert t.column("event")[1840].as_py() == "tmigr_update_events" and t.column("group_lvl")[1840].as_py() == 2
+    assert (t.column("group_active")[1840].as_py(), t.column("group_next_expiry")[1840].as_py()) == (0, 7268000000)
+    assert t.column("event")[1841].as_py() == "tmigr_cpu_idle" and t.column("wakeup")[1841].as_py() == 7268000000
+    new = _new(src, tmp_path, 1841, "wakeup", 7264000000)
+    at = [d for d in new if d.index == 1841]
+    assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (7268000000, 7264000000), \
+        [d.to_dict() for d in new[:3]]
+    assert at[0].rows == [1840]

@@ -289,8 +289,8 @@ class _Ctx:
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
         self.top_state_seen = False               # the walk's top-level update printed the state it read
-        # deactivation / new-timer walk: (row, group_next_expiry) its top-level update printed with
-        # no active child: check_toplvl's data->firstexp, the wakeup it returns (None: no such row)
+        # deactivation / new-timer walk: (row, firstexp) of its top-level update: the printed
+        # group_next_expiry with no active child (check_toplvl), else KTIME_MAX (None: no such row)
         self.top_printed: tuple | None = None
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
@@ -2034,17 +2034,18 @@ class Engine:
         ctx.walk = None
 
     def _top_printed_is(self, i: int, cpu: int, ctx: _Ctx, w: int, when: str) -> bool:
-        """Decide the wakeup of a walk whose top-level update printed an idle root, where the
-        model does not know the root's queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store
-        the walk's data->firstexp, which check_toplvl took from tmigr_next_groupevt_expires(),
-        the group->next_expiry that row printed. False: no such row (not decided here)."""
+        """Decide the wakeup of a walk that printed its top-level update, where the model does
+        not know the root's queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store the walk's
+        data->firstexp, which check_toplvl took from tmigr_next_groupevt_expires() (the
+        group->next_expiry that row printed) when the root had no active child, and which stays
+        KTIME_MAX otherwise. False: no such row (not decided here)."""
         tp = ctx.top_printed
         if tp is None or tp[1] < 0:
             return False
         if tp[1] == w:
             self._agr[K_WAKEUP] += 1
         else:
-            self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} {when}: not the first event its "
+            self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} {when}: not the firstexp its "
                         "walk's top-level update printed", tp[1], w, cpu=cpu, rows=(self._step(tp[0]),))
         return True
 
@@ -2333,10 +2334,11 @@ class Engine:
         if g.parent is None:
             # the state check_toplvl read, as printed (a migrator exactly when a child is active)
             ctx.top_state_seen = c.group_active[i] >= 0
-            if c.group_active[i] == 0 and (op == OP_DEACT or op == OP_NT) and behalf == cpu:
-                # check_toplvl: data->firstexp = tmigr_next_groupevt_expires(group), which sets
-                # group->next_expiry to it right before trace_tmigr_update_events() prints it
-                ctx.top_printed = (i, c.group_next_expiry[i])
+            if c.group_active[i] >= 0 and (op == OP_DEACT or op == OP_NT) and behalf == cpu:
+                # check_toplvl (no active child, no migrator): data->firstexp =
+                # tmigr_next_groupevt_expires(group), which sets group->next_expiry to it right
+                # before trace_tmigr_update_events() prints it; otherwise firstexp stays KTIME_MAX
+                ctx.top_printed = (i, c.group_next_expiry[i] if c.group_active[i] == 0 else KTIME_MAX)
         exp = None
         eu = ctx.exp_upd
         if eu:

@@ -26,6 +26,7 @@ LAB_HOTPLUG = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.g
 LAB_612_LATE = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz"
 TWENTY_SECOND = FIXTURES / "outside-class" / "twenty-second"
 FIFTEENTH = FIXTURES / "outside-class" / "fifteenth"
+TWENTY_FIFTH = FIXTURES / "outside-class" / "twenty-fifth"
 
 
 def _new(src: Path, tmp_path: Path, row: int, column: str, value: int) -> list:
@@ -175,3 +176,20 @@ def test_a_wakeup_is_the_next_expiry_an_idle_root_printed(imported, tmp_path):
     assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (7268000000, 7264000000), \
         [d.to_dict() for d in new[:3]]
     assert at[0].rows == [1840]
+
+
+def test_a_walk_whose_top_level_had_an_active_child_returns_ktime_max(imported, tmp_path):
+    """twenty-fifth set, 7.0.9 22 vCPUs (late capture, isolcpus), row 1962: CPU10's deactivation
+    walk prints its top-level update (row 1961) with group_active 2: the root had a migrator,
+    check_toplvl did not run and data->firstexp stayed KTIME_MAX, the wakeup CPU10 stores. A
+    real expiry there was reported only at the next remote expiry of CPU10 (row 1967)."""
+    src = imported(TWENTY_FIFTH / "7.0.9-22cpu-2node-nosmt-isolcpus6-9-late-churn-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    assert (t.column("event")[1961].as_py(), t.column("group_lvl")[1961].as_py(),
+            t.column("group_active")[1961].as_py()) == ("tmigr_update_events", 2, 2)
+    assert t.column("event")[1962].as_py() == "tmigr_cpu_idle" and t.column("wakeup")[1962].as_py() == 2**63 - 1
+    new = _new(src, tmp_path, 1962, "wakeup", 8560000000)
+    at = [d for d in new if d.index == 1962]
+    assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (2**63 - 1, 8560000000), \
+        [d.to_dict() for d in new[:3]]
+    assert at[0].rows == [1961]

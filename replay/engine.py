@@ -2033,6 +2033,22 @@ class Engine:
         ctx.next = None
         ctx.walk = None
 
+    def _is_requeue_walk(self, p: int) -> bool:
+        """Row p and the update rows of its CPU right before it are one walk up from level 0
+        (levels 0, 1, ... with none skipped: tmigr_update_events() prints every level it
+        reaches) that follows that CPU's tmigr_handle_remote_cpu: the requeue of the CPU it
+        expired, not a walk of its own."""
+        c = self._rows
+        codes, prv = self._codes, self._prv_a
+        lvl = c.group_lvl[p]
+        q = p
+        while q >= 0 and codes[q] == E_UPDATE:
+            if c.group_lvl[q] != lvl:
+                return False
+            lvl -= 1
+            q = int(prv[q])
+        return q >= 0 and codes[q] == E_HR_CPU and lvl == -1
+
     def _top_printed_is(self, i: int, cpu: int, ctx: _Ctx, w: int, when: str) -> bool:
         """Decide the wakeup of a walk that printed its top-level update, where the model does
         not know the root's queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store the walk's
@@ -2261,7 +2277,7 @@ class Engine:
         # i.e. while a CPU not traced then expires this CPU's timers)
         p = int(self._prv_a[i])
         if ctx.op == OP_NONE and p >= 0 and self._codes[p] == E_UPDATE and \
-                (w != tmc.wakeup or walkless):
+                (w != tmc.wakeup or walkless) and not self._is_requeue_walk(p):
             # its own update walk came right before, without the row that opens a new-timer walk
             # (not traced, or lost): this row closes that walk, its wakeup the walk's firstexp
             self._undec(K_WAKEUP, R_QUEUE)

@@ -26,6 +26,7 @@ LAB_HOTPLUG = FIXTURES / "lab" / "lab-7.3.4+deb13-16cpu-2node-smt2-hotplug.tar.g
 LAB_612_LATE = FIXTURES / "lab" / "lab-6.12.107+deb13-16cpu-2node-smt2-late.tar.gz"
 TWENTY_SECOND = FIXTURES / "outside-class" / "twenty-second"
 FIFTEENTH = FIXTURES / "outside-class" / "fifteenth"
+TENTH = FIXTURES / "outside-class" / "tenth"
 TWENTY_FIFTH = FIXTURES / "outside-class" / "twenty-fifth"
 
 
@@ -193,3 +194,23 @@ def test_a_walk_whose_top_level_had_an_active_child_returns_ktime_max(imported, 
     assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (2**63 - 1, 8560000000), \
         [d.to_dict() for d in new[:3]]
     assert at[0].rows == [1961]
+
+
+def test_the_wakeup_after_a_remote_expiry_and_its_requeue_walk(imported, tmp_path):
+    """tenth set, 6.18.12 32 vCPUs, row 12319: CPU17's tmigr_handle_remote() expired CPU12
+    (row 12316) and requeued it (update rows 12317-12318, levels 0 and 1 on CPU12's path), then
+    its idle loop prints tmigr_cpu_new_timer_idle without a walk: the wakeup is the one the remote
+    walk stored (tmigr_handle_remote_up: data->firstexp = group->next_expiry). Those update rows
+    were once taken for a new-timer walk of CPU17's own whose opening row was lost, and the
+    wakeup left undecided."""
+    src = imported(TENTH / "6.18.12-32cpu-2node-boot-glob-hotplug21-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    ev = t.column("event").to_pylist()
+    assert ev[12316:12320] == ["tmigr_handle_remote_cpu", "tmigr_update_events", "tmigr_update_events",
+                               "tmigr_cpu_new_timer_idle"]
+    assert t.column("cpu").to_pylist()[12316:12320] == [17] * 4
+    assert t.column("wakeup")[12319].as_py() == 28128000000
+    new = _new(src, tmp_path, 12319, "wakeup", 28136000000)
+    at = [d for d in new if d.index == 12319]
+    assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (28128000000, 28136000000), \
+        [d.to_dict() for d in new[:3]]

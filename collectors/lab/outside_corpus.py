@@ -31,6 +31,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-eighth [--out corpus-lab28] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-ninth [--out corpus-lab29] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirtieth [--out corpus-lab30] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-first [--out corpus-lab31] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1551,6 +1552,54 @@ THIRTIETH_RUNS = [
          boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
 ]
 
+# The thirty-first set (`--set thirty-first`, written to corpus-lab31): a fresh measurement of the engine of 988a709
+# (frozen in a worktree and replayed with the pure-Python core), this time on mostly larger machines: multi-threaded
+# TCG, 12-30 vCPUs (all but two at 20-30), 2 and 4 nodes, on 6.12.y and 6.16.y-7.2 (7.3 has no free pair left below
+# 33 vCPUs). Every resolved kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded); with 2
+# nodes and SMT 2, or 4 nodes, the vCPUs must be a multiple of 4, and the only such pairs left at 16-32 are of
+# 6.12.117 and 6.12.90 (+deb12, +deb12.1): 6.12.117 at 28, 7.2.11 at 12, 6.19.11 at 12 (glob); 7.0.4 at 30,
+# 6.17.13 at 26, 6.16.12 at 30 (node 1 first); 6.12.90+deb12 at 20 and 24, 6.12.90+deb12.1 at 28 (4 nodes; the
+# upstream 6.12.90 was at 24 and 28 before, in the other Debian build); 6.18.9 at 30, 7.1.7 at 26, 6.17.8 at 30
+# (late).
+# Boot-time tracing with maxcpus=3: (a) 2 nodes, SMT 2, glob onlining, offline/online of cpu21 (a node-1 CPU, 28
+# vCPUs), cpu9 (a node-1 CPU, 12 vCPUs), cpu7 (a node-1 CPU, 12 vCPUs, hashed pointers); (b) 2 nodes, no SMT, node
+# 1's first CPU onlined first, then the rest: migrator hotplug at 30 vCPUs, churn at 26, a hotplug storm of the
+# whole of node 1 (cpu15-29, the CPU the bring-up began with too) at 30; (c) 4 nodes (node i = CPUs [i*cpus/4,
+# (i+1)*cpus/4)): node 1's first CPU onlined first with migrator hotplug (no SMT, 20 vCPUs), node 2's first CPU
+# onlined first with migrator hotplug (SMT 2, 24 vCPUs), node 3's first CPU onlined first with a hotplug storm of
+# the whole of node 3 (cpu21-27; no SMT, 28 vCPUs). Late, all CPUs up: (d) sleepers (no SMT, 30 vCPUs),
+# isolcpus=domain,16-18 (node 1, no SMT, 26 vCPUs) with churn, isolcpus=domain,3-5 (node 0, no SMT, 30 vCPUs) with
+# sleepers.
+THIRTY_FIRST_RUNS = [
+    # (a) 2 nodes, SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of one node-1 CPU
+    Spec("boot-glob-hotplug21-multi", "6.12.117", cpus=28, maxcpus=3, order="glob", hotplug="21", threads="multi"),
+    Spec("boot-glob-hotplug9-multi", "7.2.11", cpus=12, maxcpus=3, order="glob", hotplug="9", threads="multi"),
+    Spec("boot-glob-hotplug7-hashptr-multi", "6.19.11", cpus=12, maxcpus=3, order="glob", hotplug="7",
+         hash_ptr=True, threads="multi"),
+    # (b) 2 nodes, no SMT, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug, churn,
+    # storm
+    Spec("nosmt-boot-remote-node-first-migrator-hotplug-multi", "7.0.4", cpus=30, smt=1, maxcpus=3,
+         order="15,1-14,16-29", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-churn-multi", "6.17.13", cpus=26, smt=1, maxcpus=3, order="13,1-12,14-25",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug-storm-node1-multi", "6.16.12", cpus=30, smt=1, maxcpus=3,
+         order="15,1-14,16-29", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (c) 4 nodes, boot-time tracing, maxcpus=3, a node-1, node-2 or node-3 first CPU onlined first
+    Spec("nosmt-boot-node1-first-migrator-hotplug-multi", "6.12.90+deb12-amd64", cpus=20, nodes=4, smt=1,
+         maxcpus=3, order="5,1-4,6-19", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("boot-node2-first-migrator-hotplug-multi", "6.12.90+deb12-amd64", cpus=24, nodes=4, maxcpus=3,
+         order="12,1-11,13-23", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-boot-node3-first-hotplug-storm-node3-multi", "6.12.90+deb12.1-amd64", cpus=28, nodes=4, smt=1,
+         maxcpus=3, order="21,1-20,22-27", scenario="hotplug-storm", duration=4, hotplug="21-27", threads="multi"),
+    # (d) all CPUs up, events enabled late: sleepers, isolcpus=domain with churn and sleepers
+    Spec("nosmt-late-sleepers-multi", "6.18.9", cpus=30, smt=1, boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-isolcpus16-18-late-churn-multi", "7.1.7", cpus=26, smt=1, isolcpus="domain,16-18",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-isolcpus3-5-late-sleepers-multi", "6.17.8", cpus=30, smt=1, isolcpus="domain,3-5",
+         boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1623,7 +1672,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes)"),
         "thirtieth": (THIRTIETH_RUNS, "corpus-lab30",
                       "# Lab captures of the outside class: the thirtieth set (`--set thirtieth`, "
-                      "multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes)")}
+                      "multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes)"),
+        "thirty-first": (THIRTY_FIRST_RUNS, "corpus-lab31",
+                         "# Lab captures of the outside class: the thirty-first set (`--set thirty-first`, "
+                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1906,7 +1958,9 @@ def main(argv: list[str] | None = None) -> int:
                          "twenty-ninth: the twenty-ninth, multi-threaded TCG, 8-30 vCPUs, 2 and 4 nodes "
                          "(corpus-lab29); "
                          "thirtieth: the thirtieth, multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab30)")
+                         "(corpus-lab30); "
+                         "thirty-first: the thirty-first, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
+                         "(corpus-lab31)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1920,7 +1974,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
-                                  "corpus-lab29 (--set twenty-ninth) or corpus-lab30 (--set thirtieth)")
+                                  "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth) "
+                                  "or corpus-lab31 (--set thirty-first)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

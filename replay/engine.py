@@ -245,8 +245,8 @@ class _Ctx:
                  "wakeup_unsure", "entry_nexp", "entry_group", "requeue_untraced", "rw_ts", "due_exp", "entry_prev",
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
-                 "alt_first", "due_first", "top_state_seen", "top_printed", "target_row", "alt_untraced", "alt_stop",
-                 "due_gone")
+                 "alt_first", "due_first", "top_state_seen", "printed_firstexp", "target_row", "alt_untraced",
+                 "alt_stop", "due_gone")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -289,9 +289,10 @@ class _Ctx:
         # requeue; () after a second one (`Engine._solve_requeue`)
         self.requeue_solve: tuple | None = None
         self.top_state_seen = False               # the walk's top-level update printed the state it read
-        # deactivation / new-timer walk: (row, firstexp) of its top-level update: the printed
-        # group_next_expiry with no active child (check_toplvl), else KTIME_MAX (None: no such row)
-        self.top_printed: tuple | None = None
+        # deactivation / new-timer walk: (row, firstexp) its rows print: a top-level update's
+        # group_next_expiry with no active child (check_toplvl), KTIME_MAX for one with an active
+        # child or a deactivation that ended below the top (None: no such row)
+        self.printed_firstexp: tuple | None = None
         # remote walk stopped by the migrator check: the wakeup its lookup would give had the
         # check come after another CPU's state step traced since (`Engine._recheck_stopped`)
         self.alt_first: int | None = None
@@ -326,7 +327,7 @@ class _Ctx:
         w.childmask = childmask
         w.remote = False
         self.top_state_seen = False
-        self.top_printed = None
+        self.printed_firstexp = None
         self.walk = w
         return w
 
@@ -1957,6 +1958,10 @@ class Engine:
             ctx.next = g.parent
         else:
             ctx.next = None
+        if c.migrator[i] != TMIGR_NONE and g.parent is not None:
+            # tmigr_inactive_up() ends the walk below the top when the group keeps a migrator
+            # (walk_done): check_toplvl never runs and data->firstexp stays KTIME_MAX
+            ctx.printed_firstexp = (i, KTIME_MAX)
 
     def _on_cpu_idle(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
@@ -2000,7 +2005,9 @@ class Engine:
         anc = self.anc[cpu]
         exp_w = walk.firstexp
         top_known = ctx.top_known if ctx.top_known is not None else self._path_known(anc)
-        if ctx.decidable and not ctx.optional and (not walk.top_read or top_known):
+        if self._printed_firstexp_is(i, cpu, ctx, w, "going idle"):
+            pass
+        elif ctx.decidable and not ctx.optional and (not walk.top_read or top_known):
             if exp_w == w:
                 self._agr[K_WAKEUP] += 1
             else:
@@ -2011,8 +2018,6 @@ class Engine:
                     walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                             f"wakeup returned to CPU{cpu} going idle", exp_w, w, cpu=cpu,
                             note=R_SILENT if walk.top_read else "")
-        elif self._top_printed_is(i, cpu, ctx, w, "going idle"):
-            pass
         elif ctx.first_known < w and ctx.first_known <= self._now(ts) and self._unseen_handler(i, cpu):
             # ... unless that event was due and a CPU not traced then may have expired it.
             self._undec(K_WAKEUP, R_LOST_HANDLER)
@@ -2049,20 +2054,20 @@ class Engine:
             q = int(prv[q])
         return q >= 0 and codes[q] == E_HR_CPU and lvl == -1
 
-    def _top_printed_is(self, i: int, cpu: int, ctx: _Ctx, w: int, when: str) -> bool:
-        """Decide the wakeup of a walk that printed its top-level update, where the model does
-        not know the root's queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store the walk's
-        data->firstexp, which check_toplvl took from tmigr_next_groupevt_expires() (the
-        group->next_expiry that row printed) when the root had no active child, and which stays
-        KTIME_MAX otherwise. False: no such row (not decided here)."""
-        tp = ctx.top_printed
+    def _printed_firstexp_is(self, i: int, cpu: int, ctx: _Ctx, w: int, when: str) -> bool:
+        """Decide the wakeup of a walk from its own rows where the model does not know the root's
+        queue: tmigr_cpu_deactivate()/tmigr_cpu_new_timer() store the walk's data->firstexp,
+        which check_toplvl took from tmigr_next_groupevt_expires() (the group->next_expiry the
+        top-level update printed) when the root had no active child, and which stays KTIME_MAX
+        otherwise or when the walk ended below the top. False: the rows do not tell."""
+        tp = ctx.printed_firstexp
         if tp is None or tp[1] < 0:
             return False
         if tp[1] == w:
             self._agr[K_WAKEUP] += 1
         else:
             self._check("wakeup", False, i, f"wakeup returned to CPU{cpu} {when}: not the firstexp its "
-                        "walk's top-level update printed", tp[1], w, cpu=cpu, rows=(self._step(tp[0]),))
+                        "walk's rows print", tp[1], w, cpu=cpu, rows=(self._step(tp[0]),))
         return True
 
     def _deactivated_unseen(self, cpu: int, nextexp: int) -> None:
@@ -2247,7 +2252,9 @@ class Engine:
                 else:
                     self._check("walk_levels", need, i, f"new-timer walk of CPU{cpu}", "no walk", "walk", cpu=cpu)
             anc = self.anc[cpu]
-            if ctx.decidable and (not walk.top_read or self._path_known(anc)):
+            if self._printed_firstexp_is(i, cpu, ctx, w, "after a new timer"):
+                pass
+            elif ctx.decidable and (not walk.top_read or self._path_known(anc)):
                 if walk.firstexp == w:
                     self._agr[K_WAKEUP] += 1
                 else:
@@ -2255,7 +2262,7 @@ class Engine:
                         walk.top_read or (self._silent_migrator(anc[-1]) and not ctx.top_state_seen))), i,
                                 f"wakeup returned to idle CPU{cpu} after a new timer", walk.firstexp, w,
                                 cpu=cpu, note=R_SILENT if walk.top_read else "")
-            elif not self._top_printed_is(i, cpu, ctx, w, "after a new timer"):
+            else:
                 self._unknown(K_WAKEUP, anc[-1], i)
             tmc.wakeup = w
             self.wakeup_late.pop(cpu, None)
@@ -2354,7 +2361,7 @@ class Engine:
                 # check_toplvl (no active child, no migrator): data->firstexp =
                 # tmigr_next_groupevt_expires(group), which sets group->next_expiry to it right
                 # before trace_tmigr_update_events() prints it; otherwise firstexp stays KTIME_MAX
-                ctx.top_printed = (i, c.group_next_expiry[i] if c.group_active[i] == 0 else KTIME_MAX)
+                ctx.printed_firstexp = (i, c.group_next_expiry[i] if c.group_active[i] == 0 else KTIME_MAX)
         exp = None
         eu = ctx.exp_upd
         if eu:

@@ -214,3 +214,21 @@ def test_the_wakeup_after_a_remote_expiry_and_its_requeue_walk(imported, tmp_pat
     at = [d for d in new if d.index == 12319]
     assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (28128000000, 28136000000), \
         [d.to_dict() for d in new[:3]]
+
+
+def test_a_deactivation_that_ended_below_the_top_returns_ktime_max(imported, tmp_path):
+    """6.19.14 16 vCPUs, late capture, hashed pointers, row 2122: CPU12's deactivation walk
+    prints its level-0 state (row 2120) with migrator 1: the group keeps a migrator, so
+    tmigr_inactive_up() ends the walk there (walk_done) and check_toplvl never runs: the wakeup
+    is KTIME_MAX whatever the root holds. The model could not decide it (the root's migrator is
+    a CPU the trace never shows), and a real expiry there was reported only 6 rows later."""
+    src = imported(FIXTURES / "outside-class" / "6.19.14-16cpu-2node-late-churn-hashptr.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    assert (t.column("event")[2120].as_py(), t.column("lvl")[2120].as_py(),
+            t.column("migrator")[2120].as_py()) == ("tmigr_group_set_cpu_inactive", 0, 1)
+    assert t.column("event")[2122].as_py() == "tmigr_cpu_idle" and t.column("wakeup")[2122].as_py() == 2**63 - 1
+    new = _new(src, tmp_path, 2122, "wakeup", 10540000000)
+    at = [d for d in new if d.index == 2122]
+    assert at and at[0].kind == "wakeup" and (at[0].expected, at[0].observed) == (2**63 - 1, 10540000000), \
+        [d.to_dict() for d in new[:3]]
+    assert at[0].rows == [2120]

@@ -44,10 +44,13 @@ HARMLESS is decided before the replay, from the kernel's code, not from the engi
 `tmigr_new_timer` returns the walk's `firstexp`, which `tmigr_cpu_new_timer` stores over it); so is
 the `wakeup` of `tmigr_cpu_online` / `tmigr_cpu_available` when the same CPU's next event is its
 `tmigr_cpu_active` (the online callback found the timer base not idle and activated it, which
-overwrites the value). A replay may still report such a mutation (the copy contradicts the earlier
-trace): then it counts where it was reported. No other mutated field qualifies: every other one is
-either the result of a decision (group state, expiries, wakeups, the remote target, setup records)
-or an input of one.
+overwrites the value); and the `nextevt` of a remote expiry's level-0 requeue (the expired CPU's
+next timer) when it is not the group's first event, that CPU's next event is its activation, no
+other row touches the group before it, and its next deactivation queues another expiry
+(`Planner.requeue_unread`: the value is then ignored, pruned or requeued whatever it is). A replay
+may still report such a mutation (the copy contradicts the earlier trace): then it counts where it
+was reported. No other mutated field qualifies: every other one is either the result of a decision
+(group state, expiries, wakeups, the remote target, setup records) or an input of one.
 
 Replays run in at most `--workers` processes (default 2). Prints the command, the date, the
 replay core, and one table per mutated (event, field, operation) and per field; `--json` writes
@@ -125,6 +128,12 @@ HARMLESS_IF_ACTIVATED = {
     ("tmigr_cpu_available", "wakeup"): "stale copy: the online callback activates the CPU (its next event, "
                                        "tmigr_cpu_active) and __tmigr_cpu_activate overwrites tmc->wakeup",
 }
+
+# Harmless only in the shape `Planner.requeue_unread` proves: a remote expiry's requeue of a CPU
+# that activates next, its value neither first in the group nor compared again.
+HARMLESS_REQUEUE = ("unread: a remote requeue's nextevt that is not the group's first event, of a CPU whose next "
+                    "event is its activation (cpuevt.ignore), before any other row on that group and before a "
+                    "deactivation that queues another expiry")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,7 +283,7 @@ class Planner:
         # trace timestamp + offset = CLOCK_MONOTONIC, the clock of expiries (the replay proves it)
         self.clock_off = int(clock_offset_ns)
         cols = ["event", "ts", "cpu", "group", "parent", "lvl", "active", "migrator", "childmask",
-                "groupmask", "target_cpu", "numa_node"]
+                "groupmask", "target_cpu", "numa_node", "group_lvl", "nextevt", "group_next_expiry"]
         d = {c: table.column(c).to_pylist() for c in cols}
         self.d = d
         self.n = table.num_rows
@@ -310,6 +319,42 @@ class Planner:
         for j in range(row + 1, self.n):
             if d["cpu"][j] == c:
                 return d["event"][j] == "tmigr_cpu_active" and d["target_cpu"][j] == d["target_cpu"][row]
+        return False
+
+    def requeue_unread(self, row: int, new: int) -> bool:
+        """Row `row` is the level-0 tmigr_update_events of a remote expiry's requeue (the same
+        CPU's previous row is its tmigr_handle_remote_cpu of target T): `nextevt` is T's next
+        timer, queued in T's level-0 group. No decision reads that value, old or `new`, when:
+        both are real expiries (KTIME_MAX would take the ignore path) and neither is the group's
+        first event (the row's group_next_expiry is earlier than both, so nothing propagates up); T's next event is its own tmigr_cpu_active (which sets
+        cpuevt.ignore: lookups prune it, tmigr_update_events requeues it whatever its expiry);
+        no row of any CPU names that group, nor expires T, in between; and T's next
+        tmigr_cpu_idle queues another expiry (__tmigr_cpu_deactivate clears ignore first, and
+        tmigr_update_events compares the old expiry with the new one)."""
+        d = self.d
+        if d["event"][row] != "tmigr_update_events" or d["group_lvl"][row] != 0:
+            return False
+        old, gne, grp, c = d["nextevt"][row], d["group_next_expiry"][row], d["group"][row], d["cpu"][row]
+        if old is None or gne is None or grp is None or KTIME_MAX in (old, new) or not gne < min(old, new):
+            return False            # (KTIME_MAX takes tmigr_update_events' ignore path: a decision)
+        p = prev_same_cpu(d["cpu"], row)
+        if p is None or d["event"][p] != "tmigr_handle_remote_cpu" or d["target_cpu"][p] is None:
+            return False
+        t = d["target_cpu"][p]
+        act = None
+        for j in range(row + 1, self.n):
+            if d["group"][j] == grp or (d["event"][j] == "tmigr_handle_remote_cpu" and d["target_cpu"][j] == t):
+                return False
+            if d["cpu"][j] == t:
+                if d["event"][j] != "tmigr_cpu_active":
+                    return False
+                act = j
+                break
+        if act is None:
+            return False
+        for j in range(act + 1, self.n):
+            if d["cpu"][j] == t and d["event"][j] == "tmigr_cpu_idle":
+                return d["nextevt"][j] not in (old, new)
         return False
 
     def new_value(self, rng: random.Random, ev: str, field: str, op: str, row: int, old):
@@ -394,6 +439,8 @@ def plan(name: str, path: str, table: pa.Table, base: dict, per: int, seed: int)
             harmless = HARMLESS.get((ev, field), "")
             if (ev, field) in HARMLESS_IF_ACTIVATED and p.activated_next(r):
                 harmless = HARMLESS_IF_ACTIVATED[(ev, field)]
+            if (ev, field) == ("tmigr_update_events", "nextevt") and p.requeue_unread(r, new):
+                harmless = HARMLESS_REQUEUE
             out.append({"trace": name, "path": path, "row": r, "event": ev, "field": field, "op": op,
                         "old": old, "new": new, "harmless": harmless})
             n += 1
@@ -604,7 +651,9 @@ def main(argv: list[str] | None = None) -> int:
                "outcomes": list(OUTCOMES), "total": {o: total[o] for o in OUTCOMES}, "n": len(results),
                "fractions": {o: total[o] / len(results) if results else 0.0 for o in OUTCOMES},
                "by_field": by_field, "by_stratum": by_stratum, "traces": traces,
-               "harmless_rules": {f"{e}.{f}": why for (e, f), why in HARMLESS.items()},
+               "harmless_rules": {**{f"{e}.{f}": why for (e, f), why in HARMLESS.items()},
+                                  **{f"{e}.{f} (if activated next)": why for (e, f), why in HARMLESS_IF_ACTIVATED.items()},
+                                  "tmigr_update_events.nextevt (remote requeue, unread)": HARMLESS_REQUEUE},
                "mutations": results}
         a.json.write_text(json.dumps(doc, indent=1, default=str))
         print(f"# wrote {a.json}")

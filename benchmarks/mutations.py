@@ -143,7 +143,8 @@ HARMLESS_REQUEUE = ("unread: a remote requeue's nextevt that is not the group's 
 # The lab's multi-threaded TCG sets: the class the replay is judged on (outside-lab examples).
 MTTCG_SETS = ("tenth", "tenth/contended", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
               "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first",
-              "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth")
+              "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh",
+              "twenty-eighth", "twenty-ninth")
 
 
 def sources() -> list[Path]:

@@ -32,6 +32,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set twenty-ninth [--out corpus-lab29] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirtieth [--out corpus-lab30] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-first [--out corpus-lab31] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-second [--out corpus-lab32] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1600,6 +1601,61 @@ THIRTY_FIRST_RUNS = [
          boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
 ]
 
+# The thirty-second set (`--set thirty-second`, written to corpus-lab32): a fresh measurement of the engine of a02753d
+# (frozen in a worktree and replayed with the pure-Python core) that varies the topology instead of the vCPU count
+# (the counts that 2-node SMT-2 and 4-node layouts need, multiples of 4, are nearly used up at 16-32 vCPUs, and 7.3
+# has no free even count): multi-threaded TCG, 12-30 vCPUs, odd counts without SMT on uneven nodes (`node_cpus`),
+# 1, 2, 3 and 4 nodes, isolcpus, nohz_full and empty hotplug slots, on 6.12.y and 6.16.y-7.3. Every resolved
+# kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded): 7.3-amd64 at 13, 6.19.13 at 15,
+# 6.12.73 at 18 (glob); 7.3.4 at 17, 7.0.7 at 22, 6.16.12 at 26 (node 1 first); 7.1.13 at 27, 6.18.15 at 25
+# (3 and 4 nodes); 7.2.6 at 23, 6.19.6 at 30, 6.17.8 at 19 (late); 6.12.95 at 12 (of 20 possible CPUs).
+# Boot-time tracing with maxcpus=3: (a) glob onlining, offline/online of one CPU: cpu9 (node 1, no SMT, uneven
+# nodes 0-6/7-12, 13 vCPUs), cpu11 (node 2 of 3 even nodes, no SMT, 15 vCPUs), cpu13 (node 1, SMT 2, uneven nodes
+# 0-11/12-17: three sockets of 3 cores x 2 threads, 18 vCPUs); (b) 2 nodes, no SMT, node 1's first CPU onlined
+# first, then the rest: migrator hotplug on uneven nodes 0-8/9-16 (17 vCPUs), churn at 22, a hotplug storm of the
+# whole of node 1 (cpu13-25, the CPU the bring-up began with too) at 26; (c) 3 and 4 nodes, no SMT, node 2's first
+# CPU onlined first: migrator hotplug on 3 even nodes (27 vCPUs, cpu18 first), a hotplug storm of the whole of node
+# 2 (cpu13-18) on 4 uneven nodes 0-6/7-12/13-18/19-24 (25 vCPUs). Late, all CPUs up: (d) sleepers with
+# isolcpus=domain,14-16 (node 1, no SMT, uneven nodes 0-11/12-22, 23 vCPUs), churn with nohz_full=2-5 (3 nodes,
+# SMT 2, 30 vCPUs), sleepers on one node (no SMT, 19 vCPUs). (e) Boot-time tracing, maxcpus=3, glob onlining, 12
+# present of 20 possible CPUs (2 nodes of 10, SMT 2: node 1 has two present CPUs and 8 empty slots), offline/online
+# of cpu10 (node 1's first).
+THIRTY_SECOND_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU: uneven 2 nodes or 3 nodes
+    Spec("nosmt-uneven7+6-boot-glob-hotplug9-multi", "7.3-amd64", cpus=13, smt=1, node_cpus="0-6/7-12", maxcpus=3,
+         order="glob", hotplug="9", threads="multi"),
+    Spec("nosmt-boot-glob-hotplug11-multi", "6.19.13", cpus=15, nodes=3, smt=1, maxcpus=3, order="glob",
+         hotplug="11", threads="multi"),
+    Spec("uneven12+6-boot-glob-hotplug13-multi", "6.12.73", cpus=18, node_cpus="0-11/12-17", maxcpus=3,
+         order="glob", hotplug="13", threads="multi"),
+    # (b) 2 nodes, no SMT, boot-time tracing, maxcpus=3, node 1's first CPU onlined first: migrator hotplug (uneven
+    # nodes), churn, storm
+    Spec("nosmt-uneven9+8-boot-remote-node-first-migrator-hotplug-multi", "7.3.4", cpus=17, smt=1,
+         node_cpus="0-8/9-16", maxcpus=3, order="9,1-8,10-16", scenario="migrator-hotplug", duration=4,
+         threads="multi"),
+    Spec("nosmt-boot-remote-node-first-churn-multi", "7.0.7", cpus=22, smt=1, maxcpus=3, order="11,1-10,12-21",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-boot-remote-node-first-hotplug-storm-node1-multi", "6.16.12", cpus=26, smt=1, maxcpus=3,
+         order="13,1-12,14-25", scenario="hotplug-storm", duration=4, threads="multi"),
+    # (c) 3 or 4 nodes, no SMT, boot-time tracing, maxcpus=3, node 2's first CPU onlined first
+    Spec("nosmt-boot-node2-first-migrator-hotplug-multi", "7.1.13", cpus=27, nodes=3, smt=1, maxcpus=3,
+         order="18,1-17,19-26", scenario="migrator-hotplug", duration=4, threads="multi"),
+    Spec("nosmt-uneven7+6+6+6-boot-node2-first-hotplug-storm-node2-multi", "6.18.15", cpus=25, nodes=4, smt=1,
+         node_cpus="0-6/7-12/13-18/19-24", maxcpus=3, order="13,1-12,14-24", scenario="hotplug-storm", duration=4,
+         hotplug="13-18", threads="multi"),
+    # (d) all CPUs up, events enabled late: isolcpus=domain with sleepers, nohz_full with churn, sleepers on 1 node
+    Spec("nosmt-uneven12+11-isolcpus14-16-late-sleepers-multi", "7.2.6", cpus=23, smt=1, node_cpus="0-11/12-22",
+         isolcpus="domain,14-16", boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+    Spec("nohz_full2-5-late-churn-multi", "6.19.6", cpus=30, nodes=3, nohz_full="2-5", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-late-sleepers-multi", "6.17.8", cpus=19, nodes=1, smt=1, boot_trace=False, scenario="sleepers",
+         duration=3, threads="multi"),
+    # (e) empty hotplug slots: 12 present of 20 possible CPUs, boot-time tracing, glob onlining, offline/online of
+    # node 1's first CPU
+    Spec("possible20-boot-glob-hotplug10-multi", "6.12.95", cpus=12, possible=20, maxcpus=3, order="glob",
+         hotplug="10", threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1675,7 +1731,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                       "multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes)"),
         "thirty-first": (THIRTY_FIRST_RUNS, "corpus-lab31",
                          "# Lab captures of the outside class: the thirty-first set (`--set thirty-first`, "
-                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)")}
+                         "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)"),
+        "thirty-second": (THIRTY_SECOND_RUNS, "corpus-lab32",
+                          "# Lab captures of the outside class: the thirty-second set (`--set thirty-second`, "
+                          "multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -1960,7 +2019,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirtieth: the thirtieth, multi-threaded TCG, 8-28 vCPUs, 2 and 4 nodes "
                          "(corpus-lab30); "
                          "thirty-first: the thirty-first, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
-                         "(corpus-lab31)")
+                         "(corpus-lab31); "
+                         "thirty-second: the thirty-second, multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, "
+                         "uneven nodes (corpus-lab32)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -1974,8 +2035,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab23 (--set twenty-third), corpus-lab24 (--set twenty-fourth), "
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
-                                  "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth) "
-                                  "or corpus-lab31 (--set thirty-first)")
+                                  "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
+                                  "corpus-lab31 (--set thirty-first) or corpus-lab32 (--set thirty-second)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

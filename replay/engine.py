@@ -3741,16 +3741,23 @@ class Engine:
     def _raced_dequeued(self, g: TmigrGroup, value: int) -> bool:
         """An update of g prints `value` as its next_expiry, which is g's first event without the
         one a raced walk may have dequeued (`_raced_dequeue`): that order happened, the event is
-        dequeued."""
+        dequeued, or, if this update is that event's own requeue at a later expiry, was dequeued
+        before it (tmigr_update_events() then adds it without refreshing next_expiry)."""
         rec = self.raced_due.pop(g, None)
         if rec is None:
             return False
         evt, exp = rec
-        if evt.queued_in is not g or evt.expires != exp or evt.ignore:
+        if evt.queued_in is not g or evt.ignore:
             return False
-        if next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX) != value:
+        first_other = next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX)
+        if first_other != value:
             return False
-        self.h._timerqueue_del(g, evt)
+        if evt.expires == exp:
+            self.h._timerqueue_del(g, evt)
+        elif evt.expires < value:
+            return False
+        # (else this update requeued that very event at a later expiry: the lookup had dequeued
+        # it and refreshed next_expiry to the first other event; the requeue, not first, kept it)
         g.next_expiry = value
         return True
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+import tmigr_trace
+
 from conftest import FIXTURES, replay_set_trace, set_params
 
 SETS = FIXTURES / "outside-class"
@@ -200,3 +202,16 @@ def test_the_twenty_ninth_set_replays_without_divergence(imported, src):
     pruned the ignored head."""
     res = replay_set_trace(imported, src, 10000)
     assert res.by_kind["expiry"].diverged == 0 and res.by_kind["remote"].agreed > 500
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "thirty-second"))
+def test_the_thirty_second_set_replays_without_divergence(imported, src):
+    """The thirty-second set (1 false divergence in 1 of 12 at first replay; the thirtieth and
+    thirty-first sets had none): a remote walk's lookup dequeued a due event whose CPU another CPU
+    was expiring (tmc->remote) and refreshed next_expiry; that event's own requeue, not first,
+    then kept the refreshed value."""
+    res = replay_set_trace(imported, src, 10000)
+    assert res.by_kind["expiry"].diverged == 0 and res.by_kind["remote"].agreed > 500
+    # the root's update at row 31541 prints the next_expiry the raced lookup left
+    t = tmigr_trace.load(str(imported(src))).table
+    assert t.column("group_next_expiry")[31541].as_py() == 46112000000

@@ -33,6 +33,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirtieth [--out corpus-lab30] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-first [--out corpus-lab31] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-second [--out corpus-lab32] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-third [--out corpus-lab33] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1656,6 +1657,66 @@ THIRTY_SECOND_RUNS = [
          hotplug="10", threads="multi"),
 ]
 
+# The thirty-third set (`--set thirty-third`, written to corpus-lab33): a fresh measurement of the engine of e97d70e
+# (frozen in a worktree and replayed with the pure-Python core) that again varies the topology rather than the vCPU
+# count, this time around the thirty-second set's one false divergence (a 4-node uneven boot trace with a hotplug
+# storm of node 2, several CPUs running remote expiries at the same moment): multi-threaded TCG, 18-31 vCPUs, uneven
+# nodes (`node_cpus`) with and without SMT, 2, 3 and 4 nodes, isolcpus, nohz_full and empty hotplug slots, on 6.12.y
+# and 6.16.y-7.3. Every resolved kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded):
+# 7.3-amd64 at 25, 7.3.4 at 23, 6.16.12 at 29, 6.12.88 at 27 (4 nodes); 7.1.13 at 21, 6.18.15 at 26, 7.0.13 at 27
+# (3 nodes); 6.17.13 at 19, 7.2.9 at 22 (glob); 6.19.13 at 21, 7.2.12 at 31, 6.12.107 at 18 (late).
+# Boot-time tracing with maxcpus=3: (a) 4 uneven nodes, no SMT, a node-2 or node-3 first CPU onlined first, then
+# the rest: a hotplug storm of the whole of node 2 (cpu12-18) on 0-5/6-11/12-18/19-24 (25 vCPUs), a hotplug storm
+# of the whole of node 3 (cpu18-22) on 0-5/6-11/12-17/18-22 (23 vCPUs), migrator hotplug with node 2 first on
+# 0-7/8-14/15-21/22-28 (29 vCPUs), migrator hotplug with node 3 first on 0-6/7-13/14-20/21-26 (27 vCPUs); (b) 3
+# nodes: node 1's first CPU onlined first with churn (even, no SMT, 21 vCPUs), node 2's first CPU onlined first
+# with a hotplug storm of the whole of node 2 (cpu18-25; uneven nodes 0-9/10-17/18-25 with SMT 2: 13 sockets of one
+# core x 2 threads, 26 vCPUs), node 1's first CPU onlined first with migrator hotplug (even, no SMT, 27 vCPUs); (c)
+# glob onlining on uneven 2-node layouts, offline/online of one node-1 CPU: cpu14 (no SMT, 0-11/12-18, 19 vCPUs),
+# cpu15 (SMT 2, 0-13/14-21: 11 sockets of one core x 2 threads, 22 vCPUs). Late, all CPUs up: (d) sleepers with
+# isolcpus=domain,8-10 (node 1 of 3 even nodes, no SMT, 21 vCPUs), churn with nohz_full=17-20 (node 2 of 4 uneven
+# nodes 0-7/8-15/16-23/24-30, no SMT, 31 vCPUs), sleepers on 3 nodes with SMT 2 and 18 present of 24 possible CPUs
+# (node 2 has two present CPUs and 6 empty slots).
+THIRTY_THIRD_RUNS = [
+    # (a) 4 uneven nodes, no SMT, boot-time tracing, maxcpus=3, a node-2 or node-3 first CPU onlined first: hotplug
+    # storm of that node, migrator hotplug
+    Spec("nosmt-uneven6+6+7+6-boot-node2-first-hotplug-storm-node2-multi", "7.3-amd64", cpus=25, nodes=4, smt=1,
+         node_cpus="0-5/6-11/12-18/19-24", maxcpus=3, order="12,1-11,13-24", scenario="hotplug-storm", duration=4,
+         hotplug="12-18", threads="multi"),
+    Spec("nosmt-uneven6+6+6+5-boot-node3-first-hotplug-storm-node3-multi", "7.3.4", cpus=23, nodes=4, smt=1,
+         node_cpus="0-5/6-11/12-17/18-22", maxcpus=3, order="18,1-17,19-22", scenario="hotplug-storm", duration=4,
+         hotplug="18-22", threads="multi"),
+    Spec("nosmt-uneven8+7+7+7-boot-node2-first-migrator-hotplug-multi", "6.16.12", cpus=29, nodes=4, smt=1,
+         node_cpus="0-7/8-14/15-21/22-28", maxcpus=3, order="15,1-14,16-28", scenario="migrator-hotplug",
+         duration=4, threads="multi"),
+    Spec("nosmt-uneven7+7+7+6-boot-node3-first-migrator-hotplug-multi", "6.12.88", cpus=27, nodes=4, smt=1,
+         node_cpus="0-6/7-13/14-20/21-26", maxcpus=3, order="21,1-20,22-26", scenario="migrator-hotplug",
+         duration=4, threads="multi"),
+    # (b) 3 nodes, boot-time tracing, maxcpus=3, a node-1 or node-2 first CPU onlined first: churn, storm, migrator
+    # hotplug
+    Spec("nosmt-boot-node1-first-churn-multi", "7.1.13", cpus=21, nodes=3, smt=1, maxcpus=3, order="7,1-6,8-20",
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("uneven10+8+8-boot-node2-first-hotplug-storm-node2-multi", "6.18.15", cpus=26, nodes=3,
+         node_cpus="0-9/10-17/18-25", maxcpus=3, order="18,1-17,19-25", scenario="hotplug-storm", duration=4,
+         hotplug="18-25", threads="multi"),
+    Spec("nosmt-boot-node1-first-migrator-hotplug-multi", "7.0.13", cpus=27, nodes=3, smt=1, maxcpus=3,
+         order="9,1-8,10-26", scenario="migrator-hotplug", duration=4, threads="multi"),
+    # (c) uneven 2 nodes, boot-time tracing, maxcpus=3, glob onlining, offline/online of one node-1 CPU
+    Spec("nosmt-uneven12+7-boot-glob-hotplug14-multi", "6.17.13", cpus=19, smt=1, node_cpus="0-11/12-18",
+         maxcpus=3, order="glob", hotplug="14", threads="multi"),
+    Spec("uneven14+8-boot-glob-hotplug15-multi", "7.2.9", cpus=22, node_cpus="0-13/14-21", maxcpus=3, order="glob",
+         hotplug="15", threads="multi"),
+    # (d) all CPUs up, events enabled late, 3 or 4 nodes: isolcpus=domain with sleepers, nohz_full with churn,
+    # sleepers with empty hotplug slots
+    Spec("nosmt-isolcpus8-10-late-sleepers-multi", "6.19.13", cpus=21, nodes=3, smt=1, isolcpus="domain,8-10",
+         boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+    Spec("nosmt-uneven8+8+8+7-nohz_full17-20-late-churn-multi", "7.2.12", cpus=31, nodes=4, smt=1,
+         node_cpus="0-7/8-15/16-23/24-30", nohz_full="17-20", boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("possible24-late-sleepers-multi", "6.12.107", cpus=18, nodes=3, possible=24, boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1734,7 +1795,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes)"),
         "thirty-second": (THIRTY_SECOND_RUNS, "corpus-lab32",
                           "# Lab captures of the outside class: the thirty-second set (`--set thirty-second`, "
-                          "multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes)")}
+                          "multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes)"),
+        "thirty-third": (THIRTY_THIRD_RUNS, "corpus-lab33",
+                         "# Lab captures of the outside class: the thirty-third set (`--set thirty-third`, "
+                         "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2021,7 +2085,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-first: the thirty-first, multi-threaded TCG, 12-30 vCPUs, 2 and 4 nodes "
                          "(corpus-lab31); "
                          "thirty-second: the thirty-second, multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, "
-                         "uneven nodes (corpus-lab32)")
+                         "uneven nodes (corpus-lab32); "
+                         "thirty-third: the thirty-third, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
+                         "uneven nodes (corpus-lab33)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2036,7 +2102,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
-                                  "corpus-lab31 (--set thirty-first) or corpus-lab32 (--set thirty-second)")
+                                  "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second) "
+                                  "or corpus-lab33 (--set thirty-third)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

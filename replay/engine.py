@@ -246,7 +246,7 @@ class _Ctx:
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
                  "alt_first", "due_first", "top_state_seen", "printed_firstexp", "target_row", "alt_untraced",
-                 "alt_stop", "due_gone")
+                 "alt_stop", "due_gone", "level_state")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -282,6 +282,7 @@ class _Ctx:
         self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
+        self.level_state: tuple | None = None     # remote walk: (active, migrator) of that level at its row
         # remote walk: its entry check passed only with another CPU's step moved before the read
         # (the read may as well have come after it: the walk then stopped at that level)
         self.entry_reordered = False
@@ -500,6 +501,10 @@ class Engine:
         # level-0 update, or a tmigr_cpu_new_timer_idle without a walk): a check that the event
         # contradicts names that row (`_below_known`)
         self.evt_proof: dict[int, tuple[int, int]] = {}
+        # level-0 group -> (stream index, nextevt) of the last remote requeue on it whose target's
+        # tmigr_handle_remote_cpu row the trace lacks (that type not recorded yet): which CPU's
+        # event it requeued, that CPU's next row tells (`_unnamed_requeue_of`)
+        self.unnamed_requeue: dict[TmigrGroup, tuple[int, int]] = {}
         # group -> step of the last row that printed its state word (group-state events print
         # the whole word): a step whose read contradicts it names that row too
         self.state_row: dict[TmigrGroup, int] = {}
@@ -531,6 +536,11 @@ class Engine:
         self.lookup_at: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # group -> the CPU whose remote walk last found a due event there (`_Ctx.due`).
         self.due_at: dict[TmigrGroup, int] = {}
+        # group -> the CPU whose remote walk last traced tmigr_handle_remote_cpu from it: its next
+        # lookup there (`goto again`, untraced) lies anywhere before its next row (`_again_walker`)
+        self.again_at: dict[TmigrGroup, int] = {}
+        # group -> (CPU, events) its last remote expiry's look-up after the dequeue pruned
+        self.hrc_pruned: dict[TmigrGroup, tuple[int, list]] = {}
         self.due_walkers: dict[TmigrGroup, list[int]] = {}   # earlier CPUs of `due_at`, latest last
         # Stamp of the latest traced remote walk at each group (tmigr_handle_remote), or of lost
         # rows of a CPU below it: only such a walk dequeues a due event (`_below_known`).
@@ -2038,6 +2048,24 @@ class Engine:
         ctx.next = None
         ctx.walk = None
 
+    def _unnamed_requeue_of(self, i: int, cpu: int, tmc: Any, nextevt: int) -> None:
+        """Idle `cpu` prints at row i, without a walk, a next event its model does not hold, the
+        one a remote requeue of its level-0 group printed since its previous row while the trace
+        lacked tmigr_handle_remote_cpu rows: that expiry was this CPU's. tmigr_handle_remote_cpu()
+        set its tmc->wakeup to KTIME_MAX, and its walk queued the event at that nextevt."""
+        g = tmc.tmgroup
+        rq = self.unnamed_requeue.get(g)
+        if rq is None or rq[1] != nextevt or nextevt == KTIME_MAX or tmc.cpuevt.expires == nextevt:
+            return
+        p = int(self._prv_a[i])
+        if p >= 0 and self.index + p > rq[0]:
+            return
+        del self.unnamed_requeue[g]
+        self.h.resync_cpu_event(cpu, nextevt, ignore=False, queued=True)
+        tmc.wakeup = KTIME_MAX
+        self.wakeup_late.pop(cpu, None)
+        self._learn_value(g, cpu)
+
     def _is_requeue_walk(self, p: int) -> bool:
         """Row p and the update rows of its CPU right before it are one walk up from level 0
         (levels 0, 1, ... with none skipped: tmigr_update_events() prints every level it
@@ -2277,6 +2305,8 @@ class Engine:
         if self.wake_solve:
             self._solve_requeue(i, cpu, w)
         # No walk traced: the model must agree that nothing changed.
+        if self.unnamed_requeue and ctx.op == OP_NONE:
+            self._unnamed_requeue_of(i, cpu, tmc, nextevt)
         e0 = tmc.cpuevt
         remote = tmc.remote or self._remote_set(i, cpu)
         walkless = nextevt != KTIME_MAX and (nextevt != e0.expires or e0.ignore) and not remote
@@ -2527,6 +2557,7 @@ class Engine:
             # CPU whose tmigr_handle_remote_cpu is not in the trace (e.g. not yet enabled): the
             # group's next_expiry is what the row shows, which CPU's event changed is not known.
             g.next_expiry = obs[1]
+            self.unnamed_requeue[g] = (self.index + i, obs[0])
         elif child is None:
             if exp is None or exp[1] != obs[0] or exp[2] != obs[1]:
                 # (outside a walk the model follows, e.g. a stream that begins inside one, the
@@ -2552,7 +2583,7 @@ class Engine:
             self.qlb[g] = (obs[1], g.adds)
         if self.raced_due:
             self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
-        if glvl == 0:
+        if glvl == 0 and not (child is None and anc and anc[0] is not g and ptr > UNKNOWN_PTR):
             self.evt_since[behalf] = self.index + i
             self.evt_proof[behalf] = (obs[0], self._step(i))
             self._printed_floor(g, self.index + i, obs[1])
@@ -2872,14 +2903,39 @@ class Engine:
                     self.h.cpus[c].cpuevt.expires == expiry:
                 return True
         if i >= 0:
-            p = int(self._prv_a[i])
-            ref = self._ts[p] if p >= 0 else self._ts[i]
+            ref = self._lookup_ref(g, i, cpu)
             for ch in g.children:           # (queued, or pruned by this very lookup)
                 e = ch.groupevt
                 if e.ignore and e.expires == expiry and e.queued_in in (g, None) and \
                         self._ignore_store_ahead(e, cpu, ref):
+                    if e.queued_in is None:
+                        self._unprune_stored_later(g, cpu, ref)
                     return True
         return False
+
+    def _lookup_ref(self, g: TmigrGroup, i: int, cpu: int) -> int:
+        """The earliest stamp of `cpu`'s lookup of g that row i may reflect: its previous row, or,
+        for a remote walk's requeue, its row at g (the lookup that dequeued the expired event and
+        refreshed next_expiry lies anywhere after it)."""
+        p = int(self._prv_a[i])
+        ref = self._ts[p] if p >= 0 else self._ts[i]
+        octx = self.ctx.get(cpu)
+        if octx is not None and octx.op == OP_REMOTE and octx.level is g and 0 <= octx.level_row - self.index < i:
+            ref = min(ref, self._ts[octx.level_row - self.index])
+        return ref
+
+    def _unprune_stored_later(self, g: TmigrGroup, cpu: int, ref: int) -> None:
+        """This CPU's lookup of g at its remote expiry (`_lookup_after_dequeue`) came before the
+        ignore stores of child groups activated since `ref`: it did not prune their events
+        (tmigr_next_groupevt() drops ignored ones only); they stay queued, ignored now, until a
+        later lookup or their owner's requeue."""
+        rec = self.hrc_pruned.pop(g, None)
+        if rec is None or rec[0] != cpu:
+            return
+        for e in rec[1]:
+            if e.ignore and e.queued_in is None and isinstance(e.owner, TmigrGroup) and \
+                    self._ignore_store_ahead(e, cpu, ref):
+                self.h._timerqueue_add(g, e)
 
     # ------------------------------------------------------------------------------------------
     # Remote handling
@@ -3042,7 +3098,39 @@ class Engine:
         (`_update_in_either_order`)."""
         if g in self.lookup_at:
             return True
-        return self._due_walker(g, -1) >= 0
+        return self._due_walker(g, -1) >= 0 or (bool(self.again_at) and self._again_walker(g, -1) >= 0)
+
+    def _again_walker(self, g: TmigrGroup, cpu: int) -> int:
+        """A CPU other than `cpu` whose remote walk at g has traced an expiry from g and no row
+        since, its due event taken: its next lookup (`goto again` in tmigr_handle_remote_up,
+        untraced, under g's lock) lies anywhere before its next row; -1 if none."""
+        c = self.again_at.get(g, -1)
+        if c < 0 or c == cpu:
+            return -1
+        octx = self.ctx.get(c)
+        if octx is None or octx.op != OP_REMOTE or octx.level is not g or octx.remote_target < 0 or \
+                octx.rwalk is not None or (octx.due is not None and octx.due.queued_in is g):
+            return -1
+        return c
+
+    def _lookups_ahead(self, i: int, g: TmigrGroup, acpu: int) -> Any:
+        """`acpu`'s next lookups of g before this update: tmigr_next_expired_groupevt() dequeues
+        the first due event and refreshes next_expiry; tmigr_handle_remote_cpu() returns without
+        a tracepoint for a CPU another CPU is expiring (tmc->remote) or that is active, and the
+        walk looks again; the first other one's tracepoint is that walk's next row. Returns that
+        event (None: none was due)."""
+        h = self.h
+        actx = self.ctx[acpu]
+        for _ in range(len(g.events)):
+            evt = h.tmigr_next_groupevt(g)
+            if evt is None or evt.expires > actx.now:
+                return None
+            h._timerqueue_del(g, evt)
+            h.tmigr_next_groupevt(g)
+            tmc = h.cpus.get(evt.cpu)
+            if tmc is None or not (tmc.cpuevt.ignore or self._remote_busy(i, acpu, evt.cpu)):
+                return evt
+        return None
 
     def _due_walker(self, g: TmigrGroup, cpu: int) -> int:
         """A CPU other than `cpu` whose remote walk at g found an event due that is still queued
@@ -3151,6 +3239,11 @@ class Engine:
                 # follows the activation)
                 others.append("lookup_now")
         dcpu = self._due_walker(g, cpu)
+        acpu = self._again_walker(g, cpu) if dcpu < 0 and self.again_at else -1
+        if acpu >= 0:
+            # (... or the lookup after a walk's traced expiry from g, which dequeues the next due
+            # events, came before this update)
+            others.append("again_ahead")
         due = None
         if dcpu >= 0:
             dctx = self.ctx[dcpu]
@@ -3198,6 +3291,10 @@ class Engine:
                     self._lookup_until(g, self.index + int(self._nxt[rec[1] - self.index]))
                 else:
                     h.tmigr_next_groupevt(g)
+            elif how == "again_ahead":
+                taken = self._lookups_ahead(i, g, acpu)
+                if taken is None:
+                    continue
             elif how == "dequeue_early":
                 h._timerqueue_del(g, due)
                 lrow = self.ctx[dcpu].level_row
@@ -3224,6 +3321,14 @@ class Engine:
                     hctx.entry_nexp = first.expires
                 self.lookup_at[g] = (hcpu, hrow, [], g.next_expiry, -1)
                 self.lookup_adds[g] = g.adds
+                return r
+            if how == "again_ahead":
+                actx = self.ctx[acpu]
+                actx.due = taken
+                actx.due_exp = taken.expires
+                actx.due_gone = True
+                for t in [t for t, rec in self.again_after.items() if rec[0] == acpu]:
+                    del self.again_after[t]     # (that `goto again` is the lookup just made)
                 return r
             if how != "dequeue" and how != "dequeue_early":
                 del self.lookup_at[g]
@@ -3354,6 +3459,18 @@ class Engine:
                 if not ctx.stopped:
                     self.res.reordered += 1
             self._remote_level_done(i, cpu, ctx)
+            if ctx.stopped and ctx.next is None and below is not None and below.parent is g and \
+                    self._checked_before_steps(ctx, below):
+                # ... or its `goto again` check there came before the other CPUs' steps on that
+                # level traced since the walk's row at it (a vCPU stalled after that row): the
+                # state the walk found at its row passed, and the walk went on, as this row shows
+                ctx.stopped = False
+                ctx.walk.firstexp = below.next_expiry
+                ctx.fx_group = below
+                ctx.next = g
+                ctx.walk.childmask = below.groupmask
+                ctx.child = below
+                self.res.reordered += 1
         if ctx.next is not g:
             if ctx.decidable and not ctx.optional:
                 self._check("walk_levels", False, i, f"remote walk of CPU{cpu} reached {g.id}",
@@ -3362,6 +3479,7 @@ class Engine:
             ctx.walk.childmask = self._child_of(cpu, g).groupmask if g.level > 0 and self._child_of(cpu, g) else tmc.groupmask
         ctx.level = g
         ctx.level_row = self.index + i
+        ctx.level_state = (g.active, g.migrator)
         ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
@@ -3582,6 +3700,16 @@ class Engine:
         lg = self.last_ev.get(g)
         return lg if lg is not None and lg[0] != cpu and lg[1] >= ts else None
 
+    def _checked_before_steps(self, ctx: _Ctx, g: TmigrGroup) -> bool:
+        """The state of g the walk found at its row there passed tmigr_check_migrator(), and
+        another CPU's state step on g is traced since that row: a re-check before it passed too."""
+        st = ctx.level_state
+        if st is None or (st[1] != ctx.walk.childmask and st[1] != TMIGR_NONE):
+            return False
+        lg = self.last_ev.get(g)
+        j = ctx.level_row - self.index
+        return lg is not None and 0 <= j < self._n and lg[1] >= self._ts[j]
+
     def _migrator_read_before_step(self, i: int, g: TmigrGroup, mask: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads the migrator of the CPU's group lock-free before its first
         tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): if
@@ -3612,8 +3740,8 @@ class Engine:
             lg = self._step_since(g, cpu, since if since >= 0 else self._ts[i] if i >= 0 else ctx.rw_ts)
             if m & sm:
                 ctx.optional = True     # a silent migrator may have handed over unseen
-            elif lg is not None and lg[0] != settled and lg[4] == E_SET_ACTIVE and \
-                    (lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE):
+            elif lg is not None and lg[0] != settled and lg[4] == E_SET_ACTIVE and (
+                    lg[3] == ctx.walk.childmask or lg[3] == TMIGR_NONE):
                 # The migrator check is a lock-free read after this CPU's last row; another
                 # CPU's activation traced no earlier than that row may have made its cmpxchg
                 # after it: the walk may go on (if it stopped, `_close_remote` finds the race).
@@ -3672,6 +3800,7 @@ class Engine:
         pre = g.next_expiry
         pruned = _ignored_head(g)
         self.h.tmigr_next_groupevt(g)
+        self.hrc_pruned[g] = (cpu, pruned)
         if hrow < 0 or not pruned:
             return
         ahead = next((k for k, e in enumerate(pruned)
@@ -4008,7 +4137,10 @@ class Engine:
         # Dequeue what the kernel handled and run the remote expiry of the target.
         if evt is not None and evt.queued_in is g:
             h._timerqueue_del(g, evt)
-        self._lookup_after_dequeue(cpu, g, ctx.level_row)
+            self._lookup_after_dequeue(cpu, g, ctx.level_row)
+        elif not (ctx.due_gone and evt is not None and evt is ctx.due):
+            self._lookup_after_dequeue(cpu, g, ctx.level_row)
+        # (else an update's order took that dequeue, and its look-up, before that update)
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False
@@ -4067,6 +4199,8 @@ class Engine:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
         ctx.target_row = self._step(i)
+        if ctx.level is not None:
+            self.again_at[ctx.level] = cpu
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         # Through a `tuple | None` local: narrowing `ctx.rwalk` to this tuple's exact type would
         # outlive the `_walk_step` call below, which changes it (a compiled build checks it).
@@ -4375,7 +4509,9 @@ class Engine:
             tmc.wakeup = KTIME_MAX
             self.wakeup_late.pop(cpu, None)
         elif ctx.optional:
-            if tmc.idle:
+            # (an idle CPU's wakeup is this walk's firstexp, not known; one closed by its own
+            # tmigr_cpu_new_timer_idle is idle, whatever the model, which may not have seen it go)
+            if tmc.idle or (0 <= i < self._n and self._codes[i] == E_NT_IDLE and self._rows.cpu[i] == cpu):
                 self.cpu_known.discard(cpu)
         else:
             tmc.wakeup = ctx.walk.firstexp

@@ -215,3 +215,30 @@ def test_the_thirty_second_set_replays_without_divergence(imported, src):
     # the root's update at row 31541 prints the next_expiry the raced lookup left
     t = tmigr_trace.load(str(imported(src))).table
     assert t.column("group_next_expiry")[31541].as_py() == 46112000000
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "thirty-third"))
+def test_the_thirty_third_set_replays_without_divergence(imported, src):
+    """The thirty-third set (45 false divergences in 4 of 12 at first replay, 40 of them on one
+    nohz_full CPU of a late capture): a requeue whose tmigr_handle_remote_cpu row was not recorded
+    yet, named by its target's next row; a walk's wakeup unknown when the capture began inside
+    it; remote lookups before activations' ignore stores (not pruned) and a `goto again` lookup's
+    dequeues before another CPU's update; a migrator re-check before two activations traced since
+    the walk's row."""
+    res = replay_set_trace(imported, src, 3000)
+    assert res.by_kind["expiry"].diverged == 0 and res.by_kind["wakeup"].diverged == 0
+
+
+def test_a_late_capture_names_an_unrecorded_requeue_by_its_target(imported):
+    """7.2.12, nohz_full=17-20, late: CPU0's remote walk (rows 488-491) requeues an event in CPU17's
+    group while tmigr_handle_remote_cpu rows are not recorded yet; CPU17's next row (493) prints
+    that nextevt without a walk and wakeup KTIME_MAX, as tmigr_handle_remote_cpu() leaves it. Those
+    rows, and every later idle row of CPU17, replay as agreed."""
+    src = SETS / "thirty-third" / "7.2.12-31cpu-4node-nosmt-uneven8+8+8+7-nohz_full17-20-late-churn-multi.trace.txt.xz"
+    t = tmigr_trace.load(str(imported(src))).table
+    assert (t.column("cpu")[490].as_py(), t.column("group_lvl")[490].as_py(), t.column("nextevt")[490].as_py()) == \
+        (0, 0, 16404000000)
+    assert (t.column("cpu")[493].as_py(), t.column("nextevt")[493].as_py(), t.column("wakeup")[493].as_py()) == \
+        (17, 16404000000, 2**63 - 1)
+    res = tmigr_trace.replay(str(imported(src)))
+    assert res.diverged == 0 and res.by_kind["walk_levels"].agreed > 500

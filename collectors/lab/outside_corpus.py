@@ -34,6 +34,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-first [--out corpus-lab31] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-second [--out corpus-lab32] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-third [--out corpus-lab33] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fourth [--out corpus-lab34] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1717,6 +1718,69 @@ THIRTY_THIRD_RUNS = [
          scenario="sleepers", duration=3, threads="multi"),
 ]
 
+# The thirty-fourth set (`--set thirty-fourth`, written to corpus-lab34): a fresh measurement of the engine of 9742b2e
+# (frozen in a worktree and replayed with the pure-Python core) that again varies the topology rather than the vCPU
+# count, around the thirty-third set's false divergences (several CPUs expiring timers at the root at once in 3- and
+# 4-node boot traces, and a late capture of a nohz_full layout): multi-threaded TCG, 18-31 vCPUs, uneven nodes
+# (`node_cpus`) with and without SMT, 3 and 4 nodes, isolcpus and nohz_full on a non-zero node, on 6.12.y and
+# 6.16.y-7.3, every run 3 s. Every resolved kernel/vCPU pair is new to all sets (only cached kernels; none was
+# downloaded): 7.3-amd64 at 27, 7.3.4 at 31, 6.16.3 at 23, 7.0.10 at 29 (4 nodes); 6.18.12 at 21, 6.19.10 at 26,
+# 7.1.3 at 25 (3 nodes); 6.17.8 at 18, 7.2.11 at 30 (nohz_full); 6.12.74 at 19, 7.2.13 at 27 (isolcpus); 6.12.85 at
+# 22 (glob).
+# Boot-time tracing with maxcpus=3: (a) 4 uneven nodes, no SMT, a node-1, node-2 or node-3 first CPU onlined first,
+# then the rest: a hotplug storm of the whole of node 1 (cpu8-13) on 0-7/8-13/14-20/21-26 (27 vCPUs), migrator
+# hotplug with node 3 first on 0-6/7-14/15-23/24-30 (31 vCPUs), churn with node 2 first on 0-5/6-10/11-16/17-22 (23
+# vCPUs), a hotplug storm of the whole of node 3 (cpu23-28) on 0-6/7-14/15-22/23-28 (29 vCPUs); (b) 3 nodes: node 2's
+# first CPU onlined first with a hotplug storm of the whole of node 2 (cpu14-20; even, no SMT, 21 vCPUs), node 1's
+# first CPU onlined first with churn (uneven nodes 0-7/8-17/18-25 with SMT 2: 13 sockets of one core x 2 threads, 26
+# vCPUs), node 2's first CPU onlined first with migrator hotplug (uneven 0-8/9-16/17-24, no SMT, 25 vCPUs); (e) glob
+# onlining on uneven 3 nodes with SMT 2 (0-7/8-13/14-21: 11 sockets of one core x 2 threads, 22 vCPUs),
+# offline/online of node 1's cpu10. Late, all CPUs up: (c) sleepers with nohz_full=8-9 (node 1 of 3 even nodes, SMT
+# 2, 18 vCPUs), churn with nohz_full=24-26 (node 3 of 4 uneven nodes 0-7/8-15/16-22/23-29, no SMT, 30 vCPUs); (d)
+# sleepers with isolcpus=domain,8-10 (node 1 of 3 uneven nodes 0-6/7-12/13-18, no SMT, 19 vCPUs), churn with
+# isolcpus=domain,14-17 (node 2 of 4 uneven nodes 0-5/6-12/13-20/21-26, no SMT, 27 vCPUs).
+THIRTY_FOURTH_RUNS = [
+    # (a) 4 uneven nodes, no SMT, boot-time tracing, maxcpus=3, a node-1, node-2 or node-3 first CPU onlined first:
+    # hotplug storm of that node, migrator hotplug, churn
+    Spec("nosmt-uneven8+6+7+6-boot-node1-first-hotplug-storm-node1-multi", "7.3-amd64", cpus=27, nodes=4, smt=1,
+         node_cpus="0-7/8-13/14-20/21-26", maxcpus=3, order="8,1-7,9-26", scenario="hotplug-storm", duration=3,
+         hotplug="8-13", threads="multi"),
+    Spec("nosmt-uneven7+8+9+7-boot-node3-first-migrator-hotplug-multi", "7.3.4", cpus=31, nodes=4, smt=1,
+         node_cpus="0-6/7-14/15-23/24-30", maxcpus=3, order="24,1-23,25-30", scenario="migrator-hotplug",
+         duration=3, threads="multi"),
+    Spec("nosmt-uneven6+5+6+6-boot-node2-first-churn-multi", "6.16.3", cpus=23, nodes=4, smt=1,
+         node_cpus="0-5/6-10/11-16/17-22", maxcpus=3, order="11,1-10,12-22", scenario="idle-churn", duration=3,
+         threads="multi"),
+    Spec("nosmt-uneven7+8+8+6-boot-node3-first-hotplug-storm-node3-multi", "7.0.10", cpus=29, nodes=4, smt=1,
+         node_cpus="0-6/7-14/15-22/23-28", maxcpus=3, order="23,1-22,24-28", scenario="hotplug-storm", duration=3,
+         hotplug="23-28", threads="multi"),
+    # (b) 3 nodes, boot-time tracing, maxcpus=3, a node-1 or node-2 first CPU onlined first: storm, churn, migrator
+    # hotplug
+    Spec("nosmt-boot-node2-first-hotplug-storm-node2-multi", "6.18.12", cpus=21, nodes=3, smt=1, maxcpus=3,
+         order="14,1-13,15-20", scenario="hotplug-storm", duration=3, hotplug="14-20", threads="multi"),
+    Spec("uneven8+10+8-boot-node1-first-churn-multi", "6.19.10", cpus=26, nodes=3, node_cpus="0-7/8-17/18-25",
+         maxcpus=3, order="8,1-7,9-25", scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-uneven9+8+8-boot-node2-first-migrator-hotplug-multi", "7.1.3", cpus=25, nodes=3, smt=1,
+         node_cpus="0-8/9-16/17-24", maxcpus=3, order="17,1-16,18-24", scenario="migrator-hotplug", duration=3,
+         threads="multi"),
+    # (c) all CPUs up, events enabled late, nohz_full on a few CPUs of a non-zero node: sleepers, churn
+    Spec("nohz_full8-9-late-sleepers-multi", "6.17.8", cpus=18, nodes=3, nohz_full="8-9", boot_trace=False,
+         scenario="sleepers", duration=3, threads="multi"),
+    Spec("nosmt-uneven8+8+7+7-nohz_full24-26-late-churn-multi", "7.2.11", cpus=30, nodes=4, smt=1,
+         node_cpus="0-7/8-15/16-22/23-29", nohz_full="24-26", boot_trace=False, scenario="idle-churn", duration=3,
+         threads="multi"),
+    # (d) all CPUs up, events enabled late, isolcpus=domain on 3 or 4 uneven nodes: sleepers, churn
+    Spec("nosmt-uneven7+6+6-isolcpus8-10-late-sleepers-multi", "6.12.74", cpus=19, nodes=3, smt=1,
+         node_cpus="0-6/7-12/13-18", isolcpus="domain,8-10", boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("nosmt-uneven6+7+8+6-isolcpus14-17-late-churn-multi", "7.2.13", cpus=27, nodes=4, smt=1,
+         node_cpus="0-5/6-12/13-20/21-26", isolcpus="domain,14-17", boot_trace=False, scenario="idle-churn",
+         duration=3, threads="multi"),
+    # (e) uneven 3 nodes with SMT 2, boot-time tracing, maxcpus=3, glob onlining, offline/online of node 1's cpu10
+    Spec("uneven8+6+8-boot-glob-hotplug10-multi", "6.12.85", cpus=22, nodes=3, node_cpus="0-7/8-13/14-21",
+         maxcpus=3, order="glob", hotplug="10", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1798,7 +1862,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes)"),
         "thirty-third": (THIRTY_THIRD_RUNS, "corpus-lab33",
                          "# Lab captures of the outside class: the thirty-third set (`--set thirty-third`, "
-                         "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes)")}
+                         "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes)"),
+        "thirty-fourth": (THIRTY_FOURTH_RUNS, "corpus-lab34",
+                          "# Lab captures of the outside class: the thirty-fourth set (`--set thirty-fourth`, "
+                          "multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, uneven nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2087,7 +2154,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-second: the thirty-second, multi-threaded TCG, 12-30 vCPUs, 1, 2, 3 and 4 nodes, "
                          "uneven nodes (corpus-lab32); "
                          "thirty-third: the thirty-third, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
-                         "uneven nodes (corpus-lab33)")
+                         "uneven nodes (corpus-lab33); "
+                         "thirty-fourth: the thirty-fourth, multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, "
+                         "uneven nodes (corpus-lab34)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2102,8 +2171,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab25 (--set twenty-fifth), corpus-lab26 (--set twenty-sixth), "
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
-                                  "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second) "
-                                  "or corpus-lab33 (--set thirty-third)")
+                                  "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
+                                  "corpus-lab33 (--set thirty-third) or corpus-lab34 (--set thirty-fourth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -1355,8 +1355,14 @@ class Engine:
     def _activated_after(self, e: Any, row: int) -> bool:
         """`e` is a CPU's event and that CPU's tmigr_cpu_active is printed after stream index
         `row`: its ignore store (__tmigr_cpu_activate, right after that tracepoint) came later
-        than any read made by then."""
-        return not isinstance(e.owner, TmigrGroup) and self.act_row.get(e.cpu, -1) > row
+        than any read made by then. For a group's event: the activation that set the group active
+        (tmigr_active_up() stores groupevt.ignore inside that CPU's walk) began with a
+        tmigr_cpu_active printed after `row`."""
+        o = e.owner
+        if not isinstance(o, TmigrGroup):
+            return self.act_row.get(e.cpu, -1) > row
+        lg = self.last_ev.get(o)
+        return lg is not None and lg[4] == E_SET_ACTIVE and self.act_row.get(lg[0], -1) > row
 
     def _recorded(self, code: int, i: int) -> bool:
         """A row of type `code` missing before row i was being recorded (`recorded_from`)."""
@@ -3547,6 +3553,14 @@ class Engine:
             return False
         hrow = alt[2]
         group = fits[0]
+        if isinstance(group, tuple):
+            if len(fits) > 1:
+                group = fits[1]             # (another reading without those dequeues)
+            else:
+                fx, now = group
+                for e in [e for e in fx.events if not e.ignore and e.expires <= now]:
+                    self.h._timerqueue_del(fx, e)
+                group = fx
         if group is not None and None in fits:
             # another reading gives the same wakeup without that lookup (the walk ended at its
             # `goto again` migrator check, or looked before the activations' ignore stores): the
@@ -3876,8 +3890,9 @@ class Engine:
         if rec is None:
             return False
         evt, exp = rec
-        if evt.queued_in is not g or evt.ignore:
+        if evt.queued_in is not g:
             return False
+        # (ignored since, by its owner's activation: the raced look-up came before that store)
         first_other = next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX)
         if first_other != value:
             return False
@@ -4527,7 +4542,10 @@ class Engine:
                 if late != ctx.walk.firstexp:
                     alts.append((late, fx))
                 if ctx.entry_nexp != ctx.walk.firstexp and ctx.entry_group is fx:
-                    alts.append((ctx.entry_nexp, None))
+                    # (past the events due for the walk's `now`: its look-ups dequeued them, their
+                    # CPUs busy or active, so tmigr_handle_remote_cpu() returned untraced)
+                    due_left = any(not e.ignore and e.expires <= ctx.now for e in fx.events)
+                    alts.append((ctx.entry_nexp, (fx, ctx.now) if due_left else None))
                 if ctx.entry_prev >= 0 and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_prev, None))
                 la = self.lookup_at.get(fx)

@@ -36,7 +36,10 @@ def test_silent_cpus_walks_and_remote_expiries_are_the_kernels(steady_overwritte
     res = steady_overwritten
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
     assert res.checked > 5000
-    assert res.undecidable_reasons["wakeup"].get(LOST_HANDLER) == 4
+    # (the four wakeups once not decidable here, because a silent CPU may have expired the root's
+    # first event, are the firstexp the walks' own top-level updates printed: decided)
+    assert res.undecidable_reasons.get("wakeup", {}).get(LOST_HANDLER, 0) == 0
+    assert res.by_kind["wakeup"].agreed > 300
     # what stays not decidable is the overwritten buffer's: queues and states not known
     assert res.undecidable < 0.05 * res.checked
 

@@ -1961,13 +1961,19 @@ def offline_left(s: Spec) -> str:
     return format_cpulist(left)
 
 
+def topology(s: Spec) -> qemu.Topology:
+    """The emulated machine of a run: CPUs, nodes (even, or the Spec's uneven lists), SMT,
+    possible CPUs and the isolation options."""
+    return qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus,
+                         nohz_full=s.nohz_full, node_cpulists=tuple(s.node_cpus.split("/")) if s.node_cpus else None,
+                         possible=s.possible)
+
+
 def one(s: Spec, out: Path, cache: Path) -> dict:
     img = kernels.fetch(s.kernel, cache)
     fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
     dest = out / fname
-    topo = qemu.Topology(cpus=s.cpus, nodes=s.nodes, smt=s.smt, maxcpus=s.maxcpus, isolcpus=s.isolcpus,
-                         nohz_full=s.nohz_full, node_cpulists=tuple(s.node_cpus.split("/")) if s.node_cpus else None,
-                         possible=s.possible)
+    topo = topology(s)
     env = {}
     if s.order:
         env["LAB_ONLINE_ORDER"] = s.order

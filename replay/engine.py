@@ -2472,7 +2472,7 @@ class Engine:
                 stale = False
                 unseen = False
                 v0: bool | None = True
-                if child is not None and ev[0] != obs[0] and self._ignore_in_flight(child, obs[0], i, cpu):
+                if child is not None and ev[0] != obs[0] and self._stale_by_ignore_ahead(child, obs[0], i, cpu):
                     # the child's first event as looked up before an activating CPU's ignore
                     # store (lock-free, after its tmigr_cpu_active, before its walk reaches the
                     # child): that CPU's event, still seen
@@ -2496,7 +2496,7 @@ class Engine:
                             verdict = None
                         continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
-                                                       self._ignore_in_flight(g, obs[1], i, cpu) or
+                                                       self._stale_by_ignore_ahead(g, obs[1], i, cpu) or
                                                        self._pruned_by_steps_ahead(i, g, obs[1]) or
                                                        (bool(self.raced_due) and self._raced_dequeued(g, obs[1]))):
                         # A stale next_expiry from an event not in the trace, or from an
@@ -2558,7 +2558,8 @@ class Engine:
             self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
         anc = self.anc.get(behalf)
-        if child is None and glvl == 0 and anc and anc[0] is not g and ptr > UNKNOWN_PTR:
+        unnamed = child is None and glvl == 0 and bool(anc) and anc[0] is not g and ptr > UNKNOWN_PTR
+        if unnamed:
             # A level-0 update of a group that is not this CPU's: a remote walk on behalf of a
             # CPU whose tmigr_handle_remote_cpu is not in the trace (e.g. not yet enabled): the
             # group's next_expiry is what the row shows, which CPU's event changed is not known.
@@ -2589,7 +2590,7 @@ class Engine:
             self.qlb[g] = (obs[1], g.adds)
         if self.raced_due:
             self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
-        if glvl == 0 and not (child is None and anc and anc[0] is not g and ptr > UNKNOWN_PTR):
+        if glvl == 0 and not unnamed:       # (an unnamed requeue's event is not `behalf`'s)
             self.evt_since[behalf] = self.index + i
             self.evt_proof[behalf] = (obs[0], self._step(i))
             self._printed_floor(g, self.index + i, obs[1])
@@ -2914,10 +2915,16 @@ class Engine:
                 e = ch.groupevt
                 if e.ignore and e.expires == expiry and e.queued_in in (g, None) and \
                         self._ignore_store_ahead(e, cpu, ref):
-                    if e.queued_in is None:
-                        self._unprune_stored_later(g, cpu, ref)
                     return True
         return False
+
+    def _stale_by_ignore_ahead(self, g: TmigrGroup, expiry: int, i: int, cpu: int) -> bool:
+        """`_ignore_in_flight`, taken: the look-up that left `expiry` came before those ignore
+        stores, so the events it would have pruned stay queued (`_unprune_stored_later`)."""
+        if not self._ignore_in_flight(g, expiry, i, cpu):
+            return False
+        self._unprune_stored_later(g, cpu, self._lookup_ref(g, i, cpu))
+        return True
 
     def _lookup_ref(self, g: TmigrGroup, i: int, cpu: int) -> int:
         """The earliest stamp of `cpu`'s lookup of g that row i may reflect: its previous row, or,
@@ -3133,10 +3140,15 @@ class Engine:
                 return None
             h._timerqueue_del(g, evt)
             h.tmigr_next_groupevt(g)
-            tmc = h.cpus.get(evt.cpu)
-            if tmc is None or not (tmc.cpuevt.ignore or self._remote_busy(i, acpu, evt.cpu)):
+            if not self._handled_untraced(i, acpu, evt.cpu):
                 return evt
         return None
+
+    def _handled_untraced(self, i: int, cpu: int, t: int) -> bool:
+        """`cpu`'s tmigr_handle_remote_cpu(t) around row i returns before its tracepoint: t is
+        active (cpuevt.ignore) or another CPU is expiring it (tmc->remote, `_remote_busy`)."""
+        tmc = self.h.cpus.get(t)
+        return tmc is not None and (tmc.cpuevt.ignore or self._remote_busy(i, cpu, t))
 
     def _due_walker(self, g: TmigrGroup, cpu: int) -> int:
         """A CPU other than `cpu` whose remote walk at g found an event due that is still queued
@@ -3877,8 +3889,7 @@ class Engine:
         tmigr_handle_remote_cpu() returned without a tracepoint. Kept for g's next update to
         decide (`_raced_dequeued`)."""
         evt = ctx.due
-        tmc = self.h.cpus.get(evt.cpu)
-        if evt.queued_in is g and tmc is not None and (tmc.cpuevt.ignore or self._remote_busy(i, cpu, evt.cpu)):
+        if evt.queued_in is g and self._handled_untraced(i, cpu, evt.cpu):
             self.raced_due[g] = (evt, evt.expires)
 
     def _raced_dequeued(self, g: TmigrGroup, value: int) -> bool:

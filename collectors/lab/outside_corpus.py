@@ -35,6 +35,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-second [--out corpus-lab32] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-third [--out corpus-lab33] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fourth [--out corpus-lab34] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fifth [--out corpus-lab35] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1781,6 +1782,68 @@ THIRTY_FOURTH_RUNS = [
          maxcpus=3, order="glob", hotplug="10", duration=3, threads="multi"),
 ]
 
+# The thirty-fifth set (`--set thirty-fifth`, written to corpus-lab35): a fresh measurement of the engine of 407394a
+# (frozen in a worktree and replayed with the pure-Python core) on the topologies and scenarios the recent sets used
+# least: multi-threaded TCG, 15-30 vCPUs, uneven 3- and 4-node layouts (`node_cpus`) with and without SMT, isolcpus and
+# nohz_full on node 2 or 3, empty hotplug slots; late captures with dense churn, hogs, steady churn and sleepers, boot
+# traces with staggered onlining, hotplug storms of a non-zero node and migrator hotplug; on 6.12.y and 6.16.y-7.3,
+# every run 3 s. Every resolved kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded):
+# 7.3.4 at 27, 6.19.11 at 26, 7.1.8 at 21, 6.18.5 at 23, 6.16.3 at 15, 7.0.12 at 26 (late); 7.3-amd64 at 29, 6.12.117
+# at 22, 6.17.13 at 21, 7.0.9 at 30, 7.2.9 at 25, 6.12.86 at 18 (boot).
+# Late, all CPUs up, events enabled while the CPUs are busy: (a) 1-ms dense churn with nohz_full=21-24 (node 3 of 4
+# uneven nodes 0-6/7-12/13-19/20-26, no SMT, 27 vCPUs); hogs with isolcpus=domain,16-19 (node 2 of 3 uneven nodes
+# 0-7/8-13/14-25 with SMT 2: 13 sockets of one core x 2 threads, 26 vCPUs); steady churn on every other CPU (4
+# uneven nodes 0-4/5-8/9-14/15-20, no SMT, 21 vCPUs); sleepers with nohz_full=16-18 (node 2 of 3 uneven nodes
+# 0-8/9-14/15-22, no SMT, 23 vCPUs); hogs with isolcpus=domain,22-25 (node 3 of 4 uneven nodes 0-5/6-11/12-19/20-25
+# with SMT 2, 26 vCPUs); (b) dense churn with empty hotplug slots: 15 present of 21 possible CPUs (3 nodes of 7, no
+# SMT: node 2 has one present CPU, cpu14, and 6 empty slots).
+# Boot-time tracing with maxcpus=3, a non-zero node's first CPU onlined first, then the rest: (c) staggered onlining
+# (one CPU at a time, churn on the CPUs already online) with node 3 first on 4 uneven nodes 0-6/7-13/14-22/23-28 (no
+# SMT, 29 vCPUs) and with node 2 first on 3 uneven nodes 0-7/8-11/12-21 (SMT 2, 22 vCPUs); (d) a hotplug storm of the
+# whole of node 2 (cpu14-20) with node 2 first on 3 uneven nodes 0-7/8-13/14-20 (no SMT, 21 vCPUs), a hotplug storm
+# of the whole of node 1 (cpu8-13) with node 3 first on 4 uneven nodes 0-7/8-13/14-21/22-29 (SMT 2, 30 vCPUs); (e)
+# migrator hotplug with node 2 first on 4 uneven nodes 0-5/6-12/13-18/19-24 (no SMT, 25 vCPUs) and with node 1 first
+# on 3 uneven nodes 0-5/6-9/10-17 (SMT 2, 18 vCPUs).
+THIRTY_FIFTH_RUNS = [
+    # (a) all CPUs up, events enabled late, uneven 3 or 4 nodes: dense churn, hogs, steady, sleepers; nohz_full or
+    # isolcpus=domain on node 2 or 3
+    Spec("nosmt-uneven7+6+7+7-nohz_full21-24-late-dense-churn-multi", "7.3.4", cpus=27, nodes=4, smt=1,
+         node_cpus="0-6/7-12/13-19/20-26", nohz_full="21-24", boot_trace=False, scenario="dense-churn", duration=3,
+         threads="multi"),
+    Spec("uneven8+6+12-isolcpus16-19-late-hogs-multi", "6.19.11", cpus=26, nodes=3, node_cpus="0-7/8-13/14-25",
+         isolcpus="domain,16-19", boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+    Spec("nosmt-uneven5+4+6+6-late-steady-multi", "7.1.8", cpus=21, nodes=4, smt=1, node_cpus="0-4/5-8/9-14/15-20",
+         boot_trace=False, scenario="steady", duration=3, threads="multi"),
+    Spec("nosmt-uneven9+6+8-nohz_full16-18-late-sleepers-multi", "6.18.5", cpus=23, nodes=3, smt=1,
+         node_cpus="0-8/9-14/15-22", nohz_full="16-18", boot_trace=False, scenario="sleepers", duration=3,
+         threads="multi"),
+    Spec("uneven6+6+8+6-isolcpus22-25-late-hogs-multi", "7.0.12", cpus=26, nodes=4, node_cpus="0-5/6-11/12-19/20-25",
+         isolcpus="domain,22-25", boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+    # (b) empty hotplug slots: 15 present of 21 possible CPUs on 3 nodes, all up, events enabled late, dense churn
+    Spec("nosmt-possible21-late-dense-churn-multi", "6.16.3", cpus=15, nodes=3, smt=1, possible=21, boot_trace=False,
+         scenario="dense-churn", duration=3, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, staggered onlining with a node-3 or node-2 first CPU first
+    Spec("nosmt-uneven7+7+9+6-boot-node3-first-staggered-online-multi", "7.3-amd64", cpus=29, nodes=4, smt=1,
+         node_cpus="0-6/7-13/14-22/23-28", maxcpus=3, order="23,1-22,24-28", scenario="staggered-online",
+         duration=3, threads="multi"),
+    Spec("uneven8+4+10-boot-node2-first-staggered-online-multi", "6.12.117", cpus=22, nodes=3,
+         node_cpus="0-7/8-11/12-21", maxcpus=3, order="12,1-11,13-21", scenario="staggered-online", duration=3,
+         threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, a non-zero node first: hotplug storm of the whole of node 2 or node 1
+    Spec("nosmt-uneven8+6+7-boot-node2-first-hotplug-storm-node2-multi", "6.17.13", cpus=21, nodes=3, smt=1,
+         node_cpus="0-7/8-13/14-20", maxcpus=3, order="14,1-13,15-20", scenario="hotplug-storm", duration=3,
+         hotplug="14-20", threads="multi"),
+    Spec("uneven8+6+8+8-boot-node3-first-hotplug-storm-node1-multi", "7.0.9", cpus=30, nodes=4,
+         node_cpus="0-7/8-13/14-21/22-29", maxcpus=3, order="22,1-21,23-29", scenario="hotplug-storm", duration=3,
+         hotplug="8-13", threads="multi"),
+    # (e) boot-time tracing, maxcpus=3, a non-zero node first: migrator hotplug
+    Spec("nosmt-uneven6+7+6+6-boot-node2-first-migrator-hotplug-multi", "7.2.9", cpus=25, nodes=4, smt=1,
+         node_cpus="0-5/6-12/13-18/19-24", maxcpus=3, order="13,1-12,14-24", scenario="migrator-hotplug",
+         duration=3, threads="multi"),
+    Spec("uneven6+4+8-boot-node1-first-migrator-hotplug-multi", "6.12.86", cpus=18, nodes=3, node_cpus="0-5/6-9/10-17",
+         maxcpus=3, order="6,1-5,7-17", scenario="migrator-hotplug", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1865,7 +1928,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes)"),
         "thirty-fourth": (THIRTY_FOURTH_RUNS, "corpus-lab34",
                           "# Lab captures of the outside class: the thirty-fourth set (`--set thirty-fourth`, "
-                          "multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, uneven nodes)")}
+                          "multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, uneven nodes)"),
+        "thirty-fifth": (THIRTY_FIFTH_RUNS, "corpus-lab35",
+                         "# Lab captures of the outside class: the thirty-fifth set (`--set thirty-fifth`, "
+                         "multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, uneven nodes, late and boot-time)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2162,7 +2228,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-third: the thirty-third, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
                          "uneven nodes (corpus-lab33); "
                          "thirty-fourth: the thirty-fourth, multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, "
-                         "uneven nodes (corpus-lab34)")
+                         "uneven nodes (corpus-lab34); "
+                         "thirty-fifth: the thirty-fifth, multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, "
+                         "uneven nodes, late and boot-time (corpus-lab35)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2178,7 +2246,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
-                                  "corpus-lab33 (--set thirty-third) or corpus-lab34 (--set thirty-fourth)")
+                                  "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth) "
+                                  "or corpus-lab35 (--set thirty-fifth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -36,6 +36,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-third [--out corpus-lab33] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fourth [--out corpus-lab34] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fifth [--out corpus-lab35] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-sixth [--out corpus-lab36] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1844,6 +1845,73 @@ THIRTY_FIFTH_RUNS = [
          maxcpus=3, order="6,1-5,7-17", scenario="migrator-hotplug", duration=3, threads="multi"),
 ]
 
+# The thirty-sixth set (`--set thirty-sixth`, written to corpus-lab36): a fresh measurement of the engine of bab4179
+# (frozen in a worktree and replayed with the pure-Python core) on the text variations of traces from other boxes,
+# the topologies held to what the recent sets used (multi-threaded TCG, 18-31 vCPUs, 2-, 3- and 4-node layouts,
+# most of them uneven (`node_cpus`), with and without SMT), on 6.12.y and 6.16.y-7.3, every run 3 s: half the runs
+# with hashed pointers (hash-ptr kept 1: hashed, or `(____ptrval____)` where the guest's pointer-hash key was not
+# set yet), four other trace clocks (global, mono, x86-tsc, boot; with boot-time tracing on the command line), the
+# serial-console ftrace_dump (scenario ftrace-dump, the console kept as NAME.console.log.xz beside the trace file),
+# what a reader of trace_pipe consumed (no header), other events in the same buffer (timer:*, sched:sched_switch,
+# irq:* next to timer_migration:*), and a ring buffer that overwrote its head (8 KB per CPU: a 512 KB buffer holds
+# more than 10,000 tmigr events per CPU, and a 3-s TCG run writes a few hundred). Every resolved kernel/vCPU pair is
+# new to all sets (only cached kernels; none was downloaded): 7.3.4 at 21, 6.19.8 at 22, 7.1.3 at 27, 6.16.12 at
+# 19, 7.0.4 at 18, 6.12.94 at 26 (boot); 6.18.15 at 22, 7.2.6 at 29, 6.17.8 at 25, 7.3-amd64 at 23, 6.12.88 at 31,
+# 7.0.7 at 30 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: the ftrace_dump of 3 s of churn on 3 uneven nodes
+# 0-6/7-12/13-20 (no SMT, 21 vCPUs); offline/online of cpu13 (node 2 of 3 even nodes, SMT 2, 18 vCPUs) with
+# timer:*, sched:sched_switch and irq:* on the trace_event= list (8 MB per CPU); offline/online of cpu15 (node 2 of 4
+# uneven nodes 0-6/7-12/13-19/20-25, no SMT, 26 vCPUs) with the global clock and hashed pointers; (b) a non-zero
+# node's first CPU onlined first, then the rest: dense churn with an 8-KB buffer (node 2 first on 4 uneven nodes
+# 0-5/6-10/11-16/17-21, no SMT, 22 vCPUs: the boot head is overwritten), a hotplug storm of the whole of node 1
+# (cpu9-14) with node 1 first on 3 uneven nodes 0-8/9-14/15-26 (no SMT, 27 vCPUs), the boot clock and hashed
+# pointers, migrator hotplug with node 1 first on 2 uneven nodes 0-10/11-18 (no SMT, 19 vCPUs), the x86-tsc clock
+# and hashed pointers. Late, all CPUs up: (c) hogs read through trace_pipe with hashed pointers (2 uneven nodes
+# 0-13/14-21 with SMT 2: 11 sockets of one core x 2 threads, 22 vCPUs), sleepers with the mono clock and hashed
+# pointers (3 uneven nodes 0-9/10-18/19-28, no SMT, 29 vCPUs), steady churn with hashed pointers (4 uneven nodes
+# 0-6/7-12/13-18/19-24, no SMT, 25 vCPUs); (d) churn on 3 uneven nodes 0-7/8-14/15-22 (no SMT, 23 vCPUs), hogs on 4
+# uneven nodes 0-7/8-15/16-23/24-30 (no SMT, 31 vCPUs), dense churn on 2 even nodes (no SMT, 30 vCPUs).
+THIRTY_SIXTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: the console ftrace_dump, other events in the same buffer,
+    # the global clock with hashed pointers
+    Spec("nosmt-uneven7+6+8-boot-glob-ftrace-dump-console-multi", "7.3.4", cpus=21, nodes=3, smt=1,
+         node_cpus="0-6/7-12/13-20", maxcpus=3, order="glob", scenario="ftrace-dump", duration=3, console=True,
+         threads="multi"),
+    Spec("boot-glob-hotplug13-mixed-events-multi", "7.0.4", cpus=18, nodes=3, maxcpus=3, order="glob",
+         hotplug="13", duration=3, events=ALL_EVENTS, buffer_kb=8192, threads="multi"),
+    Spec("nosmt-uneven7+6+7+6-boot-glob-hotplug15-clock-global-hashptr-multi", "6.12.94", cpus=26, nodes=4, smt=1,
+         node_cpus="0-6/7-12/13-19/20-25", maxcpus=3, order="glob", hotplug="15", duration=3,
+         trace_clock="global", hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: an overwritten boot head, the boot and x86-tsc
+    # clocks with hashed pointers
+    Spec("nosmt-uneven6+5+6+5-boot-node2-first-dense-churn-overwritten-8k-multi", "6.19.8", cpus=22, nodes=4,
+         smt=1, node_cpus="0-5/6-10/11-16/17-21", maxcpus=3, order="11,1-10,12-21", scenario="dense-churn",
+         duration=3, buffer_kb=8, threads="multi"),
+    Spec("nosmt-uneven9+6+12-boot-node1-first-hotplug-storm-node1-clock-boot-hashptr-multi", "7.1.3", cpus=27,
+         nodes=3, smt=1, node_cpus="0-8/9-14/15-26", maxcpus=3, order="9,1-8,10-26", scenario="hotplug-storm",
+         duration=3, hotplug="9-14", trace_clock="boot", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven11+8-boot-remote-node-first-migrator-hotplug-clock-x86-tsc-hashptr-multi", "6.16.12",
+         cpus=19, smt=1, node_cpus="0-10/11-18", maxcpus=3, order="11,1-10,12-18", scenario="migrator-hotplug",
+         duration=3, trace_clock="x86-tsc", hash_ptr=True, threads="multi"),
+    # (c) all CPUs up, events enabled late, hashed pointers: hogs through trace_pipe, sleepers with the mono
+    # clock, steady churn
+    Spec("uneven14+8-late-hogs-trace-pipe-hashptr-multi", "6.18.15", cpus=22, node_cpus="0-13/14-21",
+         boot_trace=False, scenario="hogs", duration=3, pipe=True, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven10+9+10-late-sleepers-clock-mono-hashptr-multi", "7.2.6", cpus=29, nodes=3, smt=1,
+         node_cpus="0-9/10-18/19-28", boot_trace=False, scenario="sleepers", duration=3, trace_clock="mono",
+         hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven7+6+6+6-late-steady-hashptr-multi", "6.17.8", cpus=25, nodes=4, smt=1,
+         node_cpus="0-6/7-12/13-18/19-24", boot_trace=False, scenario="steady", duration=3, hash_ptr=True,
+         threads="multi"),
+    # (d) all CPUs up, events enabled late, raw pointers, the local clock: churn, hogs, dense churn
+    Spec("nosmt-uneven8+7+8-late-churn-multi", "7.3-amd64", cpus=23, nodes=3, smt=1, node_cpus="0-7/8-14/15-22",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    Spec("nosmt-uneven8+8+8+7-late-hogs-multi", "6.12.88", cpus=31, nodes=4, smt=1,
+         node_cpus="0-7/8-15/16-23/24-30", boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+    Spec("nosmt-late-dense-churn-multi", "7.0.7", cpus=30, smt=1, boot_trace=False, scenario="dense-churn",
+         duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -1931,7 +1999,11 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, uneven nodes)"),
         "thirty-fifth": (THIRTY_FIFTH_RUNS, "corpus-lab35",
                          "# Lab captures of the outside class: the thirty-fifth set (`--set thirty-fifth`, "
-                         "multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, uneven nodes, late and boot-time)")}
+                         "multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, uneven nodes, late and boot-time)"),
+        "thirty-sixth": (THIRTY_SIXTH_RUNS, "corpus-lab36",
+                         "# Lab captures of the outside class: the thirty-sixth set (`--set thirty-sixth`, "
+                         "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes, hashed pointers, trace "
+                         "clocks, ftrace_dump, trace_pipe, other events, an overwritten buffer)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2230,7 +2302,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-fourth: the thirty-fourth, multi-threaded TCG, 18-31 vCPUs, 3 and 4 nodes, "
                          "uneven nodes (corpus-lab34); "
                          "thirty-fifth: the thirty-fifth, multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, "
-                         "uneven nodes, late and boot-time (corpus-lab35)")
+                         "uneven nodes, late and boot-time (corpus-lab35); "
+                         "thirty-sixth: the thirty-sixth, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
+                         "uneven nodes, text variations (corpus-lab36)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2246,8 +2320,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab27 (--set twenty-seventh), corpus-lab28 (--set twenty-eighth), "
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
-                                  "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth) "
-                                  "or corpus-lab35 (--set thirty-fifth)")
+                                  "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
+                                  "corpus-lab35 (--set thirty-fifth) or corpus-lab36 (--set thirty-sixth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

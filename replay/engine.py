@@ -487,7 +487,7 @@ class Engine:
         self.maybe_dequeued: dict[int, tuple] = {}
         # group -> (event, expiry): the due event a remote walk whose migrator re-check raced
         # with an activation may have dequeued untraced (`_raced_dequeue`)
-        self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int]] = {}
+        self.raced_due: dict[TmigrGroup, tuple[TmigrEvent, int, int]] = {}
         # idle root -> (cpu, its first expiry before, stream index of that CPU's last row, the
         # root's timerqueue_add count after the step) of the latest
         # untraced step of a remote walk on it (`_walk_step`): another CPU's lookup before that
@@ -3890,7 +3890,9 @@ class Engine:
         decide (`_raced_dequeued`)."""
         evt = ctx.due
         if evt.queued_in is g and self._handled_untraced(i, cpu, evt.cpu):
-            self.raced_due[g] = (evt, evt.expires)
+            # (the look-up follows the walk's last row before row i: its handled CPU's requeue)
+            last = int(self._prv_a[i]) if 0 <= i < self._n else -1
+            self.raced_due[g] = (evt, evt.expires, self.index + last if last >= 0 else ctx.target_row)
 
     def _raced_dequeued(self, g: TmigrGroup, value: int) -> bool:
         """An update of g prints `value` as its next_expiry, which is g's first event without the
@@ -3900,11 +3902,18 @@ class Engine:
         rec = self.raced_due.pop(g, None)
         if rec is None:
             return False
-        evt, exp = rec
+        evt, exp, since = rec
         if evt.queued_in is not g:
             return False
-        # (ignored since, by its owner's activation: the raced look-up came before that store)
-        first_other = next((e.expires for e in g.events if not e.ignore and e is not evt), KTIME_MAX)
+        # (ignored since, by its owner's activation: the raced look-up came before that store;
+        # so may another event be, which the look-up then stopped at: tmigr_next_groupevt())
+        first_other = KTIME_MAX
+        for e in g.events:
+            if e is evt:
+                continue
+            if not e.ignore or (e.expires == value and self._activated_after(e, since)):
+                first_other = e.expires
+                break
         if first_other != value:
             return False
         if evt.expires == exp:

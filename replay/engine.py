@@ -176,6 +176,20 @@ def _tmigr_links(code: np.ndarray, cpu: np.ndarray, nxt: np.ndarray) -> np.ndarr
     return out
 
 
+def _tmigr_prev(code: np.ndarray, cpu: np.ndarray, prv: np.ndarray) -> np.ndarray:
+    """`prv` with a tmigr row's link skipping its CPU's other rows, as `_tmigr_links` does for
+    the next row: an event of another subsystem is no step of the hierarchy (a remote expiry's
+    timer_expire_entry lies inside tmigr_handle_remote_cpu(), between its tracepoint and the
+    requeue), so it bounds no untraced step."""
+    tm = np.flatnonzero(code != E_OTHER)
+    if tm.size == code.size:
+        return prv
+    _, sub = same_cpu_links(cpu[tm])
+    out = prv.copy()
+    out[tm] = np.where(sub >= 0, tm[np.maximum(sub, 0)], -1)
+    return out
+
+
 def op_walks_up(op: int) -> bool:
     """Operations whose update walk goes up through the groups of the CPU's own path (a new
     timer, a deactivation level); a remote update walk goes up a remote CPU's path."""
@@ -1112,7 +1126,7 @@ class Engine:
         self._orig = orig.tolist() if orig is not None else None
         codes = self._codes = rows.code
         self._nxt = rows.nxt
-        self._prv_a = prv
+        self._prv_a = _tmigr_prev(arrays["code"], cpu_a, prv)
         self._seq_a = seq_a
         self._n = n
         ts_l = self._ts = rows.ts
@@ -1143,9 +1157,13 @@ class Engine:
                     self._forget_cpu(cpu)
                     ctx = ctxs[cpu]
                     self.res.resyncs["lost_events"] += 1
+            code = codes[i]
+            if code == E_OTHER:
+                # (its sequence number counted above; it is no step of the hierarchy)
+                self._row_done(i, cpu, gap_l, contig, n)
+                continue
             if ctx.pend is not None:
                 self._run_pend(i, cpu, ctx)
-            code = codes[i]
             if self.rwalk_of and cpu in self.rwalk_of and code != E_HR and code != E_HR_CPU and \
                     not (code == E_UPDATE and ctx.op == OP_REMOTE):
                 self._finish_rwalk_before_target(cpu)
@@ -1200,19 +1218,9 @@ class Engine:
                 self._on_offline(i, cpu, ctx, ts)
             elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
-            else:
-                self._on_other(i, cpu, ctx, ts)
             if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
-            if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
-                self._stream_ended(cpu, i)
-            elif self.open_ends and self.open_ends.get(cpu) == self.index + i:
-                self._left_open(cpu, i)
-            if gap_l is not None and gap_l[i] & GAP_AFTER:
-                j = int(self._nxt_any[i])           # the row right after (any kind)
-                if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
-                    self._untraced_line(j, cpu, E_SET_ACTIVE, right_after=True)
-                self._lines_lost(cpu, i)        # missing right after this row (program_order)
+            self._row_done(i, cpu, gap_l, contig, n)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:
@@ -4157,6 +4165,10 @@ class Engine:
                 wv = tt.wakeup
             if c.wakeup[i] == wv or c.wakeup[i] == old or self._wakeup_is(t, tt, c.wakeup[i]):
                 self._agr[K_WAKEUP] += 1
+            elif self._unseen_remote_expiry(i, t, tt, c.wakeup[i]):
+                # (an earlier expiry of t by a CPU not traced then set it: this one found t's
+                # event due again)
+                self._undec(K_WAKEUP, R_LOST_HANDLER)
             else:
                 self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",
                             tt.wakeup, c.wakeup[i], cpu=t)
@@ -4381,7 +4393,9 @@ class Engine:
         j = int(self._nxt[last])
         if j >= self._n or self._codes[j] != E_UPDATE or self._rows.group_lvl[j] != group.level:
             return False
-        return self.by_ptr.get(self._rows.group[j]) is group
+        ptr = self._rows.group[j]
+        # (without pointers the row's group is the walk's own at that level: it goes up one path)
+        return self.by_ptr.get(ptr) is group or ptr <= UNKNOWN_PTR
     def _child_read_before(self, i: int, cpu: int, child: TmigrGroup) -> bool:
         """`child`'s last state step is another CPU's activation that took it from idle to active,
         traced no earlier than `cpu`'s previous row, whose step on the group above is still to
@@ -4774,9 +4788,18 @@ class Engine:
             self._agree("setup")
         self._refresh_tree()
 
-    def _on_other(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
-        """An event the engine does not replay (its sequence number still counted)."""
-
+    def _row_done(self, i: int, cpu: int, gap_l: list[int] | None, contig: list[bool] | None, n: int) -> None:
+        """After row i of `cpu`, of any kind: its CPU's stream ends or is left open there, or
+        lines are missing right after it (program_order)."""
+        if self.stream_ends and self.stream_ends.get(cpu) == self.index + i:
+            self._stream_ended(cpu, i)
+        elif self.open_ends and self.open_ends.get(cpu) == self.index + i:
+            self._left_open(cpu, i)
+        if gap_l is not None and gap_l[i] & GAP_AFTER:
+            j = int(self._nxt_any[i])           # the row right after (any kind)
+            if contig is not None and j < n and contig[j] and cpu in self.seq_marks_loss:
+                self._untraced_line(j, cpu, E_SET_ACTIVE, right_after=True)
+            self._lines_lost(cpu, i)        # missing right after this row (program_order)
 
 
 def _printed_node(diffs: list, parent: TmigrGroup, obs: int) -> None:

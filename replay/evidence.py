@@ -222,12 +222,17 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
     cpus.sort(key=lambda cm: any(cm[1].get(lv) is None for lv in upper))
     for c, masks in cpus:
         key = (node_of[c],) + tuple(masks.get(lv) for lv in upper)
-        if None in key[1:] and key not in keys:
+        if None in key[1:]:
+            # (a key not fully shown is no proof either: two CPUs with one level-0 mask, or a
+            # ninth CPU, are in different groups, as in a node of more than 8 CPUs whose first
+            # group's CPUs never walked above level 0)
             fits = [k for k in keys if k[0] == key[0] and masks[0] not in slots[k]
                     and len(slots[k]) < TMIGR_CHILDREN_PER_GROUP
-                    and all(a is None or a == b for a, b in zip(key[1:], k[1:]))]
+                    and all(a is None or a == b for a, b in zip(key[1:len(k)], k[1:]))]
             if fits:
                 key = min(fits, key=lambda k: tuple(x if x is not None else 0 for x in k[1:]))
+            elif key in keys:
+                key = key + (len(keys),)
         ptr = keys.setdefault(key, SYNTHETIC_PTR + len(keys))
         slots.setdefault(key, set()).add(masks[0])
         g = tree.group(ptr)

@@ -278,3 +278,39 @@ def test_a_raced_look_up_admits_only_an_event_ignored_after_it(imported, tmp_pat
     bad = _with_cell(src, tmp_path / "bad.parquet", 5239, "group_next_expiry", 14304000000)
     new = [d for d in tmigr_trace.replay(str(bad)).divergences if (d.index, d.kind, d.what) not in base]
     assert [(d.index, d.kind) for d in new][:1] == [(5239, "expiry")], [d.to_dict() for d in new[:3]]
+
+
+@pytest.mark.parametrize("src", **set_params(SETS / "thirty-sixth"))
+def test_the_thirty_sixth_set_replays_without_divergence(imported, src):
+    """The thirty-sixth set (329 false divergences in 4 of 13 at first replay): the text
+    variations of traces from other boxes (no pointers, a trace_pipe reader's text, other events
+    in the buffer, the x86-tsc clock, an overwritten head)."""
+    replay_set_trace(imported, src, 4000)
+
+
+def test_pointerless_groups_of_a_node_with_two_level0_groups(imported):
+    """6.18.15, 22 vCPUs, nodes of 14 and 8 CPUs with SMT 2, `(____ptrval____)`, a trace_pipe
+    reader's text: the level-0 groups come from the masks of the CPUs' own walks, and the prepare
+    order they prove is the kernel's SMT-aware bring-up (primary threads first)."""
+    src = imported(SETS / "thirty-sixth" / "6.18.15-22cpu-2node-uneven14+8-late-hogs-trace-pipe-hashptr-multi.trace.txt.xz")
+    res = tmigr_trace.replay(str(src))
+    order = res.evidence["prepare_order"]["before_capture"]
+    assert order == [0, 2, 4, 6, 8, 10, 12, 1, 3, 5, 7, 9, 11, 13, 14, 16, 18, 20, 15, 17, 19, 21]
+    assert not any("no prepare order" in u for u in res.evidence["unresolved"])
+    assert res.diverged == 0 and res.by_kind["group_state"].agreed > 2000
+
+
+def test_other_events_are_no_steps_of_the_hierarchy(imported):
+    """7.0.4, 18 vCPUs, `timer:*`, `sched:sched_switch` and `irq:*` in the same buffer: CPU2's
+    expiry of CPU1 prints timer_cancel / timer_expire_entry / timer_expire_exit between its
+    tmigr_handle_remote_cpu (row 4526) and the requeue (row 4531); CPU4's look-up (row 4529) took
+    CPU0's due event before that requeue, which printed CPU2's 8416000000 as next_expiry."""
+    src = imported(SETS / "thirty-sixth" / "7.0.4-18cpu-3node-boot-glob-hotplug13-mixed-events-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    ev, cpu = t.column("event").to_pylist(), t.column("cpu").to_pylist()
+    assert [ev[k] for k in (4526, 4527, 4528, 4530, 4531)] == [
+        "tmigr_handle_remote_cpu", "timer_cancel", "timer_expire_entry", "timer_expire_exit", "tmigr_update_events"]
+    assert {cpu[k] for k in (4526, 4527, 4528, 4530, 4531)} == {2}
+    assert t.column("group_next_expiry")[4531].as_py() == 8416000000
+    res = tmigr_trace.replay(str(src))
+    assert res.diverged == 0 and res.by_kind["remote"].agreed > 500

@@ -1,4 +1,4 @@
-"""Debian kernels for the lab: a private apt configuration, listing, download and extraction.
+"""Debian and Ubuntu kernels for the lab: private apt configurations, listing, download and extraction.
 
 The system's apt sources are never touched. Everything lives under the lab cache directory
 (``$TMIGR_LAB_CACHE``, default ``~/.cache/tmigr-trace/lab``)::
@@ -16,6 +16,21 @@ from 6.19 on, as a ``linux-image-<release>`` metapackage over ``linux-binary-<re
 are handled; the lab needs no module (virtio-pci and the virtio console are built in). The mirror
 lacks ``linux-base-*`` for some releases (6.18.1x, 6.19.x, 7.0.x, 7.1.x): those are fetched without
 it (no ``config`` in the cache; ``kernel.json`` lists the missing packages).
+
+Ubuntu's generic kernels (``--kernel ubuntu:7.0``, ``ubuntu:7.0.0-44``, ``7.0.0-44-generic``) come
+through a second private configuration, because they differ from Debian's where the replay is
+sensitive: CONFIG_HZ=1000 (Debian: 250), Ubuntu's own config and its own stable backports::
+
+    apt-ubuntu/etc/sources.list   archive.ubuntu.com, suites UBUNTU_SUITES, component main, signed by
+                                  keyrings/ubuntu-archive-keyring.gpg (taken from Debian's
+                                  ubuntu-keyring package, fetched through the Debian configuration)
+    apt-ubuntu/state, apt-ubuntu/cache
+
+An Ubuntu kernel is ``linux-image-unsigned-<release>`` (``/boot/vmlinuz-<release>``, release
+``7.0.0-44-generic``); its config is ``/usr/src/linux-headers-<release>/.config`` of the small
+``linux-headers-<release>`` package (``/boot/config-<release>`` is in the ~160 MB linux-modules
+package, which the lab does not fetch). Both are cached like Debian's, ``kernel.json`` with
+``"distro": "ubuntu"``.
 """
 
 from __future__ import annotations
@@ -37,6 +52,15 @@ KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 FLAVOUR = "amd64"
 _IMAGE_RE = re.compile(r"^linux-image-(\d+\.\d+(?:\.\d+)?(?:\+deb\d+(?:\.\d+)?)?)-amd64$")
 
+# Ubuntu: the suites with kernels that have tmigr (>= 6.9): noble's HWE kernels (6.11, 6.14, 6.17,
+# 7.0), plucky (6.14), questing (6.17), resolute (7.0). Component main holds linux-image-unsigned-*.
+UBUNTU_SUITES = ("noble-updates", "plucky-updates", "questing", "questing-updates", "resolute", "resolute-updates")
+UBUNTU_MIRROR = os.environ.get("TMIGR_LAB_UBUNTU_MIRROR", "http://archive.ubuntu.com/ubuntu")
+UBUNTU_KEYRING = "ubuntu-archive-keyring.gpg"  # in Debian's ubuntu-keyring package, /usr/share/keyrings/
+_UBUNTU_IMAGE_RE = re.compile(r"^linux-image-unsigned-(\d+\.\d+\.\d+-\d+-generic)$")
+# What names an Ubuntu kernel: ubuntu:SPEC, or a generic release (7.0.0-44-generic, the uname -r).
+_UBUNTU_RELEASE_RE = re.compile(r"^\d+\.\d+\.\d+-\d+-generic$")
+
 
 def cache_dir(override: str | os.PathLike | None = None) -> Path:
     """The lab cache: --cache option, else $TMIGR_LAB_CACHE, else ~/.cache/tmigr-trace/lab."""
@@ -53,17 +77,27 @@ def cache_dir(override: str | os.PathLike | None = None) -> Path:
 
 @dataclass
 class KernelEntry:
-    """One fetchable (or cached) Debian kernel."""
+    """One fetchable (or cached) Debian or Ubuntu kernel."""
 
-    release: str  # uname -r, e.g. 7.3.4+deb13-amd64
-    package: str  # linux-image-<release>
-    version: str  # Debian package version, e.g. 7.3.4-1~bpo13+1
+    release: str  # uname -r, e.g. 7.3.4+deb13-amd64 or 7.0.0-44-generic
+    package: str  # linux-image-<release> (Ubuntu: linux-image-unsigned-<release>)
+    version: str  # package version, e.g. 7.3.4-1~bpo13+1 or 7.0.0-44.44
     suite: str
     cached: bool = False
+    distro: str = "debian"  # debian | ubuntu
 
     @property
     def upstream(self) -> str:
+        """The upstream version: 7.3.4 (Debian), 7.0.0 (Ubuntu numbers only the series)."""
+        if self.distro == "ubuntu":
+            return self.release.split("-")[0]
         return self.release.split("+")[0].removesuffix("-amd64")
+
+    @property
+    def point(self) -> str:
+        """What tells the builds of a series apart: the upstream point release (Debian, 7.3.4) or
+        the ABI number (Ubuntu, 7.0.0-44: Ubuntu's stable backports move it, not the version)."""
+        return self.release.removesuffix("-generic") if self.distro == "ubuntu" else self.upstream
 
 
 @dataclass
@@ -76,12 +110,21 @@ class KernelImage:
     package: str | None = None
     version: str | None = None
     suite: str | None = None
-    source: str = "debian"  # debian | file
+    source: str = "debian"  # debian | ubuntu | file
     packages: list[str] = field(default_factory=list)
 
     @property
     def upstream(self) -> str:
         return self.release.split("+")[0].split("-")[0]
+
+    @property
+    def label(self) -> str:
+        """The kernel's part of a corpus file name: the upstream version of a Debian kernel
+        (7.3.4), the whole release of an Ubuntu one (7.0.0-44-generic: its version is always
+        X.Y.0, the ABI number and the flavour say which build it is)."""
+        if self.source == "ubuntu" or _UBUNTU_RELEASE_RE.match(self.release):
+            return self.release
+        return self.upstream
 
     def provenance(self) -> dict:
         d = asdict(self)
@@ -135,19 +178,27 @@ def tracepoint_summary(release: str, cache: Path) -> str:
 
 
 class PrivateApt:
-    """apt-get/apt-cache with their own sources, state and cache under the lab cache."""
+    """apt-get/apt-cache with their own sources, state and cache under the lab cache (Debian's
+    mirror; `UbuntuApt` is the same for Ubuntu's archive)."""
+
+    ROOT = "apt"  # under the lab cache
 
     def __init__(self, cache: Path):
-        self.root = cache / "apt"
+        self.cache = cache
+        self.root = cache / self.ROOT
         self.sources = self.root / "etc" / "sources.list"
         self.state = self.root / "state"
         self.archives = self.root / "cache"
         for d in (self.root / "etc", self.state / "lists" / "partial", self.archives / "archives" / "partial"):
             d.mkdir(parents=True, exist_ok=True)
         (self.state / "status").touch()
-        text = "".join(f"deb [arch=amd64 signed-by={KEYRING}] {MIRROR} {s} main\n" for s in SUITES)
+        text = self.sources_text()
         if not self.sources.exists() or self.sources.read_text() != text:
             self.sources.write_text(text)
+
+    def sources_text(self) -> str:
+        """The private sources.list: Debian's suites, signed by the system's debian-archive-keyring."""
+        return "".join(f"deb [arch=amd64 signed-by={KEYRING}] {MIRROR} {s} main\n" for s in SUITES)
 
     def options(self) -> list[str]:
         o = {
@@ -189,16 +240,8 @@ class PrivateApt:
                 names.append(name)
         if not names:
             return []
-        entries: dict[tuple[str, str], KernelEntry] = {}
-        for line in self._run("apt-cache", "madison", *names).splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) < 3:
-                continue
-            pkg, ver, where = parts[0], parts[1], parts[2]
-            suite = where.split()[1].split("/")[0] if len(where.split()) > 1 else "?"
-            release = pkg.removeprefix("linux-image-")
-            entries.setdefault((pkg, ver), KernelEntry(release, pkg, ver, suite))
-        out = sorted(entries.values(), key=lambda e: (version_tuple(e.release), _debver_key(e.version)))
+        entries = madison_entries(self._run("apt-cache", "madison", *names), "linux-image-")
+        out = sorted(entries, key=lambda e: (version_tuple(e.release), _debver_key(e.version)))
         return out
 
     def search_names(self, regex: str) -> list[str]:
@@ -236,6 +279,121 @@ class PrivateApt:
         return found[0]
 
 
+class UbuntuApt(PrivateApt):
+    """The private apt configuration for Ubuntu's archive (``apt-ubuntu/`` under the lab cache):
+    UBUNTU_SUITES of UBUNTU_MIRROR, component main, signed by the Ubuntu archive keyring the lab
+    took from Debian's ubuntu-keyring package (`ubuntu_keyring`). The system's apt is not used."""
+
+    ROOT = "apt-ubuntu"
+
+    def sources_text(self) -> str:
+        key = ubuntu_keyring_path(self.cache)
+        return "".join(f"deb [arch=amd64 signed-by={key}] {UBUNTU_MIRROR} {s} main\n" for s in UBUNTU_SUITES)
+
+    def update(self, force: bool = False) -> None:
+        """Download the lists (the keyring first: apt checks the InRelease signatures with it)."""
+        if force or not self.lists_present():
+            ubuntu_keyring(self.cache)
+            self._run("apt-get", "-q", "update")
+
+    def kernels(self) -> list[KernelEntry]:
+        """All generic amd64 kernels (linux-image-unsigned-X.Y.0-N-generic) in UBUNTU_SUITES,
+        oldest first: by series, ABI number, then package version (a release that both noble's HWE
+        backport, 7.0.0-44.44~24.04.1, and its own series, 7.0.0-44.44, carry sorts the native build
+        last, so it is the one picked)."""
+        self.update()
+        names = [n for n in self.search_names(r"^linux-image-unsigned-[0-9].*-generic$") if _UBUNTU_IMAGE_RE.match(n)]
+        if not names:
+            return []
+        entries = madison_entries(self._run("apt-cache", "madison", *names), "linux-image-unsigned-", "ubuntu")
+        return sorted(entries, key=ubuntu_order)
+
+
+def madison_entries(text: str, prefix: str, distro: str = "debian") -> list[KernelEntry]:
+    """KernelEntry per (package, version) of ``apt-cache madison`` output (``pkg | version |
+    mirror suite/component arch Packages``); the release is the package name without `prefix`."""
+    entries: dict[tuple[str, str], KernelEntry] = {}
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 3:
+            continue
+        pkg, ver, where = parts[0], parts[1], parts[2]
+        suite = where.split()[1].split("/")[0] if len(where.split()) > 1 else "?"
+        release = pkg.removeprefix(prefix)
+        entries.setdefault((pkg, ver), KernelEntry(release, pkg, ver, suite, distro=distro))
+    return list(entries.values())
+
+
+def ubuntu_order(e: KernelEntry) -> tuple:
+    """Sort key of Ubuntu kernels: series, ABI number, package version (Debian ordering)."""
+    abi = re.match(r"\d+\.\d+\.\d+-(\d+)", e.release)
+    return (version_tuple(e.release), int(abi.group(1)) if abi else 0, debian_version_key(e.version))
+
+
+def debian_version_key(version: str) -> tuple:
+    """A sort key that orders package versions as dpkg does (epoch, upstream, revision; '~' sorts
+    before anything, even the end: 7.0.0-44.44~24.04.1 < 7.0.0-44.44)."""
+    epoch, _, rest = version.rpartition(":") if ":" in version else ("0", "", version)
+    upstream, _, revision = rest.rpartition("-") if "-" in rest else (rest, "", "0")
+    return (int(epoch or 0), _dpkg_part_key(upstream), _dpkg_part_key(revision))
+
+
+def _dpkg_part_key(text: str) -> tuple:
+    """dpkg's verrevcmp as a key: alternating non-digit runs (each character weighted: '~' lowest,
+    then the end, letters, other characters) and digit runs (numerically)."""
+    out: list = []
+    for nondigit, digits in re.findall(r"(\D*)(\d*)", text):
+        if not nondigit and not digits:
+            continue
+        weights = [-1 if c == "~" else ord(c) if c.isalpha() else ord(c) + 256 for c in nondigit]
+        out.append((*weights, 0))
+        out.append(int(digits or 0))
+    out.append((0,))  # the end: after every digit run, before '~' ('1.0~rc1' < '1.0' < '1.0.1')
+    return tuple(out)
+
+
+def ubuntu_keyring_path(cache: Path) -> Path:
+    """Where the lab keeps the Ubuntu archive keyring (a copy, never installed on the system)."""
+    return cache / "keyrings" / UBUNTU_KEYRING
+
+
+def ubuntu_keyring(cache: Path) -> Path:
+    """The Ubuntu archive keyring, fetched once: Debian's ``ubuntu-keyring`` package (signed by
+    debian-archive-keyring, through the Debian private configuration) is downloaded and only
+    ``usr/share/keyrings/ubuntu-archive-keyring.gpg`` is extracted into the lab cache."""
+    dest = ubuntu_keyring_path(cache)
+    if dest.is_file() and dest.stat().st_size > 0:
+        return dest
+    apt = PrivateApt(cache)
+    apt.update()
+    versions = [ln.split("|")[1].strip() for ln in apt._run("apt-cache", "madison", "ubuntu-keyring").splitlines()
+                if ln.count("|") >= 2]
+    if not versions:
+        raise TmigrError(f"ubuntu-keyring: not in the Debian suites {', '.join(SUITES)} "
+                         "(its keyring checks Ubuntu's archive)")
+    version = max(versions, key=debian_version_key)
+    deb = apt.download("ubuntu-keyring", version, cache / "debs")
+    member = f"usr/share/keyrings/{UBUNTU_KEYRING}"
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        _extract(deb, Path(tmp), [f"*/{member}"])
+        src = Path(tmp) / member
+        if not src.is_file():
+            raise TmigrError(f"{deb.name}: no {member} in it")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    (dest.parent / "ubuntu-keyring.json").write_text(json.dumps({"package": "ubuntu-keyring", "version": version,
+                                                                 "deb": deb.name}, indent=1) + "\n")
+    return dest
+
+
+def _extract(deb: Path, root: Path, patterns: list[str]) -> None:
+    """Extract only the members of `deb` that match the tar wildcards `patterns` into `root`."""
+    members = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True).stdout
+    proc = subprocess.run(["tar", "-x", "-C", str(root), "--wildcards", *patterns], input=members, capture_output=True)
+    if proc.returncode not in (0, 2):
+        raise TmigrError(f"extracting {deb.name}: {proc.stderr.decode().strip()}")
+
+
 def _quote_ver(version: str) -> str:
     # apt-get download names files with ':' percent-encoded (epochs); kernels have none.
     return version.replace(":", "%3a")
@@ -245,10 +403,55 @@ def _debver_key(v: str) -> tuple:
     return tuple(int(x) if x.isdigit() else x for x in re.split(r"(\d+)", v))
 
 
+def ubuntu_spec(spec: str) -> str | None:
+    """The Ubuntu part of a --kernel SPEC, or None for a Debian one: 'ubuntu:7.0' -> '7.0',
+    'ubuntu:7.0.0-44' -> '7.0.0-44', '7.0.0-44-generic' (an Ubuntu release: what uname -r says)
+    -> itself. Debian's releases never end in -generic."""
+    s = spec.strip()
+    if s.lower().startswith("ubuntu:"):
+        rest = s[len("ubuntu:"):].strip().removeprefix("linux-image-unsigned-").removeprefix("linux-image-")
+        if not rest:
+            raise TmigrError("--kernel ubuntu:: give a series (ubuntu:7.0) or a release (ubuntu:7.0.0-44)")
+        return rest
+    s = s.removeprefix("linux-image-unsigned-").removeprefix("linux-image-")
+    return s if _UBUNTU_RELEASE_RE.match(s) else None
+
+
+def resolve_ubuntu(spec: str, entries: list[KernelEntry]) -> KernelEntry:
+    """The Ubuntu kernel of `spec` (`ubuntu_spec`'s part): '7.0' or '7.0.0' -> the newest
+    7.0.0-N-generic (highest ABI number), '7.0.0-44' or '7.0.0-44-generic' -> that release (the
+    native build if noble's HWE backport carries it too). `entries`: `UbuntuApt.kernels()`."""
+    ub = sorted((e for e in entries if e.distro == "ubuntu"), key=ubuntu_order)
+    m = re.fullmatch(r"(\d+\.\d+)(?:\.(\d+))?(?:-(\d+)(?:-generic)?)?", spec)
+    if not m or (m.group(3) and not m.group(2)):
+        raise TmigrError(f"--kernel ubuntu:{spec}: give a series like ubuntu:7.0 or a release like ubuntu:7.0.0-44 "
+                         "(or 7.0.0-44-generic)")
+    series = m.group(1)
+    want = f"{series}.{m.group(2) or 0}" + (f"-{m.group(3)}-generic" if m.group(3) else "")
+    if m.group(3):
+        cands = [e for e in ub if e.release == want]
+    else:
+        cands = [e for e in ub if e.upstream == want]
+    if cands:
+        return cands[-1]
+    same = [e.point for e in ub if e.upstream == f"{series}.{m.group(2) or 0}"]
+    if same:
+        raise TmigrError(f"--kernel ubuntu:{spec}: no such Ubuntu generic kernel in {', '.join(UBUNTU_SUITES)} "
+                         f"({series} has {', '.join(dict.fromkeys(same))})")
+    avail = sorted({".".join(e.upstream.split(".")[:2]) for e in ub}, key=version_tuple)
+    raise TmigrError(f"--kernel ubuntu:{spec}: no such Ubuntu generic kernel in {', '.join(UBUNTU_SUITES)} "
+                     f"(series available: {', '.join(avail) or 'none'})")
+
+
 def resolve(spec: str, entries: list[KernelEntry]) -> KernelEntry:
     """--kernel SPEC: '7.3' -> newest 7.3.x, '6.12.43' -> that point release, or an exact release
     or package name. Release candidates (experimental 'linux-image-7.3-amd64') are only picked by
-    their exact name."""
+    their exact name. Ubuntu kernels ('ubuntu:7.0', 'ubuntu:7.0.0-44', '7.0.0-44-generic') are
+    looked up among the Ubuntu entries (`resolve_ubuntu`), Debian specs among the Debian ones."""
+    ub = ubuntu_spec(spec)
+    if ub is not None:
+        return resolve_ubuntu(ub, entries)
+    entries = [e for e in entries if e.distro == "debian"]
     spec = spec.strip().removeprefix("linux-image-")
     pure = re.fullmatch(r"\d+\.\d+(\.\d+)?", spec) is not None
     exact = [e for e in entries if e.release == spec or (not pure and e.release == f"{spec}-amd64")]
@@ -280,11 +483,15 @@ def _load_image(d: Path) -> KernelImage:
     cfg = d / "config"
     return KernelImage(release=info["release"], vmlinuz=d / "vmlinuz", config=cfg if cfg.exists() else None,
                        package=info.get("package"), version=info.get("version"), suite=info.get("suite"),
-                       packages=info.get("packages", []))
+                       source=info.get("distro", "debian"), packages=info.get("packages", []))
 
 
 def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
-    """Get the kernel SPEC into the cache (download + dpkg -x) and return it."""
+    """Get the kernel SPEC into the cache (download + dpkg -x) and return it (Ubuntu specs:
+    `fetch_ubuntu`)."""
+    ub = ubuntu_spec(spec)
+    if ub is not None:
+        return fetch_ubuntu(ub, cache, refresh)
     # A cached exact match needs no network.
     if not refresh:
         for img in cached_kernels(cache):
@@ -318,11 +525,7 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
         root = Path(tmp)
         for deb in debs:
             # Only the kernel image and its config: skips the ~100 MB of modules on disk.
-            members = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True).stdout
-            proc = subprocess.run(["tar", "-x", "-C", str(root), "--wildcards", "*/vmlinuz*", "*/config*"],
-                                  input=members, capture_output=True)
-            if proc.returncode not in (0, 2):
-                raise TmigrError(f"extracting {deb.name}: {proc.stderr.decode().strip()}")
+            _extract(deb, root, ["*/vmlinuz*", "*/config*"])
         vmlinuz = _first(root, [f"boot/vmlinuz-{entry.release}", f"usr/lib/modules/{entry.release}/vmlinuz"])
         config = _first(root, [f"boot/config-{entry.release}", f"usr/lib/modules/{entry.release}/config"])
         if vmlinuz is None:
@@ -336,6 +539,58 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
             "packages": [f"{p}={v}" for p, v in pkgs], "missing": missing}
     (kdir / "kernel.json").write_text(json.dumps(info, indent=1) + "\n")
     return _load_image(kdir)
+
+
+def fetch_ubuntu(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
+    """Get the Ubuntu kernel `spec` (`ubuntu_spec`'s part) into the cache and return it: download
+    linux-image-unsigned-<release> and linux-headers-<release> of the same version through
+    `UbuntuApt`, extract only ``/boot/vmlinuz-<release>`` and the headers' ``.config``."""
+    if not refresh:  # a cached exact release needs no network
+        exact = spec if spec.endswith("-generic") else f"{spec}-generic"
+        for img in cached_kernels(cache):
+            if img.source == "ubuntu" and img.release == exact:
+                return img
+    apt = UbuntuApt(cache)
+    if refresh:
+        apt.update(force=True)
+    entry = resolve_ubuntu(spec, apt.kernels())
+    kdir = cache / "kernels" / entry.release
+    if (kdir / "kernel.json").exists() and (kdir / "vmlinuz").exists():
+        img = _load_image(kdir)
+        if img.version == entry.version:
+            return img
+    headers = f"linux-headers-{entry.release}"
+    pkgs = [(entry.package, entry.version)]
+    missing: list[str] = []
+    if apt.has(headers, entry.version):
+        pkgs.append((headers, entry.version))
+    else:
+        missing.append(f"{headers}={entry.version}")
+    debs = [apt.download(p, v, cache / "debs") for p, v in pkgs]
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        root = Path(tmp)
+        for deb in debs:
+            _extract(deb, root, [f"*/boot/vmlinuz-{entry.release}", f"*/usr/src/linux-headers-{entry.release}/.config"])
+        vmlinuz = _first(root, [f"boot/vmlinuz-{entry.release}"])
+        config = _first(root, [f"usr/src/linux-headers-{entry.release}/.config"])
+        if vmlinuz is None:
+            raise TmigrError(f"{entry.package} {entry.version}: no boot/vmlinuz-{entry.release} in {debs[0].name}")
+        kdir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(vmlinuz, kdir / "vmlinuz")
+        if config is not None:
+            shutil.copyfile(config, kdir / "config")
+    info = {"release": entry.release, "distro": "ubuntu", "package": entry.package, "version": entry.version,
+            "suite": entry.suite, "packages": [f"{p}={v}" for p, v in pkgs], "missing": missing}
+    (kdir / "kernel.json").write_text(json.dumps(info, indent=1) + "\n")
+    return _load_image(kdir)
+
+
+def config_hz(img: KernelImage) -> int | None:
+    """CONFIG_HZ of a cached kernel's config (Debian: 250, Ubuntu generic: 1000), or None."""
+    if img.config is None or not img.config.is_file():
+        return None
+    m = re.search(r"^CONFIG_HZ=(\d+)$", img.config.read_text(errors="replace"), re.M)
+    return int(m.group(1)) if m else None
 
 
 def _first(root: Path, rels: list[str]) -> Path | None:

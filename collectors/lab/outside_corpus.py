@@ -37,6 +37,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fourth [--out corpus-lab34] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fifth [--out corpus-lab35] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-sixth [--out corpus-lab36] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set ubuntu [--out corpus-lab-ubuntu] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -66,8 +67,9 @@ from . import kernels, qemu, run
 
 @dataclass
 class Spec:
-    name: str  # <what>; the file is <kernel>-<cpus>cpu-<nodes>node-<what>.trace.txt.xz
-    kernel: str  # --kernel series
+    name: str  # <what>; the file is <kernel>-<cpus>cpu-<nodes>node-<what>.trace.txt.xz (Ubuntu: <kernel> is
+    # the whole release, 7.0.0-44-generic-16cpu-...)
+    kernel: str  # --kernel series, point release or release; Ubuntu: ubuntu:7.0.0-44 (kernels.ubuntu_spec)
     cpus: int = 16
     nodes: int = 2
     smt: int = 2
@@ -1912,6 +1914,62 @@ THIRTY_SIXTH_RUNS = [
          duration=3, threads="multi"),
 ]
 
+# The Ubuntu set (`--set ubuntu`, written to corpus-lab-ubuntu): the outside class on Ubuntu's generic kernels
+# (linux-image-unsigned-X.Y.0-N-generic from archive.ubuntu.com, kernels.UbuntuApt): CONFIG_HZ=1000 where every
+# Debian kernel of the other sets has 250, so the expiries lie on a 1-ms jiffies grid (the replay infers tick_ns
+# 1000000 instead of 4000000 and its tick-wide tolerances are four times tighter), Ubuntu's own config and its own
+# stable backports (the version is always X.Y.0; the ABI number says which build). Multi-threaded TCG, 12-32 vCPUs,
+# every run 3 s, pinned to exact releases: 6.11 (6.11.0-17, 6.11.0-29: noble's HWE builds), 6.14 (6.14.0-27 HWE,
+# 6.14.0-37 plucky's own build), 6.17 (6.17.0-5 questing's release kernel, 6.17.0-22 and 6.17.0-35 HWE, 6.17.0-42
+# from noble-updates) and 7.0 (7.0.0-14, 7.0.0-28, 7.0.0-38, 7.0.0-44: resolute's own builds, picked over noble's
+# ~24.04 HWE builds of the same release).
+# Boot-time tracing with maxcpus=3: (a) glob onlining, sleep 1.5 s, offline/online of one CPU, sleep 1.5 s (the shape
+# of the 7.2.13 16-vCPU outside example: 2 nodes, SMT 2): cpu5 (node 0) at 16 vCPUs as there, node 1's cpu13 at 20
+# and cpu21 at 28; (b) node 1's first CPU onlined first on 2 nodes: idle at 32 vCPUs (the 7.3.4 32-vCPU example's
+# shape), offline/online of cpu17 at 24; (c) 3 uneven nodes: glob onlining with offline/online of node 2's cpu17
+# (0-7/8-12/13-20, no SMT, 21 vCPUs), node 1's first CPU first with churn (0-7/8-17/18-25, SMT 2: 13 sockets of one
+# core x 2 threads, 26 vCPUs); (d) 4 uneven nodes: node 3's first CPU first with migrator hotplug
+# (0-6/7-14/15-23/24-29, no SMT, 30 vCPUs).
+# Late, all CPUs up, events enabled after boot: (e) isolcpus=domain,6-9 with churn at 16 vCPUs (the 7.3.4 outside
+# example's shape), isolcpus=domain,14-17 (node 1) with sleepers at 24; (f) churn on 4 uneven nodes with SMT 2
+# (0-5/6-11/12-19/20-25, 26 vCPUs); (g) nohz_full=8-11 (node 1 of 2, SMT 2, 12 vCPUs) with churn.
+UBUNTU_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, offline/online of one CPU (cpu5 as in the outside example, then
+    # node-1 CPUs)
+    Spec("boot-glob-hotplug5-multi", "ubuntu:7.0.0-44", maxcpus=3, order="glob", hotplug="5", duration=3,
+         threads="multi"),
+    Spec("boot-glob-hotplug13-multi", "ubuntu:6.17.0-22", cpus=20, maxcpus=3, order="glob", hotplug="13",
+         duration=3, threads="multi"),
+    Spec("boot-glob-hotplug21-multi", "ubuntu:6.11.0-29", cpus=28, maxcpus=3, order="glob", hotplug="21",
+         duration=3, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, node 1's first CPU onlined first, 2 nodes at 24-32 vCPUs
+    Spec("boot-remote-node-first-idle-multi", "ubuntu:6.17.0-42", cpus=32, maxcpus=3, order="16,1-15,17-31",
+         scenario="all-idle", duration=3, threads="multi"),
+    Spec("boot-remote-node-first-hotplug17-multi", "ubuntu:7.0.0-14", cpus=24, maxcpus=3, order="12,1-11,13-23",
+         hotplug="17", duration=3, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, 3 uneven nodes: glob onlining + offline/online, node 1 first + churn
+    Spec("nosmt-uneven8+5+8-boot-glob-hotplug17-multi", "ubuntu:6.14.0-27", cpus=21, nodes=3, smt=1,
+         node_cpus="0-7/8-12/13-20", maxcpus=3, order="glob", hotplug="17", duration=3, threads="multi"),
+    Spec("uneven8+10+8-boot-node1-first-churn-multi", "ubuntu:6.11.0-17", cpus=26, nodes=3,
+         node_cpus="0-7/8-17/18-25", maxcpus=3, order="8,1-7,9-25", scenario="idle-churn", duration=3,
+         threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, 4 uneven nodes, node 3's first CPU first: migrator hotplug
+    Spec("nosmt-uneven7+8+9+6-boot-node3-first-migrator-hotplug-multi", "ubuntu:7.0.0-38", cpus=30, nodes=4, smt=1,
+         node_cpus="0-6/7-14/15-23/24-29", maxcpus=3, order="24,1-23,25-29", scenario="migrator-hotplug",
+         duration=3, threads="multi"),
+    # (e) all CPUs up, events enabled late, isolcpus=domain: churn (the outside example's 6-9), sleepers on node 1
+    Spec("isolcpus6-9-late-churn-multi", "ubuntu:7.0.0-28", isolcpus="domain,6-9", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+    Spec("isolcpus14-17-late-sleepers-multi", "ubuntu:6.14.0-37", cpus=24, isolcpus="domain,14-17",
+         boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+    # (f) all CPUs up, events enabled late, 4 uneven nodes with SMT 2: churn
+    Spec("uneven6+6+8+6-late-churn-multi", "ubuntu:6.17.0-5", cpus=26, nodes=4, node_cpus="0-5/6-11/12-19/20-25",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+    # (g) all CPUs up, events enabled late, nohz_full on node 1: churn
+    Spec("nohz_full8-11-late-churn-multi", "ubuntu:6.17.0-35", cpus=12, nohz_full="8-11", boot_trace=False,
+         scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2003,7 +2061,10 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "thirty-sixth": (THIRTY_SIXTH_RUNS, "corpus-lab36",
                          "# Lab captures of the outside class: the thirty-sixth set (`--set thirty-sixth`, "
                          "multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, uneven nodes, hashed pointers, trace "
-                         "clocks, ftrace_dump, trace_pipe, other events, an overwritten buffer)")}
+                         "clocks, ftrace_dump, trace_pipe, other events, an overwritten buffer)"),
+        "ubuntu": (UBUNTU_RUNS, "corpus-lab-ubuntu",
+                   "# Lab captures of the outside class on Ubuntu's generic kernels (`--set ubuntu`, CONFIG_HZ=1000, "
+                   "multi-threaded TCG, 12-32 vCPUs, 2, 3 and 4 nodes)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2109,7 +2170,7 @@ def topology(s: Spec) -> qemu.Topology:
 
 def one(s: Spec, out: Path, cache: Path) -> dict:
     img = kernels.fetch(s.kernel, cache)
-    fname = f"{img.upstream}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
+    fname = f"{img.label}-{s.cpus}cpu-{s.nodes}node-{s.name}.trace.txt.xz"
     dest = out / fname
     topo = topology(s)
     env = {}
@@ -2159,6 +2220,7 @@ def one(s: Spec, out: Path, cache: Path) -> dict:
     lines = sum(1 for ln in text.splitlines() if ln and not ln.startswith(b"#"))
     return {
         "file": fname, "spec": asdict(s), "kernel": img.release, "package": img.version,
+        **({"distro": img.source, "suite": img.suite} if img.source == "ubuntu" else {}),
         "qemu": f"-accel {accel} -cpu qemu64,vendor=GenuineIntel -smp {smp}"
                 + (" " + " ".join(f"-numa node,cpus={v}" for v in topo.as_dict()["node_cpus"].values())
                    if s.nodes > 1 else ""),
@@ -2186,6 +2248,9 @@ def pointer_form(text: bytes) -> str:
 def markdown(records: list[dict], title: str = "# Lab captures of the outside class") -> str:
     ok = [r for r in records if "failed" not in r]
     bad = [r for r in records if "failed" in r]
+    ubuntu = any(r.get("distro") == "ubuntu" for r in ok)
+    packages = ("Ubuntu generic kernel packages (linux-image-unsigned-*-generic, CONFIG_HZ=1000)" if ubuntu
+                else "Debian kernel packages")
     lines = [
         title,
         "",
@@ -2193,7 +2258,7 @@ def markdown(records: list[dict], title: str = "# Lab captures of the outside cl
         "top-level tracefs instance, xz-compressed. No kernel release, no sysfs topology, no bring-up",
         "order: only the text (`tmigr-trace import X.trace.txt.xz -o X.parquet`, no `--kernel`). Made by",
         "`python3 -m tmigr_trace.collectors.lab.outside_corpus` (tmigr-trace's kernel lab, docs/lab.md):",
-        "Debian kernel packages under QEMU 7.2 TCG (`thread=single` or `thread=multi` as listed),",
+        f"{packages} under QEMU 7.2 TCG (`thread=single` or `thread=multi` as listed),",
         "`-cpu qemu64,vendor=GenuineIntel`, `-smp N,sockets=NODES,cores=N/(NODES*SMT),threads=SMT`, one",
         "`-numa node` per socket, busybox init, `hash-ptr` 0 unless noted. Boot-time tracing is",
         "`trace_event=timer_migration:*` + `trace_buf_size=` on the command line (setup events of the boot",
@@ -2202,7 +2267,7 @@ def markdown(records: list[dict], title: str = "# Lab captures of the outside cl
         "the trace header's entries-in-buffer/entries-written (equal: the ring buffer overwrote nothing).",
         "Times are wall seconds of the whole run on a 2-core host (boot, scenario, dump, compression).",
         "",
-        "| file | kernel (Debian package) | QEMU | kernel command line (lab part) | what init did | entries | setup `connect_cpu_parent` | size | wall s |",
+        f"| file | kernel ({'Ubuntu package, suite' if ubuntu else 'Debian package'}) | QEMU | kernel command line (lab part) | what init did | entries | setup `connect_cpu_parent` | size | wall s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in ok:
@@ -2211,7 +2276,8 @@ def markdown(records: list[dict], title: str = "# Lab captures of the outside cl
                            "not ready: no RNG device, no RDRAND in qemu64, so the pointer-hash key was never set)",
                 "hashed": "; hash-ptr 1 kept: hashed pointers"}.get(r.get("pointers", "raw"), "")
         retry = f" (retried: {r['retries'][0]['error'][:80]})" if r.get("retries") else ""
-        lines.append(f"| `{r['file']}` | {r['kernel']} ({r['package']}) | `{r['qemu']}` | `{cmd}` | "
+        pkg = f"{r['package']}, {r['suite']}" if r.get("suite") else r["package"]
+        lines.append(f"| `{r['file']}` | {r['kernel']} ({pkg}) | `{r['qemu']}` | `{cmd}` | "
                      f"{r['init']}{note} | {(r.get('entries') or '?').split(': ')[-1]} | {r['setup_events']} | {r['bytes'] // 1024} KB | "
                      f"{r['seconds']:.0f}{retry} |")
     if bad:
@@ -2304,7 +2370,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-fifth: the thirty-fifth, multi-threaded TCG, 15-30 vCPUs, 3 and 4 nodes, "
                          "uneven nodes, late and boot-time (corpus-lab35); "
                          "thirty-sixth: the thirty-sixth, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
-                         "uneven nodes, text variations (corpus-lab36)")
+                         "uneven nodes, text variations (corpus-lab36); "
+                         "ubuntu: Ubuntu's generic kernels (CONFIG_HZ=1000) 6.11-7.0, multi-threaded TCG, 12-32 "
+                         "vCPUs, 2, 3 and 4 nodes (corpus-lab-ubuntu)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2321,7 +2389,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
-                                  "corpus-lab35 (--set thirty-fifth) or corpus-lab36 (--set thirty-sixth)")
+                                  "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth) "
+                                  "or corpus-lab-ubuntu (--set ubuntu)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

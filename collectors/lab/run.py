@@ -491,7 +491,7 @@ def finish(run: LabRun, out: Path | None, tar_out: Path | None, force: bool, cac
     """Import the shipped tarball into `out` (Parquet) and/or save it as `tar_out`."""
     files = _read_tar(run.tarball)
     formats = formats_of(files)
-    if run.kernel.source == "debian":
+    if run.kernel.source in ("debian", "ubuntu"):  # a cached kernel: `lab kernels` shows what it measured
         kernels.record_formats(cache, run.kernel.release, formats)
     meta = lab_meta(run, files)
     rows = 0

@@ -1,4 +1,4 @@
-"""`tmigr-trace lab kernels|run|scenarios`: real Debian kernels under QEMU with any topology."""
+"""`tmigr-trace lab kernels|run|scenarios`: real Debian and Ubuntu kernels under QEMU with any topology."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import typer
 from ..errors import TmigrError
 from .common import exit_codes, parse_duration
 
-lab_app = typer.Typer(help="Boot real Debian kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
-                      short_help="Debian kernels under QEMU, any NUMA/SMT topology: capture.",
+lab_app = typer.Typer(help="Boot real Debian and Ubuntu kernels under QEMU with an emulated NUMA/SMT topology and capture tmigr traces.",
+                      short_help="Debian/Ubuntu kernels under QEMU, any NUMA/SMT topology: capture.",
                       no_args_is_help=True)
 
 _CACHE_HELP = "lab cache directory (default $TMIGR_LAB_CACHE or ~/.cache/tmigr-trace/lab)"
@@ -22,34 +22,42 @@ _CACHE_HELP = "lab cache directory (default $TMIGR_LAB_CACHE or ~/.cache/tmigr-t
 def kernels_cmd(
     cache: Optional[str] = typer.Option(None, "--cache", help=_CACHE_HELP),
     refresh: bool = typer.Option(False, "--refresh", help="re-download the package lists"),
-    series: Optional[str] = typer.Option(None, "--series", help="only this series (6.1 is 6.1.x, not 6.12), or a point release (6.12.43)"),
+    series: Optional[str] = typer.Option(None, "--series", help="only this series (6.1 is 6.1.x, not 6.12), or a point release (6.12.43; Ubuntu: 7.0.0-44)"),
+    distro: str = typer.Option("debian", "--distro", help="debian (default), ubuntu (generic kernels, CONFIG_HZ=1000) or all"),
 ) -> None:
-    """List the Debian amd64 kernels the lab can fetch, which are cached, and their tmigr tracepoints."""
+    """List the Debian amd64 (or Ubuntu generic) kernels the lab can fetch, which are cached, and their tmigr tracepoints."""
     from ..collectors.lab import kernels
     from .common import diag, out
 
+    if distro not in ("debian", "ubuntu", "all"):
+        raise TmigrError(f"--distro {distro!r}: debian, ubuntu or all")
     c = kernels.cache_dir(cache)
-    apt = kernels.PrivateApt(c)
-    if refresh:
-        apt.update(force=True)
-    entries = apt.kernels()
+    apts = [apt_class(c) for name, apt_class in (("debian", kernels.PrivateApt), ("ubuntu", kernels.UbuntuApt))
+            if distro in (name, "all")]
+    entries = []
+    for apt in apts:
+        if refresh:
+            apt.update(force=True)
+        entries += apt.kernels()
     cached = {k.release: k for k in kernels.cached_kernels(c)}
     out(f"{'release':<28} {'package version':<22} {'suite':<19} {'cached':<7} tmigr tracepoints")
     shown = 0
     for e in entries:
-        if series and not in_series(e.upstream, series):
+        if series and not in_series(e.point, series):
             continue
         shown += 1
         hit = cached.get(e.release)
         mark = "yes" if hit is not None and hit.version == e.version else "-"
         out(f"{e.release:<28} {e.version:<22} {e.suite:<19} {mark:<7} {kernels.tracepoint_summary(e.release, c)}")
-    diag(f"{shown} of {len(entries)} kernels in {', '.join(kernels.SUITES)}; cache {c}")
+    suites = [*(kernels.SUITES if distro != "ubuntu" else ()), *(kernels.UBUNTU_SUITES if distro != "debian" else ())]
+    diag(f"{shown} of {len(entries)} kernels in {', '.join(suites)}; cache {c}")
     if series and kernels.version_tuple(series) < (6, 9):
         diag(f"note: {series} has no tmigr tracepoints (they arrived in v6.9)")
 
 
 def in_series(upstream: str, series: str) -> bool:
-    """'6.1' matches 6.1 and 6.1.x, not 6.12: compared component by component."""
+    """'6.1' matches 6.1 and 6.1.x, not 6.12: compared component by component (Ubuntu: '7.0.0-44'
+    matches 7.0.0-44 only, '7.0' every 7.0.0-N)."""
     want = series.strip().split(".")
     return upstream.split(".")[:len(want)] == want
 
@@ -58,10 +66,13 @@ def check_tmigr_kernel(spec: str) -> None:
     """A kernel before 6.9 has no timer_migration tracepoints: say so before fetching and booting it."""
     from ..collectors.lab.kernels import version_tuple
 
-    spec = spec.strip().removeprefix("linux-image-")
+    ubuntu = spec.strip().lower().startswith("ubuntu:") or spec.strip().endswith("-generic")
+    spec = re.sub(r"^ubuntu:", "", spec.strip(), flags=re.I).removeprefix("linux-image-unsigned-").removeprefix("linux-image-")
     if re.match(r"\d+\.\d+", spec) and version_tuple(spec) < (6, 9):
-        raise TmigrError(f"--kernel {spec}: no tmigr tracepoints before 6.9 (kernel/time/timer_migration.c "
-                         "and its timer_migration events arrived in v6.9); use 6.12 or later")
+        name = f"ubuntu:{spec}" if ubuntu and not spec.endswith("-generic") else spec
+        use = "ubuntu:6.11 or later" if ubuntu else "6.12 or later"
+        raise TmigrError(f"--kernel {name}: no tmigr tracepoints before 6.9 (kernel/time/timer_migration.c "
+                         f"and its timer_migration events arrived in v6.9); use {use}")
 
 
 @lab_app.command("scenarios", epilog=exit_codes({0: "listed"}))
@@ -87,8 +98,8 @@ def scenarios_cmd() -> None:
 def run_cmd(
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="Parquet file to write"),
     tar: Optional[Path] = typer.Option(None, "--tar", help="also save the capture tarball (.tar, .tar.gz, .tar.xz)"),
-    kernel: str = typer.Option("7.3", "--kernel", help="Debian kernel: series (7.3), point release (6.12.43) or release (7.3.4+deb13-amd64)"),
-    kernel_image: Optional[Path] = typer.Option(None, "--kernel-image", help="boot this bzImage instead of a Debian kernel"),
+    kernel: str = typer.Option("7.3", "--kernel", help="Debian kernel: series (7.3), point release (6.12.43) or release (7.3.4+deb13-amd64); Ubuntu generic kernel (CONFIG_HZ=1000): ubuntu:7.0 (newest 7.0.0-N), ubuntu:7.0.0-44 or 7.0.0-44-generic"),
+    kernel_image: Optional[Path] = typer.Option(None, "--kernel-image", help="boot this bzImage instead of a Debian or Ubuntu package's kernel"),
     cpus: int = typer.Option(16, "--cpus", help="vCPUs"),
     nodes: int = typer.Option(2, "--nodes", help="NUMA nodes (CPUs split evenly, one socket each)"),
     smt: int = typer.Option(2, "--smt", help="threads per core"),

@@ -38,6 +38,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-fifth [--out corpus-lab35] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-sixth [--out corpus-lab36] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ubuntu [--out corpus-lab-ubuntu] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-seventh [--out corpus-lab37] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -1970,6 +1971,86 @@ UBUNTU_RUNS = [
          scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The thirty-seventh set (`--set thirty-seventh`, written to corpus-lab37): a fresh measurement of the engine of 0b76b0f
+# (frozen in a worktree and replayed with the pure-Python core) on the text variations of traces from other boxes
+# again, further than the thirty-sixth set (whose 329 false divergences in 4 of 13 traces came from them): other
+# kernels and vCPU counts, multi-threaded TCG, 22-31 vCPUs, 2-, 3- and 4-node uneven layouts (`node_cpus`) with and
+# without SMT, five of them 2-node SMT-2 layouts with more than 8 CPUs in a node (a node of two level-0 groups), on
+# 6.12.y and 6.16.y-7.3, every run 3 s: hashed pointers on 10 of 12 runs (hash-ptr kept 1: hashed, or
+# `(____ptrval____)` where the guest's pointer-hash key was not set yet), seven trace clocks (perf, mono_raw, global,
+# x86-tsc, boot, counter, mono; with boot-time tracing on the command line), the serial-console ftrace_dump (scenario
+# ftrace-dump, the console kept as NAME.console.log.xz beside the trace file), what a reader of trace_pipe consumed
+# (no header) on a boot trace and a late one, other events in the same buffer on seven runs (subsets of timer:*,
+# sched:sched_switch, sched:sched_wakeup, irq:*, power:cpu_idle and workqueue:* next to timer_migration:*), and two
+# ring buffers that overwrote their head (16 KB per CPU with timer:* on a boot trace, 12 KB per CPU on late dense
+# churn). Every resolved kernel/vCPU pair is new to all sets (only cached kernels; none was downloaded): 7.3.4 at 25,
+# 7.0.10 at 22, 6.12.95 at 26, 6.18.5 at 22, 6.16.12 at 22, 7.1.3 at 29 (boot); 7.2.6 at 26, 6.19.8 at 30, 6.12.74
+# at 30, 6.17.13 at 23, 7.3-amd64 at 31, 7.0.13 at 26 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: the ftrace_dump of 3 s of churn with the perf clock and hashed
+# pointers on 3 uneven nodes 0-8/9-15/16-24 (no SMT, 25 vCPUs); migrator hotplug with timer:*,
+# sched:sched_switch, sched:sched_wakeup, irq:*, power:cpu_idle and workqueue:* on the trace_event= list (8 MB per
+# CPU), the global clock and hashed pointers on 2 uneven nodes 0-11/12-25 (SMT 2: 13 sockets of one core x 2
+# threads, 26 vCPUs); offline/online of cpu24 (node 2) with irq:* and workqueue:*, the boot clock and hashed
+# pointers on 3 uneven nodes 0-10/11-19/20-28 (no SMT, 29 vCPUs); (b) a non-zero node's first CPU onlined first,
+# then the rest: offline/online of cpu19 (node 1's second level-0 group) read through trace_pipe with the mono_raw
+# clock and hashed pointers (node 1 first on 2 uneven nodes 0-9/10-21, SMT 2, 22 vCPUs); a hotplug storm of the
+# whole of node 1 (cpu5-10) with timer:* and a 16-KB buffer (the boot head is overwritten) and hashed pointers (node
+# 3 first on 4 uneven nodes 0-4/5-10/11-15/16-21, no SMT, 22 vCPUs); staggered onlining with sched:sched_switch and
+# power:cpu_idle, the x86-tsc clock and hashed pointers (node 1 first on 2 uneven nodes 0-7/8-21, SMT 2, 22 vCPUs).
+# Late, all CPUs up: (c) sleepers read through trace_pipe with timer:* and sched:sched_wakeup, the counter clock and
+# hashed pointers (2 uneven nodes 0-9/10-25, SMT 2, 26 vCPUs); dense churn with a 12-KB buffer (overwritten), the
+# mono clock and hashed pointers (2 uneven nodes 0-13/14-29, SMT 2, 30 vCPUs); steady churn with hashed pointers (3
+# uneven nodes 0-6/7-15/16-22, no SMT, 23 vCPUs); hogs with hashed pointers (3 uneven nodes 0-7/8-17/18-25, SMT 2,
+# 26 vCPUs); (d) raw pointers, the local clock: dense churn with timer:*, irq:* and power:cpu_idle (4 uneven nodes
+# 0-5/6-13/14-21/22-29, SMT 2, 30 vCPUs), churn with sched:sched_switch, sched:sched_wakeup and workqueue:* (4
+# uneven nodes 0-9/10-16/17-23/24-30, no SMT, 31 vCPUs).
+THIRTY_SEVENTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: the console ftrace_dump with the perf clock, all other events
+    # in the same buffer, irq/workqueue events with the boot clock; hashed pointers
+    Spec("nosmt-uneven9+7+9-boot-glob-ftrace-dump-console-clock-perf-hashptr-multi", "7.3.4", cpus=25, nodes=3,
+         smt=1, node_cpus="0-8/9-15/16-24", maxcpus=3, order="glob", scenario="ftrace-dump", duration=3,
+         console=True, trace_clock="perf", hash_ptr=True, threads="multi"),
+    Spec("uneven12+14-boot-glob-migrator-hotplug-timer-sched-irq-power-workqueue-events-clock-global-hashptr-multi",
+         "6.12.95", cpus=26, node_cpus="0-11/12-25", maxcpus=3, order="glob", scenario="migrator-hotplug",
+         duration=3, events="timer:*,sched:sched_switch,sched:sched_wakeup,irq:*,power:cpu_idle,workqueue:*",
+         buffer_kb=8192, trace_clock="global", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven11+9+9-boot-glob-hotplug24-irq-workqueue-events-clock-boot-hashptr-multi", "7.1.3", cpus=29,
+         nodes=3, smt=1, node_cpus="0-10/11-19/20-28", maxcpus=3, order="glob", hotplug="24", duration=3,
+         events="irq:*,workqueue:*", buffer_kb=8192, trace_clock="boot", hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: trace_pipe with the mono_raw clock, an overwritten
+    # boot head with timer events, staggered onlining with sched/power events and the x86-tsc clock; hashed pointers
+    Spec("uneven10+12-boot-node1-first-hotplug19-trace-pipe-clock-mono_raw-hashptr-multi", "7.0.10", cpus=22,
+         node_cpus="0-9/10-21", maxcpus=3, order="10,1-9,11-21", hotplug="19", duration=3, pipe=True,
+         trace_clock="mono_raw", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven5+6+5+6-boot-node3-first-hotplug-storm-node1-timer-events-overwritten-16k-hashptr-multi",
+         "6.18.5", cpus=22, nodes=4, smt=1, node_cpus="0-4/5-10/11-15/16-21", maxcpus=3, order="16,1-15,17-21",
+         scenario="hotplug-storm", duration=3, hotplug="5-10", events="timer:*", buffer_kb=16, hash_ptr=True,
+         threads="multi"),
+    Spec("uneven8+14-boot-node1-first-staggered-online-sched-power-events-clock-x86-tsc-hashptr-multi", "6.16.12",
+         cpus=22, node_cpus="0-7/8-21", maxcpus=3, order="8,1-7,9-21", scenario="staggered-online", duration=3,
+         events="sched:sched_switch,power:cpu_idle", buffer_kb=8192, trace_clock="x86-tsc", hash_ptr=True,
+         threads="multi"),
+    # (c) all CPUs up, events enabled late, hashed pointers: sleepers through trace_pipe with the counter clock, an
+    # overwritten buffer with the mono clock, steady churn, hogs
+    Spec("uneven10+16-late-sleepers-trace-pipe-timer-sched-events-clock-counter-hashptr-multi", "7.2.6", cpus=26,
+         node_cpus="0-9/10-25", boot_trace=False, scenario="sleepers", duration=3, pipe=True,
+         events="timer:*,sched:sched_wakeup", buffer_kb=4096, trace_clock="counter", hash_ptr=True, threads="multi"),
+    Spec("uneven14+16-late-dense-churn-overwritten-12k-clock-mono-hashptr-multi", "6.19.8", cpus=30,
+         node_cpus="0-13/14-29", boot_trace=False, scenario="dense-churn", duration=3, buffer_kb=12,
+         trace_clock="mono", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven7+9+7-late-steady-hashptr-multi", "6.17.13", cpus=23, nodes=3, smt=1, node_cpus="0-6/7-15/16-22",
+         boot_trace=False, scenario="steady", duration=3, hash_ptr=True, threads="multi"),
+    Spec("uneven8+10+8-late-hogs-hashptr-multi", "7.0.13", cpus=26, nodes=3, node_cpus="0-7/8-17/18-25",
+         boot_trace=False, scenario="hogs", duration=3, hash_ptr=True, threads="multi"),
+    # (d) all CPUs up, events enabled late, raw pointers, the local clock: other events in the same buffer
+    Spec("uneven6+8+8+8-late-dense-churn-timer-irq-power-events-multi", "6.12.74", cpus=30, nodes=4,
+         node_cpus="0-5/6-13/14-21/22-29", boot_trace=False, scenario="dense-churn", duration=3,
+         events="timer:*,irq:*,power:cpu_idle", buffer_kb=8192, threads="multi"),
+    Spec("nosmt-uneven10+7+7+7-late-churn-sched-workqueue-events-multi", "7.3-amd64", cpus=31, nodes=4, smt=1,
+         node_cpus="0-9/10-16/17-23/24-30", boot_trace=False, scenario="idle-churn", duration=3,
+         events="sched:sched_switch,sched:sched_wakeup,workqueue:*", buffer_kb=8192, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2064,7 +2145,11 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "clocks, ftrace_dump, trace_pipe, other events, an overwritten buffer)"),
         "ubuntu": (UBUNTU_RUNS, "corpus-lab-ubuntu",
                    "# Lab captures of the outside class on Ubuntu's generic kernels (`--set ubuntu`, CONFIG_HZ=1000, "
-                   "multi-threaded TCG, 12-32 vCPUs, 2, 3 and 4 nodes)")}
+                   "multi-threaded TCG, 12-32 vCPUs, 2, 3 and 4 nodes)"),
+        "thirty-seventh": (THIRTY_SEVENTH_RUNS, "corpus-lab37",
+                           "# Lab captures of the outside class: the thirty-seventh set (`--set thirty-seventh`, "
+                           "multi-threaded TCG, 22-31 vCPUs, 2, 3 and 4 nodes, uneven nodes, hashed pointers, trace "
+                           "clocks, ftrace_dump, trace_pipe, other events, overwritten buffers)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2372,7 +2457,9 @@ def main(argv: list[str] | None = None) -> int:
                          "thirty-sixth: the thirty-sixth, multi-threaded TCG, 18-31 vCPUs, 2, 3 and 4 nodes, "
                          "uneven nodes, text variations (corpus-lab36); "
                          "ubuntu: Ubuntu's generic kernels (CONFIG_HZ=1000) 6.11-7.0, multi-threaded TCG, 12-32 "
-                         "vCPUs, 2, 3 and 4 nodes (corpus-lab-ubuntu)")
+                         "vCPUs, 2, 3 and 4 nodes (corpus-lab-ubuntu); "
+                         "thirty-seventh: the thirty-seventh, multi-threaded TCG, 22-31 vCPUs, 2, 3 and 4 nodes, "
+                         "uneven nodes, text variations (corpus-lab37)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2389,8 +2476,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab29 (--set twenty-ninth), corpus-lab30 (--set thirtieth), "
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
-                                  "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth) "
-                                  "or corpus-lab-ubuntu (--set ubuntu)")
+                                  "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
+                                  "corpus-lab-ubuntu (--set ubuntu) or corpus-lab37 (--set thirty-seventh)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

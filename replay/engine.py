@@ -581,6 +581,9 @@ class Engine:
         self.stopped_at: dict[TmigrGroup, set[int]] = {}
         # group -> its timerqueue_add count when its `lookup_at` record was made
         self.lookup_adds: dict[TmigrGroup, int] = {}
+        # look-ups kept as stopped at an event whose ignore store came after them (restore_early):
+        # their record in lookup_at; a later update may show they came after that update instead
+        self.lookup_deferred: dict[TmigrGroup, tuple[int, int, list, int, int]] = {}
         # Groups whose queue became known again while their next_expiry may still be a stale
         # value left by an event the trace did not show (next_expiry is only recomputed by a
         # lookup, reference §3.10): group -> its lookup count at that moment.
@@ -3264,6 +3267,11 @@ class Engine:
                 # CPU's own, from its earlier remote walk, or another CPU's whose next row
                 # follows the activation)
                 others.append("lookup_now")
+            elif g.events and g.events[0].ignore and self.lookup_deferred.get(g) == rec:
+                # (kept as stopped at an event not yet ignored, after an earlier update that
+                # printed the group unpruned: it may as well have come after that update, up to
+                # its CPU's next row, and pruned what was ignored by then)
+                others.append("lookup_now")
         dcpu = self._due_walker(g, cpu)
         acpu = self._again_walker(g, cpu) if dcpu < 0 and self.again_at else -1
         if acpu >= 0:
@@ -3345,7 +3353,8 @@ class Engine:
                 hctx = self.ctx.get(hcpu)
                 if hctx is not None and hctx.op == OP_REMOTE and hctx.level is g and hctx.due is None:
                     hctx.entry_nexp = first.expires
-                self.lookup_at[g] = (hcpu, hrow, [], g.next_expiry, -1)
+                self.lookup_at[g] = rec = (hcpu, hrow, [], g.next_expiry, -1)
+                self.lookup_deferred[g] = rec
                 self.lookup_adds[g] = g.adds
                 return r
             if how == "again_ahead":
@@ -4182,12 +4191,14 @@ class Engine:
                 if len(self.jlb_ts) > 4096:
                     del self.jlb_ts[:2048], self.jlb_val[:2048]
         # Dequeue what the kernel handled and run the remote expiry of the target.
-        if evt is not None and evt.queued_in is g:
+        taken = ctx.due_gone and evt is not None and evt is ctx.due
+        if evt is not None and evt.queued_in is g and not taken:
             h._timerqueue_del(g, evt)
             self._lookup_after_dequeue(cpu, g, ctx.level_row)
-        elif not (ctx.due_gone and evt is not None and evt is ctx.due):
+        elif not taken:
             self._lookup_after_dequeue(cpu, g, ctx.level_row)
-        # (else an update's order took that dequeue, and its look-up, before that update)
+        # (else an update's order took that dequeue, and its look-up, before that update; an
+        # update since may have queued the event again, as its child's first: it stays queued)
         j = self._nxt[i]                # _next_of_cpu(i, cpu)
         nextg = KTIME_MAX
         known_next = False

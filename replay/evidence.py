@@ -24,6 +24,8 @@ trace, the trace wins and :attr:`Evidence.contradictions` says so.
 
 from __future__ import annotations
 
+import copy
+
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -141,23 +143,29 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     in_trace = _prepare_sequence(tree, [c for c in tree.prepared_cpus if c in node_of], unseen_prep)
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
     readings = _readings(tree, pre_seen, node_of, online_cpus)
+    if any(p >= SYNTHETIC_PTR for p in tree.groups):
+        readings += _bringup_readings(tree, pre_seen)
     if meta is not None and meta.order:
         mo = [c for c in meta.order if c in set(pre_seen)]
         readings.insert(0, ("metadata", mo + [c for c in pre_seen if c not in set(mo)], []))
-    best: tuple[int, str, list[int], list[int], Hierarchy, Identification] | None = None
+    best: tuple[int, str, list[int], list[int], Hierarchy, Identification, TraceTree] | None = None
     for name, order, holders in readings:
         topo = Topology(possible=possible, node_of_cpu=node_of, online=[c for c in order if c not in holders],
                         order=order + in_trace, capacity_of_cpu=caps, nodes=nodes,
                         boot_cpu=order[0] if order else (in_trace[0] if in_trace else possible[0]))
         h = build(topo, profile, faults, order, holders, in_trace)
-        ident = identify(tree, h.cpus)
+        as_built = _pointerless_as_built(tree, h)
+        ident = identify(as_built, h.cpus)
         bad = sum(not c.ok for c in ident.checks)
         if best is None or bad < best[0]:
-            best = (bad, name, order, holders, h, ident)
+            best = (bad, name, order, holders, h, ident, as_built)
         if bad == 0:
             break
     assert best is not None
-    bad, name, order, holders, h, ident = best
+    bad, name, order, holders, h, ident, as_built = best
+    if as_built is not tree:
+        # (the groups the chosen reading makes are the ones the replay names rows by)
+        tree.groups, tree.cpu_group = as_built.groups, as_built.cpu_group
     if readings and readings[0][0] == "metadata" and name != "metadata":
         contradictions.append("the recorded bring-up order does not reproduce the trace's masks; "
                               f"the order the masks prove is used ({name})")
@@ -236,7 +244,9 @@ def _pointerless_groups(tree: TraceTree, node_of: dict[int, int], crossnode_leve
         ptr = keys.setdefault(key, SYNTHETIC_PTR + len(keys))
         slots.setdefault(key, set()).add(masks[0])
         g = tree.group(ptr)
-        g.lvl, g.node, g.mask = 0, node_of[c], masks.get(1)
+        g.lvl, g.node = 0, node_of[c]
+        if masks.get(1) is not None:
+            g.mask = masks[1]             # (a CPU whose walks never went up does not unset it)
         g.cpus.add(c)
         tree.cpu_group.setdefault(c, ptr)
         tree.cpu_mask.setdefault(c, masks[0])
@@ -420,6 +430,61 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
                         holders.append(c)
         name = "masks" + ("" if not swapped else f" (new branch 0x1 under {len(swapped)} parent(s))")
         out.append((name, order, holders))
+    return out
+
+
+def _pointerless_as_built(tree: TraceTree, h: Hierarchy) -> TraceTree:
+    """`tree`, or, without pointers, a copy whose rebuilt level-0 groups follow model `h`: which
+    of a node's level-0 groups a CPU whose walks never showed its group's slot in the parent
+    belongs to is a reading (`_pointerless_groups`), not a fact, so the candidate order decides
+    it; what the walks did show (each CPU's level-0 mask, its group's slot) is still checked.
+    Kept as is where the CPUs of one model group showed different slots."""
+    if not any(p >= SYNTHETIC_PTR for p in tree.groups) or not tree.cpu_walk_masks:
+        return tree
+    by_model: dict[Any, list[int]] = {}
+    for c in tree.cpu_group:
+        tmc = h.cpus.get(c)
+        if tmc is None or tmc.tmgroup is None:
+            return tree
+        by_model.setdefault(tmc.tmgroup, []).append(c)
+    slots: dict[Any, int | None] = {}
+    for mg, cs in by_model.items():
+        shown = {tree.cpu_walk_masks.get(c, {}).get(1) for c in cs} - {None}
+        if len(shown) > 1:
+            return tree
+        slots[mg] = shown.pop() if shown else None
+    out = copy.copy(tree)
+    out.groups = {p: g for p, g in tree.groups.items() if p < SYNTHETIC_PTR}
+    out.cpu_group = {}
+    for k, (mg, cs) in enumerate(sorted(by_model.items(), key=lambda kv: min(kv[1]))):
+        g = out.group(SYNTHETIC_PTR + k)
+        g.lvl, g.node, g.mask = 0, mg.numa_node, slots[mg]
+        g.cpus = set(cs)
+        for c in cs:
+            out.cpu_group[c] = g.ptr
+    return out
+
+
+def _bringup_readings(tree: TraceTree, pre: list[int]) -> list[tuple[str, list[int], list[int]]]:
+    """Without pointers the level-0 groups of a node with more than 8 CPUs, and the order of the
+    groups in their parent, are not all shown; the kernel's own bring-up orders are candidate
+    readings too, checked against the masks like the others: the groups ranked by the slot
+    their walks show in the parent; every CPU in ascending order; and the SMT-aware parallel
+    bring-up (cpuhp_bringup_cpus_parallel(): the primary threads first, 0, 2, 4, ..., then
+    their siblings, where siblings are numbered next to each other as on QEMU and many
+    firmwares)."""
+    out: list[tuple[str, list[int], list[int]]] = []
+    groups = [g for g in tree.groups.values() if g.lvl == 0 and g.cpus]
+    if groups:
+        ranked = sorted(groups, key=lambda g: (g.mask if g.mask else 1 << 30, min(g.cpus)))
+        order = [c for g in ranked for c in sorted((c for c in g.cpus if c in set(pre)),
+                                                      key=lambda c: (tree.cpu_mask.get(c) or 1 << 30, c))]
+        order += [c for c in pre if c not in set(order)]
+        out.append(("masks (groups by their slot in the parent)", order, []))
+    asc = sorted(pre)
+    out.append(("ascending bring-up", asc, []))
+    out.append(("SMT-aware bring-up (primary threads first)",
+                [c for c in asc if c % 2 == 0] + [c for c in asc if c % 2], []))
     return out
 
 

@@ -647,6 +647,7 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     lvl, glvl = buf.get("lvl"), buf.get("group_lvl")       # (absent: no stalled-walk search)
     child_col = buf["child"] if "child" in buf else None
     nxt_col = buf["nextevt"] if "nextevt" in buf else None
+    evtcpu = buf["child_evtcpu"] if "child_evtcpu" in buf else None
     key: np.ndarray | None = None
     for u in cand.tolist():
         g = int(grp[u])
@@ -668,12 +669,16 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
                 if code[k] == E_SET_ACTIVE and seen_first:
                     # that walk's steps below the child came before its step on the child, and
                     # each stores its group event's ignore flag after its tracepoint: an update
-                    # whose lookup of the child's first event found one not ignored came before
-                    # them (one that found none may have come after them). (Not its
-                    # tmigr_cpu_active: the CPU's own ignore flag is stored before its first
-                    # step, where the read may lie on either side.)
-                    target = k
-                    continue
+                    # whose lookup of the child's first event found that group's event not
+                    # ignored came before them (one that found none may have come after them).
+                    # (Not its tmigr_cpu_active: the CPU's own ignore flag is stored before its
+                    # first step, where the read may lie on either side.)
+                    if _found_below(is_state, cpu, grp, evtcpu, u, k):
+                        target = k
+                        continue
+                    # (the event it found is another group's: the one of the group this step
+                    # activated, queued before it, was ignored then: the read came after)
+                    break
                 walker = -2
             if not is_state[k]:
                 continue
@@ -710,6 +715,17 @@ def reads_before_steps(buf: dict[str, np.ndarray], stop: int, last_state: dict[i
     if key is None:
         return None
     return np.argsort(key, kind="stable")
+
+
+def _found_below(is_state: np.ndarray, cpu: np.ndarray, grp: np.ndarray, evtcpu: np.ndarray | None,
+                 u: int, k: int) -> bool:
+    """Whether the child event update u found (its CPU printed as ``child_evtcpu``) may be the
+    event of the group that state row k steps on: its CPU's own walks pass that group, or the
+    buffer does not say which groups they pass."""
+    if evtcpu is None or int(evtcpu[u]) < 0:
+        return True
+    mine = is_state & (cpu == int(evtcpu[u]))
+    return not mine.any() or bool((mine & (grp == grp[k])).any())
 
 
 def _walk_step_before(code: np.ndarray, lvl: np.ndarray, glvl: np.ndarray, p: int, level: int) -> bool:

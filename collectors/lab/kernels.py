@@ -502,10 +502,9 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
         apt.update(force=True)
     entry = resolve(spec, apt.kernels())
     kdir = cache / "kernels" / entry.release
-    if (kdir / "kernel.json").exists() and (kdir / "vmlinuz").exists():
-        img = _load_image(kdir)
-        if img.version == entry.version:
-            return img
+    img = _cached_entry(kdir, entry)
+    if img is not None:
+        return img
     debdir = cache / "debs"
     fields = apt.show(f"{entry.package}={entry.version}")
     pkgs = [(entry.package, entry.version)]
@@ -541,6 +540,15 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     return _load_image(kdir)
 
 
+def _cached_entry(kdir: Path, entry: KernelEntry) -> KernelImage | None:
+    """The image cached in `kdir` if it is `entry`'s package version (else it is fetched anew)."""
+    if (kdir / "kernel.json").exists() and (kdir / "vmlinuz").exists():
+        img = _load_image(kdir)
+        if img.version == entry.version:
+            return img
+    return None
+
+
 def fetch_ubuntu(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     """Get the Ubuntu kernel `spec` (`ubuntu_spec`'s part) into the cache and return it: download
     linux-image-unsigned-<release> and linux-headers-<release> of the same version through
@@ -555,10 +563,9 @@ def fetch_ubuntu(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
         apt.update(force=True)
     entry = resolve_ubuntu(spec, apt.kernels())
     kdir = cache / "kernels" / entry.release
-    if (kdir / "kernel.json").exists() and (kdir / "vmlinuz").exists():
-        img = _load_image(kdir)
-        if img.version == entry.version:
-            return img
+    img = _cached_entry(kdir, entry)
+    if img is not None:
+        return img
     headers = f"linux-headers-{entry.release}"
     pkgs = [(entry.package, entry.version)]
     missing: list[str] = []

@@ -39,6 +39,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-sixth [--out corpus-lab36] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ubuntu [--out corpus-lab-ubuntu] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-seventh [--out corpus-lab37] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-eighth [--out corpus-lab38] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2051,6 +2052,77 @@ THIRTY_SEVENTH_RUNS = [
          events="sched:sched_switch,sched:sched_wakeup,workqueue:*", buffer_kb=8192, threads="multi"),
 ]
 
+# The thirty-eighth set (`--set thirty-eighth`, written to corpus-lab38): a fresh measurement of the engine of c164cbc
+# (frozen in a worktree and replayed with the pure-Python core) on what the last two sets found weak: traces without
+# group pointers (hash-ptr kept 1 on all 12 runs: `(____ptrval____)` where the guest's pointer-hash key was not set
+# yet, or hashed) on nodes with more than 8 CPUs (a node of two level-0 groups in every run), SMT 2 and no SMT, 2-,
+# 3- and 4-node uneven layouts (`node_cpus`), multi-threaded TCG, 20-31 vCPUs, every run 3 s; mostly boot-time traces
+# (8 of 12), other events in the same buffer on three runs, two ring buffers that overwrote their head (16 KB per CPU
+# on a boot trace, 24 KB per CPU with timer:* on a late one), one trace_pipe read; on 6.12.y, 6.16.y-7.3 and three of
+# Ubuntu's generic kernels (CONFIG_HZ=1000: 6.14.0-37, 6.17.0-42, 7.0.0-38). Every resolved Debian kernel/vCPU pair is
+# new to all sets and no Ubuntu one repeats the Ubuntu set's (only cached kernels; none was downloaded): 7.1.13 at
+# 31, 6.17.13 at 27, 7.3.4 at 29, 6.18.15 at 30, 7.2.13 at 30, 6.19.14 at 25, Ubuntu 7.0.0-38 at 26 and 6.17.0-42
+# at 28 (boot); 7.0.12 at 27, 6.12.117 at 31, 6.16.3 at 22, Ubuntu 6.14.0-37 at 20 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: staggered onlining (one CPU at a time, churn on the CPUs
+# already online) on 3 uneven nodes 0-9/10-20/21-30 (no SMT, 31 vCPUs: every node two level-0 groups); migrator
+# hotplug of cpu1, cpu8 (node 1's second level-0 group: glob onlines cpu10-15 before cpu6-9), cpu17 and cpu23 read
+# through trace_pipe on 4 uneven nodes 0-5/6-15/16-21/22-26 (no SMT, 27 vCPUs); offline/online of cpu20 (node 1) on
+# 2 uneven nodes 0-9/10-25 (SMT 2: 13 sockets of one core x 2 threads, 26 vCPUs, Ubuntu 7.0.0-38); (b) a non-zero
+# node's first CPU onlined first, then the rest: a hotplug storm of the whole of node 1 (cpu10-18) with node 2 first
+# on 3 uneven nodes 0-9/10-18/19-28 (no SMT, 29 vCPUs); a hotplug storm of the whole of node 2 (cpu12-23, the node
+# onlined first) with a 16-KB buffer (the boot head is overwritten) on 4 uneven nodes 0-5/6-11/12-23/24-29 (SMT 2,
+# 30 vCPUs); offline/online of cpu21 with timer:*, sched:sched_switch and irq:* on the trace_event= list (8 MB per
+# CPU), node 1 first on 2 uneven nodes 0-11/12-29 (SMT 2, 30 vCPUs); migrator hotplug with node 2 first on 3 uneven
+# nodes 0-9/10-17/18-27 (SMT 2, 28 vCPUs, Ubuntu 6.17.0-42); (c) an explicit order: cpu20, then cpu9 (node 1), then
+# node 0's rest, then node 1's: staggered onlining on 2 uneven nodes 0-8/9-24 (no SMT, 25 vCPUs).
+# Late, all CPUs up: (d) dense churn with timer:* and a 24-KB buffer (overwritten) on 3 uneven nodes 0-10/11-17/18-26
+# (no SMT, 27 vCPUs); churn with sched:sched_switch, sched:sched_wakeup and irq:* on 2 uneven nodes 0-13/14-30 (no
+# SMT, 31 vCPUs); hogs on 2 uneven nodes 0-11/12-21 (SMT 2, 22 vCPUs); sleepers on 2 uneven nodes 0-8/9-19 (no SMT,
+# 20 vCPUs, Ubuntu 6.14.0-37).
+THIRTY_EIGHTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: staggered onlining, migrator hotplug through trace_pipe,
+    # offline/online of a node-1 CPU (Ubuntu); hashed pointers
+    Spec("nosmt-uneven10+11+10-boot-glob-staggered-online-hashptr-multi", "7.1.13", cpus=31, nodes=3, smt=1,
+         node_cpus="0-9/10-20/21-30", maxcpus=3, order="glob", scenario="staggered-online", duration=3,
+         hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven6+10+6+5-boot-glob-migrator-hotplug-trace-pipe-hashptr-multi", "6.17.13", cpus=27, nodes=4,
+         smt=1, node_cpus="0-5/6-15/16-21/22-26", maxcpus=3, order="glob", scenario="migrator-hotplug", duration=3,
+         hotplug="1 8 17 23", pipe=True, hash_ptr=True, threads="multi"),
+    Spec("uneven10+16-boot-glob-hotplug20-hashptr-multi", "ubuntu:7.0.0-38", cpus=26, node_cpus="0-9/10-25",
+         maxcpus=3, order="glob", hotplug="20", duration=3, hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: hotplug storms of a whole node (one with an
+    # overwritten boot head), offline/online with other events, migrator hotplug (Ubuntu); hashed pointers
+    Spec("nosmt-uneven10+9+10-boot-node2-first-hotplug-storm-node1-hashptr-multi", "7.3.4", cpus=29, nodes=3, smt=1,
+         node_cpus="0-9/10-18/19-28", maxcpus=3, order="19,1-18,20-28", scenario="hotplug-storm", duration=3,
+         hotplug="10-18", hash_ptr=True, threads="multi"),
+    Spec("uneven6+6+12+6-boot-node2-first-hotplug-storm-node2-overwritten-16k-hashptr-multi", "6.18.15", cpus=30,
+         nodes=4, node_cpus="0-5/6-11/12-23/24-29", maxcpus=3, order="12,1-11,13-29", scenario="hotplug-storm",
+         duration=3, hotplug="12-23", buffer_kb=16, hash_ptr=True, threads="multi"),
+    Spec("uneven12+18-boot-node1-first-hotplug21-timer-sched-irq-events-hashptr-multi", "7.2.13", cpus=30,
+         node_cpus="0-11/12-29", maxcpus=3, order="12,1-11,13-29", hotplug="21", duration=3, events=ALL_EVENTS,
+         buffer_kb=8192, hash_ptr=True, threads="multi"),
+    Spec("uneven10+8+10-boot-node2-first-migrator-hotplug-hashptr-multi", "ubuntu:6.17.0-42", cpus=28, nodes=3,
+         node_cpus="0-9/10-17/18-27", maxcpus=3, order="18,1-17,19-27", scenario="migrator-hotplug", duration=3,
+         hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, an explicit order (cpu20, cpu9, node 0's rest, node 1's rest): staggered
+    # onlining; hashed pointers
+    Spec("nosmt-uneven9+16-boot-cpu20-9-first-staggered-online-hashptr-multi", "6.19.14", cpus=25, smt=1,
+         node_cpus="0-8/9-24", maxcpus=3, order="20,9,3-8,10-19,21-24", scenario="staggered-online", duration=3,
+         hash_ptr=True, threads="multi"),
+    # (d) all CPUs up, events enabled late, hashed pointers: dense churn with timer events in an overwritten 24-KB
+    # buffer, churn with sched/irq events, hogs, sleepers (Ubuntu)
+    Spec("nosmt-uneven11+7+9-late-dense-churn-timer-events-overwritten-24k-hashptr-multi", "7.0.12", cpus=27,
+         nodes=3, smt=1, node_cpus="0-10/11-17/18-26", boot_trace=False, scenario="dense-churn", duration=3,
+         events="timer:*", buffer_kb=24, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven14+17-late-churn-sched-irq-events-hashptr-multi", "6.12.117", cpus=31, smt=1,
+         node_cpus="0-13/14-30", boot_trace=False, scenario="idle-churn", duration=3,
+         events="sched:sched_switch,sched:sched_wakeup,irq:*", buffer_kb=8192, hash_ptr=True, threads="multi"),
+    Spec("uneven12+10-late-hogs-hashptr-multi", "6.16.3", cpus=22, node_cpus="0-11/12-21", boot_trace=False,
+         scenario="hogs", duration=3, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven9+11-late-sleepers-hashptr-multi", "ubuntu:6.14.0-37", cpus=20, smt=1, node_cpus="0-8/9-19",
+         boot_trace=False, scenario="sleepers", duration=3, hash_ptr=True, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2149,7 +2221,12 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "thirty-seventh": (THIRTY_SEVENTH_RUNS, "corpus-lab37",
                            "# Lab captures of the outside class: the thirty-seventh set (`--set thirty-seventh`, "
                            "multi-threaded TCG, 22-31 vCPUs, 2, 3 and 4 nodes, uneven nodes, hashed pointers, trace "
-                           "clocks, ftrace_dump, trace_pipe, other events, overwritten buffers)")}
+                           "clocks, ftrace_dump, trace_pipe, other events, overwritten buffers)"),
+        "thirty-eighth": (THIRTY_EIGHTH_RUNS, "corpus-lab38",
+                          "# Lab captures of the outside class: the thirty-eighth set (`--set thirty-eighth`, "
+                          "multi-threaded TCG, 20-31 vCPUs, 2, 3 and 4 nodes, uneven nodes of more than 8 CPUs, "
+                          "hashed pointers, Debian and Ubuntu kernels, boot-time and late, other events, trace_pipe, "
+                          "overwritten buffers)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2459,7 +2536,10 @@ def main(argv: list[str] | None = None) -> int:
                          "ubuntu: Ubuntu's generic kernels (CONFIG_HZ=1000) 6.11-7.0, multi-threaded TCG, 12-32 "
                          "vCPUs, 2, 3 and 4 nodes (corpus-lab-ubuntu); "
                          "thirty-seventh: the thirty-seventh, multi-threaded TCG, 22-31 vCPUs, 2, 3 and 4 nodes, "
-                         "uneven nodes, text variations (corpus-lab37)")
+                         "uneven nodes, text variations (corpus-lab37); "
+                         "thirty-eighth: the thirty-eighth, multi-threaded TCG, 20-31 vCPUs, 2, 3 and 4 nodes, "
+                         "uneven nodes of more than 8 CPUs, hashed pointers, Debian and Ubuntu kernels "
+                         "(corpus-lab38)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2477,7 +2557,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
-                                  "corpus-lab-ubuntu (--set ubuntu) or corpus-lab37 (--set thirty-seventh)")
+                                  "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh) "
+                                  "or corpus-lab38 (--set thirty-eighth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -906,6 +906,11 @@ class Engine:
         self.head_lost.discard(cpu)
         self.silent.discard(cpu)
         tmc = self.h.cpus.get(cpu)
+        if tmc is not None and tmc.tmgroup is not None and not tmc.available and cpu not in self.proven_off:
+            # (prepared in the capture with its rows lost, `_unseen_prepare`: its online
+            # callback's row went with its buffer's head; tracing, it is up)
+            self.h.resync_cpu(cpu, available=True)
+            self.h.available_mask.add(cpu)
         child: TmigrGroup | None = None
         for g in self.anc.get(cpu, []):
             if g.level == 0 and tmc is not None:
@@ -2234,6 +2239,23 @@ class Engine:
         self.proven_off.discard(t)
         self.h.resync_cpu(t, available=True, idle=True)
         self.h.available_mask.add(t)
+        if self.unseen_prep:
+            self._unseen_prepares_after(t)
+
+    def _unseen_prepares_after(self, t: int) -> None:
+        """`t` is online, its bring-up done: the next CPUs of the prepare order whose rows an
+        overwritten head lost were brought up next (hotplug runs one bring-up after another,
+        under cpu_hotplug_lock), before the next prepare the trace shows; their prepares are made
+        now, not at their own first rows, which the overwritten head moved far later."""
+        order = self.h.topology.order or []
+        if t not in order:
+            return
+        for c in order[order.index(t) + 1:]:
+            if c not in self.unseen_prep or c not in self.head_lost:
+                # (only a CPU whose stream begins late: one whose buffer filled, `nooverwrite`,
+                # kept its first rows, and they place its prepare better than this order guess)
+                break
+            self._unseen_prepare(c)
 
     # ------------------------------------------------------------------------------------------
     # New timer while idle
@@ -4679,6 +4701,8 @@ class Engine:
                         break
                     r = self._nxt[r]
             target = c.target_cpu[j] if j is not None else -1
+            if self.unseen_prep:
+                self._unseen_prepares_before(target)
             tmc = self.h.cpus.get(target)
             if tmc is not None and not tmc.available:
                 self.proven_off.add(target)     # prepared here: available only once online
@@ -4726,11 +4750,24 @@ class Engine:
         self._unseen_prepare(pending[0])
         return g.parent is not None
 
+    def _unseen_prepares_before(self, target: int) -> None:
+        """A traced prepare of `target`: the prepares whose rows the trace lost and that came
+        before it (evidence: a lower mask in its group; hotplug runs prepares one after another,
+        under cpu_hotplug_lock) are made first, whenever their CPUs' own rows begin."""
+        order = self.h.topology.order or []
+        if target not in order:
+            return
+        k = order.index(target)
+        for c in [c for c in self.unseen_prep if c in order and order.index(c) < k]:
+            self._unseen_prepare(c)
+
     def _unseen_prepare(self, cpu: int) -> None:
         """`cpu`'s prepare, whose rows the trace lost, before its first row (its online
         callback runs on it after CPUHP_TMIGR_PREPARE). Links held back for the kernel's own
-        tmigr_connect_child_parent are made now: those rows were lost with it."""
+        tmigr_connect_child_parent are made now: those rows were lost with it. Unseen prepares
+        earlier in the prepare order come first (`_unseen_prepares_before`)."""
         self.unseen_prep.discard(cpu)
+        self._unseen_prepares_before(cpu)
         h = self.h
         tmc = h.cpus.get(cpu)
         if tmc is None or tmc.tmgroup is not None:
@@ -4738,7 +4775,10 @@ class Engine:
         h.tmigr_cpu_prepare(cpu)
         for child in list(h.deferred_links or ()):
             h.connect_deferred(child, cpu)
-        self.proven_off.add(cpu)                # available only once its online row comes
+        if cpu not in self.head_lost:
+            # available only once its online row comes (a CPU whose stream begins late may have
+            # lost that row with its head)
+            self.proven_off.add(cpu)
         self._refresh_tree()
 
     def _bind_pointer(self, diffs: list, key: str, ptr: int, g: TmigrGroup) -> None:

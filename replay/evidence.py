@@ -346,7 +346,20 @@ def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> l
         return traced
     stamp = {c: (tree.prepare_ts.get(c, 0), 0) for c in traced}
     stamp.update({c: (tree.first_ts[c], -1) for c in unseen})
-    return sorted(stamp, key=lambda c: (stamp[c], c))
+    seq = sorted(stamp, key=lambda c: (stamp[c], c))
+    # Within one level-0 group the masks say more than stamps: tmigr_setup_groups() hands out
+    # BIT(num_children++), so of a group's prepares in the capture (an unseen one placed by its
+    # first row, a traced one whose rows outlived an earlier one's) the lower mask came first.
+    # They keep the places the stamps gave the group, in mask order.
+    by_group: dict[int, list[int]] = {}
+    for k, c in enumerate(seq):
+        if tree.cpu_mask.get(c) and c in tree.cpu_group:
+            by_group.setdefault(tree.cpu_group[c], []).append(k)
+    for places in by_group.values():
+        cpus = sorted((seq[k] for k in places), key=lambda c: tree.cpu_mask[c])
+        for k, c in zip(places, cpus):
+            seq[k] = c
+    return seq
 
 
 def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: int = 0

@@ -1168,7 +1168,8 @@ class Engine:
             code = codes[i]
             if code == E_OTHER:
                 # (its sequence number counted above; it is no step of the hierarchy)
-                self._row_done(i, cpu, gap_l, contig, n)
+                if self.stream_ends or self.open_ends or gap_l is not None:
+                    self._row_done(i, cpu, gap_l, contig, n)
                 continue
             if ctx.pend is not None:
                 self._run_pend(i, cpu, ctx)
@@ -1228,7 +1229,8 @@ class Engine:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
             if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
-            self._row_done(i, cpu, gap_l, contig, n)
+            if self.stream_ends or self.open_ends or gap_l is not None:
+                self._row_done(i, cpu, gap_l, contig, n)
         for c, r in zip(last_cpu.tolist(), last_row.tolist()):
             ctx = ctxs.get(c)
             if ctx is not None:

@@ -25,7 +25,6 @@ trace, the trace wins and :attr:`Evidence.contradictions` says so.
 from __future__ import annotations
 
 import copy
-
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -490,9 +489,11 @@ def _bringup_readings(tree: TraceTree, pre: list[int]) -> list[tuple[str, list[i
     groups = [g for g in tree.groups.values() if g.lvl == 0 and g.cpus]
     if groups:
         ranked = sorted(groups, key=lambda g: (g.mask if g.mask else 1 << 30, min(g.cpus)))
-        order = [c for g in ranked for c in sorted((c for c in g.cpus if c in set(pre)),
+        pre_set = set(pre)
+        order = [c for g in ranked for c in sorted(g.cpus & pre_set,
                                                       key=lambda c: (tree.cpu_mask.get(c) or 1 << 30, c))]
-        order += [c for c in pre if c not in set(order)]
+        placed = set(order)
+        order += [c for c in pre if c not in placed]
         out.append(("masks (groups by their slot in the parent)", order, []))
     asc = sorted(pre)
     out.append(("ascending bring-up", asc, []))

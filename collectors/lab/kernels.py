@@ -41,6 +41,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -492,19 +493,11 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     ub = ubuntu_spec(spec)
     if ub is not None:
         return fetch_ubuntu(ub, cache, refresh)
-    # A cached exact match needs no network.
-    if not refresh:
-        for img in cached_kernels(cache):
-            if img.release == spec or (img.release == f"{spec}-amd64" and "+" in spec):
-                return img
-    apt = PrivateApt(cache)
-    if refresh:
-        apt.update(force=True)
-    entry = resolve(spec, apt.kernels())
-    kdir = cache / "kernels" / entry.release
-    img = _cached_entry(kdir, entry)
-    if img is not None:
-        return img
+    found = _cached_or_entry(PrivateApt, cache, refresh, lambda img: img.release == spec or (
+        img.release == f"{spec}-amd64" and "+" in spec), lambda apt: resolve(spec, apt.kernels()))
+    if isinstance(found, KernelImage):
+        return found
+    apt, entry, kdir = found
     debdir = cache / "debs"
     fields = apt.show(f"{entry.package}={entry.version}")
     pkgs = [(entry.package, entry.version)]
@@ -540,32 +533,38 @@ def fetch(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     return _load_image(kdir)
 
 
-def _cached_entry(kdir: Path, entry: KernelEntry) -> KernelImage | None:
-    """The image cached in `kdir` if it is `entry`'s package version (else it is fetched anew)."""
+def _cached_or_entry(apt_class: Callable[[Path], PrivateApt], cache: Path, refresh: bool,
+                     exact: Callable[[KernelImage], bool], resolved: Callable[[PrivateApt], KernelEntry]
+                     ) -> KernelImage | tuple[PrivateApt, KernelEntry, Path]:
+    """The opening of both fetches: a cached image matching `exact` needs no network and no
+    private apt directory (unless `refresh`); else the package the private apt resolves, already
+    cached at that version, or the apt, the entry and its cache directory to fill."""
+    if not refresh:
+        for img in cached_kernels(cache):
+            if exact(img):
+                return img
+    apt = apt_class(cache)
+    if refresh:
+        apt.update(force=True)
+    entry = resolved(apt)
+    kdir = cache / "kernels" / entry.release
     if (kdir / "kernel.json").exists() and (kdir / "vmlinuz").exists():
         img = _load_image(kdir)
         if img.version == entry.version:
             return img
-    return None
+    return apt, entry, kdir
 
 
 def fetch_ubuntu(spec: str, cache: Path, refresh: bool = False) -> KernelImage:
     """Get the Ubuntu kernel `spec` (`ubuntu_spec`'s part) into the cache and return it: download
     linux-image-unsigned-<release> and linux-headers-<release> of the same version through
     `UbuntuApt`, extract only ``/boot/vmlinuz-<release>`` and the headers' ``.config``."""
-    if not refresh:  # a cached exact release needs no network
-        exact = spec if spec.endswith("-generic") else f"{spec}-generic"
-        for img in cached_kernels(cache):
-            if img.source == "ubuntu" and img.release == exact:
-                return img
-    apt = UbuntuApt(cache)
-    if refresh:
-        apt.update(force=True)
-    entry = resolve_ubuntu(spec, apt.kernels())
-    kdir = cache / "kernels" / entry.release
-    img = _cached_entry(kdir, entry)
-    if img is not None:
-        return img
+    exact = spec if spec.endswith("-generic") else f"{spec}-generic"
+    found = _cached_or_entry(UbuntuApt, cache, refresh, lambda img: img.source == "ubuntu" and img.release == exact,
+                             lambda apt: resolve_ubuntu(spec, apt.kernels()))
+    if isinstance(found, KernelImage):
+        return found
+    apt, entry, kdir = found
     headers = f"linux-headers-{entry.release}"
     pkgs = [(entry.package, entry.version)]
     missing: list[str] = []

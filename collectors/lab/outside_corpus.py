@@ -40,6 +40,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set ubuntu [--out corpus-lab-ubuntu] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-seventh [--out corpus-lab37] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-eighth [--out corpus-lab38] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-ninth [--out corpus-lab39] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2123,6 +2124,89 @@ THIRTY_EIGHTH_RUNS = [
          boot_trace=False, scenario="sleepers", duration=3, hash_ptr=True, threads="multi"),
 ]
 
+# The thirty-ninth set (`--set thirty-ninth`, written to corpus-lab39): a fresh measurement of the engine of 3d9c865
+# (frozen in a worktree and replayed with the pure-Python core) on the text forms of traces from other boxes, further
+# than the thirty-eighth set (whose 176 false divergences in 2 of 12 traces came from an overwritten boot head of a
+# hotplug storm and a migrator-hotplug trace read through trace_pipe): other kernels and vCPU counts, multi-threaded
+# TCG, 21-30 vCPUs, 2-, 3- and 4-node uneven layouts (`node_cpus`) with a node of more than 8 CPUs in every run (two
+# level-0 groups), no SMT, SMT 2 and one 2-node SMT-4 layout, every run 3 s; hashed pointers on 10 of 12 runs (hash-ptr
+# kept 1: `(____ptrval____)` where the guest's pointer-hash key was not set yet, or hashed), mostly boot-time traces (9
+# of 12), other events in the same buffer on three runs, three trace clocks (global, x86-tsc, counter), two boot traces
+# whose ring buffer overwrote its head (12 KB per CPU on a nosmt hotplug storm, 20 KB per CPU on an SMT-2 one), two
+# trace_pipe reads (one boot, one late); on 6.12.y, 6.16.y-7.3 and three of Ubuntu's generic kernels (CONFIG_HZ=1000:
+# 6.14.0-27, 7.0.0-44, 6.11.0-29). Every resolved Debian kernel/vCPU pair is new to all sets and no Ubuntu one repeats
+# an earlier set's (only cached kernels; none was downloaded): 7.3-amd64 at 21, 6.18.9 at 26, 6.19.6 at 22, 7.0.4 at
+# 26, 7.1.8 at 30, 6.12.117 at 25, 6.16.12 at 27, 6.17.13 at 29, Ubuntu 6.14.0-27 at 28 (boot); 7.2.12 at 22, Ubuntu
+# 7.0.0-44 at 27 and 6.11.0-29 at 30 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: a hotplug storm of the whole of node 1 (cpu9-20: glob onlines
+# cpu10-17 into its first level-0 group, cpu18-20 and cpu9 into the second) with a 12-KB buffer (the boot head is
+# overwritten) on 2 uneven nodes 0-8/9-20 (no SMT, 21 vCPUs); staggered onlining (one CPU at a time, churn on the CPUs
+# already online) with the x86-tsc clock on 3 uneven nodes 0-11/12-19/20-29 (SMT 2, 30 vCPUs); offline/online of
+# cpu24 (alone in node 1's second level-0 group) with the counter clock and raw pointers on 2 uneven nodes
+# 0-15/16-24 (no SMT, 25 vCPUs); (b) a non-zero node's first CPU onlined first, then the rest: a hotplug storm of the
+# whole of node 2 (cpu16-25, the node onlined first) with a 20-KB buffer (the boot head is overwritten), node 2 first
+# on 3 uneven nodes 0-9/10-15/16-25 (SMT 2: 13 sockets of one core x 2 threads, 26 vCPUs); migrator hotplug with node
+# 1 first on 2 uneven nodes 0-11/12-27 with SMT 4 (7 sockets of one core x 4 threads, 28 vCPUs, Ubuntu 6.14.0-27);
+# migrator hotplug of cpu2, cpu13 (node 1's second level-0 group), cpu16 and cpu21 with timer:* and workqueue:* on
+# the trace_event= list (8 MB per CPU) and the global clock, node 3 first on 4 uneven nodes 0-4/5-14/15-19/20-25 (no
+# SMT, 26 vCPUs); a hotplug storm of node 0's CPUs but cpu0 (cpu1-8) with irq:* and sched:sched_wakeup on the
+# trace_event= list, node 2 first on 4 uneven nodes 0-8/9-14/15-20/21-26 (no SMT, 27 vCPUs); staggered onlining with
+# node 1 first on 2 uneven nodes 0-12/13-28 (no SMT, 29 vCPUs); (c) an explicit order: cpu17, then cpu11 (node 1),
+# then node 0's rest and cpu10, then node 1's rest: offline/online of cpu11 read through trace_pipe on 2 uneven nodes
+# 0-9/10-21 (SMT 2, 22 vCPUs).
+# Late, all CPUs up: (d) dense churn read through trace_pipe on 2 uneven nodes 0-12/13-21 (no SMT, 22 vCPUs); sleepers
+# with timer:*, sched:sched_switch and power:cpu_idle (8 MB per CPU) on 3 uneven nodes 0-10/11-18/19-26 (no SMT, 27
+# vCPUs, Ubuntu 7.0.0-44); hogs with raw pointers on 4 uneven nodes 0-9/10-15/16-23/24-29 (SMT 2, 30 vCPUs, Ubuntu
+# 6.11.0-29).
+THIRTY_NINTH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: a hotplug storm of node 1 with an overwritten boot head,
+    # staggered onlining with the x86-tsc clock, offline/online of a lone second-group CPU with the counter clock
+    Spec("nosmt-uneven9+12-boot-glob-hotplug-storm-node1-overwritten-12k-hashptr-multi", "7.3-amd64", cpus=21, smt=1,
+         node_cpus="0-8/9-20", maxcpus=3, order="glob", scenario="hotplug-storm", duration=3, hotplug="9-20",
+         buffer_kb=12, hash_ptr=True, threads="multi"),
+    Spec("uneven12+8+10-boot-glob-staggered-online-clock-x86-tsc-hashptr-multi", "7.1.8", cpus=30, nodes=3,
+         node_cpus="0-11/12-19/20-29", maxcpus=3, order="glob", scenario="staggered-online", duration=3,
+         trace_clock="x86-tsc", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven16+9-boot-glob-hotplug24-clock-counter-multi", "6.12.117", cpus=25, smt=1,
+         node_cpus="0-15/16-24", maxcpus=3, order="glob", hotplug="24", duration=3, trace_clock="counter",
+         threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: a hotplug storm with an overwritten boot head, migrator
+    # hotplug (SMT 4, Ubuntu; other events with the global clock), a storm of node 0 with other events, staggered
+    # onlining; hashed pointers
+    Spec("uneven10+6+10-boot-node2-first-hotplug-storm-node2-overwritten-20k-hashptr-multi", "6.18.9", cpus=26,
+         nodes=3, node_cpus="0-9/10-15/16-25", maxcpus=3, order="16,1-15,17-25", scenario="hotplug-storm",
+         duration=3, hotplug="16-25", buffer_kb=20, hash_ptr=True, threads="multi"),
+    Spec("smt4-uneven12+16-boot-node1-first-migrator-hotplug-hashptr-multi", "ubuntu:6.14.0-27", cpus=28, smt=4,
+         node_cpus="0-11/12-27", maxcpus=3, order="12,1-11,13-27", scenario="migrator-hotplug", duration=3,
+         hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven5+10+5+6-boot-node3-first-migrator-hotplug-timer-workqueue-events-clock-global-hashptr-multi",
+         "7.0.4", cpus=26, nodes=4, smt=1, node_cpus="0-4/5-14/15-19/20-25", maxcpus=3, order="20,1-19,21-25",
+         scenario="migrator-hotplug", duration=3, hotplug="2 13 16 21", events="timer:*,workqueue:*",
+         buffer_kb=8192, trace_clock="global", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven9+6+6+6-boot-node2-first-hotplug-storm-node0-irq-sched-events-hashptr-multi", "6.16.12",
+         cpus=27, nodes=4, smt=1, node_cpus="0-8/9-14/15-20/21-26", maxcpus=3, order="15,1-14,16-26",
+         scenario="hotplug-storm", duration=3, hotplug="1-8", events="irq:*,sched:sched_wakeup", buffer_kb=8192,
+         hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven13+16-boot-node1-first-staggered-online-hashptr-multi", "6.17.13", cpus=29, smt=1,
+         node_cpus="0-12/13-28", maxcpus=3, order="13,1-12,14-28", scenario="staggered-online", duration=3,
+         hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, an explicit order (cpu17, cpu11, node 0's rest and cpu10, node 1's rest):
+    # offline/online of cpu11 read through trace_pipe; hashed pointers
+    Spec("uneven10+12-boot-cpu17-11-first-hotplug11-trace-pipe-hashptr-multi", "6.19.6", cpus=22,
+         node_cpus="0-9/10-21", maxcpus=3, order="17,11,1-10,12-16,18-21", hotplug="11", duration=3, pipe=True,
+         hash_ptr=True, threads="multi"),
+    # (d) all CPUs up, events enabled late: dense churn through trace_pipe, sleepers with other events (Ubuntu), hogs
+    # with raw pointers (Ubuntu)
+    Spec("nosmt-uneven13+9-late-dense-churn-trace-pipe-hashptr-multi", "7.2.12", cpus=22, smt=1,
+         node_cpus="0-12/13-21", boot_trace=False, scenario="dense-churn", duration=3, pipe=True, hash_ptr=True,
+         threads="multi"),
+    Spec("nosmt-uneven11+8+8-late-sleepers-timer-sched-power-events-hashptr-multi", "ubuntu:7.0.0-44", cpus=27,
+         nodes=3, smt=1, node_cpus="0-10/11-18/19-26", boot_trace=False, scenario="sleepers", duration=3,
+         events="timer:*,sched:sched_switch,power:cpu_idle", buffer_kb=8192, hash_ptr=True, threads="multi"),
+    Spec("uneven10+6+8+6-late-hogs-multi", "ubuntu:6.11.0-29", cpus=30, nodes=4, node_cpus="0-9/10-15/16-23/24-29",
+         boot_trace=False, scenario="hogs", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2226,7 +2310,12 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                           "# Lab captures of the outside class: the thirty-eighth set (`--set thirty-eighth`, "
                           "multi-threaded TCG, 20-31 vCPUs, 2, 3 and 4 nodes, uneven nodes of more than 8 CPUs, "
                           "hashed pointers, Debian and Ubuntu kernels, boot-time and late, other events, trace_pipe, "
-                          "overwritten buffers)")}
+                          "overwritten buffers)"),
+        "thirty-ninth": (THIRTY_NINTH_RUNS, "corpus-lab39",
+                         "# Lab captures of the outside class: the thirty-ninth set (`--set thirty-ninth`, "
+                         "multi-threaded TCG, 21-30 vCPUs, 2, 3 and 4 nodes, uneven nodes of more than 8 CPUs, no SMT, "
+                         "SMT 2 and SMT 4, hashed pointers, Debian and Ubuntu kernels, boot-time and late, other "
+                         "events, trace clocks, trace_pipe, overwritten buffers)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2539,7 +2628,10 @@ def main(argv: list[str] | None = None) -> int:
                          "uneven nodes, text variations (corpus-lab37); "
                          "thirty-eighth: the thirty-eighth, multi-threaded TCG, 20-31 vCPUs, 2, 3 and 4 nodes, "
                          "uneven nodes of more than 8 CPUs, hashed pointers, Debian and Ubuntu kernels "
-                         "(corpus-lab38)")
+                         "(corpus-lab38); "
+                         "thirty-ninth: the thirty-ninth, multi-threaded TCG, 21-30 vCPUs, 2, 3 and 4 nodes, "
+                         "uneven nodes of more than 8 CPUs, SMT 1/2/4, text forms of other boxes, Debian and Ubuntu "
+                         "kernels (corpus-lab39)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2557,8 +2649,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab31 (--set thirty-first), corpus-lab32 (--set thirty-second), "
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
-                                  "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh) "
-                                  "or corpus-lab38 (--set thirty-eighth)")
+                                  "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh), "
+                                  "corpus-lab38 (--set thirty-eighth) or corpus-lab39 (--set thirty-ninth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

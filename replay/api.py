@@ -28,6 +28,7 @@ from tmigr_trace.schema import KTIME_MAX
 from .engine import (E_OTHER, E_SET_ACTIVE, E_SET_INACTIVE, ENGINE_COLUMNS, EVENT_CODE, INT_COLUMNS,
                      LOOKAHEAD_ROWS, PTR_COLUMNS, UNKNOWN_PTR, Engine, same_cpu_links)
 from .seq_order import stream_permutation
+from .stamp_order import stamp_permutation
 from .stream_cut import ACTED_COLUMNS, acted_after
 from .tie_order import TieOrder, level_keys, state_before_update
 from .clock import COHERENT_CLOCKS, ClockOffset, clock_offset, count_scale
@@ -167,19 +168,35 @@ def _seq_permutation(buf: dict[str, np.ndarray], layout: dict) -> np.ndarray | N
     return None if perm is None else np.asarray(perm, dtype=np.int64)
 
 
+@dataclass
+class StampCount:
+    """Rows the buffers had out of stamp order (`stamp_permutation`), for the replay's note."""
+    late_rows: int = 0
+
+
 def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder | None = None,
-          state_first: bool = False, layout: dict | None = None) -> tuple[int, dict[str, np.ndarray]]:
+          state_first: bool = False, layout: dict | None = None,
+          stamps: StampCount | None = None) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
     lost lines (`program_order`); the same-CPU links are computed once for both. ``ties``: one
     stamp's rows of several CPUs are put in the order the groups' state chains prove
     (`tie_order`). ``state_first``: the profile traces a deactivation's state after its update
-    (`state_before_update`). Returns the rows consumed and the buffer as fed."""
+    (`state_before_update`). Rows printed after later-stamped ones go back to stamp order
+    (`stamp_permutation`, counted in ``stamps``). Returns the rows consumed and the buffer as fed."""
     perm = None
+    sp = stamp_permutation(buf["ts"], buf["cpu"])
+    if sp is not None:
+        # rows a trace_pipe reader printed after later-stamped ones: in the trace file's order
+        perm = sp[0]
+        buf = {k: v[perm] for k, v in buf.items()}
+        if stamps is not None:
+            stamps.late_rows += sp[1]
     if "migr_seq" in buf:
         # the kernel's own order of each group's updates, where the trace has it
-        perm = _seq_permutation(buf, layout or {})
-        if perm is not None:
-            buf = {k: v[perm] for k, v in buf.items()}
+        ps = _seq_permutation(buf, layout or {})
+        if ps is not None:
+            buf = {k: v[ps] for k, v in buf.items()}
+            perm = ps if perm is None else perm[ps]
     if state_first:
         p0 = state_before_update(buf, *same_cpu_links(buf["cpu"]))
         if p0 is not None:
@@ -591,6 +608,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
     tail = None
     events = 0
     tmigr_events = 0
+    stamps = StampCount()
     # The row loop allocates millions of short-lived, acyclic objects (column lists, records):
     # the cyclic collector's passes over them find nothing and cost about 5%.
     gc_was_enabled = gc.isenabled()
@@ -607,13 +625,13 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
             buf = _buffer(tail, cols)
-            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update, layout)
+            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update, layout, stamps)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            _feed(eng, tail, True, ties, profile.inactive_trace_after_update, layout)
+            _feed(eng, tail, True, ties, profile.inactive_trace_after_update, layout, stamps)
         eng.finish()
     finally:
         if gc_was_enabled:
@@ -630,6 +648,10 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
         res.notes.append(f"{ties.reordered_windows} windows of overlapping steps replayed in the order their "
                          "groups' state chains prove (not the printed order: a step lies anywhere between its "
                          "CPU's previous tracepoint and its own, and equal stamps print in CPU order)")
+    if stamps.late_rows:
+        res.notes.append(f"{stamps.late_rows} rows printed after rows of other CPUs stamped later (a trace_pipe "
+                         "reader prints what is committed when it reads): replayed in stamp order, the order of "
+                         "the trace file")
     if adopted:
         res.notes.append("the model's construction was corrected to the masks the trace proves: "
                          + "; ".join(adopted[:8]) + (" ..." if len(adopted) > 8 else ""))

@@ -1571,6 +1571,7 @@ class Engine:
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
                     ctx.optional = True
+                    self.h.children_activated(g, obs_a & ~a)
                 else:
                     self._check("group_state", False, i, _state_what(g, "activation", m, cpu),
                                 _st(a, mg), _st(obs_a, obs_m), cpu=cpu, rows=self._state_printed(g))
@@ -1619,8 +1620,10 @@ class Engine:
         went = (g.migrator == TMIGR_NONE) != (m == TMIGR_NONE)
         if (a & S) & ~g.active:
             # a silent child's activation reached g: tmigr_active_up() stores g's own event's
-            # ignore flag on every activation step (lock-free, after its tracepoint)
+            # ignore flag on every activation step (lock-free, after its tracepoint), and the
+            # child's before that (its own step, or __tmigr_cpu_activate() for a CPU)
             g.groupevt.ignore = True
+            self.h.children_activated(g, (a & S) & ~g.active)
         g.active, g.migrator = a, m
         if went:
             self._silent_walk_up(g, m != TMIGR_NONE)
@@ -1929,6 +1932,7 @@ class Engine:
                     # its stream not begun, activated it unseen after this CPU's step on it)
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = obs_m != TMIGR_NONE
+                    self.h.children_activated(g, obs_a & ~a)
                     sb = self.silent_mask.get(child, 0) if unseen_child and child is not None else 0
                     if sb and (pre_a, pre_m) == (obs_a, obs_m):
                         # the model's child follows: active by that unseen CPU
@@ -2402,11 +2406,23 @@ class Engine:
     # ------------------------------------------------------------------------------------------
     # tmigr_update_events (all walks)
     # ------------------------------------------------------------------------------------------
+    def _requeue_target(self, i: int, cpu: int) -> int:
+        """The CPU on whose behalf update row i walks: the target of its CPU's
+        tmigr_handle_remote_cpu when only updates lie between (the target's requeue,
+        walk_groups(&tmigr_new_timer_up, &data, tmc) on the target's tmc), even where the walk
+        that found it is not in the trace (lost, or before the stream's head); else `cpu`."""
+        p = int(self._prv_a[i])
+        while p >= 0 and self._codes[p] == E_UPDATE:
+            p = int(self._prv_a[p])
+        return int(self._rows.target_cpu[p]) if p >= 0 and self._codes[p] == E_HR_CPU else cpu
+
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
         glvl = c.group_lvl[i]
         op = ctx.op
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
+        if op == OP_NONE:
+            behalf = self._requeue_target(i, cpu)
         by_ptr = self.by_ptr
         ptr = c.group[i]
         g = by_ptr.get(ptr)
@@ -2709,7 +2725,8 @@ class Engine:
         ignored events at the head and dequeues the due ones (expires <= jiffies, at most this
         row's) in order, each one's owner requeued by that walk (tmigr_handle_remote_cpu) with a
         new event the trace does not show, and refreshes next_expiry. True if such a prefix leaves
-        the traced `next_expiry` at the head, or between the last dequeued event and the next
+        the traced `next_expiry` at the head (an event ignored now included: the lookup may have
+        come before its owner's activation stored the flag), or between the last dequeued event and the next
         one (a requeued event); the model then drops them. The lookup alone also refreshes a
         stale next_expiry (one no queued event has: timerqueue_del() of the first event leaves it
         until the next tmigr_next_groupevt()) to the first event's."""
@@ -2720,6 +2737,10 @@ class Engine:
         stale = not any(e.expires == g.next_expiry for e in g.events)
         for e in g.events:
             if e.ignore:
+                if e.expires == next_expiry and (dropped or pruned or stale):
+                    # (looked up before its owner's activation stored the ignore flag)
+                    fits = True
+                    break
                 pruned.append(e)
                 continue
             if e.expires == next_expiry and (dropped or pruned or stale):
@@ -2784,7 +2805,8 @@ class Engine:
 
     def _state_print(self, i: int) -> None:
         """Row i printed its group's state word (`state_row`)."""
-        g = self.by_ptr.get(self._rows.group[i])
+        c = self._rows
+        g = self._group(c.group[i], c.lvl[i], c.cpu[i])
         if g is not None:
             self.state_row[g] = self._step(i)
 
@@ -2917,7 +2939,7 @@ class Engine:
             if c.cpu[j] == me:
                 continue
             if codes[j] == E_SET_ACTIVE:
-                og = self.by_ptr.get(c.group[j])
+                og = self._group(c.group[j], c.lvl[j], c.cpu[j])
                 if og is not None:
                     owners.add(id(og.groupevt))
             elif codes[j] == E_CPU_ACTIVE:
@@ -4535,13 +4557,30 @@ class Engine:
         j0 = max(ctx.level_row - self.index, -1)
         if i < 0:
             return False
-        codes, c, by_ptr = self._codes, self._rows, self.by_ptr
+        codes, c = self._codes, self._rows
         cm = ctx.walk.childmask
         for j in range(j0 + 1, min(i, j0 + 257)):
             if codes[j] == E_SET_ACTIVE and c.migrator[j] != TMIGR_NONE and c.migrator[j] != cm \
-                    and by_ptr.get(c.group[j]) is g:
+                    and self._group(c.group[j], c.lvl[j], c.cpu[j]) is g:
                 return True
         return False
+
+    def _late_step_admits(self, ctx: _Ctx, g: TmigrGroup) -> None:
+        """The walk stopped at the root g on its lock-free migrator check, right after its row
+        there (no level above to show it went on). Another CPU's state step on g traced later
+        but begun before that row (its cmpxchg precedes its tracepoint, `_earlier_steps`) may
+        have come first and admitted the walk: its lookup then left firstexp at g's first
+        expiry, an admissible wakeup (`alt_first`, as `stopped_at` for steps traced since)."""
+        j0 = ctx.level_row - self.index
+        if not 0 <= j0 < self._n:
+            return
+        cm = ctx.walk.childmask
+        for _j, _a1, m1, _dj in self._earlier_steps(j0, g):
+            if m1 == cm or m1 == TMIGR_NONE:
+                first = _first_expiry(g)
+                if first > ctx.now:
+                    ctx.alt_first = first
+                return
 
     def _close_remote(self, cpu: int, ctx: _Ctx, i: int, interrupted: bool) -> None:
         self._flush_again(cpu)                 # its `goto again` came before the walk ended
@@ -4562,6 +4601,8 @@ class Engine:
             (m != TMIGR_NONE and m != ctx.walk.childmask) or self._migrator_taken_since(g, ctx, i)
             or (ctx.entry_reordered and g is self.h.cpus[cpu].tmgroup))
         stop_firstexp = ctx.walk.firstexp
+        if ctx.stopped and g.parent is None and ctx.alt_first is None and not interrupted:
+            self._late_step_admits(ctx, g)
         if raced:
             if ctx.due is not None and not interrupted:
                 self._raced_dequeue(i, cpu, ctx, g)

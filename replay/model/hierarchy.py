@@ -1296,6 +1296,22 @@ class Hierarchy:
         if g.active:
             g.groupevt.ignore = True
 
+    def children_activated(self, group: TmigrGroup, bits: int) -> None:
+        """A state of `group` shows children's bits (`bits`) whose activation the trace lacks:
+        each stored its event's ignore flag before its step on `group` (tmigr_active_up():
+        ``group->groupevt.ignore = true`` before the walk goes up; __tmigr_cpu_activate():
+        ``tmc->cpuevt.ignore = true`` before the walk), so lookups of `group` skip those events."""
+        if not bits:
+            return
+        if group.level == 0:
+            for tmc in self.cpus.values():
+                if tmc.tmgroup is group and tmc.groupmask & bits:
+                    tmc.cpuevt.ignore = True
+            return
+        for child in self.groups:
+            if child.parent is group and child.groupmask & bits:
+                child.groupevt.ignore = True
+
     def resync_cpu(self, cpu: int, *, idle: bool | None = None, wakeup: int | None = None,
                    available: bool | None = None, remote: bool | None = None) -> None:
         """Set a CPU's flags from observation (e.g. ``tmigr_cpu_idle`` -> idle=True, wakeup).

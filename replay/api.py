@@ -598,6 +598,7 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  lost_cpus=tuple(res.lost_event_cpus), silent_cpus=tuple(silent),
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends, open_ends=pre.open_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
+                 unseen_up_by=tuple(ev.unseen_up_by),
                  quiet_cpus=tuple(quiet))
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).

@@ -409,11 +409,16 @@ class Engine:
                  stream_ends: dict[int, int] | None = None, open_ends: dict[int, int] | None = None,
                  traced_spans: dict[int, tuple[int, int]] | None = None,
                  head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
-                 quiet_cpus: tuple[int, ...] = ()) -> None:
+                 quiet_cpus: tuple[int, ...] = (), unseen_up_by: tuple[tuple[int, int], ...] = ()) -> None:
         self.h = h
         # CPUs prepared during the capture whose setup rows were lost (evidence._unseen_prepares):
         # prepared at their first row.
         self.unseen_prep: set[int] = set(unseen_prepares)
+        # ... or at the first row proving them up before that (a level-0 state of their group with
+        # their bit active, evidence._up_by), (stamp, cpu) ascending
+        self.unseen_due: list[tuple[int, int]] = [r for r in unseen_up_by if r[1] in self.unseen_prep]
+        # CPU -> stream index of its first row, where an overwritten head cut its stream
+        self.head_start: dict[int, int] = {}
         # CPU -> stream index of its last row, for CPUs whose stream was cut inside a walk
         self.stream_ends: dict[int, int] = dict(stream_ends or {})
         # CPUs whose last row opens a section their next tracepoint always closes, while the
@@ -898,17 +903,22 @@ class Engine:
             self.silent_below[g] = True
             child = g
 
-    def _stream_started(self, cpu: int) -> None:
+    def _stream_started(self, cpu: int, up: bool = False) -> None:
         """`cpu`'s first row in a trace whose ring buffer overwrote its oldest events: each CPU's
         buffer drops its own oldest pages (ring_buffer.c, overwrite mode), so a busy CPU's stream
         starts later than the others'. Until here it was a silent CPU; from here it is traced,
-        its state and its event unknown until the trace shows them (`_forget_cpu`)."""
+        its state and its event unknown until the trace shows them (`_forget_cpu`). `up`: the row
+        is not its online callback's: only an available CPU runs the hierarchy's code paths
+        (tmigr_is_not_available()), and the rows that would have said otherwise (its own
+        tmigr_cpu_online/offline) went with its head."""
         self.head_lost.discard(cpu)
         self.silent.discard(cpu)
         tmc = self.h.cpus.get(cpu)
-        if tmc is not None and tmc.tmgroup is not None and not tmc.available and cpu not in self.proven_off:
-            # (prepared in the capture with its rows lost, `_unseen_prepare`: its online
-            # callback's row went with its buffer's head; tracing, it is up)
+        if tmc is not None and tmc.tmgroup is not None and not tmc.available and (
+                up or cpu not in self.proven_off):
+            # (prepared in the capture, its online callback's row gone with its buffer's head:
+            # tracing, it is up)
+            self.proven_off.discard(cpu)
             self.h.resync_cpu(cpu, available=True)
             self.h.available_mask.add(cpu)
         child: TmigrGroup | None = None
@@ -1146,8 +1156,14 @@ class Engine:
             ctx = ctxs.get(cpu)
             if ctx is None:
                 continue
-            if self.unseen_prep and cpu in self.unseen_prep:
-                self._unseen_prepare(cpu)
+            if self.unseen_prep:
+                if cpu in self.unseen_prep:
+                    self._unseen_prepare(cpu)
+                due = self.unseen_due
+                while due and due[0][0] <= ts_l[i]:
+                    c = due.pop(0)[1]
+                    if c in self.unseen_prep:
+                        self._unseen_prepare(c)
             if not ok_l[i]:
                 # Not the successor of this CPU's previous row: a gap (lost events or lines), this
                 # CPU's first row in the buffer (compare with the previous buffer) or no sequence.
@@ -1155,7 +1171,8 @@ class Engine:
                 ls = int(seq_a[j]) if j >= 0 else ctx.last_seq
                 s = int(seq_a[i])
                 if self.head_lost and ls < 0 and cpu in self.head_lost:
-                    self._stream_started(cpu)
+                    self.head_start[cpu] = self.index + i
+                    self._stream_started(cpu, self._codes[i] != E_ONLINE)
                     ctx = ctxs[cpu]
                 elif (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
                     if contig is not None and contig[i] and cpu in self.seq_marks_loss:
@@ -2411,18 +2428,25 @@ class Engine:
         tmigr_handle_remote_cpu when only updates lie between (the target's requeue,
         walk_groups(&tmigr_new_timer_up, &data, tmc) on the target's tmc), even where the walk
         that found it is not in the trace (lost, or before the stream's head); else `cpu`."""
-        p = int(self._prv_a[i])
+        q, p = i, int(self._prv_a[i])
         while p >= 0 and self._codes[p] == E_UPDATE:
-            p = int(self._prv_a[p])
-        return int(self._rows.target_cpu[p]) if p >= 0 and self._codes[p] == E_HR_CPU else cpu
+            q, p = p, int(self._prv_a[p])
+        if p >= 0 and self._codes[p] == E_HR_CPU:
+            return int(self._rows.target_cpu[p])
+        if self.head_start.get(cpu, -1) == self.index + q:
+            return -1                   # the walk began before the stream's head: whose, unknown
+        return cpu
 
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
         glvl = c.group_lvl[i]
         op = ctx.op
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
+        opening_lost = False
         if op == OP_NONE:
             behalf = self._requeue_target(i, cpu)
+            if behalf < 0:
+                behalf, opening_lost = cpu, True
         by_ptr = self.by_ptr
         ptr = c.group[i]
         g = by_ptr.get(ptr)
@@ -2481,7 +2505,8 @@ class Engine:
             # behalf of a CPU whose tmigr_handle_remote_cpu is not in the trace: any event due
             # by now may be that CPU's)
             row_ok = self._below_known(i, g, child if child is not None else behalf, obs, behalf, ts,
-                                       any_due=child is None and anc0 is not None and bool(anc0) and anc0[0] is not g)
+                                       any_due=child is None and (opening_lost or (
+                                           anc0 is not None and bool(anc0) and anc0[0] is not g)))
         if row_ok and head_c == 0 and child is not None and obs[0] >= 0:
             row_ok = self._below_known(i, child, None, obs, behalf, ts, child_first=True)
         decidable = (row_ok and head_g > 0 and head_c > 0
@@ -2556,6 +2581,11 @@ class Engine:
                         stale = True
                         continue
                     v = _cmp_expiry(ev[n], obs[n], sil and not (n == 1 and self._quiet_later(g, obs[1])))
+                    if v is False and n == 2 and obs[0] == KTIME_MAX and child is not None \
+                            and self.silent_below.get(child, False):
+                        # the child's event is not queued (ignored): its printed fields are what
+                        # it last held, which a silent CPU's walk below the child may have set
+                        v = None
                     if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)) \
                             and self._silent_expired(g, obs[1], ts):
                         # (a handler at any level above g expires leaf CPUs and requeues below):

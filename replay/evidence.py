@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from tmigr_trace.cpulist import format_cpulist
 
-from .identify import Identification, TraceTree, identify
+from .identify import Identification, TraceGroup, TraceTree, identify
 from .model import Hierarchy, Topology
 from .model.hierarchy import hierarchy_levels
 from .model.structs import TMIGR_CHILDREN_PER_GROUP
@@ -53,6 +53,8 @@ class Evidence:
     facts: dict[str, Any] = field(default_factory=dict)
     contradictions: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    # (stamp, CPU) of each of those: up by then (`_up_by`), so prepared before that row
+    unseen_up_by: list[tuple[int, int]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {**self.facts, "contradictions": list(self.contradictions),
@@ -178,7 +180,8 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         facts["slot_holders"] = format_cpulist(holders)
     topo = h.topology
     return Evidence(topology=topo, pre_order=order, pre_online=[c for c in order if c not in set(holders)],
-                    slot_holders=holders, unseen_prepares=sorted(unseen_prep), model=h, ident=ident, facts=facts,
+                    slot_holders=holders, unseen_prepares=sorted(unseen_prep),
+                    unseen_up_by=sorted((_up_by(tree, c), c) for c in unseen_prep if c in tree.first_ts), model=h, ident=ident, facts=facts,
                     contradictions=contradictions, unresolved=unresolved)
 
 
@@ -320,18 +323,47 @@ def _fit_levels(tree: TraceTree, ncpus: int, nnodes: int) -> tuple[int, str | No
 
 
 # -- prepare order --------------------------------------------------------------------------------
+def _group_rank(tree: TraceTree) -> dict[int, tuple[int, int]]:
+    """Level-0 group -> (node, rank among its node's level-0 groups in creation order), where the
+    trace shows it. tmigr_get_group() reuses a node's group with room and creates one only when
+    none has, and groups are never freed: a node's groups fill one after another, so only the
+    newest can have fewer than 8 children. A group showing 8 CPUs came before one showing fewer;
+    two full ones by their slots in the parent (BIT(num_children++)), when both are shown."""
+    by_node: dict[int, list[TraceGroup]] = {}
+    for g in tree.groups.values():
+        if g.lvl == 0 and g.node is not None and g.node >= 0 and g.cpus:
+            by_node.setdefault(g.node, []).append(g)
+    rank: dict[int, tuple[int, int]] = {}
+    for n, gs in by_node.items():
+        full = [g for g in gs if len(g.cpus) >= TMIGR_CHILDREN_PER_GROUP]
+        rest = [g for g in gs if len(g.cpus) < TMIGR_CHILDREN_PER_GROUP]
+        if len(rest) > 1 or (len(full) > 1 and any(g.mask is None for g in full)):
+            continue                    # (more than one not full, or full ones not ordered)
+        full.sort(key=lambda g: g.mask or 0)
+        for k, g in enumerate(full + rest):
+            rank[g.ptr] = (n, k)
+    return rank
+
+
 def _unseen_prepares(tree: TraceTree) -> set[int]:
     """CPUs prepared during the capture whose setup rows are not in it (recorded on a CPU whose
     buffer lost them, e.g. overwritten at boot). tmigr_setup_groups() hands out a CPU's mask as
     BIT(group->num_children++), so a CPU holding a higher mask in a level-0 group than a CPU the
-    trace prepares there was prepared after it: in the capture."""
+    trace prepares there was prepared after it: in the capture. So was a CPU of a group of the
+    same node created after that one (`_group_rank`)."""
     out: set[int] = set()
     prepared = set(tree.prepared_cpus)
+    rank = _group_rank(tree)
     for c, ptr in tree.cpu_group.items():
         m = tree.cpu_mask.get(c)
         if c in prepared or not m or c not in tree.first_ts:
             continue
         if any(tree.cpu_group.get(p) == ptr and 0 < (tree.cpu_mask.get(p) or 0) < m for p in prepared):
+            out.add(c)
+            continue
+        rc = rank.get(ptr)
+        if rc is not None and any(_newer(rc, rank[g]) for g in (tree.cpu_group.get(p) for p in prepared)
+                                  if g in rank):
             out.add(c)
     return out
 
@@ -344,7 +376,7 @@ def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> l
     if not unseen:
         return traced
     stamp = {c: (tree.prepare_ts.get(c, 0), 0) for c in traced}
-    stamp.update({c: (tree.first_ts[c], -1) for c in unseen})
+    stamp.update({c: (_up_by(tree, c), -1) for c in unseen})
     seq = sorted(stamp, key=lambda c: (stamp[c], c))
     # Within one level-0 group the masks say more than stamps: tmigr_setup_groups() hands out
     # BIT(num_children++), so of a group's prepares in the capture (an unseen one placed by its
@@ -358,7 +390,37 @@ def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> l
         cpus = sorted((seq[k] for k in places), key=lambda c: tree.cpu_mask[c])
         for k, c in zip(places, cpus):
             seq[k] = c
-    return seq
+    # ... and a node's groups fill one after another (`_group_rank`): a CPU of an older group
+    # came before every CPU of a newer one, wherever the stamps put it (an unseen prepare's first
+    # row can lie long after its bring-up). Stable: each CPU moves up only past newer groups' CPUs.
+    rank = _group_rank(tree)
+    key = {c: rank.get(tree.cpu_group.get(c, -1)) for c in seq}
+    out: list[int] = []
+    for c in seq:
+        rc = key[c]
+        k = len(out)
+        if rc is not None:
+            k = next((j for j, o in enumerate(out) if _newer(key[o], rc)), k)
+        out.insert(k, c)
+    return out
+
+
+def _up_by(tree: TraceTree, c: int) -> int:
+    """When CPU c was up at the latest: its first row, or the first level-0 state a CPU of its
+    group printed with c's bit active (its own rows may have gone with an overwritten head)."""
+    t = tree.first_ts[c]
+    g, m = tree.cpu_group.get(c), tree.cpu_mask.get(c)
+    if g is None or not m:
+        return t
+    for p, gp in tree.cpu_group.items():
+        if gp == g and p != c:
+            t = min(t, tree.cpu_l0_bit_first.get((p, m), t))
+    return t
+
+
+def _newer(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
+    """Group rank `a` is a newer group of b's node (`_group_rank`)."""
+    return a is not None and a[0] == b[0] and a[1] > b[1]
 
 
 def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: int = 0

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -83,6 +83,9 @@ class TraceTree:
     # (its own level-0 group's)
     l0_active_shown: dict[int, int] = field(default_factory=dict)
     cpu_l0_active_shown: dict[int, int] = field(default_factory=dict)
+    # (printing CPU, bit) -> first stamp of a level-0 state it printed with that bit active: the
+    # CPU holding that bit in its group was up by then (an overwritten head hides its own rows)
+    cpu_l0_bit_first: dict[tuple[int, int], int] = field(default_factory=dict)
     remote_targets: set[int] = field(default_factory=set)    # tmigr_handle_remote_cpu targets
     online_targets: set[int] = field(default_factory=set)    # tmigr_cpu_online/available targets
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
@@ -100,6 +103,14 @@ class TraceTree:
         if g is None:
             g = self.groups[ptr] = TraceGroup(ptr)
         return g
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The set bits of a state's active mask, each as a mask."""
+    while mask:
+        low = mask & -mask
+        yield low
+        mask ^= low
 
 
 def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) -> list[dict]:
@@ -141,13 +152,19 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
         state_rows += _unique(t, event_mask(ev, _STATE_EVENTS),
                               ["cpu", "group", "parent", "lvl", "numa_node", "childmask"])
         upd_rows += _unique(t, event_mask(ev, ("tmigr_update_events",)), ["child", "group", "group_lvl"])
-        for r in _unique(t, pc.and_(event_mask(ev, _STATE_EVENTS), pc.equal(t.column("lvl"), 0)),
-                         ["cpu", "group", "active"]):
-            if r["active"] is not None:
+        l0 = pc.and_(event_mask(ev, _STATE_EVENTS), pc.equal(t.column("lvl"), 0))
+        for r in t.select(["cpu", "group", "active", "ts"]).filter(l0).group_by(
+                ["cpu", "group", "active"], use_threads=False).aggregate([("ts", "min")]).to_pylist():
+            a = r["active"]
+            if a is not None:
                 if r["group"]:
-                    tree.l0_active_shown[r["group"]] = tree.l0_active_shown.get(r["group"], 0) | r["active"]
+                    tree.l0_active_shown[r["group"]] = tree.l0_active_shown.get(r["group"], 0) | a
                 if r["cpu"] is not None:
-                    tree.cpu_l0_active_shown[r["cpu"]] = tree.cpu_l0_active_shown.get(r["cpu"], 0) | r["active"]
+                    tree.cpu_l0_active_shown[r["cpu"]] = tree.cpu_l0_active_shown.get(r["cpu"], 0) | a
+                    for b in _bits(a):
+                        k = (r["cpu"], b)
+                        if r["ts_min"] < tree.cpu_l0_bit_first.get(k, r["ts_min"] + 1):
+                            tree.cpu_l0_bit_first[k] = r["ts_min"]
         for r in _unique(t, event_mask(ev, ("tmigr_handle_remote_cpu",)), ["target_cpu"]):
             if r["target_cpu"] is not None:
                 tree.remote_targets.add(r["target_cpu"])

@@ -41,6 +41,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-seventh [--out corpus-lab37] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-eighth [--out corpus-lab38] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-ninth [--out corpus-lab39] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set fortieth [--out corpus-lab40] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2207,6 +2208,89 @@ THIRTY_NINTH_RUNS = [
          boot_trace=False, scenario="hogs", duration=3, threads="multi"),
 ]
 
+# The fortieth set (`--set fortieth`, written to corpus-lab40): a fresh measurement of the engine of 2b07967 (frozen
+# in a worktree and replayed with the pure-Python core) on where it is weakest: boot-time traces that lost their head
+# and traces without pointers (the thirty-ninth set's 373 false divergences in 4 of 12 traces came from them, 369 on
+# one pointerless boot trace whose ring buffer overwrote its head). Other kernels and vCPU counts, multi-threaded TCG,
+# 19-32 vCPUs, 2-, 3- and 4-node uneven layouts (`node_cpus`) with a node of 9-16 CPUs in every run (two level-0
+# groups), no SMT, SMT 2 and one 3-node SMT-4 layout, every run 3 s; hashed pointers on 10 of 12 runs (hash-ptr kept
+# 1: `(____ptrval____)` where the guest's pointer-hash key was not set yet, or hashed), mostly boot-time traces (10 of
+# 12), seven boot traces whose ring buffer overwrote its head (8, 12, 16 and 24 KB per CPU: glob, a non-zero node
+# first and explicit orders; hotplug storms of a node, migrator hotplug, staggered onlining, churn), the counter clock
+# on two runs, other events in the same buffer on two, one trace_pipe read of a boot trace; on 6.12.y, 6.16.y-7.3
+# and three of Ubuntu's generic kernels (CONFIG_HZ=1000: 7.0.0-14, 6.17.0-22, 6.11.0-17). Every resolved Debian
+# kernel/vCPU pair is new to all sets and no Ubuntu one repeats an earlier set's (only cached kernels; none was
+# downloaded): 7.1.7 at 23, 6.19.10 at 30, 7.0.9 at 27, 6.18.12 at 25, 6.16.3 at 29, 7.3.4 at 19, 6.12.117 at 26,
+# 6.17.13 at 31, Ubuntu 7.0.0-14 at 32 and 6.17.0-22 at 26 (boot); 7.2.9 at 30, Ubuntu 6.11.0-17 at 28 (late).
+# Boot-time tracing with maxcpus=3 and a small buffer (the boot head is overwritten), hashed pointers: (a) glob
+# onlining: a hotplug storm of the whole of node 1 (cpu11-22: glob onlines cpu11-19 before cpu20-22) with 8 KB per
+# CPU on 2 uneven nodes 0-10/11-22 (no SMT, 23 vCPUs); migrator hotplug of cpu2, cpu12, cpu17 and cpu25 with timer:*
+# and sched:sched_wakeup in the same 24-KB buffer on 4 uneven nodes 0-8/9-14/15-22/23-28 (no SMT, 29 vCPUs); (b) a
+# non-zero node's first CPU onlined first, then the rest: a hotplug storm of node 0's CPUs but cpu0 (cpu1-9) with 16
+# KB per CPU, node 2 first on 3 uneven nodes 0-9/10-17/18-29 (SMT 2: 15 sockets of one core x 2 threads, 30 vCPUs);
+# migrator hotplug of cpu1, cpu9, cpu14 and cpu22 with 12 KB per CPU, node 2 first on 3 uneven nodes 0-11/12-19/20-31
+# with SMT 4 (8 sockets of one core x 4 threads, 32 vCPUs, Ubuntu 7.0.0-14); churn with 8 KB per CPU, node 1 first on
+# 2 uneven nodes 0-8/9-18 (no SMT, 19 vCPUs); (c) an explicit order: cpu19 (node 2), then cpu9 (node 1), then the
+# rest: a hotplug storm of the whole of node 1 (cpu9-18) with 16 KB per CPU on 3 uneven nodes 0-8/9-18/19-26 (no SMT,
+# 27 vCPUs); cpu15 (node 2), cpu10 (node 1), cpu20 (node 3), then the rest: staggered onlining with 12 KB per CPU and
+# the counter clock on 4 uneven nodes 0-9/10-14/15-19/20-24 (no SMT, 25 vCPUs).
+# Boot-time tracing with maxcpus=3 and a large buffer: (d) migrator hotplug of cpu1, cpu7 (node 0's second level-0
+# group), cpu16 and cpu24 read through trace_pipe with hashed pointers, glob onlining on 2 uneven nodes 0-13/14-25
+# (SMT 2, 26 vCPUs); a hotplug storm of node 0's CPUs but cpu0 (cpu1-14) with the counter clock and raw pointers,
+# node 1 first on 2 uneven nodes 0-14/15-30 (no SMT, 31 vCPUs: both nodes two level-0 groups); staggered onlining
+# with irq:*, power:cpu_idle and workqueue:* on the trace_event= list (8 MB per CPU) and hashed pointers, node 3 first
+# on 4 uneven nodes 0-9/10-15/16-19/20-25 (SMT 2, 26 vCPUs, Ubuntu 6.17.0-22).
+# Late, all CPUs up: (e) dense churn with hashed pointers on 3 uneven nodes 0-11/12-17/18-29 (SMT 2, 30 vCPUs);
+# steady churn with raw pointers on 4 uneven nodes 0-9/10-13/14-23/24-27 (SMT 2, 28 vCPUs, Ubuntu 6.11.0-17).
+FORTIETH_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining, a small buffer (overwritten boot head): a hotplug storm of node
+    # 1, migrator hotplug with timer/sched events; hashed pointers
+    Spec("nosmt-uneven11+12-boot-glob-hotplug-storm-node1-overwritten-8k-hashptr-multi", "7.1.7", cpus=23, smt=1,
+         node_cpus="0-10/11-22", maxcpus=3, order="glob", scenario="hotplug-storm", duration=3, hotplug="11-22",
+         buffer_kb=8, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven9+6+8+6-boot-glob-migrator-hotplug-timer-sched-events-overwritten-24k-hashptr-multi", "6.16.3",
+         cpus=29, nodes=4, smt=1, node_cpus="0-8/9-14/15-22/23-28", maxcpus=3, order="glob",
+         scenario="migrator-hotplug", duration=3, hotplug="2 12 17 25", events="timer:*,sched:sched_wakeup",
+         buffer_kb=24, hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first, a small buffer (overwritten boot head): a storm of node
+    # 0, migrator hotplug (SMT 4, Ubuntu), churn; hashed pointers
+    Spec("uneven10+8+12-boot-node2-first-hotplug-storm-node0-overwritten-16k-hashptr-multi", "6.19.10", cpus=30,
+         nodes=3, node_cpus="0-9/10-17/18-29", maxcpus=3, order="18,1-17,19-29", scenario="hotplug-storm",
+         duration=3, hotplug="1-9", buffer_kb=16, hash_ptr=True, threads="multi"),
+    Spec("smt4-uneven12+8+12-boot-node2-first-migrator-hotplug-overwritten-12k-hashptr-multi", "ubuntu:7.0.0-14",
+         cpus=32, nodes=3, smt=4, node_cpus="0-11/12-19/20-31", maxcpus=3, order="20,1-19,21-31",
+         scenario="migrator-hotplug", duration=3, hotplug="1 9 14 22", buffer_kb=12, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven9+10-boot-node1-first-churn-overwritten-8k-hashptr-multi", "7.3.4", cpus=19, smt=1,
+         node_cpus="0-8/9-18", maxcpus=3, order="9,1-8,10-18", scenario="idle-churn", duration=3, buffer_kb=8,
+         hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, an explicit order, a small buffer (overwritten boot head): a storm of node 1,
+    # staggered onlining with the counter clock; hashed pointers
+    Spec("nosmt-uneven9+10+8-boot-cpu19-9-first-hotplug-storm-node1-overwritten-16k-hashptr-multi", "7.0.9", cpus=27,
+         nodes=3, smt=1, node_cpus="0-8/9-18/19-26", maxcpus=3, order="19,9,1-8,10-18,20-26",
+         scenario="hotplug-storm", duration=3, hotplug="9-18", buffer_kb=16, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven10+5+5+5-boot-cpu15-10-20-first-staggered-online-overwritten-12k-clock-counter-hashptr-multi",
+         "6.18.12", cpus=25, nodes=4, smt=1, node_cpus="0-9/10-14/15-19/20-24", maxcpus=3,
+         order="15,10,20,1-9,11-14,16-19,21-24", scenario="staggered-online", duration=3, buffer_kb=12,
+         trace_clock="counter", hash_ptr=True, threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, a large buffer: migrator hotplug through trace_pipe (hashed pointers), a storm
+    # of node 0 with the counter clock (raw pointers), staggered onlining with other events (Ubuntu, hashed pointers)
+    Spec("uneven14+12-boot-glob-migrator-hotplug-trace-pipe-hashptr-multi", "6.12.117", cpus=26,
+         node_cpus="0-13/14-25", maxcpus=3, order="glob", scenario="migrator-hotplug", duration=3,
+         hotplug="1 7 16 24", pipe=True, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven15+16-boot-node1-first-hotplug-storm-node0-clock-counter-multi", "6.17.13", cpus=31, smt=1,
+         node_cpus="0-14/15-30", maxcpus=3, order="15,1-14,16-30", scenario="hotplug-storm", duration=3,
+         hotplug="1-14", trace_clock="counter", threads="multi"),
+    Spec("uneven10+6+4+6-boot-node3-first-staggered-online-irq-power-workqueue-events-hashptr-multi",
+         "ubuntu:6.17.0-22", cpus=26, nodes=4, node_cpus="0-9/10-15/16-19/20-25", maxcpus=3, order="20,1-19,21-25",
+         scenario="staggered-online", duration=3, events="irq:*,power:cpu_idle,workqueue:*", buffer_kb=8192,
+         hash_ptr=True, threads="multi"),
+    # (e) all CPUs up, events enabled late: dense churn (hashed pointers), steady churn (Ubuntu, raw pointers)
+    Spec("uneven12+6+12-late-dense-churn-hashptr-multi", "7.2.9", cpus=30, nodes=3, node_cpus="0-11/12-17/18-29",
+         boot_trace=False, scenario="dense-churn", duration=3, hash_ptr=True, threads="multi"),
+    Spec("uneven10+4+10+4-late-steady-multi", "ubuntu:6.11.0-17", cpus=28, nodes=4,
+         node_cpus="0-9/10-13/14-23/24-27", boot_trace=False, scenario="steady", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2315,7 +2399,12 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "# Lab captures of the outside class: the thirty-ninth set (`--set thirty-ninth`, "
                          "multi-threaded TCG, 21-30 vCPUs, 2, 3 and 4 nodes, uneven nodes of more than 8 CPUs, no SMT, "
                          "SMT 2 and SMT 4, hashed pointers, Debian and Ubuntu kernels, boot-time and late, other "
-                         "events, trace clocks, trace_pipe, overwritten buffers)")}
+                         "events, trace clocks, trace_pipe, overwritten buffers)"),
+        "fortieth": (FORTIETH_RUNS, "corpus-lab40",
+                     "# Lab captures of the outside class: the fortieth set (`--set fortieth`, multi-threaded TCG, "
+                     "19-32 vCPUs, 2, 3 and 4 nodes, uneven nodes of 9-16 CPUs, no SMT, SMT 2 and SMT 4, boot-time "
+                     "traces that lost their head (small buffers), hashed pointers, Debian and Ubuntu kernels, the "
+                     "counter clock, other events, trace_pipe)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2631,7 +2720,10 @@ def main(argv: list[str] | None = None) -> int:
                          "(corpus-lab38); "
                          "thirty-ninth: the thirty-ninth, multi-threaded TCG, 21-30 vCPUs, 2, 3 and 4 nodes, "
                          "uneven nodes of more than 8 CPUs, SMT 1/2/4, text forms of other boxes, Debian and Ubuntu "
-                         "kernels (corpus-lab39)")
+                         "kernels (corpus-lab39); "
+                         "fortieth: the fortieth, multi-threaded TCG, 19-32 vCPUs, 2, 3 and 4 nodes, uneven nodes "
+                         "of 9-16 CPUs, SMT 1/2/4, boot traces that lost their head, hashed pointers, Debian and "
+                         "Ubuntu kernels (corpus-lab40)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2650,7 +2742,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
                                   "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh), "
-                                  "corpus-lab38 (--set thirty-eighth) or corpus-lab39 (--set thirty-ninth)")
+                                  "corpus-lab38 (--set thirty-eighth), corpus-lab39 (--set thirty-ninth) "
+                                  "or corpus-lab40 (--set fortieth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

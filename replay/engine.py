@@ -3348,6 +3348,13 @@ class Engine:
                 # printed the group unpruned: it may as well have come after that update, up to
                 # its CPU's next row, and pruned what was ignored by then)
                 others.append("lookup_now")
+        crec = self.lookup_at.get(child) if child is not None else None
+        cpruned = [e for e in crec[2] if e.queued_in is None] if crec is not None else []
+        if cpruned:
+            # (... and a remote walk's lookup of the child, which the model took as dequeuing a
+            # due event there, found it not due for its untraced `now` and left it first: this
+            # update's own lookup of the child finds it)
+            others.append("restore_child")
         dcpu = self._due_walker(g, cpu)
         acpu = self._again_walker(g, cpu) if dcpu < 0 and self.again_at else -1
         if acpu >= 0:
@@ -3365,7 +3372,7 @@ class Engine:
                 others.append("dequeue_early")
         if not others:
             return step()
-        snap = _snapshot_groups(g, child, w, pruned + ([due] if due is not None else []))
+        snap = _snapshot_groups(g, child, w, pruned + cpruned + ([due] if due is not None else []))
         added = self.lookup_adds.get(g) != g.adds   # (before this step's own timerqueue_add)
         n0 = len(out)
         r = step()
@@ -3401,6 +3408,10 @@ class Engine:
                     self._lookup_until(g, self.index + int(self._nxt[rec[1] - self.index]))
                 else:
                     h.tmigr_next_groupevt(g)
+            elif how == "restore_child":
+                assert child is not None
+                for e in cpruned:
+                    h._timerqueue_add(child, e)
             elif how == "again_ahead":
                 taken = self._lookups_ahead(i, g, acpu)
                 if taken is None:
@@ -3440,6 +3451,10 @@ class Engine:
                 actx.due_gone = True
                 for t in [t for t, rec in self.again_after.items() if rec[0] == acpu]:
                     del self.again_after[t]     # (that `goto again` is the lookup just made)
+                return r
+            if how == "restore_child":
+                assert child is not None
+                del self.lookup_at[child]
                 return r
             if how != "dequeue" and how != "dequeue_early":
                 del self.lookup_at[g]

@@ -430,21 +430,28 @@ def test_a_requeue_whose_walk_went_with_the_overwritten_head(imported):
 
 
 THIRTY_NINTH = SETS / "thirty-ninth"
-COUNTER_CLOCK = "6.12.117-25cpu-2node-nosmt-uneven16+9-boot-glob-hotplug24-clock-counter-multi"
 
 
-def _thirty_ninth_params() -> dict:
-    p = set_params(THIRTY_NINTH)
-    known = pytest.mark.xfail(strict=True, reason="the counter-clock capture's 2 false divergences, not explained "
-                                                  "yet (fixtures/outside-class/thirty-ninth/README.md)")
-    p["argvalues"] = [pytest.param(s, marks=known) if s.name.startswith(COUNTER_CLOCK) else s for s in p["argvalues"]]
-    return p
-
-
-@pytest.mark.parametrize("src", **_thirty_ninth_params())
+@pytest.mark.parametrize("src", **set_params(THIRTY_NINTH))
 def test_the_thirty_ninth_set_replays_without_divergence(imported, src):
     """The thirty-ninth set (373 false divergences in 4 of 12 at first replay on 3d9c865)."""
     replay_set_trace(imported, src, 8000)
+
+
+def test_a_lookup_that_found_nothing_due_left_the_event(imported):
+    """6.12.117 with the counter clock (raw counts: times are estimates): CPU23's remote walk
+    traced GRP0:2 (row 6406) without expiring CPU16, whose event the stamp's grid made due; the
+    replay dequeued it. CPU23's own update of the parent (row 6411) prints GRP0:2's first event
+    as CPU16's 12172000000: the look-up found it not due and left it (CPU23 expires CPU16 at row
+    6416). Also row 4288: GRP0:0's next_expiry is CPU0's 9100000000, an event CPU0's activation
+    ignored after CPU12's look-up at row 4238 printed it first."""
+    src = imported(THIRTY_NINTH / "6.12.117-25cpu-2node-nosmt-uneven16+9-boot-glob-hotplug24-clock-counter-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    assert t.column("nextevt")[6411].as_py() == t.column("child_evt_expiry")[6411].as_py() == 12172000000
+    assert (t.column("event")[6416].as_py(), t.column("target_cpu")[6416].as_py()) == ("tmigr_handle_remote_cpu", 16)
+    assert t.column("group_next_expiry")[4288].as_py() == t.column("nextevt")[4238].as_py() == 9100000000
+    res = tmigr_trace.replay(str(src))
+    assert res.diverged == 0 and res.by_kind["expiry"].agreed > 1500
 
 
 def test_a_nodes_level0_groups_fill_one_after_another(imported):

@@ -1365,8 +1365,8 @@ class Hierarchy:
                              child_evt_expiry: int | None = None, child_evtcpu: int | None = None) -> None:
         """Apply an observed ``tmigr_update_events``: the child's event (the CPU's cpuevt when
         `child` is None, then `cpu` names the CPU the walk ran for) is queued at `nextevt` (taken
-        out if KTIME_MAX) and the group's next_expiry is set to the traced value (which may be
-        stale-early, as the kernel's)."""
+        out if KTIME_MAX), a child group's next_expiry is `nextevt`, and the group's next_expiry
+        is set to the traced value (which may be stale-early, as the kernel's)."""
         g = self.group(group)
         if child is None:
             if cpu is None:
@@ -1379,6 +1379,10 @@ class Hierarchy:
             self._place_event(c.groupevt, g, nextevt, leaf, nextevt == KTIME_MAX, nextevt != KTIME_MAX)
             if child_evt_expiry is not None and nextevt == KTIME_MAX:
                 c.groupevt.expires = child_evt_expiry   # the leftover value the kernel prints
+            # nextevt is child->next_expiry as the walk's look-up left it (tmigr_update_events():
+            # tmigr_next_groupevt(child); nextexp = child->next_expiry), e.g. an event its owner's
+            # activation ignored only after that look-up, still first there
+            c.next_expiry = nextevt
         g.next_expiry = group_next_expiry
 
     # Construction from observed setup events (the engine maps trace pointers to these groups).

@@ -1604,6 +1604,10 @@ class Engine:
         # Apply through the model (sets groupevt.ignore, seq), then pin to the observation.
         self.h.tmigr_active_up(g, ctx.child, walk)
         if g.active != obs_a or g.migrator != obs_m:
+            if not known:
+                # (a state the model does not know yet, taken as printed: a child's bit it shows
+                # set is an activation the trace lacks, which stored that child's ignore flag)
+                self.h.children_activated(g, obs_a & ~g.active)
             self.h.resync_group_state(g, obs_a, obs_m)
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
@@ -1891,6 +1895,10 @@ class Engine:
             ctx.optional = False
             if cpu not in self.cpu_known:
                 ctx.optional = True
+            if g.level > 0 and nextexp != KTIME_MAX and cpu not in self.silent:
+                # the walk's first row is above level 0 (its level-0 rows went with the head, or
+                # were lost): __tmigr_cpu_deactivate() queued the next event there all the same
+                self.h.resync_cpu_event(cpu, nextexp)
         walk = ctx.walk
         if ctx.next is not g:
             self._walk_mismatch(i, cpu, ctx, g, "deactivation")
@@ -1994,6 +2002,8 @@ class Engine:
         if g.active != obs_a or g.migrator != obs_m:
             # Pin to the observation; the update of this level was computed from the model's
             # state, which only matters for the group_active field.
+            if not known:
+                self.h.children_activated(g, obs_a & ~g.active)
             h.resync_group_state(g, obs_a, obs_m)
         if redo is not None:
             # ... and the other CPU's step, traced earlier, on top of it: its printed state
@@ -2437,21 +2447,46 @@ class Engine:
             return -1                   # the walk began before the stream's head: whose, unknown
         return cpu
 
+    def _walk_hint(self, i: int, glvl: int) -> int:
+        """A CPU on the path of the walk whose update row i (at level `glvl`) opens its CPU's
+        stream (whose walk it is for went with the head): an update row of that walk from here
+        on prints its child's group event's CPU (``groupevt.cpu``, set to a CPU below the child
+        whenever that event was queued, and groups never change members), and the child lies on
+        the walk's path at the level below that row; -1 if none shows it."""
+        c, codes = self._rows, self._codes
+        j = i
+        while 0 <= j < self._n and codes[j] == E_UPDATE:
+            lv = c.group_lvl[j]
+            ev, ec = c.child_evt_expiry[j], c.child_evtcpu[j]
+            if lv > 0 and lv - 1 <= glvl and 0 < ev < KTIME_MAX and ec in self.anc:
+                return int(ec)
+            j = int(self._nxt[j])
+        return -1
+
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
         glvl = c.group_lvl[i]
         op = ctx.op
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
         opening_lost = False
+        on_path = cpu                   # a CPU whose path the walk's groups lie on
         if op == OP_NONE:
             behalf = self._requeue_target(i, cpu)
             if behalf < 0:
+                # (whose walk it is went with the head: its events are no one's the trace names)
                 behalf, opening_lost = cpu, True
+                hint = self._walk_hint(i, glvl)
+                if hint >= 0:
+                    on_path = hint
+            else:
+                on_path = behalf
+        elif behalf != cpu:
+            on_path = behalf
         by_ptr = self.by_ptr
         ptr = c.group[i]
         g = by_ptr.get(ptr)
         if g is None:
-            g = self._group(ptr, glvl, behalf)
+            g = self._group(ptr, glvl, on_path)
             if g is None:
                 return
         chp = c.child[i]
@@ -2459,7 +2494,7 @@ class Engine:
         if chp != 0 and glvl > 0:
             child = by_ptr.get(chp)
             if child is None:
-                child = self._group(chp, glvl - 1, behalf)
+                child = self._group(chp, glvl - 1, on_path)
         obs = (c.nextevt[i], c.group_next_expiry[i], c.child_evt_expiry[i], c.child_evtcpu[i])
         # (the first row to print the child's group event: its fields may be from before the capture)
         gevt_first = child is not None and child in self.gevt_unknown
@@ -2639,7 +2674,7 @@ class Engine:
             self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
         anc = self.anc.get(behalf)
-        unnamed = child is None and glvl == 0 and bool(anc) and anc[0] is not g and ptr > UNKNOWN_PTR
+        unnamed = child is None and glvl == 0 and (opening_lost or (bool(anc) and anc[0] is not g and ptr > UNKNOWN_PTR))
         if unnamed:
             # A level-0 update of a group that is not this CPU's: a remote walk on behalf of a
             # CPU whose tmigr_handle_remote_cpu is not in the trace (e.g. not yet enabled): the

@@ -435,7 +435,10 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
     pre_set = set(pre)
     groups = tree.groups
     roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]
-    roots.sort(key=lambda p: (-(groups[p].lvl or 0), min(groups[p].cpus, default=1 << 30)))
+    nkey = _node_slots(tree, node_of)
+    roots.sort(key=lambda p: (-(groups[p].lvl or 0), nkey.get(groups[p].node, ()) if p >= SYNTHETIC_PTR else (),
+                              groups[p].mask or 1 << 30 if p >= SYNTHETIC_PTR else 0,
+                              min(groups[p].cpus, default=1 << 30)))
     swappable = sorted(p for p, g in groups.items()
                        if {1, 2} <= {groups[ch].mask for ch in g.children if ch in groups})
     variants = list(itertools.islice(itertools.product((False, True), repeat=len(swappable)),
@@ -504,6 +507,25 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
                         holders.append(c)
         name = "masks" + ("" if not swapped else f" (new branch 0x1 under {len(swapped)} parent(s))")
         out.append((name, order, holders))
+    return out
+
+
+def _node_slots(tree: TraceTree, node_of: dict[int, int]) -> dict[int, tuple[int, ...]]:
+    """Without pointers: each node's slots in the levels above it, from the top down, as its CPUs'
+    walks show them (the one mask they all show at a level; unknown: last). A node's groups there
+    were connected with BIT(num_children++), so a node whose group holds a lower slot came up
+    first (a non-zero node brought up before a lower-numbered one)."""
+    masks: dict[int, dict[int, set[int]]] = {}
+    for c, m in tree.cpu_walk_masks.items():
+        if c in node_of:
+            for lv, v in m.items():
+                if lv > 0:
+                    masks.setdefault(node_of[c], {}).setdefault(lv, set()).add(v)
+    top = max((lv for per in masks.values() for lv in per), default=0)
+    out: dict[int, tuple[int, ...]] = {}
+    for n, per in masks.items():
+        out[n] = tuple(next(iter(per[lv])) if len(per.get(lv, ())) == 1 else 1 << 30
+                       for lv in range(top, 0, -1))
     return out
 
 

@@ -482,3 +482,36 @@ def test_a_stream_that_starts_mid_walk(imported):
     assert cpu.index(11) == 2582 and ev[2582:2585] == ["tmigr_update_events"] * 3
     res = tmigr_trace.replay(str(src))
     assert res.diverged == 0 and res.by_kind["expiry"].agreed > 1000
+
+
+FORTIETH = SETS / "fortieth"
+FORTIETH_LEFT = ("6.17.13-31cpu", "7.0.0-14-generic", "7.3.4-19cpu", "6.17.0-22-generic")
+
+
+def _fortieth_params() -> dict:
+    p = set_params(FORTIETH)
+    known = pytest.mark.xfail(strict=True, reason="known false divergences of the fortieth set, not explained "
+                                                  "yet (fixtures/outside-class/fortieth/README.md)")
+    p["argvalues"] = [pytest.param(s, marks=known) if s.name.startswith(FORTIETH_LEFT) else s for s in p["argvalues"]]
+    return p
+
+
+@pytest.mark.parametrize("src", **_fortieth_params())
+def test_the_fortieth_set_replays_without_divergence(imported, src):
+    """The fortieth set (33 false divergences in 6 of 12 at first replay on 2b07967; 12 in 4 left)."""
+    replay_set_trace(imported, src, 4000)
+
+
+def test_pointerless_nodes_in_the_order_their_slots_show(imported):
+    """7.0.9, 27 vCPUs on nodes 0-8/9-18/19-26, no pointers, CPU19 onlined before CPU9: node 2's
+    level-1 group holds slot 0x2 in the root, node 1's 0x4 (CPU18's walk at row 5747 prints
+    childmask 4 at level 2), so node 2's CPUs were prepared before node 1's. CPU1's stream starts
+    with two update rows of a requeue walk (row 5892, its opening rows gone with the head): the
+    child event CPU they print (24) names the path."""
+    src = imported(FORTIETH / "7.0.9-27cpu-3node-nosmt-uneven9+10+8-boot-cpu19-9-first-hotplug-storm-node1-overwritten-16k-hashptr-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    assert (t.column("cpu")[5747].as_py(), t.column("lvl")[5747].as_py(), t.column("childmask")[5747].as_py()) == (18, 2, 4)
+    assert t.column("cpu").to_pylist().index(1) == 5892 and t.column("child_evtcpu")[5892].as_py() == 24
+    res = tmigr_trace.replay(str(src))
+    assert res.evidence["prepare_order"]["before_capture"] == [*range(0, 9), *range(19, 23), *range(9, 19)]
+    assert res.diverged == 0 and res.by_kind["group_state"].agreed > 2000

@@ -42,6 +42,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-eighth [--out corpus-lab38] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-ninth [--out corpus-lab39] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fortieth [--out corpus-lab40] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-first [--out corpus-lab41] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2291,6 +2292,81 @@ FORTIETH_RUNS = [
          node_cpus="0-9/10-13/14-23/24-27", boot_trace=False, scenario="steady", duration=3, threads="multi"),
 ]
 
+# The forty-first set (`--set forty-first`, written to corpus-lab41): a fresh measurement of the engine of b3db34b
+# (frozen in a worktree and replayed with the pure-Python core) on a mix as traces from other boxes come: half boot
+# traces, half late ones. Other kernels and vCPU counts, multi-threaded TCG, 12-30 vCPUs, 2-, 3- and 4-node uneven
+# layouts (`node_cpus`) with a node of 9-16 CPUs (two level-0 groups) on 6 of 12 runs, no SMT, SMT 2 and one 2-node
+# SMT-4 layout, every run 3 s; hashed pointers on 10 of 12 runs (hash-ptr kept 1: `(____ptrval____)` where the guest's
+# pointer-hash key was not set yet, or hashed), three ring buffers that overwrote their head (16 KB per CPU on a boot
+# hotplug storm, 12 KB on late dense churn, 24 KB on late churn), one trace_pipe read of a boot trace, other events in
+# the same buffer on three runs, three trace clocks (global, x86-tsc, boot); on 6.12.y, 6.16.y-7.3 and three of
+# Ubuntu's generic kernels (CONFIG_HZ=1000: 6.17.0-5, 7.0.0-28, 6.14.0-37). Every resolved Debian kernel/vCPU pair is
+# new to all sets and no Ubuntu one repeats an earlier set's (only cached kernels; none was downloaded): 7.2.11 at 25,
+# 6.19.11 at 30, 7.1.7 at 21, 6.16.3 at 27, Ubuntu 6.17.0-5 at 24 and 7.0.0-28 at 12 (boot); 6.12.107 at 23, 6.17.13
+# at 25, 6.18.5 at 18, 7.0.7 at 14, 7.3.4 at 15, Ubuntu 6.14.0-37 at 22 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: a hotplug storm of the whole of node 1 (cpu12-24: glob onlines
+# cpu12-19 before cpu20-24) with 16 KB per CPU (the boot head is overwritten) and hashed pointers on 2 uneven nodes
+# 0-11/12-24 (no SMT, 25 vCPUs); staggered onlining with the x86-tsc clock and hashed pointers on 2 uneven nodes
+# 0-7/8-23 with SMT 4 (3 sockets of 2 cores x 4 threads, 24 vCPUs, Ubuntu 6.17.0-5); (b) a non-zero node's first CPU
+# onlined first, then the rest: migrator hotplug of cpu2, cpu9 (node 0's second level-0 group), cpu13 and cpu25 with
+# timer:* and sched:sched_switch on the trace_event= list (8 MB per CPU), the global clock and hashed pointers, node 2
+# first on 3 uneven nodes 0-11/12-19/20-29 (SMT 2, 30 vCPUs); a hotplug storm of the whole of node 3 (cpu18-26, the
+# node onlined first) with hashed pointers, node 3 first on 4 uneven nodes 0-5/6-11/12-17/18-26 (no SMT, 27 vCPUs);
+# offline/online of cpu9 with irq:* and workqueue:* on the trace_event= list (8 MB per CPU) and hashed pointers, node
+# 1 first on 2 uneven nodes 0-3/4-11 (SMT 2, 12 vCPUs, Ubuntu 7.0.0-28); (c) an explicit order: cpu14 (node 2), then
+# cpu8 (node 1), then the rest: offline/online of cpu9 read through trace_pipe with hashed pointers on 3 uneven nodes
+# 0-7/8-13/14-20 (no SMT, 21 vCPUs).
+# Late, all CPUs up: (d) dense churn with 12 KB per CPU (overwritten) and hashed pointers on 3 uneven nodes
+# 0-7/8-15/16-22 (no SMT, 23 vCPUs); sleepers with timer:*, sched:sched_wakeup and power:cpu_idle (8 MB per CPU) and
+# hashed pointers on 2 uneven nodes 0-8/9-24 (no SMT, 25 vCPUs); churn with 24 KB per CPU (overwritten), the boot
+# clock and hashed pointers on 4 uneven nodes 0-3/4-7/8-11/12-17 (SMT 2, 18 vCPUs); steady churn with raw pointers on
+# 3 uneven nodes 0-3/4-7/8-13 (SMT 2, 14 vCPUs); hogs with hashed pointers on 2 uneven nodes 0-5/6-14 (no SMT, 15
+# vCPUs); churn with raw pointers on 4 uneven nodes 0-5/6-11/12-15/16-21 (SMT 2, 22 vCPUs, Ubuntu 6.14.0-37).
+FORTY_FIRST_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: a hotplug storm of node 1 with an overwritten boot head,
+    # staggered onlining with the x86-tsc clock (SMT 4, Ubuntu); hashed pointers
+    Spec("nosmt-uneven12+13-boot-glob-hotplug-storm-node1-overwritten-16k-hashptr-multi", "7.2.11", cpus=25, smt=1,
+         node_cpus="0-11/12-24", maxcpus=3, order="glob", scenario="hotplug-storm", duration=3, hotplug="12-24",
+         buffer_kb=16, hash_ptr=True, threads="multi"),
+    Spec("smt4-uneven8+16-boot-glob-staggered-online-clock-x86-tsc-hashptr-multi", "ubuntu:6.17.0-5", cpus=24, smt=4,
+         node_cpus="0-7/8-23", maxcpus=3, order="glob", scenario="staggered-online", duration=3,
+         trace_clock="x86-tsc", hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: migrator hotplug with timer/sched events and the global
+    # clock, a storm of the node onlined first, offline/online with irq/workqueue events (Ubuntu); hashed pointers
+    Spec("uneven12+8+10-boot-node2-first-migrator-hotplug-timer-sched-events-clock-global-hashptr-multi", "6.19.11",
+         cpus=30, nodes=3, node_cpus="0-11/12-19/20-29", maxcpus=3, order="20,1-19,21-29",
+         scenario="migrator-hotplug", duration=3, hotplug="2 9 13 25", events="timer:*,sched:sched_switch",
+         buffer_kb=8192, trace_clock="global", hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven6+6+6+9-boot-node3-first-hotplug-storm-node3-hashptr-multi", "6.16.3", cpus=27, nodes=4, smt=1,
+         node_cpus="0-5/6-11/12-17/18-26", maxcpus=3, order="18,1-17,19-26", scenario="hotplug-storm", duration=3,
+         hotplug="18-26", hash_ptr=True, threads="multi"),
+    Spec("uneven4+8-boot-node1-first-hotplug9-irq-workqueue-events-hashptr-multi", "ubuntu:7.0.0-28", cpus=12,
+         node_cpus="0-3/4-11", maxcpus=3, order="4,1-3,5-11", hotplug="9", duration=3, events="irq:*,workqueue:*",
+         buffer_kb=8192, hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, an explicit order (cpu14, cpu8, the rest): offline/online of cpu9 read through
+    # trace_pipe; hashed pointers
+    Spec("nosmt-uneven8+6+7-boot-cpu14-8-first-hotplug9-trace-pipe-hashptr-multi", "7.1.7", cpus=21, nodes=3, smt=1,
+         node_cpus="0-7/8-13/14-20", maxcpus=3, order="14,8,1-7,9-13,15-20", hotplug="9", duration=3, pipe=True,
+         hash_ptr=True, threads="multi"),
+    # (d) all CPUs up, events enabled late: dense churn and churn in overwritten buffers, sleepers with other events,
+    # steady churn (raw pointers), hogs, churn (Ubuntu, raw pointers)
+    Spec("nosmt-uneven8+8+7-late-dense-churn-overwritten-12k-hashptr-multi", "6.12.107", cpus=23, nodes=3, smt=1,
+         node_cpus="0-7/8-15/16-22", boot_trace=False, scenario="dense-churn", duration=3, buffer_kb=12,
+         hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven9+16-late-sleepers-timer-sched-power-events-hashptr-multi", "6.17.13", cpus=25, smt=1,
+         node_cpus="0-8/9-24", boot_trace=False, scenario="sleepers", duration=3,
+         events="timer:*,sched:sched_wakeup,power:cpu_idle", buffer_kb=8192, hash_ptr=True, threads="multi"),
+    Spec("uneven4+4+4+6-late-churn-overwritten-24k-clock-boot-hashptr-multi", "6.18.5", cpus=18, nodes=4,
+         node_cpus="0-3/4-7/8-11/12-17", boot_trace=False, scenario="idle-churn", duration=3, buffer_kb=24,
+         trace_clock="boot", hash_ptr=True, threads="multi"),
+    Spec("uneven4+4+6-late-steady-multi", "7.0.7", cpus=14, nodes=3, node_cpus="0-3/4-7/8-13", boot_trace=False,
+         scenario="steady", duration=3, threads="multi"),
+    Spec("nosmt-uneven6+9-late-hogs-hashptr-multi", "7.3.4", cpus=15, smt=1, node_cpus="0-5/6-14", boot_trace=False,
+         scenario="hogs", duration=3, hash_ptr=True, threads="multi"),
+    Spec("uneven6+6+4+6-late-churn-multi", "ubuntu:6.14.0-37", cpus=22, nodes=4, node_cpus="0-5/6-11/12-15/16-21",
+         boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2404,7 +2480,12 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                      "# Lab captures of the outside class: the fortieth set (`--set fortieth`, multi-threaded TCG, "
                      "19-32 vCPUs, 2, 3 and 4 nodes, uneven nodes of 9-16 CPUs, no SMT, SMT 2 and SMT 4, boot-time "
                      "traces that lost their head (small buffers), hashed pointers, Debian and Ubuntu kernels, the "
-                     "counter clock, other events, trace_pipe)")}
+                     "counter clock, other events, trace_pipe)"),
+        "forty-first": (FORTY_FIRST_RUNS, "corpus-lab41",
+                        "# Lab captures of the outside class: the forty-first set (`--set forty-first`, "
+                        "multi-threaded TCG, 12-30 vCPUs, 2, 3 and 4 nodes, uneven nodes (of 9-16 CPUs on half the "
+                        "runs), SMT 1/2/4, half boot-time and half late traces, hashed pointers, Debian and Ubuntu "
+                        "kernels, overwritten buffers, trace_pipe, other events, trace clocks)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2723,7 +2804,10 @@ def main(argv: list[str] | None = None) -> int:
                          "kernels (corpus-lab39); "
                          "fortieth: the fortieth, multi-threaded TCG, 19-32 vCPUs, 2, 3 and 4 nodes, uneven nodes "
                          "of 9-16 CPUs, SMT 1/2/4, boot traces that lost their head, hashed pointers, Debian and "
-                         "Ubuntu kernels (corpus-lab40)")
+                         "Ubuntu kernels (corpus-lab40); "
+                         "forty-first: the forty-first, multi-threaded TCG, 12-30 vCPUs, 2, 3 and 4 nodes, uneven "
+                         "nodes, SMT 1/2/4, half boot and half late traces, hashed pointers, Debian and Ubuntu "
+                         "kernels (corpus-lab41)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2742,8 +2826,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab33 (--set thirty-third), corpus-lab34 (--set thirty-fourth), "
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
                                   "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh), "
-                                  "corpus-lab38 (--set thirty-eighth), corpus-lab39 (--set thirty-ninth) "
-                                  "or corpus-lab40 (--set fortieth)")
+                                  "corpus-lab38 (--set thirty-eighth), corpus-lab39 (--set thirty-ninth), "
+                                  "corpus-lab40 (--set fortieth) or corpus-lab41 (--set forty-first)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -154,10 +154,10 @@ def _seq_marks_loss(meta: Any, topo: Any) -> tuple[int, ...] | None:
 def _seq_permutation(buf: dict[str, np.ndarray], layout: dict) -> np.ndarray | None:
     """With the group's state word (BCC --group-state): the rows in the order its ``seq`` proves
     for each group's updates (`seq_order.stream_permutation`); a word whose active/migrator are
-    not the traced ones was read after a later update (``late``). The two columns leave the
-    buffer (the engine reads its own columns only)."""
-    seq = buf.pop("migr_seq")
-    word = buf.pop("migr_state")
+    not the traced ones was read after a later update (``late``). The two columns stay in the
+    buffer (its unfed tail is ordered again with the next batch); the engine is not given them."""
+    seq = buf["migr_seq"]
+    word = buf["migr_state"]
     code = buf["code"]
     upd = (code == E_SET_ACTIVE) | (code == E_SET_INACTIVE)
     a_sh, m_sh = 8 * int(layout["active_offset"]), 8 * int(layout["migrator_offset"])
@@ -176,18 +176,20 @@ class StampCount:
 
 def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder | None = None,
           state_first: bool = False, layout: dict | None = None,
-          stamps: StampCount | None = None) -> tuple[int, dict[str, np.ndarray]]:
+          stamps: StampCount | None = None, ntail: int = 0) -> tuple[int, dict[str, np.ndarray]]:
     """One buffer to the engine, with the rows before / after which their CPU's stream must have
     lost lines (`program_order`); the same-CPU links are computed once for both. ``ties``: one
     stamp's rows of several CPUs are put in the order the groups' state chains prove
     (`tie_order`). ``state_first``: the profile traces a deactivation's state after its update
     (`state_before_update`). Rows printed after later-stamped ones go back to stamp order
-    (`stamp_permutation`, counted in ``stamps``). Returns the rows consumed and the buffer as fed."""
+    (`stamp_permutation`, counted in ``stamps``): the new rows only, after the ``ntail`` rows
+    left from the last buffer, which are in the order they were fed. Returns the rows consumed
+    and the buffer as fed."""
     perm = None
-    sp = stamp_permutation(buf["ts"], buf["cpu"])
+    sp = stamp_permutation(buf["ts"][ntail:], buf["cpu"][ntail:])
     if sp is not None:
         # rows a trace_pipe reader printed after later-stamped ones: in the trace file's order
-        perm = sp[0]
+        perm = np.concatenate((np.arange(ntail, dtype=np.int64), ntail + sp[0]))
         buf = {k: v[perm] for k, v in buf.items()}
         if stamps is not None:
             stamps.late_rows += sp[1]
@@ -210,7 +212,8 @@ def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder |
             buf = {k: v[p2] for k, v in buf.items()}
             perm = p2 if perm is None else perm[p2]
     links = same_cpu_links(buf["cpu"])
-    done = eng.feed_arrays(buf, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
+    fed = {k: v for k, v in buf.items() if k != "migr_seq" and k != "migr_state"}
+    done = eng.feed_arrays(fed, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
                            orig=perm, stop_at=stop_at)
     return done, buf
 
@@ -625,14 +628,15 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
         for rows, cols in _prefetched(trace.iter_batches(batch_rows, columns=read)):
             events += rows
             tmigr_events += int(np.count_nonzero(cols["code"] != E_OTHER))
+            ntail = len(tail["code"]) if tail is not None else 0
             buf = _buffer(tail, cols)
-            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update, layout, stamps)
+            done, buf = _feed(eng, buf, False, ties, profile.inactive_trace_after_update, layout, stamps, ntail)
             tail = {k: v[done:] for k, v in buf.items()}
             if limit_rows is not None and events >= limit_rows:
                 res.hierarchy["trial_rows"] = events      # a prefix only (profile trial)
                 break
         if tail is not None and len(tail["code"]):
-            _feed(eng, tail, True, ties, profile.inactive_trace_after_update, layout, stamps)
+            _feed(eng, tail, True, ties, profile.inactive_trace_after_update, layout, stamps, len(tail["code"]))
         eng.finish()
     finally:
         if gc_was_enabled:

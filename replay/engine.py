@@ -1163,7 +1163,7 @@ class Engine:
                 while due and due[0][0] <= ts_l[i]:
                     c = due.pop(0)[1]
                     if c in self.unseen_prep:
-                        self._unseen_prepare(c)
+                        self._unseen_prepare(c, up=True)
             if not ok_l[i]:
                 # Not the successor of this CPU's previous row: a gap (lost events or lines), this
                 # CPU's first row in the buffer (compare with the previous buffer) or no sequence.
@@ -1172,7 +1172,7 @@ class Engine:
                 s = int(seq_a[i])
                 if self.head_lost and ls < 0 and cpu in self.head_lost:
                     self.head_start[cpu] = self.index + i
-                    self._stream_started(cpu, self._codes[i] != E_ONLINE)
+                    self._stream_started(cpu, self._codes[i] in WALK_CODES)
                     ctx = ctxs[cpu]
                 elif (ls >= 0 and s != ls + 1 and s >= 0) or (gap_l is not None and gap_l[i] & GAP_BEFORE):
                     if contig is not None and contig[i] and cpu in self.seq_marks_loss:
@@ -2447,21 +2447,22 @@ class Engine:
             return -1                   # the walk began before the stream's head: whose, unknown
         return cpu
 
-    def _walk_hint(self, i: int, glvl: int) -> int:
+    def _walk_hint(self, i: int, glvl: int) -> tuple[int, int]:
         """A CPU on the path of the walk whose update row i (at level `glvl`) opens its CPU's
         stream (whose walk it is for went with the head): an update row of that walk from here
         on prints its child's group event's CPU (``groupevt.cpu``, set to a CPU below the child
         whenever that event was queued, and groups never change members), and the child lies on
-        the walk's path at the level below that row; -1 if none shows it."""
+        the walk's path at the level below that row. Returns (that CPU, that row's level), or
+        (-1, 0) if none shows it."""
         c, codes = self._rows, self._codes
         j = i
         while 0 <= j < self._n and codes[j] == E_UPDATE:
             lv = c.group_lvl[j]
             ev, ec = c.child_evt_expiry[j], c.child_evtcpu[j]
             if lv > 0 and lv - 1 <= glvl and 0 < ev < KTIME_MAX and ec in self.anc:
-                return int(ec)
+                return int(ec), lv
             j = int(self._nxt[j])
-        return -1
+        return -1, 0
 
     def _on_update(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
@@ -2470,18 +2471,21 @@ class Engine:
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
         opening_lost = False
         on_path = cpu                   # a CPU whose path the walk's groups lie on
+        hint_lvl = 0
         if op == OP_NONE:
             behalf = self._requeue_target(i, cpu)
             if behalf < 0:
                 # (whose walk it is went with the head: its events are no one's the trace names)
                 behalf, opening_lost = cpu, True
-                hint = self._walk_hint(i, glvl)
+                hint, hint_lvl = self._walk_hint(i, glvl)
                 if hint >= 0:
                     on_path = hint
             else:
                 on_path = behalf
         elif behalf != cpu:
             on_path = behalf
+        # (a hint from the next level's row names this group, not the child below it)
+        child_path = on_path if not opening_lost or hint_lvl <= glvl else cpu
         by_ptr = self.by_ptr
         ptr = c.group[i]
         g = by_ptr.get(ptr)
@@ -2494,7 +2498,7 @@ class Engine:
         if chp != 0 and glvl > 0:
             child = by_ptr.get(chp)
             if child is None:
-                child = self._group(chp, glvl - 1, on_path)
+                child = self._group(chp, glvl - 1, child_path)
         obs = (c.nextevt[i], c.group_next_expiry[i], c.child_evt_expiry[i], c.child_evtcpu[i])
         # (the first row to print the child's group event: its fields may be from before the capture)
         gevt_first = child is not None and child in self.gevt_unknown
@@ -2790,8 +2794,8 @@ class Engine:
         ignored events at the head and dequeues the due ones (expires <= jiffies, at most this
         row's) in order, each one's owner requeued by that walk (tmigr_handle_remote_cpu) with a
         new event the trace does not show, and refreshes next_expiry. True if such a prefix leaves
-        the traced `next_expiry` at the head (an event ignored now included: the lookup may have
-        come before its owner's activation stored the flag), or between the last dequeued event and the next
+        the traced `next_expiry` at the head (an event ignored now included: the lookup may
+        have come before its owner's activation stored the flag), or between the last dequeued event and the next
         one (a requeued event); the model then drops them. The lookup alone also refreshes a
         stale next_expiry (one no queued event has: timerqueue_del() of the first event leaves it
         until the next tmigr_next_groupevt()) to the first event's."""
@@ -2801,16 +2805,12 @@ class Engine:
         fits = False
         stale = not any(e.expires == g.next_expiry for e in g.events)
         for e in g.events:
+            if e.expires == next_expiry and (dropped or pruned or stale):
+                fits = True             # (an ignored one: looked up before its ignore store)
+                break
             if e.ignore:
-                if e.expires == next_expiry and (dropped or pruned or stale):
-                    # (looked up before its owner's activation stored the ignore flag)
-                    fits = True
-                    break
                 pruned.append(e)
                 continue
-            if e.expires == next_expiry and (dropped or pruned or stale):
-                fits = True
-                break
             if e.expires > now:
                 fits = bool(dropped) and dropped[-1].expires < next_expiry < e.expires
                 break
@@ -3384,7 +3384,9 @@ class Engine:
                 # its CPU's next row, and pruned what was ignored by then)
                 others.append("lookup_now")
         crec = self.lookup_at.get(child) if child is not None else None
-        cpruned = [e for e in crec[2] if e.queued_in is None] if crec is not None else []
+        # (only the record of a due event a walk's look-up may have left, `_missed_due`)
+        cpruned = [e for e in crec[2] if e.queued_in is None] \
+            if crec is not None and crec[4] == 0 and len(crec[2]) == 1 else []
         if cpruned:
             # (... and a remote walk's lookup of the child, which the model took as dequeuing a
             # due event there, found it not due for its untraced `now` and left it first: this
@@ -4884,11 +4886,12 @@ class Engine:
         for c in [c for c in self.unseen_prep if c in order and order.index(c) < k]:
             self._unseen_prepare(c)
 
-    def _unseen_prepare(self, cpu: int) -> None:
+    def _unseen_prepare(self, cpu: int, up: bool = False) -> None:
         """`cpu`'s prepare, whose rows the trace lost, before its first row (its online
         callback runs on it after CPUHP_TMIGR_PREPARE). Links held back for the kernel's own
         tmigr_connect_child_parent are made now: those rows were lost with it. Unseen prepares
-        earlier in the prepare order come first (`_unseen_prepares_before`)."""
+        earlier in the prepare order come first (`_unseen_prepares_before`). `up`: a printed
+        state shows it active, so it is available already."""
         self.unseen_prep.discard(cpu)
         self._unseen_prepares_before(cpu)
         h = self.h
@@ -4898,7 +4901,10 @@ class Engine:
         h.tmigr_cpu_prepare(cpu)
         for child in list(h.deferred_links or ()):
             h.connect_deferred(child, cpu)
-        if cpu not in self.head_lost:
+        if up:
+            self.h.resync_cpu(cpu, available=True)
+            self.h.available_mask.add(cpu)
+        elif cpu not in self.head_lost:
             # available only once its online row comes (a CPU whose stream begins late may have
             # lost that row with its head)
             self.proven_off.add(cpu)
@@ -5029,6 +5035,11 @@ def _ignored_head(g: TmigrGroup) -> list:
             break
         out.append(e)
     return out
+
+
+# Rows only a CPU available in the hierarchy prints (tmigr_is_not_available() guards their paths)
+WALK_CODES: Final = frozenset((E_SET_ACTIVE, E_SET_INACTIVE, E_NEW_TIMER, E_NT_IDLE, E_CPU_ACTIVE, E_CPU_IDLE,
+                               E_UPDATE, E_HR, E_HR_CPU, E_OFFLINE))
 
 
 def _cmp_expiry(expected: int, observed: int, silent: bool) -> bool | None:

@@ -436,7 +436,7 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
     groups = tree.groups
     roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]
     nkey = _node_slots(tree, node_of)
-    roots.sort(key=lambda p: (-(groups[p].lvl or 0), nkey.get(groups[p].node, ()) if p >= SYNTHETIC_PTR else (),
+    roots.sort(key=lambda p: (-(groups[p].lvl or 0), nkey.get(groups[p].node, (1 << 30,)) if p >= SYNTHETIC_PTR else (),
                               groups[p].mask or 1 << 30 if p >= SYNTHETIC_PTR else 0,
                               min(groups[p].cpus, default=1 << 30)))
     swappable = sorted(p for p, g in groups.items()

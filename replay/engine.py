@@ -409,7 +409,8 @@ class Engine:
                  stream_ends: dict[int, int] | None = None, open_ends: dict[int, int] | None = None,
                  traced_spans: dict[int, tuple[int, int]] | None = None,
                  head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
-                 quiet_cpus: tuple[int, ...] = (), unseen_up_by: tuple[tuple[int, int], ...] = ()) -> None:
+                 quiet_cpus: tuple[int, ...] = (),
+                 unseen_up_by: tuple[tuple[int, int], ...] = ()) -> None:
         self.h = h
         # CPUs prepared during the capture whose setup rows were lost (evidence._unseen_prepares):
         # prepared at their first row.
@@ -2470,22 +2471,18 @@ class Engine:
         op = ctx.op
         behalf = ctx.remote_target if (op == OP_REMOTE and ctx.remote_target >= 0) else cpu
         opening_lost = False
-        on_path = cpu                   # a CPU whose path the walk's groups lie on
-        hint_lvl = 0
         if op == OP_NONE:
             behalf = self._requeue_target(i, cpu)
-            if behalf < 0:
-                # (whose walk it is went with the head: its events are no one's the trace names)
-                behalf, opening_lost = cpu, True
-                hint, hint_lvl = self._walk_hint(i, glvl)
-                if hint >= 0:
-                    on_path = hint
-            else:
-                on_path = behalf
-        elif behalf != cpu:
-            on_path = behalf
-        # (a hint from the next level's row names this group, not the child below it)
-        child_path = on_path if not opening_lost or hint_lvl <= glvl else cpu
+        on_path = child_path = behalf   # CPUs whose paths the row's group and child lie on
+        if behalf < 0:
+            # (whose walk it is went with the head: its events are no one's the trace names; a
+            # hint from the next level's row names this group, not the child below it)
+            behalf = child_path = cpu
+            opening_lost = True
+            hint, hint_lvl = self._walk_hint(i, glvl)
+            on_path = hint if hint >= 0 else cpu
+            if hint >= 0 and hint_lvl <= glvl:
+                child_path = hint
         by_ptr = self.by_ptr
         ptr = c.group[i]
         g = by_ptr.get(ptr)
@@ -2678,7 +2675,8 @@ class Engine:
             self._unknown(K_EXPIRY, g, i)
         # Anchor to what the kernel traced (a no-op when the model agreed).
         anc = self.anc.get(behalf)
-        unnamed = child is None and glvl == 0 and (opening_lost or (bool(anc) and anc[0] is not g and ptr > UNKNOWN_PTR))
+        unnamed = child is None and glvl == 0 and (
+            opening_lost or (bool(anc) and anc[0] is not g and ptr > UNKNOWN_PTR))
         if unnamed:
             # A level-0 update of a group that is not this CPU's: a remote walk on behalf of a
             # CPU whose tmigr_handle_remote_cpu is not in the trace (e.g. not yet enabled): the
@@ -2795,8 +2793,8 @@ class Engine:
         row's) in order, each one's owner requeued by that walk (tmigr_handle_remote_cpu) with a
         new event the trace does not show, and refreshes next_expiry. True if such a prefix leaves
         the traced `next_expiry` at the head (an event ignored now included: the lookup may
-        have come before its owner's activation stored the flag), or between the last dequeued event and the next
-        one (a requeued event); the model then drops them. The lookup alone also refreshes a
+        have come before its owner's activation stored the flag), or between the last dequeued
+        event and the next one (a requeued event); the model then drops them. The lookup alone also refreshes a
         stale next_expiry (one no queued event has: timerqueue_del() of the first event leaves it
         until the next tmigr_next_groupevt()) to the first event's."""
         now = self._now(ts)

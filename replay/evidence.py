@@ -135,13 +135,15 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
             _pointerless_groups(tree, node_of, hierarchy_levels(ncpus, len(nodes))[1])
         unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
                           "CPU's node and the masks of its own walks; parents above them not resolved")
-    unseen_prep = _unseen_prepares(tree)
+    rank = _group_rank(tree)
+    unseen_prep = _unseen_prepares(tree, rank)
     if tree.first_prepare_traced:
         # Nothing was prepared before the capture: a CPU the trace shows without its prepare
         # was prepared in it, on a CPU whose buffer lost the rows (full with `nooverwrite`, or
         # overwritten)
         unseen_prep |= {c for c in tree.first_ts if c not in set(tree.prepared_cpus) and c in node_of}
-    in_trace = _prepare_sequence(tree, [c for c in tree.prepared_cpus if c in node_of], unseen_prep)
+    up_by = {c: _up_by(tree, c) for c in unseen_prep}
+    in_trace = _prepare_sequence(tree, [c for c in tree.prepared_cpus if c in node_of], up_by, rank)
     pre_seen = [c for c in sorted(seen) if c not in set(in_trace)]
     readings = _readings(tree, pre_seen, node_of, online_cpus)
     if any(p >= SYNTHETIC_PTR for p in tree.groups):
@@ -181,8 +183,8 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     topo = h.topology
     return Evidence(topology=topo, pre_order=order, pre_online=[c for c in order if c not in set(holders)],
                     slot_holders=holders, unseen_prepares=sorted(unseen_prep),
-                    unseen_up_by=sorted((_up_by(tree, c), c) for c in unseen_prep if c in tree.first_ts), model=h, ident=ident, facts=facts,
-                    contradictions=contradictions, unresolved=unresolved)
+                    unseen_up_by=sorted((t, c) for c, t in up_by.items()), model=h, ident=ident,
+                    facts=facts, contradictions=contradictions, unresolved=unresolved)
 
 
 def build(topo: Topology, profile: Any, faults: Any, order: list[int], holders: list[int],
@@ -345,15 +347,14 @@ def _group_rank(tree: TraceTree) -> dict[int, tuple[int, int]]:
     return rank
 
 
-def _unseen_prepares(tree: TraceTree) -> set[int]:
+def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]]) -> set[int]:
     """CPUs prepared during the capture whose setup rows are not in it (recorded on a CPU whose
     buffer lost them, e.g. overwritten at boot). tmigr_setup_groups() hands out a CPU's mask as
     BIT(group->num_children++), so a CPU holding a higher mask in a level-0 group than a CPU the
     trace prepares there was prepared after it: in the capture. So was a CPU of a group of the
-    same node created after that one (`_group_rank`)."""
+    same node created after that one (`rank`: `_group_rank`)."""
     out: set[int] = set()
     prepared = set(tree.prepared_cpus)
-    rank = _group_rank(tree)
     for c, ptr in tree.cpu_group.items():
         m = tree.cpu_mask.get(c)
         if c in prepared or not m or c not in tree.first_ts:
@@ -368,15 +369,17 @@ def _unseen_prepares(tree: TraceTree) -> set[int]:
     return out
 
 
-def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> list[int]:
+def _prepare_sequence(tree: TraceTree, traced: list[int], up_by: dict[int, int],
+                      rank: dict[int, tuple[int, int]]) -> list[int]:
     """The CPUs prepared in the capture, in the order they were: a traced prepare at its
-    connect row, an unseen one before the CPU's first row (CPU hotplug is serialized by
-    cpu_hotplug_lock: the CPUHP_TMIGR_PREPARE callback of a CPU runs after the previous CPU's
-    bring-up and before its own online callback, CPUHP_AP_TMIGR_ONLINE, prints on it)."""
-    if not unseen:
+    connect row, an unseen one (`up_by`: CPU -> when it was up at the latest, `_up_by`) before
+    that (CPU hotplug is serialized by cpu_hotplug_lock: the CPUHP_TMIGR_PREPARE callback of a
+    CPU runs after the previous CPU's bring-up and before its own online callback,
+    CPUHP_AP_TMIGR_ONLINE, prints on it). `rank`: `_group_rank`."""
+    if not up_by:
         return traced
     stamp = {c: (tree.prepare_ts.get(c, 0), 0) for c in traced}
-    stamp.update({c: (_up_by(tree, c), -1) for c in unseen})
+    stamp.update({c: (t, -1) for c, t in up_by.items()})
     seq = sorted(stamp, key=lambda c: (stamp[c], c))
     # Within one level-0 group the masks say more than stamps: tmigr_setup_groups() hands out
     # BIT(num_children++), so of a group's prepares in the capture (an unseen one placed by its
@@ -393,7 +396,6 @@ def _prepare_sequence(tree: TraceTree, traced: list[int], unseen: set[int]) -> l
     # ... and a node's groups fill one after another (`_group_rank`): a CPU of an older group
     # came before every CPU of a newer one, wherever the stamps put it (an unseen prepare's first
     # row can lie long after its bring-up). Stable: each CPU moves up only past newer groups' CPUs.
-    rank = _group_rank(tree)
     key = {c: rank.get(tree.cpu_group.get(c, -1)) for c in seq}
     out: list[int] = []
     for c in seq:
@@ -436,9 +438,17 @@ def _readings(tree: TraceTree, pre: list[int], node_of: dict[int, int], online: 
     groups = tree.groups
     roots = [p for p, g in groups.items() if not g.parent and g.lvl is not None]
     nkey = _node_slots(tree, node_of)
-    roots.sort(key=lambda p: (-(groups[p].lvl or 0), nkey.get(groups[p].node, (1 << 30,)) if p >= SYNTHETIC_PTR else (),
-                              groups[p].mask or 1 << 30 if p >= SYNTHETIC_PTR else 0,
-                              min(groups[p].cpus, default=1 << 30)))
+
+    def root_key(p: int) -> tuple:
+        # (rebuilt level-0 groups, without pointers, are roots: by their node's slots above them,
+        # then their own slot in the parent)
+        g = groups[p]
+        first = min(g.cpus, default=1 << 30)
+        if p < SYNTHETIC_PTR:
+            return (-(g.lvl or 0), (), 0, first)
+        return (-(g.lvl or 0), nkey.get(g.node, (1 << 30,)), g.mask or 1 << 30, first)
+
+    roots.sort(key=root_key)
     swappable = sorted(p for p, g in groups.items()
                        if {1, 2} <= {groups[ch].mask for ch in g.children if ch in groups})
     variants = list(itertools.islice(itertools.product((False, True), repeat=len(swappable)),

@@ -528,6 +528,9 @@ class Engine:
         # group -> step of the last row that printed its state word (group-state events print
         # the whole word): a step whose read contradicts it names that row too
         self.state_row: dict[TmigrGroup, int] = {}
+        # group -> (the active mask a row last printed for it, its look-up count then): a silent
+        # child's activation after that print may have come before a look-up since
+        self.active_print: dict[TmigrGroup, tuple[int, int]] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
@@ -1585,11 +1588,15 @@ class Engine:
                 self._agr[K_GROUP_STATE] += 1
                 self.res.reordered += 1
             elif a != obs_a or mg != obs_m:
+                silent_first = self._silent_deactivation_first(g, ctx.child, m, obs_a, obs_m)
                 if S and not ((a ^ obs_a) & ~S):
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
                     ctx.optional = True
                     self.h.children_activated(g, obs_a & ~a)
+                elif silent_first is not None:
+                    self._undec(K_GROUP_STATE, R_SILENT)
+                    done = silent_first
                 else:
                     self._check("group_state", False, i, _state_what(g, "activation", m, cpu),
                                 _st(a, mg), _st(obs_a, obs_m), cpu=cpu, rows=self._state_printed(g))
@@ -1626,6 +1633,28 @@ class Engine:
         else:
             ctx.next = None
 
+    def _silent_deactivation_first(self, g: TmigrGroup, child: TmigrGroup | None, m: int,
+                                   obs_a: int, obs_m: int) -> bool | None:
+        """An activation walk came up from `child` because it found the child idle, yet the
+        model still holds the child's bit m in g: a CPU below the child that the trace does not
+        show (silent, or its stream not begun) was deactivating it, its level-below step done.
+        Its tmigr_inactive_up() on g reads the child's state lock-free: read before this walk's
+        step on the child, it clears m (handing the migrator over) before this step; read after,
+        it keeps m. When the observation is the first order, apply that silent step to g and
+        return whether this walk is done; else None."""
+        if child is None or not (g.active & m) or child.parent is not g:
+            return None
+        if not (self.silent_mask.get(child, 0) or child in self.unseen_below):
+            return None
+        a2, m2, _ = inactive_up_pure(g.active, g.migrator, m, 0)
+        a3, m3, done = active_up_pure(a2, m2, m)
+        if (a3, m3) != (obs_a, obs_m):
+            return None
+        g.active, g.migrator = a2, m2
+        if m2 == TMIGR_NONE:
+            self._silent_walk_up(g, False)
+        return done
+
     def _adjust_silent(self, g: TmigrGroup, obs_a: int, obs_m: int, stepping: int) -> int:
         """Bring the silent children's bits of g's state up to the observation (they changed
         without an event), keeping the kernel's rules for the migrator. The bit of the child
@@ -1646,6 +1675,12 @@ class Engine:
             # child's before that (its own step, or __tmigr_cpu_activate() for a CPU)
             g.groupevt.ignore = True
             self.h.children_activated(g, (a & S) & ~g.active)
+            seen = self.active_print.get(g)
+            if seen is not None and not (seen[0] & a & S & ~g.active) and seen[1] != g.lookups:
+                # the activation came after the row that printed those bits clear, a look-up of
+                # g since (tmigr_next_groupevt) may have followed its ignore store and pruned the
+                # event: g's next_expiry is either until g's next look-up
+                self.nexp_taint[g] = g.lookups
         g.active, g.migrator = a, m
         if went:
             self._silent_walk_up(g, m != TMIGR_NONE)
@@ -2706,6 +2741,13 @@ class Engine:
                 self._learn_child(g, child)
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
+        ga = c.group_active[i]
+        if ga >= 0:
+            if g in self.group_known and self.silent_mask.get(g) and (ga ^ g.active) & self.silent_mask[g]:
+                # the state tmigr_update_events() read under g's lock: silent children's bits
+                # changed unseen (their migrator is not printed: the kernel's hand-over rules)
+                self._adjust_silent(g, ga, TMIGR_NONE, 0)
+            self.active_print[g] = (ga, g.lookups)
         if self.raced_due:
             self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
         if glvl == 0 and not unnamed:       # (an unnamed requeue's event is not `behalf`'s)
@@ -2872,6 +2914,7 @@ class Engine:
         g = self._group(c.group[i], c.lvl[i], c.cpu[i])
         if g is not None:
             self.state_row[g] = self._step(i)
+            self.active_print[g] = (c.active[i], g.lookups)
 
     def _state_printed(self, g: TmigrGroup) -> tuple:
         """The row that printed the state word g's next step read, if the trace has it."""

@@ -417,6 +417,12 @@ def _shared_stamps(trace: Any, batch_rows: int) -> float:
     return float(counts[counts > 1].sum()) / ts.size
 
 
+def _stamps_not_time(trace: Any) -> bool:
+    """Stamps read as counts at more than 10 us each: no clock ticks that coarsely but one that
+    counts events (`counter`; `uptime` jiffies are refused earlier), so `now` has no upper bound."""
+    return isinstance(trace, _ScaledStamps) and trace.ns_per_count > 10_000
+
+
 class _ScaledStamps:
     """A trace whose stamps are raw counts (a clock not in nanoseconds), read through the scale
     its remote expiries prove (`clock.count_scale`): every batch's ``ts`` is ``round(ts * ns_per_count)``.
@@ -602,7 +608,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends, open_ends=pre.open_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
                  unseen_up_by=tuple(ev.unseen_up_by),
-                 quiet_cpus=tuple(quiet))
+                 quiet_cpus=tuple(quiet), now_unbounded=_stamps_not_time(trace),
+                 online_traced=tuple(sorted(tree.online_targets)))
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be

@@ -260,7 +260,7 @@ class _Ctx:
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
                  "alt_first", "due_first", "top_state_seen", "printed_firstexp", "target_row", "alt_untraced",
-                 "alt_stop", "due_gone", "level_state")
+                 "alt_stop", "due_gone", "level_state", "entry_events")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -288,6 +288,9 @@ class _Ctx:
         self.pend: tuple | None = None            # a deactivation level's update: (group, child, child's active at the cmpxchg)
         self.entry_nexp = KTIME_MAX               # remote walk: next_expiry right after a level's lookup
         self.entry_group: TmigrGroup | None = None
+        # remote walk: the first events queued at its last lookup, (event, expiry): those the
+        # lookup dequeued leave the queue unless another walk requeued them since
+        self.entry_events: list = []
         self.rw_ts = 0                            # remote update walk: stamp of its last row
         self.due_exp = KTIME_MAX                  # remote walk: the due event's expiry when found
         # remote walk: an update of the level showed its lookup dequeued the due event before it
@@ -410,8 +413,15 @@ class Engine:
                  traced_spans: dict[int, tuple[int, int]] | None = None,
                  head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
                  quiet_cpus: tuple[int, ...] = (),
-                 unseen_up_by: tuple[tuple[int, int], ...] = ()) -> None:
+                 unseen_up_by: tuple[tuple[int, int], ...] = (), now_unbounded: bool = False,
+                 online_traced: tuple[int, ...] = ()) -> None:
         self.h = h
+        # CPUs whose tmigr_cpu_online / tmigr_cpu_available rows the trace holds
+        self.online_traced: set[int] = set(online_traced)
+        # The stamps are no time (a `counter` clock counts events): `now` scaled from them bounds
+        # nothing from above, so an event not due by it may have been due (only the proven
+        # jiffies, `now_lb`, count)
+        self.now_unbounded = now_unbounded
         # CPUs prepared during the capture whose setup rows were lost (evidence._unseen_prepares):
         # prepared at their first row.
         self.unseen_prep: set[int] = set(unseen_prepares)
@@ -2320,9 +2330,11 @@ class Engine:
         if t not in order:
             return
         for c in order[order.index(t) + 1:]:
-            if c not in self.unseen_prep or c not in self.head_lost:
+            if c not in self.unseen_prep or c not in self.head_lost or c in self.online_traced:
                 # (only a CPU whose stream begins late: one whose buffer filled, `nooverwrite`,
-                # kept its first rows, and they place its prepare better than this order guess)
+                # kept its first rows, and they place its prepare better than this order guess;
+                # so does the online row of one whose bring-up the trace holds: its prepare
+                # came right before that row, not now)
                 break
             self._unseen_prepare(c)
 
@@ -3031,7 +3043,8 @@ class Engine:
         one section under the locks: where the reads put the update before other CPUs'
         activation steps stamped earlier (tie_order), the lookup may follow some of those steps'
         ignore stores (tmigr_active_up() sets the group event's ignore right after its
-        tracepoint, __tmigr_cpu_activate() the CPU's before its first step). Is `value` what
+        tracepoint, __tmigr_cpu_activate() the CPU's before its first step), or where the update
+        is traced late, after such steps stamped since this CPU's previous row. Is `value` what
         the lookup gives with the events of g earlier than it ignored by such steps?"""
         codes, c = self._codes, self._rows
         if g.parent is not None or c.group_active[i] != 0:
@@ -3039,11 +3052,14 @@ class Engine:
         ts_i = self._ts[i]
         me = c.cpu[i]
         owners: set[int] = set()        # ids of the events those steps ignore
-        for j in range(i + 1, min(self._n, i + 64)):
+        # (and steps stamped after this CPU's previous row, replayed before this one: a section
+        # traced late, its reads before them, its lookup after their ignore stores)
+        p = int(self._prv_a[i])
+        for j in range(max(p + 1, i - 64), min(self._n, i + 64)):
+            if j == i or c.cpu[j] == me:
+                continue
             if self._ts[j] > ts_i:
                 break
-            if c.cpu[j] == me:
-                continue
             if codes[j] == E_SET_ACTIVE:
                 og = self._group(c.group[j], c.lvl[j], c.cpu[j])
                 if og is not None:
@@ -3752,12 +3768,15 @@ class Engine:
         hrow = alt[2]
         group = fits[0]
         if isinstance(group, tuple):
-            if len(fits) > 1:
-                group = fits[1]             # (another reading without those dequeues)
+            plain = [f for f in fits if not isinstance(f, tuple)]
+            if plain:
+                group = plain[0]            # (another reading without those dequeues)
             else:
-                fx, now = group
-                for e in [e for e in fx.events if not e.ignore and e.expires <= now]:
-                    self.h._timerqueue_del(fx, e)
+                fx, dequeued = group
+                for e, x in dequeued:
+                    if e.queued_in is fx and e.expires == x:
+                        # (dequeued by that lookup, not requeued since)
+                        self.h._timerqueue_del(fx, e)
                 group = fx
         if group is not None and None in fits:
             # another reading gives the same wakeup without that lookup (the walk ended at its
@@ -3983,6 +4002,7 @@ class Engine:
             self._before_untraced_step(i, cpu, ctx, g)
         evt = self.h.tmigr_next_groupevt(g)
         ctx.entry_group = g
+        ctx.entry_events = [(e, e.expires) for e in g.events[:6] if not e.ignore]
         if evt is not None and ctx.now >= evt.expires:
             ctx.due = evt
             ctx.due_exp = evt.expires
@@ -4290,7 +4310,9 @@ class Engine:
             # model's due event, earlier and due by more than a tick, came first in any case)
             first = evt is not None and evt.queued_in is g and not evt.ignore and cand is not None \
                 and evt.expires < cand.expires and evt.expires <= ctx.now - self.tick
-            ambiguous = (cand is not None and cand.expires > ctx.now - self.tick and cand.expires <= ctx.now + self.tick
+            # (stamps that are no time, `now_unbounded`: any `now` past the proven jiffies)
+            ambiguous = (cand is not None and cand.expires > ctx.now - self.tick
+                         and (cand.expires <= ctx.now + self.tick or (self.now_unbounded and cand.expires > ctx.now_lb))
                          and not first) or head == 1
             if decidable and not ambiguous:
                 self._check("remote", False, i, f"CPU{cpu} expired the timers of CPU{t} from {g.id}",
@@ -4778,7 +4800,8 @@ class Engine:
                     # (past the events due for the walk's `now`: its look-ups dequeued them, their
                     # CPUs busy or active, so tmigr_handle_remote_cpu() returned untraced)
                     due_left = any(not e.ignore and e.expires <= ctx.now for e in fx.events)
-                    alts.append((ctx.entry_nexp, (fx, ctx.now) if due_left else None))
+                    gone = [r for r in ctx.entry_events if r[1] <= ctx.now]
+                    alts.append((ctx.entry_nexp, (fx, gone) if due_left else None))
                 if ctx.entry_prev >= 0 and ctx.entry_prev != ctx.walk.firstexp and ctx.entry_group is fx:
                     alts.append((ctx.entry_prev, None))
                 la = self.lookup_at.get(fx)
@@ -4801,8 +4824,16 @@ class Engine:
                 now_first = _first_expiry(g)
                 if now_first > ctx.now and now_first != ctx.walk.firstexp:
                     alts.append((now_first, None))
+            if self.now_unbounded and ctx.entry_group is fx:
+                # (stamps that are no time: the lookup's `now` may have been past the first
+                # events, each dequeued and its CPU's handling returned untraced (busy, active, or
+                # its timers being expired by another CPU): the next one is the first left)
+                for k in range(1, len(ctx.entry_events)):
+                    x = ctx.entry_events[k][1]
+                    if x != ctx.walk.firstexp and x > ctx.now_lb:
+                        alts.append((x, (fx, ctx.entry_events[:k])))
             df = ctx.due_first
-            if df is not None and df[0] is fx and ctx.now_lb < df[1] < ctx.walk.firstexp:
+            if df is not None and df[0] is fx and ctx.now_lb < df[1] and df[1] != ctx.walk.firstexp:
                 # the event the model took as due at fx is due only by the stamp's jiffies, not
                 # the proven ones (`now` is not traced): if it was not due yet, the lookup
                 # returned it as the first event

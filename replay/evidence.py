@@ -355,9 +355,14 @@ def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]]) -> set[i
     same node created after that one (`rank`: `_group_rank`)."""
     out: set[int] = set()
     prepared = set(tree.prepared_cpus)
+    # level-0 groups an activation walk showed as the only one (`TraceTree.l0_top_ts`)
+    alone = {tree.cpu_group[c] for c in tree.l0_top_ts if c in tree.cpu_group}
     for c, ptr in tree.cpu_group.items():
         m = tree.cpu_mask.get(c)
         if c in prepared or not m or c not in tree.first_ts:
+            continue
+        if alone and (len(alone) > 1 or ptr not in alone):
+            out.add(c)                  # (of another group than the only one, at some moment)
             continue
         if any(tree.cpu_group.get(p) == ptr and 0 < (tree.cpu_mask.get(p) or 0) < m for p in prepared):
             out.add(c)

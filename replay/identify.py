@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -86,6 +87,11 @@ class TraceTree:
     # (printing CPU, bit) -> first stamp of a level-0 state it printed with that bit active: the
     # CPU holding that bit in its group was up by then (an overwritten head hides its own rows)
     cpu_l0_bit_first: dict[tuple[int, int], int] = field(default_factory=dict)
+    # CPU -> last stamp of an activation of its level-0 group from idle (the row prints only its
+    # own bit) whose walk ended there: tmigr_active_up() goes on to a parent whenever the group
+    # had no migrator, so that group had none, it was the only group, and every CPU of another
+    # group was prepared later
+    l0_top_ts: dict[int, int] = field(default_factory=dict)
     remote_targets: set[int] = field(default_factory=set)    # tmigr_handle_remote_cpu targets
     online_targets: set[int] = field(default_factory=set)    # tmigr_cpu_online/available targets
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
@@ -120,6 +126,46 @@ def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) 
     if t.num_rows == 0:
         return []
     return t.group_by(cols, use_threads=False).aggregate([]).to_pylist()
+
+
+def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]) -> None:
+    """`TraceTree.l0_top_ts` from one batch: a level-0 activation row whose active mask is its
+    own childmask (the group was idle, so it had no migrator: tmigr_active_up() returns
+    walk_done false) and whose CPU's next tmigr row, in the batch, is no level-1 activation."""
+    if pa.types.is_dictionary(ev.type):
+        names = ev.dictionary.to_pylist()
+        codes = np.asarray(ev.indices.fill_null(-1))
+        is_tm = np.array([n.startswith("tmigr_") for n in names] + [False])[codes]
+        act_code = names.index("tmigr_group_set_cpu_active") if "tmigr_group_set_cpu_active" in names else -2
+        is_act = codes == act_code
+    else:
+        evs = np.asarray(ev.fill_null("").to_pylist(), dtype=object)
+        is_tm = np.array([str(e).startswith("tmigr_") for e in evs], dtype=bool)
+        is_act = evs == "tmigr_group_set_cpu_active"
+    rows = np.flatnonzero(is_tm)
+    if rows.size < 2:
+        return
+    cpu = np.asarray(t.column("cpu").fill_null(-1))[rows]
+    lvl = np.asarray(t.column("lvl").fill_null(-1))[rows]
+    act = is_act[rows]
+    active = np.asarray(t.column("active").fill_null(0)).astype(np.int64)[rows]
+    first = act & (lvl == 0) & (active > 0) & (active == np.asarray(t.column("childmask").fill_null(0))[rows])
+    if not first.any():
+        return
+    order = np.argsort(cpu, kind="stable")
+    nxt = np.full(rows.size, -1, dtype=np.int64)
+    same = cpu[order[1:]] == cpu[order[:-1]]
+    nxt[order[:-1][same]] = order[1:][same]
+    cand = np.flatnonzero(first & (nxt >= 0))
+    if cand.size == 0:
+        return
+    n = nxt[cand]
+    ended = ~(act[n] & (lvl[n] == 1))
+    ts = np.asarray(t.column("ts"))[rows]
+    for k in cand[ended]:
+        c = int(cpu[k])
+        if c >= 0 and int(ts[k]) > out.get(c, -1):
+            out[c] = int(ts[k])
 
 
 def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
@@ -165,6 +211,7 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
                         k = (r["cpu"], b)
                         if r["ts_min"] < tree.cpu_l0_bit_first.get(k, r["ts_min"] + 1):
                             tree.cpu_l0_bit_first[k] = r["ts_min"]
+        _top_level0(t, ev, tree.l0_top_ts)
         for r in _unique(t, event_mask(ev, ("tmigr_handle_remote_cpu",)), ["target_cpu"]):
             if r["target_cpu"] is not None:
                 tree.remote_targets.add(r["target_cpu"])

@@ -71,6 +71,9 @@ NOT_DECIDABLE_BEYOND_1PC = {
     # (11.8 %: the fortieth set's SMT-4 pointerless 32-CPU boot trace, 12 KB per CPU)
     "smt4-uneven12+8+12-boot-node2-first-migrator-hotplug-overwritten-12k": ("events of a CPU whose stream began late",
                                                                              0.12),
+    # (7.2 %: the forty-second set's SMT-4 16-CPU pointerless boot trace, 20 KB per CPU: its head-lost
+    # CPUs count as silent until their first rows)
+    "smt4-boot-glob-migrator-hotplug-overwritten-20k": ("a silent CPU's untraced state change", 0.075),
     "overwritten": ("events of a CPU whose stream began late", 0.08),      # the buffer dropped the head
     # (7.4 %: the thirty-seventh set's 16 KB-per-CPU boot trace, 2,500 of 11,500 events kept)
     # (3.6 %: the thirty-ninth set's 6.12.117 counter-clock boot trace, stamps scaled from raw counts)
@@ -108,7 +111,7 @@ def assert_set_trace(res, name: str) -> None:
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
     frac = res.undecidable / max(res.checked, 1)
     known = next((v for k, v in NOT_DECIDABLE_BEYOND_1PC.items() if k in name), None)
-    if known is None:
+    if known is None or frac <= 0.01:
         assert frac <= 0.01, (name, frac, res.undecidable_reasons)
         return
     why, bound = known

@@ -43,6 +43,7 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set thirty-ninth [--out corpus-lab39] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fortieth [--out corpus-lab40] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-first [--out corpus-lab41] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-second [--out corpus-lab42] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2367,6 +2368,86 @@ FORTY_FIRST_RUNS = [
          boot_trace=False, scenario="idle-churn", duration=3, threads="multi"),
 ]
 
+# The forty-second set (`--set forty-second`, written to corpus-lab42): a fresh measurement of the engine of f4d5117
+# (frozen in a worktree and replayed with the compiled core) on a mix as traces from other boxes come, with boot-time
+# traces first: 7 boot traces and 5 late ones. Point releases the forty-first set did not use, multi-threaded TCG,
+# 14-32 vCPUs, 1, 2, 3 and 4 nodes, uneven layouts (`node_cpus`) with a node of 9-16 CPUs (two level-0 groups) on
+# most runs, no SMT, SMT 2 and SMT 4 (a 1-node 16-vCPU and a 3-node 32-vCPU layout), every run 3 s; hashed pointers on
+# 9 of 12 runs (hash-ptr kept 1), seven ring buffers that overwrote their head (8, 12, 16 and 20 KB per CPU on five
+# boot traces, 8 and 16 KB on two late ones), one trace_pipe read of a boot trace, other events in the same buffer
+# on two boot traces (timer:* and sched:sched_switch; irq:* and workqueue:*), two trace clocks (x86-tsc on a boot
+# trace, counter on a late one); on 6.12.y, 6.16.y-7.3 and three of Ubuntu's generic kernels (CONFIG_HZ=1000:
+# 6.14.0-27, 7.0.0-44, 6.17.0-35). Every kernel/vCPU pair is new to all sets: 7.2.13 at 25, Ubuntu 6.14.0-27 at 16,
+# 7.1.13 at 24, 6.19.14 at 28, 7.0.13 at 29, Ubuntu 7.0.0-44 at 28, 6.18.15 at 23 (boot); 6.12.73 at 26, 6.16.12 at
+# 20, Ubuntu 6.17.0-35 at 32, 7.3-amd64 at 19, 6.12.90 at 14 (late).
+# Boot-time tracing with maxcpus=3: (a) glob onlining: a hotplug storm of the whole of node 1 (cpu11-24) with 12 KB
+# per CPU (the boot head is overwritten) and hashed pointers on 2 uneven nodes 0-10/11-24 (no SMT, 25 vCPUs); migrator
+# hotplug of cpu1, cpu6, cpu10 and cpu14 with 20 KB per CPU (overwritten), the x86-tsc clock and hashed pointers on
+# one node of 16 vCPUs with SMT 4 (two level-0 groups, Ubuntu 6.14.0-27); offline/online of cpu13 read through
+# trace_pipe with hashed pointers on 2 uneven nodes 0-7/8-23 (SMT 2, 24 vCPUs); (b) a non-zero node's first CPU
+# onlined first, then the rest: staggered onlining with 16 KB per CPU (overwritten) and hashed pointers, node 2 first
+# on 3 uneven nodes 0-9/10-15/16-27 (SMT 2, 28 vCPUs); offline/online of cpu22 with timer:* and sched:sched_switch on
+# the trace_event= list (8 MB per CPU) and hashed pointers, node 3 first on 4 uneven nodes 0-5/6-14/15-19/20-28 (no
+# SMT, 29 vCPUs); a hotplug storm of node 0's CPUs but cpu0 (cpu1-11) with irq:* and workqueue:* on the trace_event=
+# list (8 MB per CPU) and raw pointers, node 1 first on 3 uneven nodes 0-11/12-15/16-27 (SMT 2, 28 vCPUs, Ubuntu
+# 7.0.0-44); (c) an explicit order: cpu15 (node 1), then cpu9 (node 1's first CPU), then the rest: migrator hotplug of
+# cpu1, cpu10, cpu15 and cpu20 with 8 KB per CPU (overwritten) and hashed pointers on 2 uneven nodes 0-8/9-22 (no
+# SMT, 23 vCPUs).
+# Late, all CPUs up: (d) churn with 8 KB per CPU (overwritten), the counter clock and hashed pointers on 4 uneven nodes
+# 0-3/4-13/14-19/20-25 (SMT 2, 26 vCPUs; dense churn there, and at 12 vCPUs, did not overwrite 8 or 12 KB: those three
+# captures are kept); churn with 16 KB per CPU (overwritten) and hashed pointers on 3 uneven nodes 0-5/6-15/16-19 (SMT
+# 2, 20 vCPUs); sleepers with raw pointers on 3 uneven nodes 0-7/8-23/24-31 with SMT 4 (4 sockets of 2 cores x 4
+# threads, 32 vCPUs, Ubuntu 6.17.0-35); hogs with hashed pointers on 2 uneven nodes 0-5/6-18 (no SMT, 19 vCPUs); steady
+# churn with raw pointers on 2 uneven nodes 0-4/5-13 (no SMT, 14 vCPUs).
+FORTY_SECOND_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, glob onlining: a hotplug storm of node 1 with an overwritten boot head,
+    # migrator hotplug on one SMT-4 node with an overwritten boot head and the x86-tsc clock (Ubuntu), offline/online
+    # read through trace_pipe; hashed pointers
+    Spec("nosmt-uneven11+14-boot-glob-hotplug-storm-node1-overwritten-12k-hashptr-multi", "7.2.13", cpus=25, smt=1,
+         node_cpus="0-10/11-24", maxcpus=3, order="glob", scenario="hotplug-storm", duration=3, hotplug="11-24",
+         buffer_kb=12, hash_ptr=True, threads="multi"),
+    Spec("smt4-boot-glob-migrator-hotplug-overwritten-20k-clock-x86-tsc-hashptr-multi", "ubuntu:6.14.0-27", cpus=16,
+         nodes=1, smt=4, maxcpus=3, order="glob", scenario="migrator-hotplug", duration=3, hotplug="1 6 10 14",
+         buffer_kb=20, trace_clock="x86-tsc", hash_ptr=True, threads="multi"),
+    Spec("uneven8+16-boot-glob-hotplug13-trace-pipe-hashptr-multi", "7.1.13", cpus=24, node_cpus="0-7/8-23",
+         maxcpus=3, order="glob", hotplug="13", duration=3, pipe=True, hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: staggered onlining with an overwritten boot head,
+    # offline/online with timer/sched events (hashed pointers), a storm of node 0 with irq/workqueue events (Ubuntu, raw
+    # pointers)
+    Spec("uneven10+6+12-boot-node2-first-staggered-online-overwritten-16k-hashptr-multi", "6.19.14", cpus=28, nodes=3,
+         node_cpus="0-9/10-15/16-27", maxcpus=3, order="16,1-15,17-27", scenario="staggered-online", duration=3,
+         buffer_kb=16, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven6+9+5+9-boot-node3-first-hotplug22-timer-sched-events-hashptr-multi", "7.0.13", cpus=29, nodes=4,
+         smt=1, node_cpus="0-5/6-14/15-19/20-28", maxcpus=3, order="20,1-19,21-28", hotplug="22", duration=3,
+         events="timer:*,sched:sched_switch", buffer_kb=8192, hash_ptr=True, threads="multi"),
+    Spec("uneven12+4+12-boot-node1-first-hotplug-storm-node0-irq-workqueue-events-multi", "ubuntu:7.0.0-44", cpus=28,
+         nodes=3, node_cpus="0-11/12-15/16-27", maxcpus=3, order="12,1-11,13-27", scenario="hotplug-storm",
+         duration=3, hotplug="1-11", events="irq:*,workqueue:*", buffer_kb=8192, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, an explicit order (cpu15, cpu9, the rest): migrator hotplug with an
+    # overwritten boot head; hashed pointers
+    Spec("nosmt-uneven9+14-boot-cpu15-9-first-migrator-hotplug-overwritten-8k-hashptr-multi", "6.18.15", cpus=23,
+         smt=1, node_cpus="0-8/9-22", maxcpus=3, order="15,9,3-8,10-14,16-22", scenario="migrator-hotplug",
+         duration=3, hotplug="1 10 15 20", buffer_kb=8, hash_ptr=True, threads="multi"),
+    # (d) all CPUs up, events enabled late: churn in overwritten buffers (one with the counter clock),
+    # sleepers (SMT 4, Ubuntu, raw pointers), hogs, steady churn (raw pointers)
+    # (dense churn did not overwrite 8 or 12 KB per CPU on 6.12.73: ~130-140 timer_migration events per CPU in 3 s at
+    # 26 and at 12 vCPUs, 3642/3642, 3380/3380 and 1692/1692 entries; the three captures stay in corpus-lab42 as
+    # 6.12.73-26cpu-4node-uneven4+10+6+6-late-dense-churn-overwritten-{12k,8k}-clock-counter-hashptr-multi and
+    # 6.12.73-12cpu-2node-uneven2+10-late-dense-churn-overwritten-8k-clock-counter-hashptr-multi; idle churn instead)
+    Spec("uneven4+10+6+6-late-churn-overwritten-8k-clock-counter-hashptr-multi", "6.12.73", cpus=26, nodes=4,
+         node_cpus="0-3/4-13/14-19/20-25", boot_trace=False, scenario="idle-churn", duration=3, buffer_kb=8,
+         trace_clock="counter", hash_ptr=True, threads="multi"),
+    Spec("uneven6+10+4-late-churn-overwritten-16k-hashptr-multi", "6.16.12", cpus=20, nodes=3,
+         node_cpus="0-5/6-15/16-19", boot_trace=False, scenario="idle-churn", duration=3, buffer_kb=16,
+         hash_ptr=True, threads="multi"),
+    Spec("smt4-uneven8+16+8-late-sleepers-multi", "ubuntu:6.17.0-35", cpus=32, nodes=3, smt=4,
+         node_cpus="0-7/8-23/24-31", boot_trace=False, scenario="sleepers", duration=3, threads="multi"),
+    Spec("nosmt-uneven6+13-late-hogs-hashptr-multi", "7.3-amd64", cpus=19, smt=1, node_cpus="0-5/6-18",
+         boot_trace=False, scenario="hogs", duration=3, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven5+9-late-steady-multi", "6.12.90", cpus=14, smt=1, node_cpus="0-4/5-13", boot_trace=False,
+         scenario="steady", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2485,7 +2566,12 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                         "# Lab captures of the outside class: the forty-first set (`--set forty-first`, "
                         "multi-threaded TCG, 12-30 vCPUs, 2, 3 and 4 nodes, uneven nodes (of 9-16 CPUs on half the "
                         "runs), SMT 1/2/4, half boot-time and half late traces, hashed pointers, Debian and Ubuntu "
-                        "kernels, overwritten buffers, trace_pipe, other events, trace clocks)")}
+                        "kernels, overwritten buffers, trace_pipe, other events, trace clocks)"),
+        "forty-second": (FORTY_SECOND_RUNS, "corpus-lab42",
+                         "# Lab captures of the outside class: the forty-second set (`--set forty-second`, "
+                         "multi-threaded TCG, 14-32 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes of 9-16 CPUs, SMT 1/2/4, "
+                         "7 boot-time and 5 late traces, boot heads lost (small buffers), hashed pointers, Debian and "
+                         "Ubuntu kernels, overwritten buffers, trace_pipe, other events, trace clocks)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2807,7 +2893,10 @@ def main(argv: list[str] | None = None) -> int:
                          "Ubuntu kernels (corpus-lab40); "
                          "forty-first: the forty-first, multi-threaded TCG, 12-30 vCPUs, 2, 3 and 4 nodes, uneven "
                          "nodes, SMT 1/2/4, half boot and half late traces, hashed pointers, Debian and Ubuntu "
-                         "kernels (corpus-lab41)")
+                         "kernels (corpus-lab41); "
+                         "forty-second: the forty-second, multi-threaded TCG, 14-32 vCPUs, 1, 2, 3 and 4 nodes, "
+                         "uneven nodes, SMT 1/2/4, 7 boot and 5 late traces, boot heads lost, hashed pointers, "
+                         "Debian and Ubuntu kernels (corpus-lab42)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2827,7 +2916,8 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
                                   "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh), "
                                   "corpus-lab38 (--set thirty-eighth), corpus-lab39 (--set thirty-ninth), "
-                                  "corpus-lab40 (--set fortieth) or corpus-lab41 (--set forty-first)")
+                                  "corpus-lab40 (--set fortieth), corpus-lab41 (--set forty-first) "
+                                  "or corpus-lab42 (--set forty-second)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

@@ -609,7 +609,8 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
                  unseen_up_by=tuple(ev.unseen_up_by),
                  quiet_cpus=tuple(quiet), now_unbounded=_stamps_not_time(trace),
-                 online_traced=tuple(sorted(tree.online_targets)))
+                 online_traced=tuple(sorted(tree.online_targets)),
+                 alone_until=max(tree.l0_top_ts.values(), default=-1))
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be

@@ -414,8 +414,10 @@ class Engine:
                  head_lost: tuple[int, ...] = (), unseen_prepares: tuple[int, ...] = (),
                  quiet_cpus: tuple[int, ...] = (),
                  unseen_up_by: tuple[tuple[int, int], ...] = (), now_unbounded: bool = False,
-                 online_traced: tuple[int, ...] = ()) -> None:
+                 online_traced: tuple[int, ...] = (), alone_until: int = -1) -> None:
         self.h = h
+        # the last stamp at which a walk showed a level-0 group as the only one (no parent)
+        self.alone_until = alone_until
         # CPUs whose tmigr_cpu_online / tmigr_cpu_available rows the trace holds
         self.online_traced: set[int] = set(online_traced)
         # The stamps are no time (a `counter` clock counts events): `now` scaled from them bounds
@@ -541,6 +543,9 @@ class Engine:
         # group -> (the active mask a row last printed for it, its look-up count then): a silent
         # child's activation after that print may have come before a look-up since
         self.active_print: dict[TmigrGroup, tuple[int, int]] = {}
+        # child group -> (its event's expiry, the equal-expiry events ahead of it in its parent's
+        # queue) before a deactivation level's update step (`_keep_place`)
+        self.evt_place: dict[TmigrGroup, tuple[int, list]] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
@@ -2319,15 +2324,17 @@ class Engine:
         self.h.resync_cpu(t, available=True, idle=True)
         self.h.available_mask.add(t)
         if self.unseen_prep:
-            self._unseen_prepares_after(t)
+            self._unseen_prepares_after(t, ts)
 
-    def _unseen_prepares_after(self, t: int) -> None:
+    def _unseen_prepares_after(self, t: int, ts: int) -> None:
         """`t` is online, its bring-up done: the next CPUs of the prepare order whose rows an
         overwritten head lost were brought up next (hotplug runs one bring-up after another,
         under cpu_hotplug_lock), before the next prepare the trace shows; their prepares are made
         now, not at their own first rows, which the overwritten head moved far later."""
         order = self.h.topology.order or []
-        if t not in order:
+        if t not in order or ts < self.alone_until:
+            # (a later row shows a level-0 group as the only one: no other group's CPU was
+            # prepared yet, `TraceTree.l0_top_ts`; those come at their own rows)
             return
         for c in order[order.index(t) + 1:]:
             if c not in self.unseen_prep or c not in self.head_lost or c in self.online_traced:
@@ -2749,6 +2756,8 @@ class Engine:
         else:
             if exp is None or exp[1:] != obs:
                 self.h.resync_update_events(g, child, None, obs[0], obs[1], obs[2], obs[3])
+            if self.evt_place:
+                self._keep_place(g, child, obs[0])
             if qunk.get(g):
                 self._learn_child(g, child)
         if qunk[g]:
@@ -3181,6 +3190,11 @@ class Engine:
             if saved2 is not None:
                 gsaved = saved2
         child_first = self._child_read_early(i, cpu, child) if traced and child is not None else None
+        if traced and child is not None and child.groupevt.queued_in is g:
+            # (where the child's event sits among equal expiries before the step: `_keep_place`)
+            e = child.groupevt
+            k = g.events.index(e)
+            self.evt_place[child] = (e.expires, [x for x in g.events[:k] if x.expires == e.expires])
         out = h._begin(cpu)
         w.remote = False
         if i >= 0 and self._codes[i] == E_UPDATE and self._lookup_pending(g):
@@ -3199,6 +3213,24 @@ class Engine:
         self._level_updated(cpu, ctx, g, child, w)
         if out:
             ctx.exp_upd.extend(out)
+
+    def _keep_place(self, g: TmigrGroup, child: TmigrGroup, nextevt: int) -> None:
+        """The child's event was queued in g at the `nextevt` this update printed before the
+        model's step (`evt_place`): tmigr_update_events() left it where it was (`goto
+        check_toplvl`: same expiry, not ignored), ahead of equal expiries queued after it, which
+        the head's look-ups see first. A model step from another value re-queued it; put it back."""
+        place = self.evt_place.pop(child, None)
+        e = child.groupevt
+        if place is None or place[0] != nextevt or nextevt == KTIME_MAX or e.queued_in is not g \
+                or e.expires != nextevt:
+            return
+        q = g.events
+        q.remove(e)
+        k = 0
+        for j, x in enumerate(q):
+            if x.expires < nextevt or (x.expires == nextevt and x in place[1]):
+                k = j + 1
+        q.insert(k, e)
 
     def _child_read_early(self, i: int, cpu: int, child: TmigrGroup) -> Any:
         """A level's tmigr_update_events (row i) looks up the child's first event under the

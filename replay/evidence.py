@@ -355,8 +355,10 @@ def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]]) -> set[i
     same node created after that one (`rank`: `_group_rank`)."""
     out: set[int] = set()
     prepared = set(tree.prepared_cpus)
-    # level-0 groups an activation walk showed as the only one (`TraceTree.l0_top_ts`)
-    alone = {tree.cpu_group[c] for c in tree.l0_top_ts if c in tree.cpu_group}
+    # level-0 groups an activation walk showed as the only one (`TraceTree.l0_top_ts`); not where
+    # CPUs of several capacities have a hierarchy each (the June-2026 series: one top per tree)
+    alone = {tree.cpu_group[c] for c in tree.l0_top_ts if c in tree.cpu_group} \
+        if len({v for v in tree.cpu_capacity.values() if v}) <= 1 else set()
     for c, ptr in tree.cpu_group.items():
         m = tree.cpu_mask.get(c)
         if c in prepared or not m or c not in tree.first_ts:

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tmigr_trace.cpulist import format_cpulist
+from tmigr_trace.schema import KTIME_MAX
 
 UNKNOWN_PTR = 1  # stands for a null (unavailable) pointer once columns are filled; never a real address
 
@@ -38,7 +39,7 @@ _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmi
                "tmigr_handle_remote_cpu")
 _STATE_EVENTS = ("tmigr_group_set_cpu_active", "tmigr_group_set_cpu_inactive")
 _SCAN_COLUMNS = ["event", "ts", "cpu", "active", "group", "parent", "child", "target_cpu", "lvl", "numa_node", "family",
-                 "capacity", "childmask", "groupmask", "num_children", "group_lvl"]
+                 "capacity", "childmask", "groupmask", "num_children", "group_lvl", "nextevt"]
 
 
 def node_column(batch: pa.RecordBatch | pa.Table) -> pa.Array | pa.ChunkedArray:
@@ -129,40 +130,62 @@ def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) 
 
 
 def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]) -> None:
-    """`TraceTree.l0_top_ts` from one batch: a level-0 activation row whose active mask is its
-    own childmask (the group was idle, so it had no migrator: tmigr_active_up() returns
-    walk_done false) and whose CPU's next tmigr row, in the batch, is no level-1 activation."""
+    """`TraceTree.l0_top_ts` from one batch. A walk goes on to the parent from a level-0 group
+    that has (had) no migrator: tmigr_active_up() and tmigr_inactive_up() return walk_done false.
+    So the group had no parent when a CPU's walk ends there: a level-0 activation row whose active
+    mask is its own childmask (the group was idle) whose CPU's next tmigr row is no level-1 row,
+    or a level-0 deactivation row that leaves the group idle whose CPU reaches its
+    tmigr_cpu_idle / tmigr_cpu_offline row within its next two rows without a level-1 row. And
+    tmigr_update_events() returns untraced from a deactivation's level-0 update of an ignored
+    event (`nextevt` KTIME_MAX) when the group has a parent (`ignore && !remote &&
+    group->parent`): such a row, right after the CPU's level-0 deactivation row, has none."""
     if pa.types.is_dictionary(ev.type):
-        names = ev.dictionary.to_pylist()
+        names = [str(n) for n in ev.dictionary.to_pylist()]
         codes = np.asarray(ev.indices.fill_null(-1))
-        is_tm = np.array([n.startswith("tmigr_") for n in names] + [False])[codes]
-        act_code = names.index("tmigr_group_set_cpu_active") if "tmigr_group_set_cpu_active" in names else -2
-        is_act = codes == act_code
     else:
-        evs = np.asarray(ev.fill_null("").to_pylist(), dtype=object)
-        is_tm = np.array([str(e).startswith("tmigr_") for e in evs], dtype=bool)
-        is_act = evs == "tmigr_group_set_cpu_active"
+        names = sorted({str(e) for e in ev.to_pylist() if e is not None})
+        pos = {n: k for k, n in enumerate(names)}
+        codes = np.array([pos.get(str(e), -1) if e is not None else -1 for e in ev.to_pylist()], dtype=np.int64)
+
+    def code_in(*want: str) -> np.ndarray:
+        return np.array([n in want for n in names] + [False])[codes]
+    is_tm = np.array([n.startswith("tmigr_") for n in names] + [False])[codes]
     rows = np.flatnonzero(is_tm)
     if rows.size < 2:
         return
+    act = code_in("tmigr_group_set_cpu_active")[rows]
+    deact = code_in("tmigr_group_set_cpu_inactive")[rows]
+    end = code_in("tmigr_cpu_idle", "tmigr_cpu_offline")[rows]
     cpu = np.asarray(t.column("cpu").fill_null(-1))[rows]
     lvl = np.asarray(t.column("lvl").fill_null(-1))[rows]
-    act = is_act[rows]
+    glvl = np.asarray(t.column("group_lvl").fill_null(-1))[rows]
+    up = (lvl >= 1) | (glvl >= 1)           # a row of a level above 0
     active = np.asarray(t.column("active").fill_null(0)).astype(np.int64)[rows]
-    first = act & (lvl == 0) & (active > 0) & (active == np.asarray(t.column("childmask").fill_null(0))[rows])
-    if not first.any():
+    mask = np.asarray(t.column("childmask").fill_null(0)).astype(np.int64)[rows]
+    from_idle = act & (lvl == 0) & (active > 0) & (active == mask)
+    to_idle = deact & (lvl == 0) & (active == 0)
+    if not (from_idle.any() or to_idle.any()):
         return
     order = np.argsort(cpu, kind="stable")
-    nxt = np.full(rows.size, -1, dtype=np.int64)
+    nxt = np.full(rows.size + 1, -1, dtype=np.int64)     # (index rows.size: "none", -1 there too)
     same = cpu[order[1:]] == cpu[order[:-1]]
     nxt[order[:-1][same]] = order[1:][same]
-    cand = np.flatnonzero(first & (nxt >= 0))
-    if cand.size == 0:
-        return
-    n = nxt[cand]
-    ended = ~(act[n] & (lvl[n] == 1))
+    n1 = nxt[:-1]
+    n2 = nxt[n1]
+    ok1, ok2 = n1 >= 0, n2 >= 0
+    top = from_idle & ok1 & ~up[n1]
+    top |= to_idle & ok1 & ~up[n1] & (end[n1] | (ok2 & ~up[n2] & end[n2]))
+    upd = code_in("tmigr_update_events")[rows]
+    nextevt = np.asarray(t.column("nextevt").fill_null(0))[rows]
+    ignored = np.flatnonzero(upd & (glvl == 0) & (nextevt == KTIME_MAX))
+    if ignored.size:
+        prv = np.full(rows.size, -1, dtype=np.int64)
+        prv[n1[ok1]] = np.flatnonzero(ok1)
+        p = prv[ignored]
+        ignored = ignored[(p >= 0) & deact[np.maximum(p, 0)] & (lvl[np.maximum(p, 0)] == 0)]
+        top[ignored] = True
     ts = np.asarray(t.column("ts"))[rows]
-    for k in cand[ended]:
+    for k in np.flatnonzero(top):
         c = int(cpu[k])
         if c >= 0 and int(ts[k]) > out.get(c, -1):
             out[c] = int(ts[k])

@@ -589,8 +589,9 @@ def test_witness_records_only_the_watched_tasks_and_judges_intervals():
     try:
         a, b = subprocess.Popen(sleeper), subprocess.Popen(sleeper)
         w.watch({a.pid})
-        time.sleep(0.05)  # a's switches from its next switch-in on
-        t1 = now()
+        # the interval opens right after the watch began (a's events from its next switch-in
+        # on): a sleep here overshoots on a loaded box, and a's sleeps could all fall before it
+        t1 = w.watched[a.pid] + 100_000
         a.wait(timeout=30)
         b.wait(timeout=30)
         t2 = now()

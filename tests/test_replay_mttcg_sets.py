@@ -488,20 +488,11 @@ def test_a_stream_that_starts_mid_walk(imported):
 
 
 FORTIETH = SETS / "fortieth"
-FORTIETH_LEFT = ("6.17.13-31cpu",)
 
 
-def _fortieth_params() -> dict:
-    p = set_params(FORTIETH)
-    known = pytest.mark.xfail(strict=True, reason="known false divergences of the fortieth set, not explained "
-                                                  "yet (fixtures/outside-class/fortieth/README.md)")
-    p["argvalues"] = [pytest.param(s, marks=known) if s.name.startswith(FORTIETH_LEFT) else s for s in p["argvalues"]]
-    return p
-
-
-@pytest.mark.parametrize("src", **_fortieth_params())
+@pytest.mark.parametrize("src", **set_params(FORTIETH))
 def test_the_fortieth_set_replays_without_divergence(imported, src):
-    """The fortieth set (33 false divergences in 6 of 12 at first replay on 2b07967; 1 in 1 left)."""
+    """The fortieth set (33 false divergences in 6 of 12 at first replay on 2b07967; 0 left)."""
     replay_set_trace(imported, src, 4000)
 
 

@@ -1753,12 +1753,16 @@ class Engine:
     def _earlier_steps(self, i: int, g: TmigrGroup) -> Iterator[tuple[int, int, int, bool]]:
         """Other CPUs' group-state events on g traced after row i whose cmpxchg can have come
         before it (the CPU's previous event is older than row i) and whose print is their step
-        from the model's state of g: (row, active, migrator, walk_done) of each."""
+        from the model's state of g, but for silent children's bits: (row, active, migrator,
+        walk_done) of each."""
         c = self._rows
         codes = self._codes
         ts0, cpu0 = c.ts[i], c.cpu[i]
         grp_l, lvl_l, cpu_l = c.group, c.lvl, c.cpu
         pre_a, pre_m = g.active, g.migrator
+        # (silent children's bits may have changed unseen after that earlier cmpxchg: its print
+        # shows them as they were then)
+        keep = ~self.silent_mask.get(g, 0)
         for j in range(i + 1, min(self._n, i + LOOKAHEAD_ROWS)):
             cj = codes[j]
             if cj != E_SET_ACTIVE and cj != E_SET_INACTIVE or cpu_l[j] == cpu0:
@@ -1774,7 +1778,7 @@ class Engine:
             else:
                 ch = self._child_of(cpu_l[j], g)
                 a1, m1, dj = inactive_up_pure(pre_a, pre_m, mj, ch.active if ch is not None else 0)
-            if (a1, m1) == (c.active[j], c.migrator[j]):
+            if m1 == c.migrator[j] and (a1 & keep) == (c.active[j] & keep):
                 yield j, a1, m1, dj
 
     def _try_reorder_read(self, i: int, g: TmigrGroup, mask: int) -> bool:
@@ -2676,6 +2680,12 @@ class Engine:
                         # the child's event is not queued (ignored): its printed fields are what
                         # it last held, which a silent CPU's walk below the child may have set
                         v = None
+                    if v is False and n == 0 and child is not None and obs[0] > ev[0] \
+                            and (sil or self._unseen_handler(i, behalf)) and self._silent_expired(child, obs[0], ts):
+                        # (the same below: the child's due events expired unseen before this
+                        # update looked the child up)
+                        v = None
+                        unseen = True
                     if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)) \
                             and self._silent_expired(g, obs[1], ts):
                         # (a handler at any level above g expires leaf CPUs and requeues below):

@@ -74,6 +74,11 @@ NOT_DECIDABLE_BEYOND_1PC = {
     # (7.2 %: the forty-second set's SMT-4 16-CPU pointerless boot trace, 20 KB per CPU: its head-lost
     # CPUs count as silent until their first rows)
     "smt4-boot-glob-migrator-hotplug-overwritten-20k": ("a silent CPU's untraced state change", 0.075),
+    # (the forty-third set: 2.9 % on a counter-clock boot trace, `now` bounded only by the proven
+    # jiffies; 2.0 % on a single-node SMT-2 boot trace whose head went with CPUs' resyncs)
+    "uneven6+10+4+10-boot-node2-first-staggered-online-overwritten-24k-clock-counter": (
+        "due only after the proven jiffies", 0.03),
+    "1node-smt2-boot-glob-hotplug-storm-cpu4-11-overwritten-12k": ("CPU or group state not known", 0.02),
     "overwritten": ("events of a CPU whose stream began late", 0.08),      # the buffer dropped the head
     # (7.4 %: the thirty-seventh set's 16 KB-per-CPU boot trace, 2,500 of 11,500 events kept)
     # (3.6 %: the thirty-ninth set's 6.12.117 counter-clock boot trace, stamps scaled from raw counts)

@@ -208,7 +208,7 @@ OUTSIDE = sorted((FIXTURES / "outside-class").glob("*.trace.txt.xz"))
 # the replay sees only the text): nodes, whether its setup events are in the trace, the eras that fit.
 OUTSIDE_FACTS = {
     "7.1.13-16cpu-2node-boot-glob-hotplug": ([0, 1], 16, {"7.1", "6.19"}),
-    "7.3.4-16cpu-2node-isolcpus6-9-late": ([0, 1], 0, {"7.1", "6.19", "6.18.y-numa", "6.14"}),
+    "7.3.4-16cpu-2node-isolcpus6-9-late": ([0, 1], 0, {"7.1", "6.19", "6.18.y-numa", "6.14", "6.11", "6.9"}),
     "6.12.117-32cpu-2node-boot-remote-node-first": ([0, 1], 32, {"6.14"}),
     "7.3.4-8cpu-1node-nosmt-boot-glob-hotplug": ([0], 8, {"7.2-capacity"}),
     "6.19.14-16cpu-2node-late-churn-hashptr": ([0, 1], 0, {"7.1", "6.19", "6.18.y-numa", "6.14"}),

@@ -44,6 +44,8 @@ what a kernel engineer outside the lab sends (no topology, no bring-up order, no
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set fortieth [--out corpus-lab40] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-first [--out corpus-lab41] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-second [--out corpus-lab42] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-third [--out corpus-lab43] [--only ...]
+    python3 -m tmigr_trace.collectors.lab.outside_corpus --set forty-fourth [--out corpus-lab44] [--only ...]
     python3 -m tmigr_trace.collectors.lab.outside_corpus --out DIR --fixtures fixtures/outside-class --pick NAME ...
 
 Each run is one `lab run --text-out NAME.trace.txt.xz` (collectors/lab/run.py); the runs, their
@@ -2448,6 +2450,159 @@ FORTY_SECOND_RUNS = [
          scenario="steady", duration=3, threads="multi"),
 ]
 
+# The forty-third set (`--set forty-third`, written to corpus-lab43): a fresh measurement of the engine of 7ef5c3d
+# (frozen in a worktree and replayed with the compiled core) on a mix as traces from other boxes come: 7 boot traces
+# and 5 late ones. Debian point releases neither the forty-first nor the forty-second set used (6.12.57, 6.12.95,
+# 6.18.9, 6.19.6, 6.19.13, 7.0.4, 7.0.10, 7.1.8, 7.2.6; every 6.16.y, 6.17.y and 7.3 release the lab can fetch was
+# used there but 6.17.8, which lacks 5eb579dfd46b) and three of Ubuntu's generic kernels (CONFIG_HZ=1000: 7.0.0-34,
+# 6.17.0-29, 6.11.0-29), multi-threaded TCG, 17-31 vCPUs, 1, 2, 3 and 4 nodes, uneven layouts (`node_cpus`) with a
+# node of 9-16 CPUs on most runs, no SMT, SMT 2 and SMT 4, every run 3 s; hashed pointers on 9 of 12 runs. Every
+# kernel/vCPU pair is new to all sets: 7.0.4 at 22, Ubuntu 7.0.0-34 at 24, 6.19.6 at 23, 6.12.95 at 30, 7.1.8 at 27,
+# 7.2.6 at 18, Ubuntu 6.17.0-29 at 31 (boot); 6.19.13 at 26, 6.18.9 at 23, Ubuntu 6.11.0-29 at 24, 6.12.57 at 17,
+# 7.0.10 at 30 (late).
+# Boot-time tracing with maxcpus=3: (a) two single-node machines whose boot head is overwritten: a hotplug storm of
+# cpu4-11 with glob onlining, 12 KB per CPU and hashed pointers (SMT 2, 22 vCPUs); migrator hotplug of cpu1, cpu9,
+# cpu14 and cpu21 with an explicit order (cpu13, cpu6, the rest), 16 KB per CPU, the global clock and raw pointers
+# (SMT 4, 24 vCPUs, Ubuntu 7.0.0-34); (b) a non-zero node's first CPU onlined first, then the rest: a hotplug storm
+# of the whole of node 1 (cpu9-22, the node onlined first) with 8 KB per CPU (overwritten) and hashed pointers, node
+# 1 first on 2 uneven nodes 0-8/9-22 (no SMT, 23 vCPUs); staggered onlining with 24 KB per CPU (overwritten), the
+# counter clock and hashed pointers, node 2 first on 4 uneven nodes 0-5/6-15/16-19/20-29 (SMT 2, 30 vCPUs); a
+# hotplug storm of node 0's CPUs but cpu0 (cpu1-15) with irq:* and workqueue:* on the trace_event= list (8 MB per
+# CPU) and raw pointers, node 2 first on 3 uneven nodes 0-15/16-21/22-30 (no SMT, 31 vCPUs, Ubuntu 6.17.0-29); (c)
+# glob onlining: migrator hotplug of cpu2, cpu10, cpu13 and cpu20 with timer:* and sched:sched_switch on the
+# trace_event= list (8 MB per CPU) and hashed pointers on 3 uneven nodes 0-11/12-16/17-26 (no SMT, 27 vCPUs); (d) an
+# explicit order: cpu12 (node 1), then cpu3 (node 0), then the rest: offline/online of cpu6 read through trace_pipe
+# with hashed pointers on 2 uneven nodes 0-3/4-17 (SMT 2, 18 vCPUs).
+# Late, all CPUs up: (e) churn with 8 KB per CPU (overwritten) and hashed pointers on 2 uneven nodes 0-9/10-25 (SMT 2,
+# 26 vCPUs); sleepers with hashed pointers on 4 uneven nodes 0-3/4-12/13-17/18-22 (no SMT, 23 vCPUs); dense churn with
+# hashed pointers on 3 uneven nodes 0-7/8-19/20-23 with SMT 4 (6 sockets of one core x 4 threads, 24 vCPUs, Ubuntu
+# 6.11.0-29); hogs with 8 KB per CPU (overwritten) and raw pointers on 2 uneven nodes 0-3/4-16 (no SMT, 17 vCPUs);
+# migrator hotplug of cpu3, cpu9, cpu15 and cpu24 with hashed pointers on 3 uneven nodes 0-13/14-19/20-29 (SMT 2, 30
+# vCPUs).
+FORTY_THIRD_RUNS = [
+    # (a) boot-time tracing, maxcpus=3, one node, the boot head overwritten: a hotplug storm with glob onlining (SMT 2,
+    # hashed pointers), migrator hotplug with an explicit order and the global clock (SMT 4, Ubuntu, raw pointers)
+    Spec("smt2-boot-glob-hotplug-storm-cpu4-11-overwritten-12k-hashptr-multi", "7.0.4", cpus=22, nodes=1,
+         maxcpus=3, order="glob", scenario="hotplug-storm", duration=3, hotplug="4-11", buffer_kb=12, hash_ptr=True,
+         threads="multi"),
+    Spec("smt4-boot-cpu13-6-first-migrator-hotplug-overwritten-16k-clock-global-multi", "ubuntu:7.0.0-34", cpus=24,
+         nodes=1, smt=4, maxcpus=3, order="13,6,3-5,7-12,14-23", scenario="migrator-hotplug", duration=3,
+         hotplug="1 9 14 21", buffer_kb=16, trace_clock="global", threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, a non-zero node first: a storm of the node onlined first (overwritten),
+    # staggered onlining with the counter clock (overwritten), a storm of node 0 with irq/workqueue events (Ubuntu, raw
+    # pointers)
+    Spec("nosmt-uneven9+14-boot-node1-first-hotplug-storm-node1-overwritten-8k-hashptr-multi", "6.19.6", cpus=23,
+         smt=1, node_cpus="0-8/9-22", maxcpus=3, order="9,1-8,10-22", scenario="hotplug-storm", duration=3,
+         hotplug="9-22", buffer_kb=8, hash_ptr=True, threads="multi"),
+    Spec("uneven6+10+4+10-boot-node2-first-staggered-online-overwritten-24k-clock-counter-hashptr-multi", "6.12.95",
+         cpus=30, nodes=4, node_cpus="0-5/6-15/16-19/20-29", maxcpus=3, order="16,1-15,17-29",
+         scenario="staggered-online", duration=3, buffer_kb=24, trace_clock="counter", hash_ptr=True,
+         threads="multi"),
+    Spec("nosmt-uneven16+6+9-boot-node2-first-hotplug-storm-node0-irq-workqueue-events-multi", "ubuntu:6.17.0-29",
+         cpus=31, nodes=3, smt=1, node_cpus="0-15/16-21/22-30", maxcpus=3, order="22,1-21,23-30",
+         scenario="hotplug-storm", duration=3, hotplug="1-15", events="irq:*,workqueue:*", buffer_kb=8192,
+         threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, glob onlining: migrator hotplug with timer/sched events; hashed pointers
+    Spec("nosmt-uneven12+5+10-boot-glob-migrator-hotplug-timer-sched-events-hashptr-multi", "7.1.8", cpus=27,
+         nodes=3, smt=1, node_cpus="0-11/12-16/17-26", maxcpus=3, order="glob", scenario="migrator-hotplug",
+         duration=3, hotplug="2 10 13 20", events="timer:*,sched:sched_switch", buffer_kb=8192, hash_ptr=True,
+         threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, an explicit order (cpu12, cpu3, the rest): offline/online of cpu6 read through
+    # trace_pipe; hashed pointers
+    Spec("uneven4+14-boot-cpu12-3-first-hotplug6-trace-pipe-hashptr-multi", "7.2.6", cpus=18, node_cpus="0-3/4-17",
+         maxcpus=3, order="12,3,4-11,13-17", hotplug="6", duration=3, pipe=True, hash_ptr=True, threads="multi"),
+    # (e) all CPUs up, events enabled late: churn in an overwritten buffer, sleepers, dense churn (SMT 4, Ubuntu), hogs
+    # in an overwritten buffer (raw pointers), migrator hotplug
+    Spec("uneven10+16-late-churn-overwritten-8k-hashptr-multi", "6.19.13", cpus=26, node_cpus="0-9/10-25",
+         boot_trace=False, scenario="idle-churn", duration=3, buffer_kb=8, hash_ptr=True, threads="multi"),
+    Spec("nosmt-uneven4+9+5+5-late-sleepers-hashptr-multi", "6.18.9", cpus=23, nodes=4, smt=1,
+         node_cpus="0-3/4-12/13-17/18-22", boot_trace=False, scenario="sleepers", duration=3, hash_ptr=True,
+         threads="multi"),
+    Spec("smt4-uneven8+12+4-late-dense-churn-hashptr-multi", "ubuntu:6.11.0-29", cpus=24, nodes=3, smt=4,
+         node_cpus="0-7/8-19/20-23", boot_trace=False, scenario="dense-churn", duration=3, hash_ptr=True,
+         threads="multi"),
+    Spec("nosmt-uneven4+13-late-hogs-overwritten-8k-multi", "6.12.57", cpus=17, smt=1, node_cpus="0-3/4-16",
+         boot_trace=False, scenario="hogs", duration=3, buffer_kb=8, threads="multi"),
+    Spec("uneven14+6+10-late-migrator-hotplug-hashptr-multi", "7.0.10", cpus=30, nodes=3,
+         node_cpus="0-13/14-19/20-29", boot_trace=False, scenario="migrator-hotplug", duration=3,
+         hotplug="3 9 15 24", hash_ptr=True, threads="multi"),
+]
+
+# The forty-fourth set (`--set forty-fourth`, written to corpus-lab44): the engine of 7ef5c3d again (the same frozen
+# worktree and compiled core as the forty-third), on what kernel engineers on other boxes send as plain text: mostly
+# late traces (8 of 12: events enabled after boot, all CPUs up) and 4 boot traces, on larger machines: 26-48 vCPUs,
+# 2, 3 and 4 uneven nodes (`node_cpus`), SMT 2 on 10 runs and no SMT on 2, every run 3 s, multi-threaded TCG. The
+# default (local) trace clock on 9 runs, global on two, mono on one; hashed pointers on 6 runs (hash-ptr kept 1) and
+# raw pointers on 6; two trace_pipe reads (a late and a boot trace), other events in the same buffer on three late
+# runs (sched:*, timer:*, irq:*), two small buffers that overwrote (8 KB per CPU on late churn, 16 KB on a boot
+# hotplug storm), isolcpus on one. Debian point releases none of the forty-first to forty-third sets used (6.12.69,
+# 6.12.94, 6.18.12, 6.19.8, 6.19.10, 7.0.12, 7.1.3, 7.2.9, 7.2.12; no 6.16.y, 6.17.y or 7.3 release is left unused
+# but 6.17.8, which lacks 5eb579dfd46b) and three of Ubuntu's generic kernels (CONFIG_HZ=1000: 6.11.0-17, 7.0.0-43,
+# 6.17.0-41). Every kernel/vCPU pair is new to all sets: 6.12.69 at 36, 6.19.8 at 42, Ubuntu 6.11.0-17 at 48, 7.2.9
+# at 29, 7.0.12 at 38, Ubuntu 7.0.0-43 at 34, 6.18.12 at 26, Ubuntu 6.17.0-41 at 32 (late); 7.1.3 at 40, 6.19.10 at
+# 31, 7.2.12 at 44, 6.12.94 at 48 (boot).
+# Late, all CPUs up: (a) steady churn with sched:* in the same buffer (set_event, 8 MB per CPU) and raw pointers on 2
+# uneven nodes 0-11/12-35 (SMT 2, 36 vCPUs); sleepers read through trace_pipe with hashed pointers on 3 uneven nodes
+# 0-15/16-27/28-41 (SMT 2, 42 vCPUs); hogs with hashed pointers on 4 uneven nodes 0-9/10-19/20-33/34-47 (SMT 2, 48
+# vCPUs, Ubuntu 6.11.0-17); churn with 8 KB per CPU (overwritten) and hashed pointers on 2 uneven nodes 0-12/13-28 (no
+# SMT, 29 vCPUs); dense churn with timer:* (8 MB per CPU), the mono clock and raw pointers on 3 uneven nodes
+# 0-7/8-23/24-37 (SMT 2, 38 vCPUs); migrator hotplug of cpu3, cpu8, cpu20 and cpu27 with hashed pointers on 4 uneven
+# nodes 0-5/6-17/18-23/24-33 (SMT 2, 34 vCPUs, Ubuntu 7.0.0-43); offline/online of cpu18 with irq:* (8 MB per CPU),
+# the global clock and raw pointers on 2 uneven nodes 0-15/16-25 (SMT 2, 26 vCPUs); isolcpus=domain,12-17 (node 1's
+# middle) with a busy loop on cpu12 and churn on the other isolated CPUs, hashed pointers, on 3 uneven nodes
+# 0-9/10-21/22-31 (SMT 2, 32 vCPUs, Ubuntu 6.17.0-41).
+# Boot-time tracing with maxcpus=3: (b) glob onlining: a hotplug storm of the whole of node 1 (cpu14-23) with 16 KB per
+# CPU (the boot head is overwritten) and hashed pointers on 3 uneven nodes 0-13/14-23/24-39 (SMT 2, 40 vCPUs); (c)
+# node 1 first: staggered onlining read through trace_pipe with raw pointers on 2 uneven nodes 0-11/12-30 (no SMT, 31
+# vCPUs); (d) an explicit order: cpu30 (node 3), cpu18 (node 2), cpu8 (node 1), then the rest: migrator hotplug of
+# cpu2, cpu9, cpu19 and cpu33 with the global clock and raw pointers on 4 uneven nodes 0-7/8-17/18-29/30-43 (SMT 2, 44
+# vCPUs); (e) round-robin over the nodes (node 1 first): offline/online of cpu40 with raw pointers on 2 uneven nodes
+# 0-15/16-47 (SMT 2, 48 vCPUs).
+FORTY_FOURTH_RUNS = [
+    # (a) all CPUs up, events enabled late: steady churn with sched events, sleepers through trace_pipe, hogs (Ubuntu),
+    # churn in an overwritten buffer (no SMT), dense churn with timer events and the mono clock, migrator hotplug
+    # (Ubuntu), offline/online with irq events and the global clock, isolcpus (Ubuntu)
+    Spec("uneven12+24-late-steady-sched-events-multi", "6.12.69", cpus=36, node_cpus="0-11/12-35", boot_trace=False,
+         scenario="steady", duration=3, events="sched:*", buffer_kb=8192, threads="multi"),
+    Spec("uneven16+12+14-late-sleepers-trace-pipe-hashptr-multi", "6.19.8", cpus=42, nodes=3,
+         node_cpus="0-15/16-27/28-41", boot_trace=False, scenario="sleepers", duration=3, pipe=True, hash_ptr=True,
+         threads="multi"),
+    Spec("uneven10+10+14+14-late-hogs-hashptr-multi", "ubuntu:6.11.0-17", cpus=48, nodes=4,
+         node_cpus="0-9/10-19/20-33/34-47", boot_trace=False, scenario="hogs", duration=3, hash_ptr=True,
+         threads="multi"),
+    Spec("nosmt-uneven13+16-late-churn-overwritten-8k-hashptr-multi", "7.2.9", cpus=29, smt=1, node_cpus="0-12/13-28",
+         boot_trace=False, scenario="idle-churn", duration=3, buffer_kb=8, hash_ptr=True, threads="multi"),
+    Spec("uneven8+16+14-late-dense-churn-timer-events-clock-mono-multi", "7.0.12", cpus=38, nodes=3,
+         node_cpus="0-7/8-23/24-37", boot_trace=False, scenario="dense-churn", duration=3, events="timer:*",
+         buffer_kb=8192, trace_clock="mono", threads="multi"),
+    Spec("uneven6+12+6+10-late-migrator-hotplug-hashptr-multi", "ubuntu:7.0.0-43", cpus=34, nodes=4,
+         node_cpus="0-5/6-17/18-23/24-33", boot_trace=False, scenario="migrator-hotplug", duration=3,
+         hotplug="3 8 20 27", hash_ptr=True, threads="multi"),
+    Spec("uneven16+10-late-hotplug18-irq-events-clock-global-multi", "6.18.12", cpus=26, node_cpus="0-15/16-25",
+         boot_trace=False, hotplug="18", duration=3, events="irq:*", buffer_kb=8192, trace_clock="global",
+         threads="multi"),
+    Spec("uneven10+12+10-isolcpus12-17-late-isolated-hashptr-multi", "ubuntu:6.17.0-41", cpus=32, nodes=3,
+         node_cpus="0-9/10-21/22-31", isolcpus="domain,12-17", boot_trace=False, scenario="isolated", duration=3,
+         hash_ptr=True, threads="multi"),
+    # (b) boot-time tracing, maxcpus=3, glob onlining: a hotplug storm of node 1 with an overwritten boot head; hashed
+    # pointers
+    Spec("uneven14+10+16-boot-glob-hotplug-storm-node1-overwritten-16k-hashptr-multi", "7.1.3", cpus=40, nodes=3,
+         node_cpus="0-13/14-23/24-39", maxcpus=3, order="glob", scenario="hotplug-storm", duration=3,
+         hotplug="14-23", buffer_kb=16, hash_ptr=True, threads="multi"),
+    # (c) boot-time tracing, maxcpus=3, node 1 first: staggered onlining read through trace_pipe; raw pointers
+    Spec("nosmt-uneven12+19-boot-node1-first-staggered-online-trace-pipe-multi", "6.19.10", cpus=31, smt=1,
+         node_cpus="0-11/12-30", maxcpus=3, order="12,1-11,13-30", scenario="staggered-online", duration=3,
+         pipe=True, threads="multi"),
+    # (d) boot-time tracing, maxcpus=3, an explicit order (cpu30, cpu18, cpu8, the rest): migrator hotplug with the
+    # global clock; raw pointers
+    Spec("uneven8+10+12+14-boot-cpu30-18-8-first-migrator-hotplug-clock-global-multi", "7.2.12", cpus=44, nodes=4,
+         node_cpus="0-7/8-17/18-29/30-43", maxcpus=3, order="30,18,8,3-7,9-17,19-29,31-43",
+         scenario="migrator-hotplug", duration=3, hotplug="2 9 19 33", trace_clock="global", threads="multi"),
+    # (e) boot-time tracing, maxcpus=3, round-robin over the nodes: offline/online of cpu40; raw pointers
+    Spec("uneven16+32-boot-nodes-rr-hotplug40-multi", "6.12.94", cpus=48, node_cpus="0-15/16-47", maxcpus=3,
+         order="nodes", hotplug="40", duration=3, threads="multi"),
+]
+
 SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
         "extra": (EXTRA_RUNS, "corpus-lab2", "# Lab captures of the outside class: the second set (`--set extra`)"),
         "third": (THIRD_RUNS, "corpus-lab3", "# Lab captures of the outside class: the third set (`--set third`)"),
@@ -2571,7 +2726,19 @@ SETS = {"main": (RUNS, "corpus-lab", "# Lab captures of the outside class"),
                          "# Lab captures of the outside class: the forty-second set (`--set forty-second`, "
                          "multi-threaded TCG, 14-32 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes of 9-16 CPUs, SMT 1/2/4, "
                          "7 boot-time and 5 late traces, boot heads lost (small buffers), hashed pointers, Debian and "
-                         "Ubuntu kernels, overwritten buffers, trace_pipe, other events, trace clocks)")}
+                         "Ubuntu kernels, overwritten buffers, trace_pipe, other events, trace clocks)"),
+        "forty-third": (FORTY_THIRD_RUNS, "corpus-lab43",
+                        "# Lab captures of the outside class: the forty-third set (`--set forty-third`, "
+                        "multi-threaded TCG, 17-31 vCPUs, 1, 2, 3 and 4 nodes, uneven nodes of 9-16 CPUs, SMT 1/2/4, "
+                        "7 boot-time and 5 late traces, boot heads lost (small buffers, two single-node machines), "
+                        "hashed pointers, Debian and Ubuntu kernels, overwritten buffers, trace_pipe, other events, "
+                        "trace clocks)"),
+        "forty-fourth": (FORTY_FOURTH_RUNS, "corpus-lab44",
+                         "# Lab captures of the outside class: the forty-fourth set (`--set forty-fourth`, "
+                         "multi-threaded TCG, 26-48 vCPUs, 2, 3 and 4 uneven nodes, SMT 2 and no SMT, 8 late and 4 "
+                         "boot-time traces, plain text as other boxes send it: local, global and mono clocks, hashed "
+                         "and raw pointers, trace_pipe, other events, overwritten buffers, isolcpus, Debian and "
+                         "Ubuntu kernels)")}
 
 
 def init_did(s: Spec) -> str:
@@ -2896,7 +3063,13 @@ def main(argv: list[str] | None = None) -> int:
                          "kernels (corpus-lab41); "
                          "forty-second: the forty-second, multi-threaded TCG, 14-32 vCPUs, 1, 2, 3 and 4 nodes, "
                          "uneven nodes, SMT 1/2/4, 7 boot and 5 late traces, boot heads lost, hashed pointers, "
-                         "Debian and Ubuntu kernels (corpus-lab42)")
+                         "Debian and Ubuntu kernels (corpus-lab42); "
+                         "forty-third: the forty-third, multi-threaded TCG, 17-31 vCPUs, 1, 2, 3 and 4 nodes, uneven "
+                         "nodes, SMT 1/2/4, 7 boot and 5 late traces, boot heads lost (two single-node machines), "
+                         "hashed pointers, Debian and Ubuntu kernels (corpus-lab43); "
+                         "forty-fourth: the forty-fourth, multi-threaded TCG, 26-48 vCPUs, 2, 3 and 4 uneven nodes, "
+                         "SMT 2 and no SMT, 8 late and 4 boot traces, clocks, hashed and raw pointers, trace_pipe, "
+                         "other events, isolcpus, Debian and Ubuntu kernels (corpus-lab44)")
     ap.add_argument("--out", help="default: corpus-lab (--set main), corpus-lab2 (--set extra), "
                                   "corpus-lab3 (--set third), corpus-lab4 (--set fourth), corpus-lab5 (--set fifth) "
                                   "corpus-lab6 (--set sixth), corpus-lab7 (--set seventh), corpus-lab8 (--set eighth), "
@@ -2916,8 +3089,9 @@ def main(argv: list[str] | None = None) -> int:
                                   "corpus-lab35 (--set thirty-fifth), corpus-lab36 (--set thirty-sixth), "
                                   "corpus-lab-ubuntu (--set ubuntu), corpus-lab37 (--set thirty-seventh), "
                                   "corpus-lab38 (--set thirty-eighth), corpus-lab39 (--set thirty-ninth), "
-                                  "corpus-lab40 (--set fortieth), corpus-lab41 (--set forty-first) "
-                                  "or corpus-lab42 (--set forty-second)")
+                                  "corpus-lab40 (--set fortieth), corpus-lab41 (--set forty-first), "
+                                  "corpus-lab42 (--set forty-second), corpus-lab43 (--set forty-third) "
+                                  "or corpus-lab44 (--set forty-fourth)")
     ap.add_argument("--only", nargs="*", help="file-name substrings (e.g. 7.3 boot-glob)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cache")

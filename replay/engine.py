@@ -1358,7 +1358,10 @@ class Engine:
         raced = False
         # tmigr_handle_remote_cpu() skips the target's update walk when it finds the target no
         # longer idle after the expiry: a silent target (its activation not in the trace) may have.
-        woke_unseen = ctx.op == OP_REMOTE and ctx.remote_target in self.silent
+        # So may one whose stream had not begun when it was expired (its buffer's head overwritten).
+        t = ctx.remote_target
+        woke_unseen = ctx.op == OP_REMOTE and (t in self.silent or (
+            t in self.head_start and self.head_start[t] > ctx.target_row >= 0))
         # (a remote update walk goes up the target's path)
         walker = ctx.remote_target if ctx.op == OP_REMOTE and ctx.remote_target >= 0 else cpu
         for rec in recs:
@@ -2531,6 +2534,10 @@ class Engine:
         opening_lost = False
         if op == OP_NONE:
             behalf = self._requeue_target(i, cpu)
+        elif op == OP_REMOTE and ctx.remote_target < 0 and ctx.rwalk is None:
+            # (update rows in a remote walk with no tmigr_handle_remote_cpu row: the requeue of a
+            # CPU whose expiry row the trace lacks, up that CPU's path, not the walker's)
+            behalf = -1
         on_path = child_path = behalf   # CPUs whose paths the row's group and child lie on
         if behalf < 0:
             # (whose walk it is went with the head: its events are no one's the trace names; a

@@ -546,6 +546,9 @@ class Engine:
         # child group -> (its event's expiry, the equal-expiry events ahead of it in its parent's
         # queue) before a deactivation level's update step (`_keep_place`)
         self.evt_place: dict[TmigrGroup, tuple[int, list]] = {}
+        # group -> (child, its event queued there?, its expiry, the group's next_expiry) before an
+        # untraced step that may have read that child active instead (`_untraced_alt_fits`)
+        self.untraced_alt: dict[TmigrGroup, tuple[TmigrGroup, bool, int, int, int]] = {}
         self.tmgroup_told: set[tuple[int, TmigrGroup]] = set()   # (`_check_tmgroup`)
         # level-0 group -> the next_expiry its updates printed: (stream indexes, values), values
         # decreasing, so the first entry at or after an index is the largest printed since then
@@ -2673,6 +2676,7 @@ class Engine:
                             verdict = None
                         continue
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or
+                                                       (bool(self.untraced_alt) and self._untraced_alt_fits(g, obs[1])) or
                                                        self._stale_by_ignore_ahead(g, obs[1], i, cpu) or
                                                        self._pruned_by_steps_ahead(i, g, obs[1]) or
                                                        (bool(self.raced_due) and self._raced_dequeued(g, obs[1]))):
@@ -2788,6 +2792,8 @@ class Engine:
             self.active_print[g] = (ga, g.lookups)
         if self.raced_due:
             self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
+        if self.untraced_alt and child is not None and g in self.untraced_alt and self.untraced_alt[g][0] is child:
+            del self.untraced_alt[g]        # (that child's event updated: either order agrees now)
         if glvl == 0 and not unnamed:       # (an unnamed requeue's event is not `behalf`'s)
             self.evt_since[behalf] = self.index + i
             self.evt_proof[behalf] = (obs[0], self._step(i))
@@ -3939,6 +3945,20 @@ class Engine:
                     end = c.ts[r]
         return self._after_prev(i, cpu, end)
 
+    def _remote_busy_tie(self, i: int, cpu: int, target: int) -> bool:
+        """Another CPU's tmigr_handle_remote_cpu() for `target` stamped with row i's stamp but
+        replayed after it (equal stamps print in CPU order): its tmc->remote may already have
+        been set when this walk's untraced expiry of `target` returned (`_remote_busy`)."""
+        if not 0 <= i < self._n:
+            return False
+        c, codes, ts_i = self._rows, self._codes, self._ts[i]
+        for j in range(i + 1, min(self._n, i + 16)):
+            if self._ts[j] > ts_i:
+                return False
+            if codes[j] == E_HR_CPU and c.target_cpu[j] == target and c.cpu[j] != cpu:
+                return True
+        return False
+
     def _relock_bound(self, j: int, target: int) -> int:
         """tmigr_handle_remote_cpu() traced at row j without an update walk after it: when it took
         the target's tmc->lock again (after timer_expire_remote()) it found cpuevt.ignore set, the
@@ -4195,7 +4215,7 @@ class Engine:
                 why = "due event's CPU became active during the walk"
                 if evt.expires > ctx.now_lb:
                     ctx.wakeup_unsure = True
-            elif self._remote_busy(i, cpu, evt.cpu):
+            elif self._remote_busy(i, cpu, evt.cpu) or self._remote_busy_tie(i, cpu, evt.cpu):
                 # Another CPU traced tmigr_handle_remote_cpu() for that CPU during this walk: it
                 # set tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for
                 # the same CPU returns without a tracepoint while it is set.
@@ -4603,6 +4623,12 @@ class Engine:
                     group.active, group.migrator = lg[2], lg[3]
                 self.res.reordered += 1
             pre_first = _first_expiry(group) if untraced_only and w.remote and group.parent is None else -1
+            alt_child = untraced_only and child is not None and not child.active \
+                and self._child_activated_before_next(last, cpu, child)
+            pre_evt: tuple[bool, int, int] = (False, 0, 0)
+            if alt_child and child is not None:
+                e = child.groupevt
+                pre_evt = (e.queued_in is group, e.expires, group.next_expiry)
             if i >= 0 and self._lookup_pending(group):
                 # the level traced at row i: another CPU's lookup may come before or after it
                 grp, ch = group, child
@@ -4613,6 +4639,11 @@ class Engine:
             if pre_first >= 0 and not out and last >= 0 and _first_expiry(group) != pre_first:
                 # taken right after the walk's last row, but anywhere up to the CPU's next one
                 self.untraced_step[group] = (cpu, pre_first, last + self.index, group.adds)
+            if alt_child and not out and child is not None:
+                # ... and there it may have read the child active, after another CPU's activation
+                # of it printed before the CPU's next row, and ended (walk_done, no change): the
+                # group's next update tells (`_untraced_alt_fits`)
+                self.untraced_alt[group] = (child, pre_evt[0], pre_evt[1], pre_evt[2], group.lookups)
             if saved is not None and child is not None:
                 child.active, child.migrator, group.active, group.migrator = saved
             if done:
@@ -4634,6 +4665,39 @@ class Engine:
                 # the walk's last traced row, an update of another CPU may come before it
                 at = i if i >= 0 else last
                 self._remote_eval(-1, cpu, ctx, ctx.level, self.index + at if at >= 0 else -1)
+
+    def _untraced_alt_fits(self, g: TmigrGroup, value: int) -> bool:
+        """An update of g prints `value` as its next_expiry where the model has another: an
+        untraced step on g that may have read its child active and ended (`untraced_alt`) left
+        the child's event where it was, ignored since, and g's next_expiry as it was (until a
+        look-up of g or an update of that child's event). If `value` is that, the model takes
+        that order."""
+        rec = self.untraced_alt.pop(g, None)
+        if rec is None:
+            return False
+        child, was_queued, old_exp, old_nexp, lookups = rec
+        if lookups != g.lookups or (value != old_exp and value != old_nexp):
+            return False                # (a look-up since pruned the ignored event either way)
+        e = child.groupevt
+        if was_queued and old_exp != KTIME_MAX:
+            if e.queued_in is not None:
+                self.h._timerqueue_del(e.queued_in, e)
+            e.expires = old_exp
+            self.h._timerqueue_add(g, e)
+            e.ignore = True             # (the activation's store)
+        return True
+
+    def _child_activated_before_next(self, last: int, cpu: int, child: TmigrGroup) -> bool:
+        """Another CPU's activation of `child` is printed after row `last` and before `cpu`'s
+        next row: an untraced step of `cpu` in between may come after its cmpxchg."""
+        if last < 0:
+            return False
+        c, codes = self._rows, self._codes
+        end = min(int(self._nxt[last]), self._n, last + LOOKAHEAD_ROWS)
+        for k in range(last + 1, end):
+            if codes[k] == E_SET_ACTIVE and c.cpu[k] != cpu and self._group(c.group[k], c.lvl[k], c.cpu[k]) is child:
+                return True
+        return False
 
     def _traced_next(self, last: int, group: TmigrGroup) -> bool:
         """The CPU's next row after row `last` is its walk's update of `group`: the level's step

@@ -538,21 +538,11 @@ def test_a_lone_level0_group_proves_the_other_prepares_later(imported):
 
 
 FORTY_THIRD = SETS / "forty-third"
-FORTY_THIRD_LEFT = ("6.17.0-29-generic",)
 
 
-def _forty_third_params() -> dict:
-    p = set_params(FORTY_THIRD)
-    known = pytest.mark.xfail(strict=True, reason="a known false divergence of the forty-third set, not explained "
-                                                  "yet (fixtures/outside-class/forty-third/README.md)")
-    p["argvalues"] = [pytest.param(s, marks=known) if s.name.startswith(FORTY_THIRD_LEFT) else s
-                      for s in p["argvalues"]]
-    return p
-
-
-@pytest.mark.parametrize("src", **_forty_third_params())
+@pytest.mark.parametrize("src", **set_params(FORTY_THIRD))
 def test_the_forty_third_set_replays_without_divergence(imported, src):
-    """The forty-third set (35 false divergences in 4 of 12 at first replay on 7ef5c3d; 1 in 1 left)."""
+    """The forty-third set (35 false divergences in 4 of 12 at first replay on 7ef5c3d; 0 left)."""
     replay_set_trace(imported, src, 4000)
 
 
@@ -573,21 +563,11 @@ def test_an_ignored_level0_update_traced_proves_no_parent(imported):
 
 
 FORTY_FOURTH = SETS / "forty-fourth"
-FORTY_FOURTH_LEFT = ("7.2.12-44cpu",)
 
 
-def _forty_fourth_params() -> dict:
-    p = set_params(FORTY_FOURTH)
-    known = pytest.mark.xfail(strict=True, reason="a known false divergence of the forty-fourth set, not explained "
-                                                  "yet (fixtures/outside-class/forty-fourth/README.md)")
-    p["argvalues"] = [pytest.param(s, marks=known) if s.name.startswith(FORTY_FOURTH_LEFT) else s
-                      for s in p["argvalues"]]
-    return p
-
-
-@pytest.mark.parametrize("src", **_forty_fourth_params())
+@pytest.mark.parametrize("src", **set_params(FORTY_FOURTH))
 def test_the_forty_fourth_set_replays_without_divergence(imported, src):
-    """The forty-fourth set (5 false divergences in 4 of 12 at first replay on 7ef5c3d; 1 in 1 left)."""
+    """The forty-fourth set (5 false divergences in 4 of 12 at first replay on 7ef5c3d; 0 left)."""
     replay_set_trace(imported, src, 4000)
 
 

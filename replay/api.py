@@ -417,9 +417,12 @@ def _shared_stamps(trace: Any, batch_rows: int) -> float:
     return float(counts[counts > 1].sum()) / ts.size
 
 
-def _stamps_not_time(trace: Any) -> bool:
-    """Stamps read as counts at more than 10 us each: no clock ticks that coarsely but one that
-    counts events (`counter`; `uptime` jiffies are refused earlier), so `now` has no upper bound."""
+def _stamps_not_time(trace: Any, clock: str | None = None) -> bool:
+    """The stamps bound no `now` from above: the trace clock is `counter` (it counts events), or,
+    the clock not recorded, stamps read as counts at more than 10 us each (no clock but one that
+    counts events, or `uptime`'s jiffies where those are not refused, ticks that coarsely)."""
+    if clock:
+        return clock == "counter"
     return isinstance(trace, _ScaledStamps) and trace.ns_per_count > 10_000
 
 
@@ -608,9 +611,9 @@ def _replay(trace: Any, pre: _Prepass, profile: Any, faults: list[str], window_u
                  seq_marks_loss=_seq_marks_loss(meta, topo), stream_ends=pre.stream_ends, open_ends=pre.open_ends,
                  traced_spans=pre.traced_spans, head_lost=head_lost, unseen_prepares=tuple(ev.unseen_prepares),
                  unseen_up_by=tuple(ev.unseen_up_by),
-                 quiet_cpus=tuple(quiet), now_unbounded=_stamps_not_time(trace),
+                 quiet_cpus=tuple(quiet), now_unbounded=_stamps_not_time(trace, meta.clock),
                  online_traced=tuple(sorted(tree.online_targets)),
-                 alone_until=max(tree.l0_top_ts.values(), default=-1))
+                 alone_until=ev.alone_until)
     # One stamp's rows of several CPUs in the order the state chains prove (without group
     # pointers, a state row's group is its CPU's at the row's level).
     # The paths are the reference construction's (`ev.model`): the replay's own tree may not be

@@ -1609,7 +1609,9 @@ class Engine:
                 self._agr[K_GROUP_STATE] += 1
                 self.res.reordered += 1
             elif a != obs_a or mg != obs_m:
-                silent_first = self._silent_deactivation_first(g, ctx.child, m, obs_a, obs_m)
+                silent_first: bool | None = None
+                if not (S and not ((a ^ obs_a) & ~S)):
+                    silent_first = self._silent_deactivation_first(g, ctx.child, m, obs_a, obs_m)
                 if S and not ((a ^ obs_a) & ~S):
                     self._undec(K_GROUP_STATE, R_SILENT)
                     done = not (obs_m == m and obs_a == m)
@@ -2539,7 +2541,8 @@ class Engine:
             behalf = self._requeue_target(i, cpu)
         elif op == OP_REMOTE and ctx.remote_target < 0 and ctx.rwalk is None:
             # (update rows in a remote walk with no tmigr_handle_remote_cpu row: the requeue of a
-            # CPU whose expiry row the trace lacks, up that CPU's path, not the walker's)
+            # CPU whose expiry row the trace lacks; its groups are named as for a walk whose
+            # opening rows are gone, by the child event CPU the rows print, `_walk_hint`)
             behalf = -1
         on_path = child_path = behalf   # CPUs whose paths the row's group and child lie on
         if behalf < 0:
@@ -2675,8 +2678,9 @@ class Engine:
                         if v0 is None:
                             verdict = None
                         continue
-                    if n == 1 and ev[1] != obs[1] and (tainted is not None or
-                                                       (bool(self.untraced_alt) and self._untraced_alt_fits(g, obs[1])) or
+                    alt_fits = n == 1 and ev[1] != obs[1] and bool(self.untraced_alt) \
+                        and self._untraced_alt_fits(g, obs[1])
+                    if n == 1 and ev[1] != obs[1] and (tainted is not None or alt_fits or
                                                        self._stale_by_ignore_ahead(g, obs[1], i, cpu) or
                                                        self._pruned_by_steps_ahead(i, g, obs[1]) or
                                                        (bool(self.raced_due) and self._raced_dequeued(g, obs[1]))):
@@ -2794,6 +2798,8 @@ class Engine:
             self.raced_due.pop(g, None)     # (the next update of g decided it, either way)
         if self.untraced_alt and child is not None and g in self.untraced_alt and self.untraced_alt[g][0] is child:
             del self.untraced_alt[g]        # (that child's event updated: either order agrees now)
+        if self.evt_place:
+            self.evt_place.clear()          # (`_keep_place`: for the update row that follows the step only)
         if glvl == 0 and not unnamed:       # (an unnamed requeue's event is not `behalf`'s)
             self.evt_since[behalf] = self.index + i
             self.evt_proof[behalf] = (obs[0], self._step(i))
@@ -3213,7 +3219,7 @@ class Engine:
             if saved2 is not None:
                 gsaved = saved2
         child_first = self._child_read_early(i, cpu, child) if traced and child is not None else None
-        if traced and child is not None and child.groupevt.queued_in is g:
+        if traced and child is not None and child.groupevt.queued_in is g and child.groupevt in g.events:
             # (where the child's event sits among equal expiries before the step: `_keep_place`)
             e = child.groupevt
             k = g.events.index(e)
@@ -3650,6 +3656,8 @@ class Engine:
             ctx.op = OP_REMOTE
             ctx.entry_reordered = False
             ctx.entry_prev = -1
+            ctx.entry_group = None
+            ctx.entry_events = []
             ctx.now = self._now(ts)
             # `now` was read at the start of this softirq, at some point after this CPU's
             # previous event: only what jiffies had provably reached by then counts.
@@ -4670,8 +4678,9 @@ class Engine:
         """An update of g prints `value` as its next_expiry where the model has another: an
         untraced step on g that may have read its child active and ended (`untraced_alt`) left
         the child's event where it was, ignored since, and g's next_expiry as it was (until a
-        look-up of g or an update of that child's event). If `value` is that, the model takes
-        that order."""
+        look-up of g; an update of that child's event ends the record after its own check; an
+        event queued first since would print its own expiry, which does not fit). If `value` is
+        that, the model takes that order."""
         rec = self.untraced_alt.pop(g, None)
         if rec is None:
             return False

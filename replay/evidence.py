@@ -55,6 +55,8 @@ class Evidence:
     unresolved: list[str] = field(default_factory=list)
     # (stamp, CPU) of each of those: up by then (`_up_by`), so prepared before that row
     unseen_up_by: list[tuple[int, int]] = field(default_factory=list)
+    # the last stamp at which a walk showed a level-0 group as the only one (`_lone_group`), -1
+    alone_until: int = -1
 
     def summary(self) -> dict[str, Any]:
         return {**self.facts, "contradictions": list(self.contradictions),
@@ -136,7 +138,9 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         unresolved.append("no group pointers ((____ptrval____)): level-0 groups rebuilt from each "
                           "CPU's node and the masks of its own walks; parents above them not resolved")
     rank = _group_rank(tree)
-    unseen_prep = _unseen_prepares(tree, rank)
+    faults_in = profile.default_faults if faults is None else faults
+    lone = _lone_group(tree, single_tree=not profile.per_capacity and "root_test_off_by_one" not in faults_in)
+    unseen_prep = _unseen_prepares(tree, rank, lone)
     if tree.first_prepare_traced:
         # Nothing was prepared before the capture: a CPU the trace shows without its prepare
         # was prepared in it, on a CPU whose buffer lost the rows (full with `nooverwrite`, or
@@ -184,6 +188,7 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     return Evidence(topology=topo, pre_order=order, pre_online=[c for c in order if c not in set(holders)],
                     slot_holders=holders, unseen_prepares=sorted(unseen_prep),
                     unseen_up_by=sorted((t, c) for c, t in up_by.items()), model=h, ident=ident,
+                    alone_until=lone[1] if lone is not None else -1,
                     facts=facts, contradictions=contradictions, unresolved=unresolved)
 
 
@@ -347,7 +352,25 @@ def _group_rank(tree: TraceTree) -> dict[int, tuple[int, int]]:
     return rank
 
 
-def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]]) -> set[int]:
+def _lone_group(tree: TraceTree, single_tree: bool) -> tuple[int, int] | None:
+    """(the level-0 group a walk showed as the only one, the last stamp it did), or None: the
+    proof (`TraceTree.l0_top_ts`) holds in a kernel with one tree whose old root always gets a
+    parent (not the 7.2-era trees per capacity, nor v6.13's unconnected old root), from one group
+    only, and no CPU of another group shows before it (else a line was lost, not a parent)."""
+    if not single_tree or not tree.l0_top_ts or len({v for v in tree.cpu_capacity.values() if v}) > 1:
+        return None
+    alone = {tree.cpu_group[c] for c in tree.l0_top_ts if c in tree.cpu_group}
+    if len(alone) != 1:
+        return None
+    g = alone.pop()
+    until = max(tree.l0_top_ts.values())
+    if any(tree.cpu_group.get(c) not in (g, None) and t < until for c, t in tree.first_ts.items()):
+        return None
+    return g, until
+
+
+def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]],
+                     lone: tuple[int, int] | None = None) -> set[int]:
     """CPUs prepared during the capture whose setup rows are not in it (recorded on a CPU whose
     buffer lost them, e.g. overwritten at boot). tmigr_setup_groups() hands out a CPU's mask as
     BIT(group->num_children++), so a CPU holding a higher mask in a level-0 group than a CPU the
@@ -355,15 +378,11 @@ def _unseen_prepares(tree: TraceTree, rank: dict[int, tuple[int, int]]) -> set[i
     same node created after that one (`rank`: `_group_rank`)."""
     out: set[int] = set()
     prepared = set(tree.prepared_cpus)
-    # level-0 groups an activation walk showed as the only one (`TraceTree.l0_top_ts`); not where
-    # CPUs of several capacities have a hierarchy each (the June-2026 series: one top per tree)
-    alone = {tree.cpu_group[c] for c in tree.l0_top_ts if c in tree.cpu_group} \
-        if len({v for v in tree.cpu_capacity.values() if v}) <= 1 else set()
     for c, ptr in tree.cpu_group.items():
         m = tree.cpu_mask.get(c)
         if c in prepared or not m or c not in tree.first_ts:
             continue
-        if alone and (len(alone) > 1 or ptr not in alone):
+        if lone is not None and ptr != lone[0]:
             out.add(c)                  # (of another group than the only one, at some moment)
             continue
         if any(tree.cpu_group.get(p) == ptr and 0 < (tree.cpu_mask.get(p) or 0) < m for p in prepared):

@@ -88,10 +88,9 @@ class TraceTree:
     # (printing CPU, bit) -> first stamp of a level-0 state it printed with that bit active: the
     # CPU holding that bit in its group was up by then (an overwritten head hides its own rows)
     cpu_l0_bit_first: dict[tuple[int, int], int] = field(default_factory=dict)
-    # CPU -> last stamp of an activation of its level-0 group from idle (the row prints only its
-    # own bit) whose walk ended there: tmigr_active_up() goes on to a parent whenever the group
-    # had no migrator, so that group had none, it was the only group, and every CPU of another
-    # group was prepared later
+    # CPU -> last stamp of a walk of its level-0 group that shows the group had no parent
+    # (`_top_level0`): it was the only group then, and every CPU of another group was prepared
+    # later (`evidence._lone_group` decides whether the proof holds)
     l0_top_ts: dict[int, int] = field(default_factory=dict)
     remote_targets: set[int] = field(default_factory=set)    # tmigr_handle_remote_cpu targets
     online_targets: set[int] = field(default_factory=set)    # tmigr_cpu_online/available targets
@@ -130,9 +129,9 @@ def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) 
 
 
 def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]) -> None:
-    """`TraceTree.l0_top_ts` from one batch. A walk goes on to the parent from a level-0 group
-    that has (had) no migrator: tmigr_active_up() and tmigr_inactive_up() return walk_done false.
-    So the group had no parent when a CPU's walk ends there: a level-0 activation row whose active
+    """`TraceTree.l0_top_ts` from one batch. tmigr_active_up() goes on to the parent when the
+    group had no migrator before its step, tmigr_inactive_up() when its step left the group
+    without one (walk_done false). So the group had no parent when a CPU's walk ends there: a level-0 activation row whose active
     mask is its own childmask (the group was idle) whose CPU's next tmigr row is no level-1 row,
     or a level-0 deactivation row that leaves the group idle whose CPU reaches its
     tmigr_cpu_idle / tmigr_cpu_offline row within its next two rows without a level-1 row. And

@@ -297,7 +297,9 @@ def candidate_profiles(formats: Mapping[str, str] | None = None,
     if {"tmigr_cpu_online", "tmigr_cpu_offline"} & events or connect:
         return ([PROFILES[n] for n in ("6.18.y-numa", "6.14", "6.11")],
                 "groupmask= / tmigr_cpu_online (6.11 .. 6.18); no release")
-    # (the older eras print the same state and walk events: only connect, online/offline and
-    # available/unavailable names tell them apart, none of which such a trace has)
+    # (the older eras print the same state and walk events, with the same names and fields:
+    # connect, online/offline and available/unavailable events tell them apart, none of which
+    # such a trace has; the replay of each tells the rest, e.g. v6.9/6.10's update row before its
+    # deactivation row)
     return ([PROFILES[n] for n in ("7.1", "6.19", "6.18.y-numa", "6.14", "6.13", "6.11", "6.9")],
             "no naming event, no setup event and no release")

@@ -4061,10 +4061,11 @@ class Engine:
                     self.stopped_at.setdefault(g, set()).add(cpu)
                 return
         ctx.stopped = False
-        if ctx.alt_stop < 0 and g is not self.h.cpus[cpu].tmgroup and \
+        if ctx.alt_stop < 0 and \
                 self._activation_in_flight(g, cpu, ctx.walk.childmask):
             # (the check may come after that activation's cmpxchg: the walk stopped here, its
-            # firstexp the level below's)
+            # firstexp the level below's; at the CPU's own level-0 group too: the `goto again`
+            # check of tmigr_handle_remote_up() follows the tracepoint there as well)
             ctx.alt_stop = ctx.walk.firstexp
         if i >= 0 or at >= 0:
             pruned = _ignored_head(g)
@@ -4323,6 +4324,10 @@ class Engine:
         if ctx.op != OP_REMOTE or ctx.level is None:
             self._wrm[K_REMOTE] += 1
             self._warm_row(i)
+            # (whichever walk it is, tmigr_handle_remote_cpu() clears the target's wakeup right
+            # after this tracepoint: WRITE_ONCE(tmc->wakeup, KTIME_MAX))
+            tt.wakeup = KTIME_MAX
+            self.wakeup_late.pop(t, None)
             return
         g = ctx.level
         evt = ctx.due

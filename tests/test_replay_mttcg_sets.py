@@ -582,3 +582,30 @@ def test_a_late_trace_without_naming_events_tries_the_older_eras(imported):
     assert prof["fit"] == ["6.11"] and res.model_profile == "6.11"
     assert prof["candidates"]["6.14"]["diverged"] > 0
     assert res.diverged == 0 and res.by_kind["group_state"].agreed > 1000
+
+
+RECAPTURED_39 = SETS / "recaptured-thirty-ninth"
+RECAPTURED_40 = SETS / "recaptured-fortieth"
+
+
+@pytest.mark.parametrize("src", **set_params(RECAPTURED_39))
+def test_the_thirty_ninth_run_list_captured_again_replays_without_divergence(imported, src):
+    """The thirty-ninth set's run list captured again (3 false divergences in 3 of 12 at first
+    replay on 866aefa; these two fixed: a target's wakeup cleared by an expiry row outside any
+    followed walk, a remote walk's own-group check after an activation in flight)."""
+    replay_set_trace(imported, src, 4000)
+
+
+def _recaptured_40_params() -> dict:
+    p = set_params(RECAPTURED_40)
+    known = pytest.mark.xfail(strict=True, reason="known false divergences of the fortieth run list captured "
+                                                  "again, not explained yet (fixtures/outside-class/recaptured-fortieth)")
+    p["argvalues"] = [pytest.param(s, marks=known) for s in p["argvalues"]]
+    return p
+
+
+@pytest.mark.parametrize("src", **_recaptured_40_params())
+def test_the_fortieth_run_list_captured_again_replays_without_divergence(imported, src):
+    """The fortieth set's run list captured again: 7 false divergences in 4 of 12 at first replay
+    on 866aefa, not explained yet (strict: a fix makes these fail until the marker goes)."""
+    replay_set_trace(imported, src, 4000)

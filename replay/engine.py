@@ -260,7 +260,7 @@ class _Ctx:
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
                  "alt_first", "due_first", "top_state_seen", "printed_firstexp", "target_row", "alt_untraced",
-                 "alt_stop", "due_gone", "level_state", "entry_events")
+                 "alt_stop", "due_gone", "level_state", "entry_events", "target_idx")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -277,6 +277,7 @@ class _Ctx:
         self.stopped = False
         self.remote_target = -1
         self.target_row = -1                      # step of the tmigr_handle_remote_cpu naming it
+        self.target_idx = -1                      # its stream index (replay order, as `head_start`)
         self.saw_cpu_event = False
         self.nt_old: Any = None
         self.last_seq = -1
@@ -1345,6 +1346,7 @@ class Engine:
             ctx.exp_upd = []
             ctx.remote_target = -1
             ctx.target_row = -1
+            ctx.target_idx = -1
         ctx.op = OP_NONE
         ctx.next = None
         ctx.walk = None
@@ -1364,7 +1366,7 @@ class Engine:
         # So may one whose stream had not begun when it was expired (its buffer's head overwritten).
         t = ctx.remote_target
         woke_unseen = ctx.op == OP_REMOTE and (t in self.silent or (
-            t in self.head_start and self.head_start[t] > ctx.target_row >= 0))
+            t in self.head_start and self.head_start[t] > ctx.target_idx >= 0))
         # (a remote update walk goes up the target's path)
         walker = ctx.remote_target if ctx.op == OP_REMOTE and ctx.remote_target >= 0 else cpu
         for rec in recs:
@@ -2695,14 +2697,11 @@ class Engine:
                         # the child's event is not queued (ignored): its printed fields are what
                         # it last held, which a silent CPU's walk below the child may have set
                         v = None
-                    if v is False and n == 0 and child is not None and obs[0] > ev[0] \
-                            and (sil or self._unseen_handler(i, behalf)) and self._silent_expired(child, obs[0], ts):
-                        # (the same below: the child's due events expired unseen before this
-                        # update looked the child up)
-                        v = None
-                        unseen = True
-                    if v is False and n == 1 and obs[1] > ev[1] and (sil or self._unseen_handler(i, behalf)) \
-                            and self._silent_expired(g, obs[1], ts):
+                    # (n 0: the child's first event, which its due events expired unseen before this
+                    # update's look-up of the child leave; n 1: g's next_expiry)
+                    expired_in = child if n == 0 else g if n == 1 else None
+                    if v is False and expired_in is not None and obs[n] > ev[n] \
+                            and (sil or self._unseen_handler(i, behalf)) and self._silent_expired(expired_in, obs[n], ts):
                         # (a handler at any level above g expires leaf CPUs and requeues below):
                         # with it, the traced value; without it, the model's: not decidable
                         v = None
@@ -2788,8 +2787,9 @@ class Engine:
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
         ga = c.group_active[i]
-        if ga >= 0:
-            if g in self.group_known and self.silent_mask.get(g) and (ga ^ g.active) & self.silent_mask[g]:
+        sm = self.silent_mask.get(g, 0)
+        if ga >= 0 and sm:
+            if g in self.group_known and (ga ^ g.active) & sm:
                 # the state tmigr_update_events() read under g's lock: silent children's bits
                 # changed unseen (their migrator is not printed: the kernel's hand-over rules)
                 self._adjust_silent(g, ga, TMIGR_NONE, 0)
@@ -2964,7 +2964,8 @@ class Engine:
         g = self._group(c.group[i], c.lvl[i], c.cpu[i])
         if g is not None:
             self.state_row[g] = self._step(i)
-            self.active_print[g] = (c.active[i], g.lookups)
+            if self.silent_mask.get(g):
+                self.active_print[g] = (c.active[i], g.lookups)
 
     def _state_printed(self, g: TmigrGroup) -> tuple:
         """The row that printed the state word g's next step read, if the trace has it."""
@@ -3675,6 +3676,7 @@ class Engine:
             ctx.due = None
             ctx.remote_target = -1
             ctx.target_row = -1
+            ctx.target_idx = -1
             ctx.requeue_untraced = False
             ctx.requeue_solve = None
             ctx.alt_first = None
@@ -3928,7 +3930,10 @@ class Engine:
         """Another CPU was expiring `target`'s timers while this CPU's walk ran: tmc->remote is
         set from its tmigr_handle_remote_cpu() (traced) until its update walk ends (untraced,
         before that CPU's next event), and this walk's untraced steps lie between this CPU's
-        previous event and row i: the two intervals overlap."""
+        previous event and row i: the two intervals overlap. That CPU's expiry row may also carry
+        row i's stamp and be replayed after it (equal stamps print in CPU order)."""
+        if self._expired_at_same_stamp(i, cpu, target):
+            return True
         hr = self.remote_handled.get(target)
         if hr is None or hr[1] == cpu:
             return False
@@ -3953,10 +3958,10 @@ class Engine:
                     end = c.ts[r]
         return self._after_prev(i, cpu, end)
 
-    def _remote_busy_tie(self, i: int, cpu: int, target: int) -> bool:
+    def _expired_at_same_stamp(self, i: int, cpu: int, target: int) -> bool:
         """Another CPU's tmigr_handle_remote_cpu() for `target` stamped with row i's stamp but
         replayed after it (equal stamps print in CPU order): its tmc->remote may already have
-        been set when this walk's untraced expiry of `target` returned (`_remote_busy`)."""
+        been set (`_remote_busy`)."""
         if not 0 <= i < self._n:
             return False
         c, codes, ts_i = self._rows, self._codes, self._ts[i]
@@ -4224,7 +4229,7 @@ class Engine:
                 why = "due event's CPU became active during the walk"
                 if evt.expires > ctx.now_lb:
                     ctx.wakeup_unsure = True
-            elif self._remote_busy(i, cpu, evt.cpu) or self._remote_busy_tie(i, cpu, evt.cpu):
+            elif self._remote_busy(i, cpu, evt.cpu):
                 # Another CPU traced tmigr_handle_remote_cpu() for that CPU during this walk: it
                 # set tmc->remote under tmc->lock, and this walk's tmigr_handle_remote_cpu() for
                 # the same CPU returns without a tracepoint while it is set.
@@ -4530,6 +4535,7 @@ class Engine:
             tt.idle = True              # until its own tmigr_cpu_active (row k) is replayed
         ctx.remote_target = t
         ctx.target_row = self._step(i)
+        ctx.target_idx = self.index + i
         if ctx.level is not None:
             self.again_at[ctx.level] = cpu
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
@@ -4980,6 +4986,7 @@ class Engine:
         ctx.level = None
         ctx.remote_target = -1
         ctx.target_row = -1
+        ctx.target_idx = -1
 
     # ------------------------------------------------------------------------------------------
     # Setup events: the shape is checked by identification; here they only mark setup context

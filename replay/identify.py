@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tmigr_trace.cpulist import format_cpulist
-from tmigr_trace.schema import KTIME_MAX
+from tmigr_trace.schema import KTIME_MAX, TMIGR_EVENTS
 
 UNKNOWN_PTR = 1  # stands for a null (unavailable) pointer once columns are filled; never a real address
 
@@ -128,6 +128,22 @@ def _unique(table: pa.Table, mask: pa.ChunkedArray | pa.Array, cols: list[str]) 
     return t.group_by(cols, use_threads=False).aggregate([]).to_pylist()
 
 
+def event_mask(ev: pa.Array, names: Iterable[str]) -> pa.Array:
+    """Rows whose event is one of `names`. Works on the dictionary indices: comparing strings
+    per row is the slow part of a scan."""
+    names = tuple(names)
+    if pa.types.is_dictionary(ev.type):
+        d = ev.dictionary.to_pylist()
+        idx = [k for k, n in enumerate(d) if n in names]
+        return pc.is_in(ev.indices, value_set=pa.array(idx, type=ev.indices.type))
+    return pc.is_in(ev, value_set=pa.array(list(names)))
+
+
+def _rows_of(ev: pa.Array, *names: str) -> np.ndarray:
+    """`event_mask` as a numpy bool array (nulls: False)."""
+    return np.asarray(event_mask(ev, names).fill_null(False))
+
+
 def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]) -> None:
     """`TraceTree.l0_top_ts` from one batch. tmigr_active_up() goes on to the parent when the
     group had no migrator before its step, tmigr_inactive_up() when its step left the group
@@ -138,23 +154,12 @@ def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]
     tmigr_update_events() returns untraced from a deactivation's level-0 update of an ignored
     event (`nextevt` KTIME_MAX) when the group has a parent (`ignore && !remote &&
     group->parent`): such a row, right after the CPU's level-0 deactivation row, has none."""
-    if pa.types.is_dictionary(ev.type):
-        names = [str(n) for n in ev.dictionary.to_pylist()]
-        codes = np.asarray(ev.indices.fill_null(-1))
-    else:
-        names = sorted({str(e) for e in ev.to_pylist() if e is not None})
-        pos = {n: k for k, n in enumerate(names)}
-        codes = np.array([pos.get(str(e), -1) if e is not None else -1 for e in ev.to_pylist()], dtype=np.int64)
-
-    def code_in(*want: str) -> np.ndarray:
-        return np.array([n in want for n in names] + [False])[codes]
-    is_tm = np.array([n.startswith("tmigr_") for n in names] + [False])[codes]
-    rows = np.flatnonzero(is_tm)
+    rows = np.flatnonzero(_rows_of(ev, *TMIGR_EVENTS))
     if rows.size < 2:
         return
-    act = code_in("tmigr_group_set_cpu_active")[rows]
-    deact = code_in("tmigr_group_set_cpu_inactive")[rows]
-    end = code_in("tmigr_cpu_idle", "tmigr_cpu_offline")[rows]
+    act = _rows_of(ev, "tmigr_group_set_cpu_active")[rows]
+    deact = _rows_of(ev, "tmigr_group_set_cpu_inactive")[rows]
+    end = _rows_of(ev, "tmigr_cpu_idle", "tmigr_cpu_offline")[rows]
     cpu = np.asarray(t.column("cpu").fill_null(-1))[rows]
     lvl = np.asarray(t.column("lvl").fill_null(-1))[rows]
     glvl = np.asarray(t.column("group_lvl").fill_null(-1))[rows]
@@ -174,7 +179,7 @@ def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]
     ok1, ok2 = n1 >= 0, n2 >= 0
     top = from_idle & ok1 & ~up[n1]
     top |= to_idle & ok1 & ~up[n1] & (end[n1] | (ok2 & ~up[n2] & end[n2]))
-    upd = code_in("tmigr_update_events")[rows]
+    upd = _rows_of(ev, "tmigr_update_events")[rows]
     nextevt = np.asarray(t.column("nextevt").fill_null(0))[rows]
     ignored = np.flatnonzero(upd & (glvl == 0) & (nextevt == KTIME_MAX))
     if ignored.size:
@@ -199,14 +204,6 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     upd_rows: list[dict] = []
     setup_rows: list[dict] = []
     setup_names = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent")
-
-    def event_mask(ev, names):
-        # Work on the dictionary indices: comparing strings per row is the slow part of a scan.
-        if pa.types.is_dictionary(ev.type):
-            d = ev.dictionary.to_pylist()
-            idx = [k for k, n in enumerate(d) if n in names]
-            return pc.is_in(ev.indices, value_set=pa.array(idx, type=ev.indices.type))
-        return pc.is_in(ev, value_set=pa.array(list(names)))
 
     for batch in batches:
         t = pa.Table.from_batches([batch])

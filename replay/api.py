@@ -215,6 +215,8 @@ def _feed(eng: Engine, buf: dict[str, np.ndarray], final: bool, ties: TieOrder |
     fed = {k: v for k, v in buf.items() if k != "migr_seq" and k != "migr_state"}
     done = eng.feed_arrays(fed, final=final, gap=missing_lines(buf["code"], buf["lvl"], *links), links=links,
                            orig=perm, stop_at=stop_at)
+    if ties is not None:
+        ties.fed(buf["cpu"][:done])
     return done, buf
 
 

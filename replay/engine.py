@@ -4459,7 +4459,10 @@ class Engine:
             else:
                 self._check("wakeup", False, i, f"wakeup of CPU{t} when expired remotely",
                             tt.wakeup, c.wakeup[i], cpu=t)
-        if evt is not None and evt.expires <= ctx.now + self.tick:
+        # The expiry proves jiffies reached the target's event (tmigr_handle_remote_cpu(): not
+        # before `now` passed tmc->cpuevt's expiry) when the model knows that event: not for a
+        # silent CPU or one whose state is not known, which may have requeued it untraced.
+        if evt is not None and evt.expires <= ctx.now + self.tick and t in self.cpu_known and t not in self.silent:
             if evt.expires > ctx.now_lb:
                 ctx.now_lb = evt.expires
             if evt.expires > self.jiffies_lb:

@@ -29,6 +29,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
+
 from tmigr_trace.cpulist import format_cpulist
 
 from .identify import Identification, TraceGroup, TraceTree, identify
@@ -155,7 +157,10 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     if meta is not None and meta.order:
         mo = [c for c in meta.order if c in set(pre_seen)]
         readings.insert(0, ("metadata", mo + [c for c in pre_seen if c not in set(mo)], []))
-    best: tuple[int, str, list[int], list[int], Hierarchy, Identification, TraceTree] | None = None
+    # Without pointers, readings that reproduce every proven mask may still group a node's CPUs
+    # differently (CPUs that never walked above level 0): the printed states decide between them
+    disagree = _comember_disagreements(tree, node_of) if tree.l0_prints is not None else None
+    best: tuple[tuple[int, int], str, list[int], list[int], Hierarchy, Identification, TraceTree] | None = None
     for name, order, holders in readings:
         topo = Topology(possible=possible, node_of_cpu=node_of, online=[c for c in order if c not in holders],
                         order=order + in_trace, capacity_of_cpu=caps, nodes=nodes,
@@ -163,13 +168,14 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         h = build(topo, profile, faults, order, holders, in_trace)
         as_built = _pointerless_as_built(tree, h)
         ident = identify(as_built, h.cpus)
-        bad = sum(not c.ok for c in ident.checks)
-        if best is None or bad < best[0]:
-            best = (bad, name, order, holders, h, ident, as_built)
-        if bad == 0:
+        score = (sum(not c.ok for c in ident.checks),
+                 _grouping_disagreements(as_built, disagree) if disagree else 0)
+        if best is None or score < best[0]:
+            best = (score, name, order, holders, h, ident, as_built)
+        if score[0] == 0 and disagree is None:
             break
     assert best is not None
-    bad, name, order, holders, h, ident, as_built = best
+    (bad, _), name, order, holders, h, ident, as_built = best
     if as_built is not tree:
         # (the groups the chosen reading makes are the ones the replay names rows by)
         tree.groups, tree.cpu_group = as_built.groups, as_built.cpu_group
@@ -595,6 +601,39 @@ def _pointerless_as_built(tree: TraceTree, h: Hierarchy) -> TraceTree:
         for c in cs:
             out.cpu_group[c] = g.ptr
     return out
+
+
+def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tuple[int, int], int]:
+    """Pointerless: for CPUs c and m of one node, how many level-0 states c printed show m's
+    level-0 bit other than m's own last walk left it (set after its activation, clear after
+    its deactivation). A group's state holds its members' bits, so when c and m share a group
+    only the races of two walks in flight count; a CPU of the node's other group that holds
+    the same bit is another CPU, whose bit follows its own walks, not m's."""
+    assert tree.l0_prints is not None
+    ts, cpu, active, act = tree.l0_prints
+    rows = {int(c): np.nonzero(cpu == c)[0] for c in np.unique(cpu) if c >= 0}
+    out: dict[tuple[int, int], int] = {}
+    for m, mrows in rows.items():
+        bit = tree.cpu_walk_masks.get(m, {}).get(0)
+        if not bit:
+            continue
+        mts, mact = ts[mrows], act[mrows]
+        for c, crows in rows.items():
+            if c == m or node_of.get(c) != node_of.get(m):
+                continue
+            last = np.searchsorted(mts, ts[crows], side="left") - 1   # m's last row before c's
+            known = last >= 0
+            shown = (active[crows][known] & bit) != 0
+            out[(c, m)] = int(np.count_nonzero(shown != mact[last[known]]))
+    return out
+
+
+def _grouping_disagreements(tree: TraceTree, disagree: dict[tuple[int, int], int]) -> int:
+    """The disagreements (`_comember_disagreements`) of the pairs of CPUs `tree` groups together."""
+    members: dict[int, list[int]] = {}
+    for c, p in tree.cpu_group.items():
+        members.setdefault(p, []).append(c)
+    return sum(disagree.get((c, m), 0) for cs in members.values() for c in cs for m in cs if c != m)
 
 
 def _bringup_readings(tree: TraceTree, pre: list[int]) -> list[tuple[str, list[int], list[int]]]:

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from tmigr_trace.cpulist import format_cpulist
 from tmigr_trace.schema import KTIME_MAX, TMIGR_EVENTS
 
+L0_PRINTS_KEPT = 500_000   # a bound on memory: far more rows than a grouping needs to show
 UNKNOWN_PTR = 1  # stands for a null (unavailable) pointer once columns are filled; never a real address
 
 _CPU_EVENTS = ("tmigr_cpu_active", "tmigr_cpu_idle", "tmigr_cpu_new_timer", "tmigr_cpu_new_timer_idle",
@@ -97,6 +98,9 @@ class TraceTree:
     cpu_node: dict[int, int] = field(default_factory=dict)   # from a CPU's own level-0 walk (numa=)
     cpu_capacity: dict[int, int] = field(default_factory=dict)  # 7.2-era connect_cpu_parent capacity=
     cpu_walk_masks: dict[int, dict[int, int]] = field(default_factory=dict)  # pointerless: lvl -> childmask
+    # Pointerless: the first L0_PRINTS_KEPT level-0 state rows as (stamp, CPU, printed active mask,
+    # True for an activation): whose bits follow whose walks shows which CPUs share a group
+    l0_prints: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     has_setup: bool = False
     setup_rows: int = 0
     # The trace holds the hierarchy's first prepare (an empty hierarchy: every CPU prepared later)
@@ -195,6 +199,20 @@ def _top_level0(t: pa.Table, ev: pa.Array | pa.ChunkedArray, out: dict[int, int]
             out[c] = int(ts[k])
 
 
+def _keep_l0_prints(t: pa.Table, ev: pa.Array, l0: pa.Array, out: list[tuple[np.ndarray, ...]],
+                    room: int) -> int:
+    """Append up to `room` pointerless level-0 state rows of one batch to `out` (see
+    `TraceTree.l0_prints`); returns how many."""
+    rows = np.asarray(pc.and_(l0, pc.is_null(t.column("group"))).fill_null(False))
+    if not rows.any():
+        return 0
+    idx = np.nonzero(rows)[0][:room]
+    act = _rows_of(ev, "tmigr_group_set_cpu_active")[idx]
+    cols = [np.asarray(t.column(c).cast(pa.int64()).fill_null(-1))[idx] for c in ("ts", "cpu", "active")]
+    out.append((cols[0], cols[1], cols[2], act))
+    return len(idx)
+
+
 def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     """Collect the tree relations from streamed batches (columns: see ``SCAN_COLUMNS``)."""
     tree = TraceTree()
@@ -204,6 +222,8 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
     upd_rows: list[dict] = []
     setup_rows: list[dict] = []
     setup_names = ("tmigr_group_set", "tmigr_connect_child_parent", "tmigr_connect_cpu_parent")
+    prints: list[tuple[np.ndarray, ...]] = []
+    kept = 0
 
     for batch in batches:
         t = pa.Table.from_batches([batch])
@@ -230,6 +250,8 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
                         k = (r["cpu"], b)
                         if r["ts_min"] < tree.cpu_l0_bit_first.get(k, r["ts_min"] + 1):
                             tree.cpu_l0_bit_first[k] = r["ts_min"]
+        if kept < L0_PRINTS_KEPT:
+            kept += _keep_l0_prints(t, ev, l0, prints, L0_PRINTS_KEPT - kept)
         _top_level0(t, ev, tree.l0_top_ts)
         for r in _unique(t, event_mask(ev, ("tmigr_handle_remote_cpu",)), ["target_cpu"]):
             if r["target_cpu"] is not None:
@@ -244,6 +266,8 @@ def scan(batches: Iterable[pa.RecordBatch]) -> TraceTree:
             st = st.set_column(0, "event", st.column("event").cast(pa.string()))
             setup_rows += st.select(["event", "ts", "group", "child", "parent", "target_cpu", "lvl", "numa_node",
                                      "capacity", "num_children", "groupmask"]).to_pylist()
+    if prints:
+        tree.l0_prints = tuple(np.concatenate([p[k] for p in prints]) for k in range(4))  # type: ignore[assignment]
     known_ptr = False
     for r in cpu_rows:
         c, p = r["target_cpu"], r["parent"]

@@ -69,6 +69,13 @@ class TieOrder:
     # Windows no order fitted, by (first stamp, last stamp, rows): not searched again when the
     # next buffer holds them too.
     unresolved: set[tuple[int, int, int]] = field(default_factory=set)
+    # CPUs with rows the engine has consumed (`fed`): a buffer's first row of one of them has a
+    # previous tracepoint, only not in the buffer
+    fed_cpus: set[int] = field(default_factory=set)
+
+    def fed(self, cpu: np.ndarray) -> None:
+        """The engine consumed rows of these CPUs."""
+        self.fed_cpus.update(np.unique(cpu).tolist())
 
     def order(self, buf: dict[str, np.ndarray], stop: int) -> np.ndarray | None:
         """A permutation of the buffer's rows (None: keep the printed order). Only stamps that
@@ -86,6 +93,7 @@ class TieOrder:
         nxt, prv = same_cpu_links(buf["cpu"])
         goes_up = _activation_goes_up(buf, nxt)
         broken = self._broken(buf, srows, grp, goes_up, prv)
+        prv = _stream_heads(buf["cpu"], prv, self.fed_cpus)
         perm: np.ndarray | None = None
         if broken:
             # each broken step's window; overlapping ones are searched as one
@@ -232,8 +240,8 @@ class TieOrder:
         must_before: dict[int, list[int]] = {}
         for y in rows:
             py = int(prv[y])
-            if py >= 0:
-                t = ts[py]
+            if py >= 0 or py == STREAM_HEAD:
+                t = ts[py] if py >= 0 else ts[y]   # (a stream's first row: its own stamp)
                 before = [x for x in rows if x != y and ts[x] < t - slack and cpu[x] != cpu[y]]
                 if before:
                     must_before[y] = before
@@ -408,9 +416,13 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx
     same = gidx.order
     start, end = r, r + 1
     pr = int(prv[r])
+    # (a CPU's first row, its stream's head overwritten, has no previous tracepoint in the
+    # trace: its own stamp bounds its step, here and for the later steps below; the trace does
+    # not show that it ran earlier)
+    low = ts[pr] if pr >= 0 else ts[r] if pr == STREAM_HEAD else -(1 << 62)
     for p_k in same[base + max(0, pos - MAX_LATER_STEPS): base + pos].tolist()[::-1]:
         p = int(srows[p_k])
-        if pr >= 0 and ts[pr] > ts[p] + slack:
+        if low > ts[p] + slack:
             break
         start = p
     cg = _child_group(buf, prv, r)
@@ -427,7 +439,7 @@ def _window(buf: dict[str, np.ndarray], srows: np.ndarray, grp: np.ndarray, gidx
     for q_k in same[base + pos + 1: base + min(count, pos + 1 + MAX_LATER_STEPS)].tolist():
         q = int(srows[q_k])
         pq = int(prv[q])
-        if pq < 0 or ts[pq] <= ts[r] + slack:
+        if (ts[pq] if pq >= 0 else ts[q] if pq == STREAM_HEAD else -(1 << 62)) <= ts[r] + slack:
             end = q + 1
     start = _block(ts, start)[0]
     end = _block(ts, end - 1)[1]
@@ -508,6 +520,21 @@ def level_keys(paths: dict[int, list]) -> Callable[[dict[str, np.ndarray]], np.n
         grp[rows] = table[cpu[rows], lvl[rows]]
         return grp
     return keys
+
+
+STREAM_HEAD = -1         # `prv` of a CPU's first row in the trace
+PREV_CONSUMED = -2       # `prv` of a buffer's first row of a CPU whose earlier rows were consumed
+
+
+def _stream_heads(cpu: np.ndarray, prv: np.ndarray, fed_cpus: set[int]) -> np.ndarray:
+    """`prv` with each row that has no previous row in the buffer marked STREAM_HEAD (the CPU's
+    first row in the trace) or PREV_CONSUMED (its previous row was in an earlier buffer)."""
+    heads = np.flatnonzero(prv < 0)
+    if not heads.size or not fed_cpus:
+        return prv
+    out = prv.copy()
+    out[heads[np.isin(cpu[heads], np.fromiter(fed_cpus, dtype=np.int64))]] = PREV_CONSUMED
+    return out
 
 
 def _child_group(buf: dict[str, np.ndarray], prv: np.ndarray, r: int) -> int | None:

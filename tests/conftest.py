@@ -82,6 +82,10 @@ NOT_DECIDABLE_BEYOND_1PC = {
     # (9.4 %: the thirty-ninth run list's 26-CPU pointerless boot trace captured again, 20 KB per CPU)
     "uneven10+6+10-boot-node2-first-hotplug-storm-node2-overwritten-20k": ("events of a CPU whose stream began late",
                                                                            0.095),
+    # (the forty-second to forty-fourth run lists captured again: 9.5 % on a late 8 KB counter-clock
+    # trace whose busiest CPUs lost their heads; 10.3 % on an 8 KB pointerless boot trace)
+    "uneven4+10+6+6-late-churn-overwritten-8k-clock-counter": ("a deactivation walk the trace does not show", 0.10),
+    "uneven9+14-boot-cpu15-9-first-migrator-hotplug-overwritten-8k": ("events of a CPU whose stream began late", 0.11),
     "overwritten": ("events of a CPU whose stream began late", 0.08),      # the buffer dropped the head
     # (7.4 %: the thirty-seventh set's 16 KB-per-CPU boot trace, 2,500 of 11,500 events kept)
     # (3.6 %: the thirty-ninth set's 6.12.117 counter-clock boot trace, stamps scaled from raw counts)

@@ -2784,6 +2784,8 @@ class Engine:
                 self._keep_place(g, child, obs[0])
             if qunk.get(g):
                 self._learn_child(g, child)
+        if obs[1] >= 0 and g.events and g.events[0].expires < obs[1]:
+            self._gone_below(g, obs[1])
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
         ga = c.group_active[i]
@@ -2877,6 +2879,17 @@ class Engine:
                 self._unlearn(g, child, R_LOST_HANDLER)         # the walk's requeue on each level, unseen
                 child = g
         return unseen
+
+    def _gone_below(self, g: TmigrGroup, next_expiry: int) -> None:
+        """An update row printed g's next_expiry, which is never later than an event queued in g
+        (timerqueue_add() sets it for a new first event, tmigr_next_groupevt() to the first it
+        finds, timerqueue_del() leaves it lower, or KTIME_MAX on an empty queue): a model event
+        earlier than it is not in the kernel's queue. A CPU not traced then expired it, or its
+        owner requeued it unseen; it leaves the model's queue and its owner's event is unknown."""
+        for e in [e for e in g.events if e.expires < next_expiry]:
+            self.h._timerqueue_del(g, e)
+            o = e.owner
+            self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu, R_LOST_HANDLER)
 
     def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
         """A CPU not traced then (silent, or with rows lost) may have run tmigr_handle_remote()
@@ -4487,6 +4500,10 @@ class Engine:
                 and c.group_lvl[j] == 0:
             nextg = c.nextevt[j]
             known_next = True
+        if t in self.rwalk_of:
+            # tmc->remote was clear again for this tracepoint: an earlier handler's walk is over,
+            # before what this tracepoint proves of the target (below) and before this walk.
+            self._finish_rwalk_before_target(t, True)
         out = h._begin(cpu)
         if not tt.available:
             # tmigr_handle_remote_cpu() traces only after checking tmc->online under tmc->lock:
@@ -4529,9 +4546,6 @@ class Engine:
         # tmigr_handle_remote_cpu; its update walk is stepped per level (_walk_step). The
         # target's tmc->remote stays set until the walk is over (`unlock:` at its end): a
         # new timer of the target meanwhile gets no walk (tmigr_new_timer).
-        if t in self.rwalk_of:
-            # tmc->remote was clear again for this tracepoint: an earlier handler's walk is over.
-            self._finish_rwalk_before_target(t, True)
         w = h.handle_remote_cpu_begin(t, ctx.now, nextg)
         tt.remote = w is not None
         if woke:

@@ -63,30 +63,35 @@ def pytest_unconfigure(config) -> None:
         subprocess.run(["umount", str(tracefs)])
 
 
+# The top reason of a trace whose ring buffer overwrote its head: its CPUs' events before their
+# streams began, or an event an update proves gone, expired by a CPU whose stream had not begun
+HEAD_LOST = "events of a CPU whose stream began late|its stream not begun"
+
+
 # Lab traces above issue #11's 1 % not decidable, with the reason the replay gives and the bound
 # measured (tenth session): an input the trace does not contain.
 NOT_DECIDABLE_BEYOND_1PC = {
     # (10.6 %: the thirty-eighth set's pointerless 30-CPU boot trace, 11,743 of 40,793 events kept)
-    "storm-node2-overwritten-16k-hashptr": ("events of a CPU whose stream began late", 0.11),
+    "storm-node2-overwritten-16k-hashptr": (HEAD_LOST, 0.11),
     # (11.8 %: the fortieth set's SMT-4 pointerless 32-CPU boot trace, 12 KB per CPU)
-    "smt4-uneven12+8+12-boot-node2-first-migrator-hotplug-overwritten-12k": ("events of a CPU whose stream began late",
-                                                                             0.12),
+    "smt4-uneven12+8+12-boot-node2-first-migrator-hotplug-overwritten-12k": (HEAD_LOST, 0.12),
     # (7.2 %: the forty-second set's SMT-4 16-CPU pointerless boot trace, 20 KB per CPU: its head-lost
     # CPUs count as silent until their first rows)
     "smt4-boot-glob-migrator-hotplug-overwritten-20k": ("a silent CPU's untraced state change", 0.075),
     # (the forty-third set: 2.9 % on a counter-clock boot trace, `now` bounded only by the proven
-    # jiffies; 2.0 % on a single-node SMT-2 boot trace whose head went with CPUs' resyncs)
+    # jiffies, 6.2 % on its run list captured again, whose migrator's head went too; 2.0 % on a
+    # single-node SMT-2 boot trace whose head went: events its updates prove gone, expired unseen)
     "uneven6+10+4+10-boot-node2-first-staggered-online-overwritten-24k-clock-counter": (
-        "due only after the proven jiffies", 0.03),
-    "1node-smt2-boot-glob-hotplug-storm-cpu4-11-overwritten-12k": ("CPU or group state not known", 0.02),
+        "due only after the proven jiffies", 0.065),
+    "1node-smt2-boot-glob-hotplug-storm-cpu4-11-overwritten-12k": ("may have expired it remotely", 0.02),
     # (9.4 %: the thirty-ninth run list's 26-CPU pointerless boot trace captured again, 20 KB per CPU)
-    "uneven10+6+10-boot-node2-first-hotplug-storm-node2-overwritten-20k": ("events of a CPU whose stream began late",
+    "uneven10+6+10-boot-node2-first-hotplug-storm-node2-overwritten-20k": (HEAD_LOST,
                                                                            0.095),
     # (the forty-second to forty-fourth run lists captured again: 9.5 % on a late 8 KB counter-clock
     # trace whose busiest CPUs lost their heads; 10.3 % on an 8 KB pointerless boot trace)
     "uneven4+10+6+6-late-churn-overwritten-8k-clock-counter": ("a deactivation walk the trace does not show", 0.10),
-    "uneven9+14-boot-cpu15-9-first-migrator-hotplug-overwritten-8k": ("events of a CPU whose stream began late", 0.11),
-    "overwritten": ("events of a CPU whose stream began late", 0.08),      # the buffer dropped the head
+    "uneven9+14-boot-cpu15-9-first-migrator-hotplug-overwritten-8k": (HEAD_LOST, 0.11),
+    "overwritten": (HEAD_LOST, 0.08),      # the buffer dropped the head
     # (7.4 %: the thirty-seventh set's 16 KB-per-CPU boot trace, 2,500 of 11,500 events kept)
     # (3.6 %: the thirty-ninth set's 6.12.117 counter-clock boot trace, stamps scaled from raw counts)
     # (6.9 %: the fortieth set's 31-CPU counter-clock boot trace, a hotplug storm: the counter counts
@@ -97,7 +102,7 @@ NOT_DECIDABLE_BEYOND_1PC = {
     # (eleventh session, the ninth set)
     "suspend-mem": ("due only after the proven jiffies", 0.04),    # CLOCK_MONOTONIC stops in suspend, the trace clock not
     "nooverwrite": ("a silent CPU's untraced state change", 0.055),  # full per-CPU buffers cut the streams
-    "buf4k": ("events of a CPU whose stream began late", 0.012),   # a 4 KB buffer overwrote the head
+    "buf4k": (HEAD_LOST, 0.012),   # a 4 KB buffer overwrote the head
     "console.log": ("CPU or group state not known", 0.015),        # a console dump's interleaved lines
 }
 
@@ -122,7 +127,8 @@ def replay_set_trace(imported, src: Path, min_checks: int):
 
 def assert_set_trace(res, name: str) -> None:
     """A lab-set trace replayed: no divergence, and at most 1 % of its checks not decidable
-    unless it is one of the traces above, with its own bound and top reason."""
+    unless it is one of the traces above, with its own bound and top reason (one of the
+    alternatives "|" separates)."""
     assert res.diverged == 0, [(d.index, d.kind, d.what) for d in res.divergences][:5]
     frac = res.undecidable / max(res.checked, 1)
     known = next((v for k, v in NOT_DECIDABLE_BEYOND_1PC.items() if k in name), None)
@@ -131,4 +137,4 @@ def assert_set_trace(res, name: str) -> None:
         return
     why, bound = known
     top = max(((n, r) for rs in res.undecidable_reasons.values() for r, n in rs.items()), default=(0, ""))
-    assert why in top[1] and frac <= bound, (name, top, frac)
+    assert any(w in top[1] for w in why.split("|")) and frac <= bound, (name, top, frac)

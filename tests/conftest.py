@@ -91,6 +91,9 @@ NOT_DECIDABLE_BEYOND_1PC = {
     # trace whose busiest CPUs lost their heads; 10.3 % on an 8 KB pointerless boot trace)
     "uneven4+10+6+6-late-churn-overwritten-8k-clock-counter": ("a deactivation walk the trace does not show", 0.10),
     "uneven9+14-boot-cpu15-9-first-migrator-hotplug-overwritten-8k": (HEAD_LOST, 0.11),
+    # (2.8 %: an Ubuntu 7.0 single-node SMT-4 boot trace, 16 KB per CPU, its head-lost CPUs silent)
+    "smt4-boot-cpu13-6-first-migrator-hotplug-overwritten-16k-clock-global": ("a silent CPU's untraced state change",
+                                                                              0.03),
     "overwritten": (HEAD_LOST, 0.08),      # the buffer dropped the head
     # (7.4 %: the thirty-seventh set's 16 KB-per-CPU boot trace, 2,500 of 11,500 events kept)
     # (3.6 %: the thirty-ninth set's 6.12.117 counter-clock boot trace, stamps scaled from raw counts)

@@ -260,7 +260,7 @@ class _Ctx:
                  "nexp_known", "first_known", "nexp_row", "top_known", "level_row", "requeue_solve",
                  "entry_reordered",
                  "alt_first", "due_first", "top_state_seen", "printed_firstexp", "target_row", "alt_untraced",
-                 "alt_stop", "due_gone", "level_state", "entry_events", "target_idx")
+                 "alt_stop", "due_gone", "level_state", "entry_events", "target_idx", "mid_firsts")
 
     def __init__(self) -> None:
         self.op = OP_NONE
@@ -298,6 +298,9 @@ class _Ctx:
         # (`_update_in_either_order`, "dequeue"): not a lookup that may have left it queued
         self.due_gone = False
         self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
+        # remote walk waiting at a level for its `goto again` look-up: the level's first expiry
+        # after each other CPU's step on it since (`_note_mid_firsts`)
+        self.mid_firsts: list[int] = []
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
         self.level_state: tuple | None = None     # remote walk: (active, migrator) of that level at its row
@@ -1267,6 +1270,8 @@ class Engine:
                 self._on_offline(i, cpu, ctx, ts)
             elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
+            if self.again_at and (code == E_UPDATE or code == E_SET_ACTIVE or code == E_CPU_ACTIVE):
+                self._note_mid_firsts(cpu)
             if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
             if self.stream_ends or self.open_ends or gap_l is not None:
@@ -2476,6 +2481,11 @@ class Engine:
             else:
                 self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} needs a walk",
                             "walk", "no walk", cpu=cpu)
+            if remote and nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore):
+                # tmigr_new_timer() returns KTIME_MAX while tmc->remote is set (another CPU is
+                # expiring this one's timers), and tmigr_cpu_new_timer() stores it as the wakeup
+                tmc.wakeup = KTIME_MAX
+                self.wakeup_late.pop(cpu, None)
             if self._wakeup_is(cpu, tmc, w):
                 self._agr[K_WAKEUP] += 1
             else:
@@ -4555,6 +4565,7 @@ class Engine:
         ctx.target_idx = self.index + i
         if ctx.level is not None:
             self.again_at[ctx.level] = cpu
+            ctx.mid_firsts = []
         ctx.exp_upd = out                # the walk's tmigr_update_events (compact records)
         # Through a `tuple | None` local: narrowing `ctx.rwalk` to this tuple's exact type would
         # outlive the `_walk_step` call below, which changes it (a compiled build checks it).
@@ -4597,6 +4608,23 @@ class Engine:
                 self._goto_again_after(t)
             elif cpu == t and code == E_CPU_ACTIVE:
                 self.again_after[t] = (handler, rec[1], hrow, True)
+
+    def _note_mid_firsts(self, stepper: int) -> None:
+        """After another CPU's step, the first expiry of each level a remote walk waits at for
+        its `goto again` look-up (after a traced tmigr_handle_remote_cpu, untraced, anywhere up
+        to the walker's next row): the look-up may lie right after this step, before later ones,
+        and its firstexp be this value (an activation marked the first event ignored, an update
+        requeued it later, before another update queued an earlier one)."""
+        for g, c in self.again_at.items():
+            if c == stepper:
+                continue
+            wctx = self.ctx.get(c)
+            if wctx is None or wctx.op != OP_REMOTE or wctx.level is not g or wctx.walk is None \
+                    or not self.h.tmigr_check_migrator(g, wctx.walk.childmask):
+                continue                # (at this moment its migrator check ends the walk)
+            x = _first_expiry(g)
+            if x not in wctx.mid_firsts:
+                wctx.mid_firsts.append(x)
 
     def _flush_again(self, handler: int) -> None:
         """Apply the waiting `goto again` of `handler`'s walk now (something needs its result)."""
@@ -4959,6 +4987,10 @@ class Engine:
                     # its lookup came before an ignore store (`_ignore_store_ahead`): it stopped
                     # at that event
                     alts.append((la[2][la[4]].expires, None))
+            for x in ctx.mid_firsts:
+                # (g's look-up right after a step traced meanwhile, when the migrator check passed)
+                if x != ctx.walk.firstexp and (fx is not g or x != _first_expiry(g)):
+                    alts.append((x, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
                 alts.append((stop_firstexp, None))
             if ctx.stopped and ctx.alt_first is not None and ctx.alt_first != ctx.walk.firstexp:

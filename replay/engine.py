@@ -157,6 +157,11 @@ def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     return nxt, prv[:n]
 
 
+# State steps per group kept for reads that may lie before them (`pre_migrators`): a memory
+# bound (a read older than that many steps on its group is judged against those kept).
+STEP_HISTORY = 32
+
+
 def _first_expiry(g: TmigrGroup) -> int:
     """The expiry of g's first event that is not ignored (what tmigr_next_groupevt() returns,
     without pruning); KTIME_MAX if none."""
@@ -565,6 +570,8 @@ class Engine:
         # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
         # obs_a, obs_m, walk_done), for swaps with an event that was already applied.
         self.last_ev: dict[TmigrGroup, tuple] = {}
+        # per group, its last STEP_HISTORY state steps as (stamp, CPU, migrator before the step)
+        self.pre_migrators: dict[TmigrGroup, list[tuple[int, int, int]]] = {}
         # A proven lower bound of jiffies (`now` of remote handling is not traced): every event
         # the kernel expired remotely was due, so now >= its expiry; jiffies never go back.
         self.jiffies_lb = 0
@@ -1649,6 +1656,7 @@ class Engine:
             self.h.resync_group_state(g, obs_a, obs_m)
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
+            self._note_pre_migrator(g, ts, cpu, pre_m)
         self.group_known.add(g)
         parent = g.parent
         if parent is not None and self.qunk.get(parent):
@@ -2082,6 +2090,7 @@ class Engine:
             h.resync_group_state(g, redo[4], redo[5])
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
+            self._note_pre_migrator(g, ts, cpu, pre_m)
         self.group_known.add(g)
         if out:
             ctx.exp_upd.extend(out)      # this level's tmigr_update_events (compact records)
@@ -4046,13 +4055,25 @@ class Engine:
         j = ctx.level_row - self.index
         return lg is not None and 0 <= j < self._n and lg[1] >= self._ts[j]
 
+    def _note_pre_migrator(self, g: TmigrGroup, ts: int, cpu: int, pre_m: int) -> None:
+        hist = self.pre_migrators.get(g)
+        if hist is None:
+            hist = self.pre_migrators[g] = []
+        hist.append((ts, cpu, pre_m))
+        if len(hist) > STEP_HISTORY:
+            del hist[0]
+
     def _migrator_read_before_step(self, i: int, g: TmigrGroup, mask: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads the migrator of the CPU's group lock-free before its first
-        tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): if
-        another CPU's last state step on g came after that row, the state before it counts too."""
+        tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): the
+        state before each other CPU's step on g traced since that row counts too."""
         prev = self._prev_ts(i, cpu)
-        lg = self._step_since(g, cpu, prev + 1) if prev is not None else None
-        return lg is not None and (lg[3] == mask or lg[3] == TMIGR_NONE)
+        if prev is None:
+            return False
+        for ts, c, pre_m in self.pre_migrators.get(g, ()):
+            if ts > prev and c != cpu and (pre_m == mask or pre_m == TMIGR_NONE):
+                return True
+        return False
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that
@@ -4215,8 +4236,11 @@ class Engine:
         if rec is None:
             return False
         evt, exp, since = rec
-        if evt.queued_in is not g:
+        removed = evt.queued_in is None and evt.expires == exp
+        if evt.queued_in is not g and not removed:
             return False
+        # (removed: this update is that event's own, with nothing to queue, which left the
+        # next_expiry the raced look-up had refreshed)
         # (ignored since, by its owner's activation: the raced look-up came before that store;
         # so may another event be, which the look-up then stopped at: tmigr_next_groupevt())
         first_other = KTIME_MAX
@@ -4228,7 +4252,9 @@ class Engine:
                 break
         if first_other != value:
             return False
-        if evt.expires == exp:
+        if removed:
+            pass
+        elif evt.expires == exp:
             self.h._timerqueue_del(g, evt)
         elif evt.expires < value:
             return False

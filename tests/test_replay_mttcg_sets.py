@@ -609,8 +609,6 @@ UNEXPLAINED = (
     "7.1.7-23cpu-2node-nosmt-uneven11+12-boot-glob-hotplug-storm-node1-overwritten-8k-hashptr-multi",
     "6.14.0-27-generic-16cpu-1node-smt4-boot-glob-migrator-hotplug-overwritten-20k-clock-x86-tsc-hashptr-multi",
     "7.1.3-40cpu-3node-uneven14+10+16-boot-glob-hotplug-storm-node1-overwritten-16k-hashptr-multi",
-    "7.0.4-18cpu-3node-boot-glob-hotplug13-mixed-events-multi",
-    "7.0.13-26cpu-3node-uneven8+10+8-late-hogs-hashptr-multi",
 )
 
 
@@ -635,6 +633,8 @@ def test_run_lists_captured_again_replay_without_divergence(imported, src):
     (an update's next_expiry proves the model's earlier events gone, `_gone_below`), and a
     silent target expired by two CPUs in turn (the first handler's walk ends before the second's
     tracepoint, and before what that tracepoint proves of the target). The thirty-sixth to
-    thirty-eighth captured again (4 in 3 of 37, 9237111): the 6.16.12 trace's two wakeups
-    explained (`mid_firsts`; a new timer under `tmc->remote`)."""
+    thirty-eighth captured again (4 in 3 of 37, 9237111), all explained: the 6.16.12 trace's two
+    wakeups (`mid_firsts`; a new timer under `tmc->remote`), the 7.0.13 trace's migrator read
+    before any of the steps since the CPU's previous row (`pre_migrators`), the 7.0.4 trace's
+    raced look-up before an event's own removal (`_raced_dequeued`)."""
     replay_set_trace(imported, src, 4000)

@@ -591,6 +591,8 @@ class Engine:
         # group -> the CPU whose remote walk last traced tmigr_handle_remote_cpu from it: its next
         # lookup there (`goto again`, untraced) lies anywhere before its next row (`_again_walker`)
         self.again_at: dict[TmigrGroup, int] = {}
+        # CPU -> the level its remote walk is at, its look-up there untraced (`_note_mid_firsts`)
+        self.walk_level: dict[int, TmigrGroup] = {}
         # group -> (CPU, events) its last remote expiry's look-up after the dequeue pruned
         self.hrc_pruned: dict[TmigrGroup, tuple[int, list]] = {}
         self.due_walkers: dict[TmigrGroup, list[int]] = {}   # earlier CPUs of `due_at`, latest last
@@ -1277,7 +1279,7 @@ class Engine:
                 self._on_offline(i, cpu, ctx, ts)
             elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
-            if self.again_at and (code == E_UPDATE or code == E_SET_ACTIVE or code == E_CPU_ACTIVE):
+            if self.walk_level and (code == E_UPDATE or code == E_SET_ACTIVE or code == E_CPU_ACTIVE):
                 self._note_mid_firsts(cpu)
             if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
@@ -3050,6 +3052,10 @@ class Engine:
             key = o if isinstance(o, TmigrGroup) else e.cpu
             if key in unk or key == owner or e.expires <= floor:
                 continue
+            if isinstance(o, TmigrGroup) and self.silent_below.get(o, False):
+                # (a silent CPU's activation below that child, unseen, marked its event ignored,
+                # and a look-up since pruned it)
+                continue
             if (obs[0] if child_first else obs[1]) <= e.expires or self._update_tie(i, g):
                 return True
             if self._loss_open_below(i, g):
@@ -3682,6 +3688,11 @@ class Engine:
         op = ctx.op
         new = op != OP_REMOTE or lvl == 0 or (ctx.next is not g and ctx.level is not None
                                               and g.level <= ctx.level.level)
+        # A level above 0 right after this CPU's own expiry or requeue row, outside a walk the
+        # replay follows: tmigr_handle_remote_up() traces every level it visits, from level 0, so
+        # this is that walk going on, its earlier rows not in the trace (its stream began inside)
+        p = int(self._prv_a[i]) if lvl > 0 and op != OP_REMOTE else -1
+        opening_lost = p >= 0 and (self._codes[p] == E_HR_CPU or self._codes[p] == E_UPDATE)
         if new:
             ctx.wakeup_unsure = False
             if op or ctx.exp_upd:
@@ -3788,6 +3799,8 @@ class Engine:
                 ctx.walk.childmask = below.groupmask
                 ctx.child = below
                 self.res.reordered += 1
+        if opening_lost:
+            ctx.optional = True
         if ctx.next is not g:
             if ctx.decidable and not ctx.optional:
                 self._check("walk_levels", False, i, f"remote walk of CPU{cpu} reached {g.id}",
@@ -3800,6 +3813,8 @@ class Engine:
         ctx.lparent = g.parent      # the tree may grow (setup) before this walk is closed
         ctx.next = None
         self._remote_eval(i, cpu, ctx, g)
+        self.walk_level[cpu] = g
+        ctx.mid_firsts = []
 
     def _wakeup_seen(self, i: int, code: int, cpu: int) -> None:
         """Track tmc->wakeup from the rows that print or set it. tmigr_cpu_deactivate and
@@ -4054,6 +4069,14 @@ class Engine:
         lg = self.last_ev.get(g)
         j = ctx.level_row - self.index
         return lg is not None and 0 <= j < self._n and lg[1] >= self._ts[j]
+
+    def _silent_handover(self, g: TmigrGroup, childmask: int) -> bool:
+        """The walk's child of g is kept active by silent CPUs too, and another child of g holds
+        silent CPUs: the child may have gone idle unseen (its traced CPUs idle then), handing g's
+        migrator to that other child, and come back active without it (tmigr_active_up() makes
+        a child migrator only of a group that has none)."""
+        sm = self.silent_mask.get(g, 0)
+        return bool(sm & childmask) and bool(sm & ~childmask)
 
     def _note_pre_migrator(self, g: TmigrGroup, ts: int, cpu: int, pre_m: int) -> None:
         hist = self.pre_migrators.get(g)
@@ -4636,12 +4659,13 @@ class Engine:
                 self.again_after[t] = (handler, rec[1], hrow, True)
 
     def _note_mid_firsts(self, stepper: int) -> None:
-        """After another CPU's step, the first expiry of each level a remote walk waits at for
-        its `goto again` look-up (after a traced tmigr_handle_remote_cpu, untraced, anywhere up
-        to the walker's next row): the look-up may lie right after this step, before later ones,
-        and its firstexp be this value (an activation marked the first event ignored, an update
-        requeued it later, before another update queued an earlier one)."""
-        for g, c in self.again_at.items():
+        """After another CPU's step, the first expiry of each level a remote walk is at: its
+        look-up there (after the level's tracepoint, or after a traced tmigr_handle_remote_cpu
+        for its `goto again`) is untraced and lies anywhere up to the walker's next row, so it
+        may lie right after this step, before later ones, and its firstexp be this value (an
+        activation marked the first event ignored, an update requeued it later, before another
+        update queued an earlier one)."""
+        for c, g in self.walk_level.items():
             if c == stepper:
                 continue
             wctx = self.ctx.get(c)
@@ -4967,6 +4991,9 @@ class Engine:
                     # yet: its cmpxchg may come before this walk's migrator read of g)
                     if ctx.decidable and not ctx.optional:
                         self._undec(K_WALK, "migrator re-check raced with another CPU's activation")
+                elif self._silent_handover(g, ctx.walk.childmask):
+                    if ctx.decidable and not ctx.optional:
+                        self._undec(K_WALK, R_SILENT)
                 elif ctx.decidable and not ctx.optional and g in self.group_known:
                     self._check("walk_levels", False, i, f"remote walk of CPU{cpu} stopped at {g.id}",
                                 f"continue to {g.parent.id}", "stopped", cpu=cpu)
@@ -5058,6 +5085,7 @@ class Engine:
                     and 0 <= i < self._n and self._rows.cpu[i] == cpu:
                 self.wake_solve[cpu] = (self.index + i, fx, rs[0], rs[1])
         ctx.fx_group = None
+        self.walk_level.pop(cpu, None)
         ctx.level = None
         ctx.remote_target = -1
         ctx.target_row = -1

@@ -604,11 +604,7 @@ def test_printed_level0_states_decide_which_cpus_share_a_group(imported):
 # Re-captured traces whose false divergences are not explained yet (the fixture folders' README.md)
 UNEXPLAINED = (
     "6.12.117-26cpu-2node-uneven14+12-boot-glob-migrator-hotplug-trace-pipe-hashptr-multi",
-    "6.17.13-31cpu-2node-nosmt-uneven15+16-boot-node1-first-hotplug-storm-node0-clock-counter-multi",
-    "6.19.10-30cpu-3node-uneven10+8+12-boot-node2-first-hotplug-storm-node0-overwritten-16k-hashptr-multi",
     "7.1.7-23cpu-2node-nosmt-uneven11+12-boot-glob-hotplug-storm-node1-overwritten-8k-hashptr-multi",
-    "6.14.0-27-generic-16cpu-1node-smt4-boot-glob-migrator-hotplug-overwritten-20k-clock-x86-tsc-hashptr-multi",
-    "7.1.3-40cpu-3node-uneven14+10+16-boot-glob-hotplug-storm-node1-overwritten-16k-hashptr-multi",
 )
 
 

@@ -2684,11 +2684,13 @@ class Engine:
                     # child): that CPU's event, still seen
                     verdict = None
                     stale = True
+                dropped_old = verdict is not False and ev[2] != obs[2] and child is not None and \
+                    self._dropped_with_old_expiry(i, c.child[i], cpu, obs[2])
                 for n in range(3 if verdict else 0):
-                    if n == 2 and ev[2] != obs[2] and child is not None and \
-                            self._dropped_with_old_expiry(i, c.child[i], cpu, obs[2]):
+                    if (n == 2 or (n == 1 and ev[1] != obs[1])) and dropped_old:
                         # the child's event dropped with its old expiry (pre-v6.14 re-read of
-                        # evt->ignore after another CPU's activation of the child: `_update_row_ok`)
+                        # evt->ignore after another CPU's activation of the child: `_update_row_ok`),
+                        # and nothing queued: g's next_expiry as the removal left it
                         verdict = None
                         stale = True
                         continue
@@ -2971,7 +2973,11 @@ class Engine:
             # the same section: another CPU's activation of the child in between stores its
             # groupevt.ignore lock-free, and the lookup prunes it: `_pruned_by_steps_ahead`)
             return True
-        if gne > nexp:
+        # (the pre-v6.14 re-read of evt->ignore, below: the update removed the child's event
+        # and queued nothing, so the group's next_expiry is not bounded by nextexp)
+        dropped = glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
+            self._dropped_with_old_expiry(i, self._rows.child[i], self._rows.cpu[i], cexp)
+        if gne > nexp and not dropped:
             self._check("expiry", False, i, f"{g.id}'s next_expiry is later than the event this update queued",
                         f"next_expiry <= nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
             return False
@@ -2980,8 +2986,7 @@ class Engine:
             self._check("expiry", False, i, f"{g.id}: an update without a child prints its child event as 0",
                         "child_evt_expiry 0, child_evtcpu 0", _obs_view(obs), cpu=cpu)
             return False
-        if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
-                not self._dropped_with_old_expiry(i, self._rows.child[i], self._rows.cpu[i], cexp):
+        if glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and not dropped:
             # (before v6.14, "timers/migration: Annotate accesses to ignore flag" (Link:
             # 20250114231507.21672-4-frederic@kernel.org; 6.12.y later), tmigr_update_events()
             # re-read evt->ignore after writing it: another CPU's activation of the child in
@@ -4583,7 +4588,11 @@ class Engine:
             # event): it went idle unseen, and its deactivation walk went up as the kernel's.
             self._silent_walk_up(g0, False, tt.groupmask)
         if tt.cpuevt.expires > ctx.now:
+            old = tt.cpuevt.expires
             tt.cpuevt.expires = ctx.now
+            for oc in self.ctx.values():
+                if oc.due is tt.cpuevt and oc.due_exp == old:
+                    oc.due_exp = ctx.now    # (the same event another walk found due, not a requeue)
         tt.remote = False
         # The handler's next event is not the target's level-0 update, so the kernel skipped
         # the update walk (which traces at level 0 unless that is an idle root): it does when

@@ -603,7 +603,6 @@ def test_printed_level0_states_decide_which_cpus_share_a_group(imported):
 
 # Re-captured traces whose false divergences are not explained yet (the fixture folders' README.md)
 UNEXPLAINED = (
-    "6.12.117-26cpu-2node-uneven14+12-boot-glob-migrator-hotplug-trace-pipe-hashptr-multi",
     "7.1.7-23cpu-2node-nosmt-uneven11+12-boot-glob-hotplug-storm-node1-overwritten-8k-hashptr-multi",
 )
 

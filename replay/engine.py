@@ -162,6 +162,14 @@ def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
 STEP_HISTORY = 32
 
 
+def _left_by_removal(g: TmigrGroup, child: TmigrGroup, printed: int) -> bool:
+    """`printed` is a next_expiry g can have after a removal of `child`'s event that queued
+    nothing: KTIME_MAX when no other event is queued (timerqueue_del() of the last), else no
+    later than the first other one (the removal leaves next_expiry as it was)."""
+    others = [e.expires for e in g.events if e.owner is not child]
+    return printed == KTIME_MAX if not others else printed <= min(others)
+
+
 def _first_expiry(g: TmigrGroup) -> int:
     """The expiry of g's first event that is not ignored (what tmigr_next_groupevt() returns,
     without pruning); KTIME_MAX if none."""
@@ -1279,7 +1287,8 @@ class Engine:
                 self._on_offline(i, cpu, ctx, ts)
             elif code == E_GROUP_SET or code == E_CONN_CHILD or code == E_CONN_CPU:
                 self._on_setup(i, cpu, self.sctx[cpu], ts)
-            if self.walk_level and (code == E_UPDATE or code == E_SET_ACTIVE or code == E_CPU_ACTIVE):
+            if self.walk_level and (code == E_UPDATE or code == E_SET_ACTIVE or code == E_CPU_ACTIVE
+                                    or code == E_SET_INACTIVE):
                 self._note_mid_firsts(cpu)
             if code <= E_HR and code >= E_CPU_ACTIVE and code != E_UPDATE:
                 self._wakeup_seen(i, code, cpu)
@@ -2625,7 +2634,7 @@ class Engine:
                         ctx.exp_upd = saved
                     exp = ctx.exp_upd.pop(0)
         qunk = self.qunk
-        row_ok = self._update_row_ok(i, g, glvl, obs, behalf)
+        row_ok = self._update_row_ok(i, g, glvl, obs, behalf, child)
         # The update reads g's first event and, above level 0, the child's (tmigr_next_groupevt).
         head_g = self._head_decided(g)
         head_c = 2 if child is None else self._head_decided(child)
@@ -2687,7 +2696,7 @@ class Engine:
                 dropped_old = verdict is not False and ev[2] != obs[2] and child is not None and \
                     self._dropped_with_old_expiry(i, c.child[i], cpu, obs[2])
                 for n in range(3 if verdict else 0):
-                    if (n == 2 or (n == 1 and ev[1] != obs[1])) and dropped_old:
+                    if dropped_old and (n == 2 or (n == 1 and ev[1] != obs[1] and _left_by_removal(g, child, obs[1]))):
                         # the child's event dropped with its old expiry (pre-v6.14 re-read of
                         # evt->ignore after another CPU's activation of the child: `_update_row_ok`),
                         # and nothing queued: g's next_expiry as the removal left it
@@ -2708,7 +2717,7 @@ class Engine:
                     if n == 1 and ev[1] != obs[1] and (tainted is not None or alt_fits or
                                                        self._stale_by_ignore_ahead(g, obs[1], i, cpu) or
                                                        self._pruned_by_steps_ahead(i, g, obs[1]) or
-                                                       (bool(self.raced_due) and self._raced_dequeued(g, obs[1]))):
+                                                       (bool(self.raced_due) and self._raced_dequeued(g, obs[1], child))):
                         # A stale next_expiry from an event not in the trace, or from an
                         # activating CPU's event read before its untraced ignore store.
                         verdict = None
@@ -2808,7 +2817,7 @@ class Engine:
             if qunk.get(g):
                 self._learn_child(g, child)
         if obs[1] >= 0 and g.events and g.events[0].expires < obs[1]:
-            self._gone_below(g, obs[1])
+            self._gone_below(i, g, obs[1], ts)
         if qunk[g]:
             self.qlb[g] = (obs[1], g.adds)
         ga = c.group_active[i]
@@ -2903,16 +2912,31 @@ class Engine:
                 child = g
         return unseen
 
-    def _gone_below(self, g: TmigrGroup, next_expiry: int) -> None:
+    def _gone_below(self, i: int, g: TmigrGroup, next_expiry: int, ts: int) -> None:
         """An update row printed g's next_expiry, which is never later than an event queued in g
         (timerqueue_add() sets it for a new first event, tmigr_next_groupevt() to the first it
         finds, timerqueue_del() leaves it lower, or KTIME_MAX on an empty queue): a model event
-        earlier than it is not in the kernel's queue. A CPU not traced then expired it, or its
-        owner requeued it unseen; it leaves the model's queue and its owner's event is unknown."""
+        earlier than it is not in the kernel's queue. Where the trace admits why, it leaves the
+        model's queue and its owner's event becomes unknown: its owner is silent or its event
+        not known (requeued unseen), or it was due and a CPU not traced then may have expired it.
+        Otherwise it stays: the row's own check reports the difference when it is decided."""
+        due_by = self._now(ts) + 2 * self.tick
+        unseen: bool | None = None
+        unk = self.qunk[g]
         for e in [e for e in g.events if e.expires < next_expiry]:
-            self.h._timerqueue_del(g, e)
             o = e.owner
-            self._unlearn(g, o if isinstance(o, TmigrGroup) else e.cpu, R_LOST_HANDLER)
+            key = o if isinstance(o, TmigrGroup) else e.cpu
+            owner_unseen = key in unk or (isinstance(o, TmigrGroup) and self.silent_below.get(o, False)) \
+                or (not isinstance(o, TmigrGroup) and (e.cpu in self.silent or e.cpu not in self.cpu_known))
+            if not owner_unseen:
+                if e.expires > due_by:
+                    continue
+                if unseen is None:
+                    unseen = self._unseen_handler(i, -1)
+                if not unseen:
+                    continue
+            self.h._timerqueue_del(g, e)
+            self._unlearn(g, key, R_LOST_HANDLER)
 
     def _silent_expired(self, g: TmigrGroup, next_expiry: int, ts: int) -> bool:
         """A CPU not traced then (silent, or with rows lost) may have run tmigr_handle_remote()
@@ -2956,7 +2980,8 @@ class Engine:
         g.next_expiry = next_expiry
         return True
 
-    def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int) -> bool:
+    def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int,
+                       child: TmigrGroup | None = None) -> bool:
         """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock
         before its tracepoint, whatever the queues hold: ``group->next_expiry`` is never later
         than the first queued event (timerqueue_add() sets it when the event becomes the first,
@@ -2977,6 +3002,8 @@ class Engine:
         # and queued nothing, so the group's next_expiry is not bounded by nextexp)
         dropped = glvl > 0 and nexp != KTIME_MAX and cexp >= 0 and cexp != nexp and \
             self._dropped_with_old_expiry(i, self._rows.child[i], self._rows.cpu[i], cexp)
+        if dropped and gne > nexp and child is not None and not _left_by_removal(g, child, gne):
+            dropped = False     # (the removal leaves KTIME_MAX or what it was: no later than the rest)
         if gne > nexp and not dropped:
             self._check("expiry", False, i, f"{g.id}'s next_expiry is later than the event this update queued",
                         f"next_expiry <= nextevt {_x(nexp)}", _obs_view(obs), cpu=cpu)
@@ -3696,7 +3723,7 @@ class Engine:
         # A level above 0 right after this CPU's own expiry or requeue row, outside a walk the
         # replay follows: tmigr_handle_remote_up() traces every level it visits, from level 0, so
         # this is that walk going on, its earlier rows not in the trace (its stream began inside)
-        p = int(self._prv_a[i]) if lvl > 0 and op != OP_REMOTE else -1
+        p = int(self._prv_a[i]) if lvl > 0 and op == OP_NONE else -1
         opening_lost = p >= 0 and (self._codes[p] == E_HR_CPU or self._codes[p] == E_UPDATE)
         if new:
             ctx.wakeup_unsure = False
@@ -3735,7 +3762,7 @@ class Engine:
             # whether a CPU that is not the migrator bails out: a migrator (known group state)
             # walks whatever its own state (tmigr_handle_remote()).
             l0 = tmc.tmgroup
-            ctx.decidable = l0 in self.group_known and (
+            ctx.decidable = l0 in self.group_known and not opening_lost and (
                 cpu in self.cpu_known or self.h.tmigr_check_migrator(l0, tmc.groupmask))
             ctx.optional = not ctx.decidable
             # Entry: only the level-0 migrator (or NONE) walks, or an idle migrator whose wakeup
@@ -3804,8 +3831,6 @@ class Engine:
                 ctx.walk.childmask = below.groupmask
                 ctx.child = below
                 self.res.reordered += 1
-        if opening_lost:
-            ctx.optional = True
         if ctx.next is not g:
             if ctx.decidable and not ctx.optional:
                 self._check("walk_levels", False, i, f"remote walk of CPU{cpu} reached {g.id}",
@@ -4076,12 +4101,13 @@ class Engine:
         return lg is not None and 0 <= j < self._n and lg[1] >= self._ts[j]
 
     def _silent_handover(self, g: TmigrGroup, childmask: int) -> bool:
-        """The walk's child of g is kept active by silent CPUs too, and another child of g holds
-        silent CPUs: the child may have gone idle unseen (its traced CPUs idle then), handing g's
-        migrator to that other child, and come back active without it (tmigr_active_up() makes
-        a child migrator only of a group that has none)."""
+        """The walk's child of g is kept active by silent CPUs too, and another child of g is
+        active or holds silent CPUs: at a moment the trace does not show (its traced CPUs idle,
+        the walker's activation came later) the child may have gone idle unseen, handing g's
+        migrator to that other child, and come back active without it (tmigr_active_up() makes a
+        child migrator only of a group that has none)."""
         sm = self.silent_mask.get(g, 0)
-        return bool(sm & childmask) and bool(sm & ~childmask)
+        return bool(sm & childmask) and bool((g.active | sm) & ~childmask)
 
     def _note_pre_migrator(self, g: TmigrGroup, ts: int, cpu: int, pre_m: int) -> None:
         hist = self.pre_migrators.get(g)
@@ -4255,7 +4281,7 @@ class Engine:
             last = int(self._prv_a[i]) if 0 <= i < self._n else -1
             self.raced_due[g] = (evt, evt.expires, self.index + last if last >= 0 else ctx.target_row)
 
-    def _raced_dequeued(self, g: TmigrGroup, value: int) -> bool:
+    def _raced_dequeued(self, g: TmigrGroup, value: int, child: Any = None) -> bool:
         """An update of g prints `value` as its next_expiry, which is g's first event without the
         one a raced walk may have dequeued (`_raced_dequeue`): that order happened, the event is
         dequeued, or, if this update is that event's own requeue at a later expiry, was dequeued
@@ -4264,7 +4290,7 @@ class Engine:
         if rec is None:
             return False
         evt, exp, since = rec
-        removed = evt.queued_in is None and evt.expires == exp
+        removed = evt.queued_in is None and evt.expires == exp and child is not None and evt.owner is child
         if evt.queued_in is not g and not removed:
             return False
         # (removed: this update is that event's own, with nothing to queue, which left the
@@ -4675,9 +4701,11 @@ class Engine:
         activation marked the first event ignored, an update requeued it later, before another
         update queued an earlier one)."""
         for c, g in self.walk_level.items():
-            if c == stepper:
-                continue
             wctx = self.ctx.get(c)
+            if c == stepper:
+                if wctx is not None:
+                    wctx.mid_firsts = []    # (its own requeue: the look-up comes after it)
+                continue
             if wctx is None or wctx.op != OP_REMOTE or wctx.level is not g or wctx.walk is None \
                     or not self.h.tmigr_check_migrator(g, wctx.walk.childmask):
                 continue                # (at this moment its migrator check ends the walk)
@@ -5049,10 +5077,14 @@ class Engine:
                     # its lookup came before an ignore store (`_ignore_store_ahead`): it stopped
                     # at that event
                     alts.append((la[2][la[4]].expires, None))
-            for x in ctx.mid_firsts:
-                # (g's look-up right after a step traced meanwhile, when the migrator check passed)
-                if x != ctx.walk.firstexp and (fx is not g or x != _first_expiry(g)):
-                    alts.append((x, None))
+            if fx is g or g.parent is None:
+                # (below the top, a walk stopped at g never looked g up: a look-up there would
+                # have gone on to the parent, whose row the trace would show)
+                for x in ctx.mid_firsts:
+                    # (g's look-up right after a step traced meanwhile, when the migrator check
+                    # passed; a value due by the proven jiffies would have been expired, not returned)
+                    if x != ctx.walk.firstexp and x > ctx.now_lb and (fx is not g or x != _first_expiry(g)):
+                        alts.append((x, None))
             if raced and stop_firstexp != ctx.walk.firstexp:
                 alts.append((stop_firstexp, None))
             if ctx.stopped and ctx.alt_first is not None and ctx.alt_first != ctx.walk.firstexp:

@@ -160,7 +160,7 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
     # Without pointers, readings that reproduce every proven mask may still group a node's CPUs
     # differently (CPUs that never walked above level 0): the printed states decide between them
     disagree = _comember_disagreements(tree, node_of) if tree.l0_prints is not None else None
-    best: tuple[tuple[int, int], str, list[int], list[int], Hierarchy, Identification, TraceTree] | None = None
+    best: tuple[tuple[int, float], str, list[int], list[int], Hierarchy, Identification, TraceTree] | None = None
     for name, order, holders in readings:
         topo = Topology(possible=possible, node_of_cpu=node_of, online=[c for c in order if c not in holders],
                         order=order + in_trace, capacity_of_cpu=caps, nodes=nodes,
@@ -169,10 +169,10 @@ def derive(tree: TraceTree, meta_topology: Mapping[str, Any] | None, profile: An
         as_built = _pointerless_as_built(tree, h)
         ident = identify(as_built, h.cpus)
         score = (sum(not c.ok for c in ident.checks),
-                 _grouping_disagreements(as_built, disagree) if disagree else 0)
+                 _grouping_disagreements(as_built, disagree) if disagree else 0.0)
         if best is None or score < best[0]:
             best = (score, name, order, holders, h, ident, as_built)
-        if score[0] == 0 and disagree is None:
+        if score[0] == 0 and not disagree:
             break
     assert best is not None
     (bad, _), name, order, holders, h, ident, as_built = best
@@ -603,16 +603,16 @@ def _pointerless_as_built(tree: TraceTree, h: Hierarchy) -> TraceTree:
     return out
 
 
-def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tuple[int, int], int]:
+def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tuple[int, int], tuple[int, int]]:
     """Pointerless: for CPUs c and m of one node, how many level-0 states c printed show m's
-    level-0 bit other than m's own last walk left it (set after its activation, clear after
+    level-0 bit other than m's own last walk left it, of how many compared (set after its activation, clear after
     its deactivation). A group's state holds its members' bits, so when c and m share a group
     only the races of two walks in flight count; a CPU of the node's other group that holds
     the same bit is another CPU, whose bit follows its own walks, not m's."""
     assert tree.l0_prints is not None
     ts, cpu, active, act = tree.l0_prints
     rows = {int(c): np.nonzero(cpu == c)[0] for c in np.unique(cpu) if c >= 0}
-    out: dict[tuple[int, int], int] = {}
+    out: dict[tuple[int, int], tuple[int, int]] = {}
     for m, mrows in rows.items():
         bit = tree.cpu_walk_masks.get(m, {}).get(0)
         if not bit:
@@ -622,18 +622,28 @@ def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tu
             if c == m or node_of.get(c) != node_of.get(m):
                 continue
             last = np.searchsorted(mts, ts[crows], side="left") - 1   # m's last row before c's
-            known = last >= 0
+            known = (last >= 0) & (active[crows] >= 0)                 # (a state printed without `active`: none)
             shown = (active[crows][known] & bit) != 0
-            out[(c, m)] = int(np.count_nonzero(shown != mact[last[known]]))
+            out[(c, m)] = (int(np.count_nonzero(shown != mact[last[known]])), int(np.count_nonzero(known)))
     return out
 
 
-def _grouping_disagreements(tree: TraceTree, disagree: dict[tuple[int, int], int]) -> int:
-    """The disagreements (`_comember_disagreements`) of the pairs of CPUs `tree` groups together."""
+def _grouping_disagreements(tree: TraceTree, disagree: dict[tuple[int, int], tuple[int, int]]) -> float:
+    """The fraction of the compared prints that disagree (`_comember_disagreements`), over the
+    pairs of CPUs `tree` groups together: a rate, so that readings pairing CPUs that print
+    often and ones that print little compare fairly."""
     members: dict[int, list[int]] = {}
     for c, p in tree.cpu_group.items():
         members.setdefault(p, []).append(c)
-    return sum(disagree.get((c, m), 0) for cs in members.values() for c in cs for m in cs if c != m)
+    bad = seen = 0
+    for cs in members.values():
+        for c in cs:
+            for m in cs:
+                if c != m:
+                    d, n = disagree.get((c, m), (0, 0))
+                    bad += d
+                    seen += n
+    return bad / seen if seen else 0.0
 
 
 def _bringup_readings(tree: TraceTree, pre: list[int]) -> list[tuple[str, list[int], list[int]]]:

@@ -2501,9 +2501,11 @@ class Engine:
             else:
                 self._check("walk_levels", False, i, f"new timer on idle CPU{cpu} needs a walk",
                             "walk", "no walk", cpu=cpu)
-            if remote and nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore):
+            if remote and w == KTIME_MAX and nextevt != KTIME_MAX and (nextevt != e.expires or e.ignore):
                 # tmigr_new_timer() returns KTIME_MAX while tmc->remote is set (another CPU is
-                # expiring this one's timers), and tmigr_cpu_new_timer() stores it as the wakeup
+                # expiring this one's timers), and tmigr_cpu_new_timer() stores it as the wakeup.
+                # (`remote` is the model's reading of when that handler's section ended: the
+                # printed value says which side of it this row is)
                 tmc.wakeup = KTIME_MAX
                 self.wakeup_late.pop(cpu, None)
             if self._wakeup_is(cpu, tmc, w):

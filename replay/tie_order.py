@@ -138,6 +138,20 @@ class TieOrder:
                         continue
                     new = self._search(buf, start, end, prv, goes_up, slack)
                     if new is None:
+                        # A wide window's search may fail on chains it cannot mend while one
+                        # group's rows at one stamp (printed in CPU order: no order at all) have
+                        # an order alone: each such part, independent of the rest (no CPU or group
+                        # in common within the stamp), is searched by itself, as a linearizability
+                        # check partitions per object.
+                        parts = self._search_parts(buf, start, end, mine, prv, goes_up, slack)
+                        if parts:
+                            if perm is None:
+                                perm = np.arange(len(code))
+                            for sub, order in parts:
+                                perm[np.asarray(sub, dtype=np.int64)] = order
+                                self.reordered_windows += 1
+                            continue
+                    if new is None:
                         if slack or not SKEW_SLACK_NS:
                             self.unresolved_windows += 1
                         self.unresolved.add(key)
@@ -223,17 +237,53 @@ class TieOrder:
                 bad = np.asarray(keep, dtype=np.int64)
         return sorted(srows[bad].tolist())
 
+    def _search_parts(self, buf: dict[str, np.ndarray], start: int, end: int, broken: list[int],
+                      prv: np.ndarray, goes_up: np.ndarray, slack: int) -> list[tuple[list[int], np.ndarray]]:
+        """For each broken row, the rows of its stamp in [start, end) that share a CPU or a group
+        with it, closed under both (a part no other row of the stamp touches), and an order of
+        them that keeps the chains (`_search` on the part); the parts that find one."""
+        ts, cpu, code, grp = buf["ts"], buf["cpu"], buf["code"], buf["group"]
+        out: list[tuple[list[int], np.ndarray]] = []
+        tried: set[tuple[int, ...]] = set()
+        for r in broken:
+            b0, b1 = _block(ts, r)
+            b0, b1 = max(b0, start), min(b1, end)
+            cpus: set[int] = set()
+            groups = {int(grp[r])}
+            grew = True
+            while grew:
+                grew = False
+                for x in range(b0, b1):
+                    st = code[x] == E_SET_ACTIVE or code[x] == E_SET_INACTIVE
+                    c, g = int(cpu[x]), int(grp[x])
+                    if st and g in groups and c not in cpus:
+                        cpus.add(c)
+                        grew = True
+                    if st and c in cpus and g not in groups:
+                        groups.add(g)
+                        grew = True
+            sub = [x for x in range(b0, b1) if int(cpu[x]) in cpus]
+            key = tuple(sub)
+            if len(cpus) < 2 or key in tried or len(sub) == b1 - b0 == end - start:
+                continue
+            tried.add(key)
+            order = self._search(buf, b0, b1, prv, goes_up, slack, subset=sub)
+            if order is not None:
+                out.append((sub, order))
+        return out
+
     def _search(self, buf: dict[str, np.ndarray], start: int, end: int, prv: np.ndarray,
-                goes_up: np.ndarray, slack: int = 0) -> np.ndarray | None:
-        """Depth-first search of the orders of rows [start, end) that keep each CPU's order and
-        the real-time order (a row whose tracepoint came before another CPU's previous event
-        stays before that CPU's row: a step happens between its CPU's previous tracepoint and
-        its own), for one that keeps every group's chain up to its next state event after the
+                goes_up: np.ndarray, slack: int = 0, subset: list[int] | None = None) -> np.ndarray | None:
+        """Depth-first search of the orders of rows [start, end) (or of `subset` of them, a part
+        no other row there shares a CPU or a group with) that keep each CPU's order and the
+        real-time order (a row whose tracepoint came before another CPU's previous event stays
+        before that CPU's row: a step happens between its CPU's previous tracepoint and its
+        own), for one that keeps every group's chain up to its next state event after the
         rows."""
         code, grp = buf["code"], buf["group"]
         act, mig, cm, cpu = buf["active"], buf["migrator"], buf["childmask"], buf["cpu"]
         ts = buf["ts"]
-        rows = list(range(start, end))
+        rows = list(range(start, end)) if subset is None else list(subset)
         # rows of the block that must come before row y: their stamp is older than y's CPU's
         # previous row (equal stamps never order: a stamp's rows are the case of the printed
         # order being no order at all)

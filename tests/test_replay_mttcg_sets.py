@@ -602,6 +602,22 @@ def test_printed_level0_states_decide_which_cpus_share_a_group(imported):
     assert res.diverged == 0 and res.by_kind["group_state"].agreed > 10000
 
 
+def test_a_stalled_stamp_is_ordered_per_part(imported):
+    """7.2.12, 44 vCPUs, global clock: seven CPUs' activations of two level-0 groups share the
+    stamp 41.411632 s and print in CPU order. CPUs 39, 40, 42 and 43's states (0x3f, 0x1d, 0x19,
+    0x3d) chain only as 42, 40, 43, 39. The window reaches 320 rows, whose search gives up; that
+    group's part of the stamp, searched alone, has the order (it gave 5 false divergences)."""
+    src = imported(RECAPTURED_AGAIN / "7.2.12-44cpu-4node-uneven8+10+12+14-boot-cpu30-18-8-first-migrator-hotplug-"
+                                      "clock-global-multi.trace.txt.xz")
+    t = tmigr_trace.load(str(src)).table
+    rows = [26905, 26907, 26909, 26911]
+    assert {t.column("ts")[r].as_py() for r in rows} == {41411632000}
+    assert [(t.column("cpu")[r].as_py(), t.column("active")[r].as_py()) for r in rows] == \
+        [(39, 0x3f), (40, 0x1d), (42, 0x19), (43, 0x3d)]
+    res = tmigr_trace.replay(str(src))
+    assert res.diverged == 0 and res.by_kind["group_state"].agreed > 10000
+
+
 # Re-captured traces whose false divergences are not explained yet, as folder/capture (the fixture
 # folders' README.md)
 UNEXPLAINED = (

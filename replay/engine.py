@@ -157,11 +157,6 @@ def same_cpu_links(cpu: Any) -> tuple[np.ndarray, np.ndarray]:
     return nxt, prv[:n]
 
 
-# State steps per group kept for reads that may lie before them (`pre_migrators`): a memory
-# bound (a read older than that many steps on its group is judged against those kept).
-STEP_HISTORY = 32
-
-
 def _left_by_removal(g: TmigrGroup, child: TmigrGroup, printed: int) -> bool:
     """`printed` is a next_expiry g can have after a removal of `child`'s event that queued
     nothing: KTIME_MAX when no other event is queued (timerqueue_del() of the last), else no
@@ -578,8 +573,6 @@ class Engine:
         # Last group-state event applied per group: (cpu, ts, pre_a, pre_m, code, childmask,
         # obs_a, obs_m, walk_done), for swaps with an event that was already applied.
         self.last_ev: dict[TmigrGroup, tuple] = {}
-        # per group, its last STEP_HISTORY state steps as (stamp, CPU, migrator before the step)
-        self.pre_migrators: dict[TmigrGroup, list[tuple[int, int, int]]] = {}
         # A proven lower bound of jiffies (`now` of remote handling is not traced): every event
         # the kernel expired remotely was due, so now >= its expiry; jiffies never go back.
         self.jiffies_lb = 0
@@ -1667,7 +1660,6 @@ class Engine:
             self.h.resync_group_state(g, obs_a, obs_m)
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_ACTIVE, m, obs_a, obs_m, done)
-            self._note_pre_migrator(g, ts, cpu, pre_m)
         self.group_known.add(g)
         parent = g.parent
         if parent is not None and self.qunk.get(parent):
@@ -2101,7 +2093,6 @@ class Engine:
             h.resync_group_state(g, redo[4], redo[5])
         if pre is None:
             self.last_ev[g] = (cpu, ts, pre_a, pre_m, E_SET_INACTIVE, m, obs_a, obs_m, done)
-            self._note_pre_migrator(g, ts, cpu, pre_m)
         self.group_known.add(g)
         if out:
             ctx.exp_upd.extend(out)      # this level's tmigr_update_events (compact records)
@@ -4111,25 +4102,15 @@ class Engine:
         sm = self.silent_mask.get(g, 0)
         return bool(sm & childmask) and bool((g.active | sm) & ~childmask)
 
-    def _note_pre_migrator(self, g: TmigrGroup, ts: int, cpu: int, pre_m: int) -> None:
-        hist = self.pre_migrators.get(g)
-        if hist is None:
-            hist = self.pre_migrators[g] = []
-        hist.append((ts, cpu, pre_m))
-        if len(hist) > STEP_HISTORY:
-            del hist[0]
-
     def _migrator_read_before_step(self, i: int, g: TmigrGroup, mask: int, cpu: int) -> bool:
         """tmigr_handle_remote() reads the migrator of the CPU's group lock-free before its first
-        tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): the
-        state before each other CPU's step on g traced since that row counts too."""
+        tracepoint, at any point after the CPU's previous row (a vCPU may stall in between): if
+        another CPU's last state step on g came after that row, the state before it counts too.
+        (Only the last: the states before earlier steps, over an idle CPU's long gap, would
+        admit nearly any walk, and the stale-wakeup fault would no longer show.)"""
         prev = self._prev_ts(i, cpu)
-        if prev is None:
-            return False
-        for ts, c, pre_m in self.pre_migrators.get(g, ()):
-            if ts > prev and c != cpu and (pre_m == mask or pre_m == TMIGR_NONE):
-                return True
-        return False
+        lg = self._step_since(g, cpu, prev + 1) if prev is not None else None
+        return lg is not None and (lg[3] == mask or lg[3] == TMIGR_NONE)
 
     def _after_prev(self, i: int, cpu: int, t: int) -> bool:
         """Time `t` lies after this CPU's event before row i: an untraced step of this CPU that

@@ -306,8 +306,9 @@ class _Ctx:
         # (`_update_in_either_order`, "dequeue"): not a lookup that may have left it queued
         self.due_gone = False
         self.entry_prev = -1                      # remote walk: entry_nexp of the lookup before (-1: none)
-        # remote walk waiting at a level for its `goto again` look-up: the level's first expiry
-        # after each other CPU's step on it since (`_note_mid_firsts`)
+        # remote walk at a level, its look-up there not traced: the level's first expiry after
+        # each other CPU's step on it since the walk's row there or its own last step
+        # (`_note_mid_firsts`)
         self.mid_firsts: list[int] = []
         self.requeue_untraced = False             # remote walk: a target requeued without a tracepoint
         self.level_row = -1                       # remote walk: stream index of the current level's row
@@ -4289,12 +4290,11 @@ class Engine:
                 break
         if first_other != value:
             return False
-        if removed:
-            pass
-        elif evt.expires == exp:
-            self.h._timerqueue_del(g, evt)
-        elif evt.expires < value:
-            return False
+        if not removed:
+            if evt.expires == exp:
+                self.h._timerqueue_del(g, evt)
+            elif evt.expires < value:
+                return False
         # (else this update requeued that very event at a later expiry: the lookup had dequeued
         # it and refreshed next_expiry to the first other event; the requeue, not first, kept it)
         g.next_expiry = value

@@ -604,11 +604,11 @@ def _pointerless_as_built(tree: TraceTree, h: Hierarchy) -> TraceTree:
 
 
 def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tuple[int, int], tuple[int, int]]:
-    """Pointerless: for CPUs c and m of one node, how many level-0 states c printed show m's
-    level-0 bit other than m's own last walk left it, of how many compared (set after its activation, clear after
-    its deactivation). A group's state holds its members' bits, so when c and m share a group
-    only the races of two walks in flight count; a CPU of the node's other group that holds
-    the same bit is another CPU, whose bit follows its own walks, not m's."""
+    """Pointerless: for CPUs c and m of one node, (how many, of how many compared) level-0 states
+    c printed show m's level-0 bit other than m's own last walk left it (set after its
+    activation, clear after its deactivation). A group's state holds its members' bits, so when
+    c and m share a group only the races of two walks in flight count; a CPU of the node's other
+    group that holds the same bit is another CPU, whose bit follows its own walks, not m's."""
     assert tree.l0_prints is not None
     ts, cpu, active, act = tree.l0_prints
     rows = {int(c): np.nonzero(cpu == c)[0] for c in np.unique(cpu) if c >= 0}
@@ -622,7 +622,7 @@ def _comember_disagreements(tree: TraceTree, node_of: dict[int, int]) -> dict[tu
             if c == m or node_of.get(c) != node_of.get(m):
                 continue
             last = np.searchsorted(mts, ts[crows], side="left") - 1   # m's last row before c's
-            known = (last >= 0) & (active[crows] >= 0)                 # (a state printed without `active`: none)
+            known = (last >= 0) & (active[crows] >= 0)     # (rows without a printed active mask: left out)
             shown = (active[crows][known] & bit) != 0
             out[(c, m)] = (int(np.count_nonzero(shown != mact[last[known]])), int(np.count_nonzero(known)))
     return out

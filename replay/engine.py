@@ -2914,7 +2914,7 @@ class Engine:
         model's queue and its owner's event becomes unknown: its owner is silent or its event
         not known (requeued unseen), or it was due and a CPU not traced then may have expired it.
         Otherwise it stays: the row's own check reports the difference when it is decided."""
-        due_by = self._now(ts) + 2 * self.tick
+        due_by = self._due_by(ts)
         unseen: bool | None = None
         unk = self.qunk[g]
         for e in [e for e in g.events if e.expires < next_expiry]:
@@ -2975,7 +2975,7 @@ class Engine:
         return True
 
     def _update_row_ok(self, i: int, g: TmigrGroup, glvl: int, obs: tuple, cpu: int,
-                       child: TmigrGroup | None = None) -> bool:
+                       child: TmigrGroup | None) -> bool:
         """A tmigr_update_events row keeps what tmigr_update_events() makes true under g's lock
         before its tracepoint, whatever the queues hold: ``group->next_expiry`` is never later
         than the first queued event (timerqueue_add() sets it when the event becomes the first,
@@ -3065,12 +3065,12 @@ class Engine:
         if lossy is None:
             lossy = self._lossy_below[g] = bool(self.lost_cpus) and not self.lost_cpus.isdisjoint(self.h.leaf_cpus(g))
         if lossy or self.silent_below.get(g, False):
-            floor = self._now(ts) + 2 * self.tick
+            floor = self._due_by(ts)
         else:
             hr = self.last_hr.get(g, -1)
-            floor = self._now(hr) + 2 * self.tick if hr >= 0 else -1
+            floor = self._due_by(hr) if hr >= 0 else -1
         if any_due:
-            floor = max(floor, self._now(ts) + 2 * self.tick)
+            floor = max(floor, self._due_by(ts))
         for e in g.events:
             if e.ignore:
                 continue
@@ -3698,6 +3698,11 @@ class Engine:
         t = ts + self.clock_off
         return t - ((t - self.phase) % self.tick)
 
+    def _due_by(self, ts: int) -> int:
+        """The latest expiry a walk at stamp `ts` may have found due: its `now` and two ticks of
+        the clock offset's slack."""
+        return self._now(ts) + 2 * self.tick
+
     def _on_hr(self, i: int, cpu: int, ctx: _Ctx, ts: int) -> None:
         c = self._rows
         lvl = c.lvl[i]
@@ -4265,7 +4270,7 @@ class Engine:
             last = int(self._prv_a[i]) if 0 <= i < self._n else -1
             self.raced_due[g] = (evt, evt.expires, self.index + last if last >= 0 else ctx.target_row)
 
-    def _raced_dequeued(self, g: TmigrGroup, value: int, child: Any = None) -> bool:
+    def _raced_dequeued(self, g: TmigrGroup, value: int, child: TmigrGroup | None) -> bool:
         """An update of g prints `value` as its next_expiry, which is g's first event without the
         one a raced walk may have dequeued (`_raced_dequeue`): that order happened, the event is
         dequeued, or, if this update is that event's own requeue at a later expiry, was dequeued
